@@ -1,0 +1,1 @@
+# kernels — CUDA kernels, one canonical file per op (built only with CUDA)

@@ -1,0 +1,1 @@
+# src/backend — (sources added by the module's owner)

@@ -1,0 +1,94 @@
+/* main.c — robocache-convert's entry point: installs the stderr log sink, dispatches to the
+ * subcommand (a bare FILE.yaml means `run FILE.yaml`), and prints --help / --version.
+ * All work happens in the cmd_* files and the library; this file only routes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/rc_cli.h"
+#include "common/rc_log.h"
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *synopsis;
+} command;
+
+static const command g_commands[] = {
+    {"run", cmd_run, "run SPEC [--input DIR] [--output DIR] [--backend auto|cuda|cpu] [--threads N]\n"
+                     "      [--buffers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
+                     "      [--trace FILE] [--progress auto|always|never]\n"
+                     "                      convert the spec's input into training shards"},
+    {"validate", cmd_validate, "validate SPEC       check a pipeline spec; every error names file:line:column"},
+    {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
+                           "                      compare decoded content with golden shards (exit 5 if different)"},
+    {"inspect", cmd_inspect, "inspect SHARD       print a shard's layout, attributes, provenance and digests"},
+    {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
+                         "                      write synthetic raw robot logs (robocache-raw layout)"},
+    {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
+                                             "                      join the per-task manifests of a sharded run"},
+    {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},
+    {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
+                       "                      report per-episode timestamp health without converting"},
+};
+#define N_COMMANDS (sizeof g_commands / sizeof g_commands[0])
+
+static void stderr_sink(int level, const char *line)
+{
+    const char *tag = level == RC_LOG_ERROR ? "error: " : level == RC_LOG_WARN ? "warning: " : "";
+    fprintf(stderr, "robocache-convert: %s%s\n", tag, line);
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "usage: robocache-convert COMMAND [ARGS]   (robocache-convert FILE.yaml = run FILE.yaml)\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %s\n", g_commands[i].synopsis);
+    fprintf(f, "\noptions: -h, --help (also after a command), -V, --version, -q (errors only), -v (debug)\n"
+               "exit codes: 0 done; 1 bad usage or spec; 2 bad input data; 3 I/O or system error;\n"
+               "            4 requested backend unavailable; 5 verify found differences\n");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int main(int argc, char **argv)
+{
+    int level = RC_LOG_INFO;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            print_help(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+            printf("robocache-convert %s\n", PACKAGE_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "-q")) {
+            level = RC_LOG_ERROR;
+        } else if (!strcmp(argv[i], "-v")) {
+            level = RC_LOG_DEBUG;
+        } else {
+            fprintf(stderr, "robocache-convert: unknown option '%s' (try --help)\n", argv[i]);
+            return 1;
+        }
+    }
+    rc_log_configure(level, stderr_sink);
+    if (i >= argc) {
+        print_help(stderr);
+        return 1;
+    }
+    for (size_t c = 0; c < N_COMMANDS; c++)
+        if (!strcmp(argv[i], g_commands[c].name)) return g_commands[c].fn(argc - i, argv + i);
+    if (ends_with(argv[i], ".yaml") || ends_with(argv[i], ".yml")) {
+        /* `robocache-convert FILE.yaml ...` is `run FILE.yaml ...`: argv[i-1] becomes "run". */
+        argv[i - 1] = (char *)"run";
+        return cmd_run(argc - i + 1, argv + i - 1);
+    }
+    fprintf(stderr, "robocache-convert: unknown command '%s' (try --help)\n", argv[i]);
+    return 1;
+}

@@ -1,0 +1,5 @@
+# src/common — errors, logging, allocation; includes nothing else of ours.
+librobocache_a_SOURCES += \
+	src/common/rc_error.c src/common/rc_error.h \
+	src/common/rc_log.c src/common/rc_log.h \
+	src/common/rc_alloc.c src/common/rc_alloc.h

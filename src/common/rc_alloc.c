@@ -1,0 +1,36 @@
+/* rc_alloc.c — thin checked wrappers over the C allocator (see rc_alloc.h). */
+#include "config.h"
+#include "common/rc_alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *rc_malloc(size_t n_bytes)
+{
+    return malloc(n_bytes ? n_bytes : 1);
+}
+
+void *rc_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *rc_realloc(void *p, size_t n_bytes)
+{
+    return realloc(p, n_bytes ? n_bytes : 1);
+}
+
+void rc_free(void *p)
+{
+    free(p);
+}
+
+char *rc_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = rc_malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}

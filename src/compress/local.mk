@@ -1,0 +1,1 @@
+# src/compress — (sources added by the module's owner)

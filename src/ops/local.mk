@@ -1,0 +1,1 @@
+# src/ops — (sources added by the module's owner)

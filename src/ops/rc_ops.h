@@ -1,0 +1,90 @@
+/* rc_ops.h — the three operations of SPEC section 4 (resample, fuse, voxelize) as plain data
+ * contracts shared by the CPU backend (src/ops/) and the CUDA backend (kernels/).  A job struct
+ * describes one episode's work; both backends fill the same output buffers with the same bits.
+ * Per-element arithmetic lives once, in rc_numeric.h, compiled by both gcc and nvcc. */
+#ifndef RC_OPS_H
+#define RC_OPS_H
+
+#include <stdint.h>
+
+typedef enum rc_method {
+    RC_METHOD_LINEAR = 0,
+    RC_METHOD_NEAREST,
+    RC_METHOD_PREVIOUS,
+    RC_METHOD_SLERP,
+    RC_METHOD_WINDOW
+} rc_method;
+
+typedef enum rc_quat_order { RC_QUAT_WXYZ = 0, RC_QUAT_XYZW } rc_quat_order;
+typedef enum rc_dtype { RC_DTYPE_F32 = 0, RC_DTYPE_F16, RC_DTYPE_BF16 } rc_dtype;
+typedef enum rc_vox_mode { RC_VOX_OCCUPANCY = 0, RC_VOX_COUNT, RC_VOX_MEAN, RC_VOX_POINTS } rc_vox_mode;
+
+/* Bytes of one element of the fused output. */
+static inline int rc_dtype_size(rc_dtype d) { return d == RC_DTYPE_F32 ? 4 : 2; }
+
+/* One stream of one episode: S samples at strictly increasing t_ns, D float32 columns. */
+typedef struct rc_series {
+    const int64_t *t_ns; /* [S] */
+    const float *x;      /* [S, D] row-major */
+    int64_t S;
+    int32_t D;
+} rc_series;
+
+/* One stream's block of output columns in a fuse (a resample stage is a fuse of one stream). */
+typedef struct rc_fuse_col {
+    rc_series src;
+    rc_method method;    /* linear, nearest, previous, slerp (D == 4) */
+    rc_quat_order quat;  /* slerp only */
+    int32_t col;         /* first output column of this block */
+} rc_fuse_col;
+
+/* One episode's fuse: out[k, col + j] = resample(cols[c].src, grid[k])[j] for every block,
+ * converted to dtype (float16/bfloat16: round to nearest even).  valid[k] = 0 when, for any
+ * block, grid[k] lies outside [t[0], t[S-1]] or its bracketing samples are more than
+ * max_gap_ns apart (max_gap_ns <= 0: only the span test).  valid may be NULL. */
+typedef struct rc_fuse_job {
+    const rc_fuse_col *cols;
+    int32_t n_cols;
+    const int64_t *grid; /* [T] target timestamps, ns */
+    int64_t T;
+    int32_t width;       /* sum of the blocks' D */
+    rc_dtype dtype;
+    void *out;           /* [T, width] of dtype */
+    uint8_t *valid;      /* [T] or NULL */
+    int64_t max_gap_ns;
+} rc_fuse_job;
+
+/* Voxelization parameters, already converted to float32 as the kernels use them. */
+typedef struct rc_vox_params {
+    rc_vox_mode mode;
+    int sparse;            /* 0: dense [n_x, n_y, n_z] grid (x slowest); 1: coords + values */
+    float min[3];          /* range minimum per axis, float32 */
+    float size[3];         /* voxel size per axis, float32 */
+    int32_t n[3];          /* grid size per axis: round((max - min) / size) */
+    int32_t C;             /* point columns (>= 3) */
+    int32_t max_points;    /* mode points: per voxel */
+    int32_t max_voxels;    /* mode points: per frame */
+} rc_vox_params;
+
+/* One frame's voxelization result; the caller allocates the buffers its mode needs:
+ *   dense occupancy : dense  = uint8 [n_x*n_y*n_z]
+ *   dense count     : dense  = uint32[n_x*n_y*n_z]
+ *   dense mean      : dense  = float [n_x*n_y*n_z, C]
+ *   sparse (any of the three): coords = int32 [cap, 3] (z,y,x), values = uint8 [cap] |
+ *                     uint32 [cap] | float [cap, C], cap >= number of points in the frame
+ *   points          : coords = int32 [max_voxels, 3], voxels = float [max_voxels, max_points, C]
+ *                     (zero-padded), num_points = int32 [max_voxels]
+ * Non-empty voxels are numbered by the first appearance of one of their points. */
+typedef struct rc_vox_frame {
+    void *dense;
+    int32_t *coords;
+    void *values;
+    float *voxels;
+    int32_t *num_points;
+    int64_t n_voxels;       /* out: non-empty voxels written (sparse, points) */
+    int64_t dropped_range;  /* out: points outside the grid */
+    int64_t dropped_points; /* out: points past max_points of their voxel (mode points) */
+    int64_t dropped_voxels; /* out: points whose voxel was past max_voxels (mode points) */
+} rc_vox_frame;
+
+#endif

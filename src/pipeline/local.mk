@@ -1,0 +1,1 @@
+# src/pipeline — (sources added by the module's owner)

@@ -1,0 +1,1 @@
+# src/reader — (sources added by the module's owner)

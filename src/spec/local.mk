@@ -1,0 +1,1 @@
+# src/spec — (sources added by the module's owner)

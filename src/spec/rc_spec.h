@@ -1,0 +1,87 @@
+/* rc_spec.h — the validated pipeline spec (SPEC section 3) as plain structs, and the loader
+ * that builds it from YAML.  Everything a run needs to know before reading data is here;
+ * rc_spec.c checks it against schemas/pipeline.schema.yaml and the input layout. */
+#ifndef RC_SPEC_H
+#define RC_SPEC_H
+
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "ops/rc_ops.h"
+
+#define RC_NAME_MAX 64     /* stream, stage and output names */
+#define RC_PATH_MAX 1024
+#define RC_MAX_STAGES 32
+#define RC_MAX_FUSE_STREAMS 32
+
+typedef enum rc_stage_kind { RC_STAGE_FUSE, RC_STAGE_RESAMPLE, RC_STAGE_VOXELIZE } rc_stage_kind;
+typedef enum rc_span { RC_SPAN_INTERSECTION, RC_SPAN_UNION, RC_SPAN_STREAM } rc_span;
+typedef enum rc_on_error { RC_ON_ERROR_FAIL, RC_ON_ERROR_SKIP } rc_on_error;
+
+/* One stream as a fuse or resample stage uses it. */
+typedef struct rc_spec_stream {
+    char name[RC_NAME_MAX];
+    rc_method method;
+    rc_quat_order quat_order; /* slerp only; default wxyz */
+    int32_t window;           /* method window only: N samples */
+} rc_spec_stream;
+
+typedef struct rc_spec_stage {
+    rc_stage_kind kind;
+    char name[RC_NAME_MAX];   /* output group name under /episodes/<id>/ */
+    /* fuse and resample (resample: exactly one stream) */
+    rc_dtype dtype;           /* default float32 */
+    double max_gap_ms;        /* fuse; 0 = no gap check */
+    int32_t n_streams;
+    rc_spec_stream streams[RC_MAX_FUSE_STREAMS];
+    /* voxelize */
+    char cloud[RC_NAME_MAX];  /* the point-cloud stream */
+    double range[3][2];       /* metres, [axis][min,max] as written in the spec */
+    double voxel_size[3];
+    rc_vox_mode mode;
+    int sparse;               /* layout: 0 dense, 1 sparse */
+    int32_t max_points_per_voxel;
+    int32_t max_voxels;
+} rc_spec_stage;
+
+typedef struct rc_spec {
+    char path[RC_PATH_MAX];   /* the spec file as given */
+    char *text;               /* the spec file's bytes (owned), written to /meta/pipeline */
+    uint8_t sha256[32];       /* of text */
+    int version;
+
+    char input_dir[RC_PATH_MAX];  /* as resolved: relative paths are relative to the spec's folder */
+    char input_pattern[256];      /* default "*.h5" */
+    char layout[RC_NAME_MAX];     /* default robocache-raw */
+    double layout_rate_hz;        /* input.rate_hz for layouts without timestamps; 0 = layout default */
+
+    char output_dir[RC_PATH_MAX];
+    uint64_t shard_max_bytes;     /* 0 = not set */
+    int64_t shard_max_episodes;   /* 0 = not set */
+    int zstd_level;               /* default 3 */
+    double val_fraction;          /* default 0 */
+    uint64_t split_seed;          /* default 0 */
+
+    rc_on_error on_error;         /* default fail */
+    double rate_hz;
+    rc_span span;                 /* default intersection */
+    char span_stream[RC_NAME_MAX];/* span: stream: NAME */
+
+    int32_t n_stages;
+    rc_spec_stage stages[RC_MAX_STAGES];
+    int stats;                    /* default 0 */
+} rc_spec;
+
+/* Reads, parses and validates the spec at `path` (and the layout it names, from
+ * `schema_dir`/layouts/).  On success *out is a new spec the caller frees with rc_spec_free.
+ * On failure returns RC_E_SPEC (or RC_E_IO if the file cannot be read) and err holds the FIRST
+ * error; every error found is also passed to rc_log at RC_LOG_ERROR, one line each, so a user
+ * sees all of them in one run. *n_errors (if not NULL) receives how many were found. */
+rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors,
+                       rc_err *err);
+void rc_spec_free(rc_spec *spec);
+
+/* Bytes one frame of a dense voxel grid of this stage takes in memory. */
+uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st);
+
+#endif

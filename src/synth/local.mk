@@ -1,0 +1,1 @@
+# src/synth — (sources added by the module's owner)

@@ -1,0 +1,1 @@
+# src/writer — (sources added by the module's owner)

@@ -1,0 +1,21 @@
+#!/bin/sh
+# exit_codes.sh — the command line of SPEC section 2: --help/--version, every subcommand exists,
+# unknown commands and options exit 1, and commands not built yet say so (exit 1, no output).
+. "$RC_SRCDIR/tests/lib.sh"
+
+expect_exit 0 "--help" "$RC_BIN" --help
+expect_out "--help lists every subcommand" "run SPEC" "$RC_BIN" --help
+for c in validate verify inspect synth merge-manifests info scan; do
+    expect_out "--help lists $c" "  $c" "$RC_BIN" --help
+done
+expect_exit 0 "--version" "$RC_BIN" --version
+expect_out "--version prints the package version" "robocache-convert $RC_VERSION" "$RC_BIN" --version
+expect_exit 1 "no command" "$RC_BIN"
+expect_exit 1 "unknown command" "$RC_BIN" frobnicate
+expect_err "unknown command is named" "unknown command 'frobnicate'" "$RC_BIN" frobnicate
+expect_exit 1 "unknown global option" "$RC_BIN" --frob
+for c in verify merge-manifests scan; do
+    expect_exit 1 "$c is not built yet and says so" "$RC_BIN" $c x y
+    expect_err "$c says it is not implemented" "not implemented" "$RC_BIN" $c x y
+done
+tap_done

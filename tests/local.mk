@@ -1,0 +1,13 @@
+# tests — TAP programs and scripts, one category per folder: unit/ (C, library internals),
+# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/.
+TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+TEST_LIBS = $(RC_LIBS)
+EXTRA_DIST += tests/tap.h tests/lib.sh
+
+check_PROGRAMS += tests/unit/test_error
+tests_unit_test_error_SOURCES = tests/unit/test_error.c
+tests_unit_test_error_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_error_LDADD = $(TEST_LIBS)
+
+TESTS += tests/unit/test_error tests/cli/exit_codes.sh
+EXTRA_DIST += tests/cli/exit_codes.sh
