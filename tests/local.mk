@@ -11,3 +11,10 @@ tests_unit_test_error_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit/test_error tests/cli/exit_codes.sh
 EXTRA_DIST += tests/cli/exit_codes.sh
+include tests/spec/local.mk
+include tests/synth/local.mk
+include tests/reader/local.mk
+include tests/ops/local.mk
+include tests/writer/local.mk
+include tests/cuda/local.mk
+include tests/e2e/local.mk

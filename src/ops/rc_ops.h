@@ -87,4 +87,19 @@ typedef struct rc_vox_frame {
     int64_t dropped_voxels; /* out: points whose voxel was past max_voxels (mode points) */
 } rc_vox_frame;
 
+/* Fills p from spec values (metres, as written): n_a = round((max_a - min_a) / size_a) computed
+ * in double, min/size rounded to float32.  Returns 0, or -1 when a size is <= 0, a range is
+ * empty or a grid axis would have fewer than 1 or more than 2^30 cells. */
+int rc_vox_params_init(rc_vox_params *p, rc_vox_mode mode, int sparse, const double range[3][2],
+                       const double size[3], int32_t C, int32_t max_points, int32_t max_voxels);
+
+/* ---- CPU backend (src/ops/), OpenMP inside; results do not depend on the thread count ---- */
+
+/* Runs n_jobs fuse jobs (episodes), parallel over jobs and rows. */
+void rc_fuse_cpu(const rc_fuse_job *jobs, int n_jobs);
+
+/* Voxelizes one frame of N points ([N, p->C] float32) into out.  Returns 0, or -1 when memory
+ * for the sparse index could not be allocated. */
+int rc_voxelize_cpu(const rc_vox_params *p, const float *points, int64_t N, rc_vox_frame *out);
+
 #endif

@@ -1,0 +1,28 @@
+/* rc_backend.h — the compute backend a run uses: "cpu" (OpenMP, src/ops/) or "cuda"
+ * (kernels/).  `auto` picks CUDA when it is compiled in and a device runs the kernels, and the
+ * choice is reported; `cuda` fails with RC_E_BACKEND when CUDA cannot run — never a silent
+ * fallback.  Both backends produce the same bits (SPEC section 4). */
+#ifndef RC_BACKEND_H
+#define RC_BACKEND_H
+
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "ops/rc_ops.h"
+
+typedef struct rc_backend rc_backend;
+
+/* requested: "auto", "cpu" or "cuda".  threads: OpenMP threads for the CPU backend (0 = default).
+ * On success *out is ready; *reason (if not NULL) receives why auto chose what it chose. */
+rc_status rc_backend_open(const char *requested, int threads, rc_backend **out, char *reason,
+                          int reason_n, rc_err *err);
+const char *rc_backend_name(const rc_backend *b); /* "cpu" or "cuda" */
+/* Runs n_jobs fuse jobs (host buffers in and out). */
+rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc_err *err);
+/* Voxelizes F frames: frame f is points[offsets[f] .. offsets[f+1]) ([*, p->C] float32) into
+ * frames[f] (host buffers, allocated by the caller as rc_ops.h says). */
+rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
+                              const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+void rc_backend_close(rc_backend *b);
+
+#endif

@@ -1,0 +1,33 @@
+/* rc_manifest.h — train/manifest.json (SPEC section 6): shards, episodes (id, shard, split,
+ * steps, content digest), skipped episodes with reasons, stats per output, spec digest, tool
+ * version, backend.  Written atomically (temporary name, fsync, rename). */
+#ifndef RC_MANIFEST_H
+#define RC_MANIFEST_H
+
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "writer/rc_stats.h"
+
+typedef struct rc_manifest rc_manifest;
+
+rc_manifest *rc_manifest_new(void); /* NULL out of memory */
+void rc_manifest_free(rc_manifest *m);
+rc_status rc_manifest_add_shard(rc_manifest *m, const char *name, uint64_t bytes,
+                                int64_t n_episodes, rc_err *err);
+rc_status rc_manifest_add_episode(rc_manifest *m, const char *id, const char *shard,
+                                  const char *split, int64_t steps, const char *sha256_hex,
+                                  const char *source_file, rc_err *err);
+rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const char *episode,
+                                  const char *reason, rc_err *err);
+/* Copies s as the stats of output `name` (column names are name[0..D-1]). */
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *s, rc_err *err);
+rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,
+                            const char *tool_version, const char *backend, rc_err *err);
+
+/* The split of an episode: "val" when the first 8 bytes of SHA-256(seed as 8 little-endian
+ * bytes || id), read as a little-endian uint64 and divided by 2^64, are < val_fraction;
+ * else "train". */
+const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction);
+
+#endif

@@ -1,0 +1,54 @@
+/* rc_shard.h — writes one output shard (SPEC section 6): created under a temporary name,
+ * filled episode by episode with zstd-chunked datasets, then fsync'd and renamed (commit) or
+ * removed (abort), so a shard exists whole or not at all.  Object time stamps are off and the
+ * file layout is fixed, so equal content gives equal bytes. */
+#ifndef RC_SHARD_H
+#define RC_SHARD_H
+
+#include <stdint.h>
+
+#include "common/rc_error.h"
+
+/* Element types of output datasets. float16 is IEEE half; bfloat16 is stored as 16-bit
+ * unsigned integers with the dataset attribute dtype = "bfloat16" (HDF5 has no bfloat16). */
+typedef enum rc_elem {
+    RC_ELEM_U8 = 0, RC_ELEM_U16, RC_ELEM_I32, RC_ELEM_U32, RC_ELEM_I64,
+    RC_ELEM_F16, RC_ELEM_BF16, RC_ELEM_F32
+} rc_elem;
+
+int rc_elem_size(rc_elem e);
+const char *rc_elem_name(rc_elem e); /* "uint8", ..., "float16", "bfloat16", "float32" */
+
+/* Root attributes of a shard. */
+typedef struct rc_shard_info {
+    const char *tool_version;
+    const char *spec_sha256_hex;    /* 64 hex chars */
+    const char *backend;            /* "cpu" or "cuda" */
+    const char *created_from_hex;   /* digest of the input shard list, 64 hex chars */
+    const char *spec_text;          /* written to /meta/pipeline */
+    int zstd_level;
+} rc_shard_info;
+
+typedef struct rc_shard rc_shard;
+
+/* Creates final_path's temporary sibling and writes the root attributes and /meta/pipeline. */
+rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_shard **out,
+                          rc_err *err);
+/* Starts /episodes/<id> with attributes source_file, source_group, steps. */
+rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *source_file,
+                                 const char *source_group, int64_t steps, rc_err *err);
+/* Writes dataset /episodes/<id>/<rel_path> (e.g. "observation/data"; intermediate groups are
+ * created) of rank 1..4 with the given dims, chunked along the first axis and zstd-compressed,
+ * and folds its decoded content into the episode digest. */
+rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                       const uint64_t *dims, const void *data, rc_err *err);
+/* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */
+rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err);
+/* Compressed bytes written so far (for shard_max_bytes rollover). */
+uint64_t rc_shard_bytes(const rc_shard *sh);
+/* Closes, fsyncs, renames to the final path and fsyncs the folder; frees sh in all cases. */
+rc_status rc_shard_commit(rc_shard *sh, rc_err *err);
+/* Closes and removes the temporary file; frees sh.  Accepts NULL. */
+void rc_shard_abort(rc_shard *sh);
+
+#endif

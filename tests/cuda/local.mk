@@ -1,0 +1,1 @@
+# tests/cuda — (tests added by the module's owner)

@@ -1,0 +1,1 @@
+# tests/ops — (tests added by the module's owner)

@@ -1,0 +1,1 @@
+# tests/reader — (tests added by the module's owner)

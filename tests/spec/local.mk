@@ -1,0 +1,1 @@
+# tests/spec — (tests added by the module's owner)

@@ -1,0 +1,1 @@
+# tests/synth — (tests added by the module's owner)

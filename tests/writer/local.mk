@@ -1,0 +1,1 @@
+# tests/writer — (tests added by the module's owner)
