@@ -36,14 +36,23 @@ static const char *const g_methods[] = {"linear", "nearest", "previous", "slerp"
 static const char *const g_dtypes[] = {"float32", "float16", "bfloat16"};
 static const char *const g_modes[] = {"occupancy", "count", "mean", "points"};
 static const char *const g_stage_kinds[] = {"fuse", "resample", "voxelize"};
+static const char *const g_orders[] = {"wxyz", "xyzw"};
+static const char *const g_vox_layouts[] = {"dense", "sparse"};
+static const char *const g_on_error[] = {"fail", "skip"};
+static const char *const g_spans[] = {"intersection", "union"};
+static const char *const g_codecs[] = {"zstd"};
 
-static int lookup(const char *const *names, int n, const char *t)
+/* Index of t in names; t NULL (absent or already reported) gives 0.  A value the schema accepts
+ * but this table lacks means schema and C disagree: reported, never silently mapped. */
+static int lookup(rc_diag *d, const char *const *names, int n, const char *t)
 {
-    for (int i = 0; t && i < n; i++)
+    if (!t) return 0;
+    for (int i = 0; i < n; i++)
         if (!strcmp(names[i], t)) return i;
-    return 0; /* the schema already rejected anything else */
+    rc_diag_error(d, 1, 1, "", "internal: the schema accepts '%s' but this build does not know it", t);
+    return 0;
 }
-#define LOOKUP(tab, t) lookup(tab, (int)(sizeof tab / sizeof tab[0]), t)
+#define LOOKUP(tab, t) lookup(&c->d, tab, (int)(sizeof tab / sizeof tab[0]), t)
 
 /* ---- reading values that passed the schema check ---- */
 
@@ -200,6 +209,7 @@ static void load_output(ctx *c, yaml_node_t *root)
     if (get_int(c, s, m, "shard_max_episodes", &v)) sp->shard_max_episodes = v;
     yaml_node_t *sc = rc_schema_child(&c->sc, s, "compression"), *mc = get(c, m, "compression");
     if (get_int(c, sc, mc, "level", &v)) sp->zstd_level = (int)v;
+    LOOKUP(g_codecs, text_of(c, sc, mc, "codec")); /* zstd is the only codec */
     yaml_node_t *ss = rc_schema_child(&c->sc, s, "split"), *ms = get(c, m, "split");
     get_num(c, ss, ms, "val_fraction", &sp->val_fraction);
     if (get_int(c, ss, ms, "seed", &v)) sp->split_seed = (uint64_t)v;
@@ -221,7 +231,7 @@ static void load_timeline(ctx *c, yaml_node_t *root)
         return;
     }
     const char *t = text_of(c, s, m, "span");
-    sp->span = t && !strcmp(t, "union") ? RC_SPAN_UNION : RC_SPAN_INTERSECTION;
+    sp->span = (rc_span)LOOKUP(g_spans, t);
 }
 
 /* One {name, method, order} entry of a fuse or resample (name_key: "name", or "stream" for a
@@ -234,7 +244,7 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
     const char *name = text_of(c, s, m, name_key), *method = text_of(c, s, m, "method");
     const char *order = text_of(c, s, m, "order");
     e->method = (rc_method)LOOKUP(g_methods, method);
-    e->quat_order = order && !strcmp(order, "xyzw") ? RC_QUAT_XYZW : RC_QUAT_WXYZ;
+    e->quat_order = (rc_quat_order)LOOKUP(g_orders, order);
     if (!name) return;
     snprintf(e->name, sizeof e->name, "%s", name);
     path_fmt(sub, "%s.%s", path, name_key);
@@ -374,8 +384,7 @@ static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
         if (ls) st->cloud_columns = ls->columns;
     }
     st->mode = (rc_vox_mode)LOOKUP(g_modes, text_of(c, s, m, "mode"));
-    t = text_of(c, s, m, "layout");
-    st->sparse = t && !strcmp(t, "sparse");
+    st->sparse = LOOKUP(g_vox_layouts, text_of(c, s, m, "layout"));
     if (get_int(c, s, m, "max_points_per_voxel", &v)) st->max_points_per_voxel = (int32_t)v;
     if (get_int(c, s, m, "max_voxels", &v)) st->max_voxels = (int32_t)v;
     if (st->mode == RC_VOX_POINTS) {
@@ -479,7 +488,7 @@ static void check_document(ctx *c, const char *schema_dir)
     load_input(c, root, schema_dir);
     load_output(c, root);
     const char *t = text_of(c, c->sc.spec, root, "on_error");
-    c->spec->on_error = t && !strcmp(t, "skip") ? RC_ON_ERROR_SKIP : RC_ON_ERROR_FAIL;
+    c->spec->on_error = (rc_on_error)LOOKUP(g_on_error, t);
     load_timeline(c, root);
     load_stages(c, root);
     t = text_of(c, c->sc.spec, root, "stats");

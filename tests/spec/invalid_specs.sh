@@ -1,0 +1,32 @@
+#!/bin/sh
+# invalid_specs.sh — every tests/spec/invalid/NAME.yaml must make `validate` exit 1, print each of
+# its "# expect: TEXT" lines (as written by hand: FILE:LINE:COL: key 'PATH': message) on stderr,
+# and end with "NAME.yaml: N error(s)" where N is "# expect-count: N" or else the number of
+# expect lines — so a spec that yields extra or missing errors fails too.
+. "$RC_SRCDIR/tests/lib.sh"
+
+dir="$RC_SRCDIR/tests/spec/invalid"
+n_files=0
+for f in "$dir"/*.yaml; do
+    name=$(basename "$f")
+    n_files=$((n_files + 1))
+    (cd "$dir" && "$RC_BIN" validate "$name") >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    ok=0
+    why=""
+    [ "$rc" -eq 1 ] || { ok=1; why="exit $rc, expected 1"; }
+    grep '^# expect: ' "$f" | sed 's/^# expect: //' >"$TMP/want"
+    [ -s "$TMP/want" ] || { ok=1; why="$why; no '# expect:' line in the file"; }
+    while IFS= read -r line; do
+        grep -qF -- "robocache-convert: error: $line" "$TMP/err" || { ok=1; why="$why; stderr lacks: $line"; }
+    done <"$TMP/want"
+    count=$(sed -n 's/^# expect-count: //p' "$f")
+    [ -n "$count" ] || count=$(wc -l <"$TMP/want" | tr -d ' ')
+    if [ "$count" -eq 1 ]; then summary="$name: 1 error"; else summary="$name: $count errors"; fi
+    [ "$(tail -n 1 "$TMP/err")" = "$summary" ] || { ok=1; why="$why; last line is not '$summary'"; }
+    tap_result $ok "invalid/$name is rejected with its message"
+    [ $ok -eq 0 ] || { diag "$why"; diag "$(cat "$TMP/err")"; }
+done
+[ "$n_files" -ge 25 ]
+tap_result $? "at least 25 invalid specs ($n_files)"
+tap_done
