@@ -164,9 +164,9 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
 static void resolve_dir(ctx *c, yaml_node_t *n, const char *path, const char *dir, char *dst)
 {
     const char *slash = strrchr(c->spec->path, '/');
-    int base = (dir[0] != '/' && slash) ? (int)(slash - c->spec->path) : 0;
-    int w = base ? snprintf(dst, RC_PATH_MAX, "%.*s/%s", base, c->spec->path, dir)
-                 : snprintf(dst, RC_PATH_MAX, "%s", dir);
+    int w = (dir[0] != '/' && slash) ? snprintf(dst, RC_PATH_MAX, "%.*s/%s", (int)(slash - c->spec->path),
+                                                c->spec->path, dir)
+                                     : snprintf(dst, RC_PATH_MAX, "%s", dir);
     if (w >= RC_PATH_MAX) {
         error_at(c, n, path, "expected a path of at most %d bytes once resolved, found %d", RC_PATH_MAX - 1, w);
         dst[0] = '\0';
@@ -532,7 +532,7 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
 fail:
     rc_diag_add(&c.d, &e);
 done:
-    if (c.d.n_errors > 0 && err) *err = c.d.first;
+    rc_diag_flush(&c.d, err);
     if (n_errors) *n_errors = c.d.n_errors;
     rc_free(c.bad);
     rc_yaml_free(&c.doc);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # invalid_specs.sh — every tests/spec/invalid/NAME.yaml must make `validate` exit 1, print each of
 # its "# expect: TEXT" lines (as written by hand: FILE:LINE:COL: key 'PATH': message) on stderr,
+# in that order (errors come in file order; an expect line may be the start of a long message),
 # and end with "NAME.yaml: N error(s)" where N is "# expect-count: N" or else the number of
 # expect lines — so a spec that yields extra or missing errors fails too.
 . "$RC_SRCDIR/tests/lib.sh"
@@ -17,8 +18,15 @@ for f in "$dir"/*.yaml; do
     [ "$rc" -eq 1 ] || { ok=1; why="exit $rc, expected 1"; }
     grep '^# expect: ' "$f" | sed 's/^# expect: //' >"$TMP/want"
     [ -s "$TMP/want" ] || { ok=1; why="$why; no '# expect:' line in the file"; }
+    sed -n 's/^robocache-convert: error: //p' "$TMP/err" >"$TMP/got"
+    i=0
     while IFS= read -r line; do
-        grep -qF -- "robocache-convert: error: $line" "$TMP/err" || { ok=1; why="$why; stderr lacks: $line"; }
+        i=$((i + 1))
+        got=$(sed -n "${i}p" "$TMP/got")
+        case "$got" in
+        "$line"*) ;;
+        *) ok=1; why="$why; error $i is not: $line" ;;
+        esac
     done <"$TMP/want"
     count=$(sed -n 's/^# expect-count: //p' "$f")
     [ -n "$count" ] || count=$(wc -l <"$TMP/want" | tr -d ' ')
