@@ -39,40 +39,58 @@ done:
     return st;
 }
 
+/* The parser's error as RC_E_SPEC at its 1-based position (RC_E_NOMEM for memory). */
+static rc_status parser_error(const yaml_parser_t *parser, rc_err *err)
+{
+    if (parser->error == YAML_MEMORY_ERROR)
+        return rc_err_set(err, RC_E_NOMEM, __FILE__, __LINE__, "out of memory parsing YAML");
+    err->line = (int)parser->problem_mark.line + 1;
+    err->column = (int)parser->problem_mark.column + 1;
+    if (parser->context)
+        return rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__,
+                          "invalid YAML: %s (%s that started at line %d, column %d)",
+                          parser->problem ? parser->problem : "syntax error", parser->context,
+                          (int)parser->context_mark.line + 1, (int)parser->context_mark.column + 1);
+    return rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__, "invalid YAML: %s",
+                      parser->problem ? parser->problem : "syntax error");
+}
+
 rc_status rc_yaml_parse(const char *name, const char *text, size_t n, rc_yaml *y, rc_err *err)
 {
     rc_status st = RC_OK;
     yaml_parser_t parser;
+    yaml_document_t extra;
+    int parser_ready = 0;
     memset(y, 0, sizeof *y);
     rc_err_scope(err, name, NULL, NULL);
     RC_FAIL_IF(!yaml_parser_initialize(&parser), err, RC_E_NOMEM, "cannot initialise the YAML parser");
+    parser_ready = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
     if (!yaml_parser_load(&parser, &y->doc)) {
-        if (parser.error == YAML_MEMORY_ERROR) {
-            st = rc_err_set(err, RC_E_NOMEM, __FILE__, __LINE__, "out of memory parsing YAML");
-        } else {
-            err->line = (int)parser.problem_mark.line + 1;
-            err->column = (int)parser.problem_mark.column + 1;
-            if (parser.context)
-                st = rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__,
-                                "invalid YAML: %s (%s that started at line %d, column %d)",
-                                parser.problem ? parser.problem : "syntax error", parser.context,
-                                (int)parser.context_mark.line + 1, (int)parser.context_mark.column + 1);
-            else
-                st = rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__, "invalid YAML: %s",
-                                parser.problem ? parser.problem : "syntax error");
-        }
-        yaml_parser_delete(&parser);
+        st = parser_error(&parser, err);
         goto done;
     }
-    yaml_parser_delete(&parser);
     y->loaded = 1;
-    if (!yaml_document_get_root_node(&y->doc)) {
-        err->line = 1;
-        err->column = 1;
-        st = rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__, "expected a YAML map, found an empty file");
+    yaml_node_t *root = yaml_document_get_root_node(&y->doc);
+    if (!root) {
+        err->line = err->column = 1;
+        RC_FAIL_IF(1, err, RC_E_SPEC, "expected a YAML map, found an empty file");
     }
+    /* One document only: a second one (after ---) would otherwise be ignored silently. */
+    if (!yaml_parser_load(&parser, &extra)) {
+        st = parser_error(&parser, err);
+        goto done;
+    }
+    yaml_node_t *second = yaml_document_get_root_node(&extra);
+    if (second) {
+        err->line = (int)extra.start_mark.line + 1;
+        err->column = (int)extra.start_mark.column + 1;
+        st = rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__, "expected one YAML document, found a second one");
+    }
+    yaml_document_delete(&extra);
 done:
+    if (parser_ready) yaml_parser_delete(&parser);
+    if (st != RC_OK) rc_yaml_free(y);
     return st;
 }
 
