@@ -1,6 +1,6 @@
-# tests/spec — the pipeline spec: invalid specs (one file each, with their exact messages), valid
-# specs, the size parser, the loaded rc_spec values, the layouts, and the schema/validator
-# agreement check.
+# tests/spec — the pipeline spec: invalid specs (one file each, with their exact messages),
+# valid specs, randomly mutated specs (malformed input), the size parser, the loaded rc_spec
+# values, the layouts, and the schema/validator agreement check.
 check_PROGRAMS += tests/spec/test_size tests/spec/test_spec_values tests/spec/test_schema_agree \
 	tests/spec/test_layout
 tests_spec_test_size_SOURCES = tests/spec/test_size.c
@@ -16,5 +16,5 @@ tests_spec_test_layout_SOURCES = tests/spec/test_layout.c
 tests_spec_test_layout_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_spec_test_layout_LDADD = $(TEST_LIBS)
 TESTS += tests/spec/test_size tests/spec/test_spec_values tests/spec/test_schema_agree tests/spec/test_layout \
-	tests/spec/invalid_specs.sh tests/spec/valid_specs.sh
-EXTRA_DIST += tests/spec/invalid_specs.sh tests/spec/valid_specs.sh tests/spec/invalid tests/spec/valid
+	tests/spec/invalid_specs.sh tests/spec/valid_specs.sh tests/spec/mutated_specs.py
+EXTRA_DIST += tests/spec/invalid_specs.sh tests/spec/valid_specs.sh tests/spec/mutated_specs.py tests/spec/invalid tests/spec/valid
