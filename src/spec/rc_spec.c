@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "common/rc_log.h"
 #include "spec/rc_diag.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_schema.h"
@@ -189,11 +188,11 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     rc_status st = rc_layout_load(schema_dir, sp->layout, &c->layout, &e);
     if (st == RC_OK) {
         c->have_layout = 1;
-    } else if (!e.line) { /* unknown layout: an error of the spec, at its key */
+    } else if (st == RC_E_SPEC && !e.line) { /* unknown layout: an error of the spec, at its key */
         yaml_node_t *at = get(c, m, "layout") ? get(c, m, "layout") : m;
         error_at(c, at, "input.layout", "%s", e.msg);
     } else {
-        rc_diag_add(&c->d, &e); /* a broken layout file names its own line */
+        rc_diag_add(&c->d, &e); /* a broken or unreadable layout file names itself */
     }
 }
 
