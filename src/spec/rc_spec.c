@@ -206,6 +206,10 @@ static void load_output(ctx *c, yaml_node_t *root)
     if (dir) resolve_dir(c, get(c, m, "dir"), "output.dir", dir, sp->output_dir);
     get_size(c, s, m, "shard_max_bytes", &sp->shard_max_bytes);
     if (get_int(c, s, m, "shard_max_episodes", &v)) sp->shard_max_episodes = v;
+    yaml_node_t *both = get(c, m, "shard_max_bytes") ? get(c, m, "shard_max_episodes") : NULL;
+    if (both) /* one limit closes a shard; two would leave which one wins unclear */
+        error_at(c, both, "output.shard_max_episodes",
+                 "give shard_max_bytes or shard_max_episodes, not both (found both)");
     yaml_node_t *sc = rc_schema_child(&c->sc, s, "compression"), *mc = get(c, m, "compression");
     if (get_int(c, sc, mc, "level", &v)) sp->zstd_level = (int)v;
     LOOKUP(g_codecs, text_of(c, sc, mc, "codec")); /* zstd is the only codec */

@@ -86,7 +86,7 @@ int main(void)
     if (!s) TAP_BAIL("every_option.yaml does not load: %s", err.msg);
     tap_ok(!strcmp(s->input_dir, "/data/raw") && !strcmp(s->output_dir, "/data/train"), "absolute dirs kept");
     tap_ok(!strcmp(s->input_pattern, "ep-*.h5") && s->layout_rate_hz == 30.0, "pattern, input.rate_hz");
-    tap_ok(s->shard_max_bytes == 2147483648ull && s->shard_max_episodes == 100, "both shard limits");
+    tap_ok(s->shard_max_bytes == 0 && s->shard_max_episodes == 100, "shard_max_episodes 100, no byte limit");
     tap_ok(s->zstd_level == 19 && s->val_fraction == 0.25 && s->split_seed == 12345, "level 19, split");
     tap_ok(s->on_error == RC_ON_ERROR_SKIP && s->rate_hz == 12.5 && s->span == RC_SPAN_STREAM &&
                !strcmp(s->span_stream, "joint_pos") && s->stats == 0,
