@@ -3,7 +3,8 @@
  * file in name order that does: every_option.yaml has nearly all) and validates; the same spec
  * with that key misspelt (KEY_x) is rejected with "unknown key 'KEY_x'" at the right path; and
  * for every enum value the schema lists for that key, the spec with the value put in place
- * validates (so C knows every value the schema accepts).  Conversely every key those specs use
+ * validates (so C knows every value the schema accepts), and every value it marks unsupported
+ * is refused as such.  Conversely every key those specs use
  * is declared by the schema. */
 #include "config.h"
 
@@ -120,10 +121,27 @@ static const char *type_of(yaml_node_t *s) { return rc_yaml_text(rc_yaml_get(&g_
 
 static void check_enum(use *u, yaml_node_t *values)
 {
+    size_t from = byte_at(u->file, u->val->start_mark), to = byte_at(u->file, u->val->end_mark);
     for (int i = 0; i < rc_yaml_len(values); i++) {
         const char *v = rc_yaml_text(rc_yaml_item(&g_sc.y, values, i));
-        rc_status st = load_edited(u->file, byte_at(u->file, u->val->start_mark), byte_at(u->file, u->val->end_mark), v);
-        tap_ok(st == RC_OK, "%s %s: %s is accepted%s%s", u->file->name, u->path, v, g_n_log ? ": " : "", g_n_log ? g_log[0] : "");
+        rc_status st = load_edited(u->file, from, to, v);
+        tap_ok(st == RC_OK, "%s %s: %s is accepted%s%s", u->file->name, u->path, v, g_n_log ? ": " : "",
+               g_n_log ? g_log[0] : "");
+    }
+}
+
+/* Values the schema marks unsupported are refused, saying so. */
+static void check_unsupported(use *u, yaml_node_t *values)
+{
+    size_t from = byte_at(u->file, u->val->start_mark), to = byte_at(u->file, u->val->end_mark);
+    char want[256];
+    for (int i = 0; i < rc_yaml_len(values); i++) {
+        const char *v = rc_yaml_text(rc_yaml_item(&g_sc.y, values, i));
+        snprintf(want, sizeof want, "'%s' is not supported in this version (supported: ", v);
+        rc_status st = load_edited(u->file, from, to, v);
+        int found = 0;
+        for (int k = 0; k < g_n_log; k++) found |= strstr(g_log[k], want) != NULL;
+        tap_ok(st == RC_E_SPEC && found, "%s %s: %s is refused as not supported", u->file->name, u->path, v);
     }
 }
 
@@ -146,7 +164,10 @@ static void check_key(const char *norm, const char *key, yaml_node_t *ks)
            found ? "" : (g_n_log ? g_log[0] : "nothing"));
 
     const char *t = type_of(ks);
-    if (t && !strcmp(t, "enum")) check_enum(u, rc_yaml_get(&g_sc.y, ks, "values"));
+    if (t && !strcmp(t, "enum")) {
+        check_enum(u, rc_yaml_get(&g_sc.y, ks, "values"));
+        check_unsupported(u, rc_yaml_get(&g_sc.y, ks, "unsupported"));
+    }
     if (t && !strcmp(t, "either")) {
         yaml_node_t *opts = rc_yaml_get(&g_sc.y, ks, "options");
         for (int i = 0; i < rc_yaml_len(opts); i++) {
