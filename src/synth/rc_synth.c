@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/rc_alloc.h"
 #include "synth/synth_int.h"
@@ -231,7 +232,7 @@ done:
 rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
 {
     rc_status st = RC_OK;
-    char path[1024];
+    char path[1024], tmp[1100];
     rc_err_scope(err, dir, NULL, NULL);
     const synth_preset *p = find_preset(o->preset, err);
     if (!p) return RC_E_USAGE; /* find_preset filled err */
@@ -247,8 +248,16 @@ rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
         if (last > o->episodes) last = o->episodes;
         int w = snprintf(path, sizeof path, "%s/raw-%05lld.h5", dir, (long long)shard);
         RC_FAIL_IF(w < 0 || (size_t)w >= sizeof path, err, RC_E_IO, "output path too long");
+        /* Written under a temporary name, then renamed: a raw-*.h5 is whole or absent. */
+        w = snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        RC_FAIL_IF(w < 0 || (size_t)w >= sizeof tmp, err, RC_E_IO, "output path too long");
         rc_err_scope(err, path, NULL, NULL);
-        RC_TRY(write_shard(path, o, p, first, last, err));
+        st = write_shard(tmp, o, p, first, last, err);
+        if (st != RC_OK) unlink(tmp);
+        RC_TRY(st);
+        int renamed = rename(tmp, path) == 0, e = errno;
+        if (!renamed) unlink(tmp);
+        RC_FAIL_IF(!renamed, err, RC_E_IO, "cannot rename %s to its final name: %s", tmp, strerror(e));
     }
 done:
     return st;

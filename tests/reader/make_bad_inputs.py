@@ -2,8 +2,8 @@
 """make_bad_inputs.py OUTDIR — writes, with h5py (independently of our C writer), one small
 robocache-raw file that is valid (good.h5, with hand-picked values of several dtypes and units)
 and one file per malformed case, each damaging exactly one thing of good.h5's content.
-Also writes OUTDIR/cases.tsv: file, stage (open|read), HDF5 path the error must name, and a
-substring the message must contain.  tests/reader/read_bad.c checks each."""
+Also writes OUTDIR/cases.tsv: file, stage (open|read), HDF5 path the error must name ("-" for
+none), and a substring the message must contain.  tests/reader/read_bad.c checks each."""
 import os
 import sys
 
@@ -37,11 +37,8 @@ def good_streams():
     return s
 
 
-def write(path, streams, episodes_group=True):
+def write(path, streams, post=None):
     with h5py.File(path, "w") as f:
-        if not episodes_group:
-            f.create_group("other")
-            return
         g = f.create_group(G)
         g.attrs["robot"] = "h5py-test"
         for name, dsets in streams.items():
@@ -50,6 +47,8 @@ def write(path, streams, episodes_group=True):
                 d = sg.create_dataset(dname, data=arr)
                 if units is not None:
                     d.attrs["units"] = units
+        if post:
+            post(f)
 
 
 def main():
@@ -58,11 +57,11 @@ def main():
     write(os.path.join(out, "good.h5"), good_streams())
     cases = []
 
-    def case(name, stage, path, expect, damage=None, episodes_group=True):
+    def case(name, stage, path, expect, damage=None, post=None):
         s = good_streams()
         if damage:
             damage(s)
-        write(os.path.join(out, name + ".h5"), s, episodes_group)
+        write(os.path.join(out, name + ".h5"), s, post)
         cases.append((name + ".h5", stage, path, expect))
 
     def setd(stream, dname, arr, units=None):
@@ -132,7 +131,23 @@ def main():
          setd("lidar", "offsets", t_ns([0, 3, 2, 6])))
     case("points_two_columns", "read", G + "/lidar/points", "expected at least 3 columns",
          setd("lidar", "points", np.zeros((6, 2), dtype=np.float32)))
-    case("no_episodes_group", "open", "/episodes", "expected group /episodes", episodes_group=False)
+    def replace_with_dataset(where):
+        def post(f):
+            del f[where]
+            f[where] = np.zeros(3)
+        return post
+    case("no_episodes_group", "open", "/episodes", "expected group /episodes (layout robocache-raw), not found",
+         post=lambda f: f.move("/episodes", "/other"))
+    case("episodes_not_group", "open", "/episodes", "found another kind of object",
+         post=replace_with_dataset("/episodes"))
+    case("episode_not_group", "read", G, "expected an episode group", post=replace_with_dataset(G))
+    case("stream_not_group", "read", G + "/imu", "expected stream 'imu' to be a group",
+         post=replace_with_dataset(G + "/imu"))
+    case("t_not_dataset", "read", G + "/action/t", "found another kind of object",
+         post=lambda f: (f.__delitem__(G + "/action/t"), f.create_group(G + "/action/t")))
+    with open(os.path.join(out, "not_hdf5.h5"), "w") as f:
+        f.write("robot log, but not HDF5\n")
+    cases.append(("not_hdf5.h5", "open", "-", "expected an HDF5 file"))
 
     with open(os.path.join(out, "cases.tsv"), "w") as f:
         for c in cases:
