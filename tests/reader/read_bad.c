@@ -2,11 +2,12 @@
  * with the exact values and timestamp conversions typed in below (int16/uint8/float64 data;
  * ns/us/ms/int64-s/float64-s times); every malformed file listed in DIR/cases.tsv must fail with
  * RC_E_INPUT, leave the episode empty, and name the file, the episode, the HDF5 path and what
- * was expected. */
+ * was expected; HDF5's own error printing must stay silent throughout. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reader/rc_reader.h"
 #include "raw_layout.h"
@@ -103,6 +104,9 @@ int main(int argc, char **argv)
 {
     if (argc != 2) TAP_BAIL("usage: read_bad DIR (made by make_bad_inputs.py)");
     raw_layout(&g_layout);
+    /* stderr goes to a file: HDF5 must print nothing while the reader probes. */
+    FILE *captured = tmpfile();
+    if (!captured || dup2(fileno(captured), 2) < 0) TAP_BAIL("cannot capture stderr");
     check_good(argv[1]);
     char cases[2048], line[4096];
     snprintf(cases, sizeof cases, "%s/cases.tsv", argv[1]);
@@ -119,5 +123,8 @@ int main(int argc, char **argv)
     }
     fclose(f);
     tap_ok(n >= 30, "cases.tsv lists the malformed cases (%d)", n);
+    fflush(stderr);
+    long printed = fseek(captured, 0, SEEK_END) == 0 ? ftell(captured) : -1;
+    tap_ok(printed == 0, "nothing printed on stderr (%ld bytes)", printed);
     return tap_done();
 }

@@ -16,6 +16,8 @@ for f in raw-00000.h5 raw-00001.h5; do
     cmp -s "$TMP/a/$f" "$TMP/b/$f"; tap_result $? "same seed, same bytes: $f"
     cmp -s "$TMP/a/$f" "$TMP/c/$f"; [ $? -eq 1 ]; tap_result $? "other seed, other bytes: $f"
 done
+check "tiny, seed 5, 2 episodes" $S "$TMP/two" --preset tiny --seed 5 --episodes 2
+cmp -s "$TMP/a/raw-00000.h5" "$TMP/two/raw-00000.h5"; tap_result $? "an episode's bytes do not depend on --episodes"
 bytes=$(cat "$TMP/a"/raw-*.h5 | wc -c)
 case "$summary" in
 *"2 files, 3 episodes"*"$bytes bytes"*) tap_result 0 "summary names files, episodes and bytes ($bytes)" ;;
