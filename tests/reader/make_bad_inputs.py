@@ -28,6 +28,8 @@ def good_streams():
     s["joint_vel"]["data"] = (s["joint_vel"]["data"][0].astype(np.float64), None)
     s["joint_vel"]["t"] = (np.array([1, 2, 3, 4, 5], dtype=np.int64), "us")
     s["imu"]["t"] = (np.array([0.5, 0.75, 1.0, 1.25, 1.5]), "s")
+    # t * 1e9 is exactly x.5 for each of these doubles: llround takes halves away from zero.
+    s["camera_features"]["t"] = (np.array([-2.5e-9, -0.5e-9, 0.5e-9, 2.5e-9, 1.0000000005]), "s")
     s["base_quat"]["t"] = (np.array([1, 2, 3, 4, 5], dtype=np.int64), "s")
     s["gripper"]["data"] = (np.array([[0], [1], [1], [0], [1]], dtype=np.uint8), None)
     s["gripper"]["t"] = (np.array([10, 20, 30, 40, 50], dtype=np.int64), "ms")

@@ -50,6 +50,10 @@ static void check_good(const char *dir)
     const rc_stream_data *imu = rc_episode_stream(&ep, "imu");
     static const int64_t imu_ns[5] = {500000000, 750000000, 1000000000, 1250000000, 1500000000};
     tap_ok(imu && !memcmp(imu->t_ns, imu_ns, sizeof imu_ns), "float64 's' times -> ns");
+    const rc_stream_data *cf = rc_episode_stream(&ep, "camera_features");
+    static const int64_t halves_ns[5] = {-3, -1, 1, 3, 1000000001};
+    tap_ok(cf && !memcmp(cf->t_ns, halves_ns, sizeof halves_ns),
+           "float64 's' times: exact halves of a ns round away from zero");
     const rc_stream_data *bq = rc_episode_stream(&ep, "base_quat");
     tap_ok(bq && bq->t_ns[0] == 1000000000 && bq->t_ns[4] == 5000000000, "int64 's' times x 1e9");
     const rc_stream_data *gr = rc_episode_stream(&ep, "gripper");
