@@ -27,7 +27,8 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
  * want_n >= 0 requires that many samples, want_n < 0 requires at least one. */
 rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n,
                         uint64_t *bytes, rc_err *err);
-/* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing; *points = the last. */
+/* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing (the caller checks that
+ * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
                           uint64_t *bytes, rc_err *err);
 

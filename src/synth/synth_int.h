@@ -62,7 +62,7 @@ typedef struct synth_model {
 
 void synth_model_init(synth_model *m, synth_rng *r, double seconds);
 /* Sample times of one stream, absolute int64 ns: own start/stop offsets, jitter, dropped samples,
- * and (when gap is set) one run of samples removed for 150–400 ms.  *t is rc_malloc'ed. */
+ * and (when gap is set) one run of samples removed for 150–400 ms.  *t is rc_free'd by the caller. */
 rc_status synth_times(synth_rng *r, double rate_hz, int64_t t0_ns, double seconds, int gap,
                       int64_t **t, int64_t *n, rc_err *err);
 /* Values of series stream `stream` at times t[n] (ns, relative to the episode start), [n, D]. */
