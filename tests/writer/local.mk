@@ -1,1 +1,6 @@
-# tests/writer — (tests added by the module's owner)
+# tests/writer — the shard writer, zstd filter, digest, stats, manifest, JSON, SHA-256 and the
+# inspect command.  shard_fixture writes the fixture shard that the h5py test reads back.
+check_PROGRAMS += tests/writer/shard_fixture
+tests_writer_shard_fixture_SOURCES = tests/writer/shard_fixture.c tests/writer/fixture.h
+tests_writer_shard_fixture_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_writer_shard_fixture_LDADD = $(TEST_LIBS)
