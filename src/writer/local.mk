@@ -4,3 +4,7 @@ librobocache_a_SOURCES += \
 	src/writer/rc_shard.c src/writer/rc_shard.h \
 	src/writer/rc_h5.c src/writer/rc_h5.h \
 	src/writer/rc_digest.c src/writer/rc_digest.h
+librobocache_a_SOURCES += \
+	src/writer/rc_durable.c src/writer/rc_durable.h \
+	src/writer/rc_stats.c src/writer/rc_stats.h \
+	src/writer/rc_manifest.c src/writer/rc_manifest.h

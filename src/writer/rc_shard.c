@@ -5,8 +5,6 @@
 #include "config.h"
 #include "writer/rc_shard.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest.h"
+#include "writer/rc_durable.h"
 #include "writer/rc_h5.h"
 
 /* Target uncompressed chunk size: rows per chunk = max(1, RC_CHUNK_TARGET_BYTES / row bytes),
@@ -393,40 +392,13 @@ uint64_t rc_shard_bytes(const rc_shard *sh)
     return sh->bytes;
 }
 
-/* fsync of a path opened read-only (a file, or a folder for the rename's directory entry). */
-static int fsync_path(const char *path, int flags)
-{
-    int fd = open(path, O_RDONLY | flags);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    if (close(fd) < 0) rc = -1;
-    return rc;
-}
-
-/* The folder of path ("." when it has none), in buf[n]. */
-static void folder_of(const char *path, char *buf, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(buf, n, ".");
-    else if (slash == path) snprintf(buf, n, "/");
-    else snprintf(buf, n, "%.*s", (int)(slash - path), path);
-}
-
 rc_status rc_shard_commit(rc_shard *sh, rc_err *err)
 {
     rc_status st = RC_OK;
-    char dir[1024];
     rc_err_scope(err, sh->final_path, NULL, NULL);
     RC_FAIL_IF(sh->ep_id, err, RC_E_INTERNAL, "expected episode %s to be ended before commit", sh->ep_id);
     H5_FAIL_IF(close_ids(sh) < 0, err, "closing the temporary file %s", sh->tmp_path);
-    RC_FAIL_IF(fsync_path(sh->tmp_path, 0) < 0, err, RC_E_IO, "fsync of %s failed: %s", sh->tmp_path,
-               strerror(errno));
-    RC_FAIL_IF(rename(sh->tmp_path, sh->final_path) < 0, err, RC_E_IO, "renaming %s to the final name failed: %s",
-               sh->tmp_path, strerror(errno));
-    folder_of(sh->final_path, dir, sizeof dir);
-    /* The rename is durable only once the folder's entry is on disk. */
-    RC_FAIL_IF(fsync_path(dir, O_DIRECTORY) < 0, err, RC_E_IO, "fsync of folder %s failed: %s", dir,
-               strerror(errno));
+    RC_TRY(rc_durable_publish(sh->tmp_path, sh->final_path, err));
     shard_free(sh);
     return RC_OK;
 done:
