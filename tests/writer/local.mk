@@ -4,3 +4,9 @@ check_PROGRAMS += tests/writer/shard_fixture
 tests_writer_shard_fixture_SOURCES = tests/writer/shard_fixture.c tests/writer/fixture.h
 tests_writer_shard_fixture_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_writer_shard_fixture_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/writer/test_primitives
+tests_writer_test_primitives_SOURCES = tests/writer/test_primitives.c
+tests_writer_test_primitives_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_writer_test_primitives_LDADD = $(TEST_LIBS)
+TESTS += tests/writer/test_primitives
