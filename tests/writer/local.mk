@@ -10,3 +10,11 @@ tests_writer_test_primitives_SOURCES = tests/writer/test_primitives.c
 tests_writer_test_primitives_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_writer_test_primitives_LDADD = $(TEST_LIBS)
 TESTS += tests/writer/test_primitives
+
+check_PROGRAMS += tests/writer/test_shard
+tests_writer_test_shard_SOURCES = tests/writer/test_shard.c tests/writer/fixture.h
+tests_writer_test_shard_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_writer_test_shard_LDADD = $(TEST_LIBS)
+# The test fails zstd on demand by wrapping the library's calls to ZSTD_compressCCtx.
+tests_writer_test_shard_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=ZSTD_compressCCtx
+TESTS += tests/writer/test_shard
