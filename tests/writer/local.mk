@@ -18,3 +18,6 @@ tests_writer_test_shard_LDADD = $(TEST_LIBS)
 # The test fails zstd on demand by wrapping the library's calls to ZSTD_compressCCtx.
 tests_writer_test_shard_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=ZSTD_compressCCtx
 TESTS += tests/writer/test_shard
+
+TESTS += tests/writer/test_shard_read.py
+EXTRA_DIST += tests/writer/test_shard_read.py
