@@ -13,14 +13,11 @@
 rc_status rc_zstd_filter_register(rc_err *err)
 {
     rc_status st = RC_OK;
-    htri_t avail = H5Zfilter_avail(RC_H5Z_FILTER_ZSTD);
-    RC_FAIL_IF(avail < 0, err, RC_E_INTERNAL, "H5Zfilter_avail(%d) failed", RC_H5Z_FILTER_ZSTD);
-    /* A filter already registered under 32015 (ours, or the plugin path's) is left in place:
-     * the id fixes the stream format, so any conforming implementation decodes our chunks. */
-    if (avail > 0) goto done;
+    /* Registering again replaces the class under 32015, so this is idempotent.  No
+     * H5Zfilter_avail check first: it would load a plugin from HDF5_PLUGIN_PATH, and the
+     * process should run the filter it was built with. */
     RC_FAIL_IF(H5Zregister(&rc_zstd_h5z_class) < 0, err, RC_E_INTERNAL,
-               "expected to register zstd filter %d with HDF5, H5Zregister failed",
-               RC_H5Z_FILTER_ZSTD);
+               "expected to register zstd filter %d with HDF5, H5Zregister failed", RC_H5Z_FILTER_ZSTD);
 done:
     return st;
 }

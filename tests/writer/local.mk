@@ -21,3 +21,10 @@ TESTS += tests/writer/test_shard
 
 TESTS += tests/writer/test_shard_read.py
 EXTRA_DIST += tests/writer/test_shard_read.py
+
+check_PROGRAMS += tests/writer/manifest_fixture
+tests_writer_manifest_fixture_SOURCES = tests/writer/manifest_fixture.c
+tests_writer_manifest_fixture_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_writer_manifest_fixture_LDADD = $(TEST_LIBS)
+TESTS += tests/writer/test_manifest.py
+EXTRA_DIST += tests/writer/test_manifest.py

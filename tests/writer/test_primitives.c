@@ -233,6 +233,18 @@ static void test_stats(void)
     free(valid);
 }
 
+static void test_manifest_errors(void)
+{
+    rc_err err;
+    rc_manifest *m = rc_manifest_new();
+    rc_err_clear(&err);
+    rc_status st = rc_manifest_write(m, "/nonexistent-rc-dir/manifest.json", "ab", "v", "cpu", &err);
+    tap_ok(st == RC_E_IO && !strcmp(err.file, "/nonexistent-rc-dir/manifest.json") && strstr(err.msg, "cannot create"),
+           "manifest in a missing folder: RC_E_IO naming the file: %s", err.msg);
+    rc_manifest_free(m);
+    rc_manifest_free(NULL);
+}
+
 static void test_elem(void)
 {
     static const char *names[] = {"uint8", "uint16", "int32", "uint32", "int64", "float16", "bfloat16", "float32"};
@@ -249,6 +261,7 @@ int main(void)
     test_json();
     test_split();
     test_stats();
+    test_manifest_errors();
     test_elem();
     return tap_done();
 }
