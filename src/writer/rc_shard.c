@@ -154,6 +154,9 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
     rc_err_scope(err, final_path, NULL, NULL);
     RC_FAIL_IF(!sh, err, RC_E_NOMEM, "out of memory creating a shard writer");
     sh->fid = sh->gcpl = sh->episodes = sh->ep = -1;
+    RC_FAIL_IF(!info->tool_version || !info->spec_sha256_hex || !info->backend || !info->created_from_hex ||
+                   !info->spec_text,
+               err, RC_E_INTERNAL, "expected every string of rc_shard_info, found a NULL");
     sh->level = info->zstd_level;
     /* Files are little-endian by construction (H5T_*LE types, raw chunk bytes from memory). */
     RC_FAIL_IF(*(const uint8_t *)&one != 1, err, RC_E_INTERNAL,
@@ -195,6 +198,7 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
     rc_err_scope(err, sh->final_path, id, "/episodes/%s", id);
     RC_FAIL_IF(sh->ep_id, err, RC_E_INTERNAL, "expected episode %s to be ended before starting another",
                sh->ep_id);
+    RC_FAIL_IF(!source_file || !source_group, err, RC_E_INTERNAL, "expected source_file and source_group, found NULL");
     RC_FAIL_IF(!id[0] || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."), err, RC_E_INTERNAL,
                "expected an episode id without '/', found '%s'", id);
     sh->ep_id = rc_strdup(id);

@@ -156,6 +156,10 @@ static void test_misuse(void)
     tap_ok(rc_shard_create(path_in_dir("no/such/dir/x.h5"), &g_info, &sh, &err) == RC_E_IO && !sh &&
                strstr(err.file, "no/such/dir/x.h5") && strstr(err.msg, "creating temporary file"),
            "create in a missing folder: RC_E_IO naming the file: %s", err.msg);
+    rc_shard_info no_backend = g_info;
+    no_backend.backend = NULL;
+    tap_ok(rc_shard_create(p, &no_backend, &sh, &err) == RC_E_INTERNAL && !sh && !exists(p) && temp_files() == 0,
+           "create with a NULL attribute string is refused and leaves nothing: %s", err.msg);
     rc_shard_create(p, &g_info, &sh, &err);
     tap_ok(rc_shard_put(sh, "x", RC_ELEM_U32, 1, dims, v, &err) != RC_OK && strstr(err.msg, "episode_begin"),
            "put before episode_begin is refused: %s", err.msg);

@@ -156,6 +156,16 @@ try:
         ok(digests == stored == written, "content_sha256 recomputed per docs/FORMAT.md equals the attribute")
         ds_sha = hashlib.sha256(f["episodes/ep-000001/over/data"][()].tobytes()).hexdigest()
 
+    # Without the plugin (empty plugin folder) the data cannot be decoded: the reads above did go
+    # through plugins/libh5zstd_rc.so.
+    empty = os.path.join(tmp, "no-plugins")
+    os.mkdir(empty)
+    r = subprocess.run([sys.executable, "-c", "import h5py, sys; h5py.File(sys.argv[1])['episodes/ep-000000/state/t'][()]", a],
+                       capture_output=True, text=True, env=dict(os.environ, HDF5_PLUGIN_PATH=empty))
+    ok(r.returncode != 0 and ("32015" in r.stderr or "filter" in r.stderr),
+       "without the plugin h5py cannot decode (so the reads above used it)")
+    os.rmdir(empty)
+
     rc_bin = os.environ["RC_BIN"]
     r = run(rc_bin, "inspect", a)
     ok(r.returncode == 0, "inspect exits 0 on a good shard")
