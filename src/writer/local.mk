@@ -9,3 +9,4 @@ librobocache_a_SOURCES += \
 	src/writer/rc_stats.c src/writer/rc_stats.h \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h
 librobocache_a_SOURCES += src/writer/rc_shard_read.c src/writer/rc_shard_read.h
+EXTRA_DIST += docs/FORMAT.md
