@@ -71,6 +71,7 @@ void rc_sha256_init(rc_sha256 *c)
 void rc_sha256_update(rc_sha256 *c, const void *data, size_t n)
 {
     const uint8_t *p = data;
+    if (n == 0) return; /* data may be NULL then */
     c->n_bytes += n;
     if (c->used > 0) {
         size_t take = 64 - c->used < n ? 64 - c->used : n;

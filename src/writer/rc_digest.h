@@ -7,13 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "writer/rc_shard.h"
+
 /* One dataset's part in the digest.  data_sha256 = SHA-256 of its decoded bytes (row-major,
  * little-endian elements, no chunk padding). */
 typedef struct rc_ds_digest {
     char *rel_path;        /* relative to the episode group, e.g. "state/data"; owned */
     const char *dtype;     /* rc_elem_name(): "float32", "bfloat16", ... (static) */
-    int rank;              /* 1..4 */
-    uint64_t dims[4];
+    int rank;              /* 1..RC_SHARD_MAX_RANK */
+    uint64_t dims[RC_SHARD_MAX_RANK];
     uint8_t data_sha256[32];
 } rc_ds_digest;
 

@@ -264,7 +264,7 @@ static rc_status write_chunks(rc_shard *sh, hid_t ds, const uint64_t *dims, uint
         }
         size_t z_n;
         RC_TRY(rc_zstd_compress_chunk(src, chunk_bytes, sh->level, &z, &z_n, err));
-        hsize_t offset[4] = {start, 0, 0, 0};
+        hsize_t offset[RC_SHARD_MAX_RANK] = {start};
         H5_FAIL_IF(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, z_n, z) < 0, err,
                    "writing the chunk at row %llu (%zu compressed bytes)", (unsigned long long)start, z_n);
         sh->bytes += z_n;
@@ -309,7 +309,7 @@ done:
  * writes, no time stamps. */
 static hid_t make_dcpl(const rc_shard *sh, int rank, const uint64_t *dims, uint64_t rows)
 {
-    hsize_t chunk[4];
+    hsize_t chunk[RC_SHARD_MAX_RANK];
     unsigned cd[1] = {(unsigned)sh->level};
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     for (int k = 0; k < rank; k++) chunk[k] = k == 0 ? rows : dims[k];
@@ -330,28 +330,32 @@ rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int ran
     char *rel = NULL, *leaf = NULL;
     rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
-    RC_FAIL_IF(rank < 1 || rank > 4, err, RC_E_INTERNAL, "expected rank 1..4, found %d", rank);
+    RC_FAIL_IF(rank < 1 || rank > RC_SHARD_MAX_RANK, err, RC_E_INTERNAL, "expected rank 1..%d, found %d",
+               RC_SHARD_MAX_RANK, rank);
     RC_FAIL_IF(rc_elem_size(elem) == 0, err, RC_E_INTERNAL, "unknown element type %d", (int)elem);
     size_t row_bytes = (size_t)rc_elem_size(elem);
-    hsize_t h5dims[4];
+    hsize_t h5dims[RC_SHARD_MAX_RANK], h5max[RC_SHARD_MAX_RANK];
     for (int k = 0; k < rank; k++) {
-        /* HDF5 chunks must be >= 1 and <= a fixed dimension: an empty dataset has no chunking. */
-        RC_FAIL_IF(dims[k] == 0, err, RC_E_INTERNAL, "expected every dimension >= 1, found dims[%d] = 0", k);
+        RC_FAIL_IF(k > 0 && dims[k] == 0, err, RC_E_INTERNAL,
+                   "expected dimensions after the first >= 1, found dims[%d] = 0", k);
         RC_FAIL_IF(k > 0 && row_bytes > RC_CHUNK_MAX_BYTES / dims[k], err, RC_E_INTERNAL,
                    "expected a row under 4 GiB (HDF5's chunk limit), found a larger one");
         if (k > 0) row_bytes *= dims[k];
-        h5dims[k] = dims[k];
+        h5dims[k] = h5max[k] = dims[k];
     }
+    /* HDF5 chunks must be >= 1 and within a fixed dimension: an empty dataset (0 rows) gets an
+     * unlimited first axis so it can carry the same one-row chunking and filter, and no chunks. */
+    if (dims[0] == 0) h5max[0] = H5S_UNLIMITED;
     RC_FAIL_IF(dims[0] > SIZE_MAX / row_bytes, err, RC_E_INTERNAL, "dataset size overflows size_t");
-    RC_FAIL_IF(!data, err, RC_E_INTERNAL, "expected data, found NULL");
+    RC_FAIL_IF(!data && dims[0] > 0, err, RC_E_INTERNAL, "expected data, found NULL");
     uint64_t rows = row_bytes >= RC_CHUNK_TARGET_BYTES ? 1 : RC_CHUNK_TARGET_BYTES / row_bytes;
-    if (rows > dims[0]) rows = dims[0];
+    if (rows > dims[0]) rows = dims[0] ? dims[0] : 1;
 
     rel = rc_strdup(rel_path);
     RC_FAIL_IF(!rel, err, RC_E_NOMEM, "out of memory");
     RC_TRY(open_parent(sh, rel, &parent, &leaf, err));
     t = rc_h5_type_of(elem);
-    space = H5Screate_simple(rank, h5dims, NULL);
+    space = H5Screate_simple(rank, h5dims, h5max);
     dcpl = make_dcpl(sh, rank, dims, rows);
     H5_FAIL_IF(t < 0 || space < 0 || dcpl < 0, err, "making the %s type, dataspace or chunked zstd layout",
                rc_elem_name(elem));

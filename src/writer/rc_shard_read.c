@@ -187,14 +187,15 @@ static rc_status describe(hid_t ds, rc_shard_dataset *d, rc_err *err)
     rc_status st = RC_OK;
     hid_t t = H5Dget_type(ds), space = H5Dget_space(ds), dcpl = H5Dget_create_plist(ds);
     char dtype[32] = "";
-    hsize_t dims[4], chunk[4];
+    hsize_t dims[RC_SHARD_MAX_RANK], chunk[RC_SHARD_MAX_RANK];
     RC_FAIL_IF(t < 0 || space < 0 || dcpl < 0, err, RC_E_INPUT, "reading the dataset's type and shape failed");
     int is_bf16 = rc_h5_attr_read_str(ds, "dtype", dtype, sizeof dtype) == 0 && !strcmp(dtype, "bfloat16");
     int elem = rc_h5_elem_of(t, is_bf16);
     RC_FAIL_IF(elem < 0, err, RC_E_INPUT, "expected one of the shard element types (uint8 .. float32), found another");
     d->elem = (rc_elem)elem;
     d->rank = H5Sget_simple_extent_ndims(space);
-    RC_FAIL_IF(d->rank < 1 || d->rank > 4, err, RC_E_INPUT, "expected rank 1..4, found %d", d->rank);
+    RC_FAIL_IF(d->rank < 1 || d->rank > RC_SHARD_MAX_RANK, err, RC_E_INPUT, "expected rank 1..%d, found %d",
+               RC_SHARD_MAX_RANK, d->rank);
     H5Sget_simple_extent_dims(space, dims, NULL);
     for (int k = 0; k < d->rank; k++) d->dims[k] = dims[k];
     d->zstd_level = -1;

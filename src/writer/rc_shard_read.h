@@ -24,9 +24,9 @@ typedef struct rc_shard_root {
 typedef struct rc_shard_dataset {
     char rel_path[512];       /* relative to the episode group */
     rc_elem elem;
-    int rank;                 /* 1..4 */
-    uint64_t dims[4];
-    uint64_t chunk[4];        /* all 0 when not chunked */
+    int rank;                 /* 1..RC_SHARD_MAX_RANK */
+    uint64_t dims[RC_SHARD_MAX_RANK];
+    uint64_t chunk[RC_SHARD_MAX_RANK]; /* all 0 when not chunked */
     unsigned filter_id;       /* first filter of the pipeline; 0 when none */
     int zstd_level;           /* cd_values[0] when filter_id is 32015, else -1 */
     char sha256_hex[65];      /* of the decoded bytes */

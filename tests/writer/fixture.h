@@ -19,7 +19,7 @@ typedef struct fixture_ds {
     const char *rel_path;
     rc_elem elem;
     int rank;
-    uint64_t dims[4];
+    uint64_t dims[RC_SHARD_MAX_RANK];
     uint32_t seed;
 } fixture_ds;
 
@@ -38,6 +38,8 @@ static const fixture_ds g_fixture[] = {
     {"ep-000001", "exact/data", RC_ELEM_I32, 1, {262144}, 12},     /* exactly one full chunk */
     {"ep-000001", "over/data", RC_ELEM_I32, 1, {262145}, 13},      /* one full chunk + 1 row */
     {"ep-000001", "voxel/grid/data", RC_ELEM_F16, 4, {2, 4, 5, 6}, 14},
+    {"ep-000001", "voxel/mean/data", RC_ELEM_F32, 5, {3, 4, 3, 2, 4}, 15},   /* rank 5 */
+    {"ep-000001", "voxel/sparse/coords", RC_ELEM_I32, 2, {0, 3}, 16},      /* empty */
 };
 #define FIXTURE_N (sizeof g_fixture / sizeof g_fixture[0])
 #define FIXTURE_LEVEL 5

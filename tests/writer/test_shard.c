@@ -169,8 +169,13 @@ static void test_misuse(void)
     rc_shard_episode_begin(sh, "ep", "f", "g", 2, &err);
     tap_ok(rc_shard_episode_begin(sh, "ep2", "f", "g", 2, &err) != RC_OK && strstr(err.msg, "ended"),
            "a second episode_begin before episode_end is refused: %s", err.msg);
-    tap_ok(rc_shard_put(sh, "r5", RC_ELEM_U32, 5, dims, v, &err) != RC_OK && strstr(err.msg, "found 5"),
-           "rank 5 is refused: %s", err.msg);
+    uint64_t dims9[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, empty[2] = {0, 2};
+    tap_ok(rc_shard_put(sh, "r9", RC_ELEM_U32, 9, dims9, v, &err) != RC_OK && strstr(err.msg, "found 9"),
+           "rank 9 is refused: %s", err.msg);
+    tap_ok(rc_shard_put(sh, "r8", RC_ELEM_U32, 8, dims9, v, &err) == RC_OK, "rank 8 is accepted");
+    tap_ok(rc_shard_put(sh, "none", RC_ELEM_U32, 2, empty, NULL, &err) == RC_OK, "an empty dataset (0 rows, no data) is accepted");
+    tap_ok(rc_shard_put(sh, "nodata", RC_ELEM_U32, 1, dims, NULL, &err) != RC_OK && strstr(err.msg, "NULL"),
+           "rows without data are refused: %s", err.msg);
     tap_ok(rc_shard_put(sh, "r0", RC_ELEM_U32, 0, dims, v, &err) != RC_OK, "rank 0 is refused");
     tap_ok(rc_shard_put(sh, "z", RC_ELEM_U32, 2, zero, v, &err) != RC_OK && strstr(err.msg, "dims[1] = 0"),
            "a zero dimension is refused: %s", err.msg);

@@ -50,6 +50,8 @@ FIXTURE = [
     ("ep-000001", "exact/data", "int32", (262144,), 12),
     ("ep-000001", "over/data", "int32", (262145,), 13),
     ("ep-000001", "voxel/grid/data", "float16", (2, 4, 5, 6), 14),
+    ("ep-000001", "voxel/mean/data", "float32", (3, 4, 3, 2, 4), 15),
+    ("ep-000001", "voxel/sparse/coords", "int32", (0, 3), 16),
 ]
 LEVEL = 5
 SPEC = 'version: 1\n# fixture spec "quoted"\ninput: {dir: raw}\n'
@@ -100,7 +102,7 @@ def content_sha256(group):
 
 def chunk_rows(dtype, dims):
     row = np.dtype(STORED[dtype]).itemsize * int(np.prod(dims[1:]))
-    return min(dims[0], max(1, (1 << 20) // row))
+    return max(1, min(dims[0], max(1, (1 << 20) // row)))  # an empty dataset: 1-row chunks
 
 
 def run(*args):
@@ -178,6 +180,9 @@ try:
        "inspect prints dtype, shape, chunks, filter and content digest of a dataset")
     ok("brain/data  bfloat16  shape [777, 5]" in out and "voxel/grid/data  float16  shape [2, 4, 5, 6]" in out,
        "inspect names bfloat16 and nested datasets")
+    ok("voxel/mean/data  float32  shape [3, 4, 3, 2, 4]  chunks [3, 4, 3, 2, 4]" in out and
+       "voxel/sparse/coords  int32  shape [0, 3]  chunks [1, 3]  zstd level 5  sha256 " + hashlib.sha256(b"").hexdigest() in out,
+       "inspect shows a rank-5 dataset and an empty one")
 
     # A tampered digest attribute: inspect must report the mismatch and exit 2.
     c = os.path.join(tmp, "c.h5")
