@@ -221,6 +221,26 @@ try:
        "a chunk with a broken frame header: inspect exits 2 naming file, episode and dataset")
     diag(r.stderr)
 
+    # Malformed shards: a missing episode attribute, a dataset of a type we never write.
+    g = os.path.join(tmp, "g.h5")
+    shutil.copy(a, g)
+    with h5py.File(g, "r+") as f:
+        del f["episodes/ep-000001"].attrs["steps"]
+    r = run(rc_bin, "inspect", g)
+    ok(r.returncode == 2 and "episode ep-000001" in r.stderr and "expected attributes source_file, source_group, steps"
+       in r.stderr, "an episode without 'steps': exit 2 naming the episode")
+    shutil.copy(a, g)
+    with h5py.File(g, "r+") as f:
+        f["episodes/ep-000000/state/extra"] = np.zeros(3, dtype=np.float64)
+    r = run(rc_bin, "inspect", g)
+    ok(r.returncode == 2 and "/episodes/ep-000000/state/extra" in r.stderr and "element types" in r.stderr,
+       "a float64 dataset: exit 2 naming its path")
+    shutil.copy(a, g)
+    with h5py.File(g, "r+") as f:
+        del f["meta"]
+    r = run(rc_bin, "inspect", g)
+    ok(r.returncode == 3 and "/meta/pipeline" in r.stderr, "a shard without /meta/pipeline: exit 3 naming the path")
+
     # Not a shard, missing, wrong version, usage.
     e = os.path.join(tmp, "e.h5")
     with h5py.File(e, "w") as f:
