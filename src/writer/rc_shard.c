@@ -46,7 +46,7 @@ int rc_elem_size(rc_elem e)
 
 const char *rc_elem_name(rc_elem e)
 {
-    static const char *name[] = {"uint8", "uint16", "int32", "uint32", "int64", "float16", "bfloat16", "float32"};
+    static const char *const name[] = {"uint8", "uint16", "int32", "uint32", "int64", "float16", "bfloat16", "float32"};
     return (unsigned)e < sizeof name / sizeof name[0] ? name[e] : "unknown";
 }
 
