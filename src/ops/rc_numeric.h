@@ -248,10 +248,21 @@ RC_HD uint16_t rc_f32_to_bf16(float f)
     return (uint16_t)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
 }
 
-/* out[idx] = v converted to dtype d (out is float, or uint16 bits for f16/bf16). */
+/* NaN as written to float32 outputs: one canonical quiet NaN.  x86 propagates an input NaN's
+ * sign and payload through arithmetic while the GPU returns 0x7FFFFFFF, so only a canonical
+ * NaN gives both backends the same bits. */
+#define RC_F32_QNAN_BITS 0x7FC00000u
+
+RC_HD int rc_f32_isnan(float f) { return (rc_f32_bits(f) & 0x7FFFFFFFu) > 0x7F800000u; }
+
+/* out[idx] = v converted to dtype d (out is float, or uint16 bits for f16/bf16); a float32
+ * NaN is stored as RC_F32_QNAN_BITS. */
 RC_HD void rc_store(void *out, rc_dtype d, int64_t idx, float v)
 {
-    if (d == RC_DTYPE_F32) ((float *)out)[idx] = v;
+    if (d == RC_DTYPE_F32) {
+        if (rc_f32_isnan(v)) ((uint32_t *)out)[idx] = RC_F32_QNAN_BITS;
+        else ((float *)out)[idx] = v;
+    }
     else if (d == RC_DTYPE_F16) ((uint16_t *)out)[idx] = rc_f32_to_f16(v);
     else ((uint16_t *)out)[idx] = rc_f32_to_bf16(v);
 }
@@ -274,8 +285,11 @@ RC_HD int rc_voxel_of(const float *p, const float *min, const float *size, const
     return 1;
 }
 
-/* Mean of one column: the double sum over the voxel's points in input order, divided by the
- * count in double, rounded once to float32. */
-RC_HD float rc_vox_mean(double sum, uint32_t count) { return (float)(sum / (double)count); }
+/* Mean of one column into *dst: the double sum over the voxel's points in input order, divided
+ * by the count in double, rounded once to float32; NaN stored as RC_F32_QNAN_BITS. */
+RC_HD void rc_vox_mean_store(float *dst, double sum, uint32_t count)
+{
+    rc_store(dst, RC_DTYPE_F32, 0, (float)(sum / (double)count));
+}
 
 #endif

@@ -117,7 +117,7 @@ static int vox_slots(const rc_vox_params *p, const float *points, int64_t N, rc_
         else if (p->mode == RC_VOX_COUNT) ((uint32_t *)out->values)[s] = count[s];
         else {
             float *dst = p->sparse ? (float *)out->values + s * C : (float *)out->dense + cell[s] * C;
-            for (int64_t c = 0; c < C; c++) dst[c] = rc_vox_mean(sum[s * C + c], count[s]);
+            for (int64_t c = 0; c < C; c++) rc_vox_mean_store(dst + c, sum[s * C + c], count[s]);
         }
     }
     rc = 0;
