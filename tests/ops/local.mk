@@ -1,1 +1,9 @@
-# tests/ops — (tests added by the module's owner)
+# tests/ops — the CPU ops against an independent numpy reference (bit for bit), through a small
+# driver program that runs one binary case; plus the thread-count invariance of rc_fuse_cpu.
+check_PROGRAMS += tests/ops/ops_driver
+tests_ops_ops_driver_SOURCES = tests/ops/ops_driver.c
+tests_ops_ops_driver_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_ops_ops_driver_LDADD = $(TEST_LIBS)
+
+TESTS += tests/ops/test_resample.py
+EXTRA_DIST += tests/ops/ops_case.py tests/ops/ref_ops.py tests/ops/test_resample.py
