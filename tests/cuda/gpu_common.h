@@ -24,6 +24,9 @@ static inline double rng_unit(void) { return (double)(rng_u64() >> 11) / 9007199
 static inline float rng_float(float lo, float hi) { return lo + (float)rng_unit() * (hi - lo); }
 static inline int64_t rng_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rng_u64() % (uint64_t)(hi - lo + 1)); }
 
+/* RC_TEST_SMALL=1 divides the big cases by 10 (the sanitizers run them 10-100x slower). */
+static inline int64_t big(int64_t n) { return getenv("RC_TEST_SMALL") ? n / 10 : n; }
+
 static inline void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

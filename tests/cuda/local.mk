@@ -30,8 +30,18 @@ TESTS += tests/cuda/test_fatbin tests/cuda/info.sh
 EXTRA_DIST += tests/cuda/info.sh tests/cuda/gpu_info.sh tests/cuda/fatbin_known.cu \
 	tests/cuda/gpu-session.sh tests/cuda/pack-for-device.sh
 
-# make check-gpu: the GPU programs and gpu_info.sh through the TAP driver, in their own log.
+# make check-gpu: the GPU programs and gpu_info.sh through the same TAP driver as make check
+# (logs beside them); exits non-zero when any of them fails or bails out, e.g. with no device.
 GPU_TESTS = tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact tests/cuda/gpu_info.sh
-check-gpu: all
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(GPU_TESTS)' TEST_SUITE_LOG=tests/cuda/gpu-suite.log
+check-gpu: all $(check_PROGRAMS)
+	@fail=0; for t in $(GPU_TESTS); do \
+	  b=$${t%.sh}; \
+	  case $$t in *.sh) run="$(SHELL) $(srcdir)/$$t";; *) run=./$$t;; esac; \
+	  $(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name "$$t" --log-file "$$b.log" \
+	    --trs-file "$$b.trs" --color-tests no --enable-hard-errors yes --expect-failure no \
+	    -- $$run; \
+	  grep -q '^:global-test-result: PASS' "$$b.trs" || fail=1; \
+	done; \
+	if test $$fail -eq 0; then echo "check-gpu: every GPU test passed"; \
+	else echo "check-gpu: FAILED (logs: tests/cuda/*.log)"; exit 1; fi
 .PHONY: check-gpu

@@ -239,9 +239,9 @@ static void set_big(rc_backend *cpu, rc_backend *gpu)
 {
     const double range[3][2] = {{-50, 50}, {-50, 50}, {-3, 5}}, size[3] = {0.5, 0.5, 0.4};
     const float lo[3] = {-55, -55, -3.5f}, hi[3] = {55, 55, 5.5f};
-    const int64_t n[2] = {150000, 120001};
+    const int64_t n[2] = {big(150000), big(120001)};
     pset ps = random_set(2, n, 4, lo, hi);
-    run_all_modes(cpu, gpu, &ps, range, size, 32, 12000, "big frames (150000 and 120001 points)");
+    run_all_modes(cpu, gpu, &ps, range, size, 32, 12000, "big frames (150000 and 120001 points, or a tenth small)");
     free(ps.pts);
 }
 

@@ -1,0 +1,35 @@
+#!/bin/sh
+# pack-for-device.sh — run HERE, from anywhere, after `make check` in a CUDA build: copies the
+# shared libraries that robocache-convert and the GPU test programs load (the ldd closure:
+# libhdf5, libyaml, libzstd, libsz/libaec, libcurl and its TLS stack, libgomp, ...) into
+# .carry/lib at the repository root, leaving out glibc's own libraries, which every Linux has.
+# The GPU machine has no build tools or -dev packages; tests/cuda/gpu-session.sh runs the
+# carried tree with LD_LIBRARY_PATH=.carry/lib.  CUDA itself is linked statically (cudart_static)
+# and the driver (libcuda) comes from the GPU machine, never from here.
+# usage: tests/cuda/pack-for-device.sh [BUILD_DIR]   (default: build, relative to the repo root)
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+b=${1:-build}
+bins="$b/robocache-convert $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact"
+for f in $bins; do
+    [ -x "$f" ] || { echo "pack-for-device: $f is missing: build with CUDA and run 'make -C $b check' first" >&2; exit 1; }
+done
+grep -q '^#define RC_HAVE_CUDA 1' "$b/config.h" || {
+    echo "pack-for-device: $b was configured without CUDA (configure --with-cuda=yes)" >&2; exit 1; }
+
+rm -rf .carry/lib
+mkdir -p .carry/lib
+# "libfoo.so.1 => /usr/lib/.../libfoo.so.1 (0x...)": the resolved path is field 3.
+ldd $bins | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u | while read -r lib; do
+    case $(basename "$lib") in
+        libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libresolv.so.*|ld-linux*|libcuda.so*)
+            continue ;;
+    esac
+    cp -L "$lib" .carry/lib/
+done
+missing=$(ldd $bins | grep 'not found' || true)
+[ -z "$missing" ] || { echo "pack-for-device: unresolved libraries here already:" >&2; echo "$missing" >&2; exit 1; }
+echo "pack-for-device: $(ls .carry/lib | wc -l) libraries, $(du -sh .carry/lib | cut -f1) in .carry/lib:"
+ls .carry/lib | sed 's/^/  /'
+echo "carry to the GPU machine: $b and .carry; there run: sh tests/cuda/gpu-session.sh $b"
