@@ -27,6 +27,7 @@ extern "C" {
 }
 
 #define VOX_THREADS 256
+#define VOX_MAX_FRAME (1 << 30) /* points in one frame */
 
 typedef struct vox_totals {
     int kept;   /* points inside the grid */
@@ -384,9 +385,10 @@ static rc_status vox_check(const rc_vox_params *p, const int64_t *offsets, int64
                (long long)offsets[0]);
     for (int64_t f = 0; f < F; f++) {
         int64_t n = offsets[f + 1] - offsets[f];
-        RC_FAIL_IF(n < 0 || n >= INT32_MAX, err, RC_E_BACKEND,
+        /* int point indices, and grid-stride loops whose i + stride stays below 2^31 */
+        RC_FAIL_IF(n < 0 || n > VOX_MAX_FRAME, err, RC_E_BACKEND,
                    "voxelize frame %lld: expected 0 .. %d points, found %lld", (long long)f,
-                   INT32_MAX - 1, (long long)n);
+                   VOX_MAX_FRAME, (long long)n);
         if (n > *n_max) *n_max = (int)n;
     }
 done:

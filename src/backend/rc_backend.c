@@ -104,6 +104,7 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
 #ifdef RC_HAVE_CUDA
     if (b->kind == KIND_CUDA) return rc_cuda_fuse(b->cuda, jobs, n_jobs, err);
 #endif
+    (void)b;
     (void)err;
     rc_fuse_cpu(jobs, n_jobs);
     return RC_OK;
@@ -117,6 +118,7 @@ rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float
 #ifdef RC_HAVE_CUDA
     if (b->kind == KIND_CUDA) return rc_cuda_voxelize(b->cuda, p, points, offsets, F, frames, err);
 #endif
+    (void)b;
     /* Frames are independent and each is computed by one thread in input order
      * (rc_voxelize_cpu), so the result does not depend on the thread count. */
 #pragma omp parallel for schedule(dynamic, 1)
