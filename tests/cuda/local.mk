@@ -1,9 +1,13 @@
 # tests/cuda — the CUDA backend.  Runs everywhere (TESTS): test_fatbin (the fatbin reader, and
-# with CUDA an object nvcc builds here with known targets) and info.sh (`info` lists the
-# targets really embedded).  Needs a GPU: the bit-exactness programs comparing the cuda and cpu
+# with CUDA an object nvcc builds here with known targets), test_backend_select (cuda never
+# falls back silently; auto says why) and info.sh (`info` lists the targets really embedded).  Needs a GPU: the bit-exactness programs comparing the cuda and cpu
 # backends byte for byte.  They are built by `make check` but run only by `make check-gpu`,
 # which FAILS when no device can run the kernels (CI has no GPU, so they are not in TESTS).
-check_PROGRAMS += tests/cuda/test_fatbin tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact
+check_PROGRAMS += tests/cuda/test_fatbin tests/cuda/test_backend_select \
+	tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact
+tests_cuda_test_backend_select_SOURCES = tests/cuda/test_backend_select.c
+tests_cuda_test_backend_select_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_cuda_test_backend_select_LDADD = $(TEST_LIBS)
 tests_cuda_test_fatbin_SOURCES = tests/cuda/test_fatbin.c
 tests_cuda_test_fatbin_CPPFLAGS = $(TEST_CPPFLAGS) \
 	-DRC_KNOWN_FATBIN_OBJ='"$(abs_top_builddir)/tests/cuda/fatbin_known.o"'
@@ -26,7 +30,7 @@ EXTRA_tests_cuda_test_fatbin_DEPENDENCIES = tests/cuda/fatbin_known.o
 CLEANFILES += tests/cuda/fatbin_known.o
 endif
 
-TESTS += tests/cuda/test_fatbin tests/cuda/info.sh
+TESTS += tests/cuda/test_fatbin tests/cuda/test_backend_select tests/cuda/info.sh
 EXTRA_DIST += tests/cuda/info.sh tests/cuda/gpu_info.sh tests/cuda/fatbin_known.cu \
 	tests/cuda/gpu-session.sh tests/cuda/pack-for-device.sh
 
