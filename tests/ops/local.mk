@@ -5,5 +5,6 @@ tests_ops_ops_driver_SOURCES = tests/ops/ops_driver.c
 tests_ops_ops_driver_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_ops_ops_driver_LDADD = $(TEST_LIBS)
 
-TESTS += tests/ops/test_resample.py
-EXTRA_DIST += tests/ops/ops_case.py tests/ops/ref_ops.py tests/ops/test_resample.py
+OPS_PY_TESTS = tests/ops/test_resample.py tests/ops/test_convert.py tests/ops/test_slerp.py
+TESTS += $(OPS_PY_TESTS)
+EXTRA_DIST += tests/ops/ops_case.py tests/ops/ref_ops.py $(OPS_PY_TESTS)

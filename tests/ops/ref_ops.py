@@ -90,7 +90,8 @@ def _round_bits(x, mant_bits, emin, exp_bias, nan_bits):
     """float32 array -> uint16 bits of a binary format with mant_bits explicit mantissa bits,
     minimum normal exponent emin: the value is rounded by scaling to an integer multiple of the
     quantum in float64 (exact) and np.rint (nearest-even)."""
-    x = np.asarray(x, dtype=np.float32).astype(np.float64)
+    with np.errstate(all="ignore"):  # signalling NaN inputs warn on the cast
+        x = np.asarray(x, dtype=np.float32).astype(np.float64)
     out = np.zeros(x.shape, dtype=np.uint16)
     sign = np.signbit(x).astype(np.uint16) << 15
     a = np.abs(x)
