@@ -114,10 +114,13 @@ for name, r_, s_ in (("size 0", RANGE, [0.0, 0.5, 0.3]), ("negative size", RANGE
                      ("inverted range", [[1.0, 0.0], [0, 1], [0, 1]], [0.1] * 3),
                      ("n rounds to 0", [[0.0, 0.04], [0, 1], [0, 1]], [0.1] * 3),
                      ("2^31 cells", [[0.0, 2.0**31], [0, 1], [0, 1]], [1.0] * 3),
+                     ("2^63 cells in all", [[0.0, 2.0**21], [0.0, 2.0**21], [0.0, 2.0**21]], [1.0] * 3),
                      ("NaN range", [[np.nan, 1.0], [0, 1], [0, 1]], [0.1] * 3)):
     tap.ok(ops_case.run_voxelize(border, "count", 0, r_, s_) is None, "rejected: %s" % name)
 tap.ok(ops_case.run_voxelize(border, "points", 0, RANGE, SIZE, 0, 4) is None, "rejected: max_points 0")
 tap.ok(ops_case.run_voxelize(border[:, :2], "count", 0, RANGE, SIZE) is None, "rejected: C = 2")
 res = ops_case.run_voxelize(border, "count", 0, RANGE, SIZE)
 tap.ok(list(res["n"]) == [16, 8, 3], "n = round((max - min) / size) per axis", str(res["n"]))
+res = ops_case.run_voxelize(border, "count", 1, [[0.0, 2.0**20], [0.0, 2.0**21], [0.0, 2.0**21]], [1.0] * 3)
+tap.ok(res is not None and list(res["n"]) == [2**20, 2**21, 2**21], "accepted: 2^62 cells in all (sparse)")
 tap.done()
