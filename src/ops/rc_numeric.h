@@ -7,7 +7,11 @@
  *
  * Contents: bracket search and edge rules, linear/nearest/previous elements, slerp of a
  * quaternion row (own atan and sin series in double), the valid rule, float16/bfloat16
- * conversion, output stores, the voxel index rule and the voxel mean. */
+ * conversion, output stores, the voxel index rule and the voxel mean.
+ *
+ * Every computed value must reach an output through rc_store (or rc_vox_mean_store): the
+ * element functions return NaNs with whatever sign/payload the hardware produced, which differ
+ * between x86 and the GPU; the stores make them one canonical NaN. */
 #ifndef RC_NUMERIC_H
 #define RC_NUMERIC_H
 

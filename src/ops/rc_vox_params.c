@@ -5,12 +5,16 @@
 #include "ops/rc_ops.h"
 
 #define RC_VOX_MAX_CELLS_PER_AXIS (1 << 30)
+/* The dense index (ix*n_y + iy)*n_z + iz is the voxel's key in sparse mode too; it must fit
+ * int64, so the whole grid is limited to 2^62 cells. */
+#define RC_VOX_MAX_CELLS 4611686018427387904.0 /* 2^62 */
 
 int rc_vox_params_init(rc_vox_params *p, rc_vox_mode mode, int sparse, const double range[3][2],
                        const double size[3], int32_t C, int32_t max_points, int32_t max_voxels)
 {
     if (C < 3) return -1;
     if (mode == RC_VOX_POINTS && (max_points < 1 || max_voxels < 1)) return -1;
+    double cells = 1.0;
     for (int a = 0; a < 3; a++) {
         double lo = range[a][0], hi = range[a][1], s = size[a];
         if (!isfinite(lo) || !isfinite(hi) || !isfinite(s) || !(s > 0.0) || !(hi > lo)) return -1;
@@ -22,7 +26,10 @@ int rc_vox_params_init(rc_vox_params *p, rc_vox_mode mode, int sparse, const dou
         p->min[a] = fmin;
         p->size[a] = fsize;
         p->n[a] = (int32_t)n;
+        cells *= n; /* rounded past 2^53, but within a factor 1 + 2^-51 of the true count:
+                       whatever passes the 2^62 test below is < 2^63 */
     }
+    if (cells > RC_VOX_MAX_CELLS) return -1;
     p->mode = mode;
     p->sparse = sparse ? 1 : 0;
     p->C = C;

@@ -90,7 +90,8 @@ def _round_bits(x, mant_bits, emin, exp_bias, nan_bits):
     """float32 array -> uint16 bits of a binary format with mant_bits explicit mantissa bits,
     minimum normal exponent emin: the value is rounded by scaling to an integer multiple of the
     quantum in float64 (exact) and np.rint (nearest-even)."""
-    x = np.asarray(x, dtype=np.float32).astype(np.float64)
+    with np.errstate(all="ignore"):  # signalling NaN inputs warn on the cast
+        x = np.asarray(x, dtype=np.float32).astype(np.float64)
     out = np.zeros(x.shape, dtype=np.uint16)
     sign = np.signbit(x).astype(np.uint16) << 15
     a = np.abs(x)
@@ -146,7 +147,10 @@ def voxelize(points, rng, size, mode, sparse, max_points=0, max_voxels=0):
     N, C = pts.shape
     lo = np.array([r[0] for r in rng], dtype=np.float32)
     sz = np.asarray(size, dtype=np.float32)
-    n = [int(np.floor((rng[a][1] - rng[a][0]) / size[a] + 0.5)) for a in range(3)]
+    n = []
+    for a in range(3):  # round half away from zero of the float64 quotient
+        q = (rng[a][1] - rng[a][0]) / size[a]
+        n.append(int(q) + (1 if q - int(q) >= 0.5 else 0))
     with np.errstate(all="ignore"):
         f = np.floor((pts[:, :3] - lo) / sz)  # float32: subtract, divide, floor
     keep = np.all((f >= 0) & (f < np.array(n, dtype=np.float64)), axis=1)

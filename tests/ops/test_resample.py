@@ -90,4 +90,18 @@ for dtype, conv in (("f32", canon), ("f16", ref_ops.f16_bits), ("bf16", ref_ops.
     ok, diag = ops_case.bits_equal(val, ref_valid)
     tap.ok(ok, "fuse of 3 blocks, %s: valid is the AND of the blocks" % dtype, diag)
 
+# malformed input the reader should have rejected (timestamps not increasing, duplicated):
+# the arithmetic must stay inside the arrays (sanitizer builds check) and never pick an edge it
+# was not given; values are unspecified, so only completion and finiteness are checked
+for name, tt in (("decreasing", [50, 40, 30, 20, 10]), ("duplicated", [0, 10, 10, 10, 20]),
+                 ("shuffled", [30, 0, 40, 10, 20])):
+    xx = np.arange(5, dtype=np.float32).reshape(5, 1)
+    try:
+        out, _ = ops_case.run_fuse([(m, tt, xx, "wxyz") for m in ("linear", "nearest", "previous")],
+                                   range(-5, 60, 3), max_gap_ns=5)
+        ok, diag = bool(np.all(np.abs(out[~np.isnan(out)]) <= 1e6)), ""
+    except RuntimeError as e:
+        ok, diag = False, e
+    tap.ok(ok, "malformed stream (%s timestamps): runs to completion" % name, diag)
+
 tap.done()
