@@ -119,8 +119,8 @@ static void run_set(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, co
         }
         voxels += fc[f].n_voxels;
     }
-    tap_ok(ok, "%s: %s %s, %lld frame(s), %lld voxels listed: cpu and cuda bytes identical", name,
-           mode_name(p), p->mode == RC_VOX_POINTS ? "" : p->sparse ? "sparse" : "dense",
+    tap_ok(ok, "%s: %s%s, %lld frame(s), %lld voxels listed: cpu and cuda bytes identical", name,
+           mode_name(p), p->mode == RC_VOX_POINTS ? "" : p->sparse ? " sparse" : " dense",
            (long long)ps->F, (long long)voxels);
     for (int64_t f = 0; f < ps->F; f++) {
         frame_free(&fc[f]);
