@@ -1,6 +1,6 @@
 /* test_fatbin.c — rc_fatbin (the reader behind `info`'s CUDA architectures), on the CPU:
  *   - ELF images built here byte by byte around hand-made fatbin containers: targets found,
- *     deduplicated and sorted, unknown entry kinds ignored, padding between containers skipped;
+ *     deduplicated and sorted, unknown entry kinds ignored, padding between containers passed over;
  *   - malformed images (not ELF, cut short, sections, containers or entries past the end):
  *     RC_E_INPUT with a message, never a crash;
  *   - with CUDA: an object nvcc compiled at build time from fatbin_known.cu with exactly
