@@ -5,7 +5,7 @@
 # gpu_info.sh; the same programs under compute-sanitizer memcheck (with leak check), racecheck
 # and initcheck; cuobjdump --list-elf / --list-ptx of the binary.  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
-# Run from the repository root after tests/cuda/pack-for-device.sh (here: build + .carry):
+# Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
 #   sh tests/cuda/gpu-session.sh [BUILD_DIR]
 set -u
 cd "$(dirname "$0")/../.."
@@ -14,6 +14,10 @@ b=${1:-build}
 OUT=${OUT:-$root/gpu-session-out}
 mkdir -p "$OUT"
 export LD_LIBRARY_PATH="$root/.carry/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# gcc's runtime from the build machine only when this machine lacks one (see pack-for-device.sh)
+if ldd "$b/robocache-convert" "$b/tests/cuda/test_fuse_exact" 2>/dev/null | grep -q 'not found'; then
+    LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$root/.carry/lib-gcc"
+fi
 export PATH="$PATH:/usr/local/cuda/bin"
 export RC_BIN="$root/$b/robocache-convert" RC_SRCDIR="$root" RC_BUILDDIR="$root/$b"
 summary="$OUT/summary.txt"
@@ -60,6 +64,8 @@ find_tool() {
 }
 
 echo "gpu-session: $(date -u +%FT%TZ) tree $root, build $b, git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)" | tee -a "$summary"
+echo "gpu-session: LD_LIBRARY_PATH=$LD_LIBRARY_PATH" | tee -a "$summary"
+ldd "$b/robocache-convert" >"$OUT/ldd.log" 2>&1
 step nvidia-smi 60 nvidia-smi
 step info 60 "$b/robocache-convert" info
 step gpu_info 60 sh tests/cuda/gpu_info.sh
