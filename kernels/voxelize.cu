@@ -381,7 +381,7 @@ static rc_status vox_check(const rc_vox_params *p, const int64_t *offsets, int64
                "voxelize: a grid of %d x %d x %d cells overflows the int64 voxel index", p->n[0],
                p->n[1], p->n[2]);
     *cells = xy * (uint64_t)p->n[2];
-    RC_FAIL_IF(offsets[0] != 0, err, RC_E_INTERNAL, "voxelize: offsets[0] must be 0, found %lld",
+    RC_FAIL_IF(offsets[0] < 0, err, RC_E_INTERNAL, "voxelize: expected offsets[0] >= 0, found %lld",
                (long long)offsets[0]);
     for (int64_t f = 0; f < F; f++) {
         int64_t n = offsets[f + 1] - offsets[f];

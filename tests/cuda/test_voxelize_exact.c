@@ -232,6 +232,11 @@ static void set_truncation(rc_backend *cpu, rc_backend *gpu)
     pset ps = random_set(2, n, 3, lo, hi);
     run_all_modes(cpu, gpu, &ps, range, size, 5, 25, "20000 points in 48 voxels, max 5 points x 25 voxels");
     run_all_modes(cpu, gpu, &ps, range, size, 100000, 1000, "same points, limits never reached");
+    pset tail = ps; /* offsets need not start at 0 */
+    tail.F = 1;
+    tail.off[0] = ps.off[1];
+    tail.off[1] = ps.off[2];
+    run_all_modes(cpu, gpu, &tail, range, size, 5, 25, "one frame starting at point 20000");
     free(ps.pts);
 }
 
