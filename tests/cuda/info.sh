@@ -29,5 +29,21 @@ else
     grep -qx 'cuda architectures: none' "$TMP/info"
     tap_result $? "built without nvcc: no CUDA targets embedded"
 fi
+
+# --json: one object with the same facts (parsed by python's json, an independent reader)
+"$RC_BIN" info --json >"$TMP/info.json" 2>"$TMP/err"
+tap_result $? "info --json runs"
+if grep -q '^#define RC_HAVE_CUDA 1' "$RC_BUILDDIR/config.h"; then want='["sm_80 SASS", "sm_90 SASS", "compute_90 PTX"]'; else want='[]'; fi
+"$PYTHON3" - "$TMP/info.json" "$RC_VERSION" "$want" <<'PY' >"$TMP/json-check" 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == sys.argv[2], d["version"]
+assert d["cuda_architectures"] == json.loads(sys.argv[3]), d["cuda_architectures"]
+assert d["backends"] == (["cpu", "cuda"] if d["cuda_compiled"] else ["cpu"]), d["backends"]
+assert d["backend_auto"] in ("cpu", "cuda") and d["backend_auto_reason"], d
+assert isinstance(d["devices"], list) and (d["devices"] or d["devices_error"]), d
+PY
+tap_result $? "info --json is valid JSON with the version, targets, backends and auto's choice"
+[ -s "$TMP/json-check" ] && diag "$(cat "$TMP/json-check")"
 diag "$(cat "$TMP/info")"
 tap_done
