@@ -1,8 +1,8 @@
 #!/bin/sh
 # gpu-session.sh — everything the CUDA backend needs checked on a GPU machine, in one go, from a
 # tree built elsewhere (the GPU machine has no -dev packages, so no configure or make there):
-# nvidia-smi; `robocache-convert info`; the byte-comparison programs (cuda vs cpu) and
-# gpu_info.sh; the same programs under compute-sanitizer memcheck (with leak check), racecheck
+# nvidia-smi; `robocache-convert info`; gpu_info.sh, test_backend_select (on a GPU, cuda and
+# auto must both give cuda) and the byte-comparison programs (cuda vs cpu); the same programs under compute-sanitizer memcheck (with leak check), racecheck
 # and initcheck; cuobjdump --list-elf / --list-ptx of the binary.  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
 # Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
@@ -69,7 +69,7 @@ ldd "$b/robocache-convert" >"$OUT/ldd.log" 2>&1
 step nvidia-smi 60 nvidia-smi
 step info 60 "$b/robocache-convert" info
 step gpu_info 60 sh tests/cuda/gpu_info.sh
-for t in test_fuse_exact test_voxelize_exact; do
+for t in test_backend_select test_fuse_exact test_voxelize_exact; do
     step "$t" 120 "$b/tests/cuda/$t"
 done
 
