@@ -2,8 +2,9 @@
 # gpu-session.sh — everything the CUDA backend needs checked on a GPU machine, in one go, from a
 # tree built elsewhere (the GPU machine has no -dev packages, so no configure or make there):
 # nvidia-smi; `robocache-convert info`; gpu_info.sh, test_backend_select (on a GPU, cuda and
-# auto must both give cuda) and the byte-comparison programs (cuda vs cpu); the same programs under compute-sanitizer memcheck (with leak check), racecheck
-# and initcheck; cuobjdump --list-elf / --list-ptx of the binary.  Logs and summary.txt go to
+# auto must both give cuda) and the byte-comparison programs (cuda vs cpu); those two under
+# compute-sanitizer memcheck (with leak check), racecheck and initcheck; cuobjdump --list-elf /
+# --list-ptx of the binary.  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
 # Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
 #   sh tests/cuda/gpu-session.sh [BUILD_DIR]
