@@ -1,1 +1,6 @@
-# src/backend — (sources added by the module's owner)
+# src/backend — backend selection (cpu | cuda | auto, never a silent fallback), the C face of
+# the CUDA kernels, and the fatbin reader behind `info`.
+librobocache_a_SOURCES += \
+	src/backend/rc_backend.h src/backend/rc_backend.c \
+	src/backend/rc_cuda.h \
+	src/backend/rc_fatbin.h src/backend/rc_fatbin.c

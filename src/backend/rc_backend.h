@@ -17,6 +17,8 @@ typedef struct rc_backend rc_backend;
 rc_status rc_backend_open(const char *requested, int threads, rc_backend **out, char *reason,
                           int reason_n, rc_err *err);
 const char *rc_backend_name(const rc_backend *b); /* "cpu" or "cuda" */
+/* What runs the work, for logs and reports: the CUDA device "NAME (sm_XY)", or the host. */
+const char *rc_backend_describe(const rc_backend *b);
 /* Runs n_jobs fuse jobs (host buffers in and out). */
 rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc_err *err);
 /* Voxelizes F frames: frame f is points[offsets[f] .. offsets[f+1]) ([*, p->C] float32) into

@@ -89,7 +89,9 @@ typedef struct rc_vox_frame {
 
 /* Fills p from spec values (metres, as written): n_a = round((max_a - min_a) / size_a) computed
  * in double, min/size rounded to float32.  Returns 0, or -1 when a size is <= 0, a range is
- * empty or a grid axis would have fewer than 1 or more than 2^30 cells. */
+ * empty, a grid axis would have fewer than 1 or more than 2^30 cells, the grid more than 2^62
+ * cells (the dense index is an int64 in every layout), C < 3, or mode points has max_points or
+ * max_voxels < 1. */
 int rc_vox_params_init(rc_vox_params *p, rc_vox_mode mode, int sparse, const double range[3][2],
                        const double size[3], int32_t C, int32_t max_points, int32_t max_voxels);
 

@@ -1,1 +1,11 @@
-# src/spec — (sources added by the module's owner)
+# src/spec — the pipeline spec: YAML -> validated rc_spec (driven by schemas/pipeline.schema.yaml),
+# and the input layouts of schemas/layouts/.  The schemas are installed so an installed
+# robocache-convert finds them in $(pkgdatadir)/schemas.
+librobocache_a_SOURCES += \
+	src/spec/rc_spec.c src/spec/rc_spec.h \
+	src/spec/rc_layout.c src/spec/rc_layout.h \
+	src/spec/rc_schema.c src/spec/rc_schema.h \
+	src/spec/rc_yaml.c src/spec/rc_yaml.h \
+	src/spec/rc_diag.c src/spec/rc_diag.h \
+	src/spec/rc_size.c src/spec/rc_size.h
+nobase_dist_pkgdata_DATA = schemas/pipeline.schema.yaml schemas/layouts/robocache-raw.yaml

@@ -36,6 +36,7 @@ typedef struct rc_spec_stage {
     rc_spec_stream streams[RC_MAX_FUSE_STREAMS];
     /* voxelize */
     char cloud[RC_NAME_MAX];  /* the point-cloud stream */
+    int32_t cloud_columns;    /* its C, from the input layout */
     double range[3][2];       /* metres, [axis][min,max] as written in the spec */
     double voxel_size[3];
     rc_vox_mode mode;
@@ -81,7 +82,9 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
                        rc_err *err);
 void rc_spec_free(rc_spec *spec);
 
-/* Bytes one frame of a dense voxel grid of this stage takes in memory. */
+/* Bytes one frame of this voxelize stage takes in memory: a dense grid n_x*n_y*n_z (n_a =
+ * round((max_a - min_a) / size_a)) times 1 (occupancy), 4 (count) or 4*C (mean); mode points: its
+ * fixed buffers, max_voxels * (max_points_per_voxel * C * 4 + 16).  Saturates at UINT64_MAX. */
 uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st);
 
 #endif

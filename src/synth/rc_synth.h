@@ -9,17 +9,24 @@
 
 #include "common/rc_error.h"
 
+#define RC_SYNTH_MAX_EPISODES 1000000
+#define RC_SYNTH_MAX_SECONDS 3600.0
+
 typedef struct rc_synth_opts {
     int64_t episodes;
     double seconds;            /* per episode */
     uint64_t seed;
     char preset[32];           /* "tiny" (tests), "demo", "bench" */
+    int64_t episodes_per_shard; /* episodes in each raw-NNNNN.h5 */
 } rc_synth_opts;
 
-/* Fills the preset's defaults (episodes, seconds) for fields left at 0. RC_E_USAGE for an
- * unknown preset (message lists the known ones). */
+/* Fills the preset's defaults (episodes, seconds, episodes_per_shard) for fields left at 0.
+ * RC_E_USAGE for an unknown preset (message lists the known ones). */
 rc_status rc_synth_preset(rc_synth_opts *o, rc_err *err);
-/* Writes dir/raw-NNNNN.h5 shards (created if missing). */
+/* Writes dir/raw-NNNNN.h5 shards (dir created if missing): ceil(episodes / episodes_per_shard)
+ * files, episodes ep-000000, ep-000001, ... in order.  RC_E_USAGE when episodes is outside
+ * [1, RC_SYNTH_MAX_EPISODES], seconds outside (0, RC_SYNTH_MAX_SECONDS] or not finite,
+ * episodes_per_shard < 1 or the preset unknown. */
 rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err);
 
 #endif

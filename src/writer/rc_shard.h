@@ -16,6 +16,9 @@ typedef enum rc_elem {
     RC_ELEM_F16, RC_ELEM_BF16, RC_ELEM_F32
 } rc_elem;
 
+/* Most dimensions of an output dataset (a dense mean voxel grid is [F, nx, ny, nz, C]). */
+#define RC_SHARD_MAX_RANK 8
+
 int rc_elem_size(rc_elem e);
 const char *rc_elem_name(rc_elem e); /* "uint8", ..., "float16", "bfloat16", "float32" */
 
@@ -38,8 +41,9 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
 rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *source_file,
                                  const char *source_group, int64_t steps, rc_err *err);
 /* Writes dataset /episodes/<id>/<rel_path> (e.g. "observation/data"; intermediate groups are
- * created) of rank 1..4 with the given dims, chunked along the first axis and zstd-compressed,
- * and folds its decoded content into the episode digest. */
+ * created) of rank 1..RC_SHARD_MAX_RANK with the given dims, chunked along the first axis and
+ * zstd-compressed, and folds its decoded content into the episode digest.  dims[0] may be 0 (an
+ * empty dataset; data may then be NULL); the other dims must be >= 1. */
 rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                        const uint64_t *dims, const void *data, rc_err *err);
 /* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */

@@ -1,1 +1,17 @@
-# tests/ops — (tests added by the module's owner)
+# tests/ops — the CPU ops against an independent numpy reference (bit for bit), through a small
+# driver program that runs one binary case; plus the thread-count invariance of rc_fuse_cpu.
+check_PROGRAMS += tests/ops/ops_driver
+tests_ops_ops_driver_SOURCES = tests/ops/ops_driver.c
+tests_ops_ops_driver_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_ops_ops_driver_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/ops/test_fuse_threads
+tests_ops_test_fuse_threads_SOURCES = tests/ops/test_fuse_threads.c
+tests_ops_test_fuse_threads_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_ops_test_fuse_threads_LDADD = $(TEST_LIBS)
+TESTS += tests/ops/test_fuse_threads
+
+OPS_PY_TESTS = tests/ops/test_resample.py tests/ops/test_convert.py tests/ops/test_slerp.py \
+	tests/ops/test_voxelize.py
+TESTS += $(OPS_PY_TESTS)
+EXTRA_DIST += tests/ops/ops_case.py tests/ops/ref_ops.py $(OPS_PY_TESTS)

@@ -1,1 +1,4 @@
-# tests/synth — (tests added by the module's owner)
+# tests/synth — synth's command line and determinism (synth_cli.sh) and its output checked
+# independently with h5py against the robocache-raw layout (check_schema.py).
+TESTS += tests/synth/synth_cli.sh tests/synth/check_schema.py
+EXTRA_DIST += tests/synth/synth_cli.sh tests/synth/check_schema.py

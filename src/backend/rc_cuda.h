@@ -1,0 +1,59 @@
+/* rc_cuda.h — the C-callable face of the CUDA backend (the kernels/ .cu files, compiled by nvcc).
+ * rc_backend.c calls these only when RC_HAVE_CUDA is defined; no CUDA header is needed to
+ * include this file, so the C side of the library stays free of them.  Every failure is
+ * RC_E_BACKEND with the CUDA call, the kernel or launcher, and cudaGetErrorString. */
+#ifndef RC_CUDA_H
+#define RC_CUDA_H
+
+#include <stdint.h>
+
+/* The library's C headers get C linkage here, so .cu files that include this header first
+ * link against them. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "common/rc_error.h"
+#include "ops/rc_ops.h"
+
+/* One device as the runtime sees it. */
+typedef struct rc_cuda_device {
+    char name[256];
+    int sm_major, sm_minor; /* compute capability */
+    uint64_t mem_bytes;     /* global memory */
+    int multiprocessors;
+} rc_cuda_device;
+
+/* An open device: its id and the stream every copy and launch of this backend goes on. */
+typedef struct rc_cuda rc_cuda;
+
+/* The runtime version this binary was linked with (e.g. 13000) and the driver's (0 when no
+ * driver is loaded). */
+void rc_cuda_versions(int *runtime_version, int *driver_version);
+
+/* Fills up to max devices and *n with how many exist.  No device (or no driver) is
+ * RC_E_BACKEND "no CUDA device: <cudaGetErrorString>". */
+rc_status rc_cuda_list_devices(rc_cuda_device *out, int max, int *n, rc_err *err);
+
+/* Selects device `device`, creates a stream and launches a probe kernel that must return a
+ * known value; a binary without an image for the device fails here with "kernel image not
+ * usable on <name> sm_XY: ...".  *out is freed with rc_cuda_close (accepts NULL). */
+rc_status rc_cuda_open(int device, rc_cuda **out, rc_err *err);
+void rc_cuda_close(rc_cuda *c);
+/* "NAME (sm_XY)" of the open device. */
+const char *rc_cuda_describe(const rc_cuda *c);
+
+/* kernels/fuse.cu: the n_jobs fuse jobs in one launch; host buffers in and out, as
+ * rc_fuse_cpu. */
+rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_jobs, rc_err *err);
+
+/* kernels/voxelize.cu: F frames, frame f = points[offsets[f] .. offsets[f+1]) ([*, p->C]),
+ * into frames[f] (host buffers), as rc_voxelize_cpu frame by frame. */
+rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
+                           const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

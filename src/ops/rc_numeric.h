@@ -1,0 +1,299 @@
+/* rc_numeric.h — the per-element arithmetic of SPEC section 4, written once and compiled by both
+ * gcc (CPU backend, src/ops/, built with -ffp-contract=off) and nvcc (CUDA backend, kernels/,
+ * built with -fmad=false, IEEE float division/sqrt, no flush-to-zero).  Every function is pure:
+ * it uses only + - * / sqrt, integer operations, the correctly rounded fmaf (__fmaf_rn on the
+ * device) and floorf, so both compilers produce the same bits.  docs/KERNELS.md states the
+ * formulas in words; this file is the definition.
+ *
+ * Contents: bracket search and edge rules, linear/nearest/previous elements, slerp of a
+ * quaternion row (own atan and sin series in double), the valid rule, float16/bfloat16
+ * conversion, output stores, the voxel index rule and the voxel mean.
+ *
+ * Every computed value must reach an output through rc_store (or rc_vox_mean_store): the
+ * element functions return NaNs with whatever sign/payload the hardware produced, which differ
+ * between x86 and the GPU; the stores make them one canonical NaN. */
+#ifndef RC_NUMERIC_H
+#define RC_NUMERIC_H
+
+#include <stdint.h>
+#include <string.h> /* memcpy: host bit casts */
+#include <math.h>   /* sqrt, fmaf, floorf */
+
+#include "ops/rc_ops.h" /* rc_method, rc_dtype */
+
+#ifdef __CUDACC__
+#define RC_HD __host__ __device__ __forceinline__
+#else
+#define RC_HD static inline
+#endif
+
+#if defined(__CUDA_ARCH__)
+#define RC_FMAF(a, b, c) __fmaf_rn((a), (b), (c))
+#else
+#define RC_FMAF(a, b, c) fmaf((a), (b), (c))
+#endif
+
+/* Slerp switches to normalised linear interpolation when the angle between the (normalised,
+ * same-hemisphere) quaternions is below this many radians: nlerp then differs from slerp by
+ * about angle^3/27 rad (< 1e-13), far below a float32 ulp, and avoids 0/0 at angle 0. */
+#define RC_SLERP_NLERP_ANGLE 1e-4
+
+/* ---- bit casts ---- */
+
+RC_HD uint32_t rc_f32_bits(float f)
+{
+#if defined(__CUDA_ARCH__)
+    return __float_as_uint(f);
+#else
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+#endif
+}
+
+/* ---- time: bracket, edge rules, weights ---- */
+
+/* The largest i with t[i] <= tk, clamped to [0, S-1] (tk < t[0] gives 0).  t strictly
+ * increasing, S >= 1.  Callers apply the edge rules below before using t[i+1]. */
+RC_HD int64_t rc_bracket(const int64_t *t, int64_t S, int64_t tk)
+{
+    int64_t lo = 0, hi = S - 1; /* invariant: answer in [lo, hi] */
+    if (tk < t[0]) return 0;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo + 1) / 2;
+        if (t[mid] <= tk) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Edge rules (numpy.interp): tk < t[0] holds sample 0, tk >= t[S-1] holds sample S-1.
+ * Returns the index to hold, or -1 when tk lies inside a bracket [t[i], t[i+1]). */
+RC_HD int64_t rc_edge_hold(const int64_t *t, int64_t S, int64_t tk)
+{
+    if (tk < t[0]) return 0;
+    if (tk >= t[S - 1]) return S - 1;
+    return -1;
+}
+
+/* t1 - t0 for t0 <= t1 as an exact unsigned count: no int64 overflow even when the two
+ * timestamps are 2^63 apart. */
+RC_HD uint64_t rc_dt(int64_t t0, int64_t t1) { return (uint64_t)t1 - (uint64_t)t0; }
+
+/* w = (double)(tk - t[i]) / (double)(t[i+1] - t[i]), each difference exact in uint64 and
+ * rounded once to double, then one correctly rounded double division. */
+RC_HD double rc_weight(const int64_t *t, int64_t i, int64_t tk)
+{
+    return (double)rc_dt(t[i], tk) / (double)rc_dt(t[i], t[i + 1]);
+}
+
+/* ---- resample elements (t[i] <= tk < t[i+1], i.e. rc_edge_hold returned -1) ---- */
+
+/* linear: y = fmaf((float)w, x1 - x0, x0). */
+RC_HD float rc_lerp_elem(float x0, float x1, double w)
+{
+    return RC_FMAF((float)w, x1 - x0, x0);
+}
+
+/* nearest: index of the closer of t[i], t[i+1]; a tie goes to the earlier (i). */
+RC_HD int64_t rc_nearest_index(const int64_t *t, int64_t i, int64_t tk)
+{
+    return rc_dt(tk, t[i + 1]) < rc_dt(t[i], tk) ? i + 1 : i;
+}
+
+/* Column j of the resampled row at tk for linear, nearest or previous, i = rc_bracket(t, S, tk).
+ * x is [S, D] row-major.  Any other method yields NaN (slerp goes through rc_slerp_row). */
+RC_HD float rc_resample_elem(const int64_t *t, const float *x, int64_t S, int32_t D,
+                             rc_method m, int64_t i, int64_t tk, int32_t j)
+{
+    int64_t h = rc_edge_hold(t, S, tk);
+    if (h >= 0) return x[h * D + j];
+    switch (m) {
+    case RC_METHOD_LINEAR:
+        return rc_lerp_elem(x[i * D + j], x[(i + 1) * D + j], rc_weight(t, i, tk));
+    case RC_METHOD_NEAREST: return x[rc_nearest_index(t, i, tk) * D + j];
+    case RC_METHOD_PREVIOUS: return x[i * D + j];
+    default: return NAN;
+    }
+}
+
+/* ---- slerp ---- */
+
+/* atan(y) for 0 <= y <= 1: two half-angle reductions, atan(y) = 2 atan(y / (1 + sqrt(1 + y^2))),
+ * bring y to <= tan(pi/16) ~ 0.199, then the odd Taylor series to y^27 (next term < 1e-20),
+ * summed by Horner from the smallest term. */
+RC_HD double rc_atan01(double y)
+{
+    double r = y / (1.0 + sqrt(1.0 + y * y));
+    r = r / (1.0 + sqrt(1.0 + r * r));
+    double r2 = r * r, p = 1.0 / 27.0;
+    for (int k = 12; k >= 0; k--) p = 1.0 / (double)(2 * k + 1) - r2 * p;
+    return 4.0 * (r * p);
+}
+
+/* sin(x) for 0 <= x <= pi/2: x (1 - x^2/(2*3) (1 - x^2/(4*5) (1 - ... (1 - x^2/(24*25))))),
+ * i.e. the Taylor series to x^25 (next term < 1e-20) in nested form. */
+RC_HD double rc_sin_q1(double x)
+{
+    double x2 = x * x, p = 1.0;
+    for (int k = 12; k >= 1; k--) p = 1.0 - x2 / (double)((2 * k) * (2 * k + 1)) * p;
+    return x * p;
+}
+
+/* Slerp of the 4-column rows q0 = x[i], q1 = x[i+1] at weight w, in double:
+ *   a = q0/|q0|, b = q1/|q1|; if a.b < 0 then b = -b (shortest arc);
+ *   theta = 2 atan(|a-b| / |a+b|)  (the angle between a and b, accurate at every angle);
+ *   theta < RC_SLERP_NLERP_ANGLE: r = a + w (b - a)        (nlerp)
+ *   otherwise:                    r = sin((1-w) theta) a + sin(w theta) b
+ *   y = (float)(r / |r|).
+ * The division by sin(theta) of textbook slerp is replaced by the final normalisation (the same
+ * quaternion, exactly unit before rounding).  Slerp is symmetric in the four components, so
+ * the same code serves wxyz and xyzw rows and writes y in the input order.  A zero or
+ * non-finite quaternion gives NaN. */
+RC_HD void rc_slerp4(const float *q0, const float *q1, double w, float *y)
+{
+    double a[4], b[4], n0 = 0.0, n1 = 0.0, d = 0.0;
+    for (int c = 0; c < 4; c++) {
+        a[c] = q0[c];
+        b[c] = q1[c];
+        n0 += a[c] * a[c];
+        n1 += b[c] * b[c];
+    }
+    n0 = sqrt(n0);
+    n1 = sqrt(n1);
+    for (int c = 0; c < 4; c++) {
+        a[c] /= n0;
+        b[c] /= n1;
+        d += a[c] * b[c];
+    }
+    if (d < 0.0)
+        for (int c = 0; c < 4; c++) b[c] = -b[c];
+    double dm = 0.0, dp = 0.0;
+    for (int c = 0; c < 4; c++) {
+        dm += (a[c] - b[c]) * (a[c] - b[c]);
+        dp += (a[c] + b[c]) * (a[c] + b[c]);
+    }
+    /* same hemisphere: |a+b| >= |a-b|, so the ratio is in [0, 1] */
+    double theta = 2.0 * rc_atan01(sqrt(dm) / sqrt(dp));
+    double r[4], nr = 0.0;
+    if (theta < RC_SLERP_NLERP_ANGLE) {
+        for (int c = 0; c < 4; c++) r[c] = a[c] + w * (b[c] - a[c]);
+    } else {
+        double s0 = rc_sin_q1((1.0 - w) * theta), s1 = rc_sin_q1(w * theta);
+        for (int c = 0; c < 4; c++) r[c] = s0 * a[c] + s1 * b[c];
+    }
+    for (int c = 0; c < 4; c++) nr += r[c] * r[c];
+    nr = sqrt(nr);
+    for (int c = 0; c < 4; c++) y[c] = (float)(r[c] / nr);
+}
+
+/* The slerp row at tk (x is [S, 4]); i = rc_bracket(t, S, tk).  Edge holds copy the held
+ * sample unchanged, as every method does. */
+RC_HD void rc_slerp_row(const int64_t *t, const float *x, int64_t S, int64_t i, int64_t tk,
+                        float *y)
+{
+    int64_t h = rc_edge_hold(t, S, tk);
+    if (h >= 0) {
+        for (int c = 0; c < 4; c++) y[c] = x[h * 4 + c];
+        return;
+    }
+    rc_slerp4(x + i * 4, x + (i + 1) * 4, rc_weight(t, i, tk), y);
+}
+
+/* The whole resampled row y[0..D) at tk, any method (slerp needs D == 4). */
+RC_HD void rc_resample_row(const int64_t *t, const float *x, int64_t S, int32_t D, rc_method m,
+                           int64_t tk, float *y)
+{
+    int64_t i = rc_bracket(t, S, tk);
+    if (m == RC_METHOD_SLERP) {
+        rc_slerp_row(t, x, S, i, tk, y);
+        return;
+    }
+    for (int32_t j = 0; j < D; j++) y[j] = rc_resample_elem(t, x, S, D, m, i, tk, j);
+}
+
+/* ---- valid rule ---- */
+
+/* 1 when stream (t, S) may be used at tk: t[0] <= tk <= t[S-1] and, when max_gap_ns > 0 and
+ * t[i] <= tk < t[i+1], t[i+1] - t[i] <= max_gap_ns.  tk == t[S-1] is valid. */
+RC_HD int rc_valid_at(const int64_t *t, int64_t S, int64_t i, int64_t tk, int64_t max_gap_ns)
+{
+    if (tk < t[0] || tk > t[S - 1]) return 0;
+    if (max_gap_ns > 0 && tk < t[S - 1] && rc_dt(t[i], t[i + 1]) > (uint64_t)max_gap_ns) return 0;
+    return 1;
+}
+
+/* ---- float32 -> float16 / bfloat16, round to nearest even ---- */
+
+/* IEEE binary16: subnormals kept, |f| >= 65520 -> Inf, NaN -> 0x7E00 (sign dropped). */
+RC_HD uint16_t rc_f32_to_f16(float f)
+{
+    uint32_t u = rc_f32_bits(f);
+    uint32_t sign = (u >> 16) & 0x8000u, a = u & 0x7FFFFFFFu;
+    if (a > 0x7F800000u) return 0x7E00u;
+    if (a >= 0x47800000u) return (uint16_t)(sign | 0x7C00u); /* >= 65536 and Inf */
+    if (a >= 0x38800000u) {                                  /* >= 2^-14: normal */
+        uint32_t m = a - 0x38000000u;                        /* rebias 127 -> 15 */
+        /* a carry out of the mantissa bumps the exponent: 65520.. rounds to 0x7C00 = Inf */
+        return (uint16_t)(sign | ((m + 0x0FFFu + ((m >> 13) & 1u)) >> 13));
+    }
+    uint32_t e = a >> 23; /* subnormal result: units of 2^-24 */
+    if (e < 102) return (uint16_t)sign; /* < 2^-25 (2^-25 itself ties to 0) */
+    uint32_t mm = (a & 0x7FFFFFu) | 0x800000u, s = 126 - e; /* value = mm * 2^-s units */
+    return (uint16_t)(sign | ((mm + (1u << (s - 1)) - 1u + ((mm >> s) & 1u)) >> s));
+}
+
+/* bfloat16 (the top 16 bits of float32): subnormals kept, overflow to Inf by the carry,
+ * NaN -> 0x7FC0 (sign dropped). */
+RC_HD uint16_t rc_f32_to_bf16(float f)
+{
+    uint32_t u = rc_f32_bits(f);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return 0x7FC0u;
+    return (uint16_t)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+}
+
+/* NaN as written to float32 outputs: one canonical quiet NaN.  x86 propagates an input NaN's
+ * sign and payload through arithmetic while the GPU returns 0x7FFFFFFF, so only a canonical
+ * NaN gives both backends the same bits. */
+#define RC_F32_QNAN_BITS 0x7FC00000u
+
+RC_HD int rc_f32_isnan(float f) { return (rc_f32_bits(f) & 0x7FFFFFFFu) > 0x7F800000u; }
+
+/* out[idx] = v converted to dtype d (out is float, or uint16 bits for f16/bf16); a float32
+ * NaN is stored as RC_F32_QNAN_BITS. */
+RC_HD void rc_store(void *out, rc_dtype d, int64_t idx, float v)
+{
+    if (d == RC_DTYPE_F32) {
+        if (rc_f32_isnan(v)) ((uint32_t *)out)[idx] = RC_F32_QNAN_BITS;
+        else ((float *)out)[idx] = v;
+    }
+    else if (d == RC_DTYPE_F16) ((uint16_t *)out)[idx] = rc_f32_to_f16(v);
+    else ((uint16_t *)out)[idx] = rc_f32_to_bf16(v);
+}
+
+/* ---- voxelize ---- */
+
+/* Voxel of point p (x, y, z first): per axis f = floorf((p[a] - min[a]) / size[a]) in float32
+ * (subtract, then divide, then floor).  The point is kept when 0 <= f < n[a] on all axes,
+ * tested on the float (in double, exact, before any int conversion) so NaN, Inf and huge values
+ * are dropped.  Returns 1 and fills ijk (x, y, z) and *dense = (ix*n_y + iy)*n_z + iz, or 0. */
+RC_HD int rc_voxel_of(const float *p, const float *min, const float *size, const int32_t *n,
+                      int32_t *ijk, int64_t *dense)
+{
+    for (int a = 0; a < 3; a++) {
+        float f = floorf((p[a] - min[a]) / size[a]);
+        if (!(f >= 0.0f) || !((double)f < (double)n[a])) return 0;
+        ijk[a] = (int32_t)f;
+    }
+    *dense = ((int64_t)ijk[0] * n[1] + ijk[1]) * (int64_t)n[2] + ijk[2];
+    return 1;
+}
+
+/* Mean of one column into *dst: the double sum over the voxel's points in input order, divided
+ * by the count in double, rounded once to float32; NaN stored as RC_F32_QNAN_BITS. */
+RC_HD void rc_vox_mean_store(float *dst, double sum, uint32_t count)
+{
+    rc_store(dst, RC_DTYPE_F32, 0, (float)(sum / (double)count));
+}
+
+#endif

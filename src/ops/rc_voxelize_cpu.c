@@ -1,0 +1,147 @@
+/* rc_voxelize_cpu.c — the CPU backend of voxelize (SPEC section 4) for one frame.  The voxel of
+ * each point comes from rc_numeric.h (the CUDA backend's rule).  Points are visited in input
+ * order, one thread: that order defines first-appearance numbering, which points a voxel keeps
+ * and the order of the float64 sums of mode mean.  Parallelism is over frames, in the caller. */
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "ops/rc_numeric.h"
+#include "ops/rc_ops.h"
+#include "ops/rc_voxmap.h"
+
+/* Dense occupancy/count: no slots needed, the grid is the output. */
+static void vox_dense_direct(const rc_vox_params *p, const float *points, int64_t N,
+                             rc_vox_frame *out)
+{
+    int64_t cells = (int64_t)p->n[0] * p->n[1] * p->n[2];
+    memset(out->dense, 0, (size_t)cells * (p->mode == RC_VOX_COUNT ? 4 : 1));
+    for (int64_t k = 0; k < N; k++) {
+        int32_t ijk[3];
+        int64_t d;
+        if (!rc_voxel_of(points + k * p->C, p->min, p->size, p->n, ijk, &d)) {
+            out->dropped_range++;
+            continue;
+        }
+        if (p->mode == RC_VOX_COUNT) ((uint32_t *)out->dense)[d]++;
+        else ((uint8_t *)out->dense)[d] = 1;
+    }
+}
+
+/* Writes slot s of a sparse result or of mode points: coords in z, y, x order. */
+static void vox_put_coords(int32_t *coords, int64_t s, const int32_t *ijk)
+{
+    coords[s * 3 + 0] = ijk[2];
+    coords[s * 3 + 1] = ijk[1];
+    coords[s * 3 + 2] = ijk[0];
+}
+
+/* Mode points: the first max_voxels voxels by first appearance, their first max_points
+ * points in input order; the rest counted in dropped_voxels / dropped_points. */
+static void vox_points(const rc_vox_params *p, const float *points, int64_t N, rc_voxmap *map,
+                       rc_vox_frame *out)
+{
+    int64_t C = p->C, MP = p->max_points, MV = p->max_voxels;
+    memset(out->voxels, 0, (size_t)(MV * MP * C) * sizeof(float));
+    memset(out->coords, 0, (size_t)(MV * 3) * sizeof(int32_t));
+    memset(out->num_points, 0, (size_t)MV * sizeof(int32_t));
+    for (int64_t k = 0; k < N; k++) {
+        const float *pt = points + k * C;
+        int32_t ijk[3];
+        int64_t d;
+        if (!rc_voxel_of(pt, p->min, p->size, p->n, ijk, &d)) {
+            out->dropped_range++;
+            continue;
+        }
+        int64_t s = rc_voxmap_get(map, d);
+        if (s < 0) {
+            if (out->n_voxels >= MV) {
+                out->dropped_voxels++;
+                continue;
+            }
+            s = out->n_voxels++;
+            rc_voxmap_put(map, d, s);
+            vox_put_coords(out->coords, s, ijk);
+        }
+        if (out->num_points[s] >= MP) {
+            out->dropped_points++;
+            continue;
+        }
+        memcpy(out->voxels + (s * MP + out->num_points[s]) * C, pt, (size_t)C * sizeof(float));
+        out->num_points[s]++;
+    }
+}
+
+/* Sparse (any mode) and dense mean: number the voxels by first appearance, accumulate per slot
+ * (count, and float64 column sums in input order for mean), then write the chosen layout. */
+static int vox_slots(const rc_vox_params *p, const float *points, int64_t N, rc_voxmap *map,
+                     rc_vox_frame *out)
+{
+    int64_t C = p->C, n_slots = 0;
+    int mean = p->mode == RC_VOX_MEAN;
+    uint32_t *count = rc_calloc((size_t)(N > 0 ? N : 1), sizeof *count);
+    int64_t *cell = rc_malloc((size_t)(N > 0 ? N : 1) * sizeof *cell);
+    int32_t *ijk_of = rc_malloc((size_t)(N > 0 ? N : 1) * 3 * sizeof *ijk_of);
+    double *sum = mean ? rc_calloc((size_t)(N > 0 ? N : 1) * (size_t)C, sizeof *sum) : NULL;
+    int rc = -1;
+    if (!count || !cell || !ijk_of || (mean && !sum)) goto done;
+    for (int64_t k = 0; k < N; k++) {
+        const float *pt = points + k * C;
+        int32_t ijk[3];
+        int64_t d;
+        if (!rc_voxel_of(pt, p->min, p->size, p->n, ijk, &d)) {
+            out->dropped_range++;
+            continue;
+        }
+        int64_t s = rc_voxmap_get(map, d);
+        if (s < 0) {
+            s = n_slots++;
+            rc_voxmap_put(map, d, s);
+            cell[s] = d;
+            memcpy(ijk_of + s * 3, ijk, sizeof ijk);
+        }
+        count[s]++;
+        if (mean)
+            for (int64_t c = 0; c < C; c++) sum[s * C + c] += (double)pt[c];
+    }
+    if (p->sparse) {
+        out->n_voxels = n_slots;
+        memset(out->coords, 0, (size_t)N * 3 * sizeof(int32_t));
+        memset(out->values, 0, (size_t)N * (mean ? (size_t)C * 4 : p->mode == RC_VOX_COUNT ? 4 : 1));
+        for (int64_t s = 0; s < n_slots; s++) vox_put_coords(out->coords, s, ijk_of + s * 3);
+    } else {
+        int64_t cells = (int64_t)p->n[0] * p->n[1] * p->n[2];
+        memset(out->dense, 0, (size_t)cells * (size_t)C * sizeof(float));
+    }
+    for (int64_t s = 0; s < n_slots; s++) {
+        if (p->mode == RC_VOX_OCCUPANCY) ((uint8_t *)out->values)[s] = 1;
+        else if (p->mode == RC_VOX_COUNT) ((uint32_t *)out->values)[s] = count[s];
+        else {
+            float *dst = p->sparse ? (float *)out->values + s * C : (float *)out->dense + cell[s] * C;
+            for (int64_t c = 0; c < C; c++) rc_vox_mean_store(dst + c, sum[s * C + c], count[s]);
+        }
+    }
+    rc = 0;
+done:
+    rc_free(count);
+    rc_free(cell);
+    rc_free(ijk_of);
+    rc_free(sum);
+    return rc;
+}
+
+int rc_voxelize_cpu(const rc_vox_params *p, const float *points, int64_t N, rc_vox_frame *out)
+{
+    out->n_voxels = out->dropped_range = out->dropped_points = out->dropped_voxels = 0;
+    if (!p->sparse && p->mode != RC_VOX_MEAN && p->mode != RC_VOX_POINTS) {
+        vox_dense_direct(p, points, N, out);
+        return 0;
+    }
+    int64_t max_keys = p->mode == RC_VOX_POINTS && p->max_voxels < N ? p->max_voxels : N;
+    rc_voxmap map;
+    if (rc_voxmap_init(&map, max_keys) != 0) return -1;
+    int rc = 0;
+    if (p->mode == RC_VOX_POINTS) vox_points(p, points, N, &map, out);
+    else rc = vox_slots(p, points, N, &map, out);
+    rc_voxmap_free(&map);
+    return rc;
+}

@@ -1,0 +1,290 @@
+/* reader_h5.c — checked reads of the datasets of one stream: numeric data converted to float32
+ * (float64 is checked for finiteness and float32 range before narrowing), timestamps converted
+ * once to int64 ns as docs/INPUT.md says, cloud offsets checked against the frames. */
+#include "config.h"
+#include "reader/reader_int.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+
+/* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
+static void type_name(hid_t type, char *buf, size_t n)
+{
+    H5T_class_t cls = H5Tget_class(type);
+    size_t bits = H5Tget_size(type) * 8;
+    switch (cls) {
+    case H5T_INTEGER:
+        snprintf(buf, n, "%sint%zu", H5Tget_sign(type) == H5T_SGN_NONE ? "u" : "", bits);
+        break;
+    case H5T_FLOAT: snprintf(buf, n, "float%zu", bits); break;
+    case H5T_STRING: snprintf(buf, n, "string"); break;
+    case H5T_COMPOUND: snprintf(buf, n, "compound"); break;
+    case H5T_ENUM: snprintf(buf, n, "enum"); break;
+    case H5T_BITFIELD: snprintf(buf, n, "bitfield"); break;
+    case H5T_OPAQUE: snprintf(buf, n, "opaque"); break;
+    case H5T_REFERENCE: snprintf(buf, n, "reference"); break;
+    case H5T_VLEN: snprintf(buf, n, "variable-length sequence"); break;
+    case H5T_ARRAY: snprintf(buf, n, "array"); break;
+    case H5T_TIME: snprintf(buf, n, "time"); break;
+    default: snprintf(buf, n, "unknown type"); break;
+    }
+}
+
+/* Shape as "[a, b]". */
+static void shape_str(int rank, const hsize_t *dims, char *buf, size_t n)
+{
+    size_t used = (size_t)snprintf(buf, n, "[");
+    for (int i = 0; i < rank && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%llu", i ? ", " : "", (unsigned long long)dims[i]);
+    if (used < n) snprintf(buf + used, n - used, "]");
+}
+
+/* Opens g/name as a dataset of the expected rank; what says what it should hold. */
+static rc_status open_dataset(hid_t g, const char *name, const rd_where *w, int want_rank,
+                              const char *what, hid_t *dset, hid_t *space, hsize_t dims[2],
+                              rc_err *err)
+{
+    rc_status st = RC_OK;
+    char shape[128];
+    rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
+               "expected dataset '%s' (%s), not found", name, what);
+    *dset = H5Dopen2(g, name, H5P_DEFAULT);
+    RC_FAIL_IF(*dset < 0, err, RC_E_INPUT, "expected dataset '%s' (%s), found another kind of object",
+               name, what);
+    *space = H5Dget_space(*dset);
+    RC_FAIL_IF(*space < 0, err, RC_E_IO, "cannot read the dataspace");
+    int rank = H5Sget_simple_extent_ndims(*space);
+    RC_FAIL_IF(rank < 0 || rank > 2 || H5Sget_simple_extent_type(*space) != H5S_SIMPLE, err,
+               RC_E_INPUT, "expected a %d-D dataset (%s), found rank %d", want_rank, what, rank);
+    hsize_t d[2] = {0, 0};
+    H5Sget_simple_extent_dims(*space, d, NULL);
+    shape_str(rank, d, shape, sizeof shape);
+    RC_FAIL_IF(rank != want_rank, err, RC_E_INPUT, "expected a %d-D dataset (%s), found shape %s",
+               want_rank, what, shape);
+    dims[0] = d[0];
+    dims[1] = d[1];
+done:
+    return st;
+}
+
+rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t want_cols,
+                         int32_t min_cols, int allow_empty, float **x, int64_t *rows,
+                         uint64_t *bytes, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    double *wide = NULL;
+    float *out = NULL;
+    hsize_t dims[2];
+    char what[64], tname[64];
+    snprintf(what, sizeof what, "[%s, %d] numeric", allow_empty ? "P" : "S", (int)want_cols);
+    RC_TRY(open_dataset(g, name, w, 2, what, &dset, &space, dims, err));
+    RC_FAIL_IF(min_cols > 0 && dims[1] < (hsize_t)min_cols, err, RC_E_INPUT,
+               "expected at least %d columns (x, y, z, ...), found %llu", (int)min_cols,
+               (unsigned long long)dims[1]);
+    RC_FAIL_IF(dims[1] != (hsize_t)want_cols, err, RC_E_INPUT,
+               "expected %d columns (as the layout says), found %llu", (int)want_cols,
+               (unsigned long long)dims[1]);
+    RC_FAIL_IF(!allow_empty && dims[0] == 0, err, RC_E_INPUT,
+               "expected at least one sample, found an empty dataset [0, %llu]",
+               (unsigned long long)dims[1]);
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(type < 0, err, RC_E_IO, "cannot read the dataset's type");
+    H5T_class_t cls = H5Tget_class(type);
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(cls != H5T_INTEGER && cls != H5T_FLOAT, err, RC_E_INPUT,
+               "expected a numeric (integer or float) dtype, found %s", tname);
+    size_t n = (size_t)dims[0] * (size_t)dims[1];
+    out = rc_calloc(n, sizeof *out);
+    RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu values", n);
+    if (cls == H5T_FLOAT && H5Tget_size(type) > sizeof(float)) {
+        /* Wider than float32: check the stored values themselves, then narrow (round to nearest). */
+        wide = rc_calloc(n, sizeof *wide);
+        RC_FAIL_IF(!wide, err, RC_E_NOMEM, "out of memory for %zu values", n);
+        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide) < 0,
+                   err, RC_E_IO, "cannot read the %s data", tname);
+        for (size_t i = 0; i < n; i++) {
+            RC_FAIL_IF(!isfinite(wide[i]), err, RC_E_INPUT,
+                       "expected finite values, found %g at row %zu, column %zu", wide[i],
+                       i / (size_t)dims[1], i % (size_t)dims[1]);
+            RC_FAIL_IF(fabs(wide[i]) > FLT_MAX, err, RC_E_INPUT,
+                       "expected values within float32 range, found %g at row %zu, column %zu",
+                       wide[i], i / (size_t)dims[1], i % (size_t)dims[1]);
+            out[i] = (float)wide[i];
+        }
+    } else {
+        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0,
+                   err, RC_E_IO, "cannot read the %s data as float32", tname);
+        for (size_t i = 0; i < n; i++)
+            RC_FAIL_IF(!isfinite(out[i]), err, RC_E_INPUT,
+                       "expected finite values, found %g at row %zu, column %zu", (double)out[i],
+                       i / (size_t)dims[1], i % (size_t)dims[1]);
+    }
+    *bytes += H5Dget_storage_size(dset);
+    *x = out;
+    *rows = (int64_t)dims[0];
+    out = NULL;
+done:
+    rc_free(wide);
+    rc_free(out);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}
+
+/* The units attribute of t as a string (fixed or variable length, trailing pad removed). */
+static rc_status read_units(hid_t dset, char *units, size_t n, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t attr = -1, type = -1, mem = -1, space = -1;
+    char *vs = NULL, *fixed = NULL, tname[64];
+    RC_FAIL_IF(H5Aexists(dset, "units") <= 0, err, RC_E_INPUT,
+               "expected attribute 'units' (\"ns\", \"us\", \"ms\" or \"s\"), not found");
+    attr = H5Aopen(dset, "units", H5P_DEFAULT);
+    RC_FAIL_IF(attr < 0, err, RC_E_IO, "cannot open attribute 'units'");
+    type = H5Aget_type(attr);
+    space = H5Aget_space(attr);
+    RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of attribute 'units'");
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(H5Tget_class(type) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1, err,
+               RC_E_INPUT, "expected attribute 'units' to be one string, found %s with %lld elements",
+               tname, (long long)H5Sget_simple_extent_npoints(space));
+    mem = H5Tcopy(type);
+    RC_FAIL_IF(mem < 0, err, RC_E_IO, "cannot copy the type of attribute 'units'");
+    if (H5Tis_variable_str(type) > 0) {
+        RC_FAIL_IF(H5Aread(attr, mem, &vs) < 0 || !vs, err, RC_E_IO, "cannot read attribute 'units'");
+        snprintf(units, n, "%s", vs);
+    } else {
+        size_t size = H5Tget_size(type);
+        fixed = rc_calloc(size + 1, 1);
+        RC_FAIL_IF(!fixed, err, RC_E_NOMEM, "out of memory for attribute 'units'");
+        RC_FAIL_IF(H5Aread(attr, mem, fixed) < 0, err, RC_E_IO, "cannot read attribute 'units'");
+        snprintf(units, n, "%s", fixed);
+    }
+    for (size_t len = strlen(units); len > 0 && units[len - 1] == ' '; len--) units[len - 1] = '\0';
+done:
+    if (vs) H5free_memory(vs);
+    rc_free(fixed);
+    if (mem >= 0) H5Tclose(mem);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    return st;
+}
+
+rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n_out,
+                        uint64_t *bytes, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    int64_t *t = NULL;
+    double *ts = NULL;
+    hsize_t dims[2];
+    char units[64], tname[64];
+    RC_TRY(open_dataset(g, "t", w, 1, "[S] int64, or float64 seconds", &dset, &space, dims, err));
+    int64_t n = (int64_t)dims[0];
+    RC_FAIL_IF(want_n >= 0 && n != want_n, err, RC_E_INPUT,
+               "expected %lld timestamps (one per data row), found %lld", (long long)want_n, (long long)n);
+    RC_FAIL_IF(n == 0, err, RC_E_INPUT, "expected at least one frame time, found an empty dataset [0]");
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(type < 0, err, RC_E_IO, "cannot read the dataset's type");
+    type_name(type, tname, sizeof tname);
+    int is_i64 = !strcmp(tname, "int64"), is_f64 = !strcmp(tname, "float64");
+    RC_FAIL_IF(!is_i64 && !is_f64, err, RC_E_INPUT,
+               "expected timestamps of dtype int64 (or float64 with units \"s\"), found %s", tname);
+    RC_TRY(read_units(dset, units, sizeof units, err));
+    int64_t mult = !strcmp(units, "ns") ? 1 : !strcmp(units, "us") ? 1000
+                 : !strcmp(units, "ms") ? 1000000 : !strcmp(units, "s") ? 1000000000 : 0;
+    RC_FAIL_IF(mult == 0, err, RC_E_INPUT,
+               "expected attribute units \"ns\", \"us\", \"ms\" or \"s\", found \"%s\"", units);
+    RC_FAIL_IF(is_f64 && mult != 1000000000, err, RC_E_INPUT,
+               "expected units \"s\" for float64 timestamps, found \"%s\"", units);
+    t = rc_calloc((size_t)n, sizeof *t);
+    RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
+    if (is_f64) {
+        ts = rc_calloc((size_t)n, sizeof *ts);
+        RC_FAIL_IF(!ts, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
+        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ts) < 0, err,
+                   RC_E_IO, "cannot read the timestamps");
+        for (int64_t i = 0; i < n; i++) {
+            RC_FAIL_IF(!isfinite(ts[i]), err, RC_E_INPUT,
+                       "expected finite timestamps, found %g at index %lld", ts[i], (long long)i);
+            double v = ts[i] * 1e9;
+            /* 2^63 is exact in double: anything at or past it does not fit int64 ns. */
+            RC_FAIL_IF(v >= 0x1p63 || v < -0x1p63, err, RC_E_INPUT,
+                       "expected timestamps within int64 nanoseconds, found %.17g s at index %lld",
+                       ts[i], (long long)i);
+            t[i] = llround(v);
+        }
+    } else {
+        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0, err,
+                   RC_E_IO, "cannot read the timestamps");
+        for (int64_t i = 0; i < n; i++) {
+            int64_t v;
+            RC_FAIL_IF(__builtin_mul_overflow(t[i], mult, &v), err, RC_E_INPUT,
+                       "expected timestamps within int64 nanoseconds, found %lld %s at index %lld",
+                       (long long)t[i], units, (long long)i);
+            t[i] = v;
+        }
+    }
+    for (int64_t i = 1; i < n; i++)
+        RC_FAIL_IF(t[i] <= t[i - 1], err, RC_E_INPUT,
+                   "expected strictly increasing timestamps, found %s at index %lld: "
+                   "t[%lld] = %lld ns, t[%lld] = %lld ns",
+                   t[i] == t[i - 1] ? "a duplicate" : "a decrease", (long long)i, (long long)(i - 1),
+                   (long long)t[i - 1], (long long)i, (long long)t[i]);
+    *bytes += H5Dget_storage_size(dset);
+    *t_ns = t;
+    *n_out = n;
+    t = NULL;
+done:
+    rc_free(t);
+    rc_free(ts);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}
+
+rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
+                          uint64_t *bytes, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    int64_t *o = NULL;
+    hsize_t dims[2];
+    char tname[64];
+    RC_TRY(open_dataset(g, "offsets", w, 1, "[F + 1] int64", &dset, &space, dims, err));
+    RC_FAIL_IF((int64_t)dims[0] != frames + 1, err, RC_E_INPUT,
+               "expected %lld offsets (one more than the %lld frame times), found %llu",
+               (long long)(frames + 1), (long long)frames, (unsigned long long)dims[0]);
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(type < 0, err, RC_E_IO, "cannot read the dataset's type");
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(H5Tget_class(type) != H5T_INTEGER, err, RC_E_INPUT,
+               "expected integer (int64) offsets, found %s", tname);
+    o = rc_calloc((size_t)frames + 1, sizeof *o);
+    RC_FAIL_IF(!o, err, RC_E_NOMEM, "out of memory for %lld offsets", (long long)(frames + 1));
+    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) < 0, err, RC_E_IO,
+               "cannot read the offsets as int64");
+    RC_FAIL_IF(o[0] != 0, err, RC_E_INPUT, "expected offsets[0] = 0, found %lld", (long long)o[0]);
+    for (int64_t f = 1; f <= frames; f++)
+        RC_FAIL_IF(o[f] < o[f - 1], err, RC_E_INPUT,
+                   "expected non-decreasing offsets, found offsets[%lld] = %lld > offsets[%lld] = %lld",
+                   (long long)(f - 1), (long long)o[f - 1], (long long)f, (long long)o[f]);
+    *bytes += H5Dget_storage_size(dset);
+    *offsets = o;
+    o = NULL;
+done:
+    rc_free(o);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}

@@ -1,0 +1,552 @@
+/* rc_spec.c — rc_spec_load: reads a pipeline spec, checks it against
+ * schemas/pipeline.schema.yaml (rc_schema.c), fills struct rc_spec (schema defaults for absent
+ * keys), then applies the rules that tie keys together or to the input layout.  Every problem
+ * in the file is reported (rc_diag) before the load fails, so one run shows all of them. */
+#include "config.h"
+#include "spec/rc_spec.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "spec/rc_diag.h"
+#include "spec/rc_layout.h"
+#include "spec/rc_schema.h"
+#include "spec/rc_size.h"
+#include "spec/rc_yaml.h"
+
+#define PATH_N 512
+#define GRID_AXIS_MAX (1 << 30) /* rc_vox_params_init's bound */
+
+typedef struct ctx {
+    rc_schema sc;
+    rc_yaml doc;
+    rc_diag d;
+    unsigned char *bad;  /* [node] problem in or below the node (rc_schema_check) */
+    rc_spec *spec;
+    rc_layout layout;
+    int have_layout;
+    uint64_t frame_budget;
+} ctx;
+
+static const char *const g_methods[] = {"linear", "nearest", "previous", "slerp", "window"};
+static const char *const g_dtypes[] = {"float32", "float16", "bfloat16"};
+static const char *const g_modes[] = {"occupancy", "count", "mean", "points"};
+static const char *const g_stage_kinds[] = {"fuse", "resample", "voxelize"};
+static const char *const g_orders[] = {"wxyz", "xyzw"};
+static const char *const g_vox_layouts[] = {"dense", "sparse"};
+static const char *const g_on_error[] = {"fail", "skip"};
+static const char *const g_spans[] = {"intersection", "union"};
+static const char *const g_codecs[] = {"zstd"};
+
+/* Index of t in names; t NULL (absent or already reported) gives 0.  A value the schema accepts
+ * but this table lacks means schema and C disagree: reported, never silently mapped. */
+static int lookup(rc_diag *d, const char *const *names, int n, const char *t)
+{
+    if (!t) return 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], t)) return i;
+    rc_diag_error(d, 1, 1, "", "internal: the schema accepts '%s' but this build does not know it", t);
+    return 0;
+}
+#define LOOKUP(tab, t) lookup(&c->d, tab, (int)(sizeof tab / sizeof tab[0]), t)
+
+/* ---- reading values that passed the schema check ---- */
+
+static int is_bad(ctx *c, yaml_node_t *n) { return n && c->bad[rc_yaml_index(&c->doc, n)]; }
+
+static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
+{
+    return m && m->type == YAML_MAPPING_NODE ? rc_yaml_get(&c->doc, m, key) : NULL;
+}
+
+/* The text of key in doc map m (schema s), or its default; NULL when absent without default or bad. */
+static const char *text_of(ctx *c, yaml_node_t *s, yaml_node_t *m, const char *key)
+{
+    yaml_node_t *n = get(c, m, key);
+    if (n) return is_bad(c, n) ? NULL : rc_yaml_text(n);
+    return rc_schema_value(&c->sc, s, &c->doc, m && m->type == YAML_MAPPING_NODE ? m : NULL, key);
+}
+
+static int get_num(ctx *c, yaml_node_t *s, yaml_node_t *m, const char *key, double *out)
+{
+    const char *t = text_of(c, s, m, key);
+    return t && rc_scalar_number(t, out) == 0;
+}
+
+static int get_int(ctx *c, yaml_node_t *s, yaml_node_t *m, const char *key, int64_t *out)
+{
+    const char *t = text_of(c, s, m, key);
+    return t && rc_scalar_int(t, out) == 0;
+}
+
+static int get_size(ctx *c, yaml_node_t *s, yaml_node_t *m, const char *key, uint64_t *out)
+{
+    char why[256];
+    const char *t = text_of(c, s, m, key);
+    return t && rc_size_parse(t, out, why, sizeof why) == 0;
+}
+
+/* A key path like stages[1].fuse.streams[0].method into dst[PATH_N] (cut if ever longer). */
+static void path_fmt(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void path_fmt(char *dst, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, PATH_N, fmt, ap);
+    va_end(ap);
+}
+
+static void error_at(ctx *c, yaml_node_t *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void error_at(ctx *c, yaml_node_t *n, const char *path, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rc_diag_error(&c->d, n ? rc_yaml_line(n) : 1, n ? rc_yaml_col(n) : 1, path, "%s", msg);
+}
+
+/* Copies key's text (or default) into dst; an over-long value is an error at the key. */
+static void get_str(ctx *c, yaml_node_t *s, yaml_node_t *m, const char *key, const char *path, char *dst,
+                    size_t n)
+{
+    const char *t = text_of(c, s, m, key);
+    if (!t) return;
+    if (strlen(t) >= n) {
+        error_at(c, get(c, m, key), path, "expected at most %zu bytes, found %zu", n - 1, strlen(t));
+        return;
+    }
+    snprintf(dst, n, "%s", t);
+}
+
+/* ---- the input layout and its streams ---- */
+
+static void layout_stream_list(const rc_layout *l, int kind, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int32_t i = 0; i < l->n_streams; i++) {
+        if (kind >= 0 && (int)l->streams[i].kind != kind) continue;
+        size_t used = strlen(buf);
+        if (used < n) snprintf(buf + used, n - used, "%s%s", used ? ", " : "", l->streams[i].name);
+    }
+}
+
+/* The layout stream called name, or NULL after an error at node n (unknown, or wrong kind). */
+static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *path, const char *name,
+                                           rc_stream_kind kind, const char *user)
+{
+    char list[1024];
+    if (!c->have_layout) return NULL;
+    const rc_layout_stream *ls = rc_layout_find(&c->layout, name);
+    if (!ls) {
+        layout_stream_list(&c->layout, -1, list, sizeof list);
+        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)", name, c->layout.name, list);
+        return NULL;
+    }
+    if (ls->kind != kind) {
+        layout_stream_list(&c->layout, (int)kind, list, sizeof list);
+        error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (layout %s has: %s)", name,
+                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : "time series", user,
+                 kind == RC_STREAM_CLOUD ? "point cloud" : "time series", c->layout.name, list);
+        return NULL;
+    }
+    return ls;
+}
+
+/* ---- sections ---- */
+
+static void resolve_dir(ctx *c, yaml_node_t *n, const char *path, const char *dir, char *dst)
+{
+    const char *slash = strrchr(c->spec->path, '/');
+    int w = (dir[0] != '/' && slash) ? snprintf(dst, RC_PATH_MAX, "%.*s/%s", (int)(slash - c->spec->path),
+                                                c->spec->path, dir)
+                                     : snprintf(dst, RC_PATH_MAX, "%s", dir);
+    if (w >= RC_PATH_MAX) {
+        error_at(c, n, path, "expected a path of at most %d bytes once resolved, found %d", RC_PATH_MAX - 1, w);
+        dst[0] = '\0';
+    }
+}
+
+static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
+{
+    rc_spec *sp = c->spec;
+    yaml_node_t *s = rc_schema_child(&c->sc, c->sc.spec, "input");
+    yaml_node_t *m = get(c, root, "input");
+    const char *dir = text_of(c, s, m, "dir");
+    if (dir) resolve_dir(c, get(c, m, "dir"), "input.dir", dir, sp->input_dir);
+    get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
+    get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
+    get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
+    if (!text_of(c, s, m, "layout")) return;
+    rc_err e;
+    rc_err_clear(&e);
+    rc_status st = rc_layout_load(schema_dir, sp->layout, &c->layout, &e);
+    if (st == RC_OK) {
+        c->have_layout = 1;
+    } else if (st == RC_E_SPEC && !e.line) { /* unknown layout: an error of the spec, at its key */
+        yaml_node_t *at = get(c, m, "layout") ? get(c, m, "layout") : m;
+        error_at(c, at, "input.layout", "%s", e.msg);
+    } else {
+        rc_diag_add(&c->d, &e); /* a broken or unreadable layout file names itself */
+    }
+}
+
+static void load_output(ctx *c, yaml_node_t *root)
+{
+    rc_spec *sp = c->spec;
+    yaml_node_t *s = rc_schema_child(&c->sc, c->sc.spec, "output");
+    yaml_node_t *m = get(c, root, "output");
+    const char *dir = text_of(c, s, m, "dir");
+    int64_t v;
+    if (dir) resolve_dir(c, get(c, m, "dir"), "output.dir", dir, sp->output_dir);
+    get_size(c, s, m, "shard_max_bytes", &sp->shard_max_bytes);
+    if (get_int(c, s, m, "shard_max_episodes", &v)) sp->shard_max_episodes = v;
+    yaml_node_t *both = get(c, m, "shard_max_bytes") ? get(c, m, "shard_max_episodes") : NULL;
+    if (both) /* one limit closes a shard; two would leave which one wins unclear */
+        error_at(c, both, "output.shard_max_episodes",
+                 "give shard_max_bytes or shard_max_episodes, not both (found both)");
+    yaml_node_t *sc = rc_schema_child(&c->sc, s, "compression"), *mc = get(c, m, "compression");
+    if (get_int(c, sc, mc, "level", &v)) sp->zstd_level = (int)v;
+    LOOKUP(g_codecs, text_of(c, sc, mc, "codec")); /* zstd is the only codec */
+    yaml_node_t *ss = rc_schema_child(&c->sc, s, "split"), *ms = get(c, m, "split");
+    get_num(c, ss, ms, "val_fraction", &sp->val_fraction);
+    if (get_int(c, ss, ms, "seed", &v)) sp->split_seed = (uint64_t)v;
+}
+
+static void load_timeline(ctx *c, yaml_node_t *root)
+{
+    rc_spec *sp = c->spec;
+    yaml_node_t *s = rc_schema_child(&c->sc, c->sc.spec, "timeline");
+    yaml_node_t *m = get(c, root, "timeline");
+    get_num(c, s, m, "rate_hz", &sp->rate_hz);
+    yaml_node_t *span = get(c, m, "span");
+    if (is_bad(c, span)) return;
+    if (span && span->type == YAML_MAPPING_NODE) {
+        yaml_node_t *sn = get(c, span, "stream");
+        sp->span = RC_SPAN_STREAM;
+        snprintf(sp->span_stream, sizeof sp->span_stream, "%s", rc_yaml_text(sn));
+        need_stream(c, sn, "timeline.span.stream", sp->span_stream, RC_STREAM_SERIES, "span");
+        return;
+    }
+    const char *t = text_of(c, s, m, "span");
+    sp->span = (rc_span)LOOKUP(g_spans, t);
+}
+
+/* One {name, method, order} entry of a fuse or resample (name_key: "name", or "stream" for a
+ * resample's own keys); `kind` names the stage for messages. */
+static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path,
+                              const char *name_key, const char *kind)
+{
+    char sub[PATH_N];
+    rc_spec_stream *e = &st->streams[st->n_streams++];
+    const char *name = text_of(c, s, m, name_key), *method = text_of(c, s, m, "method");
+    const char *order = text_of(c, s, m, "order");
+    e->method = (rc_method)LOOKUP(g_methods, method);
+    e->quat_order = (rc_quat_order)LOOKUP(g_orders, order);
+    if (!name) return;
+    snprintf(e->name, sizeof e->name, "%s", name);
+    path_fmt(sub, "%s.%s", path, name_key);
+    for (int32_t j = 0; j < st->n_streams - 1; j++)
+        if (!strcmp(st->streams[j].name, name)) {
+            error_at(c, get(c, m, name_key), sub, "stream '%s' is listed twice in this %s (also entry %d)", name, kind,
+                     j);
+            return;
+        }
+    const rc_layout_stream *ls = need_stream(c, get(c, m, name_key), sub, name, RC_STREAM_SERIES, kind);
+    if (!method) return;
+    path_fmt(sub, "%s.method", path);
+    yaml_node_t *mn = get(c, m, "method") ? get(c, m, "method") : m;
+    if (e->method == RC_METHOD_SLERP && ls && !ls->is_quaternion)
+        error_at(c, mn, sub,
+                 "method slerp needs a quaternion stream (4 columns marked quaternion in layout %s); "
+                 "stream '%s' has %d columns and is not one",
+                 c->layout.name, name, ls->columns);
+    yaml_node_t *on = get(c, m, "order");
+    if (on && e->method != RC_METHOD_SLERP) {
+        path_fmt(sub, "%s.order", path);
+        error_at(c, on, sub, "key 'order' applies to method slerp only, found method %s", method);
+    }
+}
+
+static void load_fuse(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
+{
+    char sub[PATH_N];
+    const char *t = text_of(c, s, m, "dtype");
+    st->dtype = (rc_dtype)LOOKUP(g_dtypes, t);
+    get_num(c, s, m, "max_gap_ms", &st->max_gap_ms);
+    yaml_node_t *list = get(c, m, "streams");
+    if (!list || list->type != YAML_SEQUENCE_NODE) return;
+    if (rc_yaml_len(list) > RC_MAX_FUSE_STREAMS) {
+        path_fmt(sub, "%s.streams", path);
+        error_at(c, list, sub, "expected at most %d streams, found %d", RC_MAX_FUSE_STREAMS, rc_yaml_len(list));
+        return;
+    }
+    yaml_node_t *es = rc_schema_items(&c->sc, rc_schema_child(&c->sc, s, "streams"));
+    for (int j = 0; j < rc_yaml_len(list); j++) {
+        path_fmt(sub, "%s.streams[%d]", path, j);
+        load_stream_entry(c, st, es, rc_yaml_item(&c->doc, list, j), sub, "name", "fuse");
+    }
+}
+
+static void load_resample(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
+{
+    char sub[PATH_N];
+    const char *t = text_of(c, s, m, "dtype");
+    st->dtype = (rc_dtype)LOOKUP(g_dtypes, t);
+    get_num(c, s, m, "max_gap_ms", &st->max_gap_ms);
+    yaml_node_t *one = get(c, m, "stream"), *list = get(c, m, "streams");
+    if (one && list) {
+        path_fmt(sub, "%s.streams", path);
+        error_at(c, list, sub, "a resample takes 'stream' (with 'method') or 'streams' with one entry, found both");
+        return;
+    }
+    if (list) {
+        path_fmt(sub, "%s.streams", path);
+        const char *extra = get(c, m, "method") ? "method" : get(c, m, "order") ? "order" : NULL;
+        if (extra) {
+            char ep[PATH_N];
+            path_fmt(ep, "%s.%s", path, extra);
+            error_at(c, get(c, m, extra), ep, "key '%s' goes with 'stream'; with 'streams' the entry has its own",
+                     extra);
+        }
+        if (list->type != YAML_SEQUENCE_NODE || is_bad(c, list)) return;
+        if (rc_yaml_len(list) != 1) {
+            error_at(c, list, sub, "a resample takes exactly one stream, found %d (use fuse to combine streams)",
+                     rc_yaml_len(list));
+            return;
+        }
+        path_fmt(sub, "%s.streams[0]", path);
+        load_stream_entry(c, st, rc_schema_items(&c->sc, rc_schema_child(&c->sc, s, "streams")),
+                          rc_yaml_item(&c->doc, list, 0), sub, "name", "resample");
+        return;
+    }
+    if (!one) {
+        path_fmt(sub, "%s.stream", path);
+        error_at(c, m, sub, "missing required key 'stream' (a resample takes one stream: give stream and method)");
+        return;
+    }
+    if (!get(c, m, "method")) {
+        path_fmt(sub, "%s.method", path);
+        error_at(c, m, sub, "missing required key 'method' (expected one of: linear, nearest, previous, slerp)");
+        return;
+    }
+    load_stream_entry(c, st, s, m, path, "stream", "resample"); /* the stage map holds stream/method/order */
+}
+
+static void check_grid(ctx *c, rc_spec_stage *st, yaml_node_t *m, const char *path)
+{
+    static const char axis[3] = {'x', 'y', 'z'};
+    char sub[PATH_N];
+    yaml_node_t *vs = get(c, m, "voxel_size");
+    for (int a = 0; a < 3; a++) {
+        double n = round((st->range[a][1] - st->range[a][0]) / st->voxel_size[a]);
+        if (n >= 1 && n <= GRID_AXIS_MAX) continue;
+        path_fmt(sub, "%s.voxel_size[%d]", path, a);
+        error_at(c, rc_yaml_item(&c->doc, vs, a), sub,
+                 "grid axis %c would have %.0f cells (round((%g - %g) / %g)); expected 1 to 2^30 cells", axis[a], n,
+                 st->range[a][1], st->range[a][0], st->voxel_size[a]);
+        return;
+    }
+    if (st->sparse && st->mode != RC_VOX_POINTS) return;
+    uint64_t bytes = rc_spec_dense_frame_bytes(st);
+    if (bytes <= c->frame_budget) return;
+    path_fmt(sub, "%s.voxel_size", path);
+    int32_t nx = (int32_t)round((st->range[0][1] - st->range[0][0]) / st->voxel_size[0]);
+    int32_t ny = (int32_t)round((st->range[1][1] - st->range[1][0]) / st->voxel_size[1]);
+    int32_t nz = (int32_t)round((st->range[2][1] - st->range[2][0]) / st->voxel_size[2]);
+    if (st->mode == RC_VOX_POINTS)
+        error_at(c, get(c, m, "max_voxels"), sub,
+                 "mode points with max_voxels %d x max_points_per_voxel %d x %d columns takes %llu bytes per "
+                 "frame, over the budget of %llu bytes (limits.dense_frame_max_bytes); lower max_voxels or "
+                 "max_points_per_voxel",
+                 st->max_voxels, st->max_points_per_voxel, st->cloud_columns, (unsigned long long)bytes,
+                 (unsigned long long)c->frame_budget);
+    else
+        error_at(c, vs, sub,
+                 "a dense %s grid of %d x %d x %d voxels takes %llu bytes per frame, over the budget of %llu "
+                 "bytes (limits.dense_frame_max_bytes); use layout sparse, a larger voxel_size or a smaller range",
+                 g_modes[st->mode], nx, ny, nz, (unsigned long long)bytes, (unsigned long long)c->frame_budget);
+}
+
+static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
+{
+    char sub[PATH_N];
+    int64_t v;
+    int grid_ok = 1;
+    const char *t = text_of(c, s, m, "stream");
+    const rc_layout_stream *ls = NULL;
+    if (t) {
+        snprintf(st->cloud, sizeof st->cloud, "%s", t);
+        path_fmt(sub, "%s.stream", path);
+        ls = need_stream(c, get(c, m, "stream"), sub, t, RC_STREAM_CLOUD, "voxelize");
+        if (ls) st->cloud_columns = ls->columns;
+    }
+    st->mode = (rc_vox_mode)LOOKUP(g_modes, text_of(c, s, m, "mode"));
+    st->sparse = LOOKUP(g_vox_layouts, text_of(c, s, m, "layout"));
+    if (get_int(c, s, m, "max_points_per_voxel", &v)) st->max_points_per_voxel = (int32_t)v;
+    if (get_int(c, s, m, "max_voxels", &v)) st->max_voxels = (int32_t)v;
+    if (st->mode == RC_VOX_POINTS) {
+        static const char *const need[2] = {"max_points_per_voxel", "max_voxels"};
+        for (int i = 0; i < 2; i++) {
+            if (get(c, m, need[i])) continue;
+            path_fmt(sub, "%s.%s", path, need[i]);
+            error_at(c, m, sub, "mode points needs key '%s' (an integer >= 1)", need[i]);
+            grid_ok = 0;
+        }
+    }
+    yaml_node_t *range = get(c, m, "range"), *vs = get(c, m, "voxel_size");
+    if (!range || is_bad(c, range) || !vs || is_bad(c, vs)) grid_ok = 0;
+    for (int a = 0; range && !is_bad(c, range) && a < 3; a++) {
+        yaml_node_t *pair = rc_yaml_item(&c->doc, range, a);
+        rc_scalar_number(rc_yaml_text(rc_yaml_item(&c->doc, pair, 0)), &st->range[a][0]);
+        rc_scalar_number(rc_yaml_text(rc_yaml_item(&c->doc, pair, 1)), &st->range[a][1]);
+        if (st->range[a][0] < st->range[a][1]) continue;
+        path_fmt(sub, "%s.range[%d]", path, a);
+        error_at(c, pair, sub, "expected min < max on axis %c, found [%g, %g]", "xyz"[a], st->range[a][0],
+                 st->range[a][1]);
+        grid_ok = 0;
+    }
+    for (int a = 0; vs && !is_bad(c, vs) && a < 3; a++)
+        rc_scalar_number(rc_yaml_text(rc_yaml_item(&c->doc, vs, a)), &st->voxel_size[a]);
+    if (grid_ok && ls) check_grid(c, st, m, path);
+}
+
+static void load_stages(ctx *c, yaml_node_t *root)
+{
+    rc_spec *sp = c->spec;
+    char path[PATH_N], sub[PATH_N];
+    int doc_index[RC_MAX_STAGES]; /* stages[k] of the spec is stages[doc_index[k]] of the file */
+    yaml_node_t *list = get(c, root, "stages");
+    if (!list || list->type != YAML_SEQUENCE_NODE) return;
+    if (rc_yaml_len(list) > RC_MAX_STAGES) {
+        error_at(c, list, "stages", "expected at most %d stages, found %d", RC_MAX_STAGES, rc_yaml_len(list));
+        return;
+    }
+    yaml_node_t *item_s = rc_schema_items(&c->sc, rc_schema_child(&c->sc, c->sc.spec, "stages"));
+    for (int i = 0; i < rc_yaml_len(list); i++) {
+        yaml_node_t *item = rc_yaml_item(&c->doc, list, i);
+        if (item->type != YAML_MAPPING_NODE || rc_yaml_len(item) != 1) continue;
+        const char *kind = rc_yaml_text(rc_yaml_key(&c->doc, item, 0));
+        yaml_node_t *m = rc_yaml_val(&c->doc, item, 0);
+        yaml_node_t *s = kind ? rc_schema_child(&c->sc, item_s, kind) : NULL;
+        if (!s || m->type != YAML_MAPPING_NODE) continue;
+        doc_index[sp->n_stages] = i;
+        rc_spec_stage *st = &sp->stages[sp->n_stages++];
+        st->kind = (rc_stage_kind)LOOKUP(g_stage_kinds, kind);
+        path_fmt(path, "stages[%d].%s", i, kind);
+        const char *name = text_of(c, s, m, "name");
+        if (name) {
+            snprintf(st->name, sizeof st->name, "%s", name);
+            for (int32_t j = 0; j < sp->n_stages - 1; j++)
+                if (!strcmp(sp->stages[j].name, name)) {
+                    path_fmt(sub, "%s.name", path);
+                    error_at(c, get(c, m, "name"), sub, "duplicate stage name '%s' (stages[%d] has it too)", name,
+                             doc_index[j]);
+                    break;
+                }
+        }
+        if (st->kind == RC_STAGE_FUSE) load_fuse(c, st, s, m, path);
+        else if (st->kind == RC_STAGE_RESAMPLE) load_resample(c, st, s, m, path);
+        else load_voxelize(c, st, s, m, path);
+    }
+}
+
+/* ---- entry points ---- */
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    return (a != 0 && b > UINT64_MAX / a) ? UINT64_MAX : a * b;
+}
+
+uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st)
+{
+    int32_t C = st->cloud_columns > 0 ? st->cloud_columns : 3;
+    if (st->mode == RC_VOX_POINTS) {
+        /* voxels [M, max_points, C] float32 + coords [M, 3] int32 + num_points [M] int32 */
+        uint64_t per_voxel = mul_sat(mul_sat((uint64_t)st->max_points_per_voxel, (uint64_t)C), 4) + 16;
+        return mul_sat((uint64_t)st->max_voxels, per_voxel);
+    }
+    uint64_t cells = 1;
+    for (int a = 0; a < 3; a++) {
+        double n = round((st->range[a][1] - st->range[a][0]) / st->voxel_size[a]);
+        if (!(n >= 1)) return 0;
+        cells = mul_sat(cells, n < 1e19 ? (uint64_t)n : UINT64_MAX);
+    }
+    uint64_t elem = st->mode == RC_VOX_OCCUPANCY ? 1 : st->mode == RC_VOX_COUNT ? 4 : (uint64_t)C * 4;
+    return mul_sat(cells, elem);
+}
+
+static void check_document(ctx *c, const char *schema_dir)
+{
+    yaml_node_t *root = rc_yaml_root(&c->doc);
+    rc_schema_check(&c->sc, c->sc.spec, &c->doc, root, "", &c->d, c->bad);
+    if (root->type != YAML_MAPPING_NODE) return;
+    int64_t v;
+    if (get_int(c, c->sc.spec, root, "version", &v)) c->spec->version = (int)v;
+    load_input(c, root, schema_dir);
+    load_output(c, root);
+    const char *t = text_of(c, c->sc.spec, root, "on_error");
+    c->spec->on_error = (rc_on_error)LOOKUP(g_on_error, t);
+    load_timeline(c, root);
+    load_stages(c, root);
+    t = text_of(c, c->sc.spec, root, "stats");
+    if (t) rc_scalar_bool(t, &c->spec->stats);
+}
+
+rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
+{
+    rc_status st = RC_OK;
+    ctx c;
+    size_t n = 0;
+    rc_err e;
+    memset(&c, 0, sizeof c);
+    rc_err_clear(&e);
+    rc_diag_init(&c.d, path);
+    *out = NULL;
+    c.spec = rc_calloc(1, sizeof *c.spec);
+    if (!c.spec) {
+        st = rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory for the spec");
+        goto fail;
+    }
+    snprintf(c.spec->path, sizeof c.spec->path, "%s", path);
+    c.spec->zstd_level = 3;
+    if ((st = rc_yaml_read_file(path, &c.spec->text, &n, &e)) != RC_OK) goto fail;
+    if ((st = rc_schema_load(schema_dir, &c.sc, &e)) != RC_OK) goto fail;
+    if ((st = rc_schema_limit_bytes(&c.sc, "dense_frame_max_bytes", &c.frame_budget, &e)) != RC_OK) goto fail;
+    if ((st = rc_yaml_parse(path, c.spec->text, n, &c.doc, &e)) != RC_OK) goto fail;
+    c.bad = rc_calloc((size_t)rc_yaml_count(&c.doc) + 1, 1);
+    if (!c.bad) {
+        st = rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory checking the spec");
+        goto fail;
+    }
+    check_document(&c, schema_dir);
+    if (c.d.n_errors > 0) {
+        st = RC_E_SPEC;
+        goto done;
+    }
+    *out = c.spec;
+    c.spec = NULL;
+    goto done;
+fail:
+    rc_diag_add(&c.d, &e);
+done:
+    rc_diag_flush(&c.d, err);
+    if (n_errors) *n_errors = c.d.n_errors;
+    rc_free(c.bad);
+    rc_yaml_free(&c.doc);
+    rc_schema_free(&c.sc);
+    rc_spec_free(c.spec);
+    return st;
+}
+
+void rc_spec_free(rc_spec *spec)
+{
+    if (!spec) return;
+    rc_free(spec->text);
+    rc_free(spec);
+}

@@ -1,0 +1,30 @@
+/* rc_h5.h — module-private HDF5 helpers of the writer module, shared by the shard writer and the
+ * shard reader: file datatypes of rc_elem, string/int attributes, and HDF5's own error text. */
+#ifndef RC_H5_H
+#define RC_H5_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "writer/rc_shard.h"
+
+/* The little-endian file datatype of e (float16: IEEE half; bfloat16: uint16).  Caller closes
+ * it with H5Tclose; negative on failure. */
+hid_t rc_h5_type_of(rc_elem e);
+/* The rc_elem stored as type t; is_bf16 says the dataset carries dtype="bfloat16".  -1 when
+ * t is none of ours. */
+int rc_h5_elem_of(hid_t t, int is_bf16);
+/* Scalar attributes: a fixed-length, NUL-padded UTF-8 string (no global heap, so the bytes of
+ * the file do not depend on heap allocation), and a little-endian int64.  0 or -1. */
+int rc_h5_attr_write_str(hid_t obj, const char *name, const char *value);
+int rc_h5_attr_write_i64(hid_t obj, const char *name, int64_t value);
+/* Reads a string attribute (fixed or variable length) into buf[n]; 0, or -1 when missing,
+ * not a string, or longer than n - 1. */
+int rc_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t n);
+/* Reads an integer attribute as int64; 0 or -1. */
+int rc_h5_attr_read_i64(hid_t obj, const char *name, int64_t *value);
+/* The innermost message on HDF5's error stack ("" when empty), for our error messages. */
+void rc_h5_error_text(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,308 @@
+/* rc_manifest.c — builds and writes train/manifest.json (SPEC section 6; schema in
+ * docs/FORMAT.md): shards, episodes with their split and content digest, skipped episodes,
+ * per-output stats.  Written to a temporary name, fsync'd and renamed like the shards. */
+#include "config.h"
+#include "writer/rc_manifest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/rc_alloc.h"
+#include "common/rc_json.h"
+#include "common/rc_sha256.h"
+#include "writer/rc_durable.h"
+
+typedef struct shard_row {
+    char *name;
+    uint64_t bytes;
+    int64_t n_episodes;
+} shard_row;
+
+typedef struct episode_row {
+    char *id, *shard, *split, *sha256_hex, *source_file;
+    int64_t steps;
+} episode_row;
+
+typedef struct skipped_row {
+    char *source_file, *episode, *reason;
+} skipped_row;
+
+typedef struct stats_row {
+    char *name;
+    rc_stats stats;
+} stats_row;
+
+/* Each array grows by doubling; rows are kept in the order added (= the order written). */
+struct rc_manifest {
+    shard_row *shards;
+    size_t n_shards, cap_shards;
+    episode_row *episodes;
+    size_t n_episodes, cap_episodes;
+    skipped_row *skipped;
+    size_t n_skipped, cap_skipped;
+    stats_row *stats;
+    size_t n_stats, cap_stats;
+};
+
+rc_manifest *rc_manifest_new(void)
+{
+    return rc_calloc(1, sizeof(rc_manifest));
+}
+
+void rc_manifest_free(rc_manifest *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->n_shards; i++) rc_free(m->shards[i].name);
+    for (size_t i = 0; i < m->n_episodes; i++) {
+        episode_row *e = &m->episodes[i];
+        rc_free(e->id);
+        rc_free(e->shard);
+        rc_free(e->split);
+        rc_free(e->sha256_hex);
+        rc_free(e->source_file);
+    }
+    for (size_t i = 0; i < m->n_skipped; i++) {
+        rc_free(m->skipped[i].source_file);
+        rc_free(m->skipped[i].episode);
+        rc_free(m->skipped[i].reason);
+    }
+    for (size_t i = 0; i < m->n_stats; i++) {
+        rc_free(m->stats[i].name);
+        rc_stats_free(&m->stats[i].stats);
+    }
+    rc_free(m->shards);
+    rc_free(m->episodes);
+    rc_free(m->skipped);
+    rc_free(m->stats);
+    rc_free(m);
+}
+
+/* Makes room for one more row of size `size` in *rows; 0 or -1. */
+static int grow(void **rows, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap) return 0;
+    size_t want = *cap ? 2 * *cap : 16;
+    void *p = rc_realloc(*rows, want * size);
+    if (!p) return -1;
+    *rows = p;
+    *cap = want;
+    return 0;
+}
+
+rc_status rc_manifest_add_shard(rc_manifest *m, const char *name, uint64_t bytes, int64_t n_episodes,
+                                rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(grow((void **)&m->shards, m->n_shards, &m->cap_shards, sizeof *m->shards) < 0, err, RC_E_NOMEM,
+               "out of memory adding shard %s to the manifest", name);
+    shard_row *r = &m->shards[m->n_shards];
+    r->name = rc_strdup(name);
+    RC_FAIL_IF(!r->name, err, RC_E_NOMEM, "out of memory adding shard %s to the manifest", name);
+    r->bytes = bytes;
+    r->n_episodes = n_episodes;
+    m->n_shards++;
+done:
+    return st;
+}
+
+rc_status rc_manifest_add_episode(rc_manifest *m, const char *id, const char *shard, const char *split,
+                                  int64_t steps, const char *sha256_hex, const char *source_file,
+                                  rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(grow((void **)&m->episodes, m->n_episodes, &m->cap_episodes, sizeof *m->episodes) < 0, err,
+               RC_E_NOMEM, "out of memory adding episode %s to the manifest", id);
+    episode_row *e = &m->episodes[m->n_episodes];
+    memset(e, 0, sizeof *e);
+    e->id = rc_strdup(id);
+    e->shard = rc_strdup(shard);
+    e->split = rc_strdup(split);
+    e->sha256_hex = rc_strdup(sha256_hex);
+    e->source_file = rc_strdup(source_file);
+    e->steps = steps;
+    m->n_episodes++; /* counted now so rc_manifest_free releases what was copied */
+    RC_FAIL_IF(!e->id || !e->shard || !e->split || !e->sha256_hex || !e->source_file, err, RC_E_NOMEM,
+               "out of memory adding episode %s to the manifest", id);
+done:
+    return st;
+}
+
+rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const char *episode,
+                                  const char *reason, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(grow((void **)&m->skipped, m->n_skipped, &m->cap_skipped, sizeof *m->skipped) < 0, err,
+               RC_E_NOMEM, "out of memory adding skipped episode %s to the manifest", episode);
+    skipped_row *r = &m->skipped[m->n_skipped];
+    r->source_file = rc_strdup(source_file);
+    r->episode = rc_strdup(episode);
+    r->reason = rc_strdup(reason);
+    m->n_skipped++;
+    RC_FAIL_IF(!r->source_file || !r->episode || !r->reason, err, RC_E_NOMEM,
+               "out of memory adding skipped episode %s to the manifest", episode);
+done:
+    return st;
+}
+
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(grow((void **)&m->stats, m->n_stats, &m->cap_stats, sizeof *m->stats) < 0, err, RC_E_NOMEM,
+               "out of memory adding stats of %s to the manifest", name);
+    stats_row *r = &m->stats[m->n_stats];
+    memset(r, 0, sizeof *r);
+    r->name = rc_strdup(name);
+    RC_FAIL_IF(!r->name, err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
+    if (rc_stats_init(&r->stats, s->D) < 0) {
+        rc_free(r->name);
+        RC_FAIL_IF(1, err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
+    }
+    size_t D = (size_t)s->D;
+    memcpy(r->stats.count, s->count, D * sizeof *s->count);
+    memcpy(r->stats.mean, s->mean, D * sizeof *s->mean);
+    memcpy(r->stats.m2, s->m2, D * sizeof *s->m2);
+    memcpy(r->stats.min, s->min, D * sizeof *s->min);
+    memcpy(r->stats.max, s->max, D * sizeof *s->max);
+    m->n_stats++;
+done:
+    return st;
+}
+
+static void write_stats(rc_json *j, const rc_stats *s)
+{
+    rc_json_object_begin(j);
+    rc_json_key(j, "count");
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < s->D; c++) rc_json_int(j, s->count[c]);
+    rc_json_array_end(j);
+    /* Columns without values have no mean/min/max: written as null. */
+    rc_json_key(j, "mean");
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < s->D; c++) s->count[c] ? rc_json_double(j, s->mean[c]) : rc_json_null(j);
+    rc_json_array_end(j);
+    rc_json_key(j, "std");
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < s->D; c++) s->count[c] ? rc_json_double(j, rc_stats_std(s, c)) : rc_json_null(j);
+    rc_json_array_end(j);
+    rc_json_key(j, "min");
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < s->D; c++) rc_json_double(j, s->min[c]); /* +-inf (empty) -> null */
+    rc_json_array_end(j);
+    rc_json_key(j, "max");
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < s->D; c++) rc_json_double(j, s->max[c]);
+    rc_json_array_end(j);
+    rc_json_object_end(j);
+}
+
+static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sha256_hex,
+                           const char *tool_version, const char *backend)
+{
+    rc_json_object_begin(j);
+    rc_json_key(j, "format");
+    rc_json_string(j, "robocache-manifest");
+    rc_json_key(j, "format_version");
+    rc_json_int(j, 1);
+    rc_json_key(j, "tool_version");
+    rc_json_string(j, tool_version);
+    rc_json_key(j, "backend");
+    rc_json_string(j, backend);
+    rc_json_key(j, "spec_sha256");
+    rc_json_string(j, spec_sha256_hex);
+    rc_json_key(j, "shards");
+    rc_json_array_begin(j);
+    for (size_t i = 0; i < m->n_shards; i++) {
+        rc_json_object_begin(j);
+        rc_json_key(j, "name");
+        rc_json_string(j, m->shards[i].name);
+        rc_json_key(j, "bytes");
+        rc_json_uint(j, m->shards[i].bytes);
+        rc_json_key(j, "episodes");
+        rc_json_int(j, m->shards[i].n_episodes);
+        rc_json_object_end(j);
+    }
+    rc_json_array_end(j);
+    rc_json_key(j, "episodes");
+    rc_json_array_begin(j);
+    for (size_t i = 0; i < m->n_episodes; i++) {
+        const episode_row *e = &m->episodes[i];
+        rc_json_object_begin(j);
+        rc_json_key(j, "id");
+        rc_json_string(j, e->id);
+        rc_json_key(j, "shard");
+        rc_json_string(j, e->shard);
+        rc_json_key(j, "split");
+        rc_json_string(j, e->split);
+        rc_json_key(j, "steps");
+        rc_json_int(j, e->steps);
+        rc_json_key(j, "content_sha256");
+        rc_json_string(j, e->sha256_hex);
+        rc_json_key(j, "source_file");
+        rc_json_string(j, e->source_file);
+        rc_json_object_end(j);
+    }
+    rc_json_array_end(j);
+    rc_json_key(j, "skipped");
+    rc_json_array_begin(j);
+    for (size_t i = 0; i < m->n_skipped; i++) {
+        rc_json_object_begin(j);
+        rc_json_key(j, "source_file");
+        rc_json_string(j, m->skipped[i].source_file);
+        rc_json_key(j, "episode");
+        rc_json_string(j, m->skipped[i].episode);
+        rc_json_key(j, "reason");
+        rc_json_string(j, m->skipped[i].reason);
+        rc_json_object_end(j);
+    }
+    rc_json_array_end(j);
+    rc_json_key(j, "stats");
+    rc_json_object_begin(j);
+    for (size_t i = 0; i < m->n_stats; i++) {
+        rc_json_key(j, m->stats[i].name);
+        write_stats(j, &m->stats[i].stats);
+    }
+    rc_json_object_end(j);
+    rc_json_object_end(j);
+}
+
+rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,
+                            const char *tool_version, const char *backend, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char tmp[1100];
+    FILE *f = NULL;
+    rc_json j;
+    rc_err_scope(err, path, NULL, NULL);
+    RC_FAIL_IF((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp, err, RC_E_IO,
+               "expected a path under 1024 bytes, found %zu bytes", strlen(path));
+    f = fopen(tmp, "w");
+    RC_FAIL_IF(!f, err, RC_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+    rc_json_init(&j, f);
+    write_document(&j, m, spec_sha256_hex, tool_version, backend);
+    int failed = rc_json_finish(&j) < 0;
+    failed |= fclose(f) != 0;
+    f = NULL;
+    RC_FAIL_IF(failed, err, RC_E_IO, "writing %s failed: %s", tmp, strerror(errno));
+    RC_TRY(rc_durable_publish(tmp, path, err));
+done:
+    if (f) fclose(f);
+    if (st != RC_OK) unlink(tmp);
+    return st;
+}
+
+const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction)
+{
+    uint8_t seed_le[8], d[32];
+    rc_sha256 c;
+    for (int i = 0; i < 8; i++) seed_le[i] = (uint8_t)(seed >> (8 * i));
+    rc_sha256_init(&c);
+    rc_sha256_update(&c, seed_le, 8);
+    rc_sha256_update(&c, episode_id, strlen(episode_id));
+    rc_sha256_final(&c, d);
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) x |= (uint64_t)d[i] << (8 * i);
+    /* 2^-64 scaling is exact in double; the product only rounds x's low bits. */
+    return (double)x * 0x1p-64 < val_fraction ? "val" : "train";
+}

@@ -1,0 +1,326 @@
+/* rc_shard_read.c — reads a robocache shard back (rc_shard_read.h): root attributes, the
+ * episode list, and each dataset decoded through HDF5's normal filter pipeline (filter 32015
+ * registered in-process), hashed and folded into the recomputed episode digest. */
+#include "config.h"
+#include "writer/rc_shard_read.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "common/rc_sha256.h"
+#include "compress/rc_zstd_filter.h"
+#include "writer/rc_digest.h"
+#include "writer/rc_h5.h"
+
+struct rc_shard_reader {
+    char *path;
+    hid_t fid;
+    hid_t episodes;     /* /episodes */
+    char **ids;         /* [n_ids] episode names, byte order */
+    size_t n_ids, cap_ids;
+    rc_shard_root root;
+};
+
+/* A list of names gathered by an HDF5 iteration. */
+typedef struct name_list {
+    char **names;
+    size_t n, cap;
+    int failed;
+} name_list;
+
+static int name_list_add(name_list *l, const char *name)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **p = rc_realloc(l->names, cap * sizeof *p);
+        if (!p) return -1;
+        l->names = p;
+        l->cap = cap;
+    }
+    l->names[l->n] = rc_strdup(name);
+    if (!l->names[l->n]) return -1;
+    l->n++;
+    return 0;
+}
+
+static void name_list_free(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) rc_free(l->names[i]);
+    rc_free(l->names);
+    memset(l, 0, sizeof *l);
+}
+
+static herr_t add_link(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    name_list *l = data;
+    if (name_list_add(l, name) < 0) {
+        l->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Collects the datasets below an episode group (paths relative to it). */
+static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    name_list *l = data;
+    if (info->type != H5L_TYPE_HARD) return 0;
+    hid_t obj = H5Oopen(g, name, H5P_DEFAULT);
+    if (obj < 0) {
+        l->failed = 1;
+        return -1;
+    }
+    int is_ds = H5Iget_type(obj) == H5I_DATASET;
+    H5Oclose(obj);
+    if (is_ds && name_list_add(l, name) < 0) {
+        l->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static rc_status read_pipeline(rc_shard_reader *r, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t ds = -1, t = -1, mem = -1;
+    rc_err_scope(err, r->path, NULL, "/meta/pipeline");
+    ds = H5Dopen2(r->fid, "/meta/pipeline", H5P_DEFAULT);
+    RC_FAIL_IF(ds < 0, err, RC_E_IO, "expected the spec text dataset, found none");
+    t = H5Dget_type(ds);
+    RC_FAIL_IF(t < 0 || H5Tget_class(t) != H5T_STRING, err, RC_E_IO, "expected a string dataset");
+    if (H5Tis_variable_str(t) > 0) {
+        char *s = NULL;
+        mem = H5Tcopy(H5T_C_S1);
+        RC_FAIL_IF(mem < 0 || H5Tset_size(mem, H5T_VARIABLE) < 0 || H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0,
+                   err, RC_E_IO, "reading the spec text failed");
+        r->root.pipeline = rc_strdup(s ? s : "");
+        H5free_memory(s);
+    } else {
+        size_t n = H5Tget_size(t);
+        r->root.pipeline = rc_malloc(n + 1);
+        RC_FAIL_IF(!r->root.pipeline, err, RC_E_NOMEM, "out of memory");
+        RC_FAIL_IF(H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->root.pipeline) < 0, err, RC_E_IO,
+                   "reading %zu bytes of spec text failed", n);
+        r->root.pipeline[n] = '\0';
+    }
+    RC_FAIL_IF(!r->root.pipeline, err, RC_E_NOMEM, "out of memory");
+done:
+    if (mem >= 0) H5Tclose(mem);
+    if (t >= 0) H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    return st;
+}
+
+static rc_status read_root(rc_shard_reader *r, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_shard_root *root = &r->root;
+    rc_err_scope(err, r->path, NULL, "/");
+    RC_FAIL_IF(rc_h5_attr_read_str(r->fid, "format", root->format, sizeof root->format) < 0 ||
+                   strcmp(root->format, "robocache-shard") != 0,
+               err, RC_E_IO, "not a robocache shard: expected attribute format = \"robocache-shard\", found %s%s%s",
+               root->format[0] ? "\"" : "none", root->format, root->format[0] ? "\"" : "");
+    RC_FAIL_IF(rc_h5_attr_read_i64(r->fid, "format_version", &root->format_version) < 0, err, RC_E_IO,
+               "expected an integer attribute format_version, found none");
+    RC_FAIL_IF(root->format_version != 1, err, RC_E_IO, "expected format_version 1, found %lld",
+               (long long)root->format_version);
+    RC_FAIL_IF(rc_h5_attr_read_str(r->fid, "tool_version", root->tool_version, sizeof root->tool_version) < 0 ||
+                   rc_h5_attr_read_str(r->fid, "spec_sha256", root->spec_sha256, sizeof root->spec_sha256) < 0 ||
+                   rc_h5_attr_read_str(r->fid, "backend", root->backend, sizeof root->backend) < 0 ||
+                   rc_h5_attr_read_str(r->fid, "created_from", root->created_from, sizeof root->created_from) < 0,
+               err, RC_E_IO, "expected string attributes tool_version, spec_sha256, backend, created_from");
+    RC_TRY(read_pipeline(r, err));
+    rc_err_scope(err, r->path, NULL, "/episodes");
+    r->episodes = H5Gopen2(r->fid, "/episodes", H5P_DEFAULT);
+    RC_FAIL_IF(r->episodes < 0, err, RC_E_IO, "expected the group of episodes, found none");
+    name_list l = {0};
+    hsize_t idx = 0;
+    herr_t it = H5Literate(r->episodes, H5_INDEX_NAME, H5_ITER_INC, &idx, add_link, &l);
+    r->ids = l.names;
+    r->n_ids = l.n;
+    RC_FAIL_IF(l.failed, err, RC_E_NOMEM, "out of memory listing episodes");
+    RC_FAIL_IF(it < 0, err, RC_E_IO, "listing the episodes failed");
+done:
+    return st;
+}
+
+rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc_shard_root **root,
+                               rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_shard_reader *r = rc_calloc(1, sizeof *r);
+    *out = NULL;
+    rc_err_scope(err, path, NULL, NULL);
+    RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory");
+    r->fid = r->episodes = -1;
+    r->path = rc_strdup(path);
+    RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    RC_TRY(rc_zstd_filter_register(err));
+    htri_t is_h5 = H5Fis_hdf5(path);
+    RC_FAIL_IF(is_h5 <= 0, err, RC_E_IO, "expected an HDF5 file, found %s",
+               is_h5 < 0 ? "an unreadable or missing file" : "something else");
+    r->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "opening the HDF5 file failed");
+    RC_TRY(read_root(r, err));
+    *out = r;
+    *root = &r->root;
+    r = NULL;
+done:
+    rc_shard_reader_close(r);
+    return st;
+}
+
+size_t rc_shard_reader_n_episodes(const rc_shard_reader *r)
+{
+    return r->n_ids;
+}
+
+/* Type, shape, chunking and filter of ds into d. */
+static rc_status describe(hid_t ds, rc_shard_dataset *d, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t t = H5Dget_type(ds), space = H5Dget_space(ds), dcpl = H5Dget_create_plist(ds);
+    char dtype[32] = "";
+    hsize_t dims[RC_SHARD_MAX_RANK], chunk[RC_SHARD_MAX_RANK];
+    RC_FAIL_IF(t < 0 || space < 0 || dcpl < 0, err, RC_E_INPUT, "reading the dataset's type and shape failed");
+    int is_bf16 = rc_h5_attr_read_str(ds, "dtype", dtype, sizeof dtype) == 0 && !strcmp(dtype, "bfloat16");
+    int elem = rc_h5_elem_of(t, is_bf16);
+    RC_FAIL_IF(elem < 0, err, RC_E_INPUT, "expected one of the shard element types (uint8 .. float32), found another");
+    d->elem = (rc_elem)elem;
+    d->rank = H5Sget_simple_extent_ndims(space);
+    RC_FAIL_IF(d->rank < 1 || d->rank > RC_SHARD_MAX_RANK, err, RC_E_INPUT, "expected rank 1..%d, found %d",
+               RC_SHARD_MAX_RANK, d->rank);
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    for (int k = 0; k < d->rank; k++) d->dims[k] = dims[k];
+    d->zstd_level = -1;
+    if (H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, d->rank, chunk) == d->rank)
+        for (int k = 0; k < d->rank; k++) d->chunk[k] = chunk[k];
+    if (H5Pget_nfilters(dcpl) > 0) {
+        unsigned flags, cd[8], config;
+        size_t n_cd = 8;
+        char name[64];
+        H5Z_filter_t id = H5Pget_filter2(dcpl, 0, &flags, &n_cd, cd, sizeof name, name, &config);
+        RC_FAIL_IF(id < 0, err, RC_E_INPUT, "reading the dataset's filter failed");
+        d->filter_id = (unsigned)id;
+        if (id == RC_H5Z_FILTER_ZSTD && n_cd > 0) d->zstd_level = (int)cd[0];
+    }
+done:
+    if (t >= 0) H5Tclose(t);
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    return st;
+}
+
+/* Decodes the dataset and hashes its bytes into d->sha256_hex and digest item it. */
+static rc_status decode_and_hash(hid_t ds, rc_shard_dataset *d, rc_ds_digest *it, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t t = H5Dget_type(ds);
+    uint64_t n = (uint64_t)rc_elem_size(d->elem);
+    void *buf = NULL;
+    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
+    buf = rc_malloc((size_t)n);
+    RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
+    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        char h5msg[512];
+        rc_h5_error_text(h5msg, sizeof h5msg);
+        RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);
+    }
+    rc_sha256 c;
+    rc_sha256_init(&c);
+    rc_sha256_update(&c, buf, (size_t)n);
+    rc_sha256_final(&c, it->data_sha256);
+    rc_sha256_hex(it->data_sha256, d->sha256_hex);
+    it->dtype = rc_elem_name(d->elem);
+    it->rank = d->rank;
+    memcpy(it->dims, d->dims, sizeof it->dims);
+done:
+    rc_free(buf);
+    if (t >= 0) H5Tclose(t);
+    return st;
+}
+
+static int by_rel_path(const void *a, const void *b)
+{
+    return strcmp(((const rc_shard_dataset *)a)->rel_path, ((const rc_shard_dataset *)b)->rel_path);
+}
+
+static rc_status read_datasets(rc_shard_reader *r, hid_t g, rc_shard_episode *ep, rc_err *err)
+{
+    rc_status st = RC_OK;
+    name_list l = {0};
+    rc_ds_digest *items = NULL;
+    hid_t ds = -1;
+    herr_t it = H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_dataset, &l);
+    RC_FAIL_IF(l.failed || it < 0, err, RC_E_INPUT, "listing the episode's datasets failed");
+    ep->datasets = rc_calloc(l.n, sizeof *ep->datasets);
+    items = rc_calloc(l.n, sizeof *items);
+    RC_FAIL_IF(!ep->datasets || !items, err, RC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < l.n; i++) {
+        rc_shard_dataset *d = &ep->datasets[i];
+        rc_err_scope(err, r->path, ep->id, "/episodes/%s/%s", ep->id, l.names[i]);
+        snprintf(d->rel_path, sizeof d->rel_path, "%s", l.names[i]);
+        items[i].rel_path = l.names[i];
+        ds = H5Dopen2(g, l.names[i], H5P_DEFAULT);
+        RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "opening the dataset failed");
+        RC_TRY(describe(ds, d, err));
+        RC_TRY(decode_and_hash(ds, d, &items[i], err));
+        H5Dclose(ds);
+        ds = -1;
+        ep->n_datasets++;
+    }
+    rc_digest_episode(items, l.n, ep->computed_sha256); /* sorts items, not ep->datasets */
+    qsort(ep->datasets, ep->n_datasets, sizeof *ep->datasets, by_rel_path);
+done:
+    if (ds >= 0) H5Dclose(ds);
+    rc_free(items);
+    name_list_free(&l);
+    return st;
+}
+
+rc_status rc_shard_reader_episode(rc_shard_reader *r, size_t i, rc_shard_episode *ep, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t g = -1;
+    memset(ep, 0, sizeof *ep);
+    snprintf(ep->id, sizeof ep->id, "%s", r->ids[i]);
+    rc_err_scope(err, r->path, ep->id, "/episodes/%s", ep->id);
+    g = H5Gopen2(r->episodes, ep->id, H5P_DEFAULT);
+    RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected an episode group, found something else");
+    RC_FAIL_IF(rc_h5_attr_read_str(g, "source_file", ep->source_file, sizeof ep->source_file) < 0 ||
+                   rc_h5_attr_read_str(g, "source_group", ep->source_group, sizeof ep->source_group) < 0 ||
+                   rc_h5_attr_read_i64(g, "steps", &ep->steps) < 0 ||
+                   rc_h5_attr_read_str(g, "content_sha256", ep->stored_sha256, sizeof ep->stored_sha256) < 0,
+               err, RC_E_INPUT, "expected attributes source_file, source_group, steps, content_sha256");
+    RC_TRY(read_datasets(r, g, ep, err));
+done:
+    if (g >= 0) H5Gclose(g);
+    if (st != RC_OK) rc_shard_episode_free(ep);
+    return st;
+}
+
+void rc_shard_episode_free(rc_shard_episode *ep)
+{
+    rc_free(ep->datasets);
+    ep->datasets = NULL;
+    ep->n_datasets = 0;
+}
+
+void rc_shard_reader_close(rc_shard_reader *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->n_ids; i++) rc_free(r->ids[i]);
+    rc_free(r->ids);
+    rc_free(r->root.pipeline);
+    if (r->episodes >= 0) H5Gclose(r->episodes);
+    if (r->fid >= 0) H5Fclose(r->fid);
+    rc_free(r->path);
+    rc_free(r);
+}

@@ -1,0 +1,59 @@
+/* rc_shard_read.h — reads a shard back for `inspect` (and for checks of finished shards): root
+ * attributes and provenance, episodes with their attributes, and every dataset's type, shape,
+ * chunking, filter and decoded-content digest; the episode digest is recomputed from the decoded
+ * data (rc_digest.h), independently of the content_sha256 attribute stored by the writer. */
+#ifndef RC_SHARD_READ_H
+#define RC_SHARD_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "writer/rc_shard.h"
+
+typedef struct rc_shard_root {
+    char format[64];
+    int64_t format_version;
+    char tool_version[128];
+    char spec_sha256[80];
+    char backend[32];
+    char created_from[80];
+    char *pipeline; /* /meta/pipeline text; owned, freed by rc_shard_reader_close */
+} rc_shard_root;
+
+typedef struct rc_shard_dataset {
+    char rel_path[512];       /* relative to the episode group */
+    rc_elem elem;
+    int rank;                 /* 1..RC_SHARD_MAX_RANK */
+    uint64_t dims[RC_SHARD_MAX_RANK];
+    uint64_t chunk[RC_SHARD_MAX_RANK]; /* all 0 when not chunked */
+    unsigned filter_id;       /* first filter of the pipeline; 0 when none */
+    int zstd_level;           /* cd_values[0] when filter_id is 32015, else -1 */
+    char sha256_hex[65];      /* of the decoded bytes */
+} rc_shard_dataset;
+
+typedef struct rc_shard_episode {
+    char id[256];
+    char source_file[1024];
+    char source_group[512];
+    int64_t steps;
+    char stored_sha256[80];   /* the content_sha256 attribute */
+    char computed_sha256[65]; /* recomputed from the decoded datasets */
+    rc_shard_dataset *datasets; /* [n_datasets], byte order of rel_path; owned */
+    size_t n_datasets;
+} rc_shard_episode;
+
+typedef struct rc_shard_reader rc_shard_reader;
+
+/* Opens path and reads the root.  RC_E_IO when the file cannot be opened as HDF5 or is not a
+ * robocache shard of format_version 1 (err says which attribute was expected and what was found). */
+rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc_shard_root **root,
+                               rc_err *err);
+size_t rc_shard_reader_n_episodes(const rc_shard_reader *r);
+/* Reads and decodes episode i (in byte order of ids) into *ep (caller releases with
+ * rc_shard_episode_free).  RC_E_INPUT when a dataset cannot be decoded or is not of our types. */
+rc_status rc_shard_reader_episode(rc_shard_reader *r, size_t i, rc_shard_episode *ep, rc_err *err);
+void rc_shard_episode_free(rc_shard_episode *ep);
+void rc_shard_reader_close(rc_shard_reader *r); /* accepts NULL */
+
+#endif

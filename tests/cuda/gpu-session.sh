@@ -1,0 +1,91 @@
+#!/bin/sh
+# gpu-session.sh — everything the CUDA backend needs checked on a GPU machine, in one go, from a
+# tree built elsewhere (the GPU machine has no -dev packages, so no configure or make there):
+# nvidia-smi; `robocache-convert info`; gpu_info.sh, test_backend_select (on a GPU, cuda and
+# auto must both give cuda) and the byte-comparison programs (cuda vs cpu); those two under
+# compute-sanitizer memcheck (with leak check), racecheck and initcheck; cuobjdump --list-elf /
+# --list-ptx of the binary.  Logs and summary.txt go to
+# $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
+# Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
+#   sh tests/cuda/gpu-session.sh [BUILD_DIR]
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+b=${1:-build}
+OUT=${OUT:-$root/gpu-session-out}
+mkdir -p "$OUT"
+export LD_LIBRARY_PATH="$root/.carry/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# gcc's runtime from the build machine only when this machine lacks one (see pack-for-device.sh)
+if ldd "$b/robocache-convert" "$b/tests/cuda/test_fuse_exact" 2>/dev/null | grep -q 'not found'; then
+    LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$root/.carry/lib-gcc"
+fi
+export PATH="$PATH:/usr/local/cuda/bin"
+export RC_BIN="$root/$b/robocache-convert" RC_SRCDIR="$root" RC_BUILDDIR="$root/$b"
+summary="$OUT/summary.txt"
+# Everything must fit one device command (10 minutes): steps past this budget fail unrun.
+budget=${RC_SESSION_BUDGET:-540}
+session_start=$(date +%s)
+: >"$summary"
+failed=0
+
+# step NAME LIMIT_S CMD... : runs CMD with a time limit, log in $OUT/NAME.log, one summary line.
+# TAP output counts its ok / not ok lines; a TAP log must end with its plan and no "not ok".
+step() {
+    name=$1; limit=$2; shift 2
+    start=$(date +%s)
+    left=$((session_start + budget - start))
+    if [ "$left" -lt 10 ]; then
+        printf 'FAIL %-34s not run: the session budget of %ss is spent\n' "$name" "$budget" | tee -a "$summary"
+        failed=$((failed + 1))
+        return
+    fi
+    [ "$limit" -le "$left" ] || limit=$left
+    timeout "$limit" "$@" >"$OUT/$name.log" 2>&1
+    rc=$?
+    secs=$(($(date +%s) - start))
+    oks=$(grep -c '^ok ' "$OUT/$name.log")
+    bad=$(grep -c -e '^not ok ' -e '^Bail out!' "$OUT/$name.log")
+    if [ "$oks" -gt 0 ] || [ "$bad" -gt 0 ]; then
+        grep -q '^1\.\.[0-9]' "$OUT/$name.log" || bad=$((bad + 1))
+        tap=" tap: $oks ok, $bad not ok"
+    else
+        tap=""
+    fi
+    if [ "$rc" -eq 0 ] && [ "$bad" -eq 0 ]; then verdict=PASS; else verdict=FAIL; failed=$((failed + 1)); fi
+    [ "$rc" -eq 124 ] && tap="$tap (timed out after ${limit}s)"
+    printf '%-4s %-34s exit %3d %4ds%s\n' "$verdict" "$name" "$rc" "$secs" "$tap" | tee -a "$summary"
+}
+
+# find_tool NAME VAR: sets VAR to the path of a CUDA tool, or records a failed step.
+find_tool() {
+    found=$(command -v "$1" 2>/dev/null) && { eval "$2=\$found"; return 0; }
+    printf 'FAIL %-34s not found in PATH (%s)\n' "$1" "$PATH" | tee -a "$summary"
+    failed=$((failed + 1))
+    return 1
+}
+
+echo "gpu-session: $(date -u +%FT%TZ) tree $root, build $b, git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)" | tee -a "$summary"
+echo "gpu-session: LD_LIBRARY_PATH=$LD_LIBRARY_PATH" | tee -a "$summary"
+ldd "$b/robocache-convert" >"$OUT/ldd.log" 2>&1
+step nvidia-smi 60 nvidia-smi
+step info 60 "$b/robocache-convert" info
+step gpu_info 60 sh tests/cuda/gpu_info.sh
+for t in test_backend_select test_fuse_exact test_voxelize_exact; do
+    step "$t" 120 "$b/tests/cuda/$t"
+done
+
+if find_tool cuobjdump cuobj; then
+    step cuobjdump-list-elf 60 "$cuobj" --list-elf "$b/robocache-convert"
+    step cuobjdump-list-ptx 60 "$cuobj" --list-ptx "$b/robocache-convert"
+fi
+if find_tool compute-sanitizer cs; then
+    # The big cases shrink tenfold under the sanitizers (RC_TEST_SMALL), which slow kernels 10-100x.
+    for t in test_fuse_exact test_voxelize_exact; do
+        step "memcheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool memcheck --leak-check full --error-exitcode 9 "$b/tests/cuda/$t"
+        step "racecheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool racecheck --error-exitcode 9 "$b/tests/cuda/$t"
+        step "initcheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool initcheck --error-exitcode 9 "$b/tests/cuda/$t"
+    done
+fi
+
+echo "gpu-session: $failed step(s) failed" | tee -a "$summary"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,41 @@
+#!/bin/sh
+# pack-for-device.sh — run HERE, from anywhere, after `make check` in a CUDA build: copies the
+# shared libraries that robocache-convert and the GPU test programs load (the ldd closure:
+# libhdf5, libyaml, libzstd, libsz/libaec, libcurl and its TLS stack, ...) into .carry/lib at
+# the repository root, and gcc's runtime (libstdc++, libgcc_s, libgomp) into .carry/lib-gcc,
+# leaving out glibc's own libraries, which every Linux has.
+# The GPU machine has no build tools or -dev packages; tests/cuda/gpu-session.sh runs the
+# carried tree with LD_LIBRARY_PATH=.carry/lib.  CUDA itself is linked statically (cudart_static)
+# and the driver (libcuda) comes from the GPU machine, never from here.
+# usage: tests/cuda/pack-for-device.sh [BUILD_DIR]   (default: build, relative to the repo root)
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+b=${1:-build}
+bins="$b/robocache-convert $b/tests/cuda/test_backend_select $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact"
+for f in $bins; do
+    [ -x "$f" ] || { echo "pack-for-device: $f is missing: build with CUDA and run 'make -C $b check' first" >&2; exit 1; }
+done
+grep -q '^#define RC_HAVE_CUDA 1' "$b/config.h" || {
+    echo "pack-for-device: $b was configured without CUDA (configure --with-cuda=yes)" >&2; exit 1; }
+
+rm -rf .carry/lib .carry/lib-gcc
+mkdir -p .carry/lib .carry/lib-gcc
+# "libfoo.so.1 => /usr/lib/.../libfoo.so.1 (0x...)": the resolved path is field 3.  gcc's
+# runtime goes to lib-gcc: the GPU machine's own copy is preferred (ours may need a newer
+# glibc than it has), and gpu-session.sh adds lib-gcc only when one is missing there.
+ldd $bins | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u | while read -r lib; do
+    case $(basename "$lib") in
+        libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libresolv.so.*|ld-linux*|libcuda.so*)
+            ;;
+        libstdc++.so.*|libgcc_s.so.*|libgomp.so.*)
+            cp -L "$lib" .carry/lib-gcc/ ;;
+        *)
+            cp -L "$lib" .carry/lib/ ;;
+    esac
+done
+missing=$(ldd $bins | grep 'not found' || true)
+[ -z "$missing" ] || { echo "pack-for-device: unresolved libraries here already:" >&2; echo "$missing" >&2; exit 1; }
+echo "pack-for-device: $(du -sh .carry | cut -f1) in .carry:"
+(cd .carry && ls lib/* lib-gcc/* 2>/dev/null | sed 's/^/  /')
+echo "carry to the GPU machine: $b and .carry; there run: sh tests/cuda/gpu-session.sh $b"
