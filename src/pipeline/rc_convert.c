@@ -1,0 +1,226 @@
+/* rc_convert.c — an episode's fuse and resample stages (one backend call for all of them),
+ * the in-memory output list, per-episode statistics, and writing the outputs to a shard. */
+#include "config.h"
+
+#include "pipeline/rc_convert.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "pipeline/rc_timeline.h"
+
+rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
+                         rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err)
+{
+    rc_status st = RC_OK;
+    void *owned = *data;
+    *data = NULL;
+    if (out->n == out->cap) {
+        int cap = out->cap ? 2 * out->cap : 16;
+        rc_output *items = rc_realloc(out->items, (size_t)cap * sizeof *items);
+        RC_FAIL_IF(!items, err, RC_E_NOMEM, "out of memory listing outputs");
+        out->items = items;
+        out->cap = cap;
+    }
+    rc_output *o = &out->items[out->n];
+    memset(o, 0, sizeof *o);
+    snprintf(o->rel_path, sizeof o->rel_path, "%s/%s", stage, dataset);
+    o->elem = elem;
+    o->rank = rank;
+    memcpy(o->dims, dims, (size_t)rank * sizeof *dims);
+    o->data = owned;
+    out->n++;
+    owned = NULL;
+done:
+    rc_free(owned);
+    return st;
+}
+
+void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec)
+{
+    for (int i = 0; i < out->n; i++) rc_free(out->items[i].data);
+    rc_free(out->items);
+    if (out->stats)
+        for (int s = 0; s < spec->n_stages; s++) rc_stats_free(&out->stats[s]);
+    rc_free(out->stats);
+    memset(out, 0, sizeof *out);
+}
+
+/* IEEE half bits -> float (exact). */
+static float f16_to_f32(uint16_t h)
+{
+    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    float v = e == 0 ? ldexpf((float)m, -24)
+              : e == 31 ? (m ? NAN : INFINITY)
+                        : ldexpf((float)(m | 0x400), e - 25);
+    return (h & 0x8000) ? -v : v;
+}
+
+static float bf16_to_f32(uint16_t b)
+{
+    uint32_t u = (uint32_t)b << 16;
+    float v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
+ * are left out), so the manifest describes exactly what training will read. */
+static rc_status stats_add(rc_stats *s, rc_dtype dtype, const void *data, int64_t T, int32_t W,
+                           const uint8_t *valid, rc_err *err)
+{
+    rc_status st = RC_OK;
+    float *tmp = NULL;
+    if (dtype == RC_DTYPE_F32) {
+        rc_stats_add_f32(s, data, T, valid);
+        goto done;
+    }
+    tmp = rc_malloc((size_t)T * (size_t)W * sizeof *tmp);
+    RC_FAIL_IF(!tmp && T * W > 0, err, RC_E_NOMEM, "out of memory for statistics");
+    const uint16_t *h = data;
+    for (int64_t i = 0; i < T * W; i++) tmp[i] = dtype == RC_DTYPE_F16 ? f16_to_f32(h[i]) : bf16_to_f32(h[i]);
+    rc_stats_add_f32(s, tmp, T, valid);
+done:
+    rc_free(tmp);
+    return st;
+}
+
+static rc_elem elem_of_dtype(rc_dtype d)
+{
+    return d == RC_DTYPE_F32 ? RC_ELEM_F32 : d == RC_DTYPE_F16 ? RC_ELEM_F16 : RC_ELEM_BF16;
+}
+
+/* Runs every fuse/resample stage of the spec in one backend call. */
+static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
+                                         int64_t index, rc_report *rep, rc_episode_outputs *out,
+                                         rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_fuse_job jobs[RC_MAX_STAGES];
+    rc_fuse_col *cols = NULL;
+    int n_jobs = 0, n_cols = 0;
+    int64_t *grid = NULL, t_start = 0, t_end = 0;
+    void *bufs[RC_MAX_STAGES] = {0};
+    uint8_t *valids[RC_MAX_STAGES] = {0};
+    int job_stage[RC_MAX_STAGES];
+
+    for (int s = 0; s < spec->n_stages; s++)
+        if (spec->stages[s].kind != RC_STAGE_VOXELIZE) n_cols += spec->stages[s].n_streams;
+    if (n_cols == 0) return RC_OK;
+
+    RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
+    int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
+    out->steps = T;
+    grid = rc_malloc((size_t)T * sizeof *grid);
+    cols = rc_calloc((size_t)n_cols, sizeof *cols);
+    RC_FAIL_IF(!grid || !cols, err, RC_E_NOMEM, "out of memory for a %lld-step timeline", (long long)T);
+    rc_timeline_fill(t_start, spec->rate_hz, grid, T);
+
+    uint64_t bytes_in = 0, bytes_out = 0;
+    int c = 0;
+    for (int s = 0; s < spec->n_stages; s++) {
+        const rc_spec_stage *sg = &spec->stages[s];
+        if (sg->kind == RC_STAGE_VOXELIZE) continue;
+        rc_fuse_job *j = &jobs[n_jobs];
+        memset(j, 0, sizeof *j);
+        j->cols = &cols[c];
+        int32_t width = 0;
+        for (int k = 0; k < sg->n_streams; k++, c++) {
+            const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
+            RC_FAIL_IF(!sd, err, RC_E_INTERNAL, "stream '%s' was not read", sg->streams[k].name);
+            cols[c].src = (rc_series){sd->t_ns, sd->x, sd->S, sd->D};
+            cols[c].method = sg->streams[k].method;
+            cols[c].quat = sg->streams[k].quat_order;
+            cols[c].col = width;
+            width += sd->D;
+            bytes_in += (uint64_t)sd->S * (uint64_t)sd->D * 4 + (uint64_t)sd->S * 8;
+        }
+        j->n_cols = sg->n_streams;
+        j->grid = grid;
+        j->T = T;
+        j->width = width;
+        j->dtype = sg->dtype;
+        j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
+        bufs[n_jobs] = rc_calloc((size_t)T * (size_t)width, (size_t)rc_dtype_size(sg->dtype));
+        valids[n_jobs] = rc_calloc((size_t)T + 1, 1);
+        RC_FAIL_IF(!bufs[n_jobs] || !valids[n_jobs], err, RC_E_NOMEM,
+                   "out of memory for output '%s' [%lld, %d]", sg->name, (long long)T, width);
+        j->out = bufs[n_jobs];
+        j->valid = valids[n_jobs];
+        job_stage[n_jobs] = s;
+        bytes_out += (uint64_t)T * (uint64_t)width * (uint64_t)rc_dtype_size(sg->dtype) + (uint64_t)T;
+        n_jobs++;
+    }
+
+    double t0 = rc_now_s();
+    RC_TRY(rc_backend_fuse(b, jobs, n_jobs, err));
+    rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), bytes_in, bytes_out, T * n_jobs);
+
+    for (int k = 0; k < n_jobs; k++) {
+        const rc_spec_stage *sg = &spec->stages[job_stage[k]];
+        if (out->stats) RC_TRY(stats_add(&out->stats[job_stage[k]], sg->dtype, bufs[k], T, jobs[k].width,
+                                         sg->kind == RC_STAGE_FUSE ? valids[k] : NULL, err));
+        uint64_t dims[2] = {(uint64_t)T, (uint64_t)jobs[k].width};
+        RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 2, dims, &bufs[k], err));
+        int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
+        RC_FAIL_IF(!t_copy, err, RC_E_NOMEM, "out of memory copying the timeline");
+        memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);
+        RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
+        if (sg->kind == RC_STAGE_FUSE) {
+            RC_TRY(rc_outputs_add(out, sg->name, "valid", RC_ELEM_U8, 1, dims, (void **)&valids[k], err));
+        }
+    }
+done:
+    for (int k = 0; k < n_jobs; k++) {
+        rc_free(bufs[k]);
+        rc_free(valids[k]);
+    }
+    rc_free(grid);
+    rc_free(cols);
+    return st;
+}
+
+rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
+                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    memset(out, 0, sizeof *out);
+    if (spec->stats) {
+        out->stats = rc_calloc((size_t)spec->n_stages, sizeof *out->stats);
+        RC_FAIL_IF(!out->stats, err, RC_E_NOMEM, "out of memory for statistics");
+        for (int s = 0; s < spec->n_stages; s++) {
+            const rc_spec_stage *sg = &spec->stages[s];
+            if (sg->kind == RC_STAGE_VOXELIZE) continue;
+            int32_t D = 0;
+            for (int k = 0; k < sg->n_streams; k++) {
+                const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
+                D += sd ? sd->D : 0;
+            }
+            RC_FAIL_IF(rc_stats_init(&out->stats[s], D) != 0, err, RC_E_NOMEM, "out of memory for statistics");
+        }
+    }
+    RC_TRY(convert_resample_stages(spec, b, ep, index, rep, out, err));
+    for (int s = 0; s < spec->n_stages; s++)
+        if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
+            RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));
+done:
+    if (st != RC_OK) rc_episode_outputs_free(out, spec);
+    return st;
+}
+
+rc_status rc_convert_write(rc_shard *sh, const rc_episode *ep, const rc_episode_outputs *out,
+                           char hex[65], uint64_t *bytes_out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    uint64_t before = rc_shard_bytes(sh);
+    RC_TRY(rc_shard_episode_begin(sh, ep->id, ep->file, ep->group, out->steps, err));
+    for (int i = 0; i < out->n; i++) {
+        const rc_output *o = &out->items[i];
+        RC_TRY(rc_shard_put(sh, o->rel_path, o->elem, o->rank, o->dims, o->data, err));
+    }
+    RC_TRY(rc_shard_episode_end(sh, hex, err));
+    *bytes_out = rc_shard_bytes(sh) - before;
+done:
+    return st;
+}

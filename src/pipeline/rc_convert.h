@@ -1,0 +1,53 @@
+/* rc_convert.h — one episode through the spec's stages: builds the timeline, runs the fuse,
+ * resample and voxelize stages on the backend into memory, then writes every output of the
+ * episode to the shard.  Nothing is written until every stage has succeeded, so a bad episode
+ * never leaves a half-written group behind. */
+#ifndef RC_CONVERT_H
+#define RC_CONVERT_H
+
+#include <stdint.h>
+
+#include "backend/rc_backend.h"
+#include "common/rc_error.h"
+#include "pipeline/rc_report.h"
+#include "reader/rc_reader.h"
+#include "spec/rc_spec.h"
+#include "writer/rc_shard.h"
+#include "writer/rc_stats.h"
+
+/* One output dataset of an episode, held in memory until the episode is written. */
+typedef struct rc_output {
+    char rel_path[160];  /* "<stage name>/<dataset>" */
+    rc_elem elem;
+    int rank;
+    uint64_t dims[5];
+    void *data;          /* owned */
+} rc_output;
+
+typedef struct rc_episode_outputs {
+    rc_output *items;
+    int n, cap;
+    int64_t steps;       /* grid steps (frames when the spec has only voxelize stages) */
+    rc_stats *stats;     /* [spec->n_stages], this episode's; NULL when stats are off */
+} rc_episode_outputs;
+
+/* Computes every stage of spec for ep on backend b into *out (free with
+ * rc_episode_outputs_free).  RC_E_INPUT for data the stages cannot use (err scoped to the
+ * episode); RC_E_BACKEND / RC_E_NOMEM otherwise.  `index` is the episode's run-order number. */
+rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
+                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+/* Writes out's datasets under /episodes/<ep->id>/ of sh; hex receives the content digest. */
+rc_status rc_convert_write(rc_shard *sh, const rc_episode *ep, const rc_episode_outputs *out,
+                           char hex[65], uint64_t *bytes_out, rc_err *err);
+void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
+
+/* Appends an output and takes ownership of *data (sets *data to NULL; on failure the
+ * buffer is freed), so the caller's cleanup never frees it twice. */
+rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
+                         rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err);
+
+/* Voxelize stage st of ep (rc_convert_vox.c). */
+rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,
+                              int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+
+#endif

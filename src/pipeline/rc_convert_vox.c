@@ -1,0 +1,187 @@
+/* rc_convert_vox.c — an episode's voxelize stage: frames go to the backend in batches small
+ * enough to bound memory, and per-frame results are packed into the stage's datasets:
+ *   dense   <name>/data [F, n_x, n_y, n_z] (mean: [F, n_x, n_y, n_z, C]), <name>/t [F]
+ *   sparse  <name>/coords [M, 3] int32 (z, y, x), <name>/values [M] or [M, C],
+ *           <name>/offsets [F + 1] int64 (frame f is rows offsets[f] .. offsets[f+1]), <name>/t
+ *   points  <name>/voxels [M, max_points, C], <name>/coords [M, 3], <name>/num_points [M],
+ *           <name>/offsets [F + 1], <name>/t [F] */
+#include "config.h"
+
+#include "pipeline/rc_convert.h"
+
+#include <string.h>
+
+#include "common/rc_alloc.h"
+
+/* Frames handed to the backend at once are limited to about this many bytes of results. */
+#ifndef RC_VOX_BATCH_BYTES
+#define RC_VOX_BATCH_BYTES ((uint64_t)256 << 20)
+#endif
+
+/* A growable byte array for the packed sparse/points outputs. */
+typedef struct grow {
+    uint8_t *p;
+    size_t n, cap;
+} grow;
+
+static int grow_append(grow *g, const void *src, size_t n)
+{
+    if (g->n + n > g->cap) {
+        size_t cap = g->cap ? g->cap : 4096;
+        while (cap < g->n + n) cap *= 2;
+        uint8_t *p = rc_realloc(g->p, cap);
+        if (!p) return -1;
+        g->p = p;
+        g->cap = cap;
+    }
+    if (n) memcpy(g->p + g->n, src, n);
+    g->n += n;
+    return 0;
+}
+
+static size_t value_bytes(const rc_vox_params *p)
+{
+    return p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : (size_t)p->C * 4;
+}
+
+static rc_elem value_elem(const rc_vox_params *p)
+{
+    return p->mode == RC_VOX_OCCUPANCY ? RC_ELEM_U8 : p->mode == RC_VOX_COUNT ? RC_ELEM_U32 : RC_ELEM_F32;
+}
+
+rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_episode *ep,
+                              int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_vox_params p;
+    rc_vox_frame *frames = NULL;
+    void *dense = NULL, *scratch_a = NULL, *scratch_b = NULL, *scratch_c = NULL;
+    int64_t *offs = NULL, *t = NULL;
+    grow coords = {0}, values = {0}, npts = {0};
+    const rc_stream_data *sd = rc_episode_stream(ep, sg->cloud);
+    RC_FAIL_IF(!sd || sd->kind != RC_STREAM_CLOUD, err, RC_E_INTERNAL, "cloud '%s' was not read", sg->cloud);
+    RC_FAIL_IF(rc_vox_params_init(&p, sg->mode, sg->sparse, sg->range, sg->voxel_size, sd->D,
+                                  sg->max_points_per_voxel, sg->max_voxels) != 0,
+               err, RC_E_INTERNAL, "voxel grid of stage '%s' is invalid", sg->name);
+    const int64_t F = sd->S;
+    const uint64_t cells = (uint64_t)p.n[0] * (uint64_t)p.n[1] * (uint64_t)p.n[2];
+    const size_t vb = value_bytes(&p);
+    const int points_mode = p.mode == RC_VOX_POINTS;
+    const int dense_mode = !points_mode && !p.sparse;
+    const size_t vox_bytes = (size_t)p.max_points * (size_t)p.C * sizeof(float);
+
+    frames = rc_calloc((size_t)(F ? F : 1), sizeof *frames);
+    offs = rc_calloc((size_t)F + 1, sizeof *offs);
+    t = rc_malloc((size_t)(F ? F : 1) * sizeof *t);
+    RC_FAIL_IF(!frames || !offs || !t, err, RC_E_NOMEM, "out of memory for %lld frames", (long long)F);
+    memcpy(t, sd->t_ns, (size_t)F * sizeof *t);
+    if (dense_mode) {
+        dense = rc_calloc((size_t)F * cells, vb);
+        RC_FAIL_IF(!dense && F > 0, err, RC_E_NOMEM, "out of memory for %lld dense frames of %llu voxels",
+                   (long long)F, (unsigned long long)cells);
+    }
+
+    /* Frames per batch: bounded by the bytes their result buffers need. */
+    uint64_t max_pts = 1;
+    for (int64_t f = 0; f < F; f++) {
+        uint64_t n = (uint64_t)(sd->offsets[f + 1] - sd->offsets[f]);
+        if (n > max_pts) max_pts = n;
+    }
+    uint64_t per_frame = points_mode ? (uint64_t)p.max_voxels * (vox_bytes + 16)
+                         : dense_mode ? 1 : max_pts * (12 + vb);
+    int64_t batch = dense_mode ? (F ? F : 1) : (int64_t)(RC_VOX_BATCH_BYTES / per_frame);
+    if (batch < 1) batch = 1;
+    if (!dense_mode) {
+        uint64_t rows = points_mode ? (uint64_t)p.max_voxels : max_pts;
+        scratch_a = rc_calloc((size_t)batch * rows, 12);
+        scratch_b = rc_calloc((size_t)batch * rows, points_mode ? vox_bytes : vb);
+        if (points_mode) scratch_c = rc_calloc((size_t)batch * rows, 4);
+        RC_FAIL_IF(!scratch_a || !scratch_b || (points_mode && !scratch_c), err, RC_E_NOMEM,
+                   "out of memory for voxelize buffers of stage '%s'", sg->name);
+    }
+
+    for (int64_t f0 = 0; f0 < F; f0 += batch) {
+        int64_t nb = F - f0 < batch ? F - f0 : batch;
+        uint64_t rows = points_mode ? (uint64_t)p.max_voxels : max_pts;
+        for (int64_t k = 0; k < nb; k++) {
+            rc_vox_frame *fr = &frames[f0 + k];
+            if (dense_mode) {
+                fr->dense = (uint8_t *)dense + (size_t)(f0 + k) * cells * vb;
+            } else {
+                fr->coords = (int32_t *)scratch_a + (size_t)k * rows * 3;
+                if (points_mode) {
+                    fr->voxels = (float *)((uint8_t *)scratch_b + (size_t)k * rows * vox_bytes);
+                    fr->num_points = (int32_t *)scratch_c + (size_t)k * rows;
+                    memset(fr->voxels, 0, rows * vox_bytes);
+                } else {
+                    fr->values = (uint8_t *)scratch_b + (size_t)k * rows * vb;
+                }
+            }
+        }
+        double t0 = rc_now_s();
+        RC_TRY(rc_backend_voxelize(b, &p, sd->x, sd->offsets + f0, nb, frames + f0, err));
+        int64_t pts = sd->offsets[f0 + nb] - sd->offsets[f0];
+        rc_report_interval(rep, RC_TIMED_VOXELIZE, index, t0, rc_now_s(),
+                           (uint64_t)pts * (uint64_t)p.C * 4, 0, nb);
+        rep->vox_points_in += pts;
+        for (int64_t k = 0; k < nb; k++) {
+            const rc_vox_frame *fr = &frames[f0 + k];
+            rep->vox_dropped_range += fr->dropped_range;
+            rep->vox_dropped_points += fr->dropped_points;
+            rep->vox_dropped_voxels += fr->dropped_voxels;
+            offs[f0 + k + 1] = offs[f0 + k] + (dense_mode ? 0 : fr->n_voxels);
+            if (dense_mode) continue;
+            size_t m = (size_t)fr->n_voxels;
+            int bad = grow_append(&coords, fr->coords, m * 12);
+            if (points_mode) {
+                bad |= grow_append(&values, fr->voxels, m * vox_bytes);
+                bad |= grow_append(&npts, fr->num_points, m * 4);
+            } else {
+                bad |= grow_append(&values, fr->values, m * vb);
+            }
+            RC_FAIL_IF(bad, err, RC_E_NOMEM, "out of memory packing voxels of stage '%s'", sg->name);
+        }
+    }
+
+    if (out->steps == 0) out->steps = F;
+    uint64_t dims[5];
+    if (dense_mode) {
+        dims[0] = (uint64_t)F;
+        dims[1] = (uint64_t)p.n[0];
+        dims[2] = (uint64_t)p.n[1];
+        dims[3] = (uint64_t)p.n[2];
+        dims[4] = (uint64_t)p.C;
+        RC_TRY(rc_outputs_add(out, sg->name, "data", value_elem(&p), p.mode == RC_VOX_MEAN ? 5 : 4, dims, (void **)&dense, err));
+    } else {
+        uint64_t M = (uint64_t)offs[F];
+        dims[0] = M;
+        dims[1] = 3;
+        RC_TRY(rc_outputs_add(out, sg->name, "coords", RC_ELEM_I32, 2, dims, (void **)&coords.p, err));
+        if (points_mode) {
+            dims[1] = (uint64_t)p.max_points;
+            dims[2] = (uint64_t)p.C;
+            RC_TRY(rc_outputs_add(out, sg->name, "voxels", RC_ELEM_F32, 3, dims, (void **)&values.p, err));
+            RC_TRY(rc_outputs_add(out, sg->name, "num_points", RC_ELEM_I32, 1, dims, (void **)&npts.p, err));
+        } else {
+            dims[1] = (uint64_t)p.C;
+            RC_TRY(rc_outputs_add(out, sg->name, "values", value_elem(&p), p.mode == RC_VOX_MEAN ? 2 : 1,
+                                  dims, (void **)&values.p, err));
+        }
+        dims[0] = (uint64_t)F + 1;
+        RC_TRY(rc_outputs_add(out, sg->name, "offsets", RC_ELEM_I64, 1, dims, (void **)&offs, err));
+    }
+    dims[0] = (uint64_t)F;
+    RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t, err));
+done:
+    rc_free(frames);
+    rc_free(dense);
+    rc_free(scratch_a);
+    rc_free(scratch_b);
+    rc_free(scratch_c);
+    rc_free(offs);
+    rc_free(t);
+    rc_free(coords.p);
+    rc_free(values.p);
+    rc_free(npts.p);
+    return st;
+}

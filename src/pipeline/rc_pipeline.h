@@ -1,0 +1,29 @@
+/* rc_pipeline.h — the conversion of SPEC section 1: spec -> input shards -> stages -> output
+ * shards + manifest, with on_error handling, shard rollover and clean failure (a failed run
+ * leaves none of its shards and no manifest behind). */
+#ifndef RC_PIPELINE_H
+#define RC_PIPELINE_H
+
+#include <signal.h>
+
+#include "common/rc_error.h"
+#include "pipeline/rc_report.h"
+
+typedef struct rc_run_opts {
+    const char *spec_path;
+    const char *schema_dir;
+    const char *input_dir;    /* overrides input.dir when not NULL */
+    const char *output_dir;   /* overrides output.dir when not NULL */
+    const char *backend;      /* "auto" | "cpu" | "cuda" */
+    int threads;              /* 0 = OpenMP default */
+    int force;                /* replace an earlier conversion in the output folder */
+    int progress;             /* log one line per episode */
+    volatile sig_atomic_t *stop; /* set by a signal handler: stop between episodes */
+} rc_run_opts;
+
+/* Runs the conversion; rep receives the timings, backend and skipped episodes (initialise it
+ * with rc_report_init first).  RC_E_SPEC/RC_E_USAGE before any data is read; RC_E_INPUT for
+ * bad data with on_error: fail; RC_E_IO, RC_E_BACKEND, RC_E_INTERRUPTED otherwise. */
+rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err);
+
+#endif

@@ -1,0 +1,71 @@
+/* rc_timeline.c — span selection and grid generation for one episode (SPEC section 4). */
+#include "config.h"
+
+#include "pipeline/rc_timeline.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Does any fuse/resample stage of spec read the stream called name? */
+static int stream_is_resampled(const rc_spec *spec, const char *name)
+{
+    for (int s = 0; s < spec->n_stages; s++) {
+        const rc_spec_stage *st = &spec->stages[s];
+        if (st->kind == RC_STAGE_VOXELIZE) continue;
+        for (int c = 0; c < st->n_streams; c++)
+            if (!strcmp(st->streams[c].name, name)) return 1;
+    }
+    return 0;
+}
+
+rc_status rc_timeline_span(const rc_spec *spec, const rc_episode *ep, int64_t *t_start,
+                           int64_t *t_end, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int found = 0;
+    int64_t lo = 0, hi = 0;
+    for (int i = 0; i < ep->n_streams; i++) {
+        const rc_stream_data *sd = &ep->streams[i];
+        if (sd->kind != RC_STREAM_SERIES || sd->S < 1) continue;
+        if (spec->span == RC_SPAN_STREAM ? strcmp(sd->name, spec->span_stream) != 0
+                                         : !stream_is_resampled(spec, sd->name))
+            continue;
+        int64_t first = sd->t_ns[0], last = sd->t_ns[sd->S - 1];
+        if (!found) {
+            lo = first;
+            hi = last;
+        } else if (spec->span == RC_SPAN_UNION) {
+            if (first < lo) lo = first;
+            if (last > hi) hi = last;
+        } else {
+            if (first > lo) lo = first;
+            if (last < hi) hi = last;
+        }
+        found = 1;
+    }
+    RC_FAIL_IF(!found, err, RC_E_INPUT, "no timestamped stream to build the timeline from (span %s)",
+               spec->span == RC_SPAN_STREAM ? spec->span_stream : "of the resampled streams");
+    RC_FAIL_IF(hi < lo, err, RC_E_INPUT,
+               "the streams do not overlap in time: intersection of their spans is empty "
+               "(latest first sample %lld ns > earliest last sample %lld ns); use span: union",
+               (long long)lo, (long long)hi);
+    *t_start = lo;
+    *t_end = hi;
+done:
+    return st;
+}
+
+int64_t rc_timeline_count(int64_t t_start, int64_t t_end, double rate_hz)
+{
+    if (t_end < t_start) return 0;
+    /* Estimate, then correct by the exact rule so rounding at the end cannot add or drop a step. */
+    int64_t T = (int64_t)floor((double)(t_end - t_start) * rate_hz / 1e9) + 1;
+    while (T > 0 && t_start + llround((double)(T - 1) * 1e9 / rate_hz) > t_end) T--;
+    while (t_start + llround((double)T * 1e9 / rate_hz) <= t_end) T++;
+    return T;
+}
+
+void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T)
+{
+    for (int64_t k = 0; k < T; k++) grid[k] = t_start + llround((double)k * 1e9 / rate_hz);
+}

@@ -1,0 +1,22 @@
+/* rc_timeline.h — the target grid of SPEC section 4: which span an episode's grid covers
+ * (intersection, union or one stream's) and the timestamps t_k = t_start + round(k*1e9/rate). */
+#ifndef RC_TIMELINE_H
+#define RC_TIMELINE_H
+
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "reader/rc_reader.h"
+#include "spec/rc_spec.h"
+
+/* The span of ep's series streams used by the spec's fuse/resample stages (point clouds
+ * excluded).  RC_E_INPUT (scope already set by the caller) when an intersection is empty. */
+rc_status rc_timeline_span(const rc_spec *spec, const rc_episode *ep, int64_t *t_start,
+                           int64_t *t_end, rc_err *err);
+
+/* Number of grid points from t_start to t_end inclusive at rate_hz: k = 0.. while t_k <= t_end. */
+int64_t rc_timeline_count(int64_t t_start, int64_t t_end, double rate_hz);
+/* grid[k] = t_start + llround(k * 1e9 / rate_hz) for k < T (the product and quotient in double). */
+void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T);
+
+#endif

@@ -1,0 +1,145 @@
+# e2e_common.py — shared by the end-to-end tests: TAP output, running robocache-convert,
+# synthesizing inputs, writing specs, and an independent numpy model of the resample ops.
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+RC_BIN = os.environ["RC_BIN"]
+_n = 0
+_failed = 0
+
+
+def ok(cond, desc, diag=None):
+    global _n, _failed
+    _n += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (_n, desc))
+    if not cond:
+        _failed += 1
+        if diag:
+            for line in str(diag).splitlines()[:30]:
+                print("# " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def done():
+    print("1..%d" % _n)
+    sys.exit(1 if _failed else 0)
+
+
+def rc(*args, cwd=None):
+    """Runs robocache-convert; returns (exit code, stdout, stderr)."""
+    p = subprocess.run([RC_BIN] + [str(a) for a in args], cwd=cwd, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tmpdir():
+    return tempfile.mkdtemp(prefix="rc-e2e-")
+
+
+SPEC_TEMPLATE = """version: 1
+input:
+  dir: {input}
+  pattern: "*.h5"
+  layout: robocache-raw
+output:
+  dir: {output}
+  shard_max_episodes: {per_shard}
+  compression: {{codec: zstd, level: 3}}
+  split: {{val_fraction: 0.5, seed: 17}}
+on_error: {on_error}
+timeline: {{rate_hz: {rate}, span: {span}}}
+stages:
+  - fuse:
+      name: observation
+      dtype: {dtype}
+      max_gap_ms: 100
+      streams:
+        - {{name: joint_pos, method: linear}}
+        - {{name: gripper, method: previous}}
+        - {{name: base_quat, method: slerp}}
+        - {{name: imu, method: nearest}}
+  - resample: {{name: action, stream: action, method: linear}}
+  - voxelize:
+      name: lidar_grid
+      stream: lidar
+      range: [[-20, 20], [-20, 20], [-2, 4]]
+      voxel_size: [0.5, 0.5, 0.5]
+      mode: {mode}
+      layout: {layout}
+      max_points_per_voxel: 8
+      max_voxels: 4000
+stats: true
+"""
+
+
+def write_spec(path, **kw):
+    args = dict(per_shard=2, on_error="fail", rate=50, span="intersection", dtype="float32",
+                mode="count", layout="sparse")
+    args.update(kw)
+    with open(path, "w") as f:
+        f.write(SPEC_TEMPLATE.format(**args))
+    return path
+
+
+def read_ns(t_ds):
+    """Timestamps of a raw stream as int64 ns, converted as docs/INPUT.md says."""
+    units = t_ds.attrs["units"]
+    if isinstance(units, bytes):
+        units = units.decode()
+    t = t_ds[()]
+    if t.dtype.kind == "f":
+        return np.array([_llround(float(v) * 1e9) for v in t], dtype=np.int64)
+    mult = {"ns": 1, "us": 1000, "ms": 1000000, "s": 1000000000}[units]
+    return t.astype(np.int64) * mult
+
+
+def grid(t_start, t_end, rate):
+    """t_k = t_start + round(k * 1e9 / rate) while t_k <= t_end (SPEC section 4)."""
+    out = []
+    k = 0
+    while True:
+        v = t_start + _llround(float(k) * 1e9 / rate)
+        if v > t_end:
+            break
+        out.append(v)
+        k += 1
+    return np.array(out, dtype=np.int64)
+
+
+def _llround(x):
+    """C llround of a double: round half away from zero, exactly."""
+    if x < 0:
+        return -_llround(-x)
+    f = math.floor(x)
+    return int(f) + (1 if x - f >= 0.5 else 0)
+
+
+def bracket(t, tk):
+    """Largest i with t[i] <= tk, clamped to [0, S-1]."""
+    i = int(np.searchsorted(t, tk, side="right")) - 1
+    return min(max(i, 0), len(t) - 1)
+
+
+def resample_previous(t, x, g):
+    return np.stack([x[bracket(t, tk)] for tk in g]).astype(np.float32)
+
+
+def resample_nearest(t, x, g):
+    rows = []
+    for tk in g:
+        i = bracket(t, tk)
+        if tk > t[i] and i + 1 < len(t) and (t[i + 1] - tk) < (tk - t[i]):
+            i += 1
+        rows.append(x[i])
+    return np.stack(rows).astype(np.float32)
+
+
+def resample_linear_approx(t, x, g):
+    """Linear interpolation in float64 (the bit-exact model is in tests/ops)."""
+    return np.stack([np.interp(g.astype(np.float64), t.astype(np.float64), x[:, j].astype(np.float64))
+                     for j in range(x.shape[1])], axis=1)
