@@ -2,8 +2,9 @@
 # gpu-session.sh — everything the CUDA backend needs checked on a GPU machine, in one go, from a
 # tree built elsewhere (the GPU machine has no -dev packages, so no configure or make there):
 # nvidia-smi; `robocache-convert info`; gpu_info.sh, test_backend_select (on a GPU, cuda and
-# auto must both give cuda) and the byte-comparison programs (cuda vs cpu); those two under
-# compute-sanitizer memcheck (with leak check), racecheck and initcheck; cuobjdump --list-elf /
+# auto must both give cuda), the byte-comparison programs (cuda vs cpu) and gpu_e2e.sh (whole
+# runs, cuda vs cpu); all three under compute-sanitizer memcheck (with leak check), racecheck,
+# initcheck and synccheck; cuobjdump --list-elf /
 # --list-ptx of the binary.  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
 # Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
@@ -73,6 +74,7 @@ step gpu_info 60 sh tests/cuda/gpu_info.sh
 for t in test_backend_select test_fuse_exact test_voxelize_exact; do
     step "$t" 120 "$b/tests/cuda/$t"
 done
+step gpu_e2e 180 sh tests/cuda/gpu_e2e.sh
 
 if find_tool cuobjdump cuobj; then
     step cuobjdump-list-elf 60 "$cuobj" --list-elf "$b/robocache-convert"
@@ -80,10 +82,15 @@ if find_tool cuobjdump cuobj; then
 fi
 if find_tool compute-sanitizer cs; then
     # The big cases shrink tenfold under the sanitizers (RC_TEST_SMALL), which slow kernels 10-100x.
-    for t in test_fuse_exact test_voxelize_exact; do
-        step "memcheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool memcheck --leak-check full --error-exitcode 9 "$b/tests/cuda/$t"
-        step "racecheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool racecheck --error-exitcode 9 "$b/tests/cuda/$t"
-        step "initcheck-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool initcheck --error-exitcode 9 "$b/tests/cuda/$t"
+    for tool in memcheck racecheck initcheck synccheck; do
+        extra=
+        [ "$tool" = memcheck ] && extra="--leak-check full"
+        for t in test_fuse_exact test_voxelize_exact; do
+            step "$tool-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool "$tool" $extra --error-exitcode 9 "$b/tests/cuda/$t"
+        done
+        # the pipeline itself (reader -> backend -> writer) on the first two gpu_e2e cases
+        step "$tool-gpu_e2e" 90 env RC_E2E_CASES=2 RC_E2E_WRAP="$cs --tool $tool $extra --error-exitcode 9" \
+            sh tests/cuda/gpu_e2e.sh
     done
 fi
 

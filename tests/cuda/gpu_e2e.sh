@@ -1,0 +1,82 @@
+#!/bin/sh
+# gpu_e2e.sh — (make check-gpu, on a GPU node) the whole pipeline on synth data, once per
+# backend: for every dtype, voxelize mode and layout and both spans, `--backend cuda` must give
+# the same manifest (content digests, steps, statistics) and the same decoded shards as
+# `--backend cpu`, apart from the backend names (and so the shard sizes).  Fails when the CUDA
+# backend cannot run.  RC_E2E_CASES (a number) runs only the first cases; RC_E2E_WRAP prefixes
+# the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
+. "$RC_SRCDIR/tests/lib.sh"
+cases_left=${RC_E2E_CASES:-99}
+
+"$RC_BIN" synth "$TMP/raw" --preset tiny --episodes 3 --seconds 3 --seed 11 >/dev/null 2>&1
+tap_result $? "synth tiny dataset"
+
+# case NAME DTYPE MODE LAYOUT SPAN
+run_case() {
+    name=$1
+    [ "$cases_left" -gt 0 ] || return 0
+    cases_left=$((cases_left - 1))
+    cat >"$TMP/$name.yaml" <<YAML
+version: 1
+input: {dir: raw, layout: robocache-raw}
+output: {dir: out-$name, shard_max_episodes: 2}
+on_error: fail
+timeline: {rate_hz: 50, span: $5}
+stages:
+  - fuse:
+      name: observation
+      dtype: $2
+      max_gap_ms: 100
+      streams:
+        - {name: joint_pos, method: linear}
+        - {name: gripper, method: previous}
+        - {name: base_quat, method: slerp}
+        - {name: imu, method: nearest}
+  - resample: {name: action, stream: action, method: linear}
+  - voxelize:
+      name: lidar
+      stream: lidar
+      range: [[-20, 20], [-20, 20], [-2, 4]]
+      voxel_size: [0.25, 0.25, 0.25]
+      mode: $3
+      layout: $4
+      max_points_per_voxel: 8
+      max_voxels: 3000
+stats: true
+YAML
+    for b in cpu cuda; do
+        wrap=
+        [ "$b" = cuda ] && wrap=${RC_E2E_WRAP:-}
+        $wrap "$RC_BIN" run "$TMP/$name.yaml" --backend "$b" --output "$TMP/$name-$b" --progress never \
+            >"$TMP/$name-$b.out" 2>"$TMP/$name-$b.err"
+        r=$?
+        tap_result $r "$name: --backend $b runs (exit 0)"
+        [ $r -eq 0 ] || diag "$(tail -5 "$TMP/$name-$b.err")"
+    done
+    grep -q "backend: cuda" "$TMP/$name-cuda.err"
+    tap_result $? "$name: the cuda run says it ran on cuda"
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cpu/manifest.json" >"$TMP/m-cpu"
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cuda/manifest.json" >"$TMP/m-cuda"
+    n=$(grep -c '"content_sha256"' "$TMP/m-cpu")
+    [ "$n" -eq 3 ] && cmp -s "$TMP/m-cpu" "$TMP/m-cuda"
+    r=$?
+    tap_result $r "$name: manifests equal (3 content digests, steps, stats)"
+    [ $r -eq 0 ] || diag "$(diff "$TMP/m-cpu" "$TMP/m-cuda" | head -20)"
+    for s in "$TMP/$name-cpu"/shard-*.h5; do
+        f=$(basename "$s")
+        "$RC_BIN" inspect "$s" | grep -v -e backend -e '^file:' >"$TMP/i-cpu"
+        "$RC_BIN" inspect "$TMP/$name-cuda/$f" | grep -v -e backend -e '^file:' >"$TMP/i-cuda"
+        cmp -s "$TMP/i-cpu" "$TMP/i-cuda"
+        r=$?
+        tap_result $r "$name: $f has the same per-dataset digests on both backends"
+        [ $r -eq 0 ] || diag "$(diff "$TMP/i-cpu" "$TMP/i-cuda" | head -20)"
+    done
+}
+
+run_case f32-occupancy-dense float32 occupancy dense intersection
+run_case f16-count-sparse float16 count sparse union
+run_case bf16-mean-dense bfloat16 mean dense union
+run_case f32-mean-sparse float32 mean sparse intersection
+run_case f32-points float32 points dense intersection
+run_case bf16-points-sparse bfloat16 points sparse union
+tap_done
