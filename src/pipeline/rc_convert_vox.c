@@ -120,9 +120,9 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
         }
         double t0 = rc_now_s();
         RC_TRY(rc_backend_voxelize(b, &p, sd->x, sd->offsets + f0, nb, frames + f0, err));
+        double t1 = rc_now_s();
         int64_t pts = sd->offsets[f0 + nb] - sd->offsets[f0];
-        rc_report_interval(rep, RC_TIMED_VOXELIZE, index, t0, rc_now_s(),
-                           (uint64_t)pts * (uint64_t)p.C * 4, 0, nb);
+        uint64_t bytes_out = dense_mode ? (uint64_t)nb * cells * vb : 0;
         rep->vox_points_in += pts;
         for (int64_t k = 0; k < nb; k++) {
             const rc_vox_frame *fr = &frames[f0 + k];
@@ -132,6 +132,7 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
             offs[f0 + k + 1] = offs[f0 + k] + (dense_mode ? 0 : fr->n_voxels);
             if (dense_mode) continue;
             size_t m = (size_t)fr->n_voxels;
+            bytes_out += m * (12 + (points_mode ? vox_bytes + 4 : vb));
             int bad = grow_append(&coords, fr->coords, m * 12);
             if (points_mode) {
                 bad |= grow_append(&values, fr->voxels, m * vox_bytes);
@@ -141,6 +142,8 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
             }
             RC_FAIL_IF(bad, err, RC_E_NOMEM, "out of memory packing voxels of stage '%s'", sg->name);
         }
+        rc_report_interval(rep, RC_TIMED_VOXELIZE, index, t0, t1, (uint64_t)pts * (uint64_t)p.C * 4,
+                           bytes_out, nb);
     }
 
     if (out->steps == 0) out->steps = F;

@@ -15,6 +15,7 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
+#include "common/rc_fs.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
@@ -133,16 +134,7 @@ static rc_status prepare_output(run_state *s, int force, rc_err *err)
     DIR *d = NULL;
     rc_err_scope(err, s->output_dir, NULL, NULL);
     char path[RC_PATH_MAX + 8];
-    for (char *p = s->output_dir + 1; ; p++) { /* mkdir -p */
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            int bad = mkdir(s->output_dir, 0777) != 0 && errno != EEXIST;
-            *p = c;
-            RC_FAIL_IF(bad, err, RC_E_IO, "cannot create the output folder: %s", strerror(errno));
-            if (!c) break;
-        }
-    }
+    RC_TRY(rc_mkdir_p(s->output_dir, err));
     d = opendir(s->output_dir);
     RC_FAIL_IF(!d, err, RC_E_IO, "cannot open the output folder: %s", strerror(errno));
     for (struct dirent *e; (e = readdir(d));) {

@@ -4,6 +4,8 @@
 #include "config.h"
 #include "synth/rc_synth.h"
 
+#include "common/rc_fs.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -52,19 +54,6 @@ rc_status rc_synth_preset(rc_synth_opts *o, rc_err *err)
     if (o->seconds == 0.0) o->seconds = p->seconds;
     if (o->episodes_per_shard == 0) o->episodes_per_shard = p->episodes_per_shard;
     return RC_OK;
-}
-
-static rc_status make_dir(const char *dir, rc_err *err)
-{
-    rc_status st = RC_OK;
-    struct stat sb;
-    if (mkdir(dir, 0777) == 0) return RC_OK;
-    int e = errno;
-    RC_FAIL_IF(e != EEXIST, err, RC_E_IO, "cannot create output folder: %s", strerror(e));
-    RC_FAIL_IF(stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode), err, RC_E_IO,
-               "expected a folder, found another kind of file");
-done:
-    return st;
 }
 
 /* Stored times of one stream in its units: int64 ns/us/ms, or float64 seconds. */
@@ -242,7 +231,7 @@ rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
                RC_E_USAGE, "expected 0 < seconds <= %g, found %g", RC_SYNTH_MAX_SECONDS, o->seconds);
     RC_FAIL_IF(o->episodes_per_shard < 1, err, RC_E_USAGE,
                "expected episodes_per_shard >= 1, found %lld", (long long)o->episodes_per_shard);
-    RC_TRY(make_dir(dir, err));
+    RC_TRY(rc_mkdir_p(dir, err));
     for (int64_t first = 0, shard = 0; first < o->episodes; first += o->episodes_per_shard, shard++) {
         int64_t last = first + o->episodes_per_shard;
         if (last > o->episodes) last = o->episodes;

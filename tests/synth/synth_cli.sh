@@ -45,4 +45,8 @@ expect_exit 1 "two folders" $S "$TMP/e" "$TMP/f"
 : >"$TMP/file"
 expect_exit 3 "DIR is a regular file" $S "$TMP/file" --preset tiny
 expect_err "the I/O error names the folder" "$TMP/file" $S "$TMP/file" --preset tiny
+# Missing parent folders are created (scripts/demo writes demo/raw on a fresh clone).
+check "DIR with missing parents" $S "$TMP/new/deeper/raw" --preset tiny --episodes 1 --seconds 0.5
+[ -f "$TMP/new/deeper/raw/raw-00000.h5" ]; tap_result $? "the nested DIR holds the shard"
+expect_exit 3 "a parent that is a regular file" $S "$TMP/file/raw" --preset tiny
 tap_done

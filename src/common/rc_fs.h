@@ -1,0 +1,10 @@
+/* rc_fs.h — small file-system helpers every module may use. */
+#ifndef RC_FS_H
+#define RC_FS_H
+#include "common/rc_error.h"
+
+/* Creates the folder `dir` and any missing parents (mkdir -p, mode 0777 before umask).
+ * RC_E_IO naming the folder when one cannot be created or a path component is not a folder. */
+rc_status rc_mkdir_p(const char *dir, rc_err *err);
+
+#endif
