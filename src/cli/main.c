@@ -23,15 +23,18 @@ static const command g_commands[] = {
                      "                      convert the spec's input into training shards"},
     {"validate", cmd_validate, "validate SPEC       check a pipeline spec; every error names file:line:column"},
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
-                           "                      compare decoded content with golden shards (exit 5 if different)"},
+                           "                      compare decoded content with golden shards (exit 5 if different)\n"
+                           "                      [not implemented in this version: exits 1]"},
     {"inspect", cmd_inspect, "inspect SHARD       print a shard's layout, attributes, provenance and digests"},
     {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
                          "                      write synthetic raw robot logs (robocache-raw layout)"},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
-                                             "                      join the per-task manifests of a sharded run"},
+                                             "                      join the per-task manifests of a sharded run\n"
+                                             "                      [not implemented in this version: exits 1]"},
     {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},
     {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
-                       "                      report per-episode timestamp health without converting"},
+                       "                      report per-episode timestamp health without converting\n"
+                       "                      [not implemented in this version: exits 1]"},
 };
 #define N_COMMANDS (sizeof g_commands / sizeof g_commands[0])
 

@@ -7,6 +7,7 @@
 #include "pipeline/rc_pipeline.h"
 
 #include <dirent.h>
+#include <omp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -321,7 +322,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
         snprintf(s.backend_attr, sizeof s.backend_attr, "cpu");
     else
         snprintf(s.backend_attr, sizeof s.backend_attr, "%s (%s)", rep->backend, rep->backend_device);
-    rep->threads = o->threads;
+    rep->threads = o->threads > 0 ? o->threads : omp_get_max_threads(); /* as the CPU backend uses */
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
     rc_log(RC_LOG_INFO, "%zu input shard(s) under %s", s.n_files, sp->input_dir);
 

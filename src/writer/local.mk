@@ -8,4 +8,3 @@ librobocache_a_SOURCES += \
 	src/writer/rc_durable.c src/writer/rc_durable.h \
 	src/writer/rc_stats.c src/writer/rc_stats.h \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h
-EXTRA_DIST += docs/FORMAT.md
