@@ -53,17 +53,35 @@ typedef struct vctx {
     const char *ep_id;    /* episode being compared, for the lines */
 } vctx;
 
-static void emit(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(vctx *v, const char *fmt, ...)
+/* Sends "episode ID: " + the formatted text to the sink. */
+static void say(vctx *v, const char *fmt, va_list ap)
 {
     char line[4096];
     int k = snprintf(line, sizeof line, "episode %s: ", v->ep_id);
+    if (k < 0 || (size_t)k >= sizeof line) k = 0;
+    vsnprintf(line + k, sizeof line - (size_t)k, fmt, ap);
+    if (v->o->sink) v->o->sink(v->o->sink_ctx, line);
+}
+
+/* A difference: counted, and one line. */
+static void emit(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(vctx *v, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + k, sizeof line - (size_t)k, fmt, ap);
+    say(v, fmt, ap);
     va_end(ap);
     v->res->differences++;
-    if (v->o->sink) v->o->sink(v->o->sink_ctx, line);
+}
+
+/* A detail line of the difference just emitted (not counted). */
+static void detail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void detail(vctx *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(v, fmt, ap);
+    va_end(ap);
 }
 
 /* A shard that the reader could not decode is damaged output: an I/O-class failure for verify. */
@@ -288,25 +306,15 @@ static void compare_values(vctx *v, const vds *d, const void *a, const void *g, 
         verify_cmp c = verify_elem_compare(d->elem, a, g, i, tol);
         if (c.equal) continue;
         listed++;
+        char dist[64] = "";
+        if (c.has_ulp) snprintf(dist, sizeof dist, ", %" PRIu64 " ulp", c.ulp);
+        else if (is_float) snprintf(dist, sizeof dist, ", one is NaN");
         format_index(i, d->dims, d->rank, where, sizeof where);
         verify_elem_format(d->elem, a, i, va, sizeof va);
         verify_elem_format(d->elem, g, i, vg, sizeof vg);
-        char line[512];
-        if (c.has_ulp) snprintf(line, sizeof line, ", %" PRIu64 " ulp", c.ulp);
-        else snprintf(line, sizeof line, "%s", is_float ? ", one is NaN" : "");
-        if (v->o->sink) {
-            char full[1024];
-            snprintf(full, sizeof full, "episode %s: %s[%" PRIu64 "] %s: output %s, golden %s%s", v->ep_id, d->rel, i,
-                     where, va, vg, line);
-            v->o->sink(v->o->sink_ctx, full);
-        }
+        detail(v, "%s[%" PRIu64 "] %s: output %s, golden %s%s", d->rel, i, where, va, vg, dist);
     }
-    if (n_diff > listed && v->o->sink) {
-        char full[1024];
-        snprintf(full, sizeof full, "episode %s: %s: %" PRIu64 " more differing elements not listed", v->ep_id,
-                 d->rel, n_diff - listed);
-        v->o->sink(v->o->sink_ctx, full);
-    }
+    if (n_diff > listed) detail(v, "%s: %" PRIu64 " more differing elements not listed", d->rel, n_diff - listed);
 }
 
 static rc_status compare_dataset(vctx *v, const vep *ea, const vds *a, const vep *eg, const vds *g, rc_err *err)
