@@ -177,6 +177,7 @@ static rc_status collect_shards(vside *s, rc_err *err)
     for (size_t i = 0; i < s->mf.n_shards; i++) s->shards[s->n_shards++] = s->mf.shards[i];
     for (size_t i = 0; i < s->mf.n_episodes; i++) {
         const char *name = s->mf.episodes[i].shard;
+        if (i > 0 && !strcmp(name, s->mf.episodes[i - 1].shard)) continue; /* the usual case: seen */
         size_t k = s->n_shards;
         while (k > 0 && strcmp(s->shards[k - 1], name) != 0) k--;
         if (k == 0) s->shards[s->n_shards++] = name;
