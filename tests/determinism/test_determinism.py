@@ -1,7 +1,7 @@
 # test_determinism.py — the same spec and input give the same content: per-episode content
 # digests (manifest content_sha256, compared by episode id) and `verify` agree across a rerun,
-# --threads 1 and 2, shard_max_episodes 1 and 3 (other shard counts) and renamed, reordered input
-# files (other episode order).  The digests are first checked against an independent h5py
+# --threads 1 and 2, shard_max_episodes 1 and 3 (other shard counts), zstd levels 3 and 9 (other
+# file bytes) and renamed, reordered input files (other episode order).  The digests are first checked against an independent h5py
 # recomputation (docs/FORMAT.md), and verify must catch a deliberate edit and a missing episode.
 import atexit
 import filecmp
@@ -24,6 +24,7 @@ input:
 output:
   dir: out
   shard_max_episodes: {per_shard}
+  compression: {{codec: zstd, level: {level}}}
   split: {{val_fraction: 0.4, seed: 3}}
 timeline: {{rate_hz: 40, span: union}}
 stages:
@@ -53,18 +54,19 @@ code, _, err = rc("-q", "synth", raw, "--preset", "tiny", "--seed", "11", "--epi
 ok(code == 0, "synth: 5 episodes in 3 files", err)
 
 
-def spec(per_shard):
-    path = os.path.join(base, "spec-%d.yaml" % per_shard)
+def spec(per_shard, level):
+    path = os.path.join(base, "spec-%d-%d.yaml" % (per_shard, level))
     with open(path, "w") as f:
-        f.write(SPEC.format(per_shard=per_shard))
+        f.write(SPEC.format(per_shard=per_shard, level=level))
     return path
 
 
-def run(name, per_shard=3, threads=1, inp=raw):
+def run(name, per_shard=3, threads=1, inp=raw, level=3):
     out = os.path.join(base, name)
-    code, _, err = rc("-q", "run", spec(per_shard), "--input", inp, "--output", out, "--backend", "cpu",
+    code, _, err = rc("-q", "run", spec(per_shard, level), "--input", inp, "--output", out, "--backend", "cpu",
                       "--threads", threads)
-    ok(code == 0, "run %s (shard_max_episodes %d, --threads %d)" % (name, per_shard, threads), err)
+    ok(code == 0, "run %s (shard_max_episodes %d, --threads %d, zstd level %d)" % (name, per_shard, threads, level),
+       err)
     return out
 
 
@@ -113,6 +115,7 @@ variants = [
     ("--threads 2", run("threads2", threads=2)),
     ("shard_max_episodes 1", run("pershard1", per_shard=1)),
     ("renamed input", run("moved-out", inp=moved)),
+    ("zstd level 9", run("level9", level=9)),
 ]
 ok(len(manifest(ref)["shards"]) == 2 and len(manifest(dict(variants)["shard_max_episodes 1"])["shards"]) == 5,
    "shard_max_episodes 3 and 1 give 2 and 5 shards")
@@ -127,6 +130,9 @@ rerun = dict(variants)["rerun"]
 same_bytes = all(filecmp.cmp(os.path.join(ref, s["name"]), os.path.join(rerun, s["name"]), shallow=False)
                  for s in manifest(ref)["shards"])
 ok(same_bytes, "rerun: the shard files are byte-identical")
+level9 = dict(variants)["zstd level 9"]
+ok(not filecmp.cmp(os.path.join(ref, "shard-00000.h5"), os.path.join(level9, "shard-00000.h5"), shallow=False),
+   "zstd level 9: the shard bytes differ (the content does not, above)")
 
 # A deliberate change must be caught: one bfloat16 value of ep-000003 moved by one of its ulps.
 changed = os.path.join(base, "changed")
