@@ -15,6 +15,7 @@ typedef struct bench_opts {
     int quick;          /* small sizes and few runs: a smoke test of the whole driver */
     int runs, warmup;   /* timed runs after warm-up runs */
     const char *dump;   /* folder for inputs the PyTorch peers replay (real-looking clouds) */
+    const char *only;   /* run only cases whose name contains this (ncu profiles one case) */
 } bench_opts;
 
 /* ---- statistics ---- */
@@ -63,6 +64,8 @@ typedef struct bench_case {
 int bench_run_case(const bench_opts *o, bench_case *c, bench_call_fn call, void *ctx,
                    void (*params_fn)(rc_json *j, void *ctx));
 void bench_json_stats(rc_json *j, const char *key, double *v, int n);
+/* 1 when the case named name is selected by --only (or no --only was given). */
+int bench_selected(const bench_opts *o, const char *name);
 
 /* ---- groups ---- */
 int bench_mem(const bench_opts *o);

@@ -70,6 +70,8 @@ void bench_json_stats(rc_json *j, const char *key, double *v, int n)
     rc_json_object_end(j);
 }
 
+int bench_selected(const bench_opts *o, const char *name) { return !o->only || strstr(name, o->only); }
+
 int bench_run_case(const bench_opts *o, bench_case *c, bench_call_fn call, void *ctx,
                    void (*params_fn)(rc_json *j, void *ctx))
 {

@@ -193,6 +193,7 @@ static int run_set(const bench_opts *o, fuse_set *s, const char *group, const ch
     bench_case c;
     int rc;
     memset(&c, 0, sizeof c);
+    if (!bench_selected(o, name)) return 0;
     if (set_build(s, 0x5EED0000u + (uint64_t)s->B)) {
         fprintf(stderr, "rc-bench: out of host memory for %s\n", name);
         set_free(s);

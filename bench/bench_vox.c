@@ -211,6 +211,7 @@ static int run_vox(const bench_opts *o, vox_set *s, const char *name)
     int rc = 0;
     int64_t f;
     memset(&c, 0, sizeof c);
+    if (!bench_selected(o, name)) return 0;
     s->frames = calloc((size_t)s->F, sizeof *s->frames);
     if (!s->frames) return -1;
     for (f = 0; f < s->F && rc == 0; f++)

@@ -1,7 +1,7 @@
 /* rc_bench.c — rc-bench: times the CUDA backend's launchers (kernels/fuse.cu, kernels/voxelize.cu
  * through src/backend/rc_cuda.h) and the device's copy bandwidth; one JSON line per case on
  * stdout, progress on stderr.  bench/run-gpu.sh runs it on the GPU machine.
- * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] GROUP...
+ * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] GROUP...
  *        GROUP: mem resample fuse voxelize all */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +15,14 @@ int g_bench_cupti_ok;
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] "
+    fprintf(stderr, "usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] "
                     "mem|resample|fuse|voxelize|all...\n");
     return 1;
 }
 
 int main(int argc, char **argv)
 {
-    bench_opts o = {0, 50, 3, NULL};
+    bench_opts o = {0, 50, 3, NULL, NULL};
     int i, rc = 0, runs_set = 0;
     char why[256];
     rc_err err;
@@ -31,6 +31,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc) o.runs = atoi(argv[++i]), runs_set = 1;
         else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) o.warmup = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) o.dump = argv[++i];
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc) o.only = argv[++i];
         else return usage();
     }
     if (i == argc || o.runs < 1 || o.warmup < 0) return usage();
