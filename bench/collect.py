@@ -12,15 +12,20 @@ import os
 
 
 def read_jsonl(path):
+    """JSON objects one after another (rc-bench writes them over several lines each)."""
     out = []
     if not os.path.exists(path):
         return out
     with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith("{"):
-                out.append(json.loads(line))
-    return out
+        s = f.read()
+    dec, i = json.JSONDecoder(), 0
+    while True:
+        while i < len(s) and s[i].isspace():
+            i += 1
+        if i >= len(s):
+            return out
+        obj, i = dec.raw_decode(s, i)
+        out.append(obj)
 
 
 def read_json(path):

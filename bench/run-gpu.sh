@@ -27,6 +27,7 @@ export PATH="$PATH:/usr/local/cuda/bin"
 # our binaries (and the zstd plugin h5py loads) see the carried libraries; plain python does not
 rc="env LD_LIBRARY_PATH=$carry_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export HDF5_PLUGIN_PATH="$root/$b/plugins"
+export RC_SCHEMA_DIR="$root/schemas" # the build's own path to them is this machine's
 export PYTHONUNBUFFERED=1
 
 # step NAME LIMIT_S CMD...: output appended to run.log under a header, status line on stdout
