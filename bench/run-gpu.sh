@@ -30,10 +30,20 @@ export HDF5_PLUGIN_PATH="$root/$b/plugins"
 export RC_SCHEMA_DIR="$root/schemas" # the build's own path to them is this machine's
 export PYTHONUNBUFFERED=1
 
+# One device command may run 10 minutes: steps share this budget, and what is left at the end
+# is enough to collect the results.
+budget=${RC_BENCH_BUDGET:-540}
+t_begin=$(date +%s)
 # step NAME LIMIT_S CMD...: output appended to run.log under a header, status line on stdout
 step() {
     name=$1; limit=$2; shift 2
     start=$(date +%s)
+    left=$((t_begin + budget - 20 - start))
+    if [ "$left" -lt 5 ]; then
+        echo "=== $name: not run, the budget of $budget s is spent" | tee -a "$log"
+        return
+    fi
+    [ "$limit" -le "$left" ] || limit=$left
     echo "=== $name" >>"$log"
     timeout "$limit" "$@" >>"$log" 2>&1
     s=$?
@@ -81,4 +91,5 @@ python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-
     --cases "$W/rc-bench.jsonl" "$W/torch.jsonl" --e2e-input "$W/e2e-input.json" \
     --e2e "robocache-cuda=$W/report-cuda.json" "robocache-cpu=$W/report-cpu.json" \
     "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" --profile "$W/ncu.txt" 2>&1 | tee -a "$log"
+cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" "$OUT/" 2>/dev/null
 python3 bench/gen_performance.py --summary "$OUT/results.json" 2>&1 | tee -a "$log"
