@@ -69,3 +69,29 @@ def gb_s(case, key="kernel_ms"):
 def items_per_s(case, key="kernel_ms"):
     t = case.get(key, {}).get("median")
     return case["items"] / (t * 1e-3) if t and case.get("items") else None
+
+
+def parse_ncu(text):
+    """Nsight Compute's default text report -> [{"kernel": short name, "metrics": {name: value}}],
+    one entry per profiled launch, values as numbers with their unit in the metric name."""
+    out, cur = [], None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("==") or s.startswith("---") or s.startswith("Section:"):
+            continue
+        if "Context" in s and "Device" in s and "(" in s:
+            head = s[5:] if s.startswith("void ") else s
+            cut = min(i for i in (head.find("<"), head.find("("), len(head)) if i >= 0)
+            name = head[:cut].split("::")[-1]
+            cur = {"kernel": name, "metrics": {}}
+            out.append(cur)
+            continue
+        parts = s.split()
+        if cur is not None and len(parts) >= 3 and "__" in parts[0]:
+            try:
+                val = float(parts[-1].replace(",", ""))
+            except ValueError:
+                continue
+            unit = parts[-2] if len(parts) >= 3 else ""
+            cur["metrics"][parts[0] + " [" + unit + "]"] = val
+    return out

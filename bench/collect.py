@@ -4,11 +4,16 @@ peer (JSON lines), and the end-to-end runs (robocache-convert's --report files a
 JSON).  Standard library only.
 
 usage: collect.py --out FILE --commit SHA [--quick] [--device-csv F] [--versions F]
-                  [--cases F.jsonl...] [--e2e NAME=FILE...] [--e2e-input F] [--profile F]"""
+                  [--cases F.jsonl...] [--e2e NAME=FILE...] [--e2e-input F]
+                  [--profile CASE=NCU_LOG...]"""
 import argparse
 import datetime
 import json
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 
 def read_jsonl(path):
@@ -77,7 +82,7 @@ def main():
     ap.add_argument("--cases", nargs="*", default=[])
     ap.add_argument("--e2e", nargs="*", default=[])
     ap.add_argument("--e2e-input")
-    ap.add_argument("--profile")
+    ap.add_argument("--profile", nargs="*", default=[])
     a = ap.parse_args()
     cases = []
     for p in a.cases:
@@ -94,9 +99,14 @@ def main():
     res = {"format": "robocache-bench-results", "format_version": 1, "commit": a.commit,
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "quick": a.quick, "device": device_info(a.device_csv, a.versions), "cases": cases, "e2e": e2e}
-    if a.profile and os.path.exists(a.profile):
-        with open(a.profile) as f:
-            res["profile"] = f.read()[-20000:]
+    # ncu's figures per profiled case: one entry per kernel launch (the backend's probe left out)
+    res["profile"] = {}
+    for item in a.profile:
+        name, _, path = item.partition("=")
+        if os.path.exists(path):
+            with open(path) as f:
+                launches = benchlib.parse_ncu(f.read())
+            res["profile"][name] = [x for x in launches if x["kernel"] != "probe_kernel"]
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1, sort_keys=False)
         f.write("\n")

@@ -78,18 +78,19 @@ ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | he
 metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
 if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
     step ncu-resample 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
-        --log-file "$W/ncu.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only resample/f32/B1024 resample
+        --log-file "$W/ncu-resample.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only resample/f32/B1024 resample
     step ncu-voxelize 120 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -c 20 \
         --log-file "$W/ncu-vox.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 \
         --only occupancy/dense/uniform-10000000pts/512 voxelize
-    cat "$W/ncu-vox.txt" >>"$W/ncu.txt" 2>/dev/null
-    cp "$W/ncu.txt" "$OUT/ncu.txt" 2>/dev/null
+    cat "$W/ncu-resample.txt" "$W/ncu-vox.txt" >"$OUT/ncu.txt" 2>/dev/null
 fi
 
 python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q \
     --device-csv "$W/device.csv" --versions "$W/versions.json" \
     --cases "$W/rc-bench.jsonl" "$W/torch.jsonl" --e2e-input "$W/e2e-input.json" \
     --e2e "robocache-cuda=$W/report-cuda.json" "robocache-cpu=$W/report-cpu.json" \
-    "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" --profile "$W/ncu.txt" 2>&1 | tee -a "$log"
+    "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" \
+    --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
+    "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" 2>&1 | tee -a "$log"
 cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" "$OUT/" 2>/dev/null
 python3 bench/gen_performance.py --summary "$OUT/results.json" 2>&1 | tee -a "$log"
