@@ -225,11 +225,28 @@ def section_e2e(res):
         intro, table(head, rows), "\n".join("- " + x for x in v))
 
 
+def ncu_value(m, base, kind):
+    """A metric of parse_ncu's dict in one unit: kind "us" for times, "MB" for bytes, "n" for counts
+    (ncu scales units itself: ns/us/ms, byte/Kbyte/Mbyte/Gbyte, sector/Ksector/...)."""
+    for k, v in m.items():
+        if not k.startswith(base + " ["):
+            continue
+        unit = k[len(base) + 2:-1]
+        if kind == "us":
+            return v * {"ns": 1e-3, "nsecond": 1e-3, "us": 1.0, "usecond": 1.0, "ms": 1e3, "msecond": 1e3,
+                        "s": 1e6, "second": 1e6}.get(unit, 1.0)
+        scale = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}.get(unit[:1], 1.0) if len(unit) > 1 and unit[1:2].islower() else 1.0
+        return v * scale / (1e6 if kind == "MB" else 1.0)
+    return None
+
+
 def section_profile(res):
     prof = res.get("profile") or {}
     if not prof:
         return ""
-    out = ["## Profile (Nsight Compute, one launch each, clocks unmodified)"]
+    out = ["## Profile (Nsight Compute, one call of each case, clocks unmodified)",
+           "Sectors per request: a warp's 32-bit accesses to consecutive addresses need 4 sectors of 32 "
+           "bytes; 32 means every thread of the warp touched its own sector."]
     for case, launches in prof.items():
         seen, rows = None, []
         for x in launches:  # one call's kernels: stop where the next call begins
@@ -237,17 +254,54 @@ def section_profile(res):
                 break
             seen = seen or x["kernel"]
             m = x["metrics"]
-            dur = m.get("gpu__time_duration.sum [ms]")
-            dur = dur * 1e3 if dur is not None else m.get("gpu__time_duration.sum [us]")
-            rows.append([x["kernel"], fmt(dur), fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
+            rd, wr = ncu_value(m, "dram__bytes_read.sum", "MB"), ncu_value(m, "dram__bytes_write.sum", "MB")
+            spr = []
+            for op in ("st", "ld"):
+                sec = ncu_value(m, "l1tex__t_sectors_pipe_lsu_mem_global_op_%s.sum" % op, "n")
+                req = ncu_value(m, "l1tex__t_requests_pipe_lsu_mem_global_op_%s.sum" % op, "n")
+                spr.append(sec / req if sec is not None and req else None)
+            rows.append([x["kernel"], fmt(ncu_value(m, "gpu__time_duration.sum", "us")),
+                         fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
+                         fmt(rd + wr) if rd is not None and wr is not None else "—",
+                         fmt(spr[1]), fmt(spr[0]),
                          fmt(m.get("sm__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
                          fmt(m.get("sm__warps_active.avg.pct_of_peak_sustained_active [%]")),
                          fmt(m.get("sm__maximum_warps_per_active_cycle_pct [%]")),
                          fmt(m.get("launch__registers_per_thread [register/thread]"))])
-        out.append("### %s\n\n%s" % (case, table(["kernel", "µs", "DRAM % of peak", "SM % of peak",
-                                                   "achieved occupancy %", "theoretical occupancy %",
-                                                   "registers / thread"], rows)))
+        out.append("### %s\n\n%s" % (case, table(["kernel", "µs", "DRAM % of peak", "DRAM MB", "sectors / load req",
+                                                   "sectors / store req", "SM % of peak", "achieved occupancy %",
+                                                   "theoretical occupancy %", "registers / thread"], rows)))
     return "\n\n".join(out)
+
+
+def section_others(folder, shown):
+    """One line per other full run in bench/results: the same headline figures, side by side."""
+    rows = []
+    for p in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        if os.path.abspath(p) == os.path.abspath(shown):
+            continue
+        try:
+            r = benchlib.load(p)
+        except (OSError, ValueError):
+            continue
+        if r.get("format") != "robocache-bench-results" or r.get("quick"):
+            continue
+        run = Run(r)
+        key = {c["name"]: c for c in run.ours("resample") + run.ours("voxelize")}
+        rs = key.get("resample/f32/B1024-S1000-T500-D128")
+        oc = key.get("voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
+        _, runs = e2e_figures(r)
+        cu = runs.get("robocache-cuda")
+        rows.append([os.path.basename(p), r.get("device", {}).get("name", "?"), str(r.get("commit", "?"))[:12],
+                     fmt(run.d2d), pct(run.frac(rs)) if rs else "—",
+                     fmt(benchlib.items_per_s(oc) / 1e9) if oc and benchlib.items_per_s(oc) else "—",
+                     fmt(cu["wall_s"]) if cu else "—"])
+    if not rows:
+        return ""
+    return ("## Other recorded runs\n\nThe tables above are the newest full run; the other results "
+            "files of bench/results, by their headline figures:\n\n" +
+            table(["file", "device", "commit", "D2D GB/s", "resample f32 B1024 of D2D",
+                   "occupancy 100M Gpts/s", "e2e cuda wall s"], rows))
 
 
 # ---- plot ----
@@ -305,7 +359,7 @@ def svg_plot(run):
 
 # ---- page ----
 
-def page(res, src, svg_rel):
+def page(res, src, svg_rel, others=""):
     run = Run(res)
     dev = res.get("device", {})
     head = [
@@ -334,7 +388,7 @@ def page(res, src, svg_rel):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_e2e(res), section_profile(res)]
+            section_vox(run), section_e2e(res), section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 
@@ -382,8 +436,9 @@ def main():
         path, res = found
     svg = a.svg or os.path.join(os.path.dirname(os.path.abspath(a.out)), "performance.svg")
     rel_src = os.path.relpath(os.path.abspath(path), ROOT) if os.path.abspath(path).startswith(ROOT) else os.path.basename(path)
+    others = "" if a.results else section_others(os.path.join(ROOT, "bench", "results"), path)
     with open(a.out, "w") as f:
-        f.write(page(res, rel_src, os.path.relpath(svg, os.path.dirname(os.path.abspath(a.out)))))
+        f.write(page(res, rel_src, os.path.relpath(svg, os.path.dirname(os.path.abspath(a.out))), others))
     with open(svg, "w") as f:
         f.write(svg_plot(Run(res)))
     return 0
