@@ -87,7 +87,7 @@ def parse_ncu(text):
             out.append(cur)
             continue
         parts = s.split()
-        if cur is not None and len(parts) >= 3 and "__" in parts[0]:
+        if cur is not None and len(parts) >= 2 and "__" in parts[0]:  # "name [unit] value"
             try:
                 val = float(parts[-1].replace(",", ""))
             except ValueError:

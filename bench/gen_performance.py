@@ -274,6 +274,84 @@ def section_profile(res):
     return "\n\n".join(out)
 
 
+def _profile_kernel(res, case, kernel):
+    for x in (res.get("profile") or {}).get(case, []):
+        if x["kernel"] == kernel:
+            return x["metrics"]
+    return None
+
+
+def _bullet_fuse(res, case):
+    m = _profile_kernel(res, case, "fuse_kernel")
+    if not m:
+        return None
+    st = [ncu_value(m, "l1tex__t_%s_pipe_lsu_mem_global_op_st.sum" % k, "n") for k in ("sectors", "requests")]
+    spr = st[0] / st[1] if st[0] is not None and st[1] else None
+    return ("`fuse_kernel` on %s: %s µs at %s%% of DRAM peak, achieved occupancy %s%% (theoretical %s%%: %s "
+            "registers per thread)%s. One thread computes one whole output row, so a warp's stores land in 32 "
+            "different rows%s, and small batches launch few threads (B × T rows, 256 per block). What would "
+            "close it (kernels/fuse.cu, owned elsewhere; the arithmetic stays rc_numeric.h's): a warp or block "
+            "per tile of rows with the threads across the columns, so stores are coalesced 16-byte vectors; the "
+            "bracket search and the weight once per row, shared by its columns; a grid sized to the SMs." % (
+                case, fmt(ncu_value(m, "gpu__time_duration.sum", "us")),
+                fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
+                fmt(m.get("sm__warps_active.avg.pct_of_peak_sustained_active [%]")),
+                fmt(m.get("sm__maximum_warps_per_active_cycle_pct [%]")),
+                fmt(m.get("launch__registers_per_thread [register/thread]")),
+                "" if spr is None else "; its stores take %s sectors per request (4 when coalesced)" % fmt(spr),
+                "" if spr is None else " (hence the store sectors above)"))
+
+
+def section_why(res):
+    run = Run(res)
+    out = []
+    for case in ("resample/f32/B1024-S1000-T500-D128", "fuse/f32/B1024-4streams-T500-W108"):
+        b = _bullet_fuse(res, case)
+        if b:
+            out.append(b)
+    by = {c["name"]: c for c in run.ours("voxelize")}
+    oc = by.get("voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
+    if oc and oc.get("kernels_ms_per_call"):
+        k = oc["kernels_ms_per_call"]
+        sort = sum(v for n, v in k.items() if n.startswith("cub radix sort"))
+        out.append("voxelize, occupancy at 100M points: %s ms of kernels per call, %s ms of them in CUB's radix "
+                   "sorts (%s), the rest in the key, head, scan, segment and dense kernels. Every mode goes through "
+                   "the same pipeline: a stable sort of (voxel, point) pairs, then a second sort by first "
+                   "appearance, which the dense layouts do not need. What would close it: occupancy and count "
+                   "without a sort (one pass over the points; storing 1 is idempotent and integer counts do not "
+                   "depend on the order of atomic adds, so both stay deterministic); keys of 32 bits where the "
+                   "grid allows; no first-appearance sort for dense layouts." % (
+                       fmt(oc["kernel_ms"]["median"]), fmt(sort), pct(sort / oc["kernel_ms"]["median"])))
+    mn = by.get("voxelize/mean/dense/uniform-100000000pts/512x512x64")
+    if mn and mn.get("kernels_ms_per_call", {}).get("vox_dense_kernel"):
+        out.append("voxelize, mean at 100M points: `vox_dense_kernel` takes %s of the %s ms: one thread per voxel "
+                   "sums its points one after another in double, gathering them through the sorted index. A "
+                   "segmented reduction (a warp per voxel, or per run of small voxels) keeps the input order of "
+                   "the sum that the CPU's bits need while reading the points coalesced." % (
+                       fmt(mn["kernels_ms_per_call"]["vox_dense_kernel"]), fmt(mn["kernel_ms"]["median"])))
+    bt = next((c for n, c in by.items() if "/batch-" in n), None)
+    if bt and bt.get("span_ms"):
+        out.append("voxelize, batch of %s frames: %s ms of kernels spread over a %s ms span: the launcher runs the "
+                   "frames one after another with two host synchronisations each, and sorts of 120k pairs do not "
+                   "fill the GPU. One sort over all frames (frame-major keys) and one synchronisation per batch "
+                   "would close most of it." % (bt["params"].get("frames"), fmt(bt["kernel_ms"]["median"]),
+                                                fmt(bt["span_ms"]["median"])))
+    raw, runs = e2e_figures(res)
+    cu = runs.get("robocache-cuda")
+    if cu and cu.get("stages_busy_s"):
+        st = cu["stages_busy_s"]
+        slow = max(st, key=st.get)
+        out.append("End to end: the `%s` stage is busy %s s of the %s s wall, and the run is sequential (read, "
+                   "convert, write per episode), so the stages add up instead of overlapping; the GPU's "
+                   "voxelize stage (%s s) also pays pageable copies and allocations on every call (see `launcher "
+                   "call ms` above). What would close it: the streaming pipeline (SPEC section 7, in progress on "
+                   "another branch) to overlap the stages, chunks compressed on several threads, pinned buffers "
+                   "reused across episodes." % (slow, fmt(st[slow]), fmt(cu["wall_s"]), fmt(st.get("voxelize"))))
+    if not out:
+        return ""
+    return "## Why the targets are missed, and what would close them\n\n" + "\n".join("- " + x for x in out)
+
+
 def section_others(folder, shown):
     """One line per other full run in bench/results: the same headline figures, side by side."""
     rows = []
@@ -388,7 +466,7 @@ def page(res, src, svg_rel, others=""):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_e2e(res), section_profile(res), others]
+            section_vox(run), section_e2e(res), section_why(res), section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 

@@ -144,6 +144,17 @@ m = re.search(r"the h5py \+ numpy script: missed \(([0-9.]+)×", md)
 ok(m is not None and close(float(m.group(1)), sp), "speed-up over numpy = its wall / ours (%.2f)" % sp, m)
 ok(row(md, "numpy") is not None and row(md, "numpy")[8] == "yes", "the peer's agreement with robocache is shown")
 
+# why: the sort share of the occupancy call, and the batch's kernel time against its span
+oc = case(RES, "robocache", "voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
+sort_ms = sum(v for k, v in oc["kernels_ms_per_call"].items() if k.startswith("cub radix sort"))
+m = re.search(r"occupancy at 100M points: ([0-9.]+) ms of kernels per call, ([0-9.]+) ms of them in CUB's radix "
+              r"sorts \(([0-9.]+)%\)", md)
+ok(m is not None and close(float(m.group(2)), sort_ms) and close(float(m.group(3)), 100 * sort_ms / oc["kernel_ms"]["median"]),
+   "the why section gives the radix sorts' share of the occupancy call", m and m.groups())
+bt = case(RES, "robocache", "voxelize/count/sparse/batch-64x120000pts/512x512x64")
+m = re.search(r"batch of 64 frames: ([0-9.]+) ms of kernels spread over a ([0-9.]+) ms span", md)
+ok(m is not None and close(float(m.group(2)), bt["span_ms"]["median"]), "the why section gives the batch's span", m)
+
 # profile
 ok("### resample/f32/B1024-S1000-T500-D128" in md and row(md, "fuse_kernel") is not None,
    "the ncu profile of the run is tabulated")
