@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "common/rc_alloc.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -76,7 +77,7 @@ int bench_run_case(const bench_opts *o, bench_case *c, bench_call_fn call, void 
                    void (*params_fn)(rc_json *j, void *ctx))
 {
     int n = o->runs, rc = 0;
-    double *v = calloc((size_t)n * 5, sizeof *v);
+    double *v = rc_calloc((size_t)n * 5, sizeof *v);
     double *call_ms = v, *kern = v + n, *span = v + 2 * n, *h2d = v + 3 * n, *d2h = v + 4 * n;
     rc_json j;
     if (!v) return -1;
@@ -139,6 +140,6 @@ int bench_run_case(const bench_opts *o, bench_case *c, bench_call_fn call, void 
         rc_json_finish(&j);
         fflush(stdout);
     }
-    free(v);
+    rc_free(v);
     return rc;
 }

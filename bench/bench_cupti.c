@@ -9,6 +9,7 @@
 #include <cupti.h>
 
 #include "bench.h"
+#include "common/rc_alloc.h"
 
 #define BUF_BYTES (8u << 20)
 #define MAX_NAMES 32
@@ -72,7 +73,7 @@ static void span_add(uint64_t start, uint64_t end)
 
 static void CUPTIAPI buffer_requested(uint8_t **buffer, size_t *size, size_t *max_records)
 {
-    *buffer = aligned_alloc(8, BUF_BYTES);
+    *buffer = rc_malloc(BUF_BYTES) /* malloc alignment >= the 8 bytes CUPTI needs */;
     *size = *buffer ? BUF_BYTES : 0;
     *max_records = 0;
 }
@@ -112,7 +113,7 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
             }
         }
     }
-    free(buffer);
+    rc_free(buffer);
 }
 
 int bench_cupti_start(char *why, size_t n)

@@ -10,6 +10,7 @@
 
 #include "backend/rc_cuda.h"
 #include "bench.h"
+#include "common/rc_alloc.h"
 
 #define MAX_STREAMS 4
 #define EPOCH_NS INT64_C(1700000000000000000)
@@ -59,12 +60,12 @@ static void fill_values(float *x, int64_t S, int32_t D, rc_method m, bench_rng *
 
 static void set_free(fuse_set *s)
 {
-    for (int k = 0; k < s->n_streams; k++) free(s->t[k]), free(s->x[k]);
-    free(s->grid);
-    free(s->out);
-    free(s->valid);
-    free(s->cols);
-    free(s->jobs);
+    for (int k = 0; k < s->n_streams; k++) rc_free(s->t[k]), rc_free(s->x[k]);
+    rc_free(s->grid);
+    rc_free(s->out);
+    rc_free(s->valid);
+    rc_free(s->cols);
+    rc_free(s->jobs);
 }
 
 static int set_build(fuse_set *s, uint64_t seed)
@@ -74,15 +75,15 @@ static int set_build(fuse_set *s, uint64_t seed)
     s->width = 0;
     for (int k = 0; k < s->n_streams; k++) s->width += s->st[k].D;
     for (int k = 0; k < s->n_streams; k++) {
-        s->t[k] = malloc(B * (size_t)s->st[k].S * sizeof(int64_t));
-        s->x[k] = malloc(B * (size_t)s->st[k].S * (size_t)s->st[k].D * sizeof(float));
+        s->t[k] = rc_malloc(B * (size_t)s->st[k].S * sizeof(int64_t));
+        s->x[k] = rc_malloc(B * (size_t)s->st[k].S * (size_t)s->st[k].D * sizeof(float));
         if (!s->t[k] || !s->x[k]) return -1;
     }
-    s->grid = malloc(B * T * sizeof(int64_t));
-    s->out = malloc(B * T * (size_t)s->width * (size_t)rc_dtype_size(s->dtype));
-    s->valid = malloc(B * T);
-    s->cols = calloc(B * (size_t)s->n_streams, sizeof *s->cols);
-    s->jobs = calloc(B, sizeof *s->jobs);
+    s->grid = rc_malloc(B * T * sizeof(int64_t));
+    s->out = rc_malloc(B * T * (size_t)s->width * (size_t)rc_dtype_size(s->dtype));
+    s->valid = rc_malloc(B * T);
+    s->cols = rc_calloc(B * (size_t)s->n_streams, sizeof *s->cols);
+    s->jobs = rc_calloc(B, sizeof *s->jobs);
     if (!s->grid || !s->out || !s->valid || !s->cols || !s->jobs) return -1;
     for (size_t b = 0; b < B; b++) {
         int64_t t0 = EPOCH_NS + (int64_t)b * 2 * SPAN_NS;
@@ -173,18 +174,18 @@ static int check_first_job(const fuse_set *s)
     size_t n = (size_t)s->T * (size_t)s->width * (size_t)rc_dtype_size(s->dtype);
     rc_fuse_job j = s->jobs[0];
     int same;
-    j.out = malloc(n);
-    j.valid = malloc((size_t)s->T);
+    j.out = rc_malloc(n);
+    j.valid = rc_malloc((size_t)s->T);
     if (!j.out || !j.valid) {
-        free(j.out);
-        free(j.valid);
+        rc_free(j.out);
+        rc_free(j.valid);
         return -1;
     }
     memset(j.out, 0xA5, n);
     rc_fuse_cpu(&j, 1);
     same = !memcmp(j.out, s->jobs[0].out, n) && !memcmp(j.valid, s->jobs[0].valid, (size_t)s->T);
-    free(j.out);
-    free(j.valid);
+    rc_free(j.out);
+    rc_free(j.valid);
     return same;
 }
 

@@ -11,6 +11,7 @@
 
 #include "backend/rc_cuda.h"
 #include "bench.h"
+#include "common/rc_alloc.h"
 
 #define C_COLS 4 /* x, y, z, intensity */
 #define POINTS_MAX_POINTS 32
@@ -89,27 +90,27 @@ static int frame_alloc(rc_vox_frame *f, const rc_vox_params *p, int64_t n)
     size_t cap = (size_t)(n > 0 ? n : 1);
     memset(f, 0, sizeof *f);
     if (p->mode == RC_VOX_POINTS) {
-        f->coords = malloc((size_t)p->max_voxels * 3 * sizeof(int32_t));
-        f->voxels = malloc((size_t)p->max_voxels * (size_t)p->max_points * C_COLS * sizeof(float));
-        f->num_points = malloc((size_t)p->max_voxels * sizeof(int32_t));
+        f->coords = rc_malloc((size_t)p->max_voxels * 3 * sizeof(int32_t));
+        f->voxels = rc_malloc((size_t)p->max_voxels * (size_t)p->max_points * C_COLS * sizeof(float));
+        f->num_points = rc_malloc((size_t)p->max_voxels * sizeof(int32_t));
         return f->coords && f->voxels && f->num_points ? 0 : -1;
     }
     if (p->sparse) {
-        f->coords = malloc(cap * 3 * sizeof(int32_t));
-        f->values = malloc(cap * elem);
+        f->coords = rc_malloc(cap * 3 * sizeof(int32_t));
+        f->values = rc_malloc(cap * elem);
         return f->coords && f->values ? 0 : -1;
     }
-    f->dense = malloc(cells * elem);
+    f->dense = rc_malloc(cells * elem);
     return f->dense ? 0 : -1;
 }
 
 static void frame_free(rc_vox_frame *f)
 {
-    free(f->dense);
-    free(f->coords);
-    free(f->values);
-    free(f->voxels);
-    free(f->num_points);
+    rc_free(f->dense);
+    rc_free(f->coords);
+    rc_free(f->values);
+    rc_free(f->voxels);
+    rc_free(f->num_points);
 }
 
 static int call_vox(void *ctx)
@@ -212,7 +213,7 @@ static int run_vox(const bench_opts *o, vox_set *s, const char *name)
     int64_t f;
     memset(&c, 0, sizeof c);
     if (!bench_selected(o, name)) return 0;
-    s->frames = calloc((size_t)s->F, sizeof *s->frames);
+    s->frames = rc_calloc((size_t)s->F, sizeof *s->frames);
     if (!s->frames) return -1;
     for (f = 0; f < s->F && rc == 0; f++)
         rc = frame_alloc(&s->frames[f], &s->p, s->offsets[f + 1] - s->offsets[f]);
@@ -227,7 +228,7 @@ static int run_vox(const bench_opts *o, vox_set *s, const char *name)
     c.bytes = vox_bytes(s);
     if (rc == 0) rc = bench_run_case(o, &c, call_vox, s, params_vox);
     for (f = 0; f < s->F; f++) frame_free(&s->frames[f]);
-    free(s->frames);
+    rc_free(s->frames);
     s->frames = NULL;
     return rc;
 }
@@ -272,7 +273,7 @@ int bench_voxelize(const bench_opts *o)
     int64_t frames = o->quick ? 8 : 64, per_frame = 120000;
     vox_set s;
     bench_rng r = {0xC10D};
-    float *pts = malloc((size_t)nmax * C_COLS * sizeof(float));
+    float *pts = rc_malloc((size_t)nmax * C_COLS * sizeof(float));
     if (!pts) return -1;
     memset(&s, 0, sizeof s);
     s.pts = pts;
@@ -323,6 +324,6 @@ int bench_voxelize(const bench_opts *o)
     } else {
         rc = -1;
     }
-    free(pts);
+    rc_free(pts);
     return rc;
 }
