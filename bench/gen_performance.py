@@ -274,6 +274,56 @@ def section_profile(res):
     return "\n\n".join(out)
 
 
+def _range(vals, f):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return "—"
+    lo, hi = min(vals), max(vals)
+    return f(lo) if lo == hi else "%s – %s" % (f(lo), f(hi))
+
+
+def section_verdict(res):
+    """One line per target of issue 10: the measured range over the cases it applies to."""
+    run = Run(res)
+    rows = []
+    for g in ("resample", "fuse"):
+        cs, tg = run.ours(g), T[g]
+        fr = [run.frac(c) for c in cs]
+        sp = [run.speedup(c) for c in cs]
+        rows.append(["%s ≥ %s of D2D" % (g, pct(tg["frac_d2d"])), _range(fr, pct),
+                     "%d of %d cases" % (sum(1 for f in fr if f is not None and f >= tg["frac_d2d"]), len(cs))])
+        rows.append(["%s ≥ %s PyTorch" % (g, times(tg["speedup"])), _range(sp, times),
+                     "%d of %d cases" % (sum(1 for x in sp if x is not None and x >= tg["speedup"]), len(cs))])
+    judged = [(c, vox_target(c)) for c in run.ours("voxelize") if vox_target(c) is not None]
+    for label, pick in (("occupancy", lambda c: c["params"].get("mode") == "occupancy"),
+                        ("count", lambda c: c["params"].get("mode") == "count" and c["params"].get("frames", 1) == 1),
+                        ("mean", lambda c: c["params"].get("mode") == "mean"),
+                        ("points", lambda c: c["params"].get("mode") == "points"),
+                        ("batch", lambda c: c["params"].get("frames", 1) > 1)):
+        cs = [(c, t) for c, t in judged if pick(c)]
+        if not cs:
+            continue
+        rates = [benchlib.items_per_s(c) / 1e9 if benchlib.items_per_s(c) else None for c, _ in cs]
+        tgt = cs[0][1]
+        rows.append(["voxelize %s ≥ %s Gpts/s" % (label, fmt(tgt)), _range(rates, lambda v: fmt(v) + " Gpts/s"),
+                     "%d of %d cases" % (sum(1 for r in rates if r is not None and r >= tgt), len(cs))])
+    raw, runs = e2e_figures(res)
+    cu, npy = runs.get("robocache-cuda"), runs.get("numpy")
+    if cu and npy:
+        x = npy["wall_s"] / cu["wall_s"]
+        rows.append(["end to end ≥ %s the numpy script" % times(T["e2e"]["speedup_vs_numpy"]), times(x),
+                     "met" if x >= T["e2e"]["speedup_vs_numpy"] else "missed"])
+    if cu and raw:
+        x = raw / cu["wall_s"] / 1e9
+        rows.append(["end to end ≥ %s GB/s of raw input" % fmt(T["e2e"]["raw_gb_s"]), fmt(x) + " GB/s",
+                     "met" if x >= T["e2e"]["raw_gb_s"] else "missed"])
+    if cu and cu.get("stages_busy_s"):
+        x = cu["wall_s"] / max(cu["stages_busy_s"].values())
+        rows.append(["end to end wall ≤ %s the slowest stage" % times(T["e2e"]["wall_over_slowest_stage"]), times(x),
+                     "met" if x <= T["e2e"]["wall_over_slowest_stage"] else "missed"])
+    return "## Verdict against the targets of issue 10\n\n" + table(["target", "measured", "met in"], rows)
+
+
 def _profile_kernel(res, case, kernel):
     for x in (res.get("profile") or {}).get(case, []):
         if x["kernel"] == kernel:
@@ -462,7 +512,7 @@ def page(res, src, svg_rel, others=""):
         "",
         "![speed-up over PyTorch and fraction of D2D bandwidth per case; black ticks are the targets](%s)" % svg_rel,
     ]
-    body = [section_limits(run),
+    body = [section_verdict(res), section_limits(run),
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),

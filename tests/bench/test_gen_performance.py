@@ -82,6 +82,18 @@ d2d = d2d_case["bytes"] / (d2d_case["kernel_ms"]["median"] * 1e-3) / 1e9
 r = row(md, "mem/d2d")
 ok(r is not None and close(num(r[4]), d2d), "D2D GB/s = bytes / median time", (r, d2d))
 
+# the verdict table: ranges over the cases a target applies to
+fr = [x["bytes"] / (x["kernel_ms"]["median"] * 1e-3) / 1e9 / d2d for x in RES["cases"]
+      if x.get("engine") == "robocache" and x["group"] == "resample"]
+r = row(md, "resample ≥ 85.0% of D2D")
+lo_hi = [float(v) for v in re.findall(r"[0-9.]+", r[1])] if r else []
+ok(len(lo_hi) == 2 and close(lo_hi[0], 100 * min(fr)) and close(lo_hi[1], 100 * max(fr)) and
+   r[2] == "0 of %d cases" % len(fr), "verdict table: resample's D2D range over its cases", (r, fr))
+r = row(md, "voxelize points ≥ 4.00 Gpts/s")
+ok(r is not None and r[2] == "1 of 1 cases", "verdict table: points mode met in its judged case", r)
+r = row(md, "end to end ≥ 20.0× the numpy script")
+ok(r is not None and r[2] == "missed", "verdict table: the end-to-end speed-up is missed", r)
+
 # resample: GB/s, fraction of D2D, speed-up, verdict
 name = "resample/f32/B1024-S1000-T500-D128"
 c, p = case(RES, "robocache", name), case(RES, "torch", name)
