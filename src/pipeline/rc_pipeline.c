@@ -254,7 +254,7 @@ static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *
     rc_status st = RC_OK;
     rc_reader *r = NULL;
     rc_err_clear(err);
-    st = rc_reader_open(s->files[f], &r, err);
+    st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
     if (st == RC_E_INPUT && s->spec->on_error == RC_ON_ERROR_SKIP) {
         char msg[2048];
         rc_err_format(err, msg, sizeof msg);

@@ -182,12 +182,17 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
     get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
     get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
+    get_str(c, s, m, "filter_key", "input.filter_key", sp->filter_key, sizeof sp->filter_key);
     if (!text_of(c, s, m, "layout")) return;
     rc_err e;
     rc_err_clear(&e);
     rc_status st = rc_layout_load(schema_dir, sp->layout, &c->layout, &e);
     if (st == RC_OK) {
         c->have_layout = 1;
+        if (sp->filter_key[0] && c->layout.format != RC_FORMAT_ROBOMIMIC)
+            error_at(c, get(c, m, "filter_key"), "input.filter_key",
+                     "filter_key selects robomimic /mask/ keys: it needs a layout of format robomimic, "
+                     "found layout %s", sp->layout);
     } else if (st == RC_E_SPEC && !e.line) { /* unknown layout: an error of the spec, at its key */
         yaml_node_t *at = get(c, m, "layout") ? get(c, m, "layout") : m;
         error_at(c, at, "input.layout", "%s", e.msg);
@@ -267,6 +272,16 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
                  "stream '%s' has %d columns and is not one",
                  c->layout.name, name, ls->columns);
     yaml_node_t *on = get(c, m, "order");
+    if (e->method == RC_METHOD_SLERP && ls && (ls->quat == RC_LQ_WXYZ || ls->quat == RC_LQ_XYZW)) {
+        /* the layout declares the order: the spec may repeat it, not contradict it */
+        rc_quat_order declared = ls->quat == RC_LQ_XYZW ? RC_QUAT_XYZW : RC_QUAT_WXYZ;
+        if (on && e->quat_order != declared) {
+            path_fmt(sub, "%s.order", path);
+            error_at(c, on, sub, "layout %s declares stream '%s' in order %s, found order %s", c->layout.name, name,
+                     declared == RC_QUAT_XYZW ? "xyzw" : "wxyz", order);
+        }
+        e->quat_order = declared;
+    }
     if (on && e->method != RC_METHOD_SLERP) {
         path_fmt(sub, "%s.order", path);
         error_at(c, on, sub, "key 'order' applies to method slerp only, found method %s", method);

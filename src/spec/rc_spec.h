@@ -55,6 +55,7 @@ typedef struct rc_spec {
     char input_pattern[256];      /* default "*.h5" */
     char layout[RC_NAME_MAX];     /* default robocache-raw */
     double layout_rate_hz;        /* input.rate_hz for layouts without timestamps; 0 = layout default */
+    char filter_key[RC_NAME_MAX]; /* input.filter_key: robomimic /mask/<key>; "" = every demo */
 
     char output_dir[RC_PATH_MAX];
     uint64_t shard_max_bytes;     /* 0 = not set */
