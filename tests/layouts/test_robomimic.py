@@ -6,6 +6,7 @@
 # malformed files fail with exit 2 and a message naming the HDF5 path.
 import json
 import os
+import shutil
 import sys
 
 import h5py
@@ -168,4 +169,5 @@ bad_case("demo-is-dataset", lambda f: f["data"].create_dataset("demo_2", data=np
 code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", "robomimic_bad_stream.yaml"))
 ok(code == 1 and "stream 'robot0_eye_in_hand_image' is not in layout robomimic (streams: robot0_eef_pos," in err,
    "validate: a stream the robomimic layout lacks is exit 1 listing its streams", err)
+shutil.rmtree(D)
 done()
