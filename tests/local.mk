@@ -19,3 +19,4 @@ include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk
 include tests/layouts/local.mk
+include tests/realdata/local.mk
