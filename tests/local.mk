@@ -20,3 +20,4 @@ include tests/cuda/local.mk
 include tests/e2e/local.mk
 include tests/layouts/local.mk
 include tests/realdata/local.mk
+include tests/docs/local.mk
