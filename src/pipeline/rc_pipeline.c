@@ -340,7 +340,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_err_clear(err);
     if (sp->stats)
         for (int k = 0; k < sp->n_stages; k++)
-            if (sp->stages[k].kind != RC_STAGE_VOXELIZE)
+            if (sp->stages[k].kind != RC_STAGE_VOXELIZE && !sp->stages[k].image) /* no stats of voxels, images */
                 RC_TRY(rc_manifest_add_stats(s.manifest, sp->stages[k].name, &s.stats[k], err));
     char mpath[RC_PATH_MAX + 32];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", s.output_dir);

@@ -210,11 +210,16 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
     const char *prefix = strcmp(e->group, "/") ? e->group : ""; /* paths below it start with '/' */
     rd_where w = {e->file, e->id, prefix, 1};
     rc_err_scope(err, e->file, e->id, "%s/%s", prefix, stream_path(ls));
-    RC_FAIL_IF(ls->kind != RC_STREAM_SERIES, err, RC_E_SPEC,
-               "stream '%s': layouts other than robocache-raw hold series only, found a cloud", ls->name);
+    RC_FAIL_IF(ls->kind == RC_STREAM_CLOUD, err, RC_E_SPEC,
+               "stream '%s': layouts other than robocache-raw hold series and images, found a cloud", ls->name);
     snprintf(s->name, sizeof s->name, "%s", ls->name);
     s->kind = ls->kind;
-    RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
+    if (ls->kind == RC_STREAM_IMAGE)
+        RC_TRY(rd_read_images(ep, stream_path(ls), &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
+                              &s->bytes_read, err));
+    else
+        RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
+                              err));
     if (!t) {
         RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
         goto done;
@@ -284,6 +289,7 @@ void rc_episode_free(rc_episode *ep)
         rc_free(ep->streams[k].t_ns);
         rc_free(ep->streams[k].x);
         rc_free(ep->streams[k].offsets);
+        rc_free(ep->streams[k].u8);
     }
     rc_free(ep->streams);
     memset(ep, 0, sizeof *ep);

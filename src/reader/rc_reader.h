@@ -17,11 +17,13 @@ typedef struct rc_stream_data {
     char name[64];
     rc_stream_kind kind;
     int64_t S;          /* samples (series) or frames (cloud) */
-    int32_t D;          /* columns: D of a series, C of a cloud */
+    int32_t D;          /* columns: D of a series, C of a cloud, channels of an image */
     int64_t *t_ns;      /* [S] strictly increasing */
     float *x;           /* series: [S, D]; cloud: points [P, C] */
     int64_t P;          /* cloud: total points */
     int64_t *offsets;   /* cloud: [S + 1], offsets[0] = 0, offsets[S] = P, non-decreasing */
+    uint8_t *u8;        /* image: frames [S, H, W, D] as stored (uint8); x is NULL */
+    int32_t H, W;       /* image: frame height and width */
     uint64_t bytes_read;/* bytes of the stored datasets (for the report) */
 } rc_stream_data;
 

@@ -362,3 +362,54 @@ rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err)
 done:
     return st;
 }
+
+rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t want_c, uint8_t **u8,
+                         int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    uint8_t *out = NULL;
+    hsize_t d[4] = {0, 0, 0, 0};
+    char shape[128], tname[64];
+    rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
+               "expected dataset '%s' (uint8 images [S, H, W, C]), not found", name);
+    dset = H5Dopen2(g, name, H5P_DEFAULT);
+    RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected dataset '%s' (uint8 images [S, H, W, C]), found another kind of object",
+               name);
+    space = H5Dget_space(dset);
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(space < 0 || type < 0, err, RC_E_IO, "cannot read the dataspace or type");
+    int rank = H5Sget_simple_extent_ndims(space);
+    RC_FAIL_IF(rank < 0 || rank > 4, err, RC_E_INPUT, "expected a 4-D dataset (uint8 images [S, H, W, C]), found rank %d",
+               rank);
+    H5Sget_simple_extent_dims(space, d, NULL);
+    shape_str(rank, d, shape, sizeof shape);
+    RC_FAIL_IF(rank != 4, err, RC_E_INPUT, "expected a 4-D dataset (uint8 images [S, H, W, C]), found shape %s", shape);
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(strcmp(tname, "uint8") != 0, err, RC_E_INPUT, "expected images of dtype uint8, found %s", tname);
+    RC_FAIL_IF(d[0] == 0 || d[1] == 0 || d[2] == 0 || d[3] == 0, err, RC_E_INPUT,
+               "expected at least one non-empty frame, found shape %s", shape);
+    RC_FAIL_IF(want_c > 0 && d[3] != (hsize_t)want_c, err, RC_E_INPUT,
+               "expected %d channels (as the layout says), found shape %s", (int)want_c, shape);
+    RC_FAIL_IF(d[1] > INT32_MAX || d[2] > INT32_MAX || d[3] > INT32_MAX, err, RC_E_INPUT,
+               "expected frame sides below 2^31, found shape %s", shape);
+    size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
+    out = rc_malloc(n);
+    RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);
+    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0, err, RC_E_IO,
+               "cannot read the images");
+    *bytes += H5Dget_storage_size(dset);
+    *u8 = out;
+    *S = (int64_t)d[0];
+    *H = (int32_t)d[1];
+    *W = (int32_t)d[2];
+    *C = (int32_t)d[3];
+    out = NULL;
+done:
+    rc_free(out);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}

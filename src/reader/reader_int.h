@@ -30,6 +30,10 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
  * strictly increasing, at least one.  Its bytes are counted by the stream that owns the dataset. */
 rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int32_t column,
                                int64_t **t_ns, int64_t *n, rc_err *err);
+/* Reads name (a child of g) as uint8 image frames [S, H, W, C], S >= 1, kept as stored;
+ * want_c > 0 requires C = want_c. */
+rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t want_c, uint8_t **u8,
+                         int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err);
 /* Times of a layout that stores none: t[i] = llround(i * 1e9 / rate_hz) ns, i < n. */
 rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err);
 /* The episode groups under /data (robomimic, robosuite), sorted by name with their numbers

@@ -74,9 +74,9 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
         const char *t = rc_yaml_text(val);
         at(err, val);
         if (k && !strcmp(k, "kind")) {
-            RC_FAIL_IF(!t || (strcmp(t, "series") && strcmp(t, "cloud")), err, RC_E_SPEC,
-                       "stream '%s': expected kind series or cloud, found %s", name, t ? t : "a collection");
-            s->kind = !strcmp(t, "cloud") ? RC_STREAM_CLOUD : RC_STREAM_SERIES;
+            RC_FAIL_IF(!t || (strcmp(t, "series") && strcmp(t, "cloud") && strcmp(t, "image")), err, RC_E_SPEC,
+                       "stream '%s': expected kind series, cloud or image, found %s", name, t ? t : "a collection");
+            s->kind = !strcmp(t, "cloud") ? RC_STREAM_CLOUD : !strcmp(t, "image") ? RC_STREAM_IMAGE : RC_STREAM_SERIES;
         } else if (k && !strcmp(k, "columns")) {
             if (t && !strcmp(t, "any")) { /* the stored dataset says; 0 = any */
                 s->columns = 0;
@@ -193,6 +193,14 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
                RC_E_SPEC, "format %s stores no timestamps: expected rate_hz, not found", g_formats[out->format]);
     RC_FAIL_IF(out->format == RC_FORMAT_ROBOSUITE && !time_node, err, RC_E_SPEC,
                "format robosuite takes times from a column: expected time_from, not found");
+    for (int32_t i = 0; i < out->n_streams; i++)
+        RC_FAIL_IF(out->streams[i].kind == RC_STREAM_CLOUD && out->format != RC_FORMAT_RAW, err, RC_E_SPEC,
+                   "stream '%s': a point cloud needs format robocache-raw, found format %s", out->streams[i].name,
+                   g_formats[out->format]);
+    for (int32_t i = 0; i < out->n_streams; i++)
+        RC_FAIL_IF(out->streams[i].kind == RC_STREAM_IMAGE && out->format == RC_FORMAT_RAW, err, RC_E_SPEC,
+                   "stream '%s': an image needs format robomimic, aloha or robosuite, found format robocache-raw",
+                   out->streams[i].name);
     if (time_node) {
         const rc_layout_stream *ts = rc_layout_find(out, out->time_from);
         at(err, time_node);

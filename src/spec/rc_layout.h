@@ -11,7 +11,8 @@
 
 #define RC_LAYOUT_MAX_STREAMS 64
 
-typedef enum rc_stream_kind { RC_STREAM_SERIES = 0, RC_STREAM_CLOUD } rc_stream_kind;
+/* series [S, D]; cloud: points [P, C] in frames; image: uint8 [S, H, W, C] frames (C = columns). */
+typedef enum rc_stream_kind { RC_STREAM_SERIES = 0, RC_STREAM_CLOUD, RC_STREAM_IMAGE } rc_stream_kind;
 
 /* How the reader finds episodes and timestamps (layout key `format`). */
 typedef enum rc_layout_format {
@@ -27,7 +28,7 @@ typedef enum rc_layout_quat { RC_LQ_NONE = 0, RC_LQ_ANY, RC_LQ_WXYZ, RC_LQ_XYZW 
 typedef struct rc_layout_stream {
     char name[64];
     rc_stream_kind kind;
-    int32_t columns;      /* D of a series, C (>= 3) of a cloud; 0 = any (`columns: any`) */
+    int32_t columns;      /* D of a series, C (>= 3) of a cloud, channels of an image; 0 = any */
     int is_quaternion;    /* 4 columns meant for slerp */
     rc_layout_quat quat;  /* RC_LQ_ANY: order given by the spec (`quaternion: true`) */
     char path[128];       /* HDF5 path below the episode group; default: the stream name */

@@ -151,7 +151,7 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     if (ls->kind != kind) {
         layout_stream_list(&c->layout, (int)kind, list, sizeof list);
         error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (layout %s has: %s)", name,
-                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : "time series", user,
+                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : ls->kind == RC_STREAM_IMAGE ? "image" : "time series", user,
                  kind == RC_STREAM_CLOUD ? "point cloud" : "time series", c->layout.name, list);
         return NULL;
     }
@@ -262,6 +262,18 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
                      j);
             return;
         }
+    const rc_layout_stream *img = c->have_layout ? rc_layout_find(&c->layout, name) : NULL;
+    if (img && img->kind == RC_STREAM_IMAGE) { /* images travel through resample nearest only, as uint8 */
+        if (strcmp(kind, "resample") != 0)
+            error_at(c, get(c, m, name_key), sub,
+                     "stream '%s' is an image; a %s needs time series (carry images with a resample, method nearest)",
+                     name, kind);
+        else if (method && e->method != RC_METHOD_NEAREST && (path_fmt(sub, "%s.method", path), 1))
+            error_at(c, get(c, m, "method") ? get(c, m, "method") : m, sub,
+                     "stream '%s' is an image: method nearest keeps its frames unchanged, found method %s", name, method);
+        st->image = 1;
+        return;
+    }
     const rc_layout_stream *ls = need_stream(c, get(c, m, name_key), sub, name, RC_STREAM_SERIES, kind);
     if (!method) return;
     path_fmt(sub, "%s.method", path);

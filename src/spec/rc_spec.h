@@ -34,6 +34,7 @@ typedef struct rc_spec_stage {
     double max_gap_ms;        /* fuse; 0 = no gap check */
     int32_t n_streams;
     rc_spec_stream streams[RC_MAX_FUSE_STREAMS];
+    int image;                /* resample of an image stream: method nearest, frames kept uint8 */
     /* voxelize */
     char cloud[RC_NAME_MAX];  /* the point-cloud stream */
     int32_t cloud_columns;    /* its C, from the input layout */

@@ -2,8 +2,9 @@
 # make_layouts.py are converted, and every output value is checked against the source read
 # independently with h5py/numpy: at the layout's 50 Hz every method gives the stored rows
 # (float32), at 100 Hz linear follows tests/ops/ref_ops.py exactly, input.rate_hz replaces the
-# 50 Hz; one episode per file named after the file; malformed files fail with exit 2 naming the
-# HDF5 path.  (Camera images are in the files but not read in this version.)
+# 50 Hz; one episode per file named after the file; camera images go through resample `nearest`
+# as uint8 frames copied from the nearest stored frame (one 640x480 frame per chunk); image
+# misuse in a spec is exit 1; malformed files fail with exit 2 naming the HDF5 path.
 import json
 import os
 import shutil
@@ -33,6 +34,8 @@ stages:
         - {{name: qvel, method: nearest}}
         - {{name: effort, method: previous}}
   - resample: {{name: action, stream: action, method: linear}}
+  - resample: {{name: cam_high, stream: cam_high, method: nearest}}
+  - resample: {{name: wrist, streams: [{{name: cam_left_wrist, method: nearest}}]}}
 """
 
 
@@ -95,6 +98,51 @@ for eid, a in src.items():
     ref = ref_ops.resample("linear", t, a["action"].astype(np.float32), grid)
     ok(np.array_equal(g["action/data"][()], ref), "%s: action linear equals the exact reference" % eid)
 
+def nearest_rows(t, g):
+    """Index of the stored frame nearest to each grid time (SPEC section 4; ties to the earlier)."""
+    rows = []
+    for tk in g:
+        if tk <= t[0]:
+            rows.append(0)
+            continue
+        if tk >= t[-1]:
+            rows.append(len(t) - 1)
+            continue
+        i = max(j for j in range(len(t)) if t[j] <= tk)
+        rows.append(i + 1 if t[i + 1] - tk < tk - t[i] else i)
+    return rows
+
+
+for name, eps_at, step in (("a50", None, 20000000), ("a100", eps, 10000000)):
+    if eps_at is None:
+        eps_at = episodes(os.path.join(D, "a50"))[1]
+    for eid, a in src.items():
+        S = a["action"].shape[0]
+        t = [i * 20000000 for i in range(S)]
+        g = list(eps_at[eid]["obs/t"][()])
+        rows = nearest_rows(t, g)
+        for out_name, cam in (("cam_high", "cam_high"), ("wrist", "cam_left_wrist")):
+            ds = eps_at[eid][out_name + "/data"]
+            want = a["observations/images/" + cam][rows]
+            ok(ds.dtype == np.uint8 and ds.shape == want.shape and np.array_equal(ds[()], want),
+               "%s %s: %s frames are the nearest stored frames, uint8 %s" % (name, eid, out_name, list(want.shape)))
+        ok(list(eps_at[eid]["cam_high/t"][()]) == g, "%s %s: cam_high/t is the timeline" % (name, eid))
+
+big = os.path.join(D, "big")
+os.makedirs(big)
+a = make_aloha(os.path.join(big, "episode_9.hdf5"), 4, seed=9, hw=(480, 640))
+code, err, out = run(D, "abig", big)
+ids, eps = episodes(out) if code == 0 else ([], {})
+ds = eps["episode_9"]["cam_high/data"] if code == 0 else None
+ok(ds is not None and ds.chunks == (1, 480, 640, 3) and np.array_equal(ds[()], a["observations/images/cam_high"]),
+   "640x480 camera frames: one frame per chunk, values unchanged", err)
+
+for spec_name, expect in (("aloha_fuse_image.yaml", "stream 'cam_high' is an image; a fuse needs time series"),
+                          ("aloha_linear_image.yaml",
+                           "stream 'cam_low' is an image: method nearest keeps its frames unchanged, found method linear")):
+    code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", spec_name))
+    ok(code == 1 and expect in err, "validate %s: exit 1 with '%s'" % (spec_name, expect), err)
+
 code, err, out = run(D, "a25", inp, extra=", rate_hz: 25", rate=25)
 ids, eps = episodes(out) if code == 0 else ([], {})
 ok(code == 0 and np.array_equal(eps["episode_0"]["obs/t"][()], np.arange(30, dtype=np.int64) * 40000000),
@@ -137,6 +185,14 @@ bad_case("action-inf", lambda f: f["action"].__setitem__((4, 0), np.inf),
          "/action: expected finite values, found inf at row 4, column 0")
 bad_case("empty-effort", lambda f: replace(f, "observations/effort", np.zeros((0, 14))),
          "/observations/effort: expected at least one sample")
+bad_case("no-cam", lambda f: f.__delitem__("observations/images/cam_high"),
+         "/observations/images/cam_high: expected dataset 'observations/images/cam_high' (uint8 images [S, H, W, C])")
+bad_case("float-images", lambda f: replace(f, "observations/images/cam_left_wrist", np.zeros((10, 4, 4, 3))),
+         "/observations/images/cam_left_wrist: expected images of dtype uint8, found float64")
+bad_case("gray-images", lambda f: replace(f, "observations/images/cam_high", np.zeros((10, 4, 4), dtype=np.uint8)),
+         "/observations/images/cam_high: expected a 4-D dataset (uint8 images [S, H, W, C]), found shape [10, 4, 4]")
+bad_case("rgba-images", lambda f: replace(f, "observations/images/cam_high", np.zeros((10, 4, 4, 4), dtype=np.uint8)),
+         "/observations/images/cam_high: expected 3 channels (as the layout says), found shape [10, 4, 4, 4]")
 with open(os.path.join(D, "notes.hdf5"), "w") as f:
     f.write("not hdf5\n")
 os.makedirs(os.path.join(D, "bad-text"))

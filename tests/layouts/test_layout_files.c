@@ -70,11 +70,19 @@ int main(void)
 
     rc_err_clear(&err);
     if (!tap_ok(rc_layout_load(schemas, "aloha", &l, &err) == RC_OK, "aloha loads (%s)", err.msg)) return tap_done();
-    tap_ok(l.format == RC_FORMAT_ALOHA && l.rate_hz == 50 && l.n_streams == 4, "aloha: format, 50 Hz, 4 streams");
+    tap_ok(l.format == RC_FORMAT_ALOHA && l.rate_hz == 50 && l.n_streams == 8, "aloha: format, 50 Hz, 8 streams");
     expect_stream(&l, "qpos", "observations/qpos", 0, RC_LQ_NONE);
     expect_stream(&l, "qvel", "observations/qvel", 0, RC_LQ_NONE);
     expect_stream(&l, "effort", "observations/effort", 0, RC_LQ_NONE);
     expect_stream(&l, "action", "action", 0, RC_LQ_NONE);
+    const char *cams[] = {"cam_high", "cam_low", "cam_left_wrist", "cam_right_wrist"};
+    for (int i = 0; i < 4; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "observations/images/%s", cams[i]);
+        const rc_layout_stream *s = rc_layout_find(&l, cams[i]);
+        tap_ok(s && s->kind == RC_STREAM_IMAGE && s->columns == 3 && !strcmp(s->path, path),
+               "aloha: %s is an image of 3 channels at %s", cams[i], path);
+    }
 
     rc_err_clear(&err);
     if (!tap_ok(rc_layout_load(schemas, "robosuite", &l, &err) == RC_OK, "robosuite loads (%s)", err.msg))
@@ -123,6 +131,10 @@ int main(void)
     rejects("f13", "name: f13\nstreams:\n  a: {kind: series, columns: many}\n", 3,
             "expected columns from 1 to 1000000 or any, found many");
     rejects("f14", "name: f14\nstreams:\n  a: {kind: series}\n", 3, "missing required key 'columns'");
+    rejects("f17", "name: f17\nstreams:\n  cam: {kind: image, columns: 3}\n", 1,
+            "stream 'cam': an image needs format robomimic, aloha or robosuite, found format robocache-raw");
+    rejects("f18", "name: f18\nformat: aloha\nrate_hz: 50\nstreams:\n  pc: {kind: cloud, columns: 4}\n", 1,
+            "stream 'pc': a point cloud needs format robocache-raw, found format aloha");
     rejects("f15", "name: f15\nreader: x\nstreams:\n  a: {kind: series, columns: 1}\n", 2,
             "unknown key 'reader' (expected one of: name, format, rate_hz, time_from, time_column, streams)");
     tap_ok(load_text("f16", "name: f16\nformat: robomimic\nrate_hz: 15\nstreams:\n  q: {kind: series, columns: 4, "

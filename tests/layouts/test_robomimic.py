@@ -167,7 +167,7 @@ bad_case("demo-is-dataset", lambda f: f["data"].create_dataset("demo_2", data=np
          "/data/demo_2: expected an episode group")
 
 code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", "robomimic_bad_stream.yaml"))
-ok(code == 1 and "stream 'robot0_eye_in_hand_image' is not in layout robomimic (streams: robot0_eef_pos," in err,
+ok(code == 1 and "stream 'robot1_eef_pos' is not in layout robomimic (streams: robot0_eef_pos," in err,
    "validate: a stream the robomimic layout lacks is exit 1 listing its streams", err)
 shutil.rmtree(D)
 done()

@@ -89,7 +89,7 @@ int main(void)
                    RC_OK && l.rate_hz == 50 && l.n_streams == 1 && l.streams[0].columns == 14,
            "a layout with a rate and one stream loads");
     rejects("l1", "name: other\nstreams:\n  a: {kind: series, columns: 1}\n", 1, "expected name 'l1' (the file name), found other");
-    rejects("l2", "name: l2\nstreams:\n  a: {kind: image, columns: 1}\n", 3, "expected kind series or cloud, found image");
+    rejects("l2", "name: l2\nstreams:\n  a: {kind: video, columns: 1}\n", 3, "expected kind series, cloud or image, found video");
     rejects("l3", "name: l2\n", 1, "expected name 'l3'");
     rejects("l4", "name: l4\n", 1, "expected a non-empty map 'streams'");
     rejects("l5", "name: l5\nstreams:\n  a: {kind: series}\n", 3, "missing required key 'columns'");
