@@ -41,7 +41,7 @@ def robomimic_demo(rng, S, object_dim=10):
     return d
 
 
-def make_robomimic(path, lengths, seed=1, masks=None, float32_obs=False):
+def make_robomimic(path, lengths, seed=1, masks=None, float32_obs=False, image_hw=None):
     """Writes demos demo_0 .. demo_{n-1} with the given lengths (written in a shuffled order so
     the file's own order is not the numeric one).  masks: {key: [demo names]}.  Returns
     {demo name: {path: array as stored}}."""
@@ -57,6 +57,9 @@ def make_robomimic(path, lengths, seed=1, masks=None, float32_obs=False):
             g = data.create_group(name)
             g.attrs["num_samples"] = int(lengths[i])
             arrs = robomimic_demo(rng, lengths[i])
+            if image_hw:
+                arrs["obs/agentview_image"] = rng.integers(0, 256, size=(lengths[i],) + tuple(image_hw) + (3,),
+                                                           dtype=np.uint8)
             stored = {}
             for key, a in arrs.items():
                 if float32_obs and key.startswith("obs/"):

@@ -166,6 +166,29 @@ bad_case("mask-missing-demo", lambda f: replace(f, "mask/train", np.array([b"dem
 bad_case("demo-is-dataset", lambda f: f["data"].create_dataset("demo_2", data=np.zeros(3)),
          "/data/demo_2: expected an episode group")
 
+# --- images: agentview_image through resample nearest, uint8 frames as stored ---
+img_in = os.path.join(D, "img")
+os.makedirs(img_in)
+idemos = make_robomimic(os.path.join(img_in, "can.hdf5"), [6, 9], seed=5, image_hw=(84, 84))
+spec = os.path.join(D, "img.yaml")
+with open(spec, "w") as f:
+    f.write("version: 1\ninput: {dir: %s, pattern: '*.hdf5', layout: robomimic}\noutput: {dir: %s}\n"
+            "timeline: {rate_hz: 40}\nstages:\n  - resample: {name: eef, stream: robot0_eef_pos, method: linear}\n"
+            "  - resample: {name: agentview, stream: agentview_image, method: nearest}\nstats: true\n"
+            % (img_in, os.path.join(D, "img-out")))
+code, _, err = rc("run", spec, "--backend", "cpu", "--progress", "never")
+ok(code == 0, "robomimic with agentview_image converts", err)
+if code == 0:
+    ids, eps = episodes(os.path.join(D, "img-out"))
+    for eid in ids:
+        S = idemos[eid]["obs/agentview_image"].shape[0]
+        rows = [k // 2 for k in range(2 * S - 1)]  # 25 ms steps over 50 ms frames: ties go to the earlier
+        ds = eps[eid]["agentview/data"]
+        ok(ds.dtype == np.uint8 and np.array_equal(ds[()], idemos[eid]["obs/agentview_image"][rows]),
+           "%s: agentview frames are the nearest stored ones, uint8 [%d, 84, 84, 3]" % (eid, 2 * S - 1))
+    man = json.load(open(os.path.join(D, "img-out", "manifest.json")))
+    ok(sorted(man["stats"]) == ["eef"], "statistics for the series output only, not the images", man["stats"].keys())
+
 code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", "robomimic_bad_stream.yaml"))
 ok(code == 1 and "stream 'robot1_eef_pos' is not in layout robomimic (streams: robot0_eef_pos," in err,
    "validate: a stream the robomimic layout lacks is exit 1 listing its streams", err)
