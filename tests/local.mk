@@ -21,3 +21,6 @@ include tests/e2e/local.mk
 include tests/golden/local.mk
 include tests/verify/local.mk
 include tests/determinism/local.mk
+include tests/layouts/local.mk
+include tests/realdata/local.mk
+include tests/docs/local.mk

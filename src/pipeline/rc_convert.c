@@ -1,4 +1,5 @@
-/* rc_convert.c — an episode's fuse and resample stages (one backend call for all of them),
+/* rc_convert.c — an episode's fuse and resample stages (one backend call for all of them; image
+ * resamples in rc_convert_image.c),
  * the in-memory output list, per-episode statistics, and writing the outputs to a shard. */
 #include "config.h"
 
@@ -105,15 +106,19 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
     uint8_t *valids[RC_MAX_STAGES] = {0};
     int job_stage[RC_MAX_STAGES];
 
-    for (int s = 0; s < spec->n_stages; s++)
-        if (spec->stages[s].kind != RC_STAGE_VOXELIZE) n_cols += spec->stages[s].n_streams;
-    if (n_cols == 0) return RC_OK;
+    int n_images = 0;
+    for (int s = 0; s < spec->n_stages; s++) {
+        if (spec->stages[s].kind == RC_STAGE_VOXELIZE) continue;
+        if (spec->stages[s].image) n_images++;
+        else n_cols += spec->stages[s].n_streams;
+    }
+    if (n_cols == 0 && n_images == 0) return RC_OK;
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
     int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
     out->steps = T;
     grid = rc_malloc((size_t)T * sizeof *grid);
-    cols = rc_calloc((size_t)n_cols, sizeof *cols);
+    cols = rc_calloc((size_t)n_cols + 1, sizeof *cols);
     RC_FAIL_IF(!grid || !cols, err, RC_E_NOMEM, "out of memory for a %lld-step timeline", (long long)T);
     rc_timeline_fill(t_start, spec->rate_hz, grid, T);
 
@@ -121,7 +126,7 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
     int c = 0;
     for (int s = 0; s < spec->n_stages; s++) {
         const rc_spec_stage *sg = &spec->stages[s];
-        if (sg->kind == RC_STAGE_VOXELIZE) continue;
+        if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue;
         rc_fuse_job *j = &jobs[n_jobs];
         memset(j, 0, sizeof *j);
         j->cols = &cols[c];
@@ -154,8 +159,11 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
     }
 
     double t0 = rc_now_s();
-    RC_TRY(rc_backend_fuse(b, jobs, n_jobs, err));
-    rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), bytes_in, bytes_out, T * n_jobs);
+    if (n_jobs > 0) {
+        RC_TRY(rc_backend_fuse(b, jobs, n_jobs, err));
+        rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), bytes_in, bytes_out, T * n_jobs);
+    }
+    if (n_images > 0) RC_TRY(rc_convert_images(spec, ep, grid, T, index, rep, out, err));
 
     for (int k = 0; k < n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[job_stage[k]];
@@ -191,7 +199,7 @@ rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episod
         RC_FAIL_IF(!out->stats, err, RC_E_NOMEM, "out of memory for statistics");
         for (int s = 0; s < spec->n_stages; s++) {
             const rc_spec_stage *sg = &spec->stages[s];
-            if (sg->kind == RC_STAGE_VOXELIZE) continue;
+            if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue; /* no statistics of voxels or images */
             int32_t D = 0;
             for (int k = 0; k < sg->n_streams; k++) {
                 const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);

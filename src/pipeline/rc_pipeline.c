@@ -254,7 +254,7 @@ static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *
     rc_status st = RC_OK;
     rc_reader *r = NULL;
     rc_err_clear(err);
-    st = rc_reader_open(s->files[f], &r, err);
+    st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
     if (st == RC_E_INPUT && s->spec->on_error == RC_ON_ERROR_SKIP) {
         char msg[2048];
         rc_err_format(err, msg, sizeof msg);
@@ -340,7 +340,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_err_clear(err);
     if (sp->stats)
         for (int k = 0; k < sp->n_stages; k++)
-            if (sp->stages[k].kind != RC_STAGE_VOXELIZE)
+            if (sp->stages[k].kind != RC_STAGE_VOXELIZE && !sp->stages[k].image) /* no stats of voxels, images */
                 RC_TRY(rc_manifest_add_stats(s.manifest, sp->stages[k].name, &s.stats[k], err));
     char mpath[RC_PATH_MAX + 32];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", s.output_dir);
