@@ -2,8 +2,9 @@
 # from the tool.  The convention (docs/LAYOUTS.md, "Examples in the docs"):
 #   ```sh            a command example: run with `sh -e` in the file's scratch folder; exit 0
 #   ```sh exit=N     the same, expected to exit N (an example of an error)
-#   ```sh gpu | slurm | install   needs a GPU, a Slurm cluster, or `make install` / system
-#                    changes: not run here, counted by marker and printed
+#   ```sh gpu | slurm | install | repo   needs a GPU, a Slurm cluster, `make install` / system
+#                    changes, or changes the repository itself (regenerating goldens and
+#                    committing): not run here, counted by marker and printed
 #   ```python        run with the tests' Python (h5py, numpy, torch) in the same folder
 #   ```yaml file=NAME (or any language with file=NAME)   written to NAME before later blocks run
 # Other fences (```yaml, ```json, plain ```) are illustrations.  Each document gets one fresh
@@ -19,7 +20,7 @@ import tempfile
 SRC = os.environ["RC_SRCDIR"]
 RC_BIN = os.environ["RC_BIN"]
 PY = os.environ.get("PYTHON3", "/usr/bin/python3")
-MARKERS = ("gpu", "slurm", "install")
+MARKERS = ("gpu", "slurm", "install", "repo")
 FENCE = re.compile(r"^```(\S*)\s*(.*)$")
 _n = 0
 _failed = 0
