@@ -1,1 +1,7 @@
-# placeholder
+# tests/scale — sharded runs: task selection, exact stats and the JSON reader (C); the partition,
+# 4 tasks + merge = 1 task, merge refusals and task isolation (h5py); --resume after SIGKILLs.
+check_PROGRAMS += tests/scale/test_scale
+tests_scale_test_scale_SOURCES = tests/scale/test_scale.c
+tests_scale_test_scale_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_scale_test_scale_LDADD = $(TEST_LIBS)
+TESTS += tests/scale/test_scale
