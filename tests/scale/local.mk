@@ -5,3 +5,5 @@ tests_scale_test_scale_SOURCES = tests/scale/test_scale.c
 tests_scale_test_scale_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_scale_test_scale_LDADD = $(TEST_LIBS)
 TESTS += tests/scale/test_scale
+TESTS += tests/scale/test_shard_merge.py
+EXTRA_DIST += tests/scale/test_shard_merge.py
