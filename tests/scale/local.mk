@@ -7,3 +7,5 @@ tests_scale_test_scale_LDADD = $(TEST_LIBS)
 TESTS += tests/scale/test_scale
 TESTS += tests/scale/test_shard_merge.py
 EXTRA_DIST += tests/scale/test_shard_merge.py
+TESTS += tests/scale/test_merge_refusals.py
+EXTRA_DIST += tests/scale/test_merge_refusals.py
