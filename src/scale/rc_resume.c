@@ -1,7 +1,8 @@
 /* rc_resume.c — `run --resume` (rc_task.h): which of this task's shards an interrupted run left
  * complete.  A shard counts when it exists under its final name (the writer renames only
- * finished, fsync'd files), was made from the same spec and input list, and every episode's
- * content digest recomputed from its decoded datasets equals the recorded one.  The kept shards'
+ * finished, fsync'd files), was made from the same spec (digest and /meta/pipeline text) and
+ * input list, and every episode's content digest recomputed from its decoded datasets equals the
+ * recorded one.  The kept shards'
  * episodes are read from the shards themselves, and their statistics recomputed from the stored
  * values, so the resumed manifest equals an uninterrupted run's. */
 #include "config.h"
@@ -108,6 +109,8 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     RC_TRY(rc_shard_reader_open(path, &r, &root, err));
     RC_FAIL_IF(strcmp(root->spec_sha256, spec_hex) != 0, err, RC_E_INPUT,
                "expected spec_sha256 %s (this spec), found %s", spec_hex, root->spec_sha256);
+    RC_FAIL_IF(!root->pipeline || strcmp(root->pipeline, sp->text) != 0, err, RC_E_INPUT,
+               "expected /meta/pipeline to hold this spec's text, found other text");
     RC_FAIL_IF(strcmp(root->created_from, inputs_hex) != 0, err, RC_E_INPUT,
                "expected created_from %s (this input list), found %s", inputs_hex, root->created_from);
     n = rc_shard_reader_n_episodes(r);

@@ -9,3 +9,5 @@ TESTS += tests/scale/test_shard_merge.py
 EXTRA_DIST += tests/scale/test_shard_merge.py
 TESTS += tests/scale/test_merge_refusals.py
 EXTRA_DIST += tests/scale/test_merge_refusals.py
+TESTS += tests/scale/test_resume.py
+EXTRA_DIST += tests/scale/test_resume.py
