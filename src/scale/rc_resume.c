@@ -31,6 +31,11 @@ static int cmp_episode(const void *a, const void *b)
     return c ? c : strcmp(x->id, y->id);
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, void *sum)
 {
     (void)info;
@@ -121,6 +126,9 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         RC_FAIL_IF(strcmp(ep.stored_sha256, ep.computed_sha256) != 0, err, RC_E_INPUT,
                    "episode %s: expected content_sha256 %s (recomputed), found %s", ep.id, ep.computed_sha256,
                    ep.stored_sha256);
+        RC_FAIL_IF(!bsearch(&(const char *){ep.source_file}, t->files, t->n_files, sizeof *t->files, cmp_path), err,
+                   RC_E_INPUT, "episode %s: expected a source_file of this run's input list, found %s", ep.id,
+                   ep.source_file);
         eps[i].id = rc_strdup(ep.id);
         eps[i].file = rc_strdup(ep.source_file);
         RC_FAIL_IF(!eps[i].id || !eps[i].file, err, RC_E_NOMEM, "out of memory");

@@ -343,14 +343,16 @@ static int owns_file(const rc_task *t, const char *name)
     return len > strlen(own) + 3 && !strncmp(name, own, strlen(own)) && !strncmp(name + len - 3, ".h5", 3) ? kind : 0;
 }
 
+/* Whether name is shard K of this task with K below the kept count (K read after the last '-'). */
 static int is_kept_shard(const rc_task *t, const char *name)
 {
     char own[64];
-    for (int64_t k = 0; k < t->n_kept_shards; k++) {
-        rc_task_shard_name(t, k, own, sizeof own);
-        if (!strcmp(own, name)) return 1;
-    }
-    return 0;
+    const char *dash = strrchr(name, '-');
+    if (!dash || !t->n_kept_shards) return 0;
+    long long k = strtoll(dash + 1, NULL, 10);
+    if (k < 0 || k >= t->n_kept_shards) return 0;
+    rc_task_shard_name(t, k, own, sizeof own);
+    return !strcmp(own, name);
 }
 
 rc_status rc_task_prepare_output(const rc_task *t, const char *output_dir, int force, rc_err *err)
