@@ -176,7 +176,7 @@ static rc_status mark(merge_state *s, const char *file, const char *id, int task
 {
     rc_status st = RC_OK;
     entry key = {file, id, 0, 0, NULL};
-    entry *a = bsearch(&key, s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry);
+    entry *a = s->n_assigned ? bsearch(&key, s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry) : NULL;
     RC_FAIL_IF(!a, err, RC_E_IO, "task %d lists episode %s of %s, which the plan gave to no task", task, id, file);
     RC_FAIL_IF(a->task != task, err, RC_E_IO, "task %d lists episode %s of %s, which the plan gave to task %d", task,
                id, file, a->task);
@@ -193,7 +193,7 @@ static rc_status check_partition(merge_state *s, rc_err *err)
     int64_t total = 0;
     rc_err_clear(err);
     rc_jv_get_int(rc_jv_get(s->docs[0], "task"), "episodes_total", &total);
-    qsort(s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry);
+    if (s->n_assigned) qsort(s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry);
     for (size_t k = 1; k < s->n_assigned; k++)
         RC_FAIL_IF(!cmp_entry(&s->assigned[k - 1], &s->assigned[k]), err, RC_E_IO,
                    "episode %s of %s is assigned to tasks %d and %d", s->assigned[k].id, s->assigned[k].file,
@@ -220,8 +220,10 @@ static rc_status check_partition(merge_state *s, rc_err *err)
     /* Output ids are unique across the whole run, as one task checks them. */
     entry *by_id = rc_malloc((s->n_eps + 1) * sizeof *by_id);
     RC_FAIL_IF(!by_id, err, RC_E_NOMEM, "out of memory");
-    memcpy(by_id, s->eps, s->n_eps * sizeof *by_id);
-    qsort(by_id, s->n_eps, sizeof *by_id, cmp_entry_id);
+    if (s->n_eps) {
+        memcpy(by_id, s->eps, s->n_eps * sizeof *by_id);
+        qsort(by_id, s->n_eps, sizeof *by_id, cmp_entry_id);
+    }
     for (size_t k = 1; k < s->n_eps; k++)
         if (!strcmp(by_id[k - 1].id, by_id[k].id)) {
             rc_err_set(err, RC_E_IO, __FILE__, __LINE__, "episode id %s is converted twice (tasks %d and %d)",
@@ -304,7 +306,7 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
             res->shards++;
         }
     }
-    qsort(s->eps, s->n_eps, sizeof *s->eps, cmp_row_order); /* input order: file, then id */
+    if (s->n_eps) qsort(s->eps, s->n_eps, sizeof *s->eps, cmp_row_order); /* input order: file, then id */
     for (size_t k = 0; k < s->n_eps; k++) {
         const rc_jv *r = s->eps[k].row;
         const char *shard = rc_jv_get_string(r, "shard"), *split = rc_jv_get_string(r, "split");
@@ -313,7 +315,7 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
                    "task %d: episode %s: expected shard, split, steps and content_sha256", s->eps[k].task, s->eps[k].id);
         RC_TRY(rc_manifest_add_episode(s->m, s->eps[k].id, shard, split, v, sha, s->eps[k].file, err));
     }
-    qsort(s->skipped, s->n_skipped, sizeof *s->skipped, cmp_row_order);
+    if (s->n_skipped) qsort(s->skipped, s->n_skipped, sizeof *s->skipped, cmp_row_order);
     for (size_t k = 0; k < s->n_skipped; k++) {
         if (k && !cmp_entry(&s->skipped[k - 1], &s->skipped[k])) continue; /* a file two tasks could not open */
         RC_TRY(rc_manifest_add_skipped(s->m, s->skipped[k].file, s->skipped[k].id,
