@@ -7,6 +7,7 @@ import fractions
 import json
 import math
 import os
+import shutil
 import sys
 
 import h5py
@@ -199,4 +200,28 @@ code, _, err = rc("merge-manifests", many)
 m13 = load(os.path.join(many, "manifest.json")) if code == 0 else {}
 ok(code == 0 and [ep_key(e) for e in m13["episodes"]] == [ep_key(e) for e in single["episodes"]] and
    m13["stats"] == single["stats"], "13 tasks + merge = one task", err)
+
+# on_error: skip with a bad episode and an unreadable file: 3 tasks + merge list the same skips.
+bad = os.path.join(D, "rawbad")
+shutil.copytree(raw, bad)
+with h5py.File(os.path.join(bad, files[1]), "r+") as f:
+    ep = sorted(f["episodes"], key=str.encode)[0]
+    t = f["episodes"][ep]["joint_pos"]["t"]
+    a = t[()]
+    a[5] = a[4]
+    t[...] = a
+with open(os.path.join(bad, files[3]), "wb") as f:
+    f.write(b"not an HDF5 file")
+with open(spec, "w") as f:
+    f.write(SPEC.format(out="skip1").replace("dir: raw,", "dir: rawbad,").replace("on_error: fail", "on_error: skip"))
+code, err = run()
+res = [run("--output", "skip3", "--shard", "%d/3" % i) for i in range(3)]
+code_m, _, err_m = rc("merge-manifests", os.path.join(D, "skip3"))
+s1 = load(os.path.join(D, "skip1", "manifest.json"))
+s3 = load(os.path.join(D, "skip3", "manifest.json")) if code_m == 0 else {}
+ok(code == 0 and all(c == 0 for c, _ in res) and code_m == 0 and len(s1["skipped"]) == 2 and
+   [s["episode"] for s in s1["skipped"]] == [ep, "*"] and s3["skipped"] == s1["skipped"] and
+   [ep_key(e) for e in s3["episodes"]] == [ep_key(e) for e in s1["episodes"]] and s3["stats"] == s1["stats"],
+   "on_error: skip: 3 tasks + merge skip the same episode and file, with the same reasons, as one task",
+   err + err_m + json.dumps(s1.get("skipped")) + json.dumps(s3.get("skipped")))
 done()
