@@ -6,7 +6,6 @@
 
 #include "pipeline/rc_pipeline.h"
 
-#include <dirent.h>
 #include <omp.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
-#include "common/rc_fs.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
