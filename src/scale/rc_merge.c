@@ -313,6 +313,9 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
         const char *sha = rc_jv_get_string(r, "content_sha256");
         RC_FAIL_IF(!shard || !split || !sha || rc_jv_get_int(r, "steps", &v), err, RC_E_IO,
                    "task %d: episode %s: expected shard, split, steps and content_sha256", s->eps[k].task, s->eps[k].id);
+        /* With ids unique (checked above) and one split each, train and val are disjoint. */
+        RC_FAIL_IF(strcmp(split, "train") && strcmp(split, "val"), err, RC_E_IO,
+                   "task %d: episode %s: expected split train or val, found '%s'", s->eps[k].task, s->eps[k].id, split);
         RC_TRY(rc_manifest_add_episode(s->m, s->eps[k].id, shard, split, v, sha, s->eps[k].file, err));
     }
     if (s->n_skipped) qsort(s->skipped, s->n_skipped, sizeof *s->skipped, cmp_row_order);

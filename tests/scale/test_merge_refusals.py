@@ -96,6 +96,12 @@ def lose_shard(d):
     os.unlink(os.path.join(d, tasks[1]["shards"][0]["name"]))
 
 
+def bad_split(d):
+    m = load(d, 0)
+    m["episodes"][0]["split"] = "both"
+    save(d, 0, m)
+
+
 def break_json(d):
     with open(manifest(d, 2), "a") as f:
         f.write("\n,")
@@ -110,6 +116,7 @@ case("lost-episode", lose_episode, 3, "(task 1) is missing: neither converted no
 case("altered-state", alter_state, 3, "expected sha256")
 case("other-spec", other_spec, 3, "expected spec_sha256")
 case("lost-shard", lose_shard, 3, "task 1's shard %s is missing" % tasks[1]["shards"][0]["name"])
+case("bad-split", bad_split, 3, "expected split train or val, found 'both'")
 case("broken-json", break_json, 3, "expected the end of the text after the value")
 empty = os.path.join(D, "empty")
 os.mkdir(empty)
