@@ -13,6 +13,7 @@
 #include "cli/rc_cli.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_report.h"
+#include "scale/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -20,6 +21,11 @@ static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
+}
+
+static const char *env_of(const char *name)
+{
+    return getenv(name);
 }
 
 static void print_usage(FILE *f)
@@ -35,8 +41,10 @@ static void print_usage(FILE *f)
             "  --report FILE         write the per-stage timing report as JSON ('-' = stdout)\n"
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
-            "  --buffers N, --shard I/N, --resume\n"
-            "                        accepted names of later milestones: not implemented in this version (exit 1)\n"
+            "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
+            "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
+            "  --resume              keep this task's complete, verified shards and convert the rest\n"
+            "  --buffers N           accepted name of a later milestone: not implemented in this version (exit 1)\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
             "            error, or interrupted; 4 requested backend unavailable\n");
 }
@@ -63,7 +71,7 @@ int cmd_run(int argc, char **argv)
     o.backend = "auto";
     o.schema_dir = cli_schema_dir();
     o.stop = &g_stop;
-    const char *report_path = NULL, *trace_path = NULL, *progress = "auto";
+    const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -80,7 +88,9 @@ int cmd_run(int argc, char **argv)
             if ((o.threads = parse_count(optarg)) < 0)
                 return cli_usage_error("run", "--threads needs a positive integer, not '%s'", optarg);
             break;
-        case 'B': case 'S': case 'R':
+        case 'S': shard_arg = optarg; break;
+        case 'R': o.resume = 1; break;
+        case 'B':
             return cli_usage_error("run", "%s is not implemented in this version", argv[optind - 1]);
         case 'f': o.force = 1; break;
         case 'r': report_path = optarg; break;
@@ -99,6 +109,9 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", argc - optind < 1 ? "missing SPEC" : "expected one SPEC, found %d arguments",
                                argc - optind);
     o.spec_path = argv[optind];
+    rc_err terr;
+    rc_err_clear(&terr);
+    if (rc_task_id_select(shard_arg, env_of, &o.task, &terr) != RC_OK) return cli_usage_error("run", "%s", terr.msg);
     o.progress = !strcmp(progress, "always") || (!strcmp(progress, "auto") && isatty(STDERR_FILENO));
 
     struct sigaction sa;

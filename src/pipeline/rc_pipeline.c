@@ -6,7 +6,6 @@
 
 #include "pipeline/rc_pipeline.h"
 
-#include <dirent.h>
 #include <omp.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
-#include "common/rc_fs.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
@@ -24,6 +22,8 @@
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
+#include "scale/rc_run_stats.h"
+#include "scale/rc_task.h"
 #include "writer/rc_manifest.h"
 
 /* Everything one run holds; freed by run_state_free whatever happened. */
@@ -36,7 +36,8 @@ typedef struct run_state {
     const char **names;       /* streams the stages read, each once */
     int n_names;
     rc_manifest *manifest;
-    rc_stats *stats;          /* [n_stages] run totals, NULL when stats are off */
+    rc_run_stats *stats;      /* run totals per output and split, NULL when stats are off */
+    rc_task *task;            /* this run's part of the episodes and its file names */
     rc_shard *shard;          /* being written */
     char shard_name[64];
     int64_t shard_episodes;
@@ -52,9 +53,8 @@ typedef struct run_state {
 static void run_state_free(run_state *s)
 {
     rc_shard_abort(s->shard);
-    if (s->spec && s->stats)
-        for (int i = 0; i < s->spec->n_stages; i++) rc_stats_free(&s->stats[i]);
-    rc_free(s->stats);
+    rc_run_stats_free(s->stats);
+    rc_task_free(s->task);
     rc_manifest_free(s->manifest);
     for (int64_t i = 0; i < s->n_committed; i++) rc_free(s->committed[i]);
     rc_free(s->committed);
@@ -121,38 +121,9 @@ done:
     return st;
 }
 
-static int is_output_file(const char *name)
-{
-    return !strcmp(name, "manifest.json") ||
-           (!strncmp(name, "shard-", 6) && strlen(name) > 9 && !strcmp(name + strlen(name) - 3, ".h5"));
-}
-
-/* Creates the output folder; an earlier conversion there is an error unless force is set,
- * in which case its shards and manifest are removed. */
-static rc_status prepare_output(run_state *s, int force, rc_err *err)
-{
-    rc_status st = RC_OK;
-    DIR *d = NULL;
-    rc_err_scope(err, s->output_dir, NULL, NULL);
-    char path[RC_PATH_MAX + 8];
-    RC_TRY(rc_mkdir_p(s->output_dir, err));
-    d = opendir(s->output_dir);
-    RC_FAIL_IF(!d, err, RC_E_IO, "cannot open the output folder: %s", strerror(errno));
-    for (struct dirent *e; (e = readdir(d));) {
-        if (!is_output_file(e->d_name)) continue;
-        RC_FAIL_IF(!force, err, RC_E_USAGE,
-                   "already holds a conversion (%s); use --force to replace it", e->d_name);
-        snprintf(path, sizeof path, "%s/%s", s->output_dir, e->d_name);
-        RC_FAIL_IF(unlink(path) != 0, err, RC_E_IO, "cannot remove %s: %s", path, strerror(errno));
-    }
-done:
-    if (d) closedir(d);
-    return st;
-}
-
 static rc_status open_shard(run_state *s, rc_report *rep, rc_err *err)
 {
-    snprintf(s->shard_name, sizeof s->shard_name, "shard-%05lld.h5", (long long)rep->shards_written);
+    rc_task_shard_name(s->task, rep->shards_written, s->shard_name, sizeof s->shard_name);
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
     rc_shard_info info = {PACKAGE_VERSION, s->spec_hex, s->backend_attr, s->inputs_hex, s->spec->text,
@@ -230,12 +201,7 @@ static rc_status do_episode(run_state *s, rc_reader *r, int64_t i, int64_t index
     rc_report_interval(rep, RC_TIMED_WRITE, index, t0, rc_now_s(), raw, bytes_out, 1);
     const char *split = rc_split_of(ep.id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep.id, s->shard_name, split, out.steps, hex, ep.file, err));
-    for (int k = 0; s->stats && k < s->spec->n_stages; k++) {
-        if (out.stats[k].D == 0) continue; /* a voxelize stage */
-        RC_FAIL_IF(s->stats[k].D == 0 && rc_stats_init(&s->stats[k], out.stats[k].D) != 0, err,
-                   RC_E_NOMEM, "out of memory for statistics");
-        rc_stats_merge(&s->stats[k], &out.stats[k]);
-    }
+    if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out.stats, err));
     s->shard_episodes++;
     rep->episodes_written++;
     if (s->spec->shard_max_episodes > 0 ? s->shard_episodes >= s->spec->shard_max_episodes
@@ -254,6 +220,7 @@ static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *
     rc_status st = RC_OK;
     rc_reader *r = NULL;
     rc_err_clear(err);
+    if (!rc_task_wants_file(s->task, f)) return RC_OK; /* another task's part */
     st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
     if (st == RC_E_INPUT && s->spec->on_error == RC_ON_ERROR_SKIP) {
         char msg[2048];
@@ -268,6 +235,7 @@ static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *
     for (int64_t i = 0; i < n; i++, (*index)++) {
         RC_FAIL_IF(o->stop && *o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal");
         rc_err_clear(err);
+        if (!rc_task_wants_episode(s->task, f, rc_reader_episode_id(r, i))) continue;
         if (o->progress)
             rc_log(RC_LOG_INFO, "[file %zu/%zu] %s episode %s", f + 1, s->n_files, s->files[f],
                    rc_reader_episode_id(r, i));
@@ -312,6 +280,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(collect_stream_names(&s, err));
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
     RC_TRY(digest_inputs(&s, err));
+    RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
+                        &s.task, err));
     RC_TRY(rc_zstd_filter_register(err));
 
     RC_TRY(rc_backend_open(o->backend, o->threads, &s.backend, reason, sizeof reason, err));
@@ -326,24 +296,23 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
     rc_log(RC_LOG_INFO, "%zu input shard(s) under %s", s.n_files, sp->input_dir);
 
-    RC_TRY(prepare_output(&s, o->force, err));
     s.manifest = rc_manifest_new();
     RC_FAIL_IF(!s.manifest, err, RC_E_NOMEM, "out of memory");
-    if (sp->stats) {
-        s.stats = rc_calloc((size_t)sp->n_stages, sizeof *s.stats);
-        RC_FAIL_IF(!s.stats, err, RC_E_NOMEM, "out of memory");
-    }
+    if (sp->stats) RC_TRY(rc_run_stats_new(sp, &s.stats, err));
+    if (o->resume)
+        RC_TRY(rc_task_resume(s.task, sp, s.output_dir, s.spec_hex, s.inputs_hex, s.manifest, s.stats,
+                              &rep->shards_written, err));
+    RC_TRY(rc_task_prepare_output(s.task, s.output_dir, o->force, err));
 
     int64_t index = 0;
     for (size_t f = 0; f < s.n_files; f++) RC_TRY(do_file(&s, o, f, &index, rep, err));
     if (s.shard) RC_TRY(commit_shard(&s, rep, err));
     rc_err_clear(err);
-    if (sp->stats)
-        for (int k = 0; k < sp->n_stages; k++)
-            if (sp->stages[k].kind != RC_STAGE_VOXELIZE && !sp->stages[k].image) /* no stats of voxels, images */
-                RC_TRY(rc_manifest_add_stats(s.manifest, sp->stages[k].name, &s.stats[k], err));
-    char mpath[RC_PATH_MAX + 32];
-    snprintf(mpath, sizeof mpath, "%s/manifest.json", s.output_dir);
+    if (s.stats) RC_TRY(rc_run_stats_to_manifest(s.stats, s.manifest, err));
+    RC_TRY(rc_task_finish(s.task, s.output_dir, s.manifest, s.stats, err));
+    char mpath[RC_PATH_MAX + 100], mname[64];
+    rc_task_manifest_name(s.task, mname, sizeof mname);
+    snprintf(mpath, sizeof mpath, "%s/%s", s.output_dir, mname);
     RC_TRY(rc_manifest_write(s.manifest, mpath, s.spec_hex, PACKAGE_VERSION, rep->backend, err));
 done:
     if (st != RC_OK) /* no partial conversion is left behind */

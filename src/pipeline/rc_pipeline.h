@@ -8,6 +8,7 @@
 
 #include "common/rc_error.h"
 #include "pipeline/rc_report.h"
+#include "scale/rc_task.h"
 
 typedef struct rc_run_opts {
     const char *spec_path;
@@ -19,6 +20,8 @@ typedef struct rc_run_opts {
     int force;                /* replace an earlier conversion in the output folder */
     int progress;             /* log one line per episode */
     volatile sig_atomic_t *stop; /* set by a signal handler: stop between episodes */
+    rc_task_id task;          /* which task of a sharded run (count 0: not sharded) */
+    int resume;               /* keep complete, verified shards of an earlier attempt */
 } rc_run_opts;
 
 /* Runs the conversion; rep receives the timings, backend and skipped episodes (initialise it
