@@ -1,5 +1,5 @@
 /* cmd_later.c — subcommands whose work belongs to later milestones (verify: reproducibility,
- * merge-manifests: Slurm sharding, scan: timestamp health).  They parse nothing and say so,
+ * merge-manifests: Slurm sharding).  They parse nothing and say so,
  * exiting 1: no pretend output. */
 #include "config.h"
 
@@ -26,9 +26,4 @@ int cmd_verify(int argc, char **argv)
 int cmd_merge_manifests(int argc, char **argv)
 {
     return not_built("merge-manifests", "join the manifests of a sharded run", argc, argv);
-}
-
-int cmd_scan(int argc, char **argv)
-{
-    return not_built("scan", "per-episode timestamp health report", argc, argv);
 }

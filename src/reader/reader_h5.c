@@ -178,8 +178,8 @@ done:
     return st;
 }
 
-rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n_out,
-                        uint64_t *bytes, rc_err *err)
+rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered, int64_t **t_ns,
+                        int64_t *n_out, uint64_t *bytes, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t dset = -1, space = -1, type = -1;
@@ -233,7 +233,7 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_
             t[i] = v;
         }
     }
-    for (int64_t i = 1; i < n; i++)
+    for (int64_t i = 1; ordered && i < n; i++)
         RC_FAIL_IF(t[i] <= t[i - 1], err, RC_E_INPUT,
                    "expected strictly increasing timestamps, found %s at index %lld: "
                    "t[%lld] = %lld ns, t[%lld] = %lld ns",

@@ -23,10 +23,11 @@ typedef struct rd_where {
 rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t want_cols,
                          int32_t min_cols, int allow_empty, float **x, int64_t *rows,
                          uint64_t *bytes, rc_err *err);
-/* Reads g/t as int64 ns (units attribute, conversion of layout.md), strictly increasing;
- * want_n >= 0 requires that many samples, want_n < 0 requires at least one. */
-rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n,
-                        uint64_t *bytes, rc_err *err);
+/* Reads g/t as int64 ns (units attribute, conversion of layout.md), strictly increasing
+ * unless ordered is 0 (scan reports the order itself); want_n >= 0 requires that many
+ * samples, want_n < 0 requires at least one. */
+rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered, int64_t **t_ns,
+                        int64_t *n, uint64_t *bytes, rc_err *err);
 /* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing (the caller checks that
  * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
