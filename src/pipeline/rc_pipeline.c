@@ -236,6 +236,9 @@ static rc_status do_episode(run_state *s, rc_reader *r, int64_t i, int64_t index
                    RC_E_NOMEM, "out of memory for statistics");
         rc_stats_merge(&s->stats[k], &out.stats[k]);
     }
+    rc_scan_episode fig; /* --report: the converted episode's timestamp figures, as scan gives them */
+    RC_TRY(rc_scan_episode_figures(s->spec, &ep, 0, &fig, err));
+    RC_TRY(rc_report_add_timestamps(rep, &fig, err));
     s->shard_episodes++;
     rep->episodes_written++;
     if (s->spec->shard_max_episodes > 0 ? s->shard_episodes >= s->spec->shard_max_episodes

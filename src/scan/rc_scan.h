@@ -44,13 +44,14 @@ typedef struct rc_scan_stream {
     int64_t decreases, first_decrease;   /* t[i] < t[i-1] */
     int64_t points_min, points_median, points_max; /* clouds: points per frame */
     int n_vox;
-    rc_scan_vox vox[RC_MAX_STAGES];  /* clouds: one per voxelize stage of the spec using it */
+    rc_scan_vox *vox;                /* clouds: [n_vox], one per voxelize stage using it (owned) */
 } rc_scan_stream;
 
 typedef struct rc_scan_episode {
     char file[1024];
     char id[256];                    /* "*" for a problem of the whole file */
     int read_ok;                     /* 0: the reader refused it; problems[0] says why */
+    int voxel_drops;                 /* the clouds' vox figures were computed */
     int32_t n_streams;
     rc_scan_stream *streams;
     int span_ok;                     /* the timeline's span is not empty */
@@ -63,11 +64,12 @@ typedef struct rc_scan_episode {
 } rc_scan_episode;
 
 /* Fills *out from ep (read ordered or not): per-stream figures, offsets, the span by the spec's
- * timeline (a spec with rate_hz 0 gives no steps), the voxelize stages' drop counts, and a
+ * timeline (a spec with rate_hz 0 gives no steps), with voxel_drops set the voxelize stages'
+ * drop counts (one pass over every point: run leaves it to the stages themselves), and a
  * problem for each duplicate/decrease finding and for an empty span.  Free with
  * rc_scan_episode_free. */
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, rc_scan_episode *out,
-                                  rc_err *err);
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops,
+                                  rc_scan_episode *out, rc_err *err);
 void rc_scan_episode_free(rc_scan_episode *se);
 /* Writes se as one JSON object (file, episode, span, streams, problems). */
 void rc_scan_episode_json(rc_json *j, const rc_scan_episode *se);

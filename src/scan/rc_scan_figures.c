@@ -77,8 +77,10 @@ done:
     return st;
 }
 
-/* Points per frame, and for each voxelize stage reading this cloud the points its range drops. */
-static rc_status cloud_figures(const rc_spec *spec, const rc_stream_data *sd, rc_scan_stream *s, rc_err *err)
+/* Points per frame, and (voxel_drops) for each voxelize stage reading this cloud the points its
+ * range drops. */
+static rc_status cloud_figures(const rc_spec *spec, const rc_stream_data *sd, int voxel_drops, rc_scan_stream *s,
+                               rc_err *err)
 {
     rc_status st = RC_OK;
     int64_t *per = NULL;
@@ -91,6 +93,9 @@ static rc_status cloud_figures(const rc_spec *spec, const rc_stream_data *sd, rc
         s->points_median = rank_of(per, sd->S, 0.50);
         s->points_max = per[sd->S - 1];
     }
+    if (!voxel_drops) goto done;
+    s->vox = rc_calloc((size_t)spec->n_stages + 1, sizeof *s->vox);
+    RC_FAIL_IF(!s->vox, err, RC_E_NOMEM, "out of memory for the voxel figures of '%s'", sd->name);
     for (int g = 0; g < spec->n_stages; g++) {
         const rc_spec_stage *sg = &spec->stages[g];
         rc_vox_params p;
@@ -151,13 +156,15 @@ static rc_status span_figures(const rc_spec *spec, const rc_episode *ep, rc_scan
     return st;
 }
 
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, rc_scan_episode *out, rc_err *err)
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops, rc_scan_episode *out,
+                                  rc_err *err)
 {
     rc_status st = RC_OK;
     memset(out, 0, sizeof *out);
     snprintf(out->file, sizeof out->file, "%s", ep->file);
     snprintf(out->id, sizeof out->id, "%s", ep->id);
     out->read_ok = 1;
+    out->voxel_drops = voxel_drops;
     out->streams = rc_calloc(ep->n_streams > 0 ? (size_t)ep->n_streams : 1, sizeof *out->streams);
     RC_FAIL_IF(!out->streams, err, RC_E_NOMEM, "out of memory for the scan of %d streams", ep->n_streams);
     out->n_streams = ep->n_streams;
@@ -176,7 +183,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, rc_
         if (!any || s->last_ns > latest) latest = s->last_ns;
         any = 1;
         RC_TRY(time_figures(sd, s, err));
-        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, s, err));
+        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, voxel_drops, s, err));
         RC_TRY(order_problems(ep, sd, s, out, err));
         if (s->step_p50_ns > 0) {
             double ratio = (double)s->step_max_ns / (double)s->step_p50_ns;
@@ -201,6 +208,7 @@ done:
 void rc_scan_episode_free(rc_scan_episode *se)
 {
     if (!se) return;
+    for (int32_t k = 0; se->streams && k < se->n_streams; k++) rc_free(se->streams[k].vox);
     rc_free(se->streams);
     rc_free(se->problems);
     memset(se, 0, sizeof *se);

@@ -123,7 +123,7 @@ static rc_status scan_file(const rc_spec *spec, const rc_layout *layout, const c
         }
         rc_scan_episode *e;
         RC_TRY(push_entry(r, cap, &e, err));
-        RC_TRY(rc_scan_episode_figures(spec, &ep, e, err));
+        RC_TRY(rc_scan_episode_figures(spec, &ep, 1, e, err));
         rc_episode_free(&ep);
     }
 done:

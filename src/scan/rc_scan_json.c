@@ -17,7 +17,7 @@ static void count_first(rc_json *j, const char *key, int64_t count, int64_t firs
     rc_json_object_end(j);
 }
 
-static void stream_json(rc_json *j, const rc_scan_stream *s)
+static void stream_json(rc_json *j, const rc_scan_stream *s, int voxel_drops)
 {
     rc_json_object_begin(j);
     rc_json_key(j, "name");
@@ -72,6 +72,8 @@ static void stream_json(rc_json *j, const rc_scan_stream *s)
         rc_json_key(j, "max");
         rc_json_int(j, s->points_max);
         rc_json_object_end(j);
+    }
+    if (s->kind == RC_STREAM_CLOUD && voxel_drops) {
         rc_json_key(j, "voxelize");
         rc_json_array_begin(j);
         for (int v = 0; v < s->n_vox; v++) {
@@ -123,7 +125,7 @@ void rc_scan_episode_json(rc_json *j, const rc_scan_episode *se)
     else rc_json_null(j);
     rc_json_key(j, "streams");
     rc_json_array_begin(j);
-    for (int32_t k = 0; k < se->n_streams; k++) stream_json(j, &se->streams[k]);
+    for (int32_t k = 0; k < se->n_streams; k++) stream_json(j, &se->streams[k], se->voxel_drops);
     rc_json_array_end(j);
     rc_json_key(j, "problems");
     rc_json_array_begin(j);
