@@ -6,6 +6,7 @@
 
 #include "scan/rc_scan.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static int cmp_i64(const void *a, const void *b)
 /* Nearest-rank percentile p (0 < p <= 1) of sorted v[n], n >= 1. */
 static int64_t rank_of(const int64_t *v, int64_t n, double p)
 {
-    int64_t r = (int64_t)(p * (double)n + 0.999999999);
+    int64_t r = (int64_t)ceil(p * (double)n);
     return v[(r < 1 ? 1 : r > n ? n : r) - 1];
 }
 
