@@ -70,6 +70,57 @@ static void print_table(FILE *f, const rc_scan_result *r, const int64_t *rank)
         fprintf(f, "... %lld more episode(s), in the JSON (--json)\n", (long long)(r->n_eps - rows));
 }
 
+/* One line per stream name over every scanned episode: the spread of median rates, the worst
+ * p99 step, the largest gap (and its episode), order findings and the largest offsets.  The
+ * median rates are those of the episodes: "lo-hi" when they differ. */
+static void print_streams(FILE *f, const rc_scan_result *r)
+{
+    char names[RC_LAYOUT_MAX_STREAMS][64];
+    int n = 0;
+    for (int64_t i = 0; i < r->n_eps; i++)
+        for (int32_t k = 0; k < r->eps[i].n_streams; k++) {
+            int seen = 0;
+            for (int m = 0; m < n; m++) seen |= !strcmp(names[m], r->eps[i].streams[k].name);
+            if (!seen && n < RC_LAYOUT_MAX_STREAMS) snprintf(names[n++], sizeof names[0], "%s", r->eps[i].streams[k].name);
+        }
+    if (!n) return;
+    fprintf(f, "%-18s %6s %19s %12s %-34s %5s %5s %11s %11s\n", "stream", "eps", "median rate Hz", "max p99 step",
+            "largest gap (episode)", "dups", "decr", "max start", "max stop");
+    for (int m = 0; m < n; m++) {
+        double lo = 0, hi = 0;
+        int64_t eps = 0, p99 = 0, dups = 0, decr = 0, start = 0, stop = 0;
+        const rc_scan_stream *worst = NULL;
+        const char *worst_ep = "";
+        for (int64_t i = 0; i < r->n_eps; i++) {
+            const rc_scan_stream *s = stream_named(&r->eps[i], names[m]);
+            if (!s) continue;
+            if (!eps || s->median_rate_hz < lo) lo = s->median_rate_hz;
+            if (!eps || s->median_rate_hz > hi) hi = s->median_rate_hz;
+            eps++;
+            if (s->step_p99_ns > p99) p99 = s->step_p99_ns;
+            dups += s->duplicates;
+            decr += s->decreases;
+            if (s->start_offset_ns > start) start = s->start_offset_ns;
+            if (s->stop_offset_ns > stop) stop = s->stop_offset_ns;
+            if (s->n_gaps && (!worst || s->gaps[0].gap_ns > worst->gaps[0].gap_ns)) {
+                worst = s;
+                worst_ep = r->eps[i].id;
+            }
+        }
+        char rate[40], b[24], g[24], gap[80] = "-", st[24], sp[24];
+        snprintf(rate, sizeof rate, lo == hi ? "%.2f" : "%.2f-%.2f", lo, hi);
+        fmt_ns(b, sizeof b, p99);
+        fmt_ns(st, sizeof st, start);
+        fmt_ns(sp, sizeof sp, stop);
+        if (worst) {
+            fmt_ns(g, sizeof g, worst->gaps[0].gap_ns);
+            snprintf(gap, sizeof gap, "%s (%s)", g, worst_ep);
+        }
+        fprintf(f, "%-18s %6lld %19s %12s %-34s %5lld %5lld %11s %11s\n", names[m], (long long)eps, rate, b, gap,
+                (long long)dups, (long long)decr, st, sp);
+    }
+}
+
 static void print_problems(FILE *f, const rc_scan_result *r)
 {
     int64_t shown = 0;
@@ -190,6 +241,7 @@ int cmd_scan(int argc, char **argv)
             spec->input_dir, spec->layout, spec->input_pattern, is_dir ? "" : ", spec ", is_dir ? "" : target,
             (long long)res.n_files, (long long)res.n_episodes, (long long)res.n_bad_episodes);
     print_table(out, &res, rank);
+    print_streams(out, &res);
     print_problems(out, &res);
     if (res.would_fail) {
         char line[4096];

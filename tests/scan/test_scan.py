@@ -189,6 +189,11 @@ want_lines = [
     "(first at index 50" % (dec_file, dec_ep, dec_ep),
     "%s: episode %s: /episodes/%s: the streams do not overlap in time" % (off_file, off_ep, off_ep),
 ]
+rows = {ln.split()[0]: ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0] in ("joint_pos", "base_quat")}
+ok(rows.get("joint_pos", [""] * 14)[8:10] == ["2", "0"] and rows.get("base_quat", [""] * 14)[8:10] == ["0", "1"],
+   "the per-stream table totals the duplicates (joint_pos 2) and decreases (base_quat 1)", rows)
+ok(rows.get("joint_pos") and "(%s)" % gap_ep in " ".join(rows["joint_pos"]),
+   "the per-stream table names the episode with joint_pos's largest gap", rows.get("joint_pos"))
 for w, what in zip(want_lines, ("duplicates", "decrease", "non-overlapping stream")):
     ok(w in out, "the text names the %s with file, episode and HDF5 path" % what, w + "\n---\n" + out)
 
