@@ -48,7 +48,8 @@ static const rc_scan_stream *stream_named(const rc_scan_episode *e, const char *
 
 static void print_table(FILE *f, const rc_scan_result *r, const int64_t *rank)
 {
-    fprintf(f, "%-24s %-28s %10s %8s  %-40s %s\n", "episode", "file", "span s", "steps", "largest gap (stream: gap, x median step)",
+    fprintf(f, "%-24s %-28s %10s %8s  %-40s %s\n", "episode", "file", "span s", "steps",
+            "largest gap (stream: gap, x median step)",
             "problems");
     int64_t rows = r->n_eps < TABLE_ROWS ? r->n_eps : TABLE_ROWS;
     for (int64_t i = 0; i < rows; i++) {
@@ -81,7 +82,8 @@ static void print_streams(FILE *f, const rc_scan_result *r)
         for (int32_t k = 0; k < r->eps[i].n_streams; k++) {
             int seen = 0;
             for (int m = 0; m < n; m++) seen |= !strcmp(names[m], r->eps[i].streams[k].name);
-            if (!seen && n < RC_LAYOUT_MAX_STREAMS) snprintf(names[n++], sizeof names[0], "%s", r->eps[i].streams[k].name);
+            if (!seen && n < RC_LAYOUT_MAX_STREAMS)
+                snprintf(names[n++], sizeof names[0], "%s", r->eps[i].streams[k].name);
         }
     if (!n) return;
     fprintf(f, "%-18s %6s %19s %12s %-34s %5s %5s %11s %11s\n", "stream", "eps", "median rate Hz", "max p99 step",

@@ -350,7 +350,8 @@ static void load_resample(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     }
     if (!get(c, m, "method")) {
         path_fmt(sub, "%s.method", path);
-        error_at(c, m, sub, "missing required key 'method' (expected one of: linear, nearest, previous, slerp, window)");
+        error_at(c, m, sub,
+                 "missing required key 'method' (expected one of: linear, nearest, previous, slerp, window)");
         return;
     }
     load_stream_entry(c, st, s, m, path, "stream", "resample"); /* the stage map holds stream/method/order */

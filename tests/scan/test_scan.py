@@ -189,7 +189,8 @@ want_lines = [
     "(first at index 50" % (dec_file, dec_ep, dec_ep),
     "%s: episode %s: /episodes/%s: the streams do not overlap in time" % (off_file, off_ep, off_ep),
 ]
-rows = {ln.split()[0]: ln.split() for ln in out.splitlines() if ln.split() and ln.split()[0] in ("joint_pos", "base_quat")}
+rows = {ln.split()[0]: ln.split() for ln in out.splitlines()
+        if ln.split() and ln.split()[0] in ("joint_pos", "base_quat")}
 ok(rows.get("joint_pos", [""] * 14)[8:10] == ["2", "0"] and rows.get("base_quat", [""] * 14)[8:10] == ["0", "1"],
    "the per-stream table totals the duplicates (joint_pos 2) and decreases (base_quat 1)", rows)
 ok(rows.get("joint_pos") and "(%s)" % gap_ep in " ".join(rows["joint_pos"]),
@@ -227,9 +228,9 @@ ok(sorted(probs) == sorted([(dup_file, dup_ep, "/episodes/%s/joint_pos/t" % dup_
    "JSON: exactly the three problems, each with file, episode and HDF5 path", probs)
 
 # on_error: skip -> run would skip them and succeed
+more = "joint_pos, method: linear}\n        - {name: base_quat, method: slerp}\n        - {name: action, method: linear}"
 with open(spec, "w") as f:
-    f.write(SPEC.format(input="bad", on_error="skip").replace("joint_pos, method: linear}",
-                                                                "joint_pos, method: linear}\n        - {name: base_quat, method: slerp}\n        - {name: action, method: linear}"))
+    f.write(SPEC.format(input="bad", on_error="skip").replace("joint_pos, method: linear}", more))
 code, out, err = rc("scan", spec)
 ok(code == 0 and "run would succeed, skipping 3 bad entries (on_error: skip)" in out,
    "SPEC with on_error skip: exit 0, the 3 bad episodes would be skipped", out + err)
