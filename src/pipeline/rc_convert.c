@@ -92,6 +92,32 @@ static rc_elem elem_of_dtype(rc_dtype d)
     return d == RC_DTYPE_F32 ? RC_ELEM_F32 : d == RC_DTYPE_F16 ? RC_ELEM_F16 : RC_ELEM_BF16;
 }
 
+/* A resample stage with method window (the spec allows window nowhere else). */
+static int is_window(const rc_spec_stage *sg)
+{
+    return sg->kind == RC_STAGE_RESAMPLE && sg->streams[0].method == RC_METHOD_WINDOW;
+}
+
+/* The outputs of window stage sg (docs/FORMAT.md): <name>/data [T, N, D], <name>/t [T] and
+ * <name>/mask [T, N]; statistics count every filled slot (mask 1) as one row of D columns. */
+static rc_status window_outputs(rc_episode_outputs *out, int s, const rc_spec_stage *sg, const rc_fuse_job *j,
+                                const int64_t *grid, void **data, uint8_t **mask, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int32_t N = sg->streams[0].window, D = j->cols[0].src.D;
+    int64_t T = j->T;
+    if (out->stats) RC_TRY(stats_add(&out->stats[s], sg->dtype, *data, T * N, D, *mask, err));
+    uint64_t dims[3] = {(uint64_t)T, (uint64_t)N, (uint64_t)D};
+    RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 3, dims, data, err));
+    int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
+    RC_FAIL_IF(!t_copy, err, RC_E_NOMEM, "out of memory copying the timeline");
+    memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);
+    RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
+    RC_TRY(rc_outputs_add(out, sg->name, "mask", RC_ELEM_U8, 2, dims, (void **)mask, err));
+done:
+    return st;
+}
+
 /* Runs every fuse/resample stage of the spec in one backend call. */
 static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
                                          int64_t index, rc_report *rep, rc_episode_outputs *out,
@@ -103,7 +129,7 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
     int n_jobs = 0, n_cols = 0;
     int64_t *grid = NULL, t_start = 0, t_end = 0;
     void *bufs[RC_MAX_STAGES] = {0};
-    uint8_t *valids[RC_MAX_STAGES] = {0};
+    uint8_t *valids[RC_MAX_STAGES] = {0}, *masks[RC_MAX_STAGES] = {0};
     int job_stage[RC_MAX_STAGES];
 
     int n_images = 0;
@@ -138,7 +164,8 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
             cols[c].method = sg->streams[k].method;
             cols[c].quat = sg->streams[k].quat_order;
             cols[c].col = width;
-            width += sd->D;
+            cols[c].window = sg->streams[k].window;
+            width += sg->streams[k].method == RC_METHOD_WINDOW ? sg->streams[k].window * sd->D : sd->D;
             bytes_in += (uint64_t)sd->S * (uint64_t)sd->D * 4 + (uint64_t)sd->S * 8;
         }
         j->n_cols = sg->n_streams;
@@ -153,6 +180,13 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
                    "out of memory for output '%s' [%lld, %d]", sg->name, (long long)T, width);
         j->out = bufs[n_jobs];
         j->valid = valids[n_jobs];
+        if (is_window(sg)) { /* [T, N] mask beside the [T, N, D] data */
+            masks[n_jobs] = rc_calloc((size_t)T * (size_t)sg->streams[0].window + 1, 1);
+            RC_FAIL_IF(!masks[n_jobs], err, RC_E_NOMEM, "out of memory for the mask of '%s' [%lld, %d]",
+                       sg->name, (long long)T, sg->streams[0].window);
+            j->mask = masks[n_jobs];
+            bytes_out += (uint64_t)T * (uint64_t)sg->streams[0].window;
+        }
         job_stage[n_jobs] = s;
         bytes_out += (uint64_t)T * (uint64_t)width * (uint64_t)rc_dtype_size(sg->dtype) + (uint64_t)T;
         n_jobs++;
@@ -167,6 +201,10 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
 
     for (int k = 0; k < n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[job_stage[k]];
+        if (is_window(sg)) {
+            RC_TRY(window_outputs(out, job_stage[k], sg, &jobs[k], grid, &bufs[k], &masks[k], err));
+            continue;
+        }
         if (out->stats) RC_TRY(stats_add(&out->stats[job_stage[k]], sg->dtype, bufs[k], T, jobs[k].width,
                                          sg->kind == RC_STAGE_FUSE ? valids[k] : NULL, err));
         uint64_t dims[2] = {(uint64_t)T, (uint64_t)jobs[k].width};
@@ -183,6 +221,7 @@ done:
     for (int k = 0; k < n_jobs; k++) {
         rc_free(bufs[k]);
         rc_free(valids[k]);
+        rc_free(masks[k]);
     }
     rc_free(grid);
     rc_free(cols);

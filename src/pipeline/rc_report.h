@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "common/rc_error.h"
+#include "scan/rc_scan.h"
 
 typedef enum rc_timed_stage {
     RC_TIMED_READ = 0,  /* HDF5 reads and conversion to float32 / int64 ns */
@@ -48,6 +49,8 @@ typedef struct rc_report {
     int64_t vox_points_in, vox_dropped_range, vox_dropped_points, vox_dropped_voxels;
     rc_skipped *skipped;
     int64_t n_skipped;
+    rc_scan_episode *timestamps; /* per converted episode, in run order: scan's figures */
+    int64_t n_timestamps, cap_timestamps;
     rc_trace_event *events;     /* kept only when a trace is wanted */
     int64_t n_events, cap_events;
     int keep_events;
@@ -61,6 +64,9 @@ void rc_report_interval(rc_report *r, rc_timed_stage s, int64_t episode, double 
                         uint64_t bytes_in, uint64_t bytes_out, int64_t items);
 rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
                                 const char *reason, rc_err *err);
+/* Takes *se (its buffers; *se is left empty) as the timestamp figures of a converted episode;
+ * on failure they are freed. */
+rc_status rc_report_add_timestamps(rc_report *r, rc_scan_episode *se, rc_err *err);
 /* The slowest stage's busy time over the wall time: 1.0 when the run took no longer than its
  * slowest stage (perfect overlap), lower when stages waited on each other. */
 double rc_report_overlap_efficiency(const rc_report *r);
