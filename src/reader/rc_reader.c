@@ -93,7 +93,11 @@ rc_status rc_reader_open(const char *file, rc_reader **out, rc_err *err)
     RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory for a reader");
     snprintf(r->file, sizeof r->file, "%s", file);
     r->fid = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "cannot open the HDF5 file");
+    /* Readable, with an HDF5 signature, yet not openable: truncated or damaged metadata.  That is
+     * bad input (exit 2; on_error: skip leaves the file out), not an I/O failure. */
+    RC_FAIL_IF(r->fid < 0, err, RC_E_INPUT,
+               "expected a readable HDF5 file, found a damaged HDF5 file (truncated or corrupt: the "
+               "HDF5 library cannot open it)");
     RC_TRY(list_episodes(r, err));
     *out = r;
     r = NULL;
