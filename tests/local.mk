@@ -1,5 +1,6 @@
 # tests — TAP programs and scripts, one category per folder: unit/ (C, library internals),
-# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/.
+# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/,
+# malformed/ (bad inputs through the CLI), safety/ (disk full, signals, paths), fuzz/ (make fuzz).
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
 EXTRA_DIST += tests/tap.h tests/lib.sh
@@ -18,3 +19,5 @@ include tests/ops/local.mk
 include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk
+include tests/malformed/local.mk
+include tests/safety/local.mk
