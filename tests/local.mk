@@ -21,3 +21,4 @@ include tests/cuda/local.mk
 include tests/e2e/local.mk
 include tests/malformed/local.mk
 include tests/safety/local.mk
+include tests/fuzz/local.mk
