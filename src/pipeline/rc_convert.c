@@ -142,6 +142,9 @@ static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, con
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
     int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
+    RC_FAIL_IF(T < 0, err, RC_E_INPUT,
+               "expected a timeline of fewer than %lld steps, found more (%lld ns to %lld ns at rate_hz %g)",
+               (long long)RC_TIMELINE_MAX_STEPS, (long long)t_start, (long long)t_end, spec->rate_hz);
     out->steps = T;
     grid = rc_malloc((size_t)T * sizeof *grid);
     cols = rc_calloc((size_t)n_cols + 1, sizeof *cols);

@@ -236,8 +236,9 @@ static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *
     if (st != RC_OK) goto done;
     int64_t n = rc_reader_n_episodes(r);
     for (int64_t i = 0; i < n; i++, (*index)++) {
-        RC_FAIL_IF(o->stop && *o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal");
-        rc_err_clear(err);
+        rc_err_clear(err); /* not the scope of the episode before: it was converted */
+        rc_err_scope(err, s->files[f], rc_reader_episode_id(r, i), NULL);
+        RC_FAIL_IF(o->stop && *o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal before this episode");
         if (!rc_task_wants_episode(s->task, f, rc_reader_episode_id(r, i))) continue;
         if (o->progress)
             rc_log(RC_LOG_INFO, "[file %zu/%zu] %s episode %s", f + 1, s->n_files, s->files[f],
