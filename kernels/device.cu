@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nvtx3/nvToolsExt.h>
+
 #include "rc_cuda_check.h"
 #include "rc_cuda_ctx.h"
 extern "C" {
@@ -113,3 +115,13 @@ extern "C" void rc_cuda_close(rc_cuda *c)
 }
 
 extern "C" const char *rc_cuda_describe(const rc_cuda *c) { return c->describe; }
+
+extern "C" void rc_cuda_range_push(const char *name, int64_t episode)
+{
+    char label[96];
+    if (episode >= 0) snprintf(label, sizeof label, "%s ep %lld", name, (long long)episode);
+    else snprintf(label, sizeof label, "%s", name);
+    nvtxRangePushA(label);
+}
+
+extern "C" void rc_cuda_range_pop(void) { nvtxRangePop(); }

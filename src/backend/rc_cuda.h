@@ -52,6 +52,11 @@ rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_jobs, rc_err *
 rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
                            const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
 
+/* NVTX ranges (kernels/device.cu, nvtx3 from the toolkit) around the pipeline's intervals, so
+ * Nsight Systems shows them: "NAME ep N" (episode < 0: just NAME).  Per calling thread. */
+void rc_cuda_range_push(const char *name, int64_t episode);
+void rc_cuda_range_pop(void);
+
 #ifdef __cplusplus
 }
 #endif
