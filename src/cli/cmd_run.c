@@ -22,6 +22,17 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
+/* Progress on stderr: one line rewritten in place on a terminal, plain lines otherwise. */
+static int g_progress_tty;
+
+static void on_progress(const char *line, int final, void *ctx)
+{
+    (void)ctx;
+    if (g_progress_tty) fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+    else fprintf(stderr, "progress: %s\n", line);
+    fflush(stderr);
+}
+
 static void print_usage(FILE *f)
 {
     fprintf(f,
@@ -35,10 +46,12 @@ static void print_usage(FILE *f)
             "  --report FILE         write the per-stage timing report as JSON ('-' = stdout)\n"
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
-            "  --buffers N, --shard I/N, --resume\n"
+            "  --buffers N           episodes in flight through the streaming stages (>= 2, default %d)\n"
+            "  --shard I/N, --resume\n"
             "                        accepted names of later milestones: not implemented in this version (exit 1)\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
-            "            error, or interrupted; 4 requested backend unavailable\n");
+            "            error, or interrupted; 4 requested backend unavailable\n",
+            RC_DEFAULT_BUFFERS);
 }
 
 /* Parses a positive int option value; returns -1 when it is not one. */
@@ -80,7 +93,11 @@ int cmd_run(int argc, char **argv)
             if ((o.threads = parse_count(optarg)) < 0)
                 return cli_usage_error("run", "--threads needs a positive integer, not '%s'", optarg);
             break;
-        case 'B': case 'S': case 'R':
+        case 'B':
+            if ((o.buffers = parse_count(optarg)) < 2)
+                return cli_usage_error("run", "--buffers needs an integer >= 2, not '%s'", optarg);
+            break;
+        case 'S': case 'R':
             return cli_usage_error("run", "%s is not implemented in this version", argv[optind - 1]);
         case 'f': o.force = 1; break;
         case 'r': report_path = optarg; break;
@@ -99,7 +116,11 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", argc - optind < 1 ? "missing SPEC" : "expected one SPEC, found %d arguments",
                                argc - optind);
     o.spec_path = argv[optind];
-    o.progress = !strcmp(progress, "always") || (!strcmp(progress, "auto") && isatty(STDERR_FILENO));
+    g_progress_tty = isatty(STDERR_FILENO);
+    if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && g_progress_tty)) {
+        o.on_progress = on_progress;
+        o.progress_interval_s = g_progress_tty ? 0.25 : 5.0;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -112,6 +133,7 @@ int cmd_run(int argc, char **argv)
     rc_err err;
     rc_err_clear(&err);
     rc_status st = rc_pipeline_run(&o, &rep, &err);
+    if (st != RC_OK && o.on_progress && g_progress_tty) fputc('\n', stderr); /* end the progress line */
     int code = 0;
     if (st != RC_OK && rep.spec_errors > 0) {
         fprintf(stderr, "%s: %d error%s\n", o.spec_path, rep.spec_errors, rep.spec_errors == 1 ? "" : "s");
