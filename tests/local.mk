@@ -18,3 +18,4 @@ include tests/ops/local.mk
 include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk
+include tests/streaming/local.mk
