@@ -53,10 +53,14 @@ static void fuse_batch(rc_run *s, rc_slot **batch, rc_fuse_plan *plans, int n)
     }
     if (st == RC_OK) {
         rc_err_scope(&err, batch[first]->ep.file, batch[first]->ep.id, "%s", batch[first]->ep.group);
-        double t0 = rc_now_s();
+        double t0 = rc_now_s(), iv[3][2];
         st = rc_backend_fuse(s->backend, jobs, n_jobs, &err);
         if (st == RC_OK) rc_report_interval(s->rep, RC_TIMED_RESAMPLE, batch[first]->item, t0, rc_now_s(),
                                             bytes_in, bytes_out, rows);
+        if (st == RC_OK && s->pin && rc_backend_fuse_timing(s->backend, iv))
+            for (int k = 0; k < 3; k++) /* the device's side of the call, one track per stream */
+                rc_report_slice(s->rep, s->cuda_tracks[k], RC_TIMED_RESAMPLE, batch[first]->item,
+                                t0 + iv[k][0], t0 + iv[k][1]);
     }
     for (int k = 0; st != RC_OK && k < n; k++) {
         if (batch[k]->st != RC_OK || plans[k].n_jobs == 0) continue;
@@ -72,6 +76,11 @@ void *rc_compute_stage(void *arg)
     rc_slot **batch = rc_calloc((size_t)s->n_slots, sizeof *batch);
     rc_fuse_plan *plans = rc_calloc((size_t)s->n_slots, sizeof *plans);
     rc_report_bind(rc_report_track(s->rep, "compute", RC_PIPE_COMPUTE));
+    if (s->pin) {
+        s->cuda_tracks[0] = rc_report_track(s->rep, "cuda copy in", RC_PIPE_NONE);
+        s->cuda_tracks[1] = rc_report_track(s->rep, "cuda kernels", RC_PIPE_NONE);
+        s->cuda_tracks[2] = rc_report_track(s->rep, "cuda copy out", RC_PIPE_NONE);
+    }
     for (;;) {
         double waited;
         rc_slot *slot = rc_stage_queue_pop(&s->read_q, &waited);

@@ -35,6 +35,7 @@ static void run_free(rc_run *s)
     rc_shard_abort(s->shard);
     for (int i = 0; s->slots && i < s->n_slots; i++) {
         rc_slot_clear(&s->slots[i], s->spec);
+        rc_backend_host_free(s->backend, s->slots[i].host, s->slots[i].host_pinned);
         pthread_cond_destroy(&s->slots[i].done);
         pthread_mutex_destroy(&s->slots[i].mu);
     }
@@ -321,6 +322,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     }
 
     RC_TRY(list_work(&s, err));
+    s.pin = !strcmp(rep->backend, "cuda");
     RC_TRY(make_slots(&s, rep->buffers, err));
     rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);
     RC_TRY(stream(&s, rep->compress_workers, err));

@@ -60,6 +60,10 @@ typedef struct rc_slot {
     rc_chunk_task *tasks;
     int64_t n_tasks;
     uint64_t bytes_in, raw_bytes;
+    void *host;                  /* the slot's host buffer (page-locked on CUDA), kept for reuse */
+    size_t host_cap;
+    int host_pinned;
+    int ep_in_host;              /* ep's arrays point into host (not owned by ep) */
     pthread_mutex_t mu;          /* guards the three fields below */
     pthread_cond_t done;
     int64_t tasks_left;
@@ -85,6 +89,8 @@ typedef struct rc_run {
     rc_stage_queue free_q, read_q, write_q, task_q;
     atomic_int abort;            /* a fatal error: stages stop working and drain */
     atomic_int next_worker;      /* numbers the compression workers' tracks */
+    int pin;                     /* episodes move into page-locked slot buffers (CUDA) */
+    int cuda_tracks[3];          /* trace tracks of the copy-in, kernel and copy-out streams */
     /* the writer's */
     rc_manifest *manifest;
     rc_stats *stats;             /* [n_stages] run totals, NULL when stats are off */
@@ -108,7 +114,11 @@ rc_status rc_write_stage(rc_run *s, rc_err *err);
 
 /* Commits the shard being written and records it (writer; also the run's last shard). */
 rc_status rc_commit_shard(rc_run *s, rc_err *err);
-/* Frees what a slot holds (episode, outputs, chunks, tasks) and resets it for reuse. */
+/* Moves the arrays of slot->ep into the slot's host buffer (grown as needed), so the
+ * backend's copies from them run asynchronously. */
+rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err);
+/* Frees what a slot holds (episode, outputs, chunks, tasks) and resets it for reuse; the
+ * host buffer stays. */
 void rc_slot_clear(rc_slot *slot, const rc_spec *spec);
 /* Builds the slot's chunk and digest tasks from its outputs (tasks_left = their count). */
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err);
