@@ -75,6 +75,7 @@ for t in test_backend_select test_fuse_exact test_voxelize_exact; do
     step "$t" 120 "$b/tests/cuda/$t"
 done
 step gpu_e2e 180 sh tests/cuda/gpu_e2e.sh
+step gpu_streaming 120 sh tests/cuda/gpu_streaming.sh
 
 if find_tool cuobjdump cuobj; then
     step cuobjdump-list-elf 60 "$cuobj" --list-elf "$b/robocache-convert"
