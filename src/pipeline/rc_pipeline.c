@@ -8,6 +8,7 @@
 #include "pipeline/rc_pipeline.h"
 
 #include <dirent.h>
+#include <hdf5.h>
 #include <errno.h>
 #include <omp.h>
 #include <pthread.h>
@@ -297,6 +298,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
     RC_TRY(digest_inputs(&s, err));
     RC_TRY(rc_zstd_filter_register(err));
+    hbool_t threadsafe = 0;
+    RC_FAIL_IF(H5is_library_threadsafe(&threadsafe) < 0 || !threadsafe, err, RC_E_INTERNAL,
+               "expected an HDF5 library built thread-safe (the reader and writer threads both call it), "
+               "found one that is not");
 
     RC_TRY(rc_backend_open(o->backend, o->threads, &s.backend, reason, sizeof reason, err));
     snprintf(rep->backend, sizeof rep->backend, "%s", rc_backend_name(s.backend));
@@ -310,6 +315,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rep->buffers = o->buffers > 0 ? o->buffers : RC_DEFAULT_BUFFERS;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     rep->compress_workers = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
+    if (rep->compress_workers > RC_MAX_COMPRESS_WORKERS) rep->compress_workers = RC_MAX_COMPRESS_WORKERS;
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
     rc_log(RC_LOG_INFO, "%zu input shard(s) under %s", s.n_files, sp->input_dir);
 

@@ -12,6 +12,8 @@
 
 /* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */
 #define RC_DEFAULT_BUFFERS 4
+/* Most compression workers (each is a thread and a trace track). */
+#define RC_MAX_COMPRESS_WORKERS 64
 
 typedef struct rc_run_opts {
     const char *spec_path;

@@ -12,4 +12,5 @@ TESTS += tests/streaming/test_stage_queue tests/streaming/test_put_compressed \
 	tests/streaming/determinism.py tests/streaming/memory_bound.py tests/streaming/report_trace.py \
 	tests/streaming/stop_signal.sh tests/streaming/progress.sh
 EXTRA_DIST += tests/streaming/determinism.py tests/streaming/memory_bound.py \
-	tests/streaming/report_trace.py tests/streaming/stop_signal.sh tests/streaming/progress.sh
+	tests/streaming/report_trace.py tests/streaming/stop_signal.sh tests/streaming/progress.sh \
+	tests/streaming/bench-gpu.sh
