@@ -5,6 +5,7 @@
  * this thread only. */
 #include "config.h"
 
+#include <omp.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
@@ -76,6 +77,9 @@ void *rc_compute_stage(void *arg)
     rc_slot **batch = rc_calloc((size_t)s->n_slots, sizeof *batch);
     rc_fuse_plan *plans = rc_calloc((size_t)s->n_slots, sizeof *plans);
     rc_report_bind(rc_report_track(s->rep, "compute", RC_PIPE_COMPUTE));
+    /* OpenMP's thread count is per calling thread: the CPU backend runs here, not where
+     * rc_backend_open set it */
+    if (s->o->threads > 0) omp_set_num_threads(s->o->threads);
     if (s->pin) {
         s->cuda_tracks[0] = rc_report_track(s->rep, "cuda copy in", RC_PIPE_NONE);
         s->cuda_tracks[1] = rc_report_track(s->rep, "cuda kernels", RC_PIPE_NONE);
