@@ -19,3 +19,9 @@ include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk
 include tests/streaming/local.mk
+include tests/golden/local.mk
+include tests/verify/local.mk
+include tests/determinism/local.mk
+include tests/layouts/local.mk
+include tests/realdata/local.mk
+include tests/docs/local.mk

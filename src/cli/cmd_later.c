@@ -1,5 +1,5 @@
-/* cmd_later.c — subcommands whose work belongs to later milestones (verify: reproducibility,
- * merge-manifests: Slurm sharding, scan: timestamp health).  They parse nothing and say so,
+/* cmd_later.c — subcommands whose work belongs to later milestones (merge-manifests: Slurm
+ * sharding, scan: timestamp health).  They parse nothing and say so,
  * exiting 1: no pretend output. */
 #include "config.h"
 
@@ -16,11 +16,6 @@ static int not_built(const char *cmd, const char *what, int argc, char **argv)
     }
     fprintf(stderr, "robocache-convert %s: not implemented in this version (%s)\n", cmd, what);
     return 1;
-}
-
-int cmd_verify(int argc, char **argv)
-{
-    return not_built("verify", "compare output shards with golden shards", argc, argv);
 }
 
 int cmd_merge_manifests(int argc, char **argv)

@@ -23,8 +23,7 @@ static const command g_commands[] = {
                      "                      convert the spec's input into training shards"},
     {"validate", cmd_validate, "validate SPEC       check a pipeline spec; every error names file:line:column"},
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
-                           "                      compare decoded content with golden shards (exit 5 if different)\n"
-                           "                      [not implemented in this version: exits 1]"},
+                           "                      compare decoded content with golden shards (exit 5 if different)"},
     {"inspect", cmd_inspect, "inspect SHARD       print a shard's layout, attributes, provenance and digests"},
     {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
                          "                      write synthetic raw robot logs (robocache-raw layout)"},

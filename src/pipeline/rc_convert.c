@@ -1,5 +1,6 @@
-/* rc_convert.c — an episode's fuse and resample stages (one backend call for all of them),
- * the in-memory output list, per-episode statistics, and writing the outputs to a shard. */
+/* rc_convert.c — an episode's fuse and resample stages, planned as backend jobs (the compute
+ * stage runs the jobs of several episodes in one call; image resamples in rc_convert_image.c),
+ * the in-memory output list and per-episode statistics. */
 #include "config.h"
 
 #include "pipeline/rc_convert.h"
@@ -110,22 +111,25 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
     int n_cols = 0;
     int64_t t_start = 0, t_end = 0;
 
-    for (int s = 0; s < spec->n_stages; s++)
-        if (spec->stages[s].kind != RC_STAGE_VOXELIZE) n_cols += spec->stages[s].n_streams;
-    if (n_cols == 0) return RC_OK;
+    for (int s = 0; s < spec->n_stages; s++) {
+        if (spec->stages[s].kind == RC_STAGE_VOXELIZE) continue;
+        if (spec->stages[s].image) p->n_images++;
+        else n_cols += spec->stages[s].n_streams;
+    }
+    if (n_cols == 0 && p->n_images == 0) return RC_OK;
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
     int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
     out->steps = p->T = T;
     p->grid = rc_malloc((size_t)T * sizeof *p->grid);
-    p->cols = rc_calloc((size_t)n_cols, sizeof *p->cols);
+    p->cols = rc_calloc((size_t)n_cols + 1, sizeof *p->cols);
     RC_FAIL_IF(!p->grid || !p->cols, err, RC_E_NOMEM, "out of memory for a %lld-step timeline", (long long)T);
     rc_timeline_fill(t_start, spec->rate_hz, p->grid, T);
 
     int c = 0;
     for (int s = 0; s < spec->n_stages; s++) {
         const rc_spec_stage *sg = &spec->stages[s];
-        if (sg->kind == RC_STAGE_VOXELIZE) continue;
+        if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue;
         rc_fuse_job *j = &p->jobs[p->n_jobs];
         memset(j, 0, sizeof *j);
         j->cols = &p->cols[c];
@@ -160,12 +164,15 @@ done:
     return st;
 }
 
-/* Moves the fused outputs of a run plan into out, with their statistics. */
-static rc_status finish_resample_stages(const rc_spec *spec, rc_episode_outputs *out, rc_fuse_plan *p,
+/* Moves the fused outputs of a run plan into out, with their statistics, after the image
+ * resamples (rc_convert_images) on the same timeline. */
+static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *ep, int64_t index,
+                                        rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *p,
                                         rc_err *err)
 {
     rc_status st = RC_OK;
     int64_t T = p->T;
+    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, ep, p->grid, T, index, rep, out, err));
     for (int k = 0; k < p->n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[p->job_stage[k]];
         if (out->stats) RC_TRY(stats_add(&out->stats[p->job_stage[k]], sg->dtype, p->bufs[k], T, p->jobs[k].width,
@@ -195,7 +202,7 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
         RC_FAIL_IF(!out->stats, err, RC_E_NOMEM, "out of memory for statistics");
         for (int s = 0; s < spec->n_stages; s++) {
             const rc_spec_stage *sg = &spec->stages[s];
-            if (sg->kind == RC_STAGE_VOXELIZE) continue;
+            if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue; /* no statistics of voxels or images */
             int32_t D = 0;
             for (int k = 0; k < sg->n_streams; k++) {
                 const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
@@ -217,7 +224,7 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err)
 {
     rc_status st = RC_OK;
-    RC_TRY(finish_resample_stages(spec, out, plan, err));
+    RC_TRY(finish_resample_stages(spec, ep, index, rep, out, plan, err));
     for (int s = 0; s < spec->n_stages; s++)
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
             RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));

@@ -37,6 +37,7 @@ typedef struct rc_episode_outputs {
 typedef struct rc_fuse_plan {
     rc_fuse_job jobs[RC_MAX_STAGES];
     int n_jobs;
+    int n_images;                  /* image resample stages: copies on the host, not jobs */
     int job_stage[RC_MAX_STAGES];  /* the spec stage of each job */
     rc_fuse_col *cols;
     int64_t *grid, T;
@@ -62,6 +63,11 @@ void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
  * buffer is freed), so the caller's cleanup never frees it twice. */
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
                          rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err);
+
+/* The image resample stages of spec (method nearest) for ep on grid[T] (rc_convert_image.c):
+ * each output frame is a copy of the nearest input frame, uint8 [T, H, W, C]. */
+rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,
+                            int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
 
 /* Voxelize stage st of ep (rc_convert_vox.c). */
 rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,

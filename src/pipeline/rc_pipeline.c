@@ -189,7 +189,7 @@ static rc_status list_work(rc_run *s, rc_err *err)
     int skip = s->spec->on_error == RC_ON_ERROR_SKIP;
     for (size_t f = 0; f < s->n_files; f++) {
         rc_err_clear(err);
-        st = rc_reader_open(s->files[f], &r, err);
+        st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
         if (st == RC_E_INPUT && skip) {
             char msg[2048];
             rc_err_format(err, msg, sizeof msg);
@@ -337,7 +337,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_err_clear(err);
     if (sp->stats)
         for (int k = 0; k < sp->n_stages; k++)
-            if (sp->stages[k].kind != RC_STAGE_VOXELIZE)
+            if (sp->stages[k].kind != RC_STAGE_VOXELIZE && !sp->stages[k].image) /* no stats of voxels, images */
                 RC_TRY(rc_manifest_add_stats(s.manifest, sp->stages[k].name, &s.stats[k], err));
     char mpath[RC_PATH_MAX + 32];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", s.output_dir);

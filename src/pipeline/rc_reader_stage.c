@@ -21,7 +21,7 @@ rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err)
     size_t need = 0;
     for (int k = 0; k < ep->n_streams; k++) {
         const rc_stream_data *sd = &ep->streams[k];
-        size_t x_rows = (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
+        size_t x_rows = !sd->x ? 0 : (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
         need += padded((size_t)sd->S * 8) + padded(x_rows * (size_t)sd->D * 4);
         if (sd->offsets) need += padded(((size_t)sd->S + 1) * 8);
     }
@@ -35,16 +35,18 @@ rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err)
     uint8_t *at = slot->host;
     for (int k = 0; k < ep->n_streams; k++) {
         rc_stream_data *sd = &ep->streams[k];
-        size_t x_rows = (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
+        size_t x_rows = !sd->x ? 0 : (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
         size_t nt = (size_t)sd->S * 8, nx = x_rows * (size_t)sd->D * 4;
         memcpy(at, sd->t_ns, nt);
         rc_free(sd->t_ns);
         sd->t_ns = (int64_t *)at;
         at += padded(nt);
-        memcpy(at, sd->x, nx);
-        rc_free(sd->x);
-        sd->x = (float *)at;
-        at += padded(nx);
+        if (sd->x) { /* image frames (u8) never go to the device: they stay the episode's */
+            memcpy(at, sd->x, nx);
+            rc_free(sd->x);
+            sd->x = (float *)at;
+            at += padded(nx);
+        }
         if (sd->offsets) {
             size_t no = ((size_t)sd->S + 1) * 8;
             memcpy(at, sd->offsets, no);
@@ -79,7 +81,8 @@ void *rc_reader_stage(void *arg)
             rc_reader_close(r);
             r = NULL;
             open_file = (size_t)-1;
-            slot->st = rc_reader_open(s->files[w->file], &r, &slot->err);
+            slot->st = rc_reader_open_layout(s->files[w->file], &s->layout, s->spec->layout_rate_hz,
+                                             s->spec->filter_key, &r, &slot->err);
             if (slot->st == RC_OK) open_file = w->file;
         }
         if (slot->st == RC_OK)

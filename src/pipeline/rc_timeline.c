@@ -26,7 +26,7 @@ rc_status rc_timeline_span(const rc_spec *spec, const rc_episode *ep, int64_t *t
     int64_t lo = 0, hi = 0;
     for (int i = 0; i < ep->n_streams; i++) {
         const rc_stream_data *sd = &ep->streams[i];
-        if (sd->kind != RC_STREAM_SERIES || sd->S < 1) continue;
+        if (sd->kind == RC_STREAM_CLOUD || sd->S < 1) continue; /* series and image frames set the span */
         if (spec->span == RC_SPAN_STREAM ? strcmp(sd->name, spec->span_stream) != 0
                                          : !stream_is_resampled(spec, sd->name))
             continue;

@@ -1,7 +1,9 @@
-/* rc_reader.c — opens a robocache-raw input shard, lists its episodes, and reads one episode's
- * requested streams (series: data + t; cloud: points + offsets + t), each checked against the
- * layout.  Memory is one episode at a time.  HDF5's own error printing is silenced while we
- * probe: every failure is reported once, through rc_err, with file, episode and HDF5 path. */
+/* rc_reader.c — opens an input file in its layout's format, lists its episodes, and reads one
+ * episode's requested streams, each checked against the layout.  robocache-raw: series data + t,
+ * cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
+ * robosuite: one dataset per stream, times from a column of the time_from stream.  Memory is one
+ * episode at a time.  HDF5's own error printing is silenced while we probe: every failure is
+ * reported once, through rc_err, with file, episode and HDF5 path. */
 #include "config.h"
 #include "reader/rc_reader.h"
 
@@ -20,7 +22,9 @@ struct rc_reader {
     char file[1024];
     hid_t fid;
     int64_t n;     /* episodes */
-    char **ids;    /* [n], sorted bytewise */
+    char **ids;    /* [n], sorted bytewise (robocache-raw) or by demo number */
+    rc_layout_format format;
+    double rate_hz; /* robomimic, aloha: the rate that gives the times */
 };
 
 /* HDF5 error printing off for the duration of a call, then restored. */
@@ -77,7 +81,33 @@ done:
     return st;
 }
 
+/* aloha: the one episode of the file, named after the file without folder and extension. */
+static rc_status name_file_episode(rc_reader *r, rc_err *err)
+{
+    rc_status st = RC_OK;
+    const char *base = strrchr(r->file, '/') ? strrchr(r->file, '/') + 1 : r->file;
+    size_t len = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) len = (size_t)(dot - base);
+    RC_FAIL_IF(len >= 256, err, RC_E_INPUT, "expected a file name under 256 bytes (the episode id), found %zu",
+               len);
+    r->ids = rc_calloc(1, sizeof *r->ids);
+    RC_FAIL_IF(!r->ids, err, RC_E_NOMEM, "out of memory for an episode name");
+    r->ids[0] = rc_calloc(len + 1, 1);
+    RC_FAIL_IF(!r->ids[0], err, RC_E_NOMEM, "out of memory for an episode name");
+    memcpy(r->ids[0], base, len);
+    r->n = 1;
+done:
+    return st;
+}
+
 rc_status rc_reader_open(const char *file, rc_reader **out, rc_err *err)
+{
+    return rc_reader_open_layout(file, NULL, 0, NULL, out, err);
+}
+
+rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, double rate_hz,
+                                const char *filter_key, rc_reader **out, rc_err *err)
 {
     rc_status st = RC_OK;
     quiet q;
@@ -92,9 +122,18 @@ rc_status rc_reader_open(const char *file, rc_reader **out, rc_err *err)
     r = rc_calloc(1, sizeof *r);
     RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory for a reader");
     snprintf(r->file, sizeof r->file, "%s", file);
+    r->format = layout ? layout->format : RC_FORMAT_RAW;
+    r->rate_hz = rate_hz > 0 ? rate_hz : layout ? layout->rate_hz : 0;
     r->fid = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "cannot open the HDF5 file");
-    RC_TRY(list_episodes(r, err));
+    switch (r->format) {
+    case RC_FORMAT_RAW: RC_TRY(list_episodes(r, err)); break;
+    case RC_FORMAT_ROBOMIMIC: RC_TRY(rd_list_demos(r->fid, file, filter_key, &r->ids, &r->n, err)); break;
+    case RC_FORMAT_ROBOSUITE: RC_TRY(rd_list_demos(r->fid, file, NULL, &r->ids, &r->n, err)); break;
+    case RC_FORMAT_ALOHA: RC_TRY(name_file_episode(r, err)); break;
+    }
+    RC_FAIL_IF(r->format != RC_FORMAT_RAW && r->format != RC_FORMAT_ROBOSUITE && !(r->rate_hz > 0), err,
+               RC_E_INTERNAL, "layout '%s' needs a rate for its times, found none", layout->name);
     *out = r;
     r = NULL;
 done:
@@ -120,32 +159,38 @@ static const rc_layout_stream *layout_stream(const rc_layout *l, const char *nam
     return NULL;
 }
 
+/* Where a stream lives below the episode group (a layout typed in by hand may leave path empty). */
+static const char *stream_path(const rc_layout_stream *ls)
+{
+    return ls->path[0] ? ls->path : ls->name;
+}
+
 static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stream *ls,
                              rc_stream_data *s, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t g = -1;
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", e->group, ls->name);
-    rd_where w = {e->file, e->id, path};
+    snprintf(path, sizeof path, "%s/%s", e->group, stream_path(ls));
+    rd_where w = {e->file, e->id, path, 0};
     const char *kind = ls->kind == RC_STREAM_CLOUD ? "cloud: points, offsets, t" : "series: data, t";
     rc_err_scope(err, e->file, e->id, "%s", path);
-    RC_FAIL_IF(H5Lexists(ep, ls->name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
+    RC_FAIL_IF(H5Lexists(ep, stream_path(ls), H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected stream '%s' (%s), not found", ls->name, kind);
-    g = H5Gopen2(ep, ls->name, H5P_DEFAULT);
+    g = H5Gopen2(ep, stream_path(ls), H5P_DEFAULT);
     RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected stream '%s' to be a group (%s), found another kind of object",
                ls->name, kind);
     snprintf(s->name, sizeof s->name, "%s", ls->name);
     s->kind = ls->kind;
     s->D = ls->columns;
     if (ls->kind == RC_STREAM_SERIES) {
-        RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->bytes_read, err));
+        RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, &s->t_ns, &n, &s->bytes_read, err));
     } else {
         RC_TRY(rd_read_times(g, &w, -1, &s->t_ns, &s->S, &s->bytes_read, err));
         RC_TRY(rd_read_offsets(g, &w, s->S, &s->offsets, &s->bytes_read, err));
-        RC_TRY(rd_read_matrix(g, "points", &w, ls->columns, 3, 1, &s->x, &s->P, &s->bytes_read, err));
+        RC_TRY(rd_read_matrix(g, "points", &w, ls->columns, 3, 1, &s->x, &s->P, &s->D, &s->bytes_read, err));
         rc_err_scope(err, e->file, e->id, "%s/offsets", path);
         RC_FAIL_IF(s->offsets[s->S] != s->P, err, RC_E_INPUT,
                    "expected offsets to end at the number of points (offsets[%lld] = %lld), found %lld",
@@ -156,6 +201,40 @@ done:
     return st;
 }
 
+/* robomimic, aloha, robosuite: the stream is the dataset <group>/<path>, [S] or [S, D]; its times
+ * come from the rate, or are copied from the episode's time column (t, n_t). */
+static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_episode *e, const rc_layout_stream *ls,
+                                     const int64_t *t, int64_t n_t, rc_stream_data *s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    const char *prefix = strcmp(e->group, "/") ? e->group : ""; /* paths below it start with '/' */
+    rd_where w = {e->file, e->id, prefix, 1};
+    rc_err_scope(err, e->file, e->id, "%s/%s", prefix, stream_path(ls));
+    RC_FAIL_IF(ls->kind == RC_STREAM_CLOUD, err, RC_E_SPEC,
+               "stream '%s': layouts other than robocache-raw hold series and images, found a cloud", ls->name);
+    snprintf(s->name, sizeof s->name, "%s", ls->name);
+    s->kind = ls->kind;
+    if (ls->kind == RC_STREAM_IMAGE)
+        RC_TRY(rd_read_images(ep, stream_path(ls), &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
+                              &s->bytes_read, err));
+    else
+        RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
+                              err));
+    if (!t) {
+        RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
+        goto done;
+    }
+    rc_err_scope(err, e->file, e->id, "%s/%s", prefix, stream_path(ls));
+    RC_FAIL_IF(s->S != n_t, err, RC_E_INPUT,
+               "expected %lld rows (one per time step of the time column), found %lld", (long long)n_t,
+               (long long)s->S);
+    s->t_ns = rc_malloc((size_t)n_t * sizeof *s->t_ns);
+    RC_FAIL_IF(!s->t_ns, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n_t);
+    memcpy(s->t_ns, t, (size_t)n_t * sizeof *t);
+done:
+    return st;
+}
+
 rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,
                                  const char *const *names, int n_names, rc_episode *out,
                                  rc_err *err)
@@ -163,6 +242,7 @@ rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layou
     rc_status st = RC_OK;
     hid_t ep = -1;
     quiet q;
+    int64_t *t = NULL, n_t = 0; /* robosuite: the episode's times */
     memset(out, 0, sizeof *out);
     quiet_on(&q);
     rc_err_scope(err, r->file, NULL, NULL);
@@ -170,19 +250,32 @@ rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layou
                (long long)i, (long long)r->n);
     snprintf(out->file, sizeof out->file, "%s", r->file);
     snprintf(out->id, sizeof out->id, "%s", r->ids[i]);
-    snprintf(out->group, sizeof out->group, "/episodes/%s", r->ids[i]);
+    if (r->format == RC_FORMAT_ALOHA) snprintf(out->group, sizeof out->group, "/"); /* the file is the episode */
+    else snprintf(out->group, sizeof out->group, "%s/%s", r->format == RC_FORMAT_RAW ? "/episodes" : "/data",
+                  r->ids[i]);
     rc_err_scope(err, r->file, out->id, "%s", out->group);
+    RC_FAIL_IF(r->format != layout->format, err, RC_E_INTERNAL, "reader opened for another format than layout %s",
+               layout->name);
     ep = H5Gopen2(r->fid, out->group, H5P_DEFAULT);
     RC_FAIL_IF(ep < 0, err, RC_E_INPUT, "expected an episode group, found another kind of object");
+    if (r->format == RC_FORMAT_ROBOSUITE) {
+        const rc_layout_stream *ts = layout_stream(layout, layout->time_from);
+        rd_where w = {out->file, out->id, out->group, 0};
+        RC_FAIL_IF(!ts, err, RC_E_INTERNAL, "time_from stream '%s' is not in layout %s", layout->time_from,
+                   layout->name);
+        RC_TRY(rd_read_column_times(ep, stream_path(ts), &w, layout->time_column, &t, &n_t, err));
+    }
     out->streams = rc_calloc(n_names > 0 ? (size_t)n_names : 1, sizeof *out->streams);
     RC_FAIL_IF(!out->streams, err, RC_E_NOMEM, "out of memory for %d streams", n_names);
     for (int k = 0; k < n_names; k++) {
         const rc_layout_stream *ls = layout_stream(layout, names[k]);
         RC_FAIL_IF(!ls, err, RC_E_SPEC, "stream '%s' is not in layout '%s'", names[k], layout->name);
         out->n_streams = k + 1;
-        RC_TRY(read_stream(ep, out, ls, &out->streams[k], err));
+        if (r->format == RC_FORMAT_RAW) RC_TRY(read_stream(ep, out, ls, &out->streams[k], err));
+        else RC_TRY(read_dataset_stream(ep, r, out, ls, t, n_t, &out->streams[k], err));
     }
 done:
+    rc_free(t);
     if (ep >= 0) H5Gclose(ep);
     if (st != RC_OK) rc_episode_free(out);
     quiet_off(&q);
@@ -196,6 +289,7 @@ void rc_episode_free(rc_episode *ep)
         rc_free(ep->streams[k].t_ns);
         rc_free(ep->streams[k].x);
         rc_free(ep->streams[k].offsets);
+        rc_free(ep->streams[k].u8);
     }
     rc_free(ep->streams);
     memset(ep, 0, sizeof *ep);

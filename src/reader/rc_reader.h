@@ -1,6 +1,7 @@
-/* rc_reader.h — reads robocache-raw input shards (SPEC section 5): lists the input files,
- * opens a shard, and loads one episode's streams, checked against the layout, with timestamps
- * converted once to int64 ns and data converted to float32.  Every error names the file, the
+/* rc_reader.h — reads input files in the layouts of SPEC section 5 (robocache-raw, robomimic,
+ * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, and loads one episode's
+ * streams, checked against the layout, with timestamps converted once to int64 ns and data
+ * converted to float32.  Every error names the file, the
  * episode, the HDF5 path and what was expected (RC_E_INPUT for bad data, RC_E_IO otherwise). */
 #ifndef RC_READER_H
 #define RC_READER_H
@@ -16,18 +17,20 @@ typedef struct rc_stream_data {
     char name[64];
     rc_stream_kind kind;
     int64_t S;          /* samples (series) or frames (cloud) */
-    int32_t D;          /* columns: D of a series, C of a cloud */
+    int32_t D;          /* columns: D of a series, C of a cloud, channels of an image */
     int64_t *t_ns;      /* [S] strictly increasing */
     float *x;           /* series: [S, D]; cloud: points [P, C] */
     int64_t P;          /* cloud: total points */
     int64_t *offsets;   /* cloud: [S + 1], offsets[0] = 0, offsets[S] = P, non-decreasing */
+    uint8_t *u8;        /* image: frames [S, H, W, D] as stored (uint8); x is NULL */
+    int32_t H, W;       /* image: frame height and width */
     uint64_t bytes_read;/* bytes of the stored datasets (for the report) */
 } rc_stream_data;
 
 typedef struct rc_episode {
     char file[1024];    /* the input shard */
     char id[256];       /* the episode group name under /episodes */
-    char group[512];    /* "/episodes/<id>" */
+    char group[512];    /* "/episodes/<id>", "/data/<id>"; "/" when the file is the episode (aloha) */
     int32_t n_streams;
     rc_stream_data *streams; /* [n_streams], in the order requested */
 } rc_episode;
@@ -40,8 +43,15 @@ void rc_input_list_free(char **files, size_t n);
 
 typedef struct rc_reader rc_reader;
 
-/* Opens an input shard and lists its episodes (sorted bytewise by id). */
+/* Opens a robocache-raw input shard and lists its episodes (sorted bytewise by id). */
 rc_status rc_reader_open(const char *file, rc_reader **out, rc_err *err);
+/* Opens an input file in the format of layout (NULL: robocache-raw) and lists its episodes:
+ * robomimic and robosuite: the groups under /data in numeric order (demo_9 before demo_10);
+ * aloha: one, named after the file without folder and extension.  rate_hz > 0 replaces the
+ * layout's rate (spec input.rate_hz); filter_key (robomimic, spec input.filter_key; NULL or ""
+ * for none) keeps the demos listed in /mask/<filter_key>.  read_episode must get the same layout. */
+rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, double rate_hz,
+                                const char *filter_key, rc_reader **out, rc_err *err);
 int64_t rc_reader_n_episodes(const rc_reader *r);
 const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
 /* Reads episode i's streams named in names[n_names] (each must be in the layout), checks them

@@ -64,8 +64,9 @@ static rc_status open_dataset(hid_t g, const char *name, const rd_where *w, int 
     hsize_t d[2] = {0, 0};
     H5Sget_simple_extent_dims(*space, d, NULL);
     shape_str(rank, d, shape, sizeof shape);
-    RC_FAIL_IF(rank != want_rank, err, RC_E_INPUT, "expected a %d-D dataset (%s), found shape %s",
-               want_rank, what, shape);
+    if (rank == 1 && want_rank == 2 && w->vector_ok) d[1] = 1; /* [S] is one column */
+    else RC_FAIL_IF(rank != want_rank, err, RC_E_INPUT, "expected a %d-D dataset (%s), found shape %s",
+                    want_rank, what, shape);
     dims[0] = d[0];
     dims[1] = d[1];
 done:
@@ -73,7 +74,7 @@ done:
 }
 
 rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t want_cols,
-                         int32_t min_cols, int allow_empty, float **x, int64_t *rows,
+                         int32_t min_cols, int allow_empty, float **x, int64_t *rows, int32_t *cols,
                          uint64_t *bytes, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -82,12 +83,13 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
     float *out = NULL;
     hsize_t dims[2];
     char what[64], tname[64];
-    snprintf(what, sizeof what, "[%s, %d] numeric", allow_empty ? "P" : "S", (int)want_cols);
+    if (want_cols > 0) snprintf(what, sizeof what, "[%s, %d] numeric", allow_empty ? "P" : "S", (int)want_cols);
+    else snprintf(what, sizeof what, "[S, D] numeric");
     RC_TRY(open_dataset(g, name, w, 2, what, &dset, &space, dims, err));
     RC_FAIL_IF(min_cols > 0 && dims[1] < (hsize_t)min_cols, err, RC_E_INPUT,
                "expected at least %d columns (x, y, z, ...), found %llu", (int)min_cols,
                (unsigned long long)dims[1]);
-    RC_FAIL_IF(dims[1] != (hsize_t)want_cols, err, RC_E_INPUT,
+    RC_FAIL_IF(want_cols > 0 && dims[1] != (hsize_t)want_cols, err, RC_E_INPUT,
                "expected %d columns (as the layout says), found %llu", (int)want_cols,
                (unsigned long long)dims[1]);
     RC_FAIL_IF(!allow_empty && dims[0] == 0, err, RC_E_INPUT,
@@ -126,8 +128,11 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
                        i / (size_t)dims[1], i % (size_t)dims[1]);
     }
     *bytes += H5Dget_storage_size(dset);
+    RC_FAIL_IF(dims[1] > INT32_MAX, err, RC_E_INPUT, "expected at most %d columns, found %llu", INT32_MAX,
+               (unsigned long long)dims[1]);
     *x = out;
     *rows = (int64_t)dims[0];
+    *cols = (int32_t)dims[1];
     out = NULL;
 done:
     rc_free(wide);
@@ -178,6 +183,38 @@ done:
     return st;
 }
 
+/* t[i] = llround(s[i * stride] * 1e9): float64 seconds to int64 ns, finite and in range. */
+static rc_status seconds_to_ns(const double *s, int64_t stride, int64_t n, int64_t *t, rc_err *err)
+{
+    rc_status st = RC_OK;
+    for (int64_t i = 0; i < n; i++) {
+        double sec = s[i * stride];
+        RC_FAIL_IF(!isfinite(sec), err, RC_E_INPUT,
+                   "expected finite timestamps, found %g at index %lld", sec, (long long)i);
+        double v = sec * 1e9;
+        /* 2^63 is exact in double: anything at or past it does not fit int64 ns. */
+        RC_FAIL_IF(v >= 0x1p63 || v < -0x1p63, err, RC_E_INPUT,
+                   "expected timestamps within int64 nanoseconds, found %.17g s at index %lld",
+                   sec, (long long)i);
+        t[i] = llround(v);
+    }
+done:
+    return st;
+}
+
+static rc_status check_increasing(const int64_t *t, int64_t n, rc_err *err)
+{
+    rc_status st = RC_OK;
+    for (int64_t i = 1; i < n; i++)
+        RC_FAIL_IF(t[i] <= t[i - 1], err, RC_E_INPUT,
+                   "expected strictly increasing timestamps, found %s at index %lld: "
+                   "t[%lld] = %lld ns, t[%lld] = %lld ns",
+                   t[i] == t[i - 1] ? "a duplicate" : "a decrease", (long long)i, (long long)(i - 1),
+                   (long long)t[i - 1], (long long)i, (long long)t[i]);
+done:
+    return st;
+}
+
 rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n_out,
                         uint64_t *bytes, rc_err *err)
 {
@@ -212,16 +249,7 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_
         RC_FAIL_IF(!ts, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
         RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ts) < 0, err,
                    RC_E_IO, "cannot read the timestamps");
-        for (int64_t i = 0; i < n; i++) {
-            RC_FAIL_IF(!isfinite(ts[i]), err, RC_E_INPUT,
-                       "expected finite timestamps, found %g at index %lld", ts[i], (long long)i);
-            double v = ts[i] * 1e9;
-            /* 2^63 is exact in double: anything at or past it does not fit int64 ns. */
-            RC_FAIL_IF(v >= 0x1p63 || v < -0x1p63, err, RC_E_INPUT,
-                       "expected timestamps within int64 nanoseconds, found %.17g s at index %lld",
-                       ts[i], (long long)i);
-            t[i] = llround(v);
-        }
+        RC_TRY(seconds_to_ns(ts, 1, n, t, err));
     } else {
         RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0, err,
                    RC_E_IO, "cannot read the timestamps");
@@ -233,12 +261,7 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_
             t[i] = v;
         }
     }
-    for (int64_t i = 1; i < n; i++)
-        RC_FAIL_IF(t[i] <= t[i - 1], err, RC_E_INPUT,
-                   "expected strictly increasing timestamps, found %s at index %lld: "
-                   "t[%lld] = %lld ns, t[%lld] = %lld ns",
-                   t[i] == t[i - 1] ? "a duplicate" : "a decrease", (long long)i, (long long)(i - 1),
-                   (long long)t[i - 1], (long long)i, (long long)t[i]);
+    RC_TRY(check_increasing(t, n, err));
     *bytes += H5Dget_storage_size(dset);
     *t_ns = t;
     *n_out = n;
@@ -283,6 +306,108 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
     o = NULL;
 done:
     rc_free(o);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}
+
+rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int32_t column,
+                               int64_t **t_ns, int64_t *n_out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    int64_t *t = NULL;
+    double *all = NULL;
+    hsize_t dims[2];
+    char tname[64];
+    RC_TRY(open_dataset(g, name, w, 2, "[S, D] float, column of seconds", &dset, &space, dims, err));
+    RC_FAIL_IF(dims[1] <= (hsize_t)column, err, RC_E_INPUT,
+               "expected column %d to hold the time in seconds, found only %llu columns", (int)column,
+               (unsigned long long)dims[1]);
+    RC_FAIL_IF(dims[0] == 0, err, RC_E_INPUT, "expected at least one sample, found an empty dataset [0, %llu]",
+               (unsigned long long)dims[1]);
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(type < 0, err, RC_E_IO, "cannot read the dataset's type");
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(H5Tget_class(type) != H5T_FLOAT, err, RC_E_INPUT,
+               "expected float seconds in column %d, found dtype %s", (int)column, tname);
+    int64_t n = (int64_t)dims[0];
+    all = rc_calloc((size_t)n * (size_t)dims[1], sizeof *all);
+    t = rc_calloc((size_t)n, sizeof *t);
+    RC_FAIL_IF(!all || !t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
+    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) < 0, err, RC_E_IO,
+               "cannot read the %s data", tname);
+    RC_TRY(seconds_to_ns(all + column, (int64_t)dims[1], n, t, err));
+    RC_TRY(check_increasing(t, n, err));
+    *t_ns = t;
+    *n_out = n;
+    t = NULL;
+done:
+    rc_free(t);
+    rc_free(all);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return st;
+}
+
+rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int64_t *t = rc_malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
+    for (int64_t i = 0; i < n; i++) t[i] = llround((double)i * 1e9 / rate_hz);
+    *t_ns = t;
+done:
+    return st;
+}
+
+rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t want_c, uint8_t **u8,
+                         int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t dset = -1, space = -1, type = -1;
+    uint8_t *out = NULL;
+    hsize_t d[4] = {0, 0, 0, 0};
+    char shape[128], tname[64];
+    rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
+               "expected dataset '%s' (uint8 images [S, H, W, C]), not found", name);
+    dset = H5Dopen2(g, name, H5P_DEFAULT);
+    RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected dataset '%s' (uint8 images [S, H, W, C]), found another kind of object",
+               name);
+    space = H5Dget_space(dset);
+    type = H5Dget_type(dset);
+    RC_FAIL_IF(space < 0 || type < 0, err, RC_E_IO, "cannot read the dataspace or type");
+    int rank = H5Sget_simple_extent_ndims(space);
+    RC_FAIL_IF(rank < 0 || rank > 4, err, RC_E_INPUT, "expected a 4-D dataset (uint8 images [S, H, W, C]), found rank %d",
+               rank);
+    H5Sget_simple_extent_dims(space, d, NULL);
+    shape_str(rank, d, shape, sizeof shape);
+    RC_FAIL_IF(rank != 4, err, RC_E_INPUT, "expected a 4-D dataset (uint8 images [S, H, W, C]), found shape %s", shape);
+    type_name(type, tname, sizeof tname);
+    RC_FAIL_IF(strcmp(tname, "uint8") != 0, err, RC_E_INPUT, "expected images of dtype uint8, found %s", tname);
+    RC_FAIL_IF(d[0] == 0 || d[1] == 0 || d[2] == 0 || d[3] == 0, err, RC_E_INPUT,
+               "expected at least one non-empty frame, found shape %s", shape);
+    RC_FAIL_IF(want_c > 0 && d[3] != (hsize_t)want_c, err, RC_E_INPUT,
+               "expected %d channels (as the layout says), found shape %s", (int)want_c, shape);
+    RC_FAIL_IF(d[1] > INT32_MAX || d[2] > INT32_MAX || d[3] > INT32_MAX, err, RC_E_INPUT,
+               "expected frame sides below 2^31, found shape %s", shape);
+    size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
+    out = rc_malloc(n);
+    RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);
+    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0, err, RC_E_IO,
+               "cannot read the images");
+    *bytes += H5Dget_storage_size(dset);
+    *u8 = out;
+    *S = (int64_t)d[0];
+    *H = (int32_t)d[1];
+    *W = (int32_t)d[2];
+    *C = (int32_t)d[3];
+    out = NULL;
+done:
+    rc_free(out);
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
     if (dset >= 0) H5Dclose(dset);

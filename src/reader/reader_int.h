@@ -1,6 +1,7 @@
-/* reader_int.h — private to src/reader: checked reads of one stream's datasets.  Each helper
- * sets the error scope to (file, episode, HDF5 path of the dataset) before it checks anything,
- * so every message names where it was found. */
+/* reader_int.h — private to src/reader: checked reads of one stream's datasets, the times of
+ * layouts that store none, and the /data/demo_N episode list.  Each helper sets the error scope
+ * to (file, episode, HDF5 path of the dataset) before it checks anything, so every message names
+ * where it was found. */
 #ifndef READER_INT_H
 #define READER_INT_H
 
@@ -15,14 +16,31 @@ typedef struct rd_where {
     const char *file;
     const char *episode;
     const char *group;   /* "/episodes/<id>/<stream>" */
+    int vector_ok;       /* a 1-D dataset [S] reads as [S, 1] (layouts other than robocache-raw) */
 } rd_where;
 
 /* Reads name (a child of g) as a [rows, cols] matrix converted to float32.  want_cols is the
- * layout's column count; min_cols > 0 adds "at least min_cols" (clouds: 3); allow_empty lets
- * rows be 0.  Checks rank, columns, numeric type and finiteness. */
+ * layout's column count (0: any, *cols says how many); min_cols > 0 adds "at least min_cols"
+ * (clouds: 3); allow_empty lets rows be 0.  Checks rank, columns, numeric type and finiteness. */
 rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t want_cols,
-                         int32_t min_cols, int allow_empty, float **x, int64_t *rows,
+                         int32_t min_cols, int allow_empty, float **x, int64_t *rows, int32_t *cols,
                          uint64_t *bytes, rc_err *err);
+/* Reads column `column` of the 2-D float dataset name (a child of g) as times in float64 seconds,
+ * converted once to int64 ns (llround(s * 1e9), as for robocache-raw float seconds), finite and
+ * strictly increasing, at least one.  Its bytes are counted by the stream that owns the dataset. */
+rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int32_t column,
+                               int64_t **t_ns, int64_t *n, rc_err *err);
+/* Reads name (a child of g) as uint8 image frames [S, H, W, C], S >= 1, kept as stored;
+ * want_c > 0 requires C = want_c. */
+rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t want_c, uint8_t **u8,
+                         int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err);
+/* Times of a layout that stores none: t[i] = llround(i * 1e9 / rate_hz) ns, i < n. */
+rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err);
+/* The episode groups under /data (robomimic, robosuite), sorted by name with their numbers
+ * compared as numbers (demo_9 before demo_10).  filter_key non-empty keeps only the episodes
+ * listed in the string dataset /mask/<filter_key> (robomimic's train/valid split keys). */
+rc_status rd_list_demos(hid_t fid, const char *file, const char *filter_key, char ***ids, int64_t *n,
+                        rc_err *err);
 /* Reads g/t as int64 ns (units attribute, conversion of layout.md), strictly increasing;
  * want_n >= 0 requires that many samples, want_n < 0 requires at least one. */
 rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n,

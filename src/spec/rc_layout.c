@@ -1,6 +1,7 @@
-/* rc_layout.c — reads schemas/layouts/NAME.yaml (see rc_layout.h): a closed list of streams,
- * each with its kind, column count and quaternion flag.  The file is checked as strictly as a
- * spec: unknown keys and impossible values are errors naming the layout file's line. */
+/* rc_layout.c — reads schemas/layouts/NAME.yaml (see rc_layout.h): the reader format, the time
+ * source, and a closed list of streams, each with its kind, column count, quaternion order and
+ * HDF5 path.  The file is checked as strictly as a spec: unknown keys and impossible values are
+ * errors naming the layout file's line. */
 #include "config.h"
 #include "spec/rc_layout.h"
 
@@ -13,6 +14,9 @@
 #include "common/rc_alloc.h"
 #include "spec/rc_schema.h"
 #include "spec/rc_yaml.h"
+
+/* Values of the layout key `format`, in rc_layout_format order. */
+static const char *const g_formats[] = {"robocache-raw", "robomimic", "aloha", "robosuite"};
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -61,6 +65,7 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
     RC_FAIL_IF(!name || strlen(name) >= sizeof s->name, err, RC_E_SPEC,
                "expected a stream name of at most %zu bytes", sizeof s->name - 1);
     snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->path, sizeof s->path, "%s", name);
     RC_FAIL_IF(v->type != YAML_MAPPING_NODE, err, RC_E_SPEC,
                "stream '%s': expected a map {kind, columns, quaternion}", name);
     for (int i = 0; i < rc_yaml_len(v); i++) {
@@ -69,24 +74,42 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
         const char *t = rc_yaml_text(val);
         at(err, val);
         if (k && !strcmp(k, "kind")) {
-            RC_FAIL_IF(!t || (strcmp(t, "series") && strcmp(t, "cloud")), err, RC_E_SPEC,
-                       "stream '%s': expected kind series or cloud, found %s", name, t ? t : "a collection");
-            s->kind = !strcmp(t, "cloud") ? RC_STREAM_CLOUD : RC_STREAM_SERIES;
+            RC_FAIL_IF(!t || (strcmp(t, "series") && strcmp(t, "cloud") && strcmp(t, "image")), err, RC_E_SPEC,
+                       "stream '%s': expected kind series, cloud or image, found %s", name, t ? t : "a collection");
+            s->kind = !strcmp(t, "cloud") ? RC_STREAM_CLOUD : !strcmp(t, "image") ? RC_STREAM_IMAGE : RC_STREAM_SERIES;
         } else if (k && !strcmp(k, "columns")) {
+            if (t && !strcmp(t, "any")) { /* the stored dataset says; 0 = any */
+                s->columns = 0;
+                cols = -1;
+                continue;
+            }
             RC_FAIL_IF(!t || rc_scalar_int(t, &cols) != 0 || cols < 1 || cols > 1000000, err, RC_E_SPEC,
-                       "stream '%s': expected columns from 1 to 1000000, found %s", name, t ? t : "a collection");
+                       "stream '%s': expected columns from 1 to 1000000 or any, found %s", name,
+                       t ? t : "a collection");
             s->columns = (int32_t)cols;
         } else if (k && !strcmp(k, "quaternion")) {
-            RC_FAIL_IF(!t || rc_scalar_bool(t, &s->is_quaternion) != 0, err, RC_E_SPEC,
-                       "stream '%s': expected quaternion true or false, found %s", name, t ? t : "a collection");
+            int order = t && !strcmp(t, "wxyz") ? RC_LQ_WXYZ : t && !strcmp(t, "xyzw") ? RC_LQ_XYZW : RC_LQ_NONE;
+            RC_FAIL_IF(!t || (!order && rc_scalar_bool(t, &s->is_quaternion) != 0), err, RC_E_SPEC,
+                       "stream '%s': expected quaternion true, false, wxyz or xyzw, found %s", name,
+                       t ? t : "a collection");
+            if (order) s->is_quaternion = 1;
+            s->quat = order ? (rc_layout_quat)order : s->is_quaternion ? RC_LQ_ANY : RC_LQ_NONE;
+        } else if (k && !strcmp(k, "path")) {
+            RC_FAIL_IF(!t || !t[0] || t[0] == '/' || strlen(t) >= sizeof s->path, err, RC_E_SPEC,
+                       "stream '%s': expected path relative to the episode group, of 1 to %zu bytes, found %s",
+                       name, sizeof s->path - 1, t ? t : "a collection");
+            snprintf(s->path, sizeof s->path, "%s", t);
         } else {
             at(err, rc_yaml_key(y, v, i));
-            RC_FAIL_IF(1, err, RC_E_SPEC, "stream '%s': unknown key '%s' (expected one of: kind, columns, quaternion)",
-                       name, k ? k : "?");
+            RC_FAIL_IF(1, err, RC_E_SPEC,
+                       "stream '%s': unknown key '%s' (expected one of: kind, columns, quaternion, path)", name,
+                       k ? k : "?");
         }
     }
     at(err, v);
-    RC_FAIL_IF(s->columns == 0, err, RC_E_SPEC, "stream '%s': missing required key 'columns'", name);
+    RC_FAIL_IF(cols == 0, err, RC_E_SPEC, "stream '%s': missing required key 'columns'", name);
+    RC_FAIL_IF(s->kind == RC_STREAM_CLOUD && s->columns == 0, err, RC_E_SPEC,
+               "stream '%s': a cloud needs a fixed column count of at least 3 (x, y, z), found any", name);
     RC_FAIL_IF(s->kind == RC_STREAM_CLOUD && s->columns < 3, err, RC_E_SPEC,
                "stream '%s': a cloud needs at least 3 columns (x, y, z), found %d", name, s->columns);
     RC_FAIL_IF(s->is_quaternion && (s->kind != RC_STREAM_SERIES || s->columns != 4), err, RC_E_SPEC,
@@ -112,7 +135,7 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
     }
     RC_TRY(rc_yaml_read_file(path, &text, &n, err));
     RC_TRY(rc_yaml_parse(path, text, n, &y, err));
-    yaml_node_t *root = rc_yaml_root(&y), *streams = NULL;
+    yaml_node_t *root = rc_yaml_root(&y), *streams = NULL, *time_node = NULL;
     at(err, root);
     RC_FAIL_IF(root->type != YAML_MAPPING_NODE, err, RC_E_SPEC, "expected a map {name, rate_hz, streams}");
     for (int i = 0; i < rc_yaml_len(root); i++) {
@@ -126,11 +149,30 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
         } else if (k && !strcmp(k, "rate_hz")) {
             RC_FAIL_IF(!t || rc_scalar_number(t, &out->rate_hz) != 0 || out->rate_hz <= 0, err, RC_E_SPEC,
                        "expected rate_hz a number > 0, found %s", t ? t : "a collection");
+        } else if (k && !strcmp(k, "format")) {
+            int f = -1;
+            for (int j = 0; t && j < (int)(sizeof g_formats / sizeof g_formats[0]); j++)
+                if (!strcmp(t, g_formats[j])) f = j;
+            RC_FAIL_IF(f < 0, err, RC_E_SPEC, "expected format robocache-raw, robomimic, aloha or robosuite, found %s",
+                       t ? t : "a collection");
+            out->format = (rc_layout_format)f;
+        } else if (k && !strcmp(k, "time_from")) {
+            RC_FAIL_IF(!t || !t[0] || strlen(t) >= sizeof out->time_from, err, RC_E_SPEC,
+                       "expected time_from a stream name, found %s", t ? t : "a collection");
+            snprintf(out->time_from, sizeof out->time_from, "%s", t);
+            time_node = v;
+        } else if (k && !strcmp(k, "time_column")) {
+            int64_t c = -1;
+            RC_FAIL_IF(!t || rc_scalar_int(t, &c) != 0 || c < 0 || c > 1000000, err, RC_E_SPEC,
+                       "expected time_column from 0 to 1000000, found %s", t ? t : "a collection");
+            out->time_column = (int32_t)c;
         } else if (k && !strcmp(k, "streams")) {
             streams = v;
         } else {
             at(err, rc_yaml_key(&y, root, i));
-            RC_FAIL_IF(1, err, RC_E_SPEC, "unknown key '%s' (expected one of: name, rate_hz, streams)", k ? k : "?");
+            RC_FAIL_IF(1, err, RC_E_SPEC,
+                       "unknown key '%s' (expected one of: name, format, rate_hz, time_from, time_column, streams)",
+                       k ? k : "?");
         }
     }
     at(err, root);
@@ -145,6 +187,30 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
         at(err, rc_yaml_key(&y, streams, i));
         RC_FAIL_IF(rc_layout_find(out, s->name) != NULL, err, RC_E_SPEC, "duplicate stream '%s'", s->name);
         out->n_streams = i + 1;
+    }
+    at(err, root);
+    RC_FAIL_IF((out->format == RC_FORMAT_ROBOMIMIC || out->format == RC_FORMAT_ALOHA) && out->rate_hz == 0, err,
+               RC_E_SPEC, "format %s stores no timestamps: expected rate_hz, not found", g_formats[out->format]);
+    RC_FAIL_IF(out->format == RC_FORMAT_ROBOSUITE && !time_node, err, RC_E_SPEC,
+               "format robosuite takes times from a column: expected time_from, not found");
+    for (int32_t i = 0; i < out->n_streams; i++)
+        RC_FAIL_IF(out->streams[i].kind == RC_STREAM_CLOUD && out->format != RC_FORMAT_RAW, err, RC_E_SPEC,
+                   "stream '%s': a point cloud needs format robocache-raw, found format %s", out->streams[i].name,
+                   g_formats[out->format]);
+    for (int32_t i = 0; i < out->n_streams; i++)
+        RC_FAIL_IF(out->streams[i].kind == RC_STREAM_IMAGE && out->format == RC_FORMAT_RAW, err, RC_E_SPEC,
+                   "stream '%s': an image needs format robomimic, aloha or robosuite, found format robocache-raw",
+                   out->streams[i].name);
+    if (time_node) {
+        const rc_layout_stream *ts = rc_layout_find(out, out->time_from);
+        at(err, time_node);
+        RC_FAIL_IF(out->format != RC_FORMAT_ROBOSUITE, err, RC_E_SPEC,
+                   "time_from applies to format robosuite only, found format %s", g_formats[out->format]);
+        RC_FAIL_IF(!ts || ts->kind != RC_STREAM_SERIES, err, RC_E_SPEC,
+                   "expected time_from to name a series stream of this layout, found %s", out->time_from);
+        RC_FAIL_IF(ts->columns > 0 && out->time_column >= ts->columns, err, RC_E_SPEC,
+                   "expected time_column below the %d columns of '%s', found %d", ts->columns, ts->name,
+                   out->time_column);
     }
     err->line = err->column = 0;
 done:

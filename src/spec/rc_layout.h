@@ -1,6 +1,7 @@
-/* rc_layout.h — an input layout (schemas/layouts/NAME.yaml): which streams an input episode
- * has, whether each is a time series or a point cloud, and its column count.  The spec
- * validator checks stream names against it; the reader checks every episode against it. */
+/* rc_layout.h — an input layout (schemas/layouts/NAME.yaml): the file format the reader uses,
+ * where timestamps come from, which streams an input episode has, whether each is a time series
+ * or a point cloud, its HDF5 path and its column count.  The spec validator checks stream names
+ * against it; the reader checks every episode against it (docs/LAYOUTS.md). */
 #ifndef RC_LAYOUT_H
 #define RC_LAYOUT_H
 
@@ -10,18 +11,35 @@
 
 #define RC_LAYOUT_MAX_STREAMS 64
 
-typedef enum rc_stream_kind { RC_STREAM_SERIES = 0, RC_STREAM_CLOUD } rc_stream_kind;
+/* series [S, D]; cloud: points [P, C] in frames; image: uint8 [S, H, W, C] frames (C = columns). */
+typedef enum rc_stream_kind { RC_STREAM_SERIES = 0, RC_STREAM_CLOUD, RC_STREAM_IMAGE } rc_stream_kind;
+
+/* How the reader finds episodes and timestamps (layout key `format`). */
+typedef enum rc_layout_format {
+    RC_FORMAT_RAW = 0,    /* robocache-raw: /episodes/<id>/<stream>/{data,t} (the default) */
+    RC_FORMAT_ROBOMIMIC,  /* /data/demo_N/<path>; times from rate_hz; /mask/<key> filters */
+    RC_FORMAT_ALOHA,      /* one episode per file, /<path>; times from rate_hz */
+    RC_FORMAT_ROBOSUITE   /* /data/demo_N/<path>; times from column time_column of time_from */
+} rc_layout_format;
+
+/* A quaternion's column order as the layout declares it (key `quaternion`). */
+typedef enum rc_layout_quat { RC_LQ_NONE = 0, RC_LQ_ANY, RC_LQ_WXYZ, RC_LQ_XYZW } rc_layout_quat;
 
 typedef struct rc_layout_stream {
     char name[64];
     rc_stream_kind kind;
-    int32_t columns;      /* D of a series, C (>= 3) of a cloud */
+    int32_t columns;      /* D of a series, C (>= 3) of a cloud, channels of an image; 0 = any */
     int is_quaternion;    /* 4 columns meant for slerp */
+    rc_layout_quat quat;  /* RC_LQ_ANY: order given by the spec (`quaternion: true`) */
+    char path[128];       /* HDF5 path below the episode group; default: the stream name */
 } rc_layout_stream;
 
 typedef struct rc_layout {
     char name[64];
+    rc_layout_format format;
     double rate_hz;       /* layouts without timestamps; 0 when timestamps are stored */
+    char time_from[64];   /* robosuite format: the stream whose column time_column is time (s) */
+    int32_t time_column;
     int32_t n_streams;
     rc_layout_stream streams[RC_LAYOUT_MAX_STREAMS];
 } rc_layout;

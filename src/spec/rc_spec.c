@@ -151,7 +151,7 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     if (ls->kind != kind) {
         layout_stream_list(&c->layout, (int)kind, list, sizeof list);
         error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (layout %s has: %s)", name,
-                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : "time series", user,
+                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : ls->kind == RC_STREAM_IMAGE ? "image" : "time series", user,
                  kind == RC_STREAM_CLOUD ? "point cloud" : "time series", c->layout.name, list);
         return NULL;
     }
@@ -182,12 +182,17 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
     get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
     get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
+    get_str(c, s, m, "filter_key", "input.filter_key", sp->filter_key, sizeof sp->filter_key);
     if (!text_of(c, s, m, "layout")) return;
     rc_err e;
     rc_err_clear(&e);
     rc_status st = rc_layout_load(schema_dir, sp->layout, &c->layout, &e);
     if (st == RC_OK) {
         c->have_layout = 1;
+        if (sp->filter_key[0] && c->layout.format != RC_FORMAT_ROBOMIMIC)
+            error_at(c, get(c, m, "filter_key"), "input.filter_key",
+                     "filter_key selects robomimic /mask/ keys: it needs a layout of format robomimic, "
+                     "found layout %s", sp->layout);
     } else if (st == RC_E_SPEC && !e.line) { /* unknown layout: an error of the spec, at its key */
         yaml_node_t *at = get(c, m, "layout") ? get(c, m, "layout") : m;
         error_at(c, at, "input.layout", "%s", e.msg);
@@ -257,6 +262,18 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
                      j);
             return;
         }
+    const rc_layout_stream *img = c->have_layout ? rc_layout_find(&c->layout, name) : NULL;
+    if (img && img->kind == RC_STREAM_IMAGE) { /* images travel through resample nearest only, as uint8 */
+        if (strcmp(kind, "resample") != 0)
+            error_at(c, get(c, m, name_key), sub,
+                     "stream '%s' is an image; a %s needs time series (carry images with a resample, method nearest)",
+                     name, kind);
+        else if (method && e->method != RC_METHOD_NEAREST && (path_fmt(sub, "%s.method", path), 1))
+            error_at(c, get(c, m, "method") ? get(c, m, "method") : m, sub,
+                     "stream '%s' is an image: method nearest keeps its frames unchanged, found method %s", name, method);
+        st->image = 1;
+        return;
+    }
     const rc_layout_stream *ls = need_stream(c, get(c, m, name_key), sub, name, RC_STREAM_SERIES, kind);
     if (!method) return;
     path_fmt(sub, "%s.method", path);
@@ -267,6 +284,16 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
                  "stream '%s' has %d columns and is not one",
                  c->layout.name, name, ls->columns);
     yaml_node_t *on = get(c, m, "order");
+    if (e->method == RC_METHOD_SLERP && ls && (ls->quat == RC_LQ_WXYZ || ls->quat == RC_LQ_XYZW)) {
+        /* the layout declares the order: the spec may repeat it, not contradict it */
+        rc_quat_order declared = ls->quat == RC_LQ_XYZW ? RC_QUAT_XYZW : RC_QUAT_WXYZ;
+        if (on && e->quat_order != declared) {
+            path_fmt(sub, "%s.order", path);
+            error_at(c, on, sub, "layout %s declares stream '%s' in order %s, found order %s", c->layout.name, name,
+                     declared == RC_QUAT_XYZW ? "xyzw" : "wxyz", order);
+        }
+        e->quat_order = declared;
+    }
     if (on && e->method != RC_METHOD_SLERP) {
         path_fmt(sub, "%s.order", path);
         error_at(c, on, sub, "key 'order' applies to method slerp only, found method %s", method);

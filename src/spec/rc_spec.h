@@ -34,6 +34,7 @@ typedef struct rc_spec_stage {
     double max_gap_ms;        /* fuse; 0 = no gap check */
     int32_t n_streams;
     rc_spec_stream streams[RC_MAX_FUSE_STREAMS];
+    int image;                /* resample of an image stream: method nearest, frames kept uint8 */
     /* voxelize */
     char cloud[RC_NAME_MAX];  /* the point-cloud stream */
     int32_t cloud_columns;    /* its C, from the input layout */
@@ -55,6 +56,7 @@ typedef struct rc_spec {
     char input_pattern[256];      /* default "*.h5" */
     char layout[RC_NAME_MAX];     /* default robocache-raw */
     double layout_rate_hz;        /* input.rate_hz for layouts without timestamps; 0 = layout default */
+    char filter_key[RC_NAME_MAX]; /* input.filter_key: robomimic /mask/<key>; "" = every demo */
 
     char output_dir[RC_PATH_MAX];
     uint64_t shard_max_bytes;     /* 0 = not set */

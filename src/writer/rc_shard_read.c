@@ -306,6 +306,43 @@ done:
     return st;
 }
 
+rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *rel_path,
+                               rc_shard_dataset *d, void **data, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t g = -1, ds = -1, t = -1;
+    void *buf = NULL;
+    *data = NULL;
+    memset(d, 0, sizeof *d);
+    snprintf(d->rel_path, sizeof d->rel_path, "%s", rel_path);
+    rc_err_scope(err, r->path, id, "/episodes/%s/%s", id, rel_path);
+    g = H5Gopen2(r->episodes, id, H5P_DEFAULT);
+    RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected an episode group, found none");
+    ds = H5Dopen2(g, rel_path, H5P_DEFAULT);
+    RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "expected a dataset, found none");
+    RC_TRY(describe(ds, d, err));
+    uint64_t n = (uint64_t)rc_elem_size(d->elem);
+    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    if (n == 0) goto done;
+    buf = rc_malloc((size_t)n);
+    RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
+    t = H5Dget_type(ds);
+    RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
+    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        char h5msg[512];
+        rc_h5_error_text(h5msg, sizeof h5msg);
+        RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);
+    }
+    *data = buf;
+    buf = NULL;
+done:
+    rc_free(buf);
+    if (t >= 0) H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    if (g >= 0) H5Gclose(g);
+    return st;
+}
+
 void rc_shard_episode_free(rc_shard_episode *ep)
 {
     rc_free(ep->datasets);

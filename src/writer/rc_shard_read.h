@@ -54,6 +54,12 @@ size_t rc_shard_reader_n_episodes(const rc_shard_reader *r);
  * rc_shard_episode_free).  RC_E_INPUT when a dataset cannot be decoded or is not of our types. */
 rc_status rc_shard_reader_episode(rc_shard_reader *r, size_t i, rc_shard_episode *ep, rc_err *err);
 void rc_shard_episode_free(rc_shard_episode *ep);
+/* Reads the decoded elements of dataset rel_path of episode id (row-major, little-endian, as
+ * rc_shard_reader_episode describes it in *d) into *data (rc_malloc'd, caller frees; NULL when
+ * the dataset has no elements).  RC_E_INPUT when the dataset is missing, not of our types or
+ * cannot be decoded. */
+rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *rel_path,
+                               rc_shard_dataset *d, void **data, rc_err *err);
 void rc_shard_reader_close(rc_shard_reader *r); /* accepts NULL */
 
 #endif

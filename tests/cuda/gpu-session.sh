@@ -5,7 +5,7 @@
 # auto must both give cuda), the byte-comparison programs (cuda vs cpu) and gpu_e2e.sh (whole
 # runs, cuda vs cpu); all three under compute-sanitizer memcheck (with leak check), racecheck,
 # initcheck and synccheck; cuobjdump --list-elf /
-# --list-ptx of the binary.  Logs and summary.txt go to
+# --list-ptx of the binary; tests/golden/check.sh cuda (the CUDA output against the goldens).  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
 # Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
 #   sh tests/cuda/gpu-session.sh [BUILD_DIR]
@@ -76,6 +76,7 @@ for t in test_backend_select test_fuse_exact test_voxelize_exact; do
 done
 step gpu_e2e 180 sh tests/cuda/gpu_e2e.sh
 step gpu_streaming 120 sh tests/cuda/gpu_streaming.sh
+step golden-cuda 120 sh tests/golden/check.sh cuda
 
 if find_tool cuobjdump cuobj; then
     step cuobjdump-list-elf 60 "$cuobj" --list-elf "$b/robocache-convert"

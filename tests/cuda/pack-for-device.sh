@@ -7,12 +7,14 @@
 # The GPU machine has no build tools or -dev packages; tests/cuda/gpu-session.sh runs the
 # carried tree with LD_LIBRARY_PATH=.carry/lib.  CUDA itself is linked statically (cudart_static)
 # and the driver (libcuda) comes from the GPU machine, never from here.
-# usage: tests/cuda/pack-for-device.sh [BUILD_DIR]   (default: build, relative to the repo root)
+# usage: tests/cuda/pack-for-device.sh [BUILD_DIR [EXTRA_BINARY...]]   (default: build, relative
+# to the repo root; extra binaries, e.g. build/bench/rc-bench, have their libraries packed too)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 b=${1:-build}
-bins="$b/robocache-convert $b/tests/cuda/test_backend_select $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact"
+[ $# -gt 0 ] && shift
+bins="$b/robocache-convert $b/tests/cuda/test_backend_select $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact $*"
 for f in $bins; do
     [ -x "$f" ] || { echo "pack-for-device: $f is missing: build with CUDA and run 'make -C $b check' first" >&2; exit 1; }
 done

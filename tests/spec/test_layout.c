@@ -75,8 +75,9 @@ int main(void)
     tap_ok(rc_layout_find(&l, "lidarr") == NULL && rc_layout_find(&l, "") == NULL, "unknown streams are not found");
 
     rc_err_clear(&err);
-    st = rc_layout_load(schemas, "aloha", &l, &err);
-    tap_ok(st == RC_E_SPEC && !strcmp(err.msg, "layout 'aloha' is not supported in this version (supported: robocache-raw)"),
+    st = rc_layout_load(schemas, "lerobot", &l, &err);
+    tap_ok(st == RC_E_SPEC && !strcmp(err.msg, "layout 'lerobot' is not supported in this version (supported: aloha, "
+                                               "robocache-raw, robomimic, robosuite)"),
            "unknown layout: %s", err.msg);
     st = rc_layout_load(schemas, "../layouts/robocache-raw", &l, &err);
     tap_ok(st == RC_E_SPEC, "a layout name with '/' is refused");
@@ -88,16 +89,16 @@ int main(void)
                    RC_OK && l.rate_hz == 50 && l.n_streams == 1 && l.streams[0].columns == 14,
            "a layout with a rate and one stream loads");
     rejects("l1", "name: other\nstreams:\n  a: {kind: series, columns: 1}\n", 1, "expected name 'l1' (the file name), found other");
-    rejects("l2", "name: l2\nstreams:\n  a: {kind: image, columns: 1}\n", 3, "expected kind series or cloud, found image");
+    rejects("l2", "name: l2\nstreams:\n  a: {kind: video, columns: 1}\n", 3, "expected kind series, cloud or image, found video");
     rejects("l3", "name: l2\n", 1, "expected name 'l3'");
     rejects("l4", "name: l4\n", 1, "expected a non-empty map 'streams'");
     rejects("l5", "name: l5\nstreams:\n  a: {kind: series}\n", 3, "missing required key 'columns'");
     rejects("l6", "name: l6\nstreams:\n  pc: {kind: cloud, columns: 2}\n", 3, "a cloud needs at least 3 columns");
     rejects("l7", "name: l7\nstreams:\n  q: {kind: series, columns: 3, quaternion: true}\n", 3,
             "a quaternion is a series of 4 columns, found 3");
-    rejects("l8", "name: l8\nstreams:\n  a: {kind: series, columns: 0}\n", 3, "expected columns from 1 to 1000000, found 0");
+    rejects("l8", "name: l8\nstreams:\n  a: {kind: series, columns: 0}\n", 3, "expected columns from 1 to 1000000 or any, found 0");
     rejects("l9", "name: l9\nstreams:\n  a: {kind: series, columns: 1, dtype: f4}\n", 3,
-            "unknown key 'dtype' (expected one of: kind, columns, quaternion)");
+            "unknown key 'dtype' (expected one of: kind, columns, quaternion, path)");
     rejects("l10", "name: l10\nstreams:\n  a: {kind: series, columns: 1}\n  a: {kind: series, columns: 2}\n", 4,
             "duplicate stream 'a'");
     rejects("l11", "name: l11\nversion: 2\nstreams:\n  a: {kind: series, columns: 1}\n", 2, "unknown key 'version'");

@@ -1,0 +1,117 @@
+"""collect.py - gathers one run of bench/run-gpu.sh into one results file: the machine (device,
+driver, CUDA runtime, torch), the commit measured, every case of rc-bench and of the PyTorch
+peer (JSON lines), and the end-to-end runs (robocache-convert's --report files and the peers'
+JSON).  Standard library only.
+
+usage: collect.py --out FILE --commit SHA [--quick] [--device-csv F] [--versions F]
+                  [--cases F.jsonl...] [--e2e NAME=FILE...] [--e2e-input F]
+                  [--profile CASE=NCU_LOG...]"""
+import argparse
+import datetime
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+
+def read_jsonl(path):
+    """JSON objects one after another (rc-bench writes them over several lines each)."""
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        s = f.read()
+    dec, i = json.JSONDecoder(), 0
+    while True:
+        while i < len(s) and s[i].isspace():
+            i += 1
+        if i >= len(s):
+            return out
+        obj, i = dec.raw_decode(s, i)
+        out.append(obj)
+
+
+def read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def device_info(csv_path, versions_path):
+    dev = {}
+    if csv_path and os.path.exists(csv_path):
+        with open(csv_path) as f:
+            lines = [x.strip() for x in f if x.strip()]
+        if len(lines) >= 2:
+            keys = [k.strip() for k in lines[0].split(",")]
+            vals = [v.strip() for v in lines[1].split(",")]
+            dev.update(dict(zip(keys, vals)))
+    if versions_path:
+        v = read_json(versions_path)
+        if v:
+            dev.update(v)
+    return dev
+
+
+def e2e_entry(name, path):
+    d = read_json(path)
+    if d is None:
+        return {"name": name, "missing": True}
+    if d.get("format") == "robocache-report":  # robocache-convert --report
+        stages = {k: v.get("busy_s") for k, v in d.get("stages", {}).items()}
+        return {"name": name, "wall_s": d.get("wall_s"), "stages_busy_s": stages,
+                "overlap_efficiency": d.get("overlap_efficiency"), "backend": d.get("backend"),
+                "backend_device": d.get("backend_device"), "episodes": d.get("episodes_written"),
+                "report_stages": d.get("stages")}
+    d = dict(d)
+    d["name"] = name
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--commit", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--device-csv")
+    ap.add_argument("--versions")
+    ap.add_argument("--cases", nargs="*", default=[])
+    ap.add_argument("--e2e", nargs="*", default=[])
+    ap.add_argument("--e2e-input")
+    ap.add_argument("--profile", nargs="*", default=[])
+    a = ap.parse_args()
+    cases = []
+    for p in a.cases:
+        cases += read_jsonl(p)
+    e2e = {"input": read_json(a.e2e_input) if a.e2e_input else None, "runs": []}
+    for item in a.e2e:
+        name, _, path = item.partition("=")
+        e2e["runs"].append(e2e_entry(name, path))
+    # the end-to-end walls join the cases, so the gate watches them too (one run each)
+    for r in e2e["runs"]:
+        if r.get("wall_s") is not None:
+            cases.append({"group": "e2e", "name": "e2e/" + r["name"], "engine": "e2e",
+                          "wall_s": r["wall_s"], "bytes": (e2e["input"] or {}).get("raw_bytes")})
+    res = {"format": "robocache-bench-results", "format_version": 1, "commit": a.commit,
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "quick": a.quick, "device": device_info(a.device_csv, a.versions), "cases": cases, "e2e": e2e}
+    # ncu's figures per profiled case: one entry per kernel launch (the backend's probe left out)
+    res["profile"] = {}
+    for item in a.profile:
+        name, _, path = item.partition("=")
+        if os.path.exists(path):
+            with open(path) as f:
+                launches = benchlib.parse_ncu(f.read())
+            res["profile"][name] = [x for x in launches if x["kernel"] != "probe_kernel"]
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=1, sort_keys=False)
+        f.write("\n")
+    print("collect: %d cases, %d end-to-end runs -> %s" % (len(cases), len(e2e["runs"]), a.out))
+
+
+if __name__ == "__main__":
+    main()

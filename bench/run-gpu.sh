@@ -1,0 +1,101 @@
+#!/bin/sh
+# run-gpu.sh — every benchmark in one go on the GPU machine, from a tree built elsewhere (it
+# builds nothing): the copy limits and each kernel through rc-bench, the same ops in PyTorch,
+# and the end-to-end conversion of synth data by robocache-convert (cuda and cpu backends) and by
+# bench/peers/convert_peer.py (h5py + numpy, and PyTorch on the GPU).  Writes to $OUT:
+# results.json (bench/collect.py), run.log (every step's output) and ncu.txt (profiles).
+# Run from the repository root after `make bench` and `sh bench/pack.sh BUILD` here, carrying
+# BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick]
+set -u
+cd "$(dirname "$0")/.."
+root=$PWD
+b=${1:-build}
+mode=${2:-full}
+OUT=${OUT:-$root/bench-out}
+W=${RC_BENCH_WORK:-/tmp/rc-bench-work}
+mkdir -p "$OUT" "$W"
+rm -rf "$W"/*
+log="$OUT/run.log"
+: >"$log"
+q=
+[ "$mode" = quick ] && q=--quick
+carry_lib="$root/.carry/lib"
+if ldd "$b/robocache-convert" "$b/bench/rc-bench" 2>/dev/null | grep -q 'not found'; then
+    carry_lib="$carry_lib:$root/.carry/lib-gcc"
+fi
+export PATH="$PATH:/usr/local/cuda/bin"
+# our binaries (and the zstd plugin h5py loads) see the carried libraries; plain python does not
+rc="env LD_LIBRARY_PATH=$carry_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export HDF5_PLUGIN_PATH="$root/$b/plugins"
+export RC_SCHEMA_DIR="$root/schemas" # the build's own path to them is this machine's
+export PYTHONUNBUFFERED=1
+
+# One device command may run 10 minutes: steps share this budget, and what is left at the end
+# is enough to collect the results.
+budget=${RC_BENCH_BUDGET:-540}
+t_begin=$(date +%s)
+# step NAME LIMIT_S CMD...: output appended to run.log under a header, status line on stdout
+step() {
+    name=$1; limit=$2; shift 2
+    start=$(date +%s)
+    left=$((t_begin + budget - 20 - start))
+    if [ "$left" -lt 5 ]; then
+        echo "=== $name: not run, the budget of $budget s is spent" | tee -a "$log"
+        return
+    fi
+    [ "$limit" -le "$left" ] || limit=$left
+    echo "=== $name" >>"$log"
+    timeout "$limit" "$@" >>"$log" 2>&1
+    s=$?
+    echo "=== $name: exit $s in $(($(date +%s) - start)) s" | tee -a "$log"
+}
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem \
+    --format=csv,nounits >"$W/device.csv" 2>>"$log"
+python3 -c 'import json,torch,numpy,h5py;print(json.dumps({"torch":torch.__version__,"torch_cuda":torch.version.cuda,"numpy":numpy.__version__,"h5py":h5py.__version__,"hdf5_in_h5py":h5py.version.hdf5_version}))' \
+    >"$W/versions.json" 2>>"$log"
+step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' all >'$W/rc-bench.jsonl'"
+step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' all >'$W/torch.jsonl'"
+
+# end to end: synth input (the bench preset, fewer episodes), then four conversions of it
+if [ "$mode" = quick ]; then eps="--episodes 1 --seconds 10"; else eps="--episodes 2"; fi
+step synth 120 $rc "$b/robocache-convert" synth "$W/raw" --preset bench $eps
+raw_bytes=$(du -sb "$W/raw" | cut -f1)
+echo "{\"preset\": \"bench\", \"synth_args\": \"$eps\", \"raw_bytes\": $raw_bytes}" >"$W/e2e-input.json"
+for be in cuda cpu; do
+    sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+    step "convert-$be" 180 $rc "$b/robocache-convert" run bench/pipeline.yaml --input "$W/raw" \
+        --output "$W/out-$be" --backend "$be" --report "$W/report-$be.json" --progress never
+done
+for eng in numpy torch; do
+    sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+    step "peer-$eng" 240 $rc python3 bench/peers/convert_peer.py --engine "$eng" --input "$W/raw" \
+        --output "$W/peer-$eng" --json "$W/peer-$eng.json" --compare "$W/out-cuda/train"
+done
+
+# profiles of the largest resample and fuse and a 10M-point occupancy grid (DRAM throughput and
+# bytes, occupancy, sectors per global load/store request: 4 = coalesced 32-bit accesses)
+ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
+metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
+metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
+if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
+    step ncu-resample 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
+        --log-file "$W/ncu-resample.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only resample/f32/B1024 resample
+    step ncu-fuse 60 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
+        --log-file "$W/ncu-fuse.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only fuse/f32/B1024 fuse
+    step ncu-voxelize 120 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -c 20 \
+        --log-file "$W/ncu-vox.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 \
+        --only occupancy/dense/uniform-10000000pts/512 voxelize
+    cat "$W/ncu-resample.txt" "$W/ncu-fuse.txt" "$W/ncu-vox.txt" >"$OUT/ncu.txt" 2>/dev/null
+fi
+
+python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q \
+    --device-csv "$W/device.csv" --versions "$W/versions.json" \
+    --cases "$W/rc-bench.jsonl" "$W/torch.jsonl" --e2e-input "$W/e2e-input.json" \
+    --e2e "robocache-cuda=$W/report-cuda.json" "robocache-cpu=$W/report-cpu.json" \
+    "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" \
+    --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
+    "fuse/f32/B1024-4streams-T500-W108=$W/ncu-fuse.txt" \
+    "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" 2>&1 | tee -a "$log"
+cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" "$OUT/" 2>/dev/null
+python3 bench/gen_performance.py --summary "$OUT/results.json" 2>&1 | tee -a "$log"

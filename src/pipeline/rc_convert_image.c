@@ -1,0 +1,60 @@
+/* rc_convert_image.c — image resample stages (SPEC section 5: images pass through `nearest`
+ * unchanged in type): for each grid step the nearest frame by the resample rule of SPEC section 4
+ * (t[i] <= t_k < t[i+1], the closer sample, ties to the earlier; the edge frames held outside
+ * [t[0], t[S-1]]) is copied, so the output is uint8 [T, H, W, C] of stored frames.  This is
+ * bookkeeping, not arithmetic: it runs on the host for every backend. */
+#include "config.h"
+
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "pipeline/rc_convert.h"
+
+/* The frame of t[S] nearest to tk (SPEC section 4, method nearest). */
+static int64_t nearest_frame(const int64_t *t, int64_t S, int64_t tk)
+{
+    if (tk <= t[0]) return 0;
+    if (tk >= t[S - 1]) return S - 1;
+    int64_t lo = 0, hi = S - 1; /* t[lo] <= tk < t[hi] */
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (t[mid] <= tk) lo = mid;
+        else hi = mid;
+    }
+    uint64_t before = (uint64_t)tk - (uint64_t)t[lo], after = (uint64_t)t[hi] - (uint64_t)tk;
+    return after < before ? hi : lo;
+}
+
+rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,
+                            int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    uint8_t *frames = NULL;
+    int64_t *t_copy = NULL;
+    for (int s = 0; s < spec->n_stages; s++) {
+        const rc_spec_stage *sg = &spec->stages[s];
+        if (sg->kind == RC_STAGE_VOXELIZE || !sg->image) continue;
+        const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[0].name);
+        RC_FAIL_IF(!sd || sd->kind != RC_STREAM_IMAGE || !sd->u8, err, RC_E_INTERNAL, "image stream '%s' was not read",
+                   sg->streams[0].name);
+        size_t frame = (size_t)sd->H * (size_t)sd->W * (size_t)sd->D;
+        double t0 = rc_now_s();
+        frames = rc_malloc((size_t)T * frame + 1);
+        t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
+        RC_FAIL_IF(!frames || !t_copy, err, RC_E_NOMEM, "out of memory for output '%s' [%lld, %d, %d, %d]", sg->name,
+                   (long long)T, sd->H, sd->W, sd->D);
+        for (int64_t k = 0; k < T; k++)
+            memcpy(frames + (size_t)k * frame, sd->u8 + (size_t)nearest_frame(sd->t_ns, sd->S, grid[k]) * frame,
+                   frame);
+        memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);
+        rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), (uint64_t)sd->S * frame,
+                           (uint64_t)T * frame, T);
+        uint64_t dims[4] = {(uint64_t)T, (uint64_t)sd->H, (uint64_t)sd->W, (uint64_t)sd->D};
+        RC_TRY(rc_outputs_add(out, sg->name, "data", RC_ELEM_U8, 4, dims, (void **)&frames, err));
+        RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
+    }
+done:
+    rc_free(frames);
+    rc_free(t_copy);
+    return st;
+}

@@ -1,0 +1,109 @@
+"""test_collect.py - the data path of bench/: benchlib.stats (median, p99 by nearest rank) against
+hand-worked samples, benchlib.parse_ncu on a recorded Nsight Compute log (bench/results/*.ncu.txt)
+against its own lines, and bench/collect.py on recorded pieces of a run (fixtures/collect: rc-bench's
+multi-line JSON objects, the PyTorch peer's JSON lines, a --report file, a peer's JSON) plus
+malformed pieces.  TAP."""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("RC_SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(SRC, "bench"))
+import benchlib  # noqa: E402
+
+FIX = os.path.join(SRC, "tests", "bench", "fixtures", "collect")
+n = 0
+failed = 0
+
+
+def ok(cond, desc, diag=None):
+    global n, failed
+    n += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
+    if not cond:
+        failed += 1
+        if diag is not None:
+            for line in str(diag).splitlines()[-20:]:
+                print("# " + line)
+
+
+# ---- stats ----
+s = benchlib.stats([5, 1, 4, 2, 3])
+ok(s["median"] == 3 and s["min"] == 1 and s["max"] == 5 and s["n"] == 5, "odd count: the middle value", s)
+s = benchlib.stats([4, 1, 3, 2])
+ok(s["median"] == 2.5, "even count: the mean of the two middle values", s)
+v = list(range(1, 51))  # 50 samples: ceil(0.99 * 50) = 50th smallest
+ok(benchlib.stats(v)["p99"] == 50, "p99 of 50 samples is the largest (nearest rank)")
+v = list(range(1, 201))  # 200 samples: the 198th smallest
+ok(benchlib.stats(reversed(v))["p99"] == 198, "p99 of 200 samples is the 198th smallest, any input order")
+ok(benchlib.stats([])["median"] is None, "no samples: no median")
+
+# ---- parse_ncu on a recorded log ----
+logs = sorted(glob.glob(os.path.join(SRC, "bench", "results", "*.ncu.txt")))
+ok(len(logs) >= 1, "a recorded ncu log is committed beside the results", logs)
+text = open(logs[-1]).read()
+launches = benchlib.parse_ncu(text)
+headers = [ln for ln in text.splitlines() if ", Context " in ln and ", Device " in ln]
+ok(len(launches) == len(headers) and len(launches) > 0, "one entry per profiled launch (%d)" % len(headers))
+first = launches[0]
+m = re.search(r"^\s*gpu__time_duration\.sum\s+(\S+)\s+([0-9.,]+)\s*$", text, re.M)
+ok(m is not None and first["metrics"].get("gpu__time_duration.sum [%s]" % m.group(1)) == float(m.group(2).replace(",", "")),
+   "the first launch's duration, with its unit in the key", (m and m.groups(), first["metrics"]))
+ok(headers[0].strip().startswith(first["kernel"]) or ("::" + first["kernel"]) in headers[0] or
+   (" " + first["kernel"]) in headers[0], "the kernel's short name comes from its header line", (first["kernel"], headers[0][:80]))
+ok(all("<" not in x["kernel"] and "(" not in x["kernel"] for x in launches), "template and argument lists are cut off")
+ok(benchlib.parse_ncu("==PROF== nothing profiled\n") == [], "a log without launches parses to nothing")
+
+# ---- collect.py on recorded pieces ----
+tmp = tempfile.mkdtemp(prefix="rc-collect-")
+out = os.path.join(tmp, "results.json")
+
+
+def collect(extra):
+    r = subprocess.run([sys.executable, os.path.join(SRC, "bench", "collect.py"), "--out", out, "--commit", "abc123",
+                        "--device-csv", os.path.join(FIX, "device.csv")] + extra, capture_output=True, text=True)
+    res = json.load(open(out)) if r.returncode == 0 else None
+    return r.returncode, res, r.stdout + r.stderr
+
+
+rc, res, log = collect(["--cases", os.path.join(FIX, "rc-bench.jsonl"), os.path.join(FIX, "torch.jsonl"),
+                        "--e2e-input", os.path.join(FIX, "e2e-input.json"),
+                        "--e2e", "robocache-cuda=" + os.path.join(FIX, "report-cuda.json"),
+                        "numpy=" + os.path.join(FIX, "peer-numpy.json"),
+                        "torch=" + os.path.join(tmp, "absent.json"),
+                        "--profile", "some/case=" + logs[-1]])
+ok(rc == 0 and res["format"] == "robocache-bench-results" and res["commit"] == "abc123",
+   "collect writes a results file with the commit", log)
+names = [c["name"] for c in res["cases"]] if res else []
+ok(names[:4] == ["mem/d2d", "mem/h2d_pinned", "mem/d2h_pinned", names[3]] and names[3].startswith("resample/"),
+   "rc-bench's multi-line objects are read in order", names)
+torch_lines = [json.loads(x) for x in open(os.path.join(FIX, "torch.jsonl"))]
+ok(res and [c["name"] for c in res["cases"] if c.get("engine") == "torch"] == [x["name"] for x in torch_lines],
+   "every PyTorch line becomes a case")
+rep = json.load(open(os.path.join(FIX, "report-cuda.json")))
+e2e = {r["name"]: r for r in res["e2e"]["runs"]} if res else {}
+ok(e2e.get("robocache-cuda", {}).get("wall_s") == rep["wall_s"] and
+   e2e["robocache-cuda"]["stages_busy_s"]["write"] == rep["stages"]["write"]["busy_s"],
+   "a --report file gives the wall and each stage's busy time", e2e.get("robocache-cuda"))
+ok(e2e.get("torch", {}).get("missing") is True, "an absent piece is recorded as missing, not invented")
+wall_cases = {c["name"]: c for c in res["cases"] if c.get("engine") == "e2e"} if res else {}
+ok(set(wall_cases) == {"e2e/robocache-cuda", "e2e/numpy"} and
+   wall_cases["e2e/numpy"]["wall_s"] == json.load(open(os.path.join(FIX, "peer-numpy.json")))["wall_s"],
+   "each end-to-end run with a wall becomes a gated case", sorted(wall_cases))
+ok(res and res["device"].get("name") == "NVIDIA H100 80GB HBM3" and res["device"].get("driver_version") == "580.159.04",
+   "the device and driver come from nvidia-smi's CSV", res and res["device"])
+ok(res and len(res["profile"]["some/case"]) == len([x for x in launches if x["kernel"] != "probe_kernel"]),
+   "the profile keeps every launch but the backend's probe")
+
+bad = os.path.join(tmp, "bad.jsonl")
+with open(bad, "w") as f:
+    f.write('{"group": "mem", "name": "mem/d2d"}\n{"group": "resample", "name": ')
+rc, res, log = collect(["--cases", bad])
+ok(rc != 0, "a truncated JSON-lines file fails collect instead of dropping cases silently", log)
+
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
