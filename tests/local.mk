@@ -25,3 +25,5 @@ include tests/determinism/local.mk
 include tests/layouts/local.mk
 include tests/realdata/local.mk
 include tests/docs/local.mk
+include tests/scale/local.mk
+include tests/slurm/local.mk

@@ -1,6 +1,5 @@
-/* cmd_later.c — subcommands whose work belongs to later milestones (merge-manifests: Slurm
- * sharding, scan: timestamp health).  They parse nothing and say so,
- * exiting 1: no pretend output. */
+/* cmd_later.c — subcommands whose work belongs to later milestones (scan: timestamp health).
+ * They parse nothing and say so, exiting 1: no pretend output. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,11 +15,6 @@ static int not_built(const char *cmd, const char *what, int argc, char **argv)
     }
     fprintf(stderr, "robocache-convert %s: not implemented in this version (%s)\n", cmd, what);
     return 1;
-}
-
-int cmd_merge_manifests(int argc, char **argv)
-{
-    return not_built("merge-manifests", "join the manifests of a sharded run", argc, argv);
 }
 
 int cmd_scan(int argc, char **argv)

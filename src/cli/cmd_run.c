@@ -13,6 +13,7 @@
 #include "cli/rc_cli.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_report.h"
+#include "scale/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -33,6 +34,11 @@ static void on_progress(const char *line, int final, void *ctx)
     fflush(stderr);
 }
 
+static const char *env_of(const char *name)
+{
+    return getenv(name);
+}
+
 static void print_usage(FILE *f)
 {
     fprintf(f,
@@ -48,8 +54,9 @@ static void print_usage(FILE *f)
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
             "  --buffers N           episodes in flight through the streaming stages (>= 2, default %d)\n"
-            "  --shard I/N, --resume\n"
-            "                        accepted names of later milestones: not implemented in this version (exit 1)\n"
+            "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
+            "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
+            "  --resume              keep this task's complete, verified shards and convert the rest\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
             "            error, or interrupted; 4 requested backend unavailable\n",
             RC_DEFAULT_BUFFERS);
@@ -77,7 +84,7 @@ int cmd_run(int argc, char **argv)
     o.backend = "auto";
     o.schema_dir = cli_schema_dir();
     o.stop = &g_stop;
-    const char *report_path = NULL, *trace_path = NULL, *progress = "auto";
+    const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -98,8 +105,8 @@ int cmd_run(int argc, char **argv)
             if ((o.buffers = parse_count(optarg)) < 2)
                 return cli_usage_error("run", "--buffers needs an integer >= 2, not '%s'", optarg);
             break;
-        case 'S': case 'R':
-            return cli_usage_error("run", "%s is not implemented in this version", argv[optind - 1]);
+        case 'S': shard_arg = optarg; break;
+        case 'R': o.resume = 1; break;
         case 'f': o.force = 1; break;
         case 'r': report_path = optarg; break;
         case 'T': trace_path = optarg; break;
@@ -117,6 +124,9 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", argc - optind < 1 ? "missing SPEC" : "expected one SPEC, found %d arguments",
                                argc - optind);
     o.spec_path = argv[optind];
+    rc_err terr;
+    rc_err_clear(&terr);
+    if (rc_task_id_select(shard_arg, env_of, &o.task, &terr) != RC_OK) return cli_usage_error("run", "%s", terr.msg);
     g_progress_tty = isatty(STDERR_FILENO);
     if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && g_progress_tty)) {
         o.on_progress = on_progress;

@@ -28,8 +28,7 @@ static const command g_commands[] = {
     {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
                          "                      write synthetic raw robot logs (robocache-raw layout)"},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
-                                             "                      join the per-task manifests of a sharded run\n"
-                                             "                      [not implemented in this version: exits 1]"},
+                                             "                      join the per-task manifests of a sharded run"},
     {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},
     {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
                        "                      report per-episode timestamp health without converting\n"

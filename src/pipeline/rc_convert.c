@@ -74,14 +74,14 @@ static rc_status stats_add(rc_stats *s, rc_dtype dtype, const void *data, int64_
     rc_status st = RC_OK;
     float *tmp = NULL;
     if (dtype == RC_DTYPE_F32) {
-        rc_stats_add_f32(s, data, T, valid);
+        RC_FAIL_IF(rc_stats_add_f32(s, data, T, valid) < 0, err, RC_E_NOMEM, "out of memory for statistics");
         goto done;
     }
     tmp = rc_malloc((size_t)T * (size_t)W * sizeof *tmp);
     RC_FAIL_IF(!tmp && T * W > 0, err, RC_E_NOMEM, "out of memory for statistics");
     const uint16_t *h = data;
     for (int64_t i = 0; i < T * W; i++) tmp[i] = dtype == RC_DTYPE_F16 ? f16_to_f32(h[i]) : bf16_to_f32(h[i]);
-    rc_stats_add_f32(s, tmp, T, valid);
+    RC_FAIL_IF(rc_stats_add_f32(s, tmp, T, valid) < 0, err, RC_E_NOMEM, "out of memory for statistics");
 done:
     rc_free(tmp);
     return st;

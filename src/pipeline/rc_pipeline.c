@@ -7,7 +7,6 @@
 
 #include "pipeline/rc_pipeline.h"
 
-#include <dirent.h>
 #include <hdf5.h>
 #include <errno.h>
 #include <omp.h>
@@ -19,7 +18,6 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
-#include "common/rc_fs.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
@@ -28,6 +26,8 @@
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
+#include "scale/rc_run_stats.h"
+#include "scale/rc_task.h"
 #include "writer/rc_manifest.h"
 
 /* Everything one run holds; freed by run_free whatever happened (threads already joined). */
@@ -45,13 +45,15 @@ static void run_free(rc_run *s)
     rc_stage_queue_destroy(&s->read_q);
     rc_stage_queue_destroy(&s->write_q);
     rc_stage_queue_destroy(&s->task_q);
-    if (s->spec && s->stats)
-        for (int i = 0; i < s->spec->n_stages; i++) rc_stats_free(&s->stats[i]);
-    rc_free(s->stats);
+    rc_run_stats_free(s->stats);
+    rc_task_free(s->task);
     rc_manifest_free(s->manifest);
     for (int64_t i = 0; i < s->n_committed; i++) rc_free(s->committed[i]);
     rc_free(s->committed);
-    for (int64_t i = 0; i < s->n_items; i++) rc_free(s->ids[i]);
+    for (int64_t i = 0; i < s->n_items; i++) {
+        rc_free(s->ids[i]);
+        rc_free(s->items[i].why);
+    }
     rc_free(s->ids);
     rc_free(s->items);
     rc_free(s->names);
@@ -115,52 +117,15 @@ done:
     return st;
 }
 
-static int is_output_file(const char *name)
-{
-    return !strcmp(name, "manifest.json") ||
-           (!strncmp(name, "shard-", 6) && strlen(name) > 9 && !strcmp(name + strlen(name) - 3, ".h5"));
-}
-
-/* Creates the output folder; an earlier conversion there is an error unless force is set,
- * in which case its shards and manifest are removed. */
-static rc_status prepare_output(rc_run *s, int force, rc_err *err)
+/* Appends episode i of file f (id) to the work list.  why != NULL: the item is only a record
+ * that on_error: skip left it out (a file that cannot be opened: i = -1, id "*"; a duplicate
+ * id), which the writer makes in run order.  Otherwise RC_E_INPUT when an earlier input episode
+ * has the same id (output ids must be unique). */
+static rc_status add_work(rc_run *s, size_t f, int64_t i, const char *id, const char *why, rc_err *err)
 {
     rc_status st = RC_OK;
-    DIR *d = NULL;
-    rc_err_scope(err, s->output_dir, NULL, NULL);
-    char path[RC_PATH_MAX + 8];
-    RC_TRY(rc_mkdir_p(s->output_dir, err));
-    d = opendir(s->output_dir);
-    RC_FAIL_IF(!d, err, RC_E_IO, "cannot open the output folder: %s", strerror(errno));
-    for (struct dirent *e; (e = readdir(d));) {
-        if (!is_output_file(e->d_name)) continue;
-        RC_FAIL_IF(!force, err, RC_E_USAGE,
-                   "already holds a conversion (%s); use --force to replace it", e->d_name);
-        snprintf(path, sizeof path, "%s/%s", s->output_dir, e->d_name);
-        RC_FAIL_IF(unlink(path) != 0, err, RC_E_IO, "cannot remove %s: %s", path, strerror(errno));
-    }
-done:
-    if (d) closedir(d);
-    return st;
-}
-
-/* Records an episode (or a whole file: id "*") left out under on_error: skip. */
-static rc_status skip_input(rc_run *s, const char *file, const char *id, const char *msg, rc_err *err)
-{
-    rc_status st = RC_OK;
-    RC_TRY(rc_report_add_skipped(s->rep, file, id, msg, err));
-    RC_TRY(rc_manifest_add_skipped(s->manifest, file, id, msg, err));
-done:
-    return st;
-}
-
-/* Appends episode i of file f (id) to the work list; RC_E_INPUT when an earlier input
- * episode has the same id (output ids must be unique). */
-static rc_status add_work(rc_run *s, size_t f, int64_t i, const char *id, rc_err *err)
-{
-    rc_status st = RC_OK;
-    for (int64_t k = 0; k < s->n_items; k++)
-        RC_FAIL_IF(!strcmp(s->ids[k], id), err, RC_E_INPUT,
+    for (int64_t k = 0; !why && k < s->n_items; k++)
+        RC_FAIL_IF(!s->items[k].why && !strcmp(s->ids[k], id), err, RC_E_INPUT,
                    "episode id '%s' appears in more than one input episode; output ids must be unique", id);
     if (s->n_items == s->cap_items) {
         int64_t cap = s->cap_items ? 2 * s->cap_items : 64;
@@ -172,16 +137,19 @@ static rc_status add_work(rc_run *s, size_t f, int64_t i, const char *id, rc_err
         s->ids = ids;
         s->cap_items = cap;
     }
+    rc_work_item *w = &s->items[s->n_items];
+    *w = (rc_work_item){f, i, NULL};
     RC_FAIL_IF(!(s->ids[s->n_items] = rc_strdup(id)), err, RC_E_NOMEM, "out of memory");
-    s->items[s->n_items++] = (rc_work_item){f, i};
+    s->n_items++; /* owns its id from here on, so run_free frees it */
+    RC_FAIL_IF(why && !(w->why = rc_strdup(why)), err, RC_E_NOMEM, "out of memory");
 done:
     return st;
 }
 
 /* The work list: every episode of every input shard, in run order (files sorted, episodes
- * sorted within a file).  Files that cannot be opened and duplicate ids are handled here by
- * on_error, before any conversion.  A selection step (a subset of the episodes) filters this
- * list and nothing else. */
+ * sorted within a file) that this task wants (--shard, --resume: rc_task).  Files that cannot
+ * be opened and duplicate ids are found here, before any conversion: with on_error: fail they
+ * stop the run; with skip they become records the writer makes in run order. */
 static rc_status list_work(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -189,26 +157,25 @@ static rc_status list_work(rc_run *s, rc_err *err)
     int skip = s->spec->on_error == RC_ON_ERROR_SKIP;
     for (size_t f = 0; f < s->n_files; f++) {
         rc_err_clear(err);
+        if (!rc_task_wants_file(s->task, f)) continue; /* another task's part */
         st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
         if (st == RC_E_INPUT && skip) {
-            char msg[2048];
-            rc_err_format(err, msg, sizeof msg);
-            rc_log(RC_LOG_WARN, "skipping %s: %s", s->files[f], msg);
-            RC_TRY(skip_input(s, s->files[f], "*", err->msg, err));
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            RC_TRY(add_work(s, f, -1, "*", why, err));
             continue;
         }
         if (st != RC_OK) goto done;
         for (int64_t i = 0; i < rc_reader_n_episodes(r); i++) {
             const char *id = rc_reader_episode_id(r, i);
+            if (!rc_task_wants_episode(s->task, f, id)) continue; /* another task's, or kept by --resume */
             rc_err_clear(err);
             rc_err_scope(err, s->files[f], id, "/episodes/%s", id);
-            st = add_work(s, f, i, id, err);
+            st = add_work(s, f, i, id, NULL, err);
             if (st == RC_E_INPUT && skip) {
                 char msg[2048];
                 rc_err_format(err, msg, sizeof msg);
-                rc_log(RC_LOG_WARN, "skipping episode: %s", msg);
-                RC_TRY(skip_input(s, s->files[f], id, msg, err));
-                st = RC_OK;
+                st = add_work(s, f, i, id, msg, err);
             }
             if (st != RC_OK) goto done;
         }
@@ -297,6 +264,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(collect_stream_names(&s, err));
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
     RC_TRY(digest_inputs(&s, err));
+    RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
+                        &s.task, err));
     RC_TRY(rc_zstd_filter_register(err));
     hbool_t threadsafe = 0;
     RC_FAIL_IF(H5is_library_threadsafe(&threadsafe) < 0 || !threadsafe, err, RC_E_INTERNAL,
@@ -319,13 +288,13 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
     rc_log(RC_LOG_INFO, "%zu input shard(s) under %s", s.n_files, sp->input_dir);
 
-    RC_TRY(prepare_output(&s, o->force, err));
     s.manifest = rc_manifest_new();
     RC_FAIL_IF(!s.manifest, err, RC_E_NOMEM, "out of memory");
-    if (sp->stats) {
-        s.stats = rc_calloc((size_t)sp->n_stages, sizeof *s.stats);
-        RC_FAIL_IF(!s.stats, err, RC_E_NOMEM, "out of memory");
-    }
+    if (sp->stats) RC_TRY(rc_run_stats_new(sp, &s.stats, err));
+    if (o->resume)
+        RC_TRY(rc_task_resume(s.task, sp, s.output_dir, s.spec_hex, s.inputs_hex, s.manifest, s.stats,
+                              &rep->shards_written, err));
+    RC_TRY(rc_task_prepare_output(s.task, s.output_dir, o->force, err));
 
     RC_TRY(list_work(&s, err));
     s.pin = !strcmp(rep->backend, "cuda");
@@ -335,12 +304,11 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     if (s.shard) RC_TRY(rc_commit_shard(&s, err));
     rc_progress_finish(&s.progress);
     rc_err_clear(err);
-    if (sp->stats)
-        for (int k = 0; k < sp->n_stages; k++)
-            if (sp->stages[k].kind != RC_STAGE_VOXELIZE && !sp->stages[k].image) /* no stats of voxels, images */
-                RC_TRY(rc_manifest_add_stats(s.manifest, sp->stages[k].name, &s.stats[k], err));
-    char mpath[RC_PATH_MAX + 32];
-    snprintf(mpath, sizeof mpath, "%s/manifest.json", s.output_dir);
+    if (s.stats) RC_TRY(rc_run_stats_to_manifest(s.stats, s.manifest, err));
+    RC_TRY(rc_task_finish(s.task, s.output_dir, s.manifest, s.stats, err));
+    char mpath[RC_PATH_MAX + 100], mname[64];
+    rc_task_manifest_name(s.task, mname, sizeof mname);
+    snprintf(mpath, sizeof mpath, "%s/%s", s.output_dir, mname);
     RC_TRY(rc_manifest_write(s.manifest, mpath, s.spec_hex, PACKAGE_VERSION, rep->backend, err));
 done:
     if (st != RC_OK) /* no partial conversion is left behind */

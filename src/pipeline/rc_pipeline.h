@@ -9,6 +9,7 @@
 #include "common/rc_error.h"
 #include "pipeline/rc_progress.h"
 #include "pipeline/rc_report.h"
+#include "scale/rc_task.h"
 
 /* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */
 #define RC_DEFAULT_BUFFERS 4
@@ -28,6 +29,8 @@ typedef struct rc_run_opts {
     void *progress_ctx;
     double progress_interval_s; /* at most one progress line per this many seconds */
     volatile sig_atomic_t *stop; /* set by a signal handler: every stage stops, the run fails */
+    rc_task_id task;          /* which task of a sharded run (count 0: not sharded) */
+    int resume;               /* keep complete, verified shards of an earlier attempt */
 } rc_run_opts;
 
 /* Runs the conversion; rep receives the timings, backend and skipped episodes (initialise it

@@ -77,7 +77,9 @@ void *rc_reader_stage(void *arg)
         slot->st = RC_OK;
         rc_err_clear(&slot->err);
         rc_trace_range_push("read", i);
-        if (w->file != open_file) {
+        if (w->why) /* a record of a skip, nothing to read: the writer makes it */
+            slot->st = RC_E_INPUT;
+        else if (w->file != open_file) {
             rc_reader_close(r);
             r = NULL;
             open_file = (size_t)-1;

@@ -24,13 +24,18 @@
 #include "pipeline/rc_progress.h"
 #include "pipeline/rc_stage_queue.h"
 #include "reader/rc_reader.h"
+#include "scale/rc_run_stats.h"
+#include "scale/rc_task.h"
 #include "spec/rc_layout.h"
 #include "writer/rc_manifest.h"
 
-/* One input episode to convert: file index and episode index in that file. */
+/* One input episode to convert: file index and episode index in that file.  With `why` set it
+ * is not converted: on_error: skip left it (or, episode -1, the whole file) out for that
+ * reason, and the writer records it in run order. */
 typedef struct rc_work_item {
     size_t file;
     int64_t episode;
+    char *why;
 } rc_work_item;
 
 /* One output dataset of a slot, compressed: chunk c is z[c] (z_n[c] bytes). */
@@ -93,7 +98,8 @@ typedef struct rc_run {
     int cuda_tracks[3];          /* trace tracks of the copy-in, kernel and copy-out streams */
     /* the writer's */
     rc_manifest *manifest;
-    rc_stats *stats;             /* [n_stages] run totals, NULL when stats are off */
+    rc_run_stats *stats;         /* run totals per output and split, NULL when stats are off */
+    rc_task *task;               /* this run's part of the episodes and its file names */
     rc_shard *shard;             /* being written */
     char shard_name[64];
     int64_t shard_episodes;

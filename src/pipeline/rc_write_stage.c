@@ -16,7 +16,7 @@
 
 static rc_status open_shard(rc_run *s, rc_err *err)
 {
-    snprintf(s->shard_name, sizeof s->shard_name, "shard-%05lld.h5", (long long)s->rep->shards_written);
+    rc_task_shard_name(s->task, s->rep->shards_written, s->shard_name, sizeof s->shard_name);
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
     rc_shard_info info = {PACKAGE_VERSION, s->spec_hex, s->backend_attr, s->inputs_hex, s->spec->text,
@@ -66,12 +66,7 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
                        rc_shard_bytes(s->shard) - before, 1);
     const char *split = rc_split_of(ep->id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep->id, s->shard_name, split, out->steps, hex, ep->file, err));
-    for (int k = 0; s->stats && k < s->spec->n_stages; k++) {
-        if (out->stats[k].D == 0) continue; /* a voxelize stage */
-        RC_FAIL_IF(s->stats[k].D == 0 && rc_stats_init(&s->stats[k], out->stats[k].D) != 0, err,
-                   RC_E_NOMEM, "out of memory for statistics");
-        rc_stats_merge(&s->stats[k], &out->stats[k]);
-    }
+    if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out->stats, err));
     s->shard_episodes++;
     s->rep->episodes_written++;
     if (s->spec->shard_max_episodes > 0 ? s->shard_episodes >= s->spec->shard_max_episodes
@@ -87,6 +82,14 @@ static rc_status handle_slot(rc_run *s, rc_slot *slot, rc_err *err)
     rc_status st = RC_OK;
     const rc_work_item *w = &s->items[slot->item];
     RC_FAIL_IF(s->o->stop && *s->o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal");
+    if (w->why) { /* left out when the work was listed (rc_pipeline.c) */
+        if (w->episode < 0) rc_log(RC_LOG_WARN, "skipping %s: %s", s->files[w->file], w->why);
+        else rc_log(RC_LOG_WARN, "skipping episode: %s", w->why);
+        RC_TRY(rc_report_add_skipped(s->rep, s->files[w->file], s->ids[slot->item], w->why, err));
+        RC_TRY(rc_manifest_add_skipped(s->manifest, s->files[w->file], s->ids[slot->item], w->why, err));
+        rc_progress_step(&s->progress, 0, 1);
+        return RC_OK;
+    }
     if (slot->st == RC_OK && slot->task_st != RC_OK) {
         slot->st = slot->task_st;
         slot->err = slot->task_err;

@@ -31,7 +31,7 @@ typedef struct skipped_row {
 
 typedef struct stats_row {
     char *name;
-    rc_stats stats;
+    rc_stats all, train, val; /* compacted copies; all = train + val */
 } stats_row;
 
 /* Each array grows by doubling; rows are kept in the order added (= the order written). */
@@ -44,6 +44,8 @@ struct rc_manifest {
     size_t n_skipped, cap_skipped;
     stats_row *stats;
     size_t n_stats, cap_stats;
+    rc_manifest_extra_fn extra; /* writes more top-level keys after "stats" (task manifests) */
+    const void *extra_ctx;
 };
 
 rc_manifest *rc_manifest_new(void)
@@ -70,7 +72,9 @@ void rc_manifest_free(rc_manifest *m)
     }
     for (size_t i = 0; i < m->n_stats; i++) {
         rc_free(m->stats[i].name);
-        rc_stats_free(&m->stats[i].stats);
+        rc_stats_free(&m->stats[i].all);
+        rc_stats_free(&m->stats[i].train);
+        rc_stats_free(&m->stats[i].val);
     }
     rc_free(m->shards);
     rc_free(m->episodes);
@@ -146,54 +150,38 @@ done:
     return st;
 }
 
-rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *s, rc_err *err)
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
+                                rc_err *err)
 {
     rc_status st = RC_OK;
     RC_FAIL_IF(grow((void **)&m->stats, m->n_stats, &m->cap_stats, sizeof *m->stats) < 0, err, RC_E_NOMEM,
                "out of memory adding stats of %s to the manifest", name);
     stats_row *r = &m->stats[m->n_stats];
     memset(r, 0, sizeof *r);
+    m->n_stats++; /* counted now so rc_manifest_free releases what was copied */
     r->name = rc_strdup(name);
-    RC_FAIL_IF(!r->name, err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
-    if (rc_stats_init(&r->stats, s->D) < 0) {
-        rc_free(r->name);
-        RC_FAIL_IF(1, err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
-    }
-    size_t D = (size_t)s->D;
-    memcpy(r->stats.count, s->count, D * sizeof *s->count);
-    memcpy(r->stats.mean, s->mean, D * sizeof *s->mean);
-    memcpy(r->stats.m2, s->m2, D * sizeof *s->m2);
-    memcpy(r->stats.min, s->min, D * sizeof *s->min);
-    memcpy(r->stats.max, s->max, D * sizeof *s->max);
-    m->n_stats++;
+    RC_FAIL_IF(!r->name || rc_stats_copy(&r->train, train) < 0 ||
+                   (val ? rc_stats_copy(&r->val, val) : rc_stats_init(&r->val, train->D)) < 0 ||
+                   rc_stats_copy(&r->all, &r->train) < 0 || rc_stats_merge(&r->all, &r->val) < 0 ||
+                   rc_stats_compact(&r->all) < 0,
+               err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
 done:
     return st;
 }
 
-static void write_stats(rc_json *j, const rc_stats *s)
+/* Figures over all episodes, then the same per split: {"count": .., ..., "train": {..}, "val": {..}}. */
+static void write_stats(rc_json *j, const stats_row *r)
 {
     rc_json_object_begin(j);
-    rc_json_key(j, "count");
-    rc_json_array_begin(j);
-    for (int32_t c = 0; c < s->D; c++) rc_json_int(j, s->count[c]);
-    rc_json_array_end(j);
-    /* Columns without values have no mean/min/max: written as null. */
-    rc_json_key(j, "mean");
-    rc_json_array_begin(j);
-    for (int32_t c = 0; c < s->D; c++) s->count[c] ? rc_json_double(j, s->mean[c]) : rc_json_null(j);
-    rc_json_array_end(j);
-    rc_json_key(j, "std");
-    rc_json_array_begin(j);
-    for (int32_t c = 0; c < s->D; c++) s->count[c] ? rc_json_double(j, rc_stats_std(s, c)) : rc_json_null(j);
-    rc_json_array_end(j);
-    rc_json_key(j, "min");
-    rc_json_array_begin(j);
-    for (int32_t c = 0; c < s->D; c++) rc_json_double(j, s->min[c]); /* +-inf (empty) -> null */
-    rc_json_array_end(j);
-    rc_json_key(j, "max");
-    rc_json_array_begin(j);
-    for (int32_t c = 0; c < s->D; c++) rc_json_double(j, s->max[c]);
-    rc_json_array_end(j);
+    rc_stats_write_json_fields(j, &r->all);
+    rc_json_key(j, "train");
+    rc_json_object_begin(j);
+    rc_stats_write_json_fields(j, &r->train);
+    rc_json_object_end(j);
+    rc_json_key(j, "val");
+    rc_json_object_begin(j);
+    rc_stats_write_json_fields(j, &r->val);
+    rc_json_object_end(j);
     rc_json_object_end(j);
 }
 
@@ -261,10 +249,17 @@ static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sh
     rc_json_object_begin(j);
     for (size_t i = 0; i < m->n_stats; i++) {
         rc_json_key(j, m->stats[i].name);
-        write_stats(j, &m->stats[i].stats);
+        write_stats(j, &m->stats[i]);
     }
     rc_json_object_end(j);
+    if (m->extra) m->extra(j, m->extra_ctx);
     rc_json_object_end(j);
+}
+
+void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *ctx)
+{
+    m->extra = fn;
+    m->extra_ctx = ctx;
 }
 
 rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/rc_error.h"
+#include "common/rc_json.h"
 #include "writer/rc_stats.h"
 
 typedef struct rc_manifest rc_manifest;
@@ -20,8 +21,14 @@ rc_status rc_manifest_add_episode(rc_manifest *m, const char *id, const char *sh
                                   const char *source_file, rc_err *err);
 rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const char *episode,
                                   const char *reason, rc_err *err);
-/* Copies s as the stats of output `name` (column names are name[0..D-1]). */
-rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *s, rc_err *err);
+/* Copies the stats of output `name` over the train and the val episodes (val may be NULL:
+ * none); the manifest lists both and their union. */
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
+                                rc_err *err);
+/* fn(j, ctx) is called while the manifest is written, after "stats", to add top-level keys
+ * (a task manifest's "task"); it writes keys and values with j. */
+typedef void (*rc_manifest_extra_fn)(rc_json *j, const void *ctx);
+void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *ctx);
 rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,
                             const char *tool_version, const char *backend, rc_err *err);
 

@@ -1,78 +1,469 @@
-/* rc_stats.c — per-column count/mean/std/min/max (rc_stats.h).  Rows are folded in with
- * Welford's update; episodes are combined with Chan et al.'s pairwise formula, in episode order,
- * so the result depends only on the data and that order, not on threads. */
+/* rc_stats.c — exact per-column statistics (rc_stats.h).  Sums are kept as wide fixed-point
+ * integers, the values as a sorted multiset of order keys; every reported figure is a function
+ * of that exact state alone, so it does not depend on how values were split or ordered.
+ *
+ * Order key of a float32 with bits b: b | 2^31 when the sign is clear, ~b when it is set.
+ * Unsigned order of keys is the numeric order of the values (-0 just below +0, NaNs beyond
+ * the infinities). */
 #include "config.h"
 #include "writer/rc_stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
+
+const double rc_stats_quantiles[RC_STATS_NQ] = {0.01, 0.10, 0.50, 0.90, 0.99};
+const char *const rc_stats_quantile_names[RC_STATS_NQ] = {"q01", "q10", "q50", "q90", "q99"};
+
+#define SUM_SCALE 149 /* x * 2^149 is an integer for every float32 x */
+#define WIDE 12       /* limbs of the products in the variance */
+
+static uint32_t key_of_bits(uint32_t b) { return (b & 0x80000000u) ? ~b : b | 0x80000000u; }
+static uint32_t bits_of_key(uint32_t k) { return (k & 0x80000000u) ? k & 0x7fffffffu : ~k; }
+
+static float float_of_key(uint32_t k)
+{
+    uint32_t b = bits_of_key(k);
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+/* ---- wide integers: little-endian uint64 limbs, two's complement where signed ---- */
+
+/* limbs += m << shift (or -= when negative); m < 2^49, the result wraps modulo 2^(64 n). */
+static void wide_add_shifted(uint64_t *limbs, int n, uint64_t m, unsigned shift, int negative)
+{
+    int idx = (int)(shift / 64);
+    unsigned off = shift % 64;
+    uint64_t part[2] = {m << off, off ? m >> (64 - off) : 0};
+    if (!negative) {
+        unsigned carry = 0;
+        for (int i = idx; i < n && (i < idx + 2 || carry); i++) {
+            uint64_t add = i < idx + 2 ? part[i - idx] : 0;
+            uint64_t v = limbs[i] + add;
+            unsigned c1 = v < add;
+            uint64_t w = v + carry;
+            carry = c1 | (w < v);
+            limbs[i] = w;
+        }
+    } else {
+        unsigned borrow = 0;
+        for (int i = idx; i < n && (i < idx + 2 || borrow); i++) {
+            uint64_t sub = i < idx + 2 ? part[i - idx] : 0;
+            uint64_t v = limbs[i] - sub;
+            unsigned b1 = limbs[i] < sub;
+            uint64_t w = v - borrow;
+            borrow = b1 | (v < borrow);
+            limbs[i] = w;
+        }
+    }
+}
+
+static void wide_add(uint64_t *a, const uint64_t *b, int n)
+{
+    unsigned carry = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t v = a[i] + b[i];
+        unsigned c1 = v < b[i];
+        uint64_t w = v + carry;
+        carry = c1 | (w < v);
+        a[i] = w;
+    }
+}
+
+static void wide_sub(uint64_t *a, const uint64_t *b, int n)
+{
+    unsigned borrow = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t v = a[i] - b[i];
+        unsigned b1 = a[i] < b[i];
+        uint64_t w = v - borrow;
+        borrow = b1 | (v < borrow);
+        a[i] = w;
+    }
+}
+
+/* out[WIDE] = a[na] * b[nb] (unsigned; na + nb <= WIDE). */
+static void wide_mul(uint64_t *out, const uint64_t *a, int na, const uint64_t *b, int nb)
+{
+    memset(out, 0, WIDE * sizeof *out);
+    for (int i = 0; i < na; i++) {
+        unsigned __int128 carry = 0;
+        for (int j = 0; j < nb; j++) {
+            unsigned __int128 p = (unsigned __int128)a[i] * b[j] + out[i + j] + carry;
+            out[i + j] = (uint64_t)p;
+            carry = p >> 64;
+        }
+        for (int k = i + nb; carry && k < WIDE; k++) {
+            unsigned __int128 p = (unsigned __int128)out[k] + carry;
+            out[k] = (uint64_t)p;
+            carry = p >> 64;
+        }
+    }
+}
+
+/* The unsigned integer a[n] times 2^exp2, rounded once to the nearest double (ties to even). */
+static double wide_to_double(const uint64_t *a, int n, int exp2)
+{
+    int top = n - 1;
+    while (top >= 0 && a[top] == 0) top--;
+    if (top < 0) return 0.0;
+    int p = top * 64 + 63 - __builtin_clzll(a[top]); /* index of the highest set bit */
+    if (p < 64) return ldexp((double)a[0], exp2); /* uint64 -> double rounds to nearest, ties to even */
+    /* t = bits p..p-63; sticky = any bit below p-63 */
+    int lo = p - 63, li = lo / 64, lb = lo % 64;
+    uint64_t t = a[li] >> lb;
+    if (lb) t |= a[li + 1] << (64 - lb);
+    int sticky = lb ? (a[li] & ((1ull << lb) - 1)) != 0 : 0;
+    for (int i = 0; i < li && !sticky; i++) sticky = a[i] != 0;
+    uint64_t mant = t >> 11, rem = t & 0x7ff;
+    if (rem > 0x400 || (rem == 0x400 && (sticky || (mant & 1)))) mant++;
+    return ldexp((double)mant, lo + 11 + exp2);
+}
+
+/* ---- accumulation ---- */
 
 int rc_stats_init(rc_stats *s, int32_t D)
 {
     memset(s, 0, sizeof *s);
     s->D = D;
-    s->count = rc_calloc((size_t)D, sizeof *s->count);
-    s->mean = rc_calloc((size_t)D, sizeof *s->mean);
-    s->m2 = rc_calloc((size_t)D, sizeof *s->m2);
-    s->min = rc_calloc((size_t)D, sizeof *s->min);
-    s->max = rc_calloc((size_t)D, sizeof *s->max);
-    if (!s->count || !s->mean || !s->m2 || !s->min || !s->max) {
-        rc_stats_free(s);
-        return -1;
-    }
-    for (int32_t j = 0; j < D; j++) {
-        s->min[j] = INFINITY;
-        s->max[j] = -INFINITY;
-    }
-    return 0;
+    if (D == 0) return 0;
+    s->col = rc_calloc((size_t)D, sizeof *s->col);
+    return s->col ? 0 : -1;
 }
 
 void rc_stats_free(rc_stats *s)
 {
-    rc_free(s->count);
-    rc_free(s->mean);
-    rc_free(s->m2);
-    rc_free(s->min);
-    rc_free(s->max);
+    for (int32_t j = 0; s->col && j < s->D; j++) {
+        rc_free(s->col[j].runs);
+        rc_free(s->col[j].pending);
+    }
+    rc_free(s->col);
     memset(s, 0, sizeof *s);
 }
 
-void rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
+static int grow_runs(rc_stats_run **v, size_t *cap, size_t want)
+{
+    if (want <= *cap) return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < want) c *= 2;
+    rc_stats_run *p = rc_realloc(*v, c * sizeof *p);
+    if (!p) return -1;
+    *v = p;
+    *cap = c;
+    return 0;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+    uint32_t x = ((const rc_stats_run *)a)->key, y = ((const rc_stats_run *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Sorts the pending values of c into its runs. */
+static int compact_col(rc_stats_col *c)
+{
+    if (c->n_pending == 0) return 0;
+    qsort(c->pending, c->n_pending, sizeof *c->pending, cmp_run);
+    size_t m = 0; /* combine equal keys in place */
+    for (size_t i = 0; i < c->n_pending; i++) {
+        if (m && c->pending[m - 1].key == c->pending[i].key)
+            c->pending[m - 1].count += c->pending[i].count;
+        else
+            c->pending[m++] = c->pending[i];
+    }
+    rc_stats_run *out = rc_malloc((c->n_runs + m) * sizeof *out);
+    if (!out) return -1;
+    size_t i = 0, k = 0, n = 0;
+    while (i < c->n_runs || k < m) {
+        if (k == m || (i < c->n_runs && c->runs[i].key < c->pending[k].key)) out[n++] = c->runs[i++];
+        else if (i == c->n_runs || c->pending[k].key < c->runs[i].key) out[n++] = c->pending[k++];
+        else {
+            out[n] = c->runs[i++];
+            out[n++].count += c->pending[k++].count;
+        }
+    }
+    rc_free(c->runs);
+    c->runs = out;
+    c->n_runs = n;
+    c->cap_runs = c->n_runs + m;
+    c->n_pending = 0;
+    return 0;
+}
+
+/* Queues one run; sorts the queue in when it has grown as large as the runs (amortized). */
+static int push_pending(rc_stats_col *c, uint32_t key, uint64_t count)
+{
+    if (c->n_pending == c->cap_pending && grow_runs(&c->pending, &c->cap_pending, c->n_pending + 1) < 0)
+        return -1;
+    c->pending[c->n_pending].key = key;
+    c->pending[c->n_pending++].count = count;
+    if (c->n_pending >= 65536 && c->n_pending >= c->n_runs) return compact_col(c);
+    return 0;
+}
+
+static int add_value(rc_stats_col *c, float x)
+{
+    uint32_t b;
+    memcpy(&b, &x, sizeof b);
+    c->count++;
+    uint32_t e = (b >> 23) & 0xff, frac = b & 0x7fffff;
+    if (e == 0xff) {
+        c->nonfinite++;
+    } else {
+        uint64_t m = e ? frac | 0x800000u : frac;
+        unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
+        wide_add_shifted(c->sum, RC_STATS_SUM_LIMBS, m, shift, (b >> 31) != 0);
+        wide_add_shifted(c->sumsq, RC_STATS_SQ_LIMBS, m * m, 2 * shift, 0);
+    }
+    return push_pending(c, key_of_bits(b), 1);
+}
+
+int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
 {
     for (int64_t k = 0; k < T; k++) {
         if (valid && !valid[k]) continue;
-        const float *row = rows + k * s->D;
-        for (int32_t j = 0; j < s->D; j++) {
-            double x = row[j];
-            int64_t n = ++s->count[j];
-            double delta = x - s->mean[j];
-            s->mean[j] += delta / (double)n;
-            s->m2[j] += delta * (x - s->mean[j]);
-            if (x < s->min[j]) s->min[j] = x;
-            if (x > s->max[j]) s->max[j] = x;
+        for (int32_t j = 0; j < s->D; j++)
+            if (add_value(&s->col[j], rows[k * s->D + j]) < 0) return -1;
+    }
+    return 0;
+}
+
+static float half_to_float(uint16_t h, int bfloat16)
+{
+    uint32_t b;
+    if (bfloat16) {
+        b = (uint32_t)h << 16;
+    } else {
+        uint32_t sign = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+        if (e == 0x1f) b = sign | 0x7f800000u | (f << 13);
+        else if (e) b = sign | ((e + 112) << 23) | (f << 13);
+        else if (!f) b = sign;
+        else { /* subnormal half: f * 2^-24, normal as float32 */
+            int sh = 0;
+            while (!(f & 0x400)) { f <<= 1; sh++; }
+            b = sign | ((uint32_t)(113 - sh) << 23) | ((f & 0x3ff) << 13);
         }
     }
+    float x;
+    memcpy(&x, &b, sizeof x);
+    return x;
 }
 
-void rc_stats_merge(rc_stats *a, const rc_stats *b)
+int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_t *valid, int bfloat16)
 {
-    for (int32_t j = 0; j < a->D; j++) {
-        int64_t na = a->count[j], nb = b->count[j];
-        if (nb == 0) continue;
-        double n = (double)(na + nb);
-        double delta = b->mean[j] - a->mean[j];
-        a->mean[j] += delta * ((double)nb / n);
-        a->m2[j] += b->m2[j] + delta * delta * ((double)na * (double)nb / n);
-        a->count[j] = na + nb;
-        if (b->min[j] < a->min[j]) a->min[j] = b->min[j];
-        if (b->max[j] > a->max[j]) a->max[j] = b->max[j];
+    for (int64_t k = 0; k < T; k++) {
+        if (valid && !valid[k]) continue;
+        for (int32_t j = 0; j < s->D; j++)
+            if (add_value(&s->col[j], half_to_float(rows[k * s->D + j], bfloat16)) < 0) return -1;
     }
+    return 0;
 }
 
-double rc_stats_std(const rc_stats *s, int32_t j)
+int rc_stats_merge(rc_stats *a, const rc_stats *b)
 {
-    if (s->count[j] < 2) return 0.0;
-    return sqrt(s->m2[j] / (double)s->count[j]);
+    if (a->D == 0 && b->D > 0 && rc_stats_init(a, b->D) < 0) return -1;
+    for (int32_t j = 0; j < a->D && j < b->D; j++) {
+        rc_stats_col *x = &a->col[j];
+        const rc_stats_col *y = &b->col[j];
+        x->count += y->count;
+        x->nonfinite += y->nonfinite;
+        wide_add(x->sum, y->sum, RC_STATS_SUM_LIMBS);
+        wide_add(x->sumsq, y->sumsq, RC_STATS_SQ_LIMBS);
+        for (size_t i = 0; i < y->n_runs; i++)
+            if (push_pending(x, y->runs[i].key, y->runs[i].count) < 0) return -1;
+        for (size_t i = 0; i < y->n_pending; i++)
+            if (push_pending(x, y->pending[i].key, y->pending[i].count) < 0) return -1;
+    }
+    return 0;
+}
+
+int rc_stats_compact(rc_stats *s)
+{
+    for (int32_t j = 0; j < s->D; j++)
+        if (compact_col(&s->col[j]) < 0) return -1;
+    return 0;
+}
+
+int rc_stats_copy(rc_stats *dst, const rc_stats *src)
+{
+    if (rc_stats_init(dst, src->D) < 0 || rc_stats_merge(dst, src) < 0 || rc_stats_compact(dst) < 0) {
+        rc_stats_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- figures ---- */
+
+/* The value of rank r (0-based) in the sorted multiset. */
+static double value_at(const rc_stats_col *c, uint64_t r)
+{
+    for (size_t i = 0; i < c->n_runs; i++) {
+        if (r < c->runs[i].count) return float_of_key(c->runs[i].key);
+        r -= c->runs[i].count;
+    }
+    return NAN;
+}
+
+/* numpy's default ("linear") quantile, with the same float64 steps as numpy 1.24's _lerp. */
+static double quantile(const rc_stats_col *c, double p)
+{
+    uint64_t n = (uint64_t)c->count;
+    double h = (double)(n - 1) * p;
+    double fl = floor(h);
+    uint64_t lo = (uint64_t)fl, hi = lo + 1 < n ? lo + 1 : n - 1;
+    double g = h - fl, a = value_at(c, lo), b = value_at(c, hi);
+    double d = b - a;
+    return g >= 0.5 ? b - d * (1 - g) : a + d * g;
+}
+
+void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
+{
+    const rc_stats_col *c = &s->col[j];
+    memset(out, 0, sizeof *out);
+    out->count = c->count;
+    out->mean = out->std = out->min = out->max = NAN;
+    for (int q = 0; q < RC_STATS_NQ; q++) out->q[q] = NAN;
+    if (c->count == 0) return;
+    out->min = float_of_key(c->runs[0].key);
+    out->max = float_of_key(c->runs[c->n_runs - 1].key);
+    for (int q = 0; q < RC_STATS_NQ; q++) out->q[q] = quantile(c, rc_stats_quantiles[q]);
+    out->constant = c->n_runs == 1;
+    if (c->nonfinite) return;
+    /* mean = S / n with S rounded once; variance = (n Q - S^2) / n^2, numerator exact. */
+    uint64_t mag[RC_STATS_SUM_LIMBS];
+    memcpy(mag, c->sum, sizeof mag);
+    int neg = (mag[RC_STATS_SUM_LIMBS - 1] >> 63) != 0;
+    if (neg) { /* two's complement negate */
+        uint64_t zero[RC_STATS_SUM_LIMBS] = {0};
+        wide_sub(zero, mag, RC_STATS_SUM_LIMBS);
+        memcpy(mag, zero, sizeof mag);
+    }
+    double n = (double)c->count;
+    double sum = wide_to_double(mag, RC_STATS_SUM_LIMBS, -SUM_SCALE);
+    out->mean = (neg ? -sum : sum) / n;
+    uint64_t nq[WIDE], s2[WIDE], cnt = (uint64_t)c->count;
+    wide_mul(nq, c->sumsq, RC_STATS_SQ_LIMBS, &cnt, 1);
+    wide_mul(s2, mag, RC_STATS_SUM_LIMBS, mag, RC_STATS_SUM_LIMBS);
+    wide_sub(nq, s2, WIDE);
+    out->std = sqrt(wide_to_double(nq, WIDE, -2 * SUM_SCALE) / (n * n));
+    out->constant = out->std == 0.0;
+}
+
+static void write_column_array(rc_json *j, const char *key, const rc_stats_summary *sm, int32_t D, int field)
+{
+    rc_json_key(j, key);
+    rc_json_array_begin(j);
+    for (int32_t c = 0; c < D; c++) {
+        const rc_stats_summary *x = &sm[c];
+        switch (field) {
+        case 0: rc_json_int(j, x->count); break;
+        case 1: rc_json_double(j, x->mean); break;
+        case 2: rc_json_double(j, x->std); break;
+        case 3: rc_json_double(j, x->min); break;
+        case 4: rc_json_double(j, x->max); break;
+        case 5: rc_json_bool(j, x->constant); break;
+        default: rc_json_double(j, x->q[field - 6]); break;
+        }
+    }
+    rc_json_array_end(j);
+}
+
+void rc_stats_write_json_fields(rc_json *j, const rc_stats *s)
+{
+    rc_stats_summary one[64], *sm = s->D <= 64 ? one : rc_calloc((size_t)s->D, sizeof *sm);
+    if (!sm) { /* cannot happen for our outputs' widths; the writer's error flag reports it */
+        j->error = 1;
+        return;
+    }
+    for (int32_t c = 0; c < s->D; c++) rc_stats_summarize(s, c, &sm[c]);
+    static const char *const names[] = {"count", "mean", "std", "min", "max"};
+    for (int f = 0; f < 5; f++) write_column_array(j, names[f], sm, s->D, f);
+    for (int q = 0; q < RC_STATS_NQ; q++) write_column_array(j, rc_stats_quantile_names[q], sm, s->D, 6 + q);
+    write_column_array(j, "constant", sm, s->D, 5);
+    if (sm != one) rc_free(sm);
+}
+
+/* ---- serialized state ---- */
+
+static int put_u64(FILE *f, uint64_t v)
+{
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    return fwrite(b, 1, 8, f) == 8 ? 0 : -1;
+}
+
+static int get_u64(FILE *f, uint64_t *v)
+{
+    uint8_t b[8];
+    if (fread(b, 1, 8, f) != 8) return -1;
+    *v = 0;
+    for (int i = 0; i < 8; i++) *v |= (uint64_t)b[i] << (8 * i);
+    return 0;
+}
+
+rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int bad = put_u64(f, (uint64_t)s->D);
+    for (int32_t j = 0; j < s->D && !bad; j++) {
+        const rc_stats_col *c = &s->col[j];
+        RC_FAIL_IF(c->n_pending, err, RC_E_INTERNAL, "statistics saved before being compacted");
+        bad |= put_u64(f, (uint64_t)c->count) | put_u64(f, (uint64_t)c->nonfinite);
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= put_u64(f, c->sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= put_u64(f, c->sumsq[i]);
+        bad |= put_u64(f, c->n_runs);
+        for (size_t i = 0; i < c->n_runs && !bad; i++)
+            bad |= put_u64(f, c->runs[i].key) | put_u64(f, c->runs[i].count);
+    }
+    RC_FAIL_IF(bad, err, RC_E_IO, "writing the statistics state failed");
+done:
+    return st;
+}
+
+rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
+{
+    rc_status st = RC_OK;
+    uint64_t D = 0, v = 0;
+    memset(s, 0, sizeof *s);
+    RC_FAIL_IF(get_u64(f, &D) < 0 || D > (1u << 20), err, RC_E_IO,
+               "expected a column count (at most 2^20), found %s", D ? "a larger one" : "the end of the file");
+    RC_FAIL_IF(rc_stats_init(s, (int32_t)D) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    for (int32_t j = 0; j < s->D; j++) {
+        rc_stats_col *c = &s->col[j];
+        int bad = get_u64(f, &v);
+        c->count = (int64_t)v;
+        bad |= get_u64(f, &v);
+        c->nonfinite = (int64_t)v;
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= get_u64(f, &c->sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= get_u64(f, &c->sumsq[i]);
+        bad |= get_u64(f, &v);
+        RC_FAIL_IF(bad || v > (uint64_t)c->count, err, RC_E_IO,
+                   "column %d: expected a column header and at most count runs, found %s", (int)j,
+                   bad ? "the end of the file" : "more runs than values");
+        RC_FAIL_IF(grow_runs(&c->runs, &c->cap_runs, v) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+        uint64_t total = 0;
+        for (uint64_t i = 0; i < v; i++) {
+            uint64_t key = 0, cnt = 0;
+            RC_FAIL_IF(get_u64(f, &key) < 0 || get_u64(f, &cnt) < 0, err, RC_E_IO,
+                       "column %d: expected %llu runs, found the end of the file", (int)j, (unsigned long long)v);
+            RC_FAIL_IF(key > UINT32_MAX || cnt == 0 || (i && key <= c->runs[i - 1].key), err, RC_E_IO,
+                       "column %d run %llu: expected increasing 32-bit keys with counts > 0", (int)j,
+                       (unsigned long long)i);
+            c->runs[i].key = (uint32_t)key;
+            c->runs[i].count = cnt;
+            total += cnt;
+        }
+        c->n_runs = v;
+        RC_FAIL_IF(total != (uint64_t)c->count, err, RC_E_IO,
+                   "column %d: expected runs counting %lld values, found %llu", (int)j, (long long)c->count,
+                   (unsigned long long)total);
+    }
+done:
+    if (st != RC_OK) rc_stats_free(s);
+    return st;
 }

@@ -1,26 +1,83 @@
-/* rc_stats.h — per-column statistics of one output (count, mean, std, min, max) for the
- * manifest.  Each episode is accumulated on its own (Welford), then episodes are merged in
- * episode order (Chan et al.), so the result does not depend on thread count or timing. */
+/* rc_stats.h — exact, mergeable per-column statistics of one output for the manifest: count,
+ * mean, std, min, max and the quantiles q01 q10 q50 q90 q99 of the valid float32 values.
+ *
+ * The state is exact, so merging is exact and order-free: N tasks + merge = one task, bit for
+ * bit.  Per column it holds the sum of the values and the sum of their squares as wide
+ * fixed-point integers (every float32 is an integer multiple of 2^-149, every square of
+ * 2^-298), and the multiset of the values as sorted (value, multiplicity) runs, from which the
+ * quantiles are read exactly.  Memory: 16 bytes per distinct value per column (at most 65536
+ * distinct values for float16/bfloat16 outputs), plus 16 bytes per value not yet sorted in.
+ * docs/FORMAT.md gives the formulas and the serialized form. */
 #ifndef RC_STATS_H
 #define RC_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "common/rc_error.h"
+#include "common/rc_json.h"
+
+#define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
+#define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */
+#define RC_STATS_NQ 5
+
+/* One distinct value (as an order key, see rc_stats.c) and how often it occurs. */
+typedef struct rc_stats_run {
+    uint64_t count;
+    uint32_t key;
+} rc_stats_run;
+
+typedef struct rc_stats_col {
+    int64_t count;                        /* valid values folded in */
+    int64_t nonfinite;                    /* of which +-inf or NaN: not in the sums */
+    uint64_t sum[RC_STATS_SUM_LIMBS];     /* sum of x * 2^149, two's complement, little-endian limbs */
+    uint64_t sumsq[RC_STATS_SQ_LIMBS];    /* sum of x^2 * 2^298 */
+    rc_stats_run *runs;                   /* [n_runs] sorted by key, counts > 0 */
+    size_t n_runs, cap_runs;
+    rc_stats_run *pending;                /* [n_pending] not yet sorted into runs */
+    size_t n_pending, cap_pending;
+} rc_stats_col;
 
 typedef struct rc_stats {
     int32_t D;
-    int64_t *count; /* [D] */
-    double *mean;   /* [D] */
-    double *m2;     /* [D] sum of squared deviations */
-    double *min;    /* [D] */
-    double *max;    /* [D] */
+    rc_stats_col *col; /* [D] */
 } rc_stats;
 
+/* The reported figures of one column.  Statistics of an empty column are NaN; mean and std are
+ * NaN when a value is not finite. */
+typedef struct rc_stats_summary {
+    int64_t count;
+    double mean, std, min, max;
+    double q[RC_STATS_NQ];  /* at rc_stats_quantiles[] */
+    int constant;           /* count > 0 and std == 0 (min == max) */
+} rc_stats_summary;
+
+extern const double rc_stats_quantiles[RC_STATS_NQ];   /* 0.01 0.10 0.50 0.90 0.99 */
+extern const char *const rc_stats_quantile_names[RC_STATS_NQ]; /* "q01" ... "q99" */
+
 int rc_stats_init(rc_stats *s, int32_t D); /* 0, or -1 out of memory */
-void rc_stats_free(rc_stats *s);
-/* Adds rows[T, D] (float32); rows with valid[k] == 0 are left out (valid may be NULL). */
-void rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid);
-/* a += b (same D). */
-void rc_stats_merge(rc_stats *a, const rc_stats *b);
-double rc_stats_std(const rc_stats *s, int32_t j); /* population std; 0 when count < 2 */
+void rc_stats_free(rc_stats *s);           /* accepts a zeroed s */
+/* Adds rows[T, D]; rows with valid[k] == 0 are left out (valid may be NULL).  0 or -1 (out of
+ * memory; s is then unchanged in count but must be freed). */
+int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid);
+/* Same for float16 (IEEE half) or bfloat16 bits, taken at their exact float32 value. */
+int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_t *valid, int bfloat16);
+/* a += b exactly (same D; a zeroed a takes b's D).  0 or -1. */
+int rc_stats_merge(rc_stats *a, const rc_stats *b);
+/* Sorts pending values into the runs (needed before summarize and save).  0 or -1. */
+int rc_stats_compact(rc_stats *s);
+/* *dst = a compacted copy of src.  0 or -1. */
+int rc_stats_copy(rc_stats *dst, const rc_stats *src);
+/* Figures of column j of a compacted s. */
+void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out);
+/* Writes {"count": [..], "mean": [..], "std", "min", "max", "q01".."q99", "constant": [..]} of a
+ * compacted s, without closing the object (the caller may add keys, then closes it). */
+void rc_stats_write_json_fields(rc_json *j, const rc_stats *s);
+
+/* The exact state, little-endian (docs/FORMAT.md "Task manifests"); s must be compacted. */
+rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err);
+/* Reads what rc_stats_save wrote into a fresh *s; RC_E_IO naming what is malformed. */
+rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err);
 
 #endif

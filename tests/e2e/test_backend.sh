@@ -26,7 +26,7 @@ else
 fi
 expect_exit 1 "--backend opencl is bad usage" "$RC_BIN" run "$TMP/p.yaml" --backend opencl
 expect_exit 1 "--threads 0 is bad usage" "$RC_BIN" run "$TMP/p.yaml" --threads 0
-expect_exit 1 "--shard is not implemented yet and says so" "$RC_BIN" run "$TMP/p.yaml" --shard 0/2
+expect_exit 1 "--shard 2/2 (index not below the count) is bad usage" "$RC_BIN" run "$TMP/p.yaml" --shard 2/2
 expect_exit 1 "missing SPEC" "$RC_BIN" run
 expect_exit 1 "a spec that does not exist" "$RC_BIN" run "$TMP/nope.yaml"
 expect_exit 0 "FILE.yaml alone means run FILE.yaml" "$RC_BIN" "$TMP/p.yaml" --backend cpu --output "$TMP/o6"

@@ -61,8 +61,11 @@ try:
     ok(all(e["split"] == split_of(e["id"], 7, 0.25) for e in eps), "split of each episode follows the documented hash")
     ok(m["skipped"] == [{"source_file": 'raw/bad "one".h5', "episode": "ep-9",
                          "reason": "expected t increasing,\nfound a step back"}], "skipped entry, escaped strings round trip")
-    ok(m["stats"]["empty"] == {"count": [0, 0], "mean": [None, None], "std": [None, None], "min": [None, None],
-                               "max": [None, None]}, "an output without values has count 0 and null statistics")
+    empty = {"count": [0, 0]}
+    empty.update({k: [None, None] for k in ("mean", "std", "min", "max", "q01", "q10", "q50", "q90", "q99")})
+    empty["constant"] = [False, False]
+    ok(m["stats"]["empty"] == dict(empty, train=empty, val=empty),
+       "an output without values has count 0 and null statistics, in all and per split")
 
     def close(a, b, rtol):
         return np.allclose(np.array(a, dtype=np.float64), b, rtol=rtol, atol=0)
@@ -78,7 +81,8 @@ try:
     base = results[0][1]["stats"]["state"]
     same = all(close(r[1]["stats"]["state"][k], np.array(base[k], dtype=np.float64), 1e-12)
                for r in results[1:] for k in ("mean", "std", "min", "max"))
-    ok(same, "stats do not depend on how rows are split into episodes (1e-12 relative)")
+    ok(same and all(r[1]["stats"]["state"] == base for r in results[1:]),
+       "stats do not depend on how rows are split into episodes (bit for bit)")
     ok(base["std"][3] == 0.0 and base["mean"][3] == 7.0, "a constant column has std 0 and its exact mean")
 finally:
     shutil.rmtree(tmp)

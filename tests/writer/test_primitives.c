@@ -178,6 +178,7 @@ static void test_stats(void)
     rc_stats whole;
     rc_stats_init(&whole, D);
     rc_stats_add_f32(&whole, x, T, valid);
+    rc_stats_compact(&whole);
     int ok_ref = 1;
     for (int j = 0; j < D; j++) {
         long double s = 0, ss = 0, mn = INFINITY, mx = -INFINITY;
@@ -193,14 +194,14 @@ static void test_stats(void)
         for (int k = 0; k < T; k++)
             if (valid[k]) ss += (x[k * D + j] - mean) * (x[k * D + j] - mean);
         double sd = (double)sqrtl(ss / n);
-        ok_ref &= whole.count[j] == n && close_rel(whole.mean[j], (double)mean, 1e-12) &&
-                  close_rel(rc_stats_std(&whole, j), sd, 1e-9) && whole.min[j] == (double)mn &&
-                  whole.max[j] == (double)mx;
-        if (!ok_ref) tap_diag("col %d: mean %.17g vs %.17g, std %.17g vs %.17g", j, whole.mean[j], (double)mean,
-                              rc_stats_std(&whole, j), sd);
+        rc_stats_summary sm;
+        rc_stats_summarize(&whole, j, &sm);
+        ok_ref &= sm.count == n && close_rel(sm.mean, (double)mean, 1e-12) && close_rel(sm.std, sd, 1e-9) &&
+                  sm.min == (double)mn && sm.max == (double)mx;
+        if (!ok_ref) tap_diag("col %d: mean %.17g vs %.17g, std %.17g vs %.17g", j, sm.mean, (double)mean, sm.std, sd);
     }
-    tap_ok(ok_ref, "Welford stats match a two-pass long double reference");
-    /* Merged per-piece stats equal the whole within 1e-12 relative, for several splits. */
+    tap_ok(ok_ref, "exact stats match a two-pass long double reference");
+    /* Merged per-piece stats equal the whole bit for bit, for several splits. */
     const int cuts[][4] = {{1, 2, 3, T}, {T / 2, T / 2 + 1, T - 1, T}, {0, 0, 1, T}, {17, 1000, 4999, T}};
     int ok_merge = 1;
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
@@ -215,18 +216,24 @@ static void test_stats(void)
             rc_stats_free(&piece);
             start = cuts[c][p];
         }
-        for (int j = 0; j < D; j++)
-            ok_merge &= acc.count[j] == whole.count[j] && close_rel(acc.mean[j], whole.mean[j], 1e-12) &&
-                        close_rel(rc_stats_std(&acc, j), rc_stats_std(&whole, j), 1e-12) &&
-                        acc.min[j] == whole.min[j] && acc.max[j] == whole.max[j];
+        rc_stats_compact(&acc);
+        for (int j = 0; j < D; j++) {
+            rc_stats_summary a, w;
+            rc_stats_summarize(&acc, j, &a);
+            rc_stats_summarize(&whole, j, &w);
+            ok_merge &= memcmp(&a, &w, sizeof a) == 0;
+        }
         rc_stats_free(&acc);
     }
-    tap_ok(ok_merge, "merged stats equal the whole within 1e-12, whatever the split");
+    tap_ok(ok_merge, "merged stats equal the whole bit for bit, whatever the split");
     rc_stats one;
     rc_stats_init(&one, 1);
     float v = 2.5f;
     rc_stats_add_f32(&one, &v, 1, NULL);
-    tap_ok(one.count[0] == 1 && one.mean[0] == 2.5 && rc_stats_std(&one, 0) == 0.0, "one value: std 0");
+    rc_stats_compact(&one);
+    rc_stats_summary sm;
+    rc_stats_summarize(&one, 0, &sm);
+    tap_ok(sm.count == 1 && sm.mean == 2.5 && sm.std == 0.0 && sm.constant, "one value: std 0, flagged constant");
     rc_stats_free(&one);
     rc_stats_free(&whole);
     free(x);

@@ -1,0 +1,78 @@
+/* rc_task.h — one task of a sharded run (SPEC section 8, docs/SLURM.md): which task it is
+ * (--shard I/N or the Slurm environment), the deterministic partition of the input episodes
+ * balanced by stored size, the task's file names (it never touches another task's files), the
+ * --resume check of shards already written, and the task manifest's extra state.
+ *
+ * An unsharded run is a task too (count 0): it keeps the plain names shard-NNNNN.h5 and
+ * manifest.json and wants every episode. */
+#ifndef RC_TASK_H
+#define RC_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/rc_error.h"
+#include "spec/rc_layout.h"
+#include "scale/rc_run_stats.h"
+#include "spec/rc_spec.h"
+#include "writer/rc_manifest.h"
+
+#define RC_TASK_MAX 9999 /* names carry the task index in 4 digits */
+
+/* Which task of how many; count 0 means not sharded. */
+typedef struct rc_task_id {
+    int index, count;
+    char source[48]; /* where it came from: "--shard", "SLURM_ARRAY_TASK_ID", "SLURM_PROCID", "" */
+} rc_task_id;
+
+typedef const char *(*rc_getenv_fn)(const char *name);
+
+/* From shard_arg "I/N" when not NULL; else SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (or
+ * SLURM_ARRAY_TASK_MIN/MAX, and SLURM_ARRAY_TASK_STEP), else SLURM_PROCID with SLURM_NTASKS;
+ * else not sharded.  A count of 1 from the environment is not sharded (a plain Slurm job);
+ * "--shard 0/1" is.  RC_E_USAGE naming the option or variable when a value is malformed or
+ * out of range. */
+rc_status rc_task_id_select(const char *shard_arg, rc_getenv_fn getenv_fn, rc_task_id *out, rc_err *err);
+
+typedef struct rc_task rc_task;
+
+/* Lists the episodes of files[n_files] (input order) and, when sharded, assigns them to the
+ * tasks: episodes sorted by (stored bytes descending, input order), each given to the task with
+ * the fewest bytes so far (ties: lowest index).  Episodes sharing an id go with the first one;
+ * a file whose episodes cannot be listed is one unit of 0 bytes.  Files are opened as the run
+ * opens them (layout, rate_hz, filter_key: rc_reader_open_layout).  files and layout must outlive
+ * the task. */
+rc_status rc_task_open(const rc_task_id *id, const char *input_dir, char **files, size_t n_files,
+                       const rc_layout *layout, double rate_hz, const char *filter_key, rc_task **out,
+                       rc_err *err);
+void rc_task_free(rc_task *t); /* accepts NULL */
+
+/* Whether the run should open file f / convert episode id of file f: in this task's part and
+ * not already in a shard kept by rc_task_resume. */
+int rc_task_wants_file(const rc_task *t, size_t f);
+int rc_task_wants_episode(const rc_task *t, size_t f, const char *id);
+
+/* Names inside the output folder: shard k, the manifest. */
+void rc_task_shard_name(const rc_task *t, int64_t k, char *buf, size_t n);
+void rc_task_manifest_name(const rc_task *t, char *buf, size_t n);
+
+/* Makes the output folder ready: creates it; this task's earlier files (shards, manifest, task
+ * state, and leftover temporary files) are refused (RC_E_USAGE) unless force is set, then
+ * removed -- except the shards rc_task_resume kept. */
+rc_status rc_task_prepare_output(const rc_task *t, const char *output_dir, int force, rc_err *err);
+
+/* --resume: keeps the longest run shard 0, 1, ... of this task's shards that exist under their
+ * final names and pass the inspect check (same spec and input list digests, every episode's
+ * content digest recomputed from the decoded data equal to the recorded one).  Adds the kept
+ * shards, their episodes and their statistics (recomputed from the shards) to m and rs;
+ * *n_kept = how many.  Everything else of this task is then removed by prepare_output. */
+rc_status rc_task_resume(rc_task *t, const rc_spec *sp, const char *output_dir, const char *spec_hex,
+                         const char *inputs_hex, rc_manifest *m, rc_run_stats *rs, int64_t *n_kept,
+                         rc_err *err);
+
+/* A sharded task: writes the exact statistics state beside the manifest and makes m carry the
+ * "task" section (docs/FORMAT.md).  Nothing for an unsharded run.  t must outlive the
+ * manifest's writing. */
+rc_status rc_task_finish(rc_task *t, const char *output_dir, rc_manifest *m, rc_run_stats *rs, rc_err *err);
+
+#endif
