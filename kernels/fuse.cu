@@ -7,7 +7,9 @@
  * back to back; one thread owns one output row of one job: it binary-searches each stream's
  * bracket once, writes every column of the row (a slerp block as one quaternion) and the
  * row's valid flag, so valid needs no cross-thread reduction.  Rows are independent, so the
- * grid is a plain ceil-div with a grid-stride loop.
+ * grid is a plain ceil-div with a grid-stride loop.  A window job (method window, rc_window.h)
+ * is one more kind of row in the same launch: its thread copies the N most recent samples and
+ * writes the row's mask (docs/KERNELS.md says why it is not a kernel of its own).
  *
  * Streams: inputs go in on the copy-in stream, the kernel runs on the kernel stream after an
  * event, results come back on the copy-out stream after another; the launcher waits on the last
@@ -17,6 +19,7 @@
 #include "rc_cuda_check.h"
 #include "rc_cuda_ctx.h"
 #include "ops/rc_numeric.h"
+#include "ops/rc_window.h"
 extern "C" {
 #include "common/rc_alloc.h"
 }
@@ -32,6 +35,7 @@ typedef struct dev_col {
     int32_t D;
     int32_t method;
     int32_t col;
+    int32_t window; /* method window: N */
 } dev_col;
 
 /* One job: its rows are global rows [row0, row0 + T). */
@@ -40,6 +44,7 @@ typedef struct dev_job {
     const int64_t *grid; /* [T] */
     void *out;           /* [T, width] of dtype */
     uint8_t *valid;      /* [T] */
+    uint8_t *mask;       /* window jobs: [T, N]; NULL otherwise */
     int64_t max_gap_ns;
     int32_t col0, n_cols; /* into the dev_col array */
     int32_t width, dtype;
@@ -71,6 +76,12 @@ __global__ void fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols
         for (int c = 0; c < jb->n_cols; c++) {
             const dev_col *cl = &cols[jb->col0 + c];
             int64_t at = base + cl->col;
+            if (cl->method == RC_METHOD_WINDOW) { /* the job's one block (rc_ops.h) */
+                uint8_t *m = jb->mask ? jb->mask + k * (int64_t)cl->window : NULL;
+                ok &= rc_window_row(cl->t, cl->x, cl->S, cl->D, cl->window, tk, jb->out,
+                                    (rc_dtype)jb->dtype, at, m) > 0;
+                continue;
+            }
             if (cl->S < 1) { /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
                 for (int32_t j = 0; j < cl->D; j++) rc_store(jb->out, (rc_dtype)jb->dtype, at + j, __builtin_nanf(""));
                 ok = 0;
@@ -113,6 +124,7 @@ static void fuse_sizes(const rc_fuse_job *jobs, int n_jobs, size_t *in_bytes, si
         *in_bytes += align_up((size_t)jb->T * sizeof(int64_t));
         *out_bytes += align_up((size_t)jb->T * (size_t)jb->width * (size_t)rc_dtype_size(jb->dtype));
         *out_bytes += align_up((size_t)jb->T);
+        if (jb->mask) *out_bytes += align_up((size_t)jb->T * (size_t)jb->cols[0].window);
         *n_cols += jb->n_cols;
         *n_rows += jb->T;
     }
@@ -134,7 +146,14 @@ static rc_status fuse_check_jobs(const rc_fuse_job *jobs, int n_jobs, rc_err *er
                        err, RC_E_INTERNAL, "fuse job %d block %d: expected S >= 0 and columns "
                        "inside width %d, found S = %lld, columns [%d, %d)", j, c, jb->width,
                        (long long)cl->src.S, cl->col, cl->col + cl->src.D);
+            RC_FAIL_IF(cl->method == RC_METHOD_WINDOW &&
+                           (jb->n_cols != 1 || cl->window < 1 || (int64_t)cl->window * cl->src.D != jb->width),
+                       err, RC_E_INTERNAL, "fuse job %d: expected a window job to be one block of N >= 1 "
+                       "slots filling width %d, found %d blocks, N = %d, D = %d", j, jb->width, jb->n_cols,
+                       cl->window, cl->src.D);
         }
+        RC_FAIL_IF(jb->mask && (jb->n_cols != 1 || jb->cols[0].method != RC_METHOD_WINDOW), err,
+                   RC_E_INTERNAL, "fuse job %d: a mask is for window jobs only", j);
     }
 done:
     return st;
@@ -216,6 +235,10 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
         out_cur += align_up((size_t)jb->T * (size_t)jb->width * (size_t)rc_dtype_size(jb->dtype));
         dj->valid = (uint8_t *)out_cur;
         out_cur += align_up((size_t)jb->T);
+        if (jb->mask) {
+            dj->mask = (uint8_t *)out_cur;
+            out_cur += align_up((size_t)jb->T * (size_t)jb->cols[0].window);
+        }
         dj->max_gap_ns = jb->max_gap_ns;
         dj->col0 = ci;
         dj->n_cols = jb->n_cols;
@@ -231,6 +254,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
             dc->D = cl->src.D;
             dc->method = (int32_t)cl->method;
             dc->col = cl->col;
+            dc->window = cl->window;
         }
     }
     RC_CUDA_TRY(e, err, "rc_cuda_fuse: copying series and grids to the device");
@@ -256,6 +280,9 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
         if (jb->valid && jb->T)
             RC_CUDA_TRY(cudaMemcpyAsync(jb->valid, h_jobs[j].valid, (size_t)jb->T,
                                         cudaMemcpyDeviceToHost, s), err, "rc_cuda_fuse: copying valid back");
+        if (jb->mask && jb->T)
+            RC_CUDA_TRY(cudaMemcpyAsync(jb->mask, h_jobs[j].mask, (size_t)jb->T * (size_t)jb->cols[0].window,
+                                        cudaMemcpyDeviceToHost, s), err, "rc_cuda_fuse: copying the window mask back");
     }
     RC_CUDA_TRY(cudaEventRecord(c->ev_out, s), err, "rc_cuda_fuse");
     RC_CUDA_TRY(cudaEventSynchronize(c->ev_out), err, "fuse_kernel (run and copy back)");

@@ -1,5 +1,5 @@
 # tests — TAP programs and scripts, one category per folder: unit/ (C, library internals),
-# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/.
+# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/, scan/.
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
 EXTRA_DIST += tests/tap.h tests/lib.sh
@@ -27,3 +27,4 @@ include tests/realdata/local.mk
 include tests/docs/local.mk
 include tests/scale/local.mk
 include tests/slurm/local.mk
+include tests/scan/local.mk

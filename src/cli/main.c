@@ -31,8 +31,7 @@ static const command g_commands[] = {
                                              "                      join the per-task manifests of a sharded run"},
     {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},
     {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
-                       "                      report per-episode timestamp health without converting\n"
-                       "                      [not implemented in this version: exits 1]"},
+                       "                      report per-episode timestamp health without converting"},
 };
 #define N_COMMANDS (sizeof g_commands / sizeof g_commands[0])
 

@@ -1,7 +1,7 @@
 # src/ops — the CPU backend of SPEC section 4 and the per-element arithmetic it shares with
 # kernels/ (rc_numeric.h).
 librobocache_a_SOURCES += \
-	src/ops/rc_ops.h src/ops/rc_numeric.h \
+	src/ops/rc_ops.h src/ops/rc_numeric.h src/ops/rc_window.h \
 	src/ops/rc_vox_params.c \
 	src/ops/rc_fuse_cpu.c \
 	src/ops/rc_voxmap.c src/ops/rc_voxmap.h \

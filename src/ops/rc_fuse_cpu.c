@@ -6,9 +6,11 @@
 
 #include "ops/rc_numeric.h"
 #include "ops/rc_ops.h"
+#include "ops/rc_window.h"
 
 /* Row k of one job: every block's columns and the row's valid flag.  A stream without samples
- * gives NaN and valid 0 (the spec layer rejects such streams before a run). */
+ * gives NaN and valid 0 (the spec layer rejects such streams before a run); a window block
+ * writes its N slots and mask row (rc_window.h). */
 static void fuse_row(const rc_fuse_job *job, int64_t k)
 {
     int64_t tk = job->grid[k], row = k * (int64_t)job->width;
@@ -17,6 +19,11 @@ static void fuse_row(const rc_fuse_job *job, int64_t k)
         const rc_fuse_col *b = &job->cols[c];
         const rc_series *s = &b->src;
         int64_t at = row + b->col;
+        if (b->method == RC_METHOD_WINDOW) { /* the job's one block (rc_ops.h) */
+            uint8_t *m = job->mask ? job->mask + k * (int64_t)b->window : NULL;
+            valid &= rc_window_row(s->t_ns, s->x, s->S, s->D, b->window, tk, job->out, job->dtype, at, m) > 0;
+            continue;
+        }
         if (s->S < 1) {
             for (int32_t j = 0; j < s->D; j++) rc_store(job->out, job->dtype, at + j, NAN);
             valid = 0;

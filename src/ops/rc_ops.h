@@ -33,15 +33,22 @@ typedef struct rc_series {
 /* One stream's block of output columns in a fuse (a resample stage is a fuse of one stream). */
 typedef struct rc_fuse_col {
     rc_series src;
-    rc_method method;    /* linear, nearest, previous, slerp (D == 4) */
+    rc_method method;    /* linear, nearest, previous, slerp (D == 4), window */
     rc_quat_order quat;  /* slerp only */
     int32_t col;         /* first output column of this block */
+    int32_t window;      /* method window only: N samples per step */
 } rc_fuse_col;
 
 /* One episode's fuse: out[k, col + j] = resample(cols[c].src, grid[k])[j] for every block,
  * converted to dtype (float16/bfloat16: round to nearest even).  valid[k] = 0 when, for any
  * block, grid[k] lies outside [t[0], t[S-1]] or its bracketing samples are more than
- * max_gap_ns apart (max_gap_ns <= 0: only the span test).  valid may be NULL. */
+ * max_gap_ns apart (max_gap_ns <= 0: only the span test).  valid may be NULL.
+ *
+ * A window job (the resample of one stream with method window, src/ops/rc_window.h) has one
+ * block, col 0, width = N * D: out is [T, N, D] and mask [T, N] uint8.  For step k, let i be
+ * the last sample with t[i] <= grid[k]; slot m < N holds sample i - (N - 1 - m) (most recent
+ * last, oldest first), and a slot without a sample (index < 0) is 0 with mask 0.  valid[k] is
+ * 1 when the step has at least one sample.  mask is NULL for every other job. */
 typedef struct rc_fuse_job {
     const rc_fuse_col *cols;
     int32_t n_cols;
@@ -52,6 +59,7 @@ typedef struct rc_fuse_job {
     void *out;           /* [T, width] of dtype */
     uint8_t *valid;      /* [T] or NULL */
     int64_t max_gap_ns;
+    uint8_t *mask;       /* window jobs: [T, N]; NULL otherwise */
 } rc_fuse_job;
 
 /* Voxelization parameters, already converted to float32 as the kernels use them. */

@@ -92,11 +92,38 @@ static rc_elem elem_of_dtype(rc_dtype d)
     return d == RC_DTYPE_F32 ? RC_ELEM_F32 : d == RC_DTYPE_F16 ? RC_ELEM_F16 : RC_ELEM_BF16;
 }
 
+/* A resample stage with method window (the spec allows window nowhere else). */
+static int is_window(const rc_spec_stage *sg)
+{
+    return sg->kind == RC_STAGE_RESAMPLE && sg->streams[0].method == RC_METHOD_WINDOW;
+}
+
+/* The outputs of window stage sg (docs/FORMAT.md): <name>/data [T, N, D], <name>/t [T] and
+ * <name>/mask [T, N]; statistics count every filled slot (mask 1) as one row of D columns. */
+static rc_status window_outputs(rc_episode_outputs *out, int s, const rc_spec_stage *sg, const rc_fuse_job *j,
+                                const int64_t *grid, void **data, uint8_t **mask, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int32_t N = sg->streams[0].window, D = j->cols[0].src.D;
+    int64_t T = j->T;
+    if (out->stats) RC_TRY(stats_add(&out->stats[s], sg->dtype, *data, T * N, D, *mask, err));
+    uint64_t dims[3] = {(uint64_t)T, (uint64_t)N, (uint64_t)D};
+    RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 3, dims, data, err));
+    int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
+    RC_FAIL_IF(!t_copy, err, RC_E_NOMEM, "out of memory copying the timeline");
+    memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);
+    RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
+    RC_TRY(rc_outputs_add(out, sg->name, "mask", RC_ELEM_U8, 2, dims, (void **)mask, err));
+done:
+    return st;
+}
+
 void rc_fuse_plan_free(rc_fuse_plan *p)
 {
     for (int k = 0; k < p->n_jobs; k++) {
         rc_free(p->bufs[k]);
         rc_free(p->valids[k]);
+        rc_free(p->masks[k]);
     }
     rc_free(p->grid);
     rc_free(p->cols);
@@ -141,7 +168,8 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
             p->cols[c].method = sg->streams[k].method;
             p->cols[c].quat = sg->streams[k].quat_order;
             p->cols[c].col = width;
-            width += sd->D;
+            p->cols[c].window = sg->streams[k].window;
+            width += sg->streams[k].method == RC_METHOD_WINDOW ? sg->streams[k].window * sd->D : sd->D;
             p->bytes_in += (uint64_t)sd->S * (uint64_t)sd->D * 4 + (uint64_t)sd->S * 8;
         }
         j->n_cols = sg->n_streams;
@@ -158,6 +186,13 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
                    "out of memory for output '%s' [%lld, %d]", sg->name, (long long)T, width);
         j->out = p->bufs[p->n_jobs - 1];
         j->valid = p->valids[p->n_jobs - 1];
+        if (is_window(sg)) { /* [T, N] mask beside the [T, N, D] data */
+            p->masks[p->n_jobs - 1] = rc_calloc((size_t)T * (size_t)sg->streams[0].window + 1, 1);
+            RC_FAIL_IF(!p->masks[p->n_jobs - 1], err, RC_E_NOMEM, "out of memory for the mask of '%s' [%lld, %d]",
+                       sg->name, (long long)T, sg->streams[0].window);
+            j->mask = p->masks[p->n_jobs - 1];
+            p->bytes_out += (uint64_t)T * (uint64_t)sg->streams[0].window;
+        }
         p->bytes_out += (uint64_t)T * (uint64_t)width * (uint64_t)rc_dtype_size(sg->dtype) + (uint64_t)T;
     }
 done:
@@ -175,6 +210,10 @@ static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *e
     if (p->n_images > 0) RC_TRY(rc_convert_images(spec, ep, p->grid, T, index, rep, out, err));
     for (int k = 0; k < p->n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[p->job_stage[k]];
+        if (is_window(sg)) {
+            RC_TRY(window_outputs(out, p->job_stage[k], sg, &p->jobs[k], p->grid, &p->bufs[k], &p->masks[k], err));
+            continue;
+        }
         if (out->stats) RC_TRY(stats_add(&out->stats[p->job_stage[k]], sg->dtype, p->bufs[k], T, p->jobs[k].width,
                                          sg->kind == RC_STAGE_FUSE ? p->valids[k] : NULL, err));
         uint64_t dims[2] = {(uint64_t)T, (uint64_t)p->jobs[k].width};

@@ -43,6 +43,7 @@ typedef struct rc_fuse_plan {
     int64_t *grid, T;
     void *bufs[RC_MAX_STAGES];
     uint8_t *valids[RC_MAX_STAGES];
+    uint8_t *masks[RC_MAX_STAGES]; /* window jobs: [T, N] slot masks; NULL otherwise */
     uint64_t bytes_in, bytes_out;  /* for the report */
 } rc_fuse_plan;
 

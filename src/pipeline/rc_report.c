@@ -100,9 +100,28 @@ void rc_report_free(rc_report *r)
         rc_free(r->skipped[i].reason);
     }
     rc_free(r->skipped);
+    for (int64_t i = 0; i < r->n_timestamps; i++) rc_scan_episode_free(&r->timestamps[i]);
+    rc_free(r->timestamps);
     rc_free(r->events);
     pthread_mutex_destroy(&r->mu);
     memset(r, 0, sizeof *r);
+}
+
+rc_status rc_report_add_timestamps(rc_report *r, rc_scan_episode *se, rc_err *err)
+{
+    rc_status st = RC_OK;
+    if (r->n_timestamps == r->cap_timestamps) {
+        int64_t cap = r->cap_timestamps ? 2 * r->cap_timestamps : 64;
+        rc_scan_episode *grown = rc_realloc(r->timestamps, (size_t)cap * sizeof *grown);
+        RC_FAIL_IF(!grown, err, RC_E_NOMEM, "out of memory recording timestamp figures");
+        r->timestamps = grown;
+        r->cap_timestamps = cap;
+    }
+    r->timestamps[r->n_timestamps++] = *se;
+    memset(se, 0, sizeof *se);
+done:
+    if (st != RC_OK) rc_scan_episode_free(se);
+    return st;
 }
 
 /* Appends a trace event (mutex held). */
@@ -315,6 +334,10 @@ rc_status rc_report_write_json(const rc_report *r, const char *path, rc_err *err
         rc_json_string(&j, r->skipped[i].reason);
         rc_json_object_end(&j);
     }
+    rc_json_array_end(&j);
+    rc_json_key(&j, "timestamps"); /* docs/SCAN.md: the figures of scan, per converted episode */
+    rc_json_array_begin(&j);
+    for (int64_t i = 0; i < r->n_timestamps; i++) rc_scan_episode_json(&j, &r->timestamps[i]);
     rc_json_array_end(&j);
     rc_json_object_end(&j);
     return close_out(f, &j, path, err);

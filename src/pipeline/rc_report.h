@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "common/rc_error.h"
+#include "scan/rc_scan.h"
 
 typedef enum rc_timed_stage {
     RC_TIMED_READ = 0,  /* HDF5 reads and conversion to float32 / int64 ns */
@@ -73,6 +74,8 @@ typedef struct rc_report {
     int64_t vox_points_in, vox_dropped_range, vox_dropped_points, vox_dropped_voxels;
     rc_skipped *skipped;
     int64_t n_skipped;
+    rc_scan_episode *timestamps; /* per converted episode, in run order: scan's figures */
+    int64_t n_timestamps, cap_timestamps;
     rc_trace_event *events;     /* kept only when a trace is wanted */
     int64_t n_events, cap_events;
     int keep_events;
@@ -112,6 +115,9 @@ const char *rc_pipe_stage_name(rc_pipe_stage p);
 rc_pipe_stage rc_report_slowest(const rc_report *r);
 rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
                                 const char *reason, rc_err *err);
+/* Takes *se (its buffers; *se is left empty) as the timestamp figures of a converted episode;
+ * on failure they are freed. */
+rc_status rc_report_add_timestamps(rc_report *r, rc_scan_episode *se, rc_err *err);
 /* Overlap efficiency of the streaming part: (sum over the pipeline stages that ran of load_s) /
  * (those stages x streaming wall).  1.0 when every stage was busy all the time; a sequential
  * run of k equal stages gives 1/k. */

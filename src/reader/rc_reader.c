@@ -165,7 +165,7 @@ static const char *stream_path(const rc_layout_stream *ls)
     return ls->path[0] ? ls->path : ls->name;
 }
 
-static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stream *ls,
+static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stream *ls, int ordered,
                              rc_stream_data *s, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -186,9 +186,9 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     if (ls->kind == RC_STREAM_SERIES) {
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
         int64_t n = 0;
-        RC_TRY(rd_read_times(g, &w, s->S, &s->t_ns, &n, &s->bytes_read, err));
+        RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else {
-        RC_TRY(rd_read_times(g, &w, -1, &s->t_ns, &s->S, &s->bytes_read, err));
+        RC_TRY(rd_read_times(g, &w, -1, ordered, &s->t_ns, &s->S, &s->bytes_read, err));
         RC_TRY(rd_read_offsets(g, &w, s->S, &s->offsets, &s->bytes_read, err));
         RC_TRY(rd_read_matrix(g, "points", &w, ls->columns, 3, 1, &s->x, &s->P, &s->D, &s->bytes_read, err));
         rc_err_scope(err, e->file, e->id, "%s/offsets", path);
@@ -235,9 +235,8 @@ done:
     return st;
 }
 
-rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,
-                                 const char *const *names, int n_names, rc_episode *out,
-                                 rc_err *err)
+static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, const char *const *names,
+                              int n_names, int ordered, rc_episode *out, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t ep = -1;
@@ -271,7 +270,7 @@ rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layou
         const rc_layout_stream *ls = layout_stream(layout, names[k]);
         RC_FAIL_IF(!ls, err, RC_E_SPEC, "stream '%s' is not in layout '%s'", names[k], layout->name);
         out->n_streams = k + 1;
-        if (r->format == RC_FORMAT_RAW) RC_TRY(read_stream(ep, out, ls, &out->streams[k], err));
+        if (r->format == RC_FORMAT_RAW) RC_TRY(read_stream(ep, out, ls, ordered, &out->streams[k], err));
         else RC_TRY(read_dataset_stream(ep, r, out, ls, t, n_t, &out->streams[k], err));
     }
 done:
@@ -280,6 +279,20 @@ done:
     if (st != RC_OK) rc_episode_free(out);
     quiet_off(&q);
     return st;
+}
+
+rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,
+                                 const char *const *names, int n_names, rc_episode *out,
+                                 rc_err *err)
+{
+    return read_episode(r, i, layout, names, n_names, 1, out, err);
+}
+
+rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_layout *layout,
+                                           const char *const *names, int n_names, rc_episode *out,
+                                           rc_err *err)
+{
+    return read_episode(r, i, layout, names, n_names, 0, out, err);
 }
 
 void rc_episode_free(rc_episode *ep)

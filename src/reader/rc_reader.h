@@ -61,6 +61,12 @@ const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
 rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,
                                  const char *const *names, int n_names, rc_episode *out,
                                  rc_err *err);
+/* As rc_reader_read_episode with every check but one: timestamps are returned in stored order,
+ * duplicates and decreases included, so `scan` can count and locate them (t_ns is then not
+ * strictly increasing: never pass such an episode to the ops). */
+rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_layout *layout,
+                                           const char *const *names, int n_names, rc_episode *out,
+                                           rc_err *err);
 void rc_episode_free(rc_episode *ep);
 void rc_reader_close(rc_reader *r);
 

@@ -215,8 +215,8 @@ done:
     return st;
 }
 
-rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n_out,
-                        uint64_t *bytes, rc_err *err)
+rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered, int64_t **t_ns,
+                        int64_t *n_out, uint64_t *bytes, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t dset = -1, space = -1, type = -1;
@@ -261,7 +261,7 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_
             t[i] = v;
         }
     }
-    RC_TRY(check_increasing(t, n, err));
+    if (ordered) RC_TRY(check_increasing(t, n, err));
     *bytes += H5Dget_storage_size(dset);
     *t_ns = t;
     *n_out = n;

@@ -41,10 +41,11 @@ rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err);
  * listed in the string dataset /mask/<filter_key> (robomimic's train/valid split keys). */
 rc_status rd_list_demos(hid_t fid, const char *file, const char *filter_key, char ***ids, int64_t *n,
                         rc_err *err);
-/* Reads g/t as int64 ns (units attribute, conversion of layout.md), strictly increasing;
- * want_n >= 0 requires that many samples, want_n < 0 requires at least one. */
-rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int64_t **t_ns, int64_t *n,
-                        uint64_t *bytes, rc_err *err);
+/* Reads g/t as int64 ns (units attribute, conversion of layout.md), strictly increasing
+ * unless ordered is 0 (scan reports the order itself); want_n >= 0 requires that many
+ * samples, want_n < 0 requires at least one. */
+rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered, int64_t **t_ns,
+                        int64_t *n, uint64_t *bytes, rc_err *err);
 /* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing (the caller checks that
  * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,

@@ -242,6 +242,22 @@ static void load_timeline(ctx *c, yaml_node_t *root)
     sp->span = (rc_span)LOOKUP(g_spans, t);
 }
 
+/* The window key of a stream entry (the schema has it in resample stages only): N, default 1,
+ * with method window; refused with any other method rather than ignored. */
+static void load_window(ctx *c, rc_spec_stream *e, yaml_node_t *s, yaml_node_t *m, const char *path,
+                        const char *method)
+{
+    char sub[PATH_N];
+    int64_t v;
+    yaml_node_t *wn = get(c, m, "window");
+    if (e->method != RC_METHOD_WINDOW) {
+        path_fmt(sub, "%s.window", path);
+        if (wn) error_at(c, wn, sub, "key 'window' applies to method window only, found method %s", method);
+        return;
+    }
+    if (get_int(c, s, m, "window", &v)) e->window = (int32_t)v;
+}
+
 /* One {name, method, order} entry of a fuse or resample (name_key: "name", or "stream" for a
  * resample's own keys); `kind` names the stage for messages. */
 static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path,
@@ -298,6 +314,7 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
         path_fmt(sub, "%s.order", path);
         error_at(c, on, sub, "key 'order' applies to method slerp only, found method %s", method);
     }
+    load_window(c, e, s, m, path, method);
 }
 
 static void load_fuse(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
@@ -334,7 +351,8 @@ static void load_resample(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     }
     if (list) {
         path_fmt(sub, "%s.streams", path);
-        const char *extra = get(c, m, "method") ? "method" : get(c, m, "order") ? "order" : NULL;
+        const char *extra = get(c, m, "method") ? "method" : get(c, m, "order") ? "order"
+                            : get(c, m, "window") ? "window" : NULL;
         if (extra) {
             char ep[PATH_N];
             path_fmt(ep, "%s.%s", path, extra);
@@ -359,7 +377,8 @@ static void load_resample(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     }
     if (!get(c, m, "method")) {
         path_fmt(sub, "%s.method", path);
-        error_at(c, m, sub, "missing required key 'method' (expected one of: linear, nearest, previous, slerp)");
+        error_at(c, m, sub,
+                 "missing required key 'method' (expected one of: linear, nearest, previous, slerp, window)");
         return;
     }
     load_stream_entry(c, st, s, m, path, "stream", "resample"); /* the stage map holds stream/method/order */

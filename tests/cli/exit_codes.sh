@@ -15,8 +15,4 @@ expect_exit 1 "unknown command" "$RC_BIN" frobnicate
 expect_err "unknown command is named" "unknown command 'frobnicate'" "$RC_BIN" frobnicate
 expect_exit 1 "unknown global option" "$RC_BIN" --frob
 expect_exit 1 "merge-manifests with two folders is bad usage" "$RC_BIN" merge-manifests x y
-for c in scan; do
-    expect_exit 1 "$c is not built yet and says so" "$RC_BIN" $c x y
-    expect_err "$c says it is not implemented" "not implemented" "$RC_BIN" $c x y
-done
 tap_done

@@ -1,10 +1,10 @@
 #!/bin/sh
 # gpu_e2e.sh — (make check-gpu, on a GPU node) the whole pipeline on synth data, once per
 # backend: for every dtype, voxelize mode and layout and both spans, `--backend cuda` must give
-# the same manifest (content digests, steps, statistics) and the same decoded shards as
-# `--backend cpu`, apart from the backend names (and so the shard sizes).  Fails when the CUDA
-# backend cannot run.  RC_E2E_CASES (a number) runs only the first cases; RC_E2E_WRAP prefixes
-# the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
+# the same manifest (content digests, steps, statistics) and the same decoded shards (window
+# packing included) as `--backend cpu`, apart from the backend names (and so the shard sizes).
+# Fails when the CUDA backend cannot run.  RC_E2E_CASES (a number) runs only the first cases;
+# RC_E2E_WRAP prefixes the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
 . "$RC_SRCDIR/tests/lib.sh"
 cases_left=${RC_E2E_CASES:-99}
 
@@ -33,6 +33,7 @@ stages:
         - {name: base_quat, method: slerp}
         - {name: imu, method: nearest}
   - resample: {name: action, stream: action, method: linear}
+  - resample: {name: imu_window, stream: imu, method: window, window: 12, dtype: $2}
   - voxelize:
       name: lidar
       stream: lidar

@@ -70,6 +70,23 @@ def run_fuse(blocks, grid, dtype="f32", max_gap_ns=0, threads=0):
     return out, valid
 
 
+def run_window(t, x, grid, n, dtype="f32", threads=0):
+    """One window job (method window, N = n).  Returns (out, mask, valid): out float32
+    [T, N, D] (f32) or uint16 bits (f16/bf16), mask uint8 [T, N], valid uint8 [T]."""
+    grid = np.asarray(grid, dtype="<i8")
+    t = np.asarray(t, dtype="<i8")
+    x = np.asarray(x, dtype="<f4").reshape(len(t), -1)
+    T, D = len(grid), x.shape[1]
+    p = struct.pack("<IIiiiqi", MAGIC, 4, DTYPE[dtype], n, D, T, threads) + grid.tobytes()
+    p += struct.pack("<q", len(t)) + t.tobytes() + x.tobytes()
+    r = Reader(_run(p))
+    out = r.take("<f4" if dtype == "f32" else "<u2", T * n * D).reshape(T, n, D)
+    mask = r.take("u1", T * n).reshape(T, n)
+    valid = r.take("u1", T)
+    r.done()
+    return out, mask, valid
+
+
 def run_convert(values):
     """Returns (f16 bits, bf16 bits) of float32 values, as uint16 arrays."""
     v = np.asarray(values, dtype="<f4")

@@ -101,6 +101,49 @@ static void op_fuse(void)
     wr(job.valid, (size_t)job.T);
 }
 
+/* op 4 (window): i32 dtype, i32 N, i32 D, i64 T, i32 threads, i64 grid[T], i64 S, i64 t[S],
+ * f32 x[S*D].  Runs one window job; writes out[T*N*D] of dtype, u8 mask[T*N], u8 valid[T]. */
+static void op_window(void)
+{
+    rc_fuse_job job;
+    rc_fuse_col col;
+    memset(&job, 0, sizeof job);
+    memset(&col, 0, sizeof col);
+    job.dtype = (rc_dtype)rd_i32();
+    col.window = rd_i32();
+    col.src.D = rd_i32();
+    job.T = rd_i64();
+    int threads = rd_i32();
+    if (col.window < 1 || col.src.D < 1) die("window case needs N, D >= 1");
+    int64_t *grid = buf(job.T, 8);
+    rd(grid, (size_t)job.T * 8);
+    col.src.S = rd_i64();
+    int64_t *t = buf(col.src.S, 8);
+    float *x = buf(col.src.S * col.src.D, 4);
+    rd(t, (size_t)col.src.S * 8);
+    rd(x, (size_t)(col.src.S * col.src.D) * 4);
+    col.src.t_ns = t;
+    col.src.x = x;
+    col.method = RC_METHOD_WINDOW;
+    job.grid = grid;
+    job.cols = &col;
+    job.n_cols = 1;
+    job.width = col.window * col.src.D;
+    size_t out_bytes = (size_t)(job.T * job.width) * (size_t)rc_dtype_size(job.dtype);
+    job.out = buf((int64_t)out_bytes, 1);
+    job.mask = buf(job.T * col.window, 1);
+    job.valid = buf(job.T, 1);
+#ifdef _OPENMP
+    if (threads > 0) omp_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
+    rc_fuse_cpu(&job, 1);
+    wr(job.out, out_bytes);
+    wr(job.mask, (size_t)(job.T * col.window));
+    wr(job.valid, (size_t)job.T);
+}
+
 /* op 2: i64 n, f32 v[n].  Writes u16 f16[n], u16 bf16[n]. */
 static void op_convert(void)
 {
@@ -186,6 +229,7 @@ int main(int argc, char **argv)
     if (op == 1) op_fuse();
     else if (op == 2) op_convert();
     else if (op == 3) op_voxelize();
+    else if (op == 4) op_window();
     else die("unknown op");
     if (fclose(g_out) != 0) die("cannot close the result file");
     fclose(g_in);
