@@ -1,5 +1,6 @@
 # tests — TAP programs and scripts, one category per folder: unit/ (C, library internals),
-# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/, scan/.
+# cli/ (exit codes and messages), spec/ (valid and invalid specs), synth/, ops/, e2e/, scan/,
+# malformed/ (bad inputs through the CLI), safety/ (disk full, signals, paths), fuzz/ (make fuzz).
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
 EXTRA_DIST += tests/tap.h tests/lib.sh
@@ -28,3 +29,6 @@ include tests/docs/local.mk
 include tests/scale/local.mk
 include tests/slurm/local.mk
 include tests/scan/local.mk
+include tests/malformed/local.mk
+include tests/safety/local.mk
+include tests/fuzz/local.mk

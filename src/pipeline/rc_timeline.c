@@ -55,14 +55,27 @@ done:
     return st;
 }
 
+/* t_start + llround(k * 1e9 / rate_hz) <= t_end, without overflow: an offset past int64 (a rate
+ * so low that one step is longer than 292 years) is past t_end. */
+static int step_within(int64_t t_start, int64_t t_end, int64_t k, double rate_hz)
+{
+    double off = (double)k * 1e9 / rate_hz;
+    int64_t t;
+    if (!(off < 0x1p63)) return 0;
+    return !__builtin_add_overflow(t_start, (int64_t)llround(off), &t) && t <= t_end;
+}
+
 int64_t rc_timeline_count(int64_t t_start, int64_t t_end, double rate_hz)
 {
-    if (t_end < t_start) return 0;
-    /* Estimate, then correct by the exact rule so rounding at the end cannot add or drop a step. */
-    int64_t T = (int64_t)floor((double)(t_end - t_start) * rate_hz / 1e9) + 1;
-    while (T > 0 && t_start + llround((double)(T - 1) * 1e9 / rate_hz) > t_end) T--;
-    while (t_start + llround((double)T * 1e9 / rate_hz) <= t_end) T++;
-    return T;
+    if (t_end < t_start || !(rate_hz > 0)) return 0;
+    /* Estimate (in double: t_end - t_start may not fit int64), then correct by the exact rule so
+     * rounding at the end cannot add or drop a step. */
+    double est = floor(((double)t_end - (double)t_start) * rate_hz / 1e9) + 1;
+    if (!(est < RC_TIMELINE_MAX_STEPS)) return -1;
+    int64_t T = (int64_t)est;
+    while (T > 0 && !step_within(t_start, t_end, T - 1, rate_hz)) T--;
+    while (T < RC_TIMELINE_MAX_STEPS && step_within(t_start, t_end, T, rate_hz)) T++;
+    return T < RC_TIMELINE_MAX_STEPS ? T : -1;
 }
 
 void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T)

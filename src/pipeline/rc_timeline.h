@@ -14,7 +14,11 @@
 rc_status rc_timeline_span(const rc_spec *spec, const rc_episode *ep, int64_t *t_start,
                            int64_t *t_end, rc_err *err);
 
-/* Number of grid points from t_start to t_end inclusive at rate_hz: k = 0.. while t_k <= t_end. */
+/* Longest grid an episode may have: keeps every count and offset exact in int64 and double. */
+#define RC_TIMELINE_MAX_STEPS ((int64_t)1 << 40)
+
+/* Number of grid points from t_start to t_end inclusive at rate_hz: k = 0.. while t_k <= t_end;
+ * -1 when that is RC_TIMELINE_MAX_STEPS or more. */
 int64_t rc_timeline_count(int64_t t_start, int64_t t_end, double rate_hz);
 /* grid[k] = t_start + llround(k * 1e9 / rate_hz) for k < T (the product and quotient in double). */
 void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T);

@@ -84,7 +84,9 @@ static rc_status handle_slot(rc_run *s, rc_slot *slot, rc_err *err)
 {
     rc_status st = RC_OK;
     const rc_work_item *w = &s->items[slot->item];
-    RC_FAIL_IF(s->o->stop && *s->o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal");
+    rc_err_scope(err, s->files[w->file], s->ids[slot->item], NULL);
+    RC_FAIL_IF(s->o->stop && *s->o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal before this episode");
+    rc_err_clear(err);
     if (w->why) { /* left out when the work was listed (rc_pipeline.c) */
         if (w->episode < 0) rc_log(RC_LOG_WARN, "skipping %s: %s", s->files[w->file], w->why);
         else rc_log(RC_LOG_WARN, "skipping episode: %s", w->why);
@@ -144,7 +146,11 @@ rc_status rc_write_stage(rc_run *s, rc_err *err)
         rc_report_busy(s->rep, rc_now_s() - t0, waited);
         rc_stage_queue_push(&s->free_q, slot, NULL);
     }
-    if (st == RC_OK && handled < s->n_items) /* the reader stopped early: only a signal does that */
-        st = rc_err_set(err, RC_E_INTERRUPTED, __FILE__, __LINE__, "interrupted by a signal");
+    if (st == RC_OK && handled < s->n_items) { /* the reader stopped early: only a signal does that */
+        const rc_work_item *w = &s->items[handled];
+        rc_err_clear(err);
+        rc_err_scope(err, s->files[w->file], s->ids[handled], NULL);
+        st = rc_err_set(err, RC_E_INTERRUPTED, __FILE__, __LINE__, "interrupted by a signal before this episode");
+    }
     return st;
 }

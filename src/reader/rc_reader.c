@@ -125,7 +125,11 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     r->format = layout ? layout->format : RC_FORMAT_RAW;
     r->rate_hz = rate_hz > 0 ? rate_hz : layout ? layout->rate_hz : 0;
     r->fid = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "cannot open the HDF5 file");
+    /* Readable, with an HDF5 signature, yet not openable: truncated or damaged metadata.  That is
+     * bad input (exit 2; on_error: skip leaves the file out), not an I/O failure. */
+    RC_FAIL_IF(r->fid < 0, err, RC_E_INPUT,
+               "expected a readable HDF5 file, found a damaged HDF5 file (truncated or corrupt: the "
+               "HDF5 library cannot open it)");
     switch (r->format) {
     case RC_FORMAT_RAW: RC_TRY(list_episodes(r, err)); break;
     case RC_FORMAT_ROBOMIMIC: RC_TRY(rd_list_demos(r->fid, file, filter_key, &r->ids, &r->n, err)); break;

@@ -229,6 +229,11 @@ static void load_timeline(ctx *c, yaml_node_t *root)
     yaml_node_t *s = rc_schema_child(&c->sc, c->sc.spec, "timeline");
     yaml_node_t *m = get(c, root, "timeline");
     get_num(c, s, m, "rate_hz", &sp->rate_hz);
+    /* Steps closer than 1 ns would round to repeated grid times (and a rate like 1e300 to a
+     * grid that never advances): at most one step per nanosecond. */
+    if (sp->rate_hz > 1e9)
+        error_at(c, get(c, m, "rate_hz"), "timeline.rate_hz",
+                 "expected at most 1000000000 (one grid step per ns), found %g", sp->rate_hz);
     yaml_node_t *span = get(c, m, "span");
     if (is_bad(c, span)) return;
     if (span && span->type == YAML_MAPPING_NODE) {

@@ -55,6 +55,42 @@ static rc_status parser_error(const yaml_parser_t *parser, rc_err *err)
                       parser->problem ? parser->problem : "syntax error");
 }
 
+/* Deepest nesting of collections a spec or layout may use (theirs is under 10).  libyaml's
+ * scanner takes time quadratic in the depth (100000 nested '[' take minutes), so depth is
+ * checked on the event stream, which stops at the first level too deep, before the document
+ * is built. */
+#define RC_YAML_MAX_DEPTH 64
+
+static rc_status check_depth(const char *text, size_t n, rc_err *err)
+{
+    rc_status st = RC_OK;
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0;
+    RC_FAIL_IF(!yaml_parser_initialize(&parser), err, RC_E_NOMEM, "cannot initialise the YAML parser");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+    /* A syntax error ends the walk: yaml_parser_load reports it with its position. */
+    while (yaml_parser_parse(&parser, &ev)) {
+        yaml_event_type_t type = ev.type;
+        yaml_mark_t at = ev.start_mark;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT) break;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) depth++;
+        if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) depth--;
+        if (depth > RC_YAML_MAX_DEPTH) {
+            err->line = (int)at.line + 1;
+            err->column = (int)at.column + 1;
+            st = rc_err_set(err, RC_E_SPEC, __FILE__, __LINE__,
+                            "invalid YAML: expected collections nested at most %d deep, found them nested "
+                            "deeper than that", RC_YAML_MAX_DEPTH);
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+done:
+    return st;
+}
+
 rc_status rc_yaml_parse(const char *name, const char *text, size_t n, rc_yaml *y, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -63,6 +99,7 @@ rc_status rc_yaml_parse(const char *name, const char *text, size_t n, rc_yaml *y
     int parser_ready = 0;
     memset(y, 0, sizeof *y);
     rc_err_scope(err, name, NULL, NULL);
+    RC_TRY(check_depth(text, n, err));
     RC_FAIL_IF(!yaml_parser_initialize(&parser), err, RC_E_NOMEM, "cannot initialise the YAML parser");
     parser_ready = 1;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);

@@ -163,4 +163,7 @@ void rc_h5_error_text(char *buf, size_t n)
     text_buf t = {buf, n};
     buf[0] = '\0';
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &t);
+    /* HDF5's write errors embed ctime()'s text, newline included: keep the message one line. */
+    for (char *p = buf; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
 }

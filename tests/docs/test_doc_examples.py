@@ -3,8 +3,8 @@
 #   ```sh            a command example: run with `sh -e` in the file's scratch folder; exit 0
 #   ```sh exit=N     the same, expected to exit N (an example of an error)
 #   ```sh gpu | slurm | install | repo   needs a GPU, a Slurm cluster, `make install` / system
-#                    changes, or changes the repository itself (regenerating goldens and
-#                    committing): not run here, counted by marker and printed
+#                    changes, or runs in the repository itself (its build tree, regenerating
+#                    goldens, committing): not run here, counted by marker and printed
 #   ```python        run with the tests' Python (h5py, numpy, torch) in the same folder
 #   ```yaml file=NAME (or any language with file=NAME)   written to NAME before later blocks run
 # Other fences (```yaml, ```json, plain ```) are illustrations.  Each document gets one fresh

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""run_corpus.py — the malformed-input category through the CLI (TAP).  make_corpus.py writes the
+corpus and its table (cases.tsv); each case is run and checked for: the expected exit code, every
+expected message fragment on stderr, no file created anywhere in the case folder (no shard, no
+manifest, no temporary file) unless the case is expected to succeed, and a peak RSS under
+RSS_BOUND_KB (the 2^40-row cases claim terabytes).  A control case converts a good file, and its
+shard is then damaged for the `inspect` cases."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+RC_BIN = os.environ["RC_BIN"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAKE = os.path.join(HERE, "make_corpus.py")
+RSS_BOUND_KB = 512 * 1024     # peak resident memory of one command (ASan builds included)
+HANG_S = 120                  # a command still running after this is a hang (not a timing test)
+
+# ASan aborts on an allocation over its own maximum instead of returning NULL as malloc does;
+# the code under test handles NULL (out of memory, exit 3), so let ASan return NULL too.
+os.environ["ASAN_OPTIONS"] = "allocator_may_return_null=1:" + os.environ.get("ASAN_OPTIONS", "")
+
+n = failed = 0
+
+
+def ok(cond, desc, diag=""):
+    global n, failed
+    n += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
+    if not cond:
+        failed += 1
+        for line in str(diag).splitlines()[:25]:
+            print("# " + line)
+    sys.stdout.flush()
+
+
+def run(args, cwd):
+    """Runs robocache-convert; returns (exit code or -signal, stderr text, peak RSS in KB)."""
+    with open(os.path.join(cwd, ".stderr"), "w+b") as err, open(os.devnull, "wb") as out:
+        start = time.monotonic()
+        p = subprocess.Popen([RC_BIN] + args, stdout=out, stderr=err, cwd=cwd)
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > HANG_S:
+                os.kill(p.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.02)
+        p.returncode = 0  # reaped here; keep Popen from waiting again
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    os.remove(os.path.join(cwd, ".stderr"))
+    code = os.waitstatus_to_exitcode(status)
+    return code, text, usage.ru_maxrss
+
+
+def listing(d):
+    return sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs)
+
+
+def check_case(root, case, command, code, fragments, extra):
+    d = os.path.join(root, case)
+    args = [a.replace("{D}", d) for a in command.split(" ")]
+    before = listing(d)
+    got, err, rss = run(args, d)
+    what = "%s: %s" % (case, " ".join(a.replace(d + "/", "") for a in args))
+    ok(got == int(code), "%s: exit %s" % (what, code), "got %d\n%s" % (got, err))
+    missing = [f for f in (x.replace("{D}", d) for x in fragments.split("|")) if f not in err]
+    ok(not missing, "%s: stderr names %s" % (case, fragments.replace("{D}/", "")),
+       "missing: %s\n%s" % (missing, err))
+    ok(rss < RSS_BOUND_KB, "%s: peak RSS %d MB < %d MB" % (case, rss // 1024, RSS_BOUND_KB // 1024))
+    after = listing(d)
+    if int(code) != 0:
+        ok(after == before, "%s: no file left behind (shard, manifest, temporary)" % case,
+           "new: %s" % sorted(set(after) - set(before)))
+        return
+    man = os.path.join(d, "out", "manifest.json")
+    steps = json.load(open(man))["episodes"][0]["steps"] if os.path.exists(man) else None
+    want = int(extra.split("=")[1]) if extra.startswith("steps=") else None
+    ok(steps is not None and (want is None or steps == want),
+       "%s: the episode is converted (%s)" % (case, extra), "manifest steps %s" % steps)
+
+
+def load(tsv):
+    with open(tsv) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="rc-malformed-")
+    try:
+        subprocess.run([sys.executable, MAKE, "input", root], check=True)
+        rows = load(os.path.join(root, "cases.tsv"))
+        for row in rows:
+            check_case(root, *row)
+        shard = os.path.join(root, "control_good", "out", "shard-00000.h5")
+        if not os.path.exists(shard):
+            ok(False, "the control case wrote a shard to damage for the inspect cases")
+        else:
+            shard_root = os.path.join(root, "shards")
+            subprocess.run([sys.executable, MAKE, "shard", shard, shard_root], check=True)
+            for row in load(os.path.join(shard_root, "cases.tsv")):
+                check_case(shard_root, *row)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("1..%d" % n)
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,117 @@
+/* fault_shim.c — an LD_PRELOAD library for the tests in tests/safety/: it makes the file system
+ * misbehave in two controlled ways, each switched on by an environment variable.
+ *
+ *   RC_SHIM_ENOSPC_AFTER=N  write(), pwrite() and pwrite64() to regular files fail with ENOSPC
+ *                           once the process has written N bytes to regular files (a full disk).
+ *   RC_SHIM_PAUSE_AT_TMP=K  the K-th creation (open with O_CREAT) of a file whose name holds
+ *                           ".tmp." returns, then the process waits for a signal with SIGINT and
+ *                           SIGTERM blocked until that wait (so none is lost) after creating the
+ *                           empty file named by RC_SHIM_MARK: the test sends its signal once the
+ *                           mark exists, at a known point of the run, with no race.
+ *
+ * Writes to anything but regular files (stderr, pipes) are never failed.  Test code only. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static long long g_budget = -2; /* bytes left before ENOSPC; -1 unlimited, -2 not read yet */
+static long g_tmp_creates;
+
+static int write_fails(int fd, size_t n)
+{
+    struct stat sb;
+    if (g_budget == -2) {
+        const char *e = getenv("RC_SHIM_ENOSPC_AFTER");
+        g_budget = e ? atoll(e) : -1;
+    }
+    if (g_budget < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    if ((long long)n > g_budget) {
+        g_budget = 0;
+        errno = ENOSPC;
+        return 1;
+    }
+    g_budget -= (long long)n;
+    return 0;
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    static ssize_t (*real)(int, const void *, size_t);
+    if (!real) real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    return write_fails(fd, n) ? -1 : real(fd, buf, n);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t at)
+{
+    static ssize_t (*real)(int, const void *, size_t, off_t);
+    if (!real) real = (ssize_t(*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite");
+    return write_fails(fd, n) ? -1 : real(fd, buf, n, at);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at)
+{
+    static ssize_t (*real)(int, const void *, size_t, off64_t);
+    if (!real) real = (ssize_t(*)(int, const void *, size_t, off64_t))dlsym(RTLD_NEXT, "pwrite64");
+    return write_fails(fd, n) ? -1 : real(fd, buf, n, at);
+}
+
+/* After the K-th temporary file is created: mark, then wait for one signal. */
+static void maybe_pause(const char *path, int flags)
+{
+    const char *k = getenv("RC_SHIM_PAUSE_AT_TMP"), *mark = getenv("RC_SHIM_MARK");
+    if (!k || !mark || !(flags & O_CREAT) || !strstr(path, ".tmp.") || ++g_tmp_creates != atol(k)) return;
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int fd = creat(mark, 0644);
+    if (fd >= 0) close(fd);
+    sigset_t wait_for = old;
+    sigdelset(&wait_for, SIGINT);
+    sigdelset(&wait_for, SIGTERM);
+    sigsuspend(&wait_for); /* returns once the run's handler has seen the signal */
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static int open_common(const char *name, const char *path, int flags, mode_t mode)
+{
+    int (*real)(const char *, int, ...) = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, name);
+    int saved, fd = real(path, flags, mode);
+    saved = errno;
+    if (fd >= 0) maybe_pause(path, flags);
+    errno = saved;
+    return fd;
+}
+
+int open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    return open_common("open", path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    return open_common("open64", path, flags, mode);
+}
