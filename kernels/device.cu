@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nvtx3/nvToolsExt.h>
+
 #include "rc_cuda_check.h"
 #include "rc_cuda_ctx.h"
 extern "C" {
@@ -97,6 +99,12 @@ extern "C" rc_status rc_cuda_open(int device, rc_cuda **out, rc_err *err)
              devs[device].sm_major, devs[device].sm_minor);
     RC_CUDA_TRY(cudaSetDevice(device), err, c->describe);
     RC_CUDA_TRY(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking), err, c->describe);
+    RC_CUDA_TRY(cudaStreamCreateWithFlags(&c->h2d, cudaStreamNonBlocking), err, c->describe);
+    RC_CUDA_TRY(cudaStreamCreateWithFlags(&c->d2h, cudaStreamNonBlocking), err, c->describe);
+    RC_CUDA_TRY(cudaEventCreate(&c->ev_start), err, c->describe);
+    RC_CUDA_TRY(cudaEventCreate(&c->ev_in), err, c->describe);
+    RC_CUDA_TRY(cudaEventCreate(&c->ev_kernel), err, c->describe);
+    RC_CUDA_TRY(cudaEventCreate(&c->ev_out), err, c->describe);
     RC_TRY(run_probe(c, err));
     *out = c;
     c = NULL;
@@ -108,8 +116,44 @@ done:
 extern "C" void rc_cuda_close(rc_cuda *c)
 {
     if (!c) return;
+    rc_vox_cache_free(c);
+    void *bufs[] = {c->f_in, c->f_out, c->f_jobs, c->f_cols};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        if (bufs[i]) cudaFree(bufs[i]);
+    cudaEvent_t evs[] = {c->ev_start, c->ev_in, c->ev_kernel, c->ev_out};
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        if (evs[i]) cudaEventDestroy(evs[i]);
+    if (c->d2h) cudaStreamDestroy(c->d2h);
+    if (c->h2d) cudaStreamDestroy(c->h2d);
     if (c->stream) cudaStreamDestroy(c->stream);
     rc_free(c);
 }
 
 extern "C" const char *rc_cuda_describe(const rc_cuda *c) { return c->describe; }
+
+extern "C" void *rc_cuda_host_alloc(size_t n)
+{
+    void *p = NULL;
+    if (cudaHostAlloc(&p, n ? n : 1, cudaHostAllocPortable) != cudaSuccess) {
+        cudaGetLastError(); /* not sticky: the caller falls back to plain memory */
+        return NULL;
+    }
+    return p;
+}
+
+extern "C" void rc_cuda_host_free(void *p)
+{
+    if (p) cudaFreeHost(p);
+}
+
+extern "C" rc_cuda_timing rc_cuda_last_timing(const rc_cuda *c) { return c->last; }
+
+extern "C" void rc_cuda_range_push(const char *name, int64_t episode)
+{
+    char label[96];
+    if (episode >= 0) snprintf(label, sizeof label, "%s ep %lld", name, (long long)episode);
+    else snprintf(label, sizeof label, "%s", name);
+    nvtxRangePushA(label);
+}
+
+extern "C" void rc_cuda_range_pop(void) { nvtxRangePop(); }

@@ -9,7 +9,11 @@
  * row's valid flag, so valid needs no cross-thread reduction.  Rows are independent, so the
  * grid is a plain ceil-div with a grid-stride loop.  A window job (method window, rc_window.h)
  * is one more kind of row in the same launch: its thread copies the N most recent samples and
- * writes the row's mask (docs/KERNELS.md says why it is not a kernel of its own). */
+ * writes the row's mask (docs/KERNELS.md says why it is not a kernel of its own).
+ *
+ * Streams: inputs go in on the copy-in stream, the kernel runs on the kernel stream after an
+ * event, results come back on the copy-out stream after another; the launcher waits on the last
+ * event only.  Device buffers are kept in rc_cuda between calls. */
 #include <string.h>
 
 #include "rc_cuda_check.h"
@@ -164,6 +168,27 @@ static char *stage(char **cursor, const void *src, size_t n, cudaStream_t s, cud
     return at;
 }
 
+/* Makes *buf hold at least n bytes (grow only; the old contents are not kept). */
+static cudaError_t reserve(void **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap && *buf) return cudaSuccess;
+    if (*buf) cudaFree(*buf);
+    *buf = NULL;
+    *cap = 0;
+    cudaError_t e = cudaMalloc(buf, n ? n : 1);
+    if (e == cudaSuccess) *cap = n ? n : 1;
+    return e;
+}
+
+static double seconds_between(cudaEvent_t a, cudaEvent_t b)
+{
+    float ms = 0;
+    return cudaEventElapsedTime(&ms, a, b) == cudaSuccess ? ms / 1e3 : 0;
+}
+
+/* Copies in on c->h2d, the kernel on c->stream once the copies are in (event ev_in), copies
+ * out on c->d2h once the kernel ran (event ev_kernel); the host waits for ev_out only, never
+ * for the whole device.  Device buffers persist in c between calls. */
 extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_jobs, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -174,7 +199,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     dev_job *h_jobs = NULL, *d_jobs = NULL;
     dev_col *h_cols = NULL, *d_cols = NULL;
     cudaError_t e = cudaSuccess;
-    cudaStream_t s = c->stream;
+    cudaStream_t s = c->h2d;
 
     if (n_jobs <= 0) return RC_OK;
     RC_TRY(fuse_check_jobs(jobs, n_jobs, err));
@@ -183,11 +208,18 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     h_jobs = (dev_job *)rc_calloc((size_t)n_jobs, sizeof *h_jobs);
     h_cols = (dev_col *)rc_calloc((size_t)(n_cols > 0 ? n_cols : 1), sizeof *h_cols);
     RC_FAIL_IF(!h_jobs || !h_cols, err, RC_E_NOMEM, "out of memory for %d fuse job descriptors", n_jobs);
-    RC_CUDA_TRY(cudaMalloc((void **)&d_in, in_bytes ? in_bytes : 1), err, "rc_cuda_fuse inputs");
-    RC_CUDA_TRY(cudaMalloc((void **)&d_out, out_bytes), err, "rc_cuda_fuse outputs");
-    RC_CUDA_TRY(cudaMalloc((void **)&d_jobs, (size_t)n_jobs * sizeof *d_jobs), err, "rc_cuda_fuse");
-    RC_CUDA_TRY(cudaMalloc((void **)&d_cols, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols),
-                err, "rc_cuda_fuse");
+    RC_CUDA_TRY(cudaSetDevice(c->device), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(reserve(&c->f_in, &c->f_in_cap, in_bytes), err, "rc_cuda_fuse inputs");
+    RC_CUDA_TRY(reserve(&c->f_out, &c->f_out_cap, out_bytes), err, "rc_cuda_fuse outputs");
+    RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap, (size_t)n_jobs * sizeof *d_jobs), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(reserve(&c->f_cols, &c->f_cols_cap, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols), err,
+                "rc_cuda_fuse");
+    d_in = (char *)c->f_in;
+    d_out = (char *)c->f_out;
+    d_jobs = (dev_job *)c->f_jobs;
+    d_cols = (dev_col *)c->f_cols;
+    c->last.valid = 0;
+    RC_CUDA_TRY(cudaEventRecord(c->ev_start, s), err, "rc_cuda_fuse");
 
     /* Pack inputs and describe them with device pointers. */
     in_cur = d_in;
@@ -230,10 +262,15 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
                                 cudaMemcpyHostToDevice, s), err, "rc_cuda_fuse");
     RC_CUDA_TRY(cudaMemcpyAsync(d_cols, h_cols, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols,
                                 cudaMemcpyHostToDevice, s), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(cudaEventRecord(c->ev_in, s), err, "rc_cuda_fuse");
 
-    fuse_kernel<<<rc_cuda_blocks(n_rows, FUSE_THREADS), FUSE_THREADS, 0, s>>>(d_jobs, n_jobs, d_cols, n_rows);
+    RC_CUDA_TRY(cudaStreamWaitEvent(c->stream, c->ev_in, 0), err, "rc_cuda_fuse");
+    fuse_kernel<<<rc_cuda_blocks(n_rows, FUSE_THREADS), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols, n_rows);
     RC_CUDA_LAUNCHED(fuse_kernel, err);
+    RC_CUDA_TRY(cudaEventRecord(c->ev_kernel, c->stream), err, "rc_cuda_fuse");
 
+    s = c->d2h;
+    RC_CUDA_TRY(cudaStreamWaitEvent(s, c->ev_kernel, 0), err, "rc_cuda_fuse");
     for (int j = 0; j < n_jobs; j++) {
         const rc_fuse_job *jb = &jobs[j];
         size_t n_out = (size_t)jb->T * (size_t)jb->width * (size_t)rc_dtype_size(jb->dtype);
@@ -247,12 +284,15 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
             RC_CUDA_TRY(cudaMemcpyAsync(jb->mask, h_jobs[j].mask, (size_t)jb->T * (size_t)jb->cols[0].window,
                                         cudaMemcpyDeviceToHost, s), err, "rc_cuda_fuse: copying the window mask back");
     }
-    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "fuse_kernel (run and copy back)");
+    RC_CUDA_TRY(cudaEventRecord(c->ev_out, s), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(cudaEventSynchronize(c->ev_out), err, "fuse_kernel (run and copy back)");
+    /* the kernel's interval starts when its inputs are in (the wait before it) */
+    c->last.h2d_begin = 0;
+    c->last.h2d_end = c->last.kernel_begin = seconds_between(c->ev_start, c->ev_in);
+    c->last.kernel_end = c->last.d2h_begin = seconds_between(c->ev_start, c->ev_kernel);
+    c->last.d2h_end = seconds_between(c->ev_start, c->ev_out);
+    c->last.valid = 1;
 done:
-    if (d_in) cudaFree(d_in);
-    if (d_out) cudaFree(d_out);
-    if (d_jobs) cudaFree(d_jobs);
-    if (d_cols) cudaFree(d_cols);
     rc_free(h_jobs);
     rc_free(h_cols);
     return st;

@@ -1,6 +1,8 @@
 /* rc_cuda_ctx.h — the rc_cuda handle of src/backend/rc_cuda.h as the .cu files see it: the
- * device the backend opened and the one stream its copies and launches are ordered on (the
- * streaming stage of SPEC section 7 will hand in its own streams through the same struct). */
+ * device the backend opened, its three streams (host-to-device copies, kernels, device-to-host
+ * copies: SPEC section 7) with the events that order them, the device buffers the launchers
+ * keep between calls (cudaMalloc/cudaFree would synchronise the device on every call), and the
+ * stream timings of the last fuse call for the trace. */
 #ifndef RC_CUDA_CTX_H
 #define RC_CUDA_CTX_H
 
@@ -8,10 +10,23 @@
 
 #include "backend/rc_cuda.h"
 
+/* Device buffers of kernels/voxelize.cu, kept between calls (defined there). */
+struct vox_cache;
+
 struct rc_cuda {
     int device;
-    cudaStream_t stream;
-    char describe[300]; /* "NAME (sm_XY)" */
+    cudaStream_t stream;      /* kernels */
+    cudaStream_t h2d, d2h;    /* copies in and out */
+    cudaEvent_t ev_start, ev_in, ev_kernel, ev_out; /* fuse: copied in, ran, copied out */
+    char describe[300];       /* "NAME (sm_XY)" */
+    /* kernels/fuse.cu: packed inputs, outputs and descriptors, grown as needed */
+    void *f_in, *f_out, *f_jobs, *f_cols;
+    size_t f_in_cap, f_out_cap, f_jobs_cap, f_cols_cap;
+    struct vox_cache *vox;
+    rc_cuda_timing last;      /* the last fuse call's stream intervals */
 };
+
+/* Frees c->vox (kernels/voxelize.cu). */
+void rc_vox_cache_free(rc_cuda *c);
 
 #endif

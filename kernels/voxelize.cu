@@ -152,7 +152,8 @@ __global__ void vox_points_kernel(const float *pts, rc_vox_params p, const uint6
 /* Device buffers for frames of up to n_max points; one allocation per array, freed together. */
 typedef struct vox_bufs {
     int n_max;
-    float *pts;               /* [n_max, C] */
+    float *pts;               /* [n_max, C]: the frame being voxelized (pts_db[f % 2]) */
+    float *pts_db[2];         /* frame f's points and, copied in meanwhile, frame f + 1's */
     uint64_t *key, *key_s;    /* [n_max] */
     uint32_t *idx, *idx_s;    /* [n_max] */
     int *head, *seg, *start;  /* [n_max] */
@@ -172,7 +173,7 @@ typedef struct vox_bufs {
 
 static void bufs_free(vox_bufs *b)
 {
-    void *all[] = {b->pts, b->key, b->key_s, b->idx, b->idx_s, b->head, b->seg, b->start,
+    void *all[] = {b->pts_db[0], b->pts_db[1], b->key, b->key_s, b->idx, b->idx_s, b->head, b->seg, b->start,
                    b->first, b->first_s, b->seg_id, b->order, b->count_by_rank, b->tot,
                    b->cub_tmp, b->dense, b->coords, b->values, b->voxels, b->num_points};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -218,7 +219,9 @@ static rc_status bufs_alloc(vox_bufs *b, const rc_vox_params *p, int n_max, uint
     rc_status st = RC_OK;
     size_t n = (size_t)n_max, t1 = 0, t2 = 0, t3 = 0;
     b->n_max = n_max;
-    DEV_ALLOC(b->pts, n * (size_t)p->C * sizeof(float));
+    DEV_ALLOC(b->pts_db[0], n * (size_t)p->C * sizeof(float));
+    DEV_ALLOC(b->pts_db[1], n * (size_t)p->C * sizeof(float));
+    b->pts = b->pts_db[0];
     DEV_ALLOC(b->key, n * sizeof(uint64_t));
     DEV_ALLOC(b->key_s, n * sizeof(uint64_t));
     DEV_ALLOC(b->idx, n * sizeof(uint32_t));
@@ -395,33 +398,100 @@ done:
     return st;
 }
 
+/* The buffers of the last call, kept in rc_cuda: reused while the grid, mode and layout are
+ * the same and the largest frame fits. */
+struct vox_cache {
+    vox_bufs b;
+    uint64_t cells;
+    int C, mode, sparse, max_points, max_voxels;
+    cudaEvent_t in[2];        /* frame points copied into pts_db[k] */
+};
+
+void rc_vox_cache_free(rc_cuda *c)
+{
+    if (!c->vox) return;
+    bufs_free(&c->vox->b);
+    for (int k = 0; k < 2; k++)
+        if (c->vox->in[k]) cudaEventDestroy(c->vox->in[k]);
+    rc_free(c->vox);
+    c->vox = NULL;
+}
+
+/* c->vox holding buffers for p with frames of up to n_max points. */
+static rc_status vox_cache_get(rc_cuda *c, const rc_vox_params *p, int n_max, uint64_t cells, rc_err *err)
+{
+    rc_status st = RC_OK;
+    struct vox_cache *v = c->vox;
+    if (v && v->b.n_max >= n_max && v->cells == cells && v->C == p->C && v->mode == (int)p->mode &&
+        v->sparse == p->sparse && v->max_points == p->max_points && v->max_voxels == p->max_voxels)
+        return RC_OK;
+    rc_vox_cache_free(c);
+    v = (struct vox_cache *)rc_calloc(1, sizeof *v);
+    RC_FAIL_IF(!v, err, RC_E_NOMEM, "out of memory for the voxelize buffer cache");
+    c->vox = v;
+    v->cells = cells;
+    v->C = p->C;
+    v->mode = (int)p->mode;
+    v->sparse = p->sparse;
+    v->max_points = p->max_points;
+    v->max_voxels = p->max_voxels;
+    RC_CUDA_TRY(cudaEventCreateWithFlags(&v->in[0], cudaEventDisableTiming), err, "rc_cuda_voxelize");
+    RC_CUDA_TRY(cudaEventCreateWithFlags(&v->in[1], cudaEventDisableTiming), err, "rc_cuda_voxelize");
+    RC_TRY(bufs_alloc(&v->b, p, n_max, cells, c->stream, err));
+done:
+    return st;
+}
+
+/* Queues frame f's points into pts_db[f % 2] on the copy-in stream.  The buffer is free: the
+ * frame that used it before (f - 2) finished, the host synchronised on it. */
+static rc_status copy_in(rc_cuda *c, const rc_vox_params *p, const float *points, const int64_t *offsets,
+                         int64_t f, rc_err *err)
+{
+    rc_status st = RC_OK;
+    struct vox_cache *v = c->vox;
+    size_t n = (size_t)(offsets[f + 1] - offsets[f]);
+    if (n)
+        RC_CUDA_TRY(cudaMemcpyAsync(v->b.pts_db[f % 2], points + (size_t)offsets[f] * (size_t)p->C,
+                                    n * (size_t)p->C * sizeof(float), cudaMemcpyHostToDevice, c->h2d),
+                    err, "rc_cuda_voxelize: copying points");
+    RC_CUDA_TRY(cudaEventRecord(v->in[f % 2], c->h2d), err, "rc_cuda_voxelize");
+done:
+    return st;
+}
+
+/* Frame by frame on the kernel stream; frame f + 1's points are copied in on the copy-in
+ * stream while frame f's kernels run.  Results come back on the kernel stream: the next frame
+ * reuses the output buffers and the host needs each frame's totals before its sort. */
 extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
                                       const int64_t *offsets, int64_t F, rc_vox_frame *frames,
                                       rc_err *err)
 {
     rc_status st = RC_OK;
-    vox_bufs b;
     uint64_t cells = 0;
     int n_max = 0;
     cudaStream_t s = c->stream;
     vox_totals tot;
+    vox_bufs *b;
 
-    memset(&b, 0, sizeof b);
     if (F <= 0) return RC_OK;
     RC_TRY(vox_check(p, offsets, F, &cells, &n_max, err));
-    RC_TRY(bufs_alloc(&b, p, n_max > 0 ? n_max : 1, cells, s, err));
+    RC_CUDA_TRY(cudaSetDevice(c->device), err, "rc_cuda_voxelize");
+    RC_TRY(vox_cache_get(c, p, n_max > 0 ? n_max : 1, cells, err));
+    b = &c->vox->b;
+    RC_TRY(copy_in(c, p, points, offsets, 0, err));
     for (int64_t f = 0; f < F; f++) {
         int N = (int)(offsets[f + 1] - offsets[f]);
         tot.kept = tot.voxels = 0;
-        if (N > 0) {
-            RC_CUDA_TRY(cudaMemcpyAsync(b.pts, points + (size_t)offsets[f] * (size_t)p->C,
-                                        (size_t)N * (size_t)p->C * sizeof(float),
-                                        cudaMemcpyHostToDevice, s), err, "rc_cuda_voxelize: copying points");
-            RC_TRY(frame_segments(&b, p, N, cells, s, &tot, err));
-        }
-        RC_TRY(frame_outputs(&b, p, N, &tot, s, &frames[f], err));
+        if (f + 1 < F) RC_TRY(copy_in(c, p, points, offsets, f + 1, err));
+        b->pts = b->pts_db[f % 2];
+        RC_CUDA_TRY(cudaStreamWaitEvent(s, c->vox->in[f % 2], 0), err, "rc_cuda_voxelize");
+        if (N > 0) RC_TRY(frame_segments(b, p, N, cells, s, &tot, err));
+        RC_TRY(frame_outputs(b, p, N, &tot, s, &frames[f], err));
     }
 done:
-    bufs_free(&b);
+    if (st != RC_OK) { /* a failed call leaves no queued copy behind */
+        cudaStreamSynchronize(c->h2d);
+        rc_vox_cache_free(c);
+    }
     return st;
 }

@@ -19,6 +19,7 @@ include tests/ops/local.mk
 include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk
+include tests/streaming/local.mk
 include tests/golden/local.mk
 include tests/verify/local.mk
 include tests/determinism/local.mk

@@ -135,6 +135,53 @@ done:
     return st;
 }
 
+void *rc_backend_host_alloc(rc_backend *b, size_t n, int *pinned)
+{
+    if (pinned) *pinned = 0;
+#ifdef RC_HAVE_CUDA
+    if (b->kind == KIND_CUDA) {
+        void *p = rc_cuda_host_alloc(n);
+        if (p && pinned) *pinned = 1;
+        if (p) return p;
+    }
+#endif
+    (void)b;
+    return rc_malloc(n ? n : 1);
+}
+
+void rc_backend_host_free(rc_backend *b, void *p, int pinned)
+{
+    (void)b;
+#ifdef RC_HAVE_CUDA
+    if (pinned) {
+        rc_cuda_host_free(p);
+        return;
+    }
+#endif
+    (void)pinned;
+    rc_free(p);
+}
+
+int rc_backend_fuse_timing(const rc_backend *b, double iv[3][2])
+{
+#ifdef RC_HAVE_CUDA
+    if (b->kind == KIND_CUDA) {
+        rc_cuda_timing t = rc_cuda_last_timing(b->cuda);
+        if (!t.valid) return 0;
+        iv[0][0] = t.h2d_begin;
+        iv[0][1] = t.h2d_end;
+        iv[1][0] = t.kernel_begin;
+        iv[1][1] = t.kernel_end;
+        iv[2][0] = t.d2h_begin;
+        iv[2][1] = t.d2h_end;
+        return 1;
+    }
+#endif
+    (void)b;
+    (void)iv;
+    return 0;
+}
+
 void rc_backend_close(rc_backend *b)
 {
     if (!b) return;

@@ -5,6 +5,7 @@
 #ifndef RC_BACKEND_H
 #define RC_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/rc_error.h"
@@ -25,6 +26,15 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
  * frames[f] (host buffers, allocated by the caller as rc_ops.h says). */
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+/* Host memory for episodes in flight: page-locked on CUDA (cudaHostAlloc, so copies to the
+ * device run asynchronously), plain on the CPU.  NULL when none can be had; *pinned (if not
+ * NULL) says which kind came.  rc_backend_host_free takes the same b and accepts NULL. */
+void *rc_backend_host_alloc(rc_backend *b, size_t n, int *pinned);
+void rc_backend_host_free(rc_backend *b, void *p, int pinned);
+/* Device-side intervals of the last rc_backend_fuse call, seconds after its start, for the
+ * trace's CUDA stream tracks: [0] copy in, [1] kernel, [2] copy out, each {begin, end}.
+ * Returns 0 (nothing filled) on the CPU backend. */
+int rc_backend_fuse_timing(const rc_backend *b, double iv[3][2]);
 void rc_backend_close(rc_backend *b);
 
 #endif

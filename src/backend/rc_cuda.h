@@ -24,8 +24,16 @@ typedef struct rc_cuda_device {
     int multiprocessors;
 } rc_cuda_device;
 
-/* An open device: its id and the stream every copy and launch of this backend goes on. */
+/* An open device: its id, its copy and kernel streams, and device buffers kept between calls. */
 typedef struct rc_cuda rc_cuda;
+
+/* Where the last fuse call spent its time on the device, from CUDA events: seconds from the
+ * call's start to the start and end of the host-to-device copies, the kernel and the
+ * device-to-host copies (valid = 0 when no call has run). */
+typedef struct rc_cuda_timing {
+    int valid;
+    double h2d_begin, h2d_end, kernel_begin, kernel_end, d2h_begin, d2h_end;
+} rc_cuda_timing;
 
 /* The runtime version this binary was linked with (e.g. 13000) and the driver's (0 when no
  * driver is loaded). */
@@ -51,6 +59,17 @@ rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_jobs, rc_err *
  * into frames[f] (host buffers), as rc_voxelize_cpu frame by frame. */
 rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
                            const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+
+/* Page-locked host memory (cudaHostAlloc), so copies from and to it run asynchronously; NULL
+ * when it cannot be had.  Freed with rc_cuda_host_free (accepts NULL). */
+void *rc_cuda_host_alloc(size_t n);
+void rc_cuda_host_free(void *p);
+rc_cuda_timing rc_cuda_last_timing(const rc_cuda *c);
+
+/* NVTX ranges (kernels/device.cu, nvtx3 from the toolkit) around the pipeline's intervals, so
+ * Nsight Systems shows them: "NAME ep N" (episode < 0: just NAME).  Per calling thread. */
+void rc_cuda_range_push(const char *name, int64_t episode);
+void rc_cuda_range_pop(void);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,17 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
+/* Progress on stderr: one line rewritten in place on a terminal, plain lines otherwise. */
+static int g_progress_tty;
+
+static void on_progress(const char *line, int final, void *ctx)
+{
+    (void)ctx;
+    if (g_progress_tty) fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+    else fprintf(stderr, "progress: %s\n", line);
+    fflush(stderr);
+}
+
 static const char *env_of(const char *name)
 {
     return getenv(name);
@@ -36,17 +47,19 @@ static void print_usage(FILE *f)
             "  --output DIR          write to DIR instead of the spec's output.dir\n"
             "  --backend B           auto (default: CUDA when usable, else CPU, and says which), cpu, cuda\n"
             "                        (cuda fails with exit 4 when CUDA cannot run)\n"
-            "  --threads N           CPU backend OpenMP threads (default: all); results do not depend on N\n"
+            "  --threads N           CPU backend OpenMP threads and zstd workers (default: all cores, at most\n"
+            "                        64 workers); results do not depend on N\n"
             "  --force               replace an earlier conversion in the output folder\n"
             "  --report FILE         write the per-stage timing report as JSON ('-' = stdout)\n"
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
+            "  --buffers N           episodes in flight through the streaming stages (>= 2, default %d)\n"
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
             "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
-            "  --buffers N           accepted name of a later milestone: not implemented in this version (exit 1)\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
-            "            error, or interrupted; 4 requested backend unavailable\n");
+            "            error, or interrupted; 4 requested backend unavailable\n",
+            RC_DEFAULT_BUFFERS);
 }
 
 /* Parses a positive int option value; returns -1 when it is not one. */
@@ -88,10 +101,12 @@ int cmd_run(int argc, char **argv)
             if ((o.threads = parse_count(optarg)) < 0)
                 return cli_usage_error("run", "--threads needs a positive integer, not '%s'", optarg);
             break;
+        case 'B':
+            if ((o.buffers = parse_count(optarg)) < 2)
+                return cli_usage_error("run", "--buffers needs an integer >= 2, not '%s'", optarg);
+            break;
         case 'S': shard_arg = optarg; break;
         case 'R': o.resume = 1; break;
-        case 'B':
-            return cli_usage_error("run", "%s is not implemented in this version", argv[optind - 1]);
         case 'f': o.force = 1; break;
         case 'r': report_path = optarg; break;
         case 'T': trace_path = optarg; break;
@@ -112,7 +127,11 @@ int cmd_run(int argc, char **argv)
     rc_err terr;
     rc_err_clear(&terr);
     if (rc_task_id_select(shard_arg, env_of, &o.task, &terr) != RC_OK) return cli_usage_error("run", "%s", terr.msg);
-    o.progress = !strcmp(progress, "always") || (!strcmp(progress, "auto") && isatty(STDERR_FILENO));
+    g_progress_tty = isatty(STDERR_FILENO);
+    if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && g_progress_tty)) {
+        o.on_progress = on_progress;
+        o.progress_interval_s = g_progress_tty ? 0.25 : 5.0;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -125,6 +144,7 @@ int cmd_run(int argc, char **argv)
     rc_err err;
     rc_err_clear(&err);
     rc_status st = rc_pipeline_run(&o, &rep, &err);
+    if (st != RC_OK && o.on_progress && g_progress_tty) fputc('\n', stderr); /* end the progress line */
     int code = 0;
     if (st != RC_OK && rep.spec_errors > 0) {
         fprintf(stderr, "%s: %d error%s\n", o.spec_path, rep.spec_errors, rep.spec_errors == 1 ? "" : "s");

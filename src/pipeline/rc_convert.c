@@ -1,6 +1,6 @@
-/* rc_convert.c — an episode's fuse and resample stages (one backend call for all of them; image
- * resamples in rc_convert_image.c),
- * the in-memory output list, per-episode statistics, and writing the outputs to a shard. */
+/* rc_convert.c — an episode's fuse and resample stages, planned as backend jobs (the compute
+ * stage runs the jobs of several episodes in one call; image resamples in rc_convert_image.c),
+ * the in-memory output list and per-episode statistics. */
 #include "config.h"
 
 #include "pipeline/rc_convert.h"
@@ -118,124 +118,127 @@ done:
     return st;
 }
 
-/* Runs every fuse/resample stage of the spec in one backend call. */
-static rc_status convert_resample_stages(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
-                                         int64_t index, rc_report *rep, rc_episode_outputs *out,
-                                         rc_err *err)
+void rc_fuse_plan_free(rc_fuse_plan *p)
+{
+    for (int k = 0; k < p->n_jobs; k++) {
+        rc_free(p->bufs[k]);
+        rc_free(p->valids[k]);
+        rc_free(p->masks[k]);
+    }
+    rc_free(p->grid);
+    rc_free(p->cols);
+    memset(p, 0, sizeof *p);
+}
+
+/* The jobs of every fuse/resample stage of the spec over one timeline, with their buffers. */
+static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep, rc_episode_outputs *out,
+                                      rc_fuse_plan *p, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_fuse_job jobs[RC_MAX_STAGES];
-    rc_fuse_col *cols = NULL;
-    int n_jobs = 0, n_cols = 0;
-    int64_t *grid = NULL, t_start = 0, t_end = 0;
-    void *bufs[RC_MAX_STAGES] = {0};
-    uint8_t *valids[RC_MAX_STAGES] = {0}, *masks[RC_MAX_STAGES] = {0};
-    int job_stage[RC_MAX_STAGES];
+    int n_cols = 0;
+    int64_t t_start = 0, t_end = 0;
 
-    int n_images = 0;
     for (int s = 0; s < spec->n_stages; s++) {
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE) continue;
-        if (spec->stages[s].image) n_images++;
+        if (spec->stages[s].image) p->n_images++;
         else n_cols += spec->stages[s].n_streams;
     }
-    if (n_cols == 0 && n_images == 0) return RC_OK;
+    if (n_cols == 0 && p->n_images == 0) return RC_OK;
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
     int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
     RC_FAIL_IF(T < 0, err, RC_E_INPUT,
                "expected a timeline of fewer than %lld steps, found more (%lld ns to %lld ns at rate_hz %g)",
                (long long)RC_TIMELINE_MAX_STEPS, (long long)t_start, (long long)t_end, spec->rate_hz);
-    out->steps = T;
-    grid = rc_malloc((size_t)T * sizeof *grid);
-    cols = rc_calloc((size_t)n_cols + 1, sizeof *cols);
-    RC_FAIL_IF(!grid || !cols, err, RC_E_NOMEM, "out of memory for a %lld-step timeline", (long long)T);
-    rc_timeline_fill(t_start, spec->rate_hz, grid, T);
+    out->steps = p->T = T;
+    p->grid = rc_malloc((size_t)T * sizeof *p->grid);
+    p->cols = rc_calloc((size_t)n_cols + 1, sizeof *p->cols);
+    RC_FAIL_IF(!p->grid || !p->cols, err, RC_E_NOMEM, "out of memory for a %lld-step timeline", (long long)T);
+    rc_timeline_fill(t_start, spec->rate_hz, p->grid, T);
 
-    uint64_t bytes_in = 0, bytes_out = 0;
     int c = 0;
     for (int s = 0; s < spec->n_stages; s++) {
         const rc_spec_stage *sg = &spec->stages[s];
         if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue;
-        rc_fuse_job *j = &jobs[n_jobs];
+        rc_fuse_job *j = &p->jobs[p->n_jobs];
         memset(j, 0, sizeof *j);
-        j->cols = &cols[c];
+        j->cols = &p->cols[c];
         int32_t width = 0;
         for (int k = 0; k < sg->n_streams; k++, c++) {
             const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
             RC_FAIL_IF(!sd, err, RC_E_INTERNAL, "stream '%s' was not read", sg->streams[k].name);
-            cols[c].src = (rc_series){sd->t_ns, sd->x, sd->S, sd->D};
-            cols[c].method = sg->streams[k].method;
-            cols[c].quat = sg->streams[k].quat_order;
-            cols[c].col = width;
-            cols[c].window = sg->streams[k].window;
+            p->cols[c].src = (rc_series){sd->t_ns, sd->x, sd->S, sd->D};
+            p->cols[c].method = sg->streams[k].method;
+            p->cols[c].quat = sg->streams[k].quat_order;
+            p->cols[c].col = width;
+            p->cols[c].window = sg->streams[k].window;
             width += sg->streams[k].method == RC_METHOD_WINDOW ? sg->streams[k].window * sd->D : sd->D;
-            bytes_in += (uint64_t)sd->S * (uint64_t)sd->D * 4 + (uint64_t)sd->S * 8;
+            p->bytes_in += (uint64_t)sd->S * (uint64_t)sd->D * 4 + (uint64_t)sd->S * 8;
         }
         j->n_cols = sg->n_streams;
-        j->grid = grid;
+        j->grid = p->grid;
         j->T = T;
         j->width = width;
         j->dtype = sg->dtype;
         j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
-        bufs[n_jobs] = rc_calloc((size_t)T * (size_t)width, (size_t)rc_dtype_size(sg->dtype));
-        valids[n_jobs] = rc_calloc((size_t)T + 1, 1);
-        RC_FAIL_IF(!bufs[n_jobs] || !valids[n_jobs], err, RC_E_NOMEM,
+        p->job_stage[p->n_jobs] = s;
+        p->bufs[p->n_jobs] = rc_calloc((size_t)T * (size_t)width, (size_t)rc_dtype_size(sg->dtype));
+        p->valids[p->n_jobs] = rc_calloc((size_t)T + 1, 1);
+        p->n_jobs++;
+        RC_FAIL_IF(!p->bufs[p->n_jobs - 1] || !p->valids[p->n_jobs - 1], err, RC_E_NOMEM,
                    "out of memory for output '%s' [%lld, %d]", sg->name, (long long)T, width);
-        j->out = bufs[n_jobs];
-        j->valid = valids[n_jobs];
+        j->out = p->bufs[p->n_jobs - 1];
+        j->valid = p->valids[p->n_jobs - 1];
         if (is_window(sg)) { /* [T, N] mask beside the [T, N, D] data */
-            masks[n_jobs] = rc_calloc((size_t)T * (size_t)sg->streams[0].window + 1, 1);
-            RC_FAIL_IF(!masks[n_jobs], err, RC_E_NOMEM, "out of memory for the mask of '%s' [%lld, %d]",
+            p->masks[p->n_jobs - 1] = rc_calloc((size_t)T * (size_t)sg->streams[0].window + 1, 1);
+            RC_FAIL_IF(!p->masks[p->n_jobs - 1], err, RC_E_NOMEM, "out of memory for the mask of '%s' [%lld, %d]",
                        sg->name, (long long)T, sg->streams[0].window);
-            j->mask = masks[n_jobs];
-            bytes_out += (uint64_t)T * (uint64_t)sg->streams[0].window;
+            j->mask = p->masks[p->n_jobs - 1];
+            p->bytes_out += (uint64_t)T * (uint64_t)sg->streams[0].window;
         }
-        job_stage[n_jobs] = s;
-        bytes_out += (uint64_t)T * (uint64_t)width * (uint64_t)rc_dtype_size(sg->dtype) + (uint64_t)T;
-        n_jobs++;
-    }
-
-    double t0 = rc_now_s();
-    if (n_jobs > 0) {
-        RC_TRY(rc_backend_fuse(b, jobs, n_jobs, err));
-        rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), bytes_in, bytes_out, T * n_jobs);
-    }
-    if (n_images > 0) RC_TRY(rc_convert_images(spec, ep, grid, T, index, rep, out, err));
-
-    for (int k = 0; k < n_jobs; k++) {
-        const rc_spec_stage *sg = &spec->stages[job_stage[k]];
-        if (is_window(sg)) {
-            RC_TRY(window_outputs(out, job_stage[k], sg, &jobs[k], grid, &bufs[k], &masks[k], err));
-            continue;
-        }
-        if (out->stats) RC_TRY(stats_add(&out->stats[job_stage[k]], sg->dtype, bufs[k], T, jobs[k].width,
-                                         sg->kind == RC_STAGE_FUSE ? valids[k] : NULL, err));
-        uint64_t dims[2] = {(uint64_t)T, (uint64_t)jobs[k].width};
-        RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 2, dims, &bufs[k], err));
-        int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
-        RC_FAIL_IF(!t_copy, err, RC_E_NOMEM, "out of memory copying the timeline");
-        memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);
-        RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
-        if (sg->kind == RC_STAGE_FUSE) {
-            RC_TRY(rc_outputs_add(out, sg->name, "valid", RC_ELEM_U8, 1, dims, (void **)&valids[k], err));
-        }
+        p->bytes_out += (uint64_t)T * (uint64_t)width * (uint64_t)rc_dtype_size(sg->dtype) + (uint64_t)T;
     }
 done:
-    for (int k = 0; k < n_jobs; k++) {
-        rc_free(bufs[k]);
-        rc_free(valids[k]);
-        rc_free(masks[k]);
-    }
-    rc_free(grid);
-    rc_free(cols);
     return st;
 }
 
-rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
-                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
+/* Moves the fused outputs of a run plan into out, with their statistics, after the image
+ * resamples (rc_convert_images) on the same timeline. */
+static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *ep, int64_t index,
+                                        rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *p,
+                                        rc_err *err)
+{
+    rc_status st = RC_OK;
+    int64_t T = p->T;
+    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, ep, p->grid, T, index, rep, out, err));
+    for (int k = 0; k < p->n_jobs; k++) {
+        const rc_spec_stage *sg = &spec->stages[p->job_stage[k]];
+        if (is_window(sg)) {
+            RC_TRY(window_outputs(out, p->job_stage[k], sg, &p->jobs[k], p->grid, &p->bufs[k], &p->masks[k], err));
+            continue;
+        }
+        if (out->stats) RC_TRY(stats_add(&out->stats[p->job_stage[k]], sg->dtype, p->bufs[k], T, p->jobs[k].width,
+                                         sg->kind == RC_STAGE_FUSE ? p->valids[k] : NULL, err));
+        uint64_t dims[2] = {(uint64_t)T, (uint64_t)p->jobs[k].width};
+        RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 2, dims, &p->bufs[k], err));
+        int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
+        RC_FAIL_IF(!t_copy, err, RC_E_NOMEM, "out of memory copying the timeline");
+        memcpy(t_copy, p->grid, (size_t)T * sizeof *t_copy);
+        RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
+        if (sg->kind == RC_STAGE_FUSE) {
+            RC_TRY(rc_outputs_add(out, sg->name, "valid", RC_ELEM_U8, 1, dims, (void **)&p->valids[k], err));
+        }
+    }
+done:
+    return st;
+}
+
+rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_outputs *out,
+                          rc_fuse_plan *plan, rc_err *err)
 {
     rc_status st = RC_OK;
     memset(out, 0, sizeof *out);
+    memset(plan, 0, sizeof *plan);
     if (spec->stats) {
         out->stats = rc_calloc((size_t)spec->n_stages, sizeof *out->stats);
         RC_FAIL_IF(!out->stats, err, RC_E_NOMEM, "out of memory for statistics");
@@ -250,27 +253,26 @@ rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episod
             RC_FAIL_IF(rc_stats_init(&out->stats[s], D) != 0, err, RC_E_NOMEM, "out of memory for statistics");
         }
     }
-    RC_TRY(convert_resample_stages(spec, b, ep, index, rep, out, err));
+    RC_TRY(plan_resample_stages(spec, ep, out, plan, err));
+done:
+    if (st != RC_OK) {
+        rc_fuse_plan_free(plan);
+        rc_episode_outputs_free(out, spec);
+    }
+    return st;
+}
+
+rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
+                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_TRY(finish_resample_stages(spec, ep, index, rep, out, plan, err));
     for (int s = 0; s < spec->n_stages; s++)
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
             RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));
 done:
+    rc_fuse_plan_free(plan);
     if (st != RC_OK) rc_episode_outputs_free(out, spec);
     return st;
 }
 
-rc_status rc_convert_write(rc_shard *sh, const rc_episode *ep, const rc_episode_outputs *out,
-                           char hex[65], uint64_t *bytes_out, rc_err *err)
-{
-    rc_status st = RC_OK;
-    uint64_t before = rc_shard_bytes(sh);
-    RC_TRY(rc_shard_episode_begin(sh, ep->id, ep->file, ep->group, out->steps, err));
-    for (int i = 0; i < out->n; i++) {
-        const rc_output *o = &out->items[i];
-        RC_TRY(rc_shard_put(sh, o->rel_path, o->elem, o->rank, o->dims, o->data, err));
-    }
-    RC_TRY(rc_shard_episode_end(sh, hex, err));
-    *bytes_out = rc_shard_bytes(sh) - before;
-done:
-    return st;
-}

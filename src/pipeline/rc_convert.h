@@ -1,7 +1,7 @@
 /* rc_convert.h — one episode through the spec's stages: builds the timeline, runs the fuse,
- * resample and voxelize stages on the backend into memory, then writes every output of the
- * episode to the shard.  Nothing is written until every stage has succeeded, so a bad episode
- * never leaves a half-written group behind. */
+ * resample and voxelize stages on the backend into memory (rc_episode_outputs), which the
+ * streaming writer then writes.  Nothing is written until every stage has succeeded, so a bad
+ * episode never leaves a half-written group behind. */
 #ifndef RC_CONVERT_H
 #define RC_CONVERT_H
 
@@ -31,14 +31,33 @@ typedef struct rc_episode_outputs {
     rc_stats *stats;     /* [spec->n_stages], this episode's; NULL when stats are off */
 } rc_episode_outputs;
 
-/* Computes every stage of spec for ep on backend b into *out (free with
- * rc_episode_outputs_free).  RC_E_INPUT for data the stages cannot use (err scoped to the
- * episode); RC_E_BACKEND / RC_E_NOMEM otherwise.  `index` is the episode's run-order number. */
-rc_status rc_convert_episode(const rc_spec *spec, rc_backend *b, const rc_episode *ep,
-                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
-/* Writes out's datasets under /episodes/<ep->id>/ of sh; hex receives the content digest. */
-rc_status rc_convert_write(rc_shard *sh, const rc_episode *ep, const rc_episode_outputs *out,
-                           char hex[65], uint64_t *bytes_out, rc_err *err);
+/* The fuse and resample stages of one episode, ready to run: one job per stage over the
+ * episode's timeline, with the output buffers the jobs write.  Jobs of several episodes can
+ * go to the backend in one rc_backend_fuse call (the compute stage batches small episodes). */
+typedef struct rc_fuse_plan {
+    rc_fuse_job jobs[RC_MAX_STAGES];
+    int n_jobs;
+    int n_images;                  /* image resample stages: copies on the host, not jobs */
+    int job_stage[RC_MAX_STAGES];  /* the spec stage of each job */
+    rc_fuse_col *cols;
+    int64_t *grid, T;
+    void *bufs[RC_MAX_STAGES];
+    uint8_t *valids[RC_MAX_STAGES];
+    uint8_t *masks[RC_MAX_STAGES]; /* window jobs: [T, N] slot masks; NULL otherwise */
+    uint64_t bytes_in, bytes_out;  /* for the report */
+} rc_fuse_plan;
+
+/* Starts ep's conversion: *out empty (with statistics when the spec wants them) and *plan
+ * holding the fuse/resample jobs (n_jobs may be 0).  RC_E_INPUT for data the stages cannot use
+ * (err scoped by the caller to the episode); both are freed on failure. */
+rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_outputs *out,
+                          rc_fuse_plan *plan, rc_err *err);
+/* After the plan's jobs ran on the backend: moves their results into out, runs the voxelize
+ * stages of ep on b, and frees the plan.  On failure out is freed too.  `index` is the
+ * episode's run-order number (report and trace). */
+rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
+                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
+void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
 
 /* Appends an output and takes ownership of *data (sets *data to NULL; on failure the

@@ -1,13 +1,16 @@
-/* rc_pipeline.c — the run loop: loads the spec and layout, opens the backend, walks the input
- * shards in sorted order, converts each episode, writes shards with rollover, and finishes with
- * the manifest.  On any fatal error the shard being written is removed and so are the shards
- * this run already committed, so the output folder never holds a partial conversion. */
+/* rc_pipeline.c — the run: loads the spec and layout, opens the backend, lists the work (every
+ * input episode in run order), starts the streaming threads of rc_stream.h (reader, compute,
+ * compression workers; the caller's thread writes), and finishes with the last shard and the
+ * manifest.  On any fatal error the shard being written is removed and so are the shards this
+ * run already committed, so the output folder never holds a partial conversion. */
 #include "config.h"
 
 #include "pipeline/rc_pipeline.h"
 
-#include <omp.h>
+#include <hdf5.h>
 #include <errno.h>
+#include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +22,7 @@
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "pipeline/rc_convert.h"
+#include "pipeline/rc_stream.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
@@ -26,40 +30,32 @@
 #include "scale/rc_task.h"
 #include "writer/rc_manifest.h"
 
-/* Everything one run holds; freed by run_state_free whatever happened. */
-typedef struct run_state {
-    rc_spec *spec;
-    rc_layout layout;
-    rc_backend *backend;
-    char **files;
-    size_t n_files;
-    const char **names;       /* streams the stages read, each once */
-    int n_names;
-    rc_manifest *manifest;
-    rc_run_stats *stats;      /* run totals per output and split, NULL when stats are off */
-    rc_task *task;            /* this run's part of the episodes and its file names */
-    rc_shard *shard;          /* being written */
-    char shard_name[64];
-    int64_t shard_episodes;
-    char **committed;         /* shard paths committed by this run */
-    int64_t n_committed;
-    char **ids;               /* episode ids seen, for the duplicate check */
-    int64_t n_ids, cap_ids;
-    char spec_hex[65], inputs_hex[65];
-    char backend_attr[192];   /* every shard's backend attribute: "cpu", or "cuda (DEVICE (sm_XY))" */
-    char output_dir[RC_PATH_MAX];
-} run_state;
-
-static void run_state_free(run_state *s)
+/* Everything one run holds; freed by run_free whatever happened (threads already joined). */
+static void run_free(rc_run *s)
 {
     rc_shard_abort(s->shard);
+    for (int i = 0; s->slots && i < s->n_slots; i++) {
+        rc_slot_clear(&s->slots[i], s->spec);
+        rc_backend_host_free(s->backend, s->slots[i].host, s->slots[i].host_pinned);
+        pthread_cond_destroy(&s->slots[i].done);
+        pthread_mutex_destroy(&s->slots[i].mu);
+    }
+    rc_free(s->slots);
+    rc_stage_queue_destroy(&s->free_q);
+    rc_stage_queue_destroy(&s->read_q);
+    rc_stage_queue_destroy(&s->write_q);
+    rc_stage_queue_destroy(&s->task_q);
     rc_run_stats_free(s->stats);
     rc_task_free(s->task);
     rc_manifest_free(s->manifest);
     for (int64_t i = 0; i < s->n_committed; i++) rc_free(s->committed[i]);
     rc_free(s->committed);
-    for (int64_t i = 0; i < s->n_ids; i++) rc_free(s->ids[i]);
+    for (int64_t i = 0; i < s->n_items; i++) {
+        rc_free(s->ids[i]);
+        rc_free(s->items[i].why);
+    }
     rc_free(s->ids);
+    rc_free(s->items);
     rc_free(s->names);
     rc_input_list_free(s->files, s->n_files);
     rc_backend_close(s->backend);
@@ -67,7 +63,7 @@ static void run_state_free(run_state *s)
 }
 
 /* Lists the streams the stages read, in stage order, without repeats. */
-static rc_status collect_stream_names(run_state *s, rc_err *err)
+static rc_status collect_stream_names(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
     const rc_spec *sp = s->spec;
@@ -96,7 +92,7 @@ done:
 
 /* Digest of the input list: SHA-256 over each input path relative to the input folder, its
  * size in bytes as decimal text, each followed by NUL. */
-static rc_status digest_inputs(run_state *s, rc_err *err)
+static rc_status digest_inputs(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_sha256 c;
@@ -121,151 +117,135 @@ done:
     return st;
 }
 
-static rc_status open_shard(run_state *s, rc_report *rep, rc_err *err)
-{
-    rc_task_shard_name(s->task, rep->shards_written, s->shard_name, sizeof s->shard_name);
-    char path[RC_PATH_MAX + 80];
-    snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
-    rc_shard_info info = {PACKAGE_VERSION, s->spec_hex, s->backend_attr, s->inputs_hex, s->spec->text,
-                          s->spec->zstd_level};
-    s->shard_episodes = 0;
-    return rc_shard_create(path, &info, &s->shard, err);
-}
-
-static rc_status commit_shard(run_state *s, rc_report *rep, rc_err *err)
+/* Appends episode i of file f (id) to the work list.  why != NULL: the item is only a record
+ * that on_error: skip left it out (a file that cannot be opened: i = -1, id "*"; a duplicate
+ * id), which the writer makes in run order.  Otherwise RC_E_INPUT when an earlier input episode
+ * has the same id (output ids must be unique). */
+static rc_status add_work(rc_run *s, size_t f, int64_t i, const char *id, const char *why, rc_err *err)
 {
     rc_status st = RC_OK;
-    char path[RC_PATH_MAX + 80];
-    snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
-    uint64_t bytes = rc_shard_bytes(s->shard);
-    rc_shard *sh = s->shard;
-    s->shard = NULL;
-    RC_TRY(rc_shard_commit(sh, err));
-    char **c = rc_realloc(s->committed, (size_t)(s->n_committed + 1) * sizeof *c);
-    RC_FAIL_IF(!c, err, RC_E_NOMEM, "out of memory");
-    s->committed = c;
-    RC_FAIL_IF(!(c[s->n_committed] = rc_strdup(path)), err, RC_E_NOMEM, "out of memory");
-    s->n_committed++;
-    RC_TRY(rc_manifest_add_shard(s->manifest, s->shard_name, bytes, s->shard_episodes, err));
-    rep->shards_written++;
-done:
-    return st;
-}
-
-/* Remembers id; RC_E_INPUT when an earlier input already had an episode of that id. */
-static rc_status claim_episode_id(run_state *s, const char *id, rc_err *err)
-{
-    rc_status st = RC_OK;
-    for (int64_t i = 0; i < s->n_ids; i++)
-        RC_FAIL_IF(!strcmp(s->ids[i], id), err, RC_E_INPUT,
+    for (int64_t k = 0; !why && k < s->n_items; k++)
+        RC_FAIL_IF(!s->items[k].why && !strcmp(s->ids[k], id), err, RC_E_INPUT,
                    "episode id '%s' appears in more than one input episode; output ids must be unique", id);
-    if (s->n_ids == s->cap_ids) {
-        int64_t cap = s->cap_ids ? 2 * s->cap_ids : 64;
+    if (s->n_items == s->cap_items) {
+        int64_t cap = s->cap_items ? 2 * s->cap_items : 64;
+        rc_work_item *items = rc_realloc(s->items, (size_t)cap * sizeof *items);
+        RC_FAIL_IF(!items, err, RC_E_NOMEM, "out of memory");
+        s->items = items;
         char **ids = rc_realloc(s->ids, (size_t)cap * sizeof *ids);
         RC_FAIL_IF(!ids, err, RC_E_NOMEM, "out of memory");
         s->ids = ids;
-        s->cap_ids = cap;
+        s->cap_items = cap;
     }
-    RC_FAIL_IF(!(s->ids[s->n_ids] = rc_strdup(id)), err, RC_E_NOMEM, "out of memory");
-    s->n_ids++;
+    rc_work_item *w = &s->items[s->n_items];
+    *w = (rc_work_item){f, i, NULL};
+    RC_FAIL_IF(!(s->ids[s->n_items] = rc_strdup(id)), err, RC_E_NOMEM, "out of memory");
+    s->n_items++; /* owns its id from here on, so run_free frees it */
+    RC_FAIL_IF(why && !(w->why = rc_strdup(why)), err, RC_E_NOMEM, "out of memory");
 done:
     return st;
 }
 
-/* One input episode: read, convert, write.  Bad data returns RC_E_INPUT with nothing written. */
-static rc_status do_episode(run_state *s, rc_reader *r, int64_t i, int64_t index, rc_report *rep,
-                            rc_err *err)
-{
-    rc_status st = RC_OK;
-    rc_episode ep = {0};
-    rc_episode_outputs out = {0};
-    double t0 = rc_now_s();
-    RC_TRY(rc_reader_read_episode(r, i, &s->layout, s->names, s->n_names, &ep, err));
-    uint64_t bytes_in = 0;
-    for (int k = 0; k < ep.n_streams; k++) bytes_in += ep.streams[k].bytes_read;
-    rc_report_interval(rep, RC_TIMED_READ, index, t0, rc_now_s(), bytes_in, 0, 1);
-    rc_err_scope(err, ep.file, ep.id, "%s", ep.group);
-    RC_TRY(claim_episode_id(s, ep.id, err));
-    RC_TRY(rc_convert_episode(s->spec, s->backend, &ep, index, rep, &out, err));
-
-    if (!s->shard) RC_TRY(open_shard(s, rep, err));
-    char hex[65];
-    uint64_t bytes_out = 0, raw = 0;
-    for (int k = 0; k < out.n; k++) {
-        uint64_t n = (uint64_t)rc_elem_size(out.items[k].elem);
-        for (int d = 0; d < out.items[k].rank; d++) n *= out.items[k].dims[d];
-        raw += n;
-    }
-    t0 = rc_now_s();
-    RC_TRY(rc_convert_write(s->shard, &ep, &out, hex, &bytes_out, err));
-    rc_report_interval(rep, RC_TIMED_WRITE, index, t0, rc_now_s(), raw, bytes_out, 1);
-    const char *split = rc_split_of(ep.id, s->spec->split_seed, s->spec->val_fraction);
-    RC_TRY(rc_manifest_add_episode(s->manifest, ep.id, s->shard_name, split, out.steps, hex, ep.file, err));
-    if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out.stats, err));
-    rc_scan_episode fig; /* --report: the converted episode's timestamp figures, as scan gives them */
-    RC_TRY(rc_scan_episode_figures(s->spec, &ep, 0, &fig, err));
-    RC_TRY(rc_report_add_timestamps(rep, &fig, err));
-    s->shard_episodes++;
-    rep->episodes_written++;
-    if (s->spec->shard_max_episodes > 0 ? s->shard_episodes >= s->spec->shard_max_episodes
-                                        : rc_shard_bytes(s->shard) >= s->spec->shard_max_bytes)
-        RC_TRY(commit_shard(s, rep, err));
-done:
-    rc_episode_outputs_free(&out, s->spec);
-    rc_episode_free(&ep);
-    return st;
-}
-
-/* Every episode of one input shard, with on_error applied to bad data. */
-static rc_status do_file(run_state *s, const rc_run_opts *o, size_t f, int64_t *index,
-                         rc_report *rep, rc_err *err)
+/* The work list: every episode of every input shard, in run order (files sorted, episodes
+ * sorted within a file) that this task wants (--shard, --resume: rc_task).  Files that cannot
+ * be opened and duplicate ids are found here, before any conversion: with on_error: fail they
+ * stop the run; with skip they become records the writer makes in run order. */
+static rc_status list_work(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_reader *r = NULL;
-    rc_err_clear(err);
-    if (!rc_task_wants_file(s->task, f)) return RC_OK; /* another task's part */
-    st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
-    if (st == RC_E_INPUT && s->spec->on_error == RC_ON_ERROR_SKIP) {
-        char msg[2048];
-        rc_err_format(err, msg, sizeof msg);
-        rc_log(RC_LOG_WARN, "skipping %s: %s", s->files[f], msg);
-        RC_TRY(rc_report_add_skipped(rep, s->files[f], "*", err->msg, err));
-        RC_TRY(rc_manifest_add_skipped(s->manifest, s->files[f], "*", err->msg, err));
-        return RC_OK;
-    }
-    if (st != RC_OK) goto done;
-    int64_t n = rc_reader_n_episodes(r);
-    for (int64_t i = 0; i < n; i++, (*index)++) {
-        rc_err_clear(err); /* not the scope of the episode before: it was converted */
-        rc_err_scope(err, s->files[f], rc_reader_episode_id(r, i), NULL);
-        RC_FAIL_IF(o->stop && *o->stop, err, RC_E_INTERRUPTED, "interrupted by a signal before this episode");
-        if (!rc_task_wants_episode(s->task, f, rc_reader_episode_id(r, i))) continue;
-        if (o->progress)
-            rc_log(RC_LOG_INFO, "[file %zu/%zu] %s episode %s", f + 1, s->n_files, s->files[f],
-                   rc_reader_episode_id(r, i));
-        st = do_episode(s, r, i, *index, rep, err);
-        if (st == RC_E_INPUT && s->spec->on_error == RC_ON_ERROR_SKIP) {
-            char msg[2048];
-            rc_err_format(err, msg, sizeof msg);
-            rc_log(RC_LOG_WARN, "skipping episode: %s", msg);
-            const char *id = rc_reader_episode_id(r, i);
-            RC_TRY(rc_report_add_skipped(rep, s->files[f], id, msg, err));
-            RC_TRY(rc_manifest_add_skipped(s->manifest, s->files[f], id, msg, err));
-            st = RC_OK;
+    int skip = s->spec->on_error == RC_ON_ERROR_SKIP;
+    for (size_t f = 0; f < s->n_files; f++) {
+        rc_err_clear(err);
+        if (!rc_task_wants_file(s->task, f)) continue; /* another task's part */
+        st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
+        if (st == RC_E_INPUT && skip) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            RC_TRY(add_work(s, f, -1, "*", why, err));
             continue;
         }
         if (st != RC_OK) goto done;
+        for (int64_t i = 0; i < rc_reader_n_episodes(r); i++) {
+            const char *id = rc_reader_episode_id(r, i);
+            if (!rc_task_wants_episode(s->task, f, id)) continue; /* another task's, or kept by --resume */
+            rc_err_clear(err);
+            rc_err_scope(err, s->files[f], id, "/episodes/%s", id);
+            st = add_work(s, f, i, id, NULL, err);
+            if (st == RC_E_INPUT && skip) {
+                char msg[2048];
+                rc_err_format(err, msg, sizeof msg);
+                st = add_work(s, f, i, id, msg, err);
+            }
+            if (st != RC_OK) goto done;
+        }
+        rc_reader_close(r);
+        r = NULL;
     }
+    rc_err_clear(err);
 done:
     rc_reader_close(r);
+    return st;
+}
+
+/* Slots and queues for `buffers` episodes in flight; every slot starts free. */
+static rc_status make_slots(rc_run *s, int buffers, rc_err *err)
+{
+    rc_status st = RC_OK;
+    s->slots = rc_calloc((size_t)buffers, sizeof *s->slots);
+    RC_FAIL_IF(!s->slots, err, RC_E_NOMEM, "out of memory for %d buffers", buffers);
+    for (int i = 0; i < buffers; i++, s->n_slots++) {
+        pthread_mutex_init(&s->slots[i].mu, NULL);
+        pthread_cond_init(&s->slots[i].done, NULL);
+        s->slots[i].item = -1;
+    }
+    RC_FAIL_IF(rc_stage_queue_init(&s->free_q, (size_t)buffers) || rc_stage_queue_init(&s->read_q, (size_t)buffers) ||
+                   rc_stage_queue_init(&s->write_q, (size_t)buffers) || rc_stage_queue_init(&s->task_q, 4096),
+               err, RC_E_NOMEM, "out of memory for the stage queues");
+    for (int i = 0; i < buffers; i++) rc_stage_queue_push(&s->free_q, &s->slots[i], NULL);
+done:
+    return st;
+}
+
+/* Runs the streaming threads over the work list; the caller's thread is the writer. */
+static rc_status stream(rc_run *s, int workers, rc_err *err)
+{
+    rc_status st = RC_OK;
+    pthread_t reader, compute, *pool = rc_calloc((size_t)workers, sizeof *pool);
+    int have_reader = 0, have_compute = 0, n_pool = 0;
+    RC_FAIL_IF(!pool, err, RC_E_NOMEM, "out of memory for %d workers", workers);
+    s->rep->stream_t0 = rc_now_s();
+    for (; n_pool < workers; n_pool++)
+        RC_FAIL_IF(pthread_create(&pool[n_pool], NULL, rc_compress_worker, s) != 0, err, RC_E_IO,
+                   "cannot start compression worker %d of %d", n_pool + 1, workers);
+    RC_FAIL_IF(pthread_create(&compute, NULL, rc_compute_stage, s) != 0, err, RC_E_IO,
+               "cannot start the compute thread");
+    have_compute = 1;
+    RC_FAIL_IF(pthread_create(&reader, NULL, rc_reader_stage, s) != 0, err, RC_E_IO,
+               "cannot start the reader thread");
+    have_reader = 1;
+    st = rc_write_stage(s, err);
+done:
+    if (!have_reader) { /* the threads that did start see the end of their queues */
+        atomic_store(&s->abort, 1);
+        rc_stage_queue_close(&s->read_q);
+        if (!have_compute) rc_stage_queue_close(&s->task_q);
+    }
+    if (have_reader) pthread_join(reader, NULL);
+    if (have_compute) pthread_join(compute, NULL);
+    for (int i = 0; i < n_pool; i++) pthread_join(pool[i], NULL);
+    s->rep->stream_wall_s = rc_now_s() - s->rep->stream_t0;
+    rc_free(pool);
     return st;
 }
 
 rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
 {
     rc_status st = RC_OK;
-    run_state s;
+    rc_run s;
     memset(&s, 0, sizeof s);
+    s.o = o;
+    s.rep = rep;
     char reason[256] = "";
 
     int n_spec_errors = 0;
@@ -287,6 +267,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
                         &s.task, err));
     RC_TRY(rc_zstd_filter_register(err));
+    hbool_t threadsafe = 0;
+    RC_FAIL_IF(H5is_library_threadsafe(&threadsafe) < 0 || !threadsafe, err, RC_E_INTERNAL,
+               "expected an HDF5 library built thread-safe (the reader and writer threads both call it), "
+               "found one that is not");
 
     RC_TRY(rc_backend_open(o->backend, o->threads, &s.backend, reason, sizeof reason, err));
     snprintf(rep->backend, sizeof rep->backend, "%s", rc_backend_name(s.backend));
@@ -297,6 +281,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     else
         snprintf(s.backend_attr, sizeof s.backend_attr, "%s (%s)", rep->backend, rep->backend_device);
     rep->threads = o->threads > 0 ? o->threads : omp_get_max_threads(); /* as the CPU backend uses */
+    rep->buffers = o->buffers > 0 ? o->buffers : RC_DEFAULT_BUFFERS;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    rep->compress_workers = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
+    if (rep->compress_workers > RC_MAX_COMPRESS_WORKERS) rep->compress_workers = RC_MAX_COMPRESS_WORKERS;
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
     rc_log(RC_LOG_INFO, "%zu input shard(s) under %s", s.n_files, sp->input_dir);
 
@@ -308,9 +296,13 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
                               &rep->shards_written, err));
     RC_TRY(rc_task_prepare_output(s.task, s.output_dir, o->force, err));
 
-    int64_t index = 0;
-    for (size_t f = 0; f < s.n_files; f++) RC_TRY(do_file(&s, o, f, &index, rep, err));
-    if (s.shard) RC_TRY(commit_shard(&s, rep, err));
+    RC_TRY(list_work(&s, err));
+    s.pin = !strcmp(rep->backend, "cuda");
+    RC_TRY(make_slots(&s, rep->buffers, err));
+    rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);
+    RC_TRY(stream(&s, rep->compress_workers, err));
+    if (s.shard) RC_TRY(rc_commit_shard(&s, err));
+    rc_progress_finish(&s.progress);
     rc_err_clear(err);
     if (s.stats) RC_TRY(rc_run_stats_to_manifest(s.stats, s.manifest, err));
     RC_TRY(rc_task_finish(s.task, s.output_dir, s.manifest, s.stats, err));
@@ -321,7 +313,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
 done:
     if (st != RC_OK) /* no partial conversion is left behind */
         for (int64_t i = 0; i < s.n_committed; i++) unlink(s.committed[i]);
-    run_state_free(&s);
+    run_free(&s);
     rep->wall_s = rc_now_s() - rep->t0;
     return st;
 }

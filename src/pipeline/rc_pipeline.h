@@ -7,8 +7,14 @@
 #include <signal.h>
 
 #include "common/rc_error.h"
+#include "pipeline/rc_progress.h"
 #include "pipeline/rc_report.h"
 #include "scale/rc_task.h"
+
+/* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */
+#define RC_DEFAULT_BUFFERS 4
+/* Most compression workers (each is a thread and a trace track). */
+#define RC_MAX_COMPRESS_WORKERS 64
 
 typedef struct rc_run_opts {
     const char *spec_path;
@@ -16,10 +22,13 @@ typedef struct rc_run_opts {
     const char *input_dir;    /* overrides input.dir when not NULL */
     const char *output_dir;   /* overrides output.dir when not NULL */
     const char *backend;      /* "auto" | "cpu" | "cuda" */
-    int threads;              /* 0 = OpenMP default */
+    int threads;              /* CPU backend OpenMP threads and compression workers; 0 = all cores */
+    int buffers;              /* episodes in flight (>= 1); 0 = RC_DEFAULT_BUFFERS */
     int force;                /* replace an earlier conversion in the output folder */
-    int progress;             /* log one line per episode */
-    volatile sig_atomic_t *stop; /* set by a signal handler: stop between episodes */
+    rc_progress_fn on_progress; /* NULL: no progress lines */
+    void *progress_ctx;
+    double progress_interval_s; /* at most one progress line per this many seconds */
+    volatile sig_atomic_t *stop; /* set by a signal handler: every stage stops, the run fails */
     rc_task_id task;          /* which task of a sharded run (count 0: not sharded) */
     int resume;               /* keep complete, verified shards of an earlier attempt */
 } rc_run_opts;

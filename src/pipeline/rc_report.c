@@ -1,5 +1,6 @@
-/* rc_report.c — accumulates stage intervals and writes the --report JSON, the --trace
- * Chrome trace-event JSON and the end-of-run summary. */
+/* rc_report.c — accumulates stage intervals and per-thread busy time (under one mutex, from
+ * every pipeline thread) and writes the --report JSON, the --trace Chrome trace-event JSON and
+ * the end-of-run summary. */
 #include "config.h"
 
 #include "pipeline/rc_report.h"
@@ -12,9 +13,14 @@
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
 
-static const char *const g_stage_names[RC_N_TIMED] = {"read", "resample", "voxelize", "write"};
+static const char *const g_stage_names[RC_N_TIMED] = {"read", "resample", "voxelize", "compress", "write"};
+static const char *const g_pipe_names[RC_N_PIPE] = {"reader", "compute", "compress", "writer"};
+
+/* The track the calling thread records on (rc_report_bind); 0 = "main". */
+static _Thread_local int tl_track;
 
 const char *rc_timed_stage_name(rc_timed_stage s) { return g_stage_names[s]; }
+const char *rc_pipe_stage_name(rc_pipe_stage p) { return g_pipe_names[p]; }
 
 double rc_now_s(void)
 {
@@ -28,6 +34,62 @@ void rc_report_init(rc_report *r, int keep_events)
     memset(r, 0, sizeof *r);
     r->t0 = rc_now_s();
     r->keep_events = keep_events;
+    pthread_mutex_init(&r->mu, NULL);
+    snprintf(r->tracks[0].name, sizeof r->tracks[0].name, "main");
+    r->tracks[0].pipe = RC_PIPE_NONE;
+    r->n_tracks = 1;
+    tl_track = 0;
+}
+
+int rc_report_track(rc_report *r, const char *name, rc_pipe_stage pipe)
+{
+    pthread_mutex_lock(&r->mu);
+    int t = r->n_tracks < RC_REPORT_MAX_TRACKS ? r->n_tracks++ : RC_REPORT_MAX_TRACKS - 1;
+    snprintf(r->tracks[t].name, sizeof r->tracks[t].name, "%s", name);
+    r->tracks[t].pipe = pipe;
+    pthread_mutex_unlock(&r->mu);
+    return t;
+}
+
+void rc_report_bind(int track) { tl_track = track; }
+
+void rc_report_busy(rc_report *r, double busy_s, double wait_s)
+{
+    pthread_mutex_lock(&r->mu);
+    r->tracks[tl_track].busy_s += busy_s;
+    r->tracks[tl_track].wait_s += wait_s;
+    pthread_mutex_unlock(&r->mu);
+}
+
+rc_pipe_totals rc_report_pipe(const rc_report *r, rc_pipe_stage p)
+{
+    rc_pipe_totals t = {0};
+    for (int k = 0; k < r->n_tracks; k++) {
+        if (r->tracks[k].pipe != (int)p) continue;
+        t.threads++;
+        t.busy_s += r->tracks[k].busy_s;
+        t.wait_s += r->tracks[k].wait_s;
+    }
+    if (t.threads) {
+        t.load_s = t.busy_s / t.threads;
+        t.idle_s = t.threads * r->stream_wall_s - t.busy_s;
+        if (t.idle_s < 0) t.idle_s = 0;
+    }
+    return t;
+}
+
+rc_pipe_stage rc_report_slowest(const rc_report *r)
+{
+    rc_pipe_stage best = RC_PIPE_READER;
+    double load = -1;
+    for (int p = 0; p < RC_N_PIPE; p++) {
+        rc_pipe_totals t = rc_report_pipe(r, (rc_pipe_stage)p);
+        if (t.threads && t.load_s > load) {
+            load = t.load_s;
+            best = (rc_pipe_stage)p;
+        }
+    }
+    return best;
 }
 
 void rc_report_free(rc_report *r)
@@ -41,6 +103,7 @@ void rc_report_free(rc_report *r)
     for (int64_t i = 0; i < r->n_timestamps; i++) rc_scan_episode_free(&r->timestamps[i]);
     rc_free(r->timestamps);
     rc_free(r->events);
+    pthread_mutex_destroy(&r->mu);
     memset(r, 0, sizeof *r);
 }
 
@@ -61,9 +124,27 @@ done:
     return st;
 }
 
+/* Appends a trace event (mutex held). */
+static void keep_event(rc_report *r, int track, rc_timed_stage s, int64_t episode, double b, double e)
+{
+    if (!r->keep_events) return;
+    if (r->n_events == r->cap_events) {
+        int64_t cap = r->cap_events ? 2 * r->cap_events : 256;
+        rc_trace_event *ev = rc_realloc(r->events, (size_t)cap * sizeof *ev);
+        if (!ev) { /* the trace loses events; the totals are still right */
+            r->keep_events = 0;
+            return;
+        }
+        r->events = ev;
+        r->cap_events = cap;
+    }
+    r->events[r->n_events++] = (rc_trace_event){(int8_t)s, (int16_t)track, episode, b, e};
+}
+
 void rc_report_interval(rc_report *r, rc_timed_stage s, int64_t episode, double begin, double end,
                         uint64_t bytes_in, uint64_t bytes_out, int64_t items)
 {
+    pthread_mutex_lock(&r->mu);
     rc_stage_totals *t = &r->stage[s];
     double b = begin - r->t0, e = end - r->t0;
     if (t->n_intervals == 0 || b < t->first_s) t->first_s = b;
@@ -73,18 +154,16 @@ void rc_report_interval(rc_report *r, rc_timed_stage s, int64_t episode, double 
     t->bytes_out += bytes_out;
     t->items += items;
     t->n_intervals++;
-    if (!r->keep_events) return;
-    if (r->n_events == r->cap_events) {
-        int64_t cap = r->cap_events ? 2 * r->cap_events : 256;
-        rc_trace_event *ev = rc_realloc(r->events, (size_t)cap * sizeof *ev);
-        if (!ev) { /* the trace loses events; the totals above are still right */
-            r->keep_events = 0;
-            return;
-        }
-        r->events = ev;
-        r->cap_events = cap;
-    }
-    r->events[r->n_events++] = (rc_trace_event){(int8_t)s, episode, b, e};
+    keep_event(r, tl_track, s, episode, b, e);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void rc_report_slice(rc_report *r, int track, rc_timed_stage s, int64_t episode, double begin,
+                     double end)
+{
+    pthread_mutex_lock(&r->mu);
+    keep_event(r, track, s, episode, begin - r->t0, end - r->t0);
+    pthread_mutex_unlock(&r->mu);
 }
 
 rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
@@ -107,10 +186,15 @@ done:
 
 double rc_report_overlap_efficiency(const rc_report *r)
 {
-    double slowest = 0;
-    for (int s = 0; s < RC_N_TIMED; s++)
-        if (r->stage[s].busy_s > slowest) slowest = r->stage[s].busy_s;
-    return r->wall_s > 0 ? slowest / r->wall_s : 0;
+    double sum = 0;
+    int n = 0;
+    for (int p = 0; p < RC_N_PIPE; p++) {
+        rc_pipe_totals t = rc_report_pipe(r, (rc_pipe_stage)p);
+        if (!t.threads) continue;
+        sum += t.load_s;
+        n++;
+    }
+    return n && r->stream_wall_s > 0 ? sum / (n * r->stream_wall_s) : 0;
 }
 
 /* Opens path for writing; "-" is stdout. */
@@ -160,10 +244,43 @@ rc_status rc_report_write_json(const rc_report *r, const char *path, rc_err *err
     rc_json_string(&j, r->backend_device);
     rc_json_key(&j, "threads");
     rc_json_int(&j, r->threads);
+    rc_json_key(&j, "buffers");
+    rc_json_int(&j, r->buffers);
+    rc_json_key(&j, "compress_workers");
+    rc_json_int(&j, r->compress_workers);
     rc_json_key(&j, "wall_s");
     rc_json_double(&j, r->wall_s);
+    rc_json_key(&j, "stream_wall_s");
+    rc_json_double(&j, r->stream_wall_s);
     rc_json_key(&j, "overlap_efficiency");
     rc_json_double(&j, rc_report_overlap_efficiency(r));
+    rc_pipe_stage slow = rc_report_slowest(r);
+    rc_pipe_totals slow_t = rc_report_pipe(r, slow);
+    rc_json_key(&j, "slowest_stage");
+    rc_json_string(&j, g_pipe_names[slow]);
+    rc_json_key(&j, "slowest_load_s");
+    rc_json_double(&j, slow_t.load_s);
+    rc_json_key(&j, "wall_over_slowest");
+    rc_json_double(&j, slow_t.load_s > 0 ? r->stream_wall_s / slow_t.load_s : 0);
+    rc_json_key(&j, "pipeline");
+    rc_json_object_begin(&j);
+    for (int p = 0; p < RC_N_PIPE; p++) {
+        rc_pipe_totals t = rc_report_pipe(r, (rc_pipe_stage)p);
+        rc_json_key(&j, g_pipe_names[p]);
+        rc_json_object_begin(&j);
+        rc_json_key(&j, "threads");
+        rc_json_int(&j, t.threads);
+        rc_json_key(&j, "busy_s");
+        rc_json_double(&j, t.busy_s);
+        rc_json_key(&j, "wait_s");
+        rc_json_double(&j, t.wait_s);
+        rc_json_key(&j, "idle_s");
+        rc_json_double(&j, t.idle_s);
+        rc_json_key(&j, "load_s");
+        rc_json_double(&j, t.load_s);
+        rc_json_object_end(&j);
+    }
+    rc_json_object_end(&j);
     rc_json_key(&j, "episodes_written");
     rc_json_int(&j, r->episodes_written);
     rc_json_key(&j, "shards_written");
@@ -179,6 +296,8 @@ rc_status rc_report_write_json(const rc_report *r, const char *path, rc_err *err
         rc_json_double(&j, wall);
         rc_json_key(&j, "busy_s");
         rc_json_double(&j, t->busy_s);
+        rc_json_key(&j, "idle_s");
+        rc_json_double(&j, wall > t->busy_s ? wall - t->busy_s : 0);
         rc_json_key(&j, "bytes_in");
         rc_json_uint(&j, t->bytes_in);
         rc_json_key(&j, "bytes_out");
@@ -236,7 +355,7 @@ rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *er
     rc_json_string(&j, "ms");
     rc_json_key(&j, "traceEvents");
     rc_json_array_begin(&j);
-    for (int s = 0; s < RC_N_TIMED; s++) { /* one named track per stage */
+    for (int s = 0; s < r->n_tracks; s++) { /* one named track per thread or CUDA stream */
         rc_json_object_begin(&j);
         rc_json_key(&j, "name");
         rc_json_string(&j, "thread_name");
@@ -249,7 +368,7 @@ rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *er
         rc_json_key(&j, "args");
         rc_json_object_begin(&j);
         rc_json_key(&j, "name");
-        rc_json_string(&j, g_stage_names[s]);
+        rc_json_string(&j, r->tracks[s].name);
         rc_json_object_end(&j);
         rc_json_object_end(&j);
     }
@@ -263,7 +382,7 @@ rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *er
         rc_json_key(&j, "pid");
         rc_json_int(&j, 1);
         rc_json_key(&j, "tid");
-        rc_json_int(&j, e->stage + 1);
+        rc_json_int(&j, e->track + 1);
         rc_json_key(&j, "ts");
         rc_json_double(&j, e->begin_s * 1e6);
         rc_json_key(&j, "dur");
@@ -292,8 +411,17 @@ void rc_report_print_summary(const rc_report *r, FILE *f)
                 t->n_intervals ? t->last_s - t->first_s : 0.0, (double)t->bytes_in / 1e6,
                 (double)t->bytes_out / 1e6, (long long)t->items);
     }
-    fprintf(f, "  overlap efficiency %.2f (slowest stage busy / wall; 1.00 = fully overlapped)\n",
-            rc_report_overlap_efficiency(r));
+    fprintf(f, "  %-9s %7s %9s %9s %9s   (streaming wall %.3f s, %d buffers)\n", "thread", "count", "busy s",
+            "idle s", "load s", r->stream_wall_s, r->buffers);
+    for (int p = 0; p < RC_N_PIPE; p++) {
+        rc_pipe_totals t = rc_report_pipe(r, (rc_pipe_stage)p);
+        fprintf(f, "  %-9s %7d %9.3f %9.3f %9.3f\n", g_pipe_names[p], t.threads, t.busy_s, t.idle_s, t.load_s);
+    }
+    rc_pipe_totals slow = rc_report_pipe(r, rc_report_slowest(r));
+    fprintf(f, "  overlap efficiency %.2f (sum of stage loads / (stages x wall)); slowest stage %s, "
+               "wall / slowest = %.2f\n",
+            rc_report_overlap_efficiency(r), g_pipe_names[rc_report_slowest(r)],
+            slow.load_s > 0 ? r->stream_wall_s / slow.load_s : 0.0);
     if (r->vox_points_in)
         fprintf(f, "  voxelize: %lld points, %lld out of range, %lld past max_points, %lld past max_voxels\n",
                 (long long)r->vox_points_in, (long long)r->vox_dropped_range,

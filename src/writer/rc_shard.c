@@ -244,42 +244,64 @@ done:
     return st;
 }
 
-/* Compresses and writes the chunks of ds; the last chunk is zero-padded to the full chunk size
- * (HDF5 decodes every chunk to its full shape and clips to the dataset's extent). */
-static rc_status write_chunks(rc_shard *sh, hid_t ds, const uint64_t *dims, uint64_t rows,
-                              size_t row_bytes, const uint8_t *data, rc_err *err)
+uint64_t rc_shard_chunk_rows(rc_elem elem, int rank, const uint64_t *dims)
+{
+    uint64_t row_bytes = (uint64_t)rc_elem_size(elem);
+    if (row_bytes == 0 || rank < 1 || rank > RC_SHARD_MAX_RANK) return 0;
+    for (int k = 1; k < rank; k++) {
+        if (dims[k] == 0 || row_bytes > RC_CHUNK_MAX_BYTES / dims[k]) return 0;
+        row_bytes *= dims[k];
+    }
+    uint64_t rows = row_bytes >= RC_CHUNK_TARGET_BYTES ? 1 : RC_CHUNK_TARGET_BYTES / row_bytes;
+    if (rows > dims[0]) rows = dims[0] ? dims[0] : 1;
+    return rows;
+}
+
+rc_status rc_shard_compress_chunk(rc_elem elem, int rank, const uint64_t *dims, const void *data,
+                                  uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err)
 {
     rc_status st = RC_OK;
-    size_t chunk_bytes = (size_t)rows * row_bytes;
     uint8_t *pad = NULL;
-    void *z = NULL;
-    for (uint64_t start = 0; start < dims[0]; start += rows) {
-        uint64_t n = dims[0] - start < rows ? dims[0] - start : rows;
-        const uint8_t *src = data + start * row_bytes;
-        if (n < rows) {
-            pad = rc_calloc(1, chunk_bytes);
-            RC_FAIL_IF(!pad, err, RC_E_NOMEM, "out of memory for a %zu-byte chunk", chunk_bytes);
-            memcpy(pad, src, (size_t)n * row_bytes);
-            src = pad;
-        }
-        size_t z_n;
-        RC_TRY(rc_zstd_compress_chunk(src, chunk_bytes, sh->level, &z, &z_n, err));
-        hsize_t offset[RC_SHARD_MAX_RANK] = {start};
-        H5_FAIL_IF(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, z_n, z) < 0, err,
-                   "writing the chunk at row %llu (%zu compressed bytes)", (unsigned long long)start, z_n);
-        sh->bytes += z_n;
-        rc_free(z);
-        z = NULL;
+    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    size_t row_bytes = (size_t)rc_elem_size(elem);
+    for (int k = 1; k < rank; k++) row_bytes *= (size_t)dims[k];
+    *z = NULL;
+    *z_n = 0;
+    RC_FAIL_IF(rows == 0 || chunk * rows >= dims[0], err, RC_E_INTERNAL,
+               "expected chunk %llu of a dataset of %llu rows in chunks of %llu rows",
+               (unsigned long long)chunk, (unsigned long long)dims[0], (unsigned long long)rows);
+    size_t chunk_bytes = (size_t)rows * row_bytes;
+    uint64_t start = chunk * rows;
+    uint64_t n = dims[0] - start < rows ? dims[0] - start : rows;
+    const uint8_t *src = (const uint8_t *)data + start * row_bytes;
+    /* the last chunk is zero-padded to the full chunk size (HDF5 decodes every chunk to its
+     * full shape and clips to the dataset's extent) */
+    if (n < rows) {
+        pad = rc_calloc(1, chunk_bytes);
+        RC_FAIL_IF(!pad, err, RC_E_NOMEM, "out of memory for a %zu-byte chunk", chunk_bytes);
+        memcpy(pad, src, (size_t)n * row_bytes);
+        src = pad;
     }
+    RC_TRY(rc_zstd_compress_chunk(src, chunk_bytes, level, z, z_n, err));
 done:
-    rc_free(z);
     rc_free(pad);
     return st;
 }
 
+void rc_shard_data_sha256(rc_elem elem, int rank, const uint64_t *dims, const void *data,
+                          uint8_t out[32])
+{
+    size_t n = (size_t)rc_elem_size(elem);
+    for (int k = 0; k < rank; k++) n *= (size_t)dims[k];
+    rc_sha256 c;
+    rc_sha256_init(&c);
+    rc_sha256_update(&c, data, n);
+    rc_sha256_final(&c, out);
+}
+
 /* Remembers the dataset's part of the episode digest (rc_digest.h). */
 static rc_status note_digest(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                             const uint64_t *dims, const void *data, size_t n_bytes, rc_err *err)
+                             const uint64_t *dims, const uint8_t data_sha256[32], rc_err *err)
 {
     rc_status st = RC_OK;
     if (sh->n_ds == sh->cap_ds) {
@@ -296,10 +318,7 @@ static rc_status note_digest(rc_shard *sh, const char *rel_path, rc_elem elem, i
     d->dtype = rc_elem_name(elem);
     d->rank = rank;
     memcpy(d->dims, dims, (size_t)rank * sizeof *dims);
-    rc_sha256 c;
-    rc_sha256_init(&c);
-    rc_sha256_update(&c, data, n_bytes);
-    rc_sha256_final(&c, d->data_sha256);
+    memcpy(d->data_sha256, data_sha256, 32);
     sh->n_ds++;
 done:
     return st;
@@ -322,12 +341,17 @@ static hid_t make_dcpl(const rc_shard *sh, int rank, const uint64_t *dims, uint6
     return dcpl;
 }
 
-rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                       const uint64_t *dims, const void *data, rc_err *err)
+/* Writes dataset rel_path of the open episode: chunk c's compressed bytes come from
+ * z[c] / z_n[c] when z is given, else they are compressed here from data.  The episode digest
+ * gets data_sha256, or the digest of data when it is NULL. */
+static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                             const uint64_t *dims, const void *data, void *const *z,
+                             const size_t *z_n, const uint8_t data_sha256[32], rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t parent = -1, t = -1, space = -1, dcpl = -1, ds = -1;
     char *rel = NULL, *leaf = NULL;
+    void *own_z = NULL;
     rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
     RC_FAIL_IF(rank < 1 || rank > RC_SHARD_MAX_RANK, err, RC_E_INTERNAL, "expected rank 1..%d, found %d",
@@ -347,9 +371,8 @@ rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int ran
      * unlimited first axis so it can carry the same one-row chunking and filter, and no chunks. */
     if (dims[0] == 0) h5max[0] = H5S_UNLIMITED;
     RC_FAIL_IF(dims[0] > SIZE_MAX / row_bytes, err, RC_E_INTERNAL, "dataset size overflows size_t");
-    RC_FAIL_IF(!data && dims[0] > 0, err, RC_E_INTERNAL, "expected data, found NULL");
-    uint64_t rows = row_bytes >= RC_CHUNK_TARGET_BYTES ? 1 : RC_CHUNK_TARGET_BYTES / row_bytes;
-    if (rows > dims[0]) rows = dims[0] ? dims[0] : 1;
+    RC_FAIL_IF(!data && !z && dims[0] > 0, err, RC_E_INTERNAL, "expected data, found NULL");
+    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
 
     rel = rc_strdup(rel_path);
     RC_FAIL_IF(!rel, err, RC_E_NOMEM, "out of memory");
@@ -363,12 +386,34 @@ rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int ran
     H5_FAIL_IF(ds < 0, err, "creating the dataset");
     if (elem == RC_ELEM_BF16)
         H5_FAIL_IF(rc_h5_attr_write_str(ds, "dtype", "bfloat16") < 0, err, "writing attribute dtype");
-    RC_TRY(write_chunks(sh, ds, dims, rows, row_bytes, data, err));
-    RC_TRY(note_digest(sh, rel_path, elem, rank, dims, data, (size_t)dims[0] * row_bytes, err));
+    for (uint64_t c = 0; c * rows < dims[0]; c++) {
+        size_t n;
+        const void *bytes;
+        if (z) {
+            bytes = z[c];
+            n = z_n[c];
+        } else {
+            RC_TRY(rc_shard_compress_chunk(elem, rank, dims, data, c, sh->level, &own_z, &n, err));
+            bytes = own_z;
+        }
+        hsize_t offset[RC_SHARD_MAX_RANK] = {c * rows};
+        H5_FAIL_IF(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, n, bytes) < 0, err,
+                   "writing the chunk at row %llu (%zu compressed bytes)", (unsigned long long)(c * rows), n);
+        sh->bytes += n;
+        rc_free(own_z);
+        own_z = NULL;
+    }
+    uint8_t sha[32];
+    if (!data_sha256) {
+        rc_shard_data_sha256(elem, rank, dims, data, sha);
+        data_sha256 = sha;
+    }
+    RC_TRY(note_digest(sh, rel_path, elem, rank, dims, data_sha256, err));
     herr_t closed = H5Dclose(ds);
     ds = -1;
     H5_FAIL_IF(closed < 0, err, "closing the dataset");
 done:
+    rc_free(own_z);
     if (ds >= 0) H5Dclose(ds);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
@@ -376,6 +421,25 @@ done:
     if (parent >= 0) H5Gclose(parent);
     rc_free(rel);
     return st;
+}
+
+rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                       const uint64_t *dims, const void *data, rc_err *err)
+{
+    return put_dataset(sh, rel_path, elem, rank, dims, data, NULL, NULL, NULL, err);
+}
+
+rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                                  const uint64_t *dims, void *const *z, const size_t *z_n,
+                                  const uint8_t data_sha256[32], rc_err *err)
+{
+    if (dims[0] > 0 && !z) {
+        rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
+        return rc_err_set(err, RC_E_INTERNAL, __FILE__, __LINE__, "expected compressed chunks, found NULL");
+    }
+    static void *const none[1] = {NULL};
+    static const size_t none_n[1] = {0};
+    return put_dataset(sh, rel_path, elem, rank, dims, NULL, z ? z : none, z ? z_n : none_n, data_sha256, err);
 }
 
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err)

@@ -46,6 +46,21 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
  * empty dataset; data may then be NULL); the other dims must be >= 1. */
 rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                        const uint64_t *dims, const void *data, rc_err *err);
+/* The pieces of rc_shard_put for callers that compress chunks elsewhere (the streaming
+ * pipeline's workers): rows per chunk of a dataset (0 when its shape is not writable),
+ * chunk `chunk` of data compressed exactly as rc_shard_put would (the last chunk zero-padded
+ * to full size; *z is rc_malloc'd), and the dataset's part of the episode digest. */
+uint64_t rc_shard_chunk_rows(rc_elem elem, int rank, const uint64_t *dims);
+rc_status rc_shard_compress_chunk(rc_elem elem, int rank, const uint64_t *dims, const void *data,
+                                  uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err);
+void rc_shard_data_sha256(rc_elem elem, int rank, const uint64_t *dims, const void *data,
+                          uint8_t out[32]);
+/* As rc_shard_put, with the chunks already compressed (z[c], z_n[c] for each chunk c of
+ * rc_shard_chunk_rows rows, compressed at the shard's level) and the data digest given: the
+ * file gets the same bytes as rc_shard_put of the same data would write. */
+rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                                  const uint64_t *dims, void *const *z, const size_t *z_n,
+                                  const uint8_t data_sha256[32], rc_err *err);
 /* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err);
 /* Compressed bytes written so far (for shard_max_bytes rollover). */

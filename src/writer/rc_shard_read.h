@@ -16,7 +16,7 @@ typedef struct rc_shard_root {
     int64_t format_version;
     char tool_version[128];
     char spec_sha256[80];
-    char backend[32];
+    char backend[192];     /* "cpu" or "cuda (DEVICE NAME (sm_XY))", as rc_pipeline writes it */
     char created_from[80];
     char *pipeline; /* /meta/pipeline text; owned, freed by rc_shard_reader_close */
 } rc_shard_root;

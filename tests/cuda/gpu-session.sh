@@ -75,6 +75,7 @@ for t in test_backend_select test_fuse_exact test_voxelize_exact test_window_exa
     step "$t" 120 "$b/tests/cuda/$t"
 done
 step gpu_e2e 180 sh tests/cuda/gpu_e2e.sh
+step gpu_streaming 120 sh tests/cuda/gpu_streaming.sh
 step golden-cuda 120 sh tests/golden/check.sh cuda
 
 if find_tool cuobjdump cuobj; then

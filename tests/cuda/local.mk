@@ -35,13 +35,13 @@ endif
 
 TESTS += tests/cuda/test_fatbin tests/cuda/test_backend_select tests/cuda/info.sh
 EXTRA_DIST += tests/cuda/info.sh tests/cuda/gpu_info.sh tests/cuda/gpu_e2e.sh tests/cuda/fatbin_known.cu \
-	tests/cuda/gpu-session.sh tests/cuda/pack-for-device.sh
+	tests/cuda/gpu-session.sh tests/cuda/pack-for-device.sh tests/cuda/gpu_streaming.sh
 
 # make check-gpu: the GPU programs and gpu_info.sh through the same TAP driver as make check
 # (logs beside them); exits non-zero when any of them fails or bails out, e.g. with no device.
 GPU_TESTS = tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact tests/cuda/test_window_exact \
 	tests/cuda/gpu_info.sh \
-	tests/cuda/gpu_e2e.sh
+	tests/cuda/gpu_e2e.sh tests/cuda/gpu_streaming.sh
 check-gpu: all $(check_PROGRAMS)
 	@fail=0; for t in $(GPU_TESTS); do \
 	  b=$${t%.sh}; \

@@ -149,7 +149,7 @@ ok(np.allclose(st["mean"], allv.mean(axis=0), rtol=1e-9, atol=1e-9) and
 ok(all(e["split"] in ("train", "val") for e in man["episodes"]), "every episode has a split")
 
 rep = json.load(open(os.path.join(D, "rep.json")))
-ok(rep["backend"] == "cpu" and set(rep["stages"]) == {"read", "resample", "voxelize", "write"} and
+ok(rep["backend"] == "cpu" and set(rep["stages"]) == {"read", "resample", "voxelize", "compress", "write"} and
    all(rep["stages"][s]["items"] > 0 for s in rep["stages"]), "report has every stage with items", rep.get("stages"))
 ok(rep["stages"]["write"]["bytes_out"] > 0 and rep["episodes_written"] == 3, "report counts bytes and episodes")
 tr = json.load(open(os.path.join(D, "trace.json")))

@@ -1,0 +1,137 @@
+/* rc_compress_stage.c — the compression workers of the streaming pipeline: each takes chunk
+ * tasks from the shared queue in whatever order they come, compresses the chunk exactly as the
+ * shard writer would (rc_shard_compress_chunk) or digests a whole dataset, and counts the
+ * slot's open tasks down; the writer waits for that count to reach zero.  Also the slot's task
+ * list and its cleanup. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "pipeline/rc_stream.h"
+#include "pipeline/rc_trace_range.h"
+
+rc_status rc_slot_plan(rc_slot *slot, rc_err *err)
+{
+    rc_status st = RC_OK;
+    const rc_episode_outputs *out = &slot->out;
+    int64_t n_tasks = 0;
+    slot->raw_bytes = 0;
+    slot->z = rc_calloc((size_t)(out->n ? out->n : 1), sizeof *slot->z);
+    RC_FAIL_IF(!slot->z, err, RC_E_NOMEM, "out of memory planning %d outputs", out->n);
+    for (int i = 0; i < out->n; i++) {
+        const rc_output *o = &out->items[i];
+        uint64_t rows = rc_shard_chunk_rows(o->elem, o->rank, o->dims);
+        uint64_t n = (uint64_t)rc_elem_size(o->elem);
+        for (int d = 0; d < o->rank; d++) n *= o->dims[d];
+        slot->raw_bytes += n;
+        /* a shape the writer cannot chunk gets no tasks: rc_shard_put_compressed reports it */
+        uint64_t chunks = rows ? (o->dims[0] + rows - 1) / rows : 0;
+        rc_out_z *z = &slot->z[i];
+        z->n_chunks = chunks;
+        z->z = rc_calloc((size_t)(chunks ? chunks : 1), sizeof *z->z);
+        z->z_n = rc_calloc((size_t)(chunks ? chunks : 1), sizeof *z->z_n);
+        RC_FAIL_IF(!z->z || !z->z_n, err, RC_E_NOMEM, "out of memory for %llu chunk slots",
+                   (unsigned long long)chunks);
+        n_tasks += (int64_t)chunks + 1;
+    }
+    slot->tasks = rc_calloc((size_t)(n_tasks ? n_tasks : 1), sizeof *slot->tasks);
+    RC_FAIL_IF(!slot->tasks, err, RC_E_NOMEM, "out of memory for %lld chunk tasks", (long long)n_tasks);
+    int64_t t = 0;
+    for (int i = 0; i < out->n; i++) {
+        /* the digest first: it reads the whole dataset while its chunks are still queued */
+        slot->tasks[t++] = (rc_chunk_task){slot, i, -1};
+        for (uint64_t c = 0; c < slot->z[i].n_chunks; c++) slot->tasks[t++] = (rc_chunk_task){slot, i, (int64_t)c};
+    }
+    slot->n_tasks = n_tasks;
+    pthread_mutex_lock(&slot->mu);
+    slot->tasks_left = n_tasks;
+    pthread_mutex_unlock(&slot->mu);
+done:
+    return st;
+}
+
+void rc_slot_clear(rc_slot *slot, const rc_spec *spec)
+{
+    for (int i = 0; slot->z && i < slot->out.n; i++) {
+        for (uint64_t c = 0; slot->z[i].z && c < slot->z[i].n_chunks; c++) rc_free(slot->z[i].z[c]);
+        rc_free(slot->z[i].z);
+        rc_free(slot->z[i].z_n);
+    }
+    rc_free(slot->z);
+    slot->z = NULL;
+    rc_free(slot->tasks);
+    slot->tasks = NULL;
+    slot->n_tasks = 0;
+    rc_episode_outputs_free(&slot->out, spec);
+    for (int k = 0; slot->ep_in_host && k < slot->ep.n_streams; k++) { /* not the episode's to free */
+        slot->ep.streams[k].t_ns = NULL;
+        slot->ep.streams[k].x = NULL;
+        slot->ep.streams[k].offsets = NULL;
+    }
+    slot->ep_in_host = 0;
+    rc_episode_free(&slot->ep);
+    memset(&slot->ep, 0, sizeof slot->ep);
+    slot->st = slot->task_st = RC_OK;
+    slot->tasks_left = 0;
+    slot->bytes_in = slot->raw_bytes = 0;
+    slot->item = -1;
+}
+
+/* Compresses or digests one task's data; the result goes into the slot. */
+static rc_status run_task(rc_run *s, const rc_chunk_task *t, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_slot *slot = t->slot;
+    const rc_output *o = &slot->out.items[t->out];
+    rc_out_z *z = &slot->z[t->out];
+    double t0 = rc_now_s();
+    uint64_t in = 0, out = 0;
+    if (t->chunk < 0) {
+        rc_shard_data_sha256(o->elem, o->rank, o->dims, o->data, z->sha);
+    } else {
+        rc_err_scope(err, slot->ep.file, slot->ep.id, "%s/%s", slot->ep.group, o->rel_path);
+        RC_TRY(rc_shard_compress_chunk(o->elem, o->rank, o->dims, o->data, (uint64_t)t->chunk,
+                                       s->spec->zstd_level, &z->z[t->chunk], &z->z_n[t->chunk], err));
+        uint64_t rows = rc_shard_chunk_rows(o->elem, o->rank, o->dims);
+        in = rows * (uint64_t)rc_elem_size(o->elem);
+        for (int d = 1; d < o->rank; d++) in *= o->dims[d];
+        out = z->z_n[t->chunk];
+    }
+    rc_report_interval(s->rep, RC_TIMED_COMPRESS, slot->item, t0, rc_now_s(), in, out, t->chunk < 0 ? 0 : 1);
+done:
+    return st;
+}
+
+void *rc_compress_worker(void *arg)
+{
+    rc_run *s = arg;
+    char name[40];
+    snprintf(name, sizeof name, "compress %d", atomic_fetch_add(&s->next_worker, 1) + 1);
+    rc_report_bind(rc_report_track(s->rep, name, RC_PIPE_COMPRESS));
+    for (;;) {
+        double waited;
+        rc_chunk_task *t = rc_stage_queue_pop(&s->task_q, &waited);
+        if (!t) break;
+        double t0 = rc_now_s();
+        rc_slot *slot = t->slot;
+        rc_err err;
+        rc_err_clear(&err);
+        rc_status st = RC_OK;
+        if (!atomic_load(&s->abort)) {
+            rc_trace_range_push("compress", slot->item);
+            st = run_task(s, t, &err);
+            rc_trace_range_pop();
+        }
+        rc_report_busy(s->rep, rc_now_s() - t0, waited);
+        pthread_mutex_lock(&slot->mu);
+        if (st != RC_OK && slot->task_st == RC_OK) {
+            slot->task_st = st;
+            slot->task_err = err;
+        }
+        if (--slot->tasks_left == 0) pthread_cond_signal(&slot->done);
+        pthread_mutex_unlock(&slot->mu);
+    }
+    return NULL;
+}

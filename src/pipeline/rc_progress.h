@@ -1,0 +1,29 @@
+/* rc_progress.h — the run's progress line (SPEC section 2, --progress): episodes and input
+ * bytes done, rate and ETA, handed at most every interval_s seconds (and once at the end) to a
+ * callback the CLI installs; the library itself never prints. */
+#ifndef RC_PROGRESS_H
+#define RC_PROGRESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* line: one line of text without a newline; final: the last call of the run. */
+typedef void (*rc_progress_fn)(const char *line, int final, void *ctx);
+
+typedef struct rc_progress {
+    rc_progress_fn fn;    /* NULL: no progress */
+    void *ctx;
+    double interval_s;
+    double t0, last_s;
+    int64_t done, skipped, total;
+    uint64_t bytes;
+} rc_progress;
+
+void rc_progress_start(rc_progress *p, rc_progress_fn fn, void *ctx, double interval_s, int64_t total);
+/* One episode finished (written, or skipped when skipped is 1) after bytes_in bytes were read. */
+void rc_progress_step(rc_progress *p, uint64_t bytes_in, int skipped);
+void rc_progress_finish(rc_progress *p);
+/* "episodes 12/40 (30%), 1.21 GB read, 310.5 MB/s, 4.1 episodes/s, ETA 7 s" for p at time now_s. */
+void rc_progress_format(const rc_progress *p, double now_s, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,132 @@
+/* rc_stream.h — the streaming pipeline's shared state (SPEC section 7), private to
+ * src/pipeline: the run-order list of work items, the episode slots ("buffers") that travel
+ * reader -> compute -> compression workers -> writer, and the queues between the threads.
+ *
+ *   reader thread   takes a free slot, reads the next work item's episode into it
+ *   compute thread  runs the stages on the backend, cuts the outputs into chunk tasks
+ *   compress pool   compresses chunks (and digests datasets) in any order, in parallel
+ *   writer (caller) takes slots in run order, waits for their chunks, writes them with
+ *                   H5Dwrite_chunk, rolls shards over, and frees the slot for the reader
+ *
+ * Only the writer touches shards, the manifest and the statistics, always in run order, so the
+ * output bytes do not depend on thread timing, the worker count or the buffer count.  An
+ * episode's failure travels in its slot and is handled by the writer in run order (on_error);
+ * a fatal one sets `abort`, after which every stage only passes slots on until the queues end. */
+#ifndef RC_STREAM_H
+#define RC_STREAM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "backend/rc_backend.h"
+#include "pipeline/rc_convert.h"
+#include "pipeline/rc_pipeline.h"
+#include "pipeline/rc_progress.h"
+#include "pipeline/rc_stage_queue.h"
+#include "reader/rc_reader.h"
+#include "scale/rc_run_stats.h"
+#include "scale/rc_task.h"
+#include "spec/rc_layout.h"
+#include "writer/rc_manifest.h"
+
+/* One input episode to convert: file index and episode index in that file.  With `why` set it
+ * is not converted: on_error: skip left it (or, episode -1, the whole file) out for that
+ * reason, and the writer records it in run order. */
+typedef struct rc_work_item {
+    size_t file;
+    int64_t episode;
+    char *why;
+} rc_work_item;
+
+/* One output dataset of a slot, compressed: chunk c is z[c] (z_n[c] bytes). */
+typedef struct rc_out_z {
+    uint64_t n_chunks;
+    void **z;
+    size_t *z_n;
+    uint8_t sha[32];     /* SHA-256 of the decoded bytes (rc_digest.h) */
+} rc_out_z;
+
+struct rc_slot;
+/* A compression worker's unit: chunk `chunk` of output `out`, or (chunk = -1) its digest. */
+typedef struct rc_chunk_task {
+    struct rc_slot *slot;
+    int out;
+    int64_t chunk;
+} rc_chunk_task;
+
+/* One episode in flight: everything the stages make of it, freed when the writer is done. */
+typedef struct rc_slot {
+    int64_t item;                /* index in the work list: the run-order episode number */
+    rc_status st;                /* the read or compute failure of this episode */
+    rc_err err;
+    rc_episode ep;
+    rc_episode_outputs out;
+    rc_out_z *z;                 /* [out.n] */
+    rc_chunk_task *tasks;
+    int64_t n_tasks;
+    uint64_t bytes_in, raw_bytes;
+    void *host;                  /* the slot's host buffer (page-locked on CUDA), kept for reuse */
+    size_t host_cap;
+    int host_pinned;
+    int ep_in_host;              /* ep's arrays point into host (not owned by ep) */
+    pthread_mutex_t mu;          /* guards the three fields below */
+    pthread_cond_t done;
+    int64_t tasks_left;
+    rc_status task_st;           /* the first compression failure */
+    rc_err task_err;
+} rc_slot;
+
+typedef struct rc_run {
+    const rc_run_opts *o;
+    rc_report *rep;
+    rc_spec *spec;
+    rc_layout layout;
+    rc_backend *backend;
+    char **files;
+    size_t n_files;
+    const char **names;          /* streams the stages read, each once */
+    int n_names;
+    rc_work_item *items;         /* in run order */
+    int64_t n_items, cap_items;
+    char **ids;                  /* [n_items] episode ids, for the duplicate check */
+    rc_slot *slots;
+    int n_slots;
+    rc_stage_queue free_q, read_q, write_q, task_q;
+    atomic_int abort;            /* a fatal error: stages stop working and drain */
+    atomic_int next_worker;      /* numbers the compression workers' tracks */
+    int pin;                     /* episodes move into page-locked slot buffers (CUDA) */
+    int cuda_tracks[3];          /* trace tracks of the copy-in, kernel and copy-out streams */
+    /* the writer's */
+    rc_manifest *manifest;
+    rc_run_stats *stats;         /* run totals per output and split, NULL when stats are off */
+    rc_task *task;               /* this run's part of the episodes and its file names */
+    rc_shard *shard;             /* being written */
+    char shard_name[64];
+    int64_t shard_episodes;
+    char **committed;            /* shard paths committed by this run */
+    int64_t n_committed;
+    char spec_hex[65], inputs_hex[65];
+    char backend_attr[192];      /* every shard's backend attribute */
+    char output_dir[RC_PATH_MAX];
+    rc_progress progress;
+} rc_run;
+
+/* The thread bodies (arg: rc_run *); each registers its own report track. */
+void *rc_reader_stage(void *arg);
+void *rc_compute_stage(void *arg);
+void *rc_compress_worker(void *arg);
+/* The writer, run by the caller's thread until the write queue ends; the first fatal error. */
+rc_status rc_write_stage(rc_run *s, rc_err *err);
+
+/* Commits the shard being written and records it (writer; also the run's last shard). */
+rc_status rc_commit_shard(rc_run *s, rc_err *err);
+/* Moves the arrays of slot->ep into the slot's host buffer (grown as needed), so the
+ * backend's copies from them run asynchronously. */
+rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err);
+/* Frees what a slot holds (episode, outputs, chunks, tasks) and resets it for reuse; the
+ * host buffer stays. */
+void rc_slot_clear(rc_slot *slot, const rc_spec *spec);
+/* Builds the slot's chunk and digest tasks from its outputs (tasks_left = their count). */
+rc_status rc_slot_plan(rc_slot *slot, rc_err *err);
+
+#endif

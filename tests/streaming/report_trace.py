@@ -1,0 +1,68 @@
+# report_trace.py — the streaming run's --report and --trace: the pipeline stages (reader,
+# compute, compress with --threads workers, writer) with busy, idle and load seconds that add up
+# (idle = threads x streaming wall - busy, load = busy / threads), overlap efficiency recomputed
+# from them, the slowest stage and wall / slowest; per-stage bytes, items and idle; a Chrome
+# trace with one named track per thread whose slices never overlap on a track and carry
+# episode ids.
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "e2e"))
+from e2e_common import done, ok, rc, tmpdir, write_spec  # noqa: E402
+
+D = tmpdir()
+code, _, err = rc("synth", os.path.join(D, "raw"), "--preset", "tiny", "--episodes", "5", "--seconds", "2",
+                  "--seed", "8")
+ok(code == 0, "synth tiny dataset", err)
+spec = write_spec(os.path.join(D, "s.yaml"), input="raw", output="out")
+rep_p, tr_p = os.path.join(D, "rep.json"), os.path.join(D, "trace.json")
+code, _, err = rc("run", spec, "--backend", "cpu", "--threads", "3", "--buffers", "3", "--report", rep_p,
+                  "--trace", tr_p, "--progress", "never")
+ok(code == 0, "run with --report and --trace", err)
+rep = json.load(open(rep_p))
+pipe = rep["pipeline"]
+ok(set(pipe) == {"reader", "compute", "compress", "writer"}, "the report has the four pipeline stages", pipe)
+ok([pipe[s]["threads"] for s in ("reader", "compute", "compress", "writer")] == [1, 1, 3, 1] and
+   rep["compress_workers"] == 3 and rep["buffers"] == 3, "one reader, compute and writer thread, 3 workers, 3 buffers")
+W = rep["stream_wall_s"]
+ok(0 < W <= rep["wall_s"], "streaming wall %.3f s within the run's %.3f s" % (W, rep["wall_s"]))
+good = True
+for s, t in pipe.items():
+    good &= abs(t["idle_s"] - max(0.0, t["threads"] * W - t["busy_s"])) < 1e-6
+    good &= abs(t["load_s"] - t["busy_s"] / t["threads"]) < 1e-6
+    good &= 0 < t["busy_s"] and t["load_s"] <= W + 1e-6
+ok(good, "busy, idle and load add up for every pipeline stage", pipe)
+loads = {s: t["load_s"] for s, t in pipe.items()}
+eff = sum(loads.values()) / (4 * W)
+ok(abs(rep["overlap_efficiency"] - eff) < 1e-6 and 0 < eff <= 1,
+   "overlap efficiency = sum of loads / (4 x wall) = %.3f" % eff, rep["overlap_efficiency"])
+slow = max(loads, key=loads.get)
+ok(rep["slowest_stage"] == slow and abs(rep["slowest_load_s"] - loads[slow]) < 1e-6 and
+   abs(rep["wall_over_slowest"] - W / loads[slow]) < 1e-6 and rep["wall_over_slowest"] >= 1 - 1e-9,
+   "slowest stage %s and wall / slowest %.2f" % (slow, rep["wall_over_slowest"]))
+st = rep["stages"]
+ok(st["compress"]["items"] > 0 and st["compress"]["bytes_out"] == st["write"]["bytes_out"],
+   "compress counts chunks, and its compressed bytes are the bytes written")
+ok(0 < st["write"]["bytes_in"] <= st["compress"]["bytes_in"],
+   "the writer's raw bytes are at most the chunk bytes compressed (last chunks are padded)")
+ok(all(abs(v["idle_s"] - max(0.0, v["wall_s"] - v["busy_s"])) < 1e-6 for k, v in st.items() if k != "compress"),
+   "per stage idle = wall - busy on its one thread")
+
+tr = json.load(open(tr_p))
+ev = tr["traceEvents"]
+names = {e["tid"]: e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"}
+want = {"reader", "compute", "writer", "compress 1", "compress 2", "compress 3"}
+ok(want <= set(names.values()), "one named track per thread", sorted(names.values()))
+xs = [e for e in ev if e["ph"] == "X"]
+ok(xs and all(e["tid"] in names for e in xs), "every slice is on a named track")
+ok(all(0 <= e["args"]["episode"] < 5 for e in xs), "every slice carries its episode (0..4)")
+by_track = {}
+for e in xs:
+    by_track.setdefault(e["tid"], []).append((e["ts"], e["ts"] + e["dur"]))
+clean = all(b[0] >= a[1] - 1e-3 for iv in by_track.values() for a, b in zip(sorted(iv), sorted(iv)[1:]))
+ok(clean, "slices on one track never overlap (a thread does one thing at a time)")
+kinds = {(names[e["tid"]].split()[0], e["name"]) for e in xs}
+ok({("reader", "read"), ("compute", "resample"), ("compute", "voxelize"), ("compress", "compress"),
+    ("writer", "write")} <= kinds, "each stage's slices are on its own threads", sorted(kinds))
+done()
