@@ -66,7 +66,10 @@ def e2e_entry(name, path):
         return {"name": name, "wall_s": d.get("wall_s"), "stages_busy_s": stages,
                 "overlap_efficiency": d.get("overlap_efficiency"), "backend": d.get("backend"),
                 "backend_device": d.get("backend_device"), "episodes": d.get("episodes_written"),
-                "report_stages": d.get("stages")}
+                "report_stages": d.get("stages"),
+                # the streaming pipeline's own verdict: wall over the slowest stage's per-thread load
+                "slowest_stage": d.get("slowest_stage"), "slowest_load_s": d.get("slowest_load_s"),
+                "wall_over_slowest": d.get("wall_over_slowest"), "stream_wall_s": d.get("stream_wall_s")}
     d = dict(d)
     d["name"] = name
     return d
