@@ -7,4 +7,4 @@ librobocache_a_SOURCES += \
 	src/common/rc_sha256.c src/common/rc_sha256.h \
 	src/common/rc_json.c src/common/rc_json.h \
 	src/common/rc_json_read.c src/common/rc_json_read.h \
-	src/common/rc_fs.c src/common/rc_fs.h
+	src/common/rc_fs.c src/common/rc_fs.h src/common/rc_le_io.h

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "common/rc_le_io.h"
 #include "common/rc_alloc.h"
 #include "common/rc_log.h"
 
@@ -122,30 +123,14 @@ done:
     return st;
 }
 
-static int put_u64(FILE *f, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-    return fwrite(b, 1, 8, f) == 8 ? 0 : -1;
-}
-
-static int get_u64(FILE *f, uint64_t *v)
-{
-    uint8_t b[8];
-    if (fread(b, 1, 8, f) != 8) return -1;
-    *v = 0;
-    for (int i = 0; i < 8; i++) *v |= (uint64_t)b[i] << (8 * i);
-    return 0;
-}
-
 rc_status rc_run_stats_save(rc_run_stats *rs, FILE *f, rc_err *err)
 {
     rc_status st = RC_OK;
-    RC_FAIL_IF(fwrite(MAGIC, 1, 8, f) != 8 || put_u64(f, (uint64_t)rs->n) < 0, err, RC_E_IO,
+    RC_FAIL_IF(fwrite(MAGIC, 1, 8, f) != 8 || rc_le_put_u64(f, (uint64_t)rs->n) < 0, err, RC_E_IO,
                "writing the statistics state failed");
     for (int k = 0; k < rs->n; k++) {
         size_t len = strlen(rs->names[k]);
-        RC_FAIL_IF(put_u64(f, len) < 0 || fwrite(rs->names[k], 1, len, f) != len, err, RC_E_IO,
+        RC_FAIL_IF(rc_le_put_u64(f, len) < 0 || fwrite(rs->names[k], 1, len, f) != len, err, RC_E_IO,
                    "writing the statistics state failed");
         RC_FAIL_IF(rc_stats_compact(&rs->train[k]) < 0 || rc_stats_compact(&rs->val[k]) < 0, err, RC_E_NOMEM,
                    "out of memory for statistics");
@@ -165,10 +150,10 @@ rc_status rc_run_stats_load(FILE *f, rc_run_stats **out, rc_err *err)
     RC_FAIL_IF(!rs, err, RC_E_NOMEM, "out of memory for statistics");
     RC_FAIL_IF(fread(magic, 1, 8, f) != 8 || memcmp(magic, MAGIC, 8) != 0, err, RC_E_IO,
                "expected a statistics state starting with RCSTATS1, found something else");
-    RC_FAIL_IF(get_u64(f, &n) < 0 || n > RC_MAX_STAGES, err, RC_E_IO,
+    RC_FAIL_IF(rc_le_get_u64(f, &n) < 0 || n > RC_MAX_STAGES, err, RC_E_IO,
                "expected at most %d outputs in the statistics state", RC_MAX_STAGES);
     for (uint64_t k = 0; k < n; k++) {
-        RC_FAIL_IF(get_u64(f, &len) < 0 || len == 0 || len > RC_NAME_MAX, err, RC_E_IO,
+        RC_FAIL_IF(rc_le_get_u64(f, &len) < 0 || len == 0 || len > RC_NAME_MAX, err, RC_E_IO,
                    "output %d: expected a name of 1 to %d bytes", (int)k, RC_NAME_MAX);
         RC_FAIL_IF(!(rs->names[k] = rc_calloc(len + 1, 1)), err, RC_E_NOMEM, "out of memory");
         rs->n++;

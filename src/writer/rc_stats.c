@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rc_le_io.h"
 #include "common/rc_alloc.h"
 
 const double rc_stats_quantiles[RC_STATS_NQ] = {0.01, 0.10, 0.50, 0.90, 0.99};
@@ -390,35 +391,19 @@ void rc_stats_write_json_fields(rc_json *j, const rc_stats *s)
 
 /* ---- serialized state ---- */
 
-static int put_u64(FILE *f, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-    return fwrite(b, 1, 8, f) == 8 ? 0 : -1;
-}
-
-static int get_u64(FILE *f, uint64_t *v)
-{
-    uint8_t b[8];
-    if (fread(b, 1, 8, f) != 8) return -1;
-    *v = 0;
-    for (int i = 0; i < 8; i++) *v |= (uint64_t)b[i] << (8 * i);
-    return 0;
-}
-
 rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err)
 {
     rc_status st = RC_OK;
-    int bad = put_u64(f, (uint64_t)s->D);
+    int bad = rc_le_put_u64(f, (uint64_t)s->D);
     for (int32_t j = 0; j < s->D && !bad; j++) {
         const rc_stats_col *c = &s->col[j];
         RC_FAIL_IF(c->n_pending, err, RC_E_INTERNAL, "statistics saved before being compacted");
-        bad |= put_u64(f, (uint64_t)c->count) | put_u64(f, (uint64_t)c->nonfinite);
-        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= put_u64(f, c->sum[i]);
-        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= put_u64(f, c->sumsq[i]);
-        bad |= put_u64(f, c->n_runs);
+        bad |= rc_le_put_u64(f, (uint64_t)c->count) | rc_le_put_u64(f, (uint64_t)c->nonfinite);
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_put_u64(f, c->sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_put_u64(f, c->sumsq[i]);
+        bad |= rc_le_put_u64(f, c->n_runs);
         for (size_t i = 0; i < c->n_runs && !bad; i++)
-            bad |= put_u64(f, c->runs[i].key) | put_u64(f, c->runs[i].count);
+            bad |= rc_le_put_u64(f, c->runs[i].key) | rc_le_put_u64(f, c->runs[i].count);
     }
     RC_FAIL_IF(bad, err, RC_E_IO, "writing the statistics state failed");
 done:
@@ -430,18 +415,18 @@ rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
     rc_status st = RC_OK;
     uint64_t D = 0, v = 0;
     memset(s, 0, sizeof *s);
-    RC_FAIL_IF(get_u64(f, &D) < 0 || D > (1u << 20), err, RC_E_IO,
+    RC_FAIL_IF(rc_le_get_u64(f, &D) < 0 || D > (1u << 20), err, RC_E_IO,
                "expected a column count (at most 2^20), found %s", D ? "a larger one" : "the end of the file");
     RC_FAIL_IF(rc_stats_init(s, (int32_t)D) < 0, err, RC_E_NOMEM, "out of memory for statistics");
     for (int32_t j = 0; j < s->D; j++) {
         rc_stats_col *c = &s->col[j];
-        int bad = get_u64(f, &v);
+        int bad = rc_le_get_u64(f, &v);
         c->count = (int64_t)v;
-        bad |= get_u64(f, &v);
+        bad |= rc_le_get_u64(f, &v);
         c->nonfinite = (int64_t)v;
-        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= get_u64(f, &c->sum[i]);
-        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= get_u64(f, &c->sumsq[i]);
-        bad |= get_u64(f, &v);
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_get_u64(f, &c->sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_get_u64(f, &c->sumsq[i]);
+        bad |= rc_le_get_u64(f, &v);
         RC_FAIL_IF(bad || v > (uint64_t)c->count, err, RC_E_IO,
                    "column %d: expected a column header and at most count runs, found %s", (int)j,
                    bad ? "the end of the file" : "more runs than values");
@@ -449,7 +434,7 @@ rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
         uint64_t total = 0;
         for (uint64_t i = 0; i < v; i++) {
             uint64_t key = 0, cnt = 0;
-            RC_FAIL_IF(get_u64(f, &key) < 0 || get_u64(f, &cnt) < 0, err, RC_E_IO,
+            RC_FAIL_IF(rc_le_get_u64(f, &key) < 0 || rc_le_get_u64(f, &cnt) < 0, err, RC_E_IO,
                        "column %d: expected %llu runs, found the end of the file", (int)j, (unsigned long long)v);
             RC_FAIL_IF(key > UINT32_MAX || cnt == 0 || (i && key <= c->runs[i - 1].key), err, RC_E_IO,
                        "column %d run %llu: expected increasing 32-bit keys with counts > 0", (int)j,
