@@ -72,7 +72,7 @@ def collect(extra):
 
 rc, res, log = collect(["--cases", os.path.join(FIX, "rc-bench.jsonl"), os.path.join(FIX, "torch.jsonl"),
                         "--e2e-input", os.path.join(FIX, "e2e-input.json"),
-                        "--e2e", "robocache-cuda=" + os.path.join(FIX, "report-cuda.json"),
+                        "--e2e", "robocache-cuda=" + os.path.join(FIX, "robocache-report.json"),
                         "numpy=" + os.path.join(FIX, "peer-numpy.json"),
                         "torch=" + os.path.join(tmp, "absent.json"),
                         "--profile", "some/case=" + logs[-1]])
@@ -84,7 +84,7 @@ ok(names[:4] == ["mem/d2d", "mem/h2d_pinned", "mem/d2h_pinned", names[3]] and na
 torch_lines = [json.loads(x) for x in open(os.path.join(FIX, "torch.jsonl"))]
 ok(res and [c["name"] for c in res["cases"] if c.get("engine") == "torch"] == [x["name"] for x in torch_lines],
    "every PyTorch line becomes a case")
-rep = json.load(open(os.path.join(FIX, "report-cuda.json")))
+rep = json.load(open(os.path.join(FIX, "robocache-report.json")))
 e2e = {r["name"]: r for r in res["e2e"]["runs"]} if res else {}
 ok(e2e.get("robocache-cuda", {}).get("wall_s") == rep["wall_s"] and
    e2e["robocache-cuda"]["stages_busy_s"]["write"] == rep["stages"]["write"]["busy_s"],
