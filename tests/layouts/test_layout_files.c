@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "spec/rc_layout.h"
+#include "layout_fixture.h"
 #include "tap.h"
-
-static char g_dir[1024];
 
 static void expect_stream(const rc_layout *l, const char *name, const char *path, int columns, rc_layout_quat q)
 {
@@ -24,34 +23,10 @@ static void expect_stream(const rc_layout *l, const char *name, const char *path
            "%s: %s at %s, columns %d, quaternion order %d", l->name, name, path, columns, (int)q);
 }
 
-static rc_status load_text(const char *name, const char *text, rc_layout *l, rc_err *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/layouts/%s.yaml", g_dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) TAP_BAIL("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-    rc_err_clear(err);
-    rc_status st = rc_layout_load(g_dir, name, l, err);
-    unlink(path);
-    return st;
-}
-
-static void rejects(const char *name, const char *text, int line, const char *msg_part)
-{
-    rc_layout l;
-    rc_err err;
-    rc_status st = load_text(name, text, &l, &err);
-    tap_ok(st == RC_E_SPEC && err.line == line && strstr(err.msg, msg_part) != NULL,
-           "%s: rejected at line %d with '%s' (got %d, line %d: %s)", name, line, msg_part, (int)st, err.line,
-           err.msg);
-}
-
 int main(void)
 {
-    const char *src = getenv("RC_SRCDIR"), *tmp = getenv("TMPDIR");
-    char schemas[1024], sub[1100];
+    const char *src = getenv("RC_SRCDIR");
+    char schemas[1024];
     rc_layout l;
     rc_err err;
     if (!src) TAP_BAIL("RC_SRCDIR is not set");
@@ -101,9 +76,7 @@ int main(void)
            "robocache-raw: the default format; paths default to the stream name; quaternion: true leaves the order "
            "to the spec");
 
-    snprintf(g_dir, sizeof g_dir, "%s/rc-layout-files-%d", tmp && *tmp ? tmp : "/tmp", (int)getpid());
-    snprintf(sub, sizeof sub, "%s/layouts", g_dir);
-    if (mkdir(g_dir, 0700) != 0 || mkdir(sub, 0700) != 0) TAP_BAIL("cannot create %s", sub);
+    layout_dir_make("layout-files");
     rejects("f1", "name: f1\nformat: lerobot\nstreams:\n  a: {kind: series, columns: 1}\n", 2,
             "expected format robocache-raw, robomimic, aloha or robosuite, found lerobot");
     rejects("f2", "name: f2\nformat: robomimic\nstreams:\n  a: {kind: series, columns: 1}\n", 1,
@@ -142,7 +115,6 @@ int main(void)
                      &l, &err) == RC_OK &&
                l.streams[0].quat == RC_LQ_WXYZ && !strcmp(l.streams[0].path, "obs/q") && l.rate_hz == 15,
            "a custom robomimic-format layout with a w-first quaternion loads (%s)", err.msg);
-    rmdir(sub);
-    rmdir(g_dir);
+    layout_dir_remove();
     return tap_done();
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "spec/rc_layout.h"
+#include "layout_fixture.h"
 #include "tap.h"
 
 static const struct {
@@ -23,37 +24,10 @@ static const struct {
     {"action", RC_STREAM_SERIES, 7, 0},    {"lidar", RC_STREAM_CLOUD, 4, 0},
 };
 
-static char g_dir[1024];
-
-/* Writes g_dir/layouts/NAME.yaml and loads it; returns the status, err filled. */
-static rc_status load_text(const char *name, const char *text, rc_layout *l, rc_err *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/layouts/%s.yaml", g_dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) TAP_BAIL("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-    rc_err_clear(err);
-    rc_status st = rc_layout_load(g_dir, name, l, err);
-    unlink(path);
-    return st;
-}
-
-static void rejects(const char *name, const char *text, int line, const char *msg_part)
-{
-    rc_layout l;
-    rc_err err;
-    rc_status st = load_text(name, text, &l, &err);
-    tap_ok(st == RC_E_SPEC && err.line == line && strstr(err.msg, msg_part) != NULL && strstr(err.file, name),
-           "%s: rejected at line %d with '%s' (got %d, %s:%d: %s)", name, line, msg_part, (int)st, err.file,
-           err.line, err.msg);
-}
-
 int main(void)
 {
-    const char *src = getenv("RC_SRCDIR"), *tmp = getenv("TMPDIR");
-    char schemas[1024], sub[1100];
+    const char *src = getenv("RC_SRCDIR");
+    char schemas[1024];
     rc_layout l;
     rc_err err;
     if (!src) TAP_BAIL("RC_SRCDIR is not set");
@@ -82,9 +56,7 @@ int main(void)
     st = rc_layout_load(schemas, "../layouts/robocache-raw", &l, &err);
     tap_ok(st == RC_E_SPEC, "a layout name with '/' is refused");
 
-    snprintf(g_dir, sizeof g_dir, "%s/rc-layout-%d", tmp && *tmp ? tmp : "/tmp", (int)getpid());
-    snprintf(sub, sizeof sub, "%s/layouts", g_dir);
-    if (mkdir(g_dir, 0700) != 0 || mkdir(sub, 0700) != 0) TAP_BAIL("cannot create %s", sub);
+    layout_dir_make("layout");
     tap_ok(load_text("tiny", "name: tiny\nrate_hz: 50\nstreams:\n  qpos: {kind: series, columns: 14}\n", &l, &err) ==
                    RC_OK && l.rate_hz == 50 && l.n_streams == 1 && l.streams[0].columns == 14,
            "a layout with a rate and one stream loads");
@@ -105,7 +77,6 @@ int main(void)
     rejects("l12", "name: l12\nstreams: {a: {kind: series, columns: 1}\n", 3, "invalid YAML");
     rejects("l13", "name: l13\nrate_hz: -1\nstreams:\n  a: {kind: series, columns: 1}\n", 2, "expected rate_hz a number > 0, found -1");
     rejects("l14", "- a\n", 1, "expected a map {name, rate_hz, streams}");
-    rmdir(sub);
-    rmdir(g_dir);
+    layout_dir_remove();
     return tap_done();
 }
