@@ -11,24 +11,10 @@ import subprocess
 import sys
 import tempfile
 
-SRC = os.environ.get("RC_SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-sys.path.insert(0, os.path.join(SRC, "bench"))
-import benchlib  # noqa: E402
+from bench_tap import SRC, done, ok
+import benchlib  # noqa: E402  (bench/ is on the path through bench_tap)
 
 FIX = os.path.join(SRC, "tests", "bench", "fixtures", "collect")
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[-20:]:
-                print("# " + line)
 
 
 # ---- stats ----
@@ -105,5 +91,4 @@ with open(bad, "w") as f:
 rc, res, log = collect(["--cases", bad])
 ok(rc != 0, "a truncated JSON-lines file fails collect instead of dropping cases silently", log)
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -10,22 +10,10 @@ import subprocess
 import sys
 import tempfile
 
-SRC = os.environ.get("RC_SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from bench_tap import SRC, done, ok
+
 GATE = os.path.join(SRC, "bench", "gate")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[-25:]:
-                print("# " + line)
 
 
 tmp = tempfile.mkdtemp(prefix="rc-gate-")
@@ -170,5 +158,4 @@ v["device"]["name"] = "A device without results"
 rc, out = gate(v, baseline=None)
 ok(rc == 2 and "no baseline" in out, "no committed baseline for the device: exit 2, asks for --baseline", out)
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -14,22 +14,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-SRC = os.environ.get("RC_SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from bench_tap import SRC, done, ok
+
 GEN = os.path.join(SRC, "bench", "gen_performance.py")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    if not cond:
-        failed += 1
-        if diag is not None:
-            for line in str(diag).splitlines()[-20:]:
-                print("# " + line)
 
 
 tmp = tempfile.mkdtemp(prefix="rc-gen-")
@@ -209,5 +197,4 @@ ok(r.returncode == 0 and filecmp.cmp(out_md, os.path.join(SRC, "docs", "PERFORMA
 ok(r.returncode == 0 and filecmp.cmp(out_svg, os.path.join(SRC, "docs", "performance.svg"), shallow=False),
    "docs/performance.svg equals the generator's output")
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()
