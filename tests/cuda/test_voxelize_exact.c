@@ -4,7 +4,9 @@
  * buffers are poisoned differently for each backend, so bytes one of them leaves unwritten
  * fail too.  Point sets: random with points outside the range, points on voxel faces and on
  * the range's borders, NaN and Inf coordinates and values, signed zeros, heavy truncation in
- * points mode, big frames (150k points), empty frames, frames with every point dropped.
+ * points mode, big frames (150k points), empty frames, frames with every point dropped, 600
+ * frames (the sparse layouts' batched chunks), heavy contention on a few voxels, and a grid of
+ * 4e18 cells (64-bit sort keys; 4 frames per batched chunk).
  * Needs a CUDA device: without one the first check fails and the program bails out. */
 #include "config.h"
 
@@ -16,7 +18,7 @@
 /* The frames of one point set: frame f is pts[off[f] .. off[f+1]) rows of C floats. */
 typedef struct pset {
     float *pts;
-    int64_t off[8];
+    int64_t *off; /* [F + 1] */
     int64_t F;
     int32_t C;
 } pset;
@@ -79,7 +81,7 @@ static const char *mode_name(const rc_vox_params *p)
 static void run_set(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, const pset *ps,
                     const char *name)
 {
-    rc_vox_frame fc[8], fg[8];
+    rc_vox_frame *fc = xcalloc((size_t)ps->F, sizeof *fc), *fg = xcalloc((size_t)ps->F, sizeof *fg);
     int ok = 1;
     int64_t voxels = 0;
     char what[200];
@@ -126,6 +128,14 @@ static void run_set(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, co
         frame_free(&fc[f]);
         frame_free(&fg[f]);
     }
+    free(fc);
+    free(fg);
+}
+
+static void pset_free(pset *ps)
+{
+    free(ps->pts);
+    free(ps->off);
 }
 
 /* Every mode and layout over one point set. */
@@ -148,6 +158,7 @@ static pset random_set(int64_t F, const int64_t *n, int32_t C, const float lo[3]
     int64_t total = 0;
     ps.F = F;
     ps.C = C;
+    ps.off = xcalloc((size_t)F + 1, sizeof *ps.off);
     ps.off[0] = 0;
     for (int64_t f = 0; f < F; f++) ps.off[f + 1] = ps.off[f] + n[f];
     total = ps.off[F];
@@ -165,7 +176,7 @@ static void set_random(rc_backend *cpu, rc_backend *gpu)
     const int64_t n[4] = {5000, 0, 3000, 7};
     pset ps = random_set(4, n, 4, lo, hi);
     run_all_modes(cpu, gpu, &ps, range, size, 6, 400, "random, 4 frames (one empty)");
-    free(ps.pts);
+    pset_free(&ps);
 }
 
 /* Points exactly on voxel faces (min + k*size with size 0.1, not exact in binary), on the range's
@@ -177,6 +188,7 @@ static void set_borders(rc_backend *cpu, rc_backend *gpu)
     pset ps;
     ps.F = 1;
     ps.C = 5;
+    ps.off = xcalloc(2, sizeof *ps.off);
     ps.off[0] = 0;
     ps.off[1] = n;
     ps.pts = xcalloc((size_t)(n * ps.C), sizeof(float));
@@ -198,7 +210,7 @@ static void set_borders(rc_backend *cpu, rc_backend *gpu)
         q[4] = rng_float(-1.0f, 1.0f) * 1e-38f; /* float32 subnormals summed in double */
     }
     run_all_modes(cpu, gpu, &ps, range, size, 3, 50, "points on voxel faces and range borders");
-    free(ps.pts);
+    pset_free(&ps);
 }
 
 static void set_nonfinite(rc_backend *cpu, rc_backend *gpu)
@@ -220,7 +232,7 @@ static void set_nonfinite(rc_backend *cpu, rc_backend *gpu)
         }
     }
     run_all_modes(cpu, gpu, &ps, range, size, 8, 600, "NaN, Inf and huge coordinates and values");
-    free(ps.pts);
+    pset_free(&ps);
 }
 
 /* 20000 points in a few dozen voxels: points mode drops most, by both limits. */
@@ -234,10 +246,9 @@ static void set_truncation(rc_backend *cpu, rc_backend *gpu)
     run_all_modes(cpu, gpu, &ps, range, size, 4000, 64, "same points, limits never reached");
     pset tail = ps; /* offsets need not start at 0 */
     tail.F = 1;
-    tail.off[0] = ps.off[1];
-    tail.off[1] = ps.off[2];
+    tail.off = ps.off + 1;
     run_all_modes(cpu, gpu, &tail, range, size, 5, 25, "one frame starting at point 20000");
-    free(ps.pts);
+    pset_free(&ps);
 }
 
 static void set_big(rc_backend *cpu, rc_backend *gpu)
@@ -247,7 +258,7 @@ static void set_big(rc_backend *cpu, rc_backend *gpu)
     const int64_t n[2] = {big(150000), big(120001)};
     pset ps = random_set(2, n, 4, lo, hi);
     run_all_modes(cpu, gpu, &ps, range, size, 32, 12000, "big frames (150000 and 120001 points, or a tenth small)");
-    free(ps.pts);
+    pset_free(&ps);
 }
 
 static void set_all_dropped(rc_backend *cpu, rc_backend *gpu)
@@ -257,7 +268,71 @@ static void set_all_dropped(rc_backend *cpu, rc_backend *gpu)
     const int64_t n[1] = {500};
     pset ps = random_set(1, n, 3, lo, hi);
     run_all_modes(cpu, gpu, &ps, range, size, 4, 4, "every point outside the range");
-    free(ps.pts);
+    pset_free(&ps);
+}
+
+/* 600 frames of 0 to 4000 points (every seventh empty), every mode on a small grid; then the
+ * sparse layouts on a grid of 2^24 cells, where 32-bit keys allow 255 frames per batched chunk,
+ * so the batches cross chunk boundaries.  Under RC_TEST_SMALL, 30 frames: dense and points
+ * mode take one frame at a time, which the sanitizers make slow. */
+static void set_many_frames(rc_backend *cpu, rc_backend *gpu)
+{
+    const double range[3][2] = {{-4, 4}, {-4, 4}, {-1, 1}}, size[3] = {0.5, 0.5, 0.5};
+    const double fine[3] = {8.0 / 256, 8.0 / 256, 2.0 / 256};
+    const float lo[3] = {-5, -5, -1.5f}, hi[3] = {5, 5, 1.5f};
+    int F = getenv("RC_TEST_SMALL") ? 30 : 600;
+    int64_t *n = xcalloc((size_t)F, sizeof *n);
+    for (int f = 0; f < F; f++) n[f] = f % 7 == 3 ? 0 : rng_range(1, big(4000));
+    pset ps = random_set(F, n, 4, lo, hi);
+    run_all_modes(cpu, gpu, &ps, range, size, 4, 40, "600 frames of 0..4000 points");
+    for (int m = RC_VOX_OCCUPANCY; m <= RC_VOX_MEAN; m++) {
+        rc_vox_params p;
+        if (rc_vox_params_init(&p, (rc_vox_mode)m, 1, range, fine, ps.C, 1, 1))
+            TAP_BAIL("many frames: rc_vox_params_init rejected the 2^24-cell grid");
+        run_set(cpu, gpu, &p, &ps, "600 frames on 2^24 cells (batched chunks of 255 frames)");
+    }
+    free(n);
+    pset_free(&ps);
+}
+
+/* 200000 points (a tenth under RC_TEST_SMALL), 90% of them in 3 voxels and in runs of equal voxels, as a dense ground plane
+ * near the sensor gives: warps whose lanes share a voxel. */
+static void set_contention(rc_backend *cpu, rc_backend *gpu)
+{
+    const double range[3][2] = {{0, 16}, {0, 16}, {0, 4}}, size[3] = {0.5, 0.5, 0.5};
+    const float lo[3] = {-1, -1, -1}, hi[3] = {17, 17, 5};
+    const int64_t n[2] = {big(200000), 4099};
+    pset ps = random_set(2, n, 4, lo, hi);
+    for (int64_t i = 0; i < ps.off[2]; i++) {
+        float *q = ps.pts + i * ps.C;
+        if (rng_range(0, 9) == 0) continue;
+        int v = (int)((i / 37) % 3); /* runs of 37 points in one voxel */
+        q[0] = 3.1f + 0.4f * (float)v + 0.01f * rng_float(0.0f, 1.0f);
+        q[1] = 7.2f + 0.01f * rng_float(0.0f, 1.0f);
+        q[2] = 1.1f;
+    }
+    run_all_modes(cpu, gpu, &ps, range, size, 64, 100, "90% of the points in 3 voxels");
+    pset_free(&ps);
+}
+
+/* A grid of 1e9 x 1e9 x 4 cells: 64-bit sort keys, and (frame, voxel) keys that allow only 4
+ * frames per batched chunk.  Dense grids of that size cannot exist,
+ * so the sparse layouts and points mode only. */
+static void set_huge_grid(rc_backend *cpu, rc_backend *gpu)
+{
+    const double range[3][2] = {{0, 1e6}, {0, 1e6}, {0, 4}}, size[3] = {1e-3, 1e-3, 1};
+    const float lo[3] = {-1e3f, -1e3f, -1}, hi[3] = {1.001e6f, 1.001e6f, 5};
+    const int64_t n[9] = {3000, 0, 17, 2500, 1, 900, 4000, 33, 1200};
+    pset ps = random_set(9, n, 3, lo, hi);
+    for (int64_t i = 0; i < ps.off[9]; i += 5) /* repeats: voxels with several points */
+        memcpy(ps.pts + i * ps.C, ps.pts + (i / 2) * ps.C, 3 * sizeof(float));
+    for (int m = RC_VOX_OCCUPANCY; m <= RC_VOX_POINTS; m++) {
+        rc_vox_params p;
+        if (rc_vox_params_init(&p, (rc_vox_mode)m, 1, range, size, ps.C, 3, 5000))
+            TAP_BAIL("huge grid: rc_vox_params_init rejected the test grid");
+        run_set(cpu, gpu, &p, &ps, "1e9 x 1e9 x 4 grid, 9 frames");
+    }
+    pset_free(&ps);
 }
 
 int main(void)
@@ -270,6 +345,9 @@ int main(void)
     set_truncation(cpu, gpu);
     set_big(cpu, gpu);
     set_all_dropped(cpu, gpu);
+    set_many_frames(cpu, gpu);
+    set_contention(cpu, gpu);
+    set_huge_grid(cpu, gpu);
     rc_backend_close(cpu);
     rc_backend_close(gpu);
     return tap_done();
