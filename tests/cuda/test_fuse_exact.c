@@ -4,7 +4,8 @@
  * each backend, so an element one of them leaves unwritten fails too.  Cases: one sample,
  * grid on the samples, long gaps against max_gap, antipodal / tiny-angle / zero quaternions,
  * float16 and bfloat16 rounding ties, nearest ties, extreme int64 timestamps, empty streams,
- * empty jobs, many episodes in one batch, and one long episode.  Needs a CUDA device: without
+ * empty jobs, many episodes in one batch, and one long episode; jobs the launcher refuses
+ * (blocks not back to back).  Needs a CUDA device: without
  * one the first check fails and the program bails out (run by `make check-gpu`). */
 #include "config.h"
 
@@ -60,6 +61,7 @@ static float *make_values(fcase *c, int64_t S, int32_t D, float lo, float hi)
 static rc_fuse_job *add_job(fcase *c, int64_t T, int64_t t0, int64_t step, rc_dtype dtype,
                             int64_t max_gap_ns, int with_valid)
 {
+    if (c->n_jobs >= MAX_JOBS) TAP_BAIL("more than %d jobs in a case", MAX_JOBS);
     rc_fuse_job *j = &c->jobs[c->n_jobs];
     int64_t *grid = own(c, (size_t)T, sizeof *grid);
     for (int64_t k = 0; k < T; k++) /* in uint64: the extreme-time grid spans 2^64 ns */
@@ -78,6 +80,7 @@ static rc_fuse_job *add_job(fcase *c, int64_t T, int64_t t0, int64_t step, rc_dt
 static void add_col(rc_fuse_job *j, const int64_t *t, const float *x, int64_t S, int32_t D,
                     rc_method m, rc_quat_order q)
 {
+    if (j->n_cols >= MAX_COLS) TAP_BAIL("more than %d blocks in a job", MAX_COLS);
     rc_fuse_col *cl = (rc_fuse_col *)&j->cols[j->n_cols++];
     cl->src.t_ns = t;
     cl->src.x = x;
@@ -345,6 +348,36 @@ static void case_long_episode(rc_backend *cpu, rc_backend *gpu)
     run_case(cpu, gpu, c, "a long episode (250000 rows, or 25000 small) of five streams");
 }
 
+/* The cuda backend refuses blocks that are not back to back from column 0 to width (no caller
+ * builds such jobs; the cpu backend writes them anyway). */
+static void case_blocks_refused(rc_backend *gpu)
+{
+    fcase *c = case_new();
+    rc_err err;
+    int64_t *t = make_times(c, 10, 0, 5, 5);
+    float *x = make_values(c, 10, 3, 0.0f, 1.0f);
+    rc_fuse_job *j = add_job(c, 4, 0, 10, RC_DTYPE_F32, 0, 0);
+    add_col(j, t, x, 10, 3, RC_METHOD_LINEAR, RC_QUAT_WXYZ);
+    add_col(j, t, x, 10, 3, RC_METHOD_NEAREST, RC_QUAT_WXYZ);
+    float *out = own(c, (size_t)(j->T * j->width), sizeof(float));
+    j->out = out;
+    rc_fuse_col *cl = (rc_fuse_col *)j->cols;
+    cl[0].col = 3; /* swapped */
+    cl[1].col = 0;
+    rc_err_clear(&err);
+    tap_ok(rc_backend_fuse(gpu, j, 1, &err) == RC_E_INTERNAL && strstr(err.msg, "back to back"),
+           "cuda: blocks out of column order are refused (RC_E_INTERNAL)");
+    tap_diag("%s", err.msg);
+    cl[0].col = 0;
+    cl[1].col = 3;
+    j->width = 7; /* one column no block writes */
+    rc_err_clear(&err);
+    tap_ok(rc_backend_fuse(gpu, j, 1, &err) == RC_E_INTERNAL && strstr(err.msg, "fill width"),
+           "cuda: blocks that do not fill the width are refused (RC_E_INTERNAL)");
+    tap_diag("%s", err.msg);
+    case_free(c);
+}
+
 int main(void)
 {
     rc_backend *cpu = NULL, *gpu = NULL;
@@ -358,6 +391,7 @@ int main(void)
     case_empty(cpu, gpu);
     case_many_episodes(cpu, gpu);
     case_long_episode(cpu, gpu);
+    case_blocks_refused(gpu);
     rc_backend_close(cpu);
     rc_backend_close(gpu);
     return tap_done();
