@@ -3,13 +3,20 @@
  * bit: every output element comes from the same rc_numeric.h functions, and nvcc runs with
  * -fmad=false.  Test: tests/cuda/test_fuse_exact.c.
  *
- * Launch shape: one launch for a whole batch of jobs (episodes).  Their rows are numbered
- * back to back; one thread owns one output row of one job: it binary-searches each stream's
- * bracket once, writes every column of the row (a slerp block as one quaternion) and the
- * row's valid flag, so valid needs no cross-thread reduction.  Rows are independent, so the
- * grid is a plain ceil-div with a grid-stride loop.  A window job (method window, rc_window.h)
- * is one more kind of row in the same launch: its thread copies the N most recent samples and
- * writes the row's mask (docs/KERNELS.md says why it is not a kernel of its own).
+ * Launch shape: one launch for a whole batch of jobs (episodes).  Each job's rows are cut into
+ * tiles of FUSE_ROWS consecutive rows, the tiles of all jobs numbered back to back; one thread
+ * block owns one tile (grid-stride over tiles) and finds its job by binary search.  The tile's
+ * column blocks are taken FUSE_CHUNK at a time.  Phase 1: one thread per (block, row) pair
+ * runs the bracket search, the valid rule and the branch of rc_resample_elem once for all the
+ * block's columns and leaves a small descriptor in shared memory (a slerp pair computes its
+ * quaternion there).  Phase 2: after a barrier all threads walk the tile's elements of those
+ * columns in row-major order, so consecutive threads store consecutive addresses (coalesced),
+ * each element made from its descriptor with rc_resample_elem's own arithmetic and stored
+ * through rc_store.  A row's valid flag is the AND of its pairs' flags, read back by one thread
+ * per row and written once after the last chunk: no atomics.  A window job (method window,
+ * rc_window.h) is one more kind of job in the same launch: one thread per row of its tile
+ * copies the N most recent samples and writes the row's mask (docs/KERNELS.md says why it is
+ * not a kernel of its own).
  *
  * Streams: inputs go in on the copy-in stream, the kernel runs on the kernel stream after an
  * event, results come back on the copy-out stream after another; the launcher waits on the last
@@ -24,8 +31,24 @@ extern "C" {
 #include "common/rc_alloc.h"
 }
 
+/* Tile shape.  Phase 1 of a tile is a chain of dependent reads (the job search, the bracket
+ * search) during which the block loads no data, so a tile should hold enough rows for phase 2
+ * to dominate: FUSE_ROWS = 64 rows, a multiple of the warp, so in phase 1 each warp holds rows
+ * of one column block (one method per warp: slerp's double arithmetic does not diverge from
+ * the cheap blocks, and the warp's bracket searches walk the same t).  FUSE_CHUNK blocks per
+ * pass make phase 1 one (block, row) pair per thread; jobs with more blocks take several
+ * passes.  FUSE_UNROLL elements per thread are loaded before any is stored, so each thread
+ * keeps that many independent reads in flight.  FUSE_MIN_BLOCKS caps registers at 48 (5 blocks
+ * of 256 threads per SM on sm_80/sm_90); slerp and window rows, out of line, spill instead. */
 #define FUSE_THREADS 256
+#define FUSE_ROWS 64
+#define FUSE_CHUNK (FUSE_THREADS / FUSE_ROWS)
+#define FUSE_UNROLL 4
+#define FUSE_MIN_BLOCKS 5
 #define ALIGN_BYTES 256 /* cudaMalloc's own alignment; keeps every carved array aligned */
+
+static_assert(FUSE_ROWS * FUSE_CHUNK == FUSE_THREADS, "phase 1: one (block, row) pair per thread");
+static_assert(FUSE_ROWS % 32 == 0, "phase 1: a warp holds rows of one block");
 
 /* One column block as the kernel sees it: device pointers into the packed input buffer. */
 typedef struct dev_col {
@@ -38,9 +61,10 @@ typedef struct dev_col {
     int32_t window; /* method window: N */
 } dev_col;
 
-/* One job: its rows are global rows [row0, row0 + T). */
+/* One job: its tiles are global tiles [tile0, tile0 + ceil(T / FUSE_ROWS)).  Its blocks lie
+ * back to back in column order (fuse_check_jobs), so a chunk of blocks is one column range. */
 typedef struct dev_job {
-    int64_t row0, T;
+    int64_t tile0, T;
     const int64_t *grid; /* [T] */
     void *out;           /* [T, width] of dtype */
     uint8_t *valid;      /* [T] */
@@ -50,56 +74,196 @@ typedef struct dev_job {
     int32_t width, dtype;
 } dev_job;
 
-/* ---- kernel ---- */
+/* How phase 2 makes every element j of one (block, row) pair, with the arithmetic of
+ * rc_resample_elem / rc_slerp_row: PAIR_COPY x0 = p[j] (edge hold, nearest, previous);
+ * PAIR_LERP RC_FMAF(wf, p[D + j] - x0, x0), i.e. rc_lerp_elem(x[i], x[i+1], w) with its
+ * (float)w; PAIR_NAN (a stream without samples, an unknown method); PAIR_SLERP the row
+ * rc_slerp_row wrote to shared memory. */
+enum { PAIR_COPY = 0, PAIR_LERP, PAIR_NAN, PAIR_SLERP };
 
-/* The job holding global row g: the last job whose row0 <= g (jobs are in row order). */
-__device__ static int job_of_row(const dev_job *jobs, int n_jobs, int64_t g)
+typedef struct pair_desc {
+    const float *p; /* PAIR_COPY / PAIR_LERP: the first sample row read, x + i0 * D */
+    float wf;       /* PAIR_LERP: (float)rc_weight */
+    int32_t kind;
+} pair_desc;
+
+/* One chunk's shared memory: phase 1 writes it, phase 2 reads it, a barrier between. */
+typedef struct chunk_smem {
+    pair_desc pair[FUSE_CHUNK][FUSE_ROWS];
+    float q[FUSE_CHUNK][FUSE_ROWS][4]; /* PAIR_SLERP rows */
+    uint8_t ok[FUSE_CHUNK][FUSE_ROWS]; /* each pair's valid flag, one writer each */
+    int32_t start[FUSE_CHUNK];         /* block b's first column, counted from the chunk's */
+    int32_t D[FUSE_CHUNK];
+} chunk_smem;
+
+/* ---- device helpers ---- */
+
+/* The job holding global tile g: the last job whose tile0 <= g (jobs are in tile order; a job
+ * without rows has the tile0 of the next one, so it is never picked). */
+__device__ static int job_of_tile(const dev_job *jobs, int n_jobs, int64_t g)
 {
     int lo = 0, hi = n_jobs - 1;
     while (lo < hi) {
         int mid = lo + (hi - lo + 1) / 2;
-        if (jobs[mid].row0 <= g) lo = mid;
+        if (jobs[mid].tile0 <= g) lo = mid;
         else hi = mid - 1;
     }
     return lo;
 }
 
-__global__ void fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols, int64_t n_rows)
+/* The slerp row of one pair into q (shared memory).  Out of line: its double arithmetic needs
+ * far more registers than the rest of the kernel, which would otherwise be sized for it. */
+__device__ static __noinline__ void slerp_pair(const dev_col *cl, int64_t i, int64_t tk, float *q)
 {
-    for (int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; g < n_rows;
-         g += (int64_t)gridDim.x * blockDim.x) {
-        const dev_job *jb = &jobs[job_of_row(jobs, n_jobs, g)];
-        int64_t k = g - jb->row0;
-        int64_t tk = jb->grid[k];
-        int64_t base = k * jb->width;
-        int ok = 1;
-        for (int c = 0; c < jb->n_cols; c++) {
-            const dev_col *cl = &cols[jb->col0 + c];
-            int64_t at = base + cl->col;
-            if (cl->method == RC_METHOD_WINDOW) { /* the job's one block (rc_ops.h) */
-                uint8_t *m = jb->mask ? jb->mask + k * (int64_t)cl->window : NULL;
-                ok &= rc_window_row(cl->t, cl->x, cl->S, cl->D, cl->window, tk, jb->out,
-                                    (rc_dtype)jb->dtype, at, m) > 0;
-                continue;
+    rc_slerp_row(cl->t, cl->x, cl->S, i, tk, q);
+}
+
+/* What rc_fuse_cpu does for block cl at step tk, decided once for all its columns: the branch
+ * of rc_resample_elem (edge hold first, for every method), or the slerp row into q.  Returns
+ * the pair's rc_valid_at. */
+__device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_ns, pair_desc *d, float *q)
+{
+    d->p = NULL;
+    d->wf = 0.0f;
+    d->kind = PAIR_NAN;
+    if (cl->S < 1) return 0; /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
+    int64_t i = rc_bracket(cl->t, cl->S, tk);
+    int ok = rc_valid_at(cl->t, cl->S, i, tk, max_gap_ns);
+    int64_t h = rc_edge_hold(cl->t, cl->S, tk);
+    if (cl->method == RC_METHOD_SLERP && cl->D == 4) {
+        slerp_pair(cl, i, tk, q);
+        d->kind = PAIR_SLERP;
+    } else if (h >= 0) {
+        d->kind = PAIR_COPY;
+        d->p = cl->x + h * cl->D;
+    } else if (cl->method == RC_METHOD_LINEAR) {
+        d->kind = PAIR_LERP;
+        d->p = cl->x + i * cl->D;
+        d->wf = (float)rc_weight(cl->t, i, tk);
+    } else if (cl->method == RC_METHOD_NEAREST) {
+        d->kind = PAIR_COPY;
+        d->p = cl->x + rc_nearest_index(cl->t, i, tk) * cl->D;
+    } else if (cl->method == RC_METHOD_PREVIOUS) {
+        d->kind = PAIR_COPY;
+        d->p = cl->x + i * cl->D;
+    } /* else: rc_resample_elem's default (slerp with D != 4 included): NaN */
+    return ok;
+}
+
+/* Phase 1 of one chunk (blocks cc[0..nb) of the job, rows k0 + [0, rows)): thread tid plans
+ * pair (block tid / FUSE_ROWS, row tid % FUSE_ROWS). */
+__device__ static void chunk_plan(chunk_smem *sm, unsigned tid, const dev_job *jb, const dev_col *cc,
+                                  int nb, int64_t k0, int rows)
+{
+    const int b = (int)(tid / FUSE_ROWS), r = (int)(tid % FUSE_ROWS);
+    if (b >= nb || r >= rows) return;
+    sm->ok[b][r] = (uint8_t)pair_plan(&cc[b], jb->grid[k0 + r], jb->max_gap_ns, &sm->pair[b][r], sm->q[b][r]);
+    if (r == 0) {
+        sm->start[b] = cc[b].col - cc[0].col;
+        sm->D[b] = cc[b].D;
+    }
+}
+
+/* Phase 2 of one chunk: the tile's [rows, cw] elements of the chunk's columns, taken flat in
+ * row-major order, so consecutive threads store to consecutive addresses of out (its rows are
+ * contiguous, [T, width]).  Element (r, c) of thread tid advances by FUSE_THREADS per step
+ * without a division.  at0 is the out index of (row 0, the chunk's first column).  DT is the
+ * job's dtype, a template argument so that rc_store's dtype test leaves the loop. */
+template <int DT>
+__device__ static void chunk_store(const chunk_smem *sm, unsigned tid, int nb, unsigned cw, int rows,
+                                   void *out, int64_t at0, int64_t width)
+{
+    const unsigned dr = FUSE_THREADS / cw, dc = FUSE_THREADS % cw;
+    unsigned r = tid / cw, c = tid % cw; /* c + dc < 2 cw <= 2^32: no wrap */
+    int64_t at = at0 + r * width;          /* out index of (r, the chunk's first column) */
+    while (r < (unsigned)rows) {
+        float a[FUSE_UNROLL], x1[FUSE_UNROLL], wf[FUSE_UNROLL];
+        int lerp[FUSE_UNROLL];
+        int64_t idx[FUSE_UNROLL];
+#pragma unroll
+        for (int u = 0; u < FUSE_UNROLL; u++) { /* loads only: all of them in flight at once */
+            idx[u] = -1;
+            lerp[u] = 0;
+            if (r < (unsigned)rows) {
+                int b = 0;
+                while (b + 1 < nb && (int32_t)c >= sm->start[b + 1]) b++; /* last block starting <= c */
+                const pair_desc d = sm->pair[b][r];
+                const int32_t j = (int32_t)c - sm->start[b];
+                if (d.kind == PAIR_SLERP) a[u] = sm->q[b][r][j];
+                else if (d.kind == PAIR_NAN) a[u] = __builtin_nanf("");
+                else a[u] = __ldg(d.p + j); /* x is read-only for the kernel's lifetime */
+                lerp[u] = d.kind == PAIR_LERP;
+                x1[u] = lerp[u] ? __ldg(d.p + sm->D[b] + j) : 0.0f;
+                wf[u] = d.wf;
+                idx[u] = at + c;
             }
-            if (cl->S < 1) { /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
-                for (int32_t j = 0; j < cl->D; j++) rc_store(jb->out, (rc_dtype)jb->dtype, at + j, __builtin_nanf(""));
-                ok = 0;
-                continue;
-            }
-            int64_t i = rc_bracket(cl->t, cl->S, tk);
-            ok &= rc_valid_at(cl->t, cl->S, i, tk, jb->max_gap_ns);
-            if (cl->method == RC_METHOD_SLERP && cl->D == 4) {
-                float q[4];
-                rc_slerp_row(cl->t, cl->x, cl->S, i, tk, q);
-                for (int j = 0; j < 4; j++) rc_store(jb->out, (rc_dtype)jb->dtype, at + j, q[j]);
-            } else {
-                for (int32_t j = 0; j < cl->D; j++)
-                    rc_store(jb->out, (rc_dtype)jb->dtype, at + j,
-                             rc_resample_elem(cl->t, cl->x, cl->S, cl->D, (rc_method)cl->method, i, tk, j));
+            r += dr;
+            c += dc;
+            at += (int64_t)dr * width;
+            if (c >= cw) {
+                c -= cw;
+                r++;
+                at += width;
             }
         }
-        if (jb->valid) jb->valid[k] = (uint8_t)ok;
+#pragma unroll
+        for (int u = 0; u < FUSE_UNROLL; u++)
+            if (idx[u] >= 0)
+                rc_store(out, (rc_dtype)DT, idx[u], lerp[u] ? RC_FMAF(wf[u], x1[u] - a[u], a[u]) : a[u]);
+    }
+}
+
+/* A window job's tile: one thread per row (rc_window_row copies the N most recent samples and
+ * writes the row's mask); the row is valid when a slot is filled.  Not a hot path, and out of
+ * line for the same reason as slerp_pair. */
+__device__ static __noinline__ void window_tile(unsigned tid, const dev_job *jb, const dev_col *cl, int64_t k0,
+                                                int rows)
+{
+    if ((int)tid >= rows) return;
+    int64_t k = k0 + tid;
+    uint8_t *m = jb->mask ? jb->mask + k * (int64_t)cl->window : NULL;
+    int32_t filled = rc_window_row(cl->t, cl->x, cl->S, cl->D, cl->window, jb->grid[k], jb->out,
+                                   (rc_dtype)jb->dtype, k * jb->width + cl->col, m);
+    jb->valid[k] = (uint8_t)(filled > 0);
+}
+
+/* ---- kernel ---- */
+
+/* One thread block per tile of FUSE_ROWS rows of one job; per chunk of blocks, phase 1 plans
+ * every (block, row) pair into shared memory and phase 2 writes the chunk's columns of the
+ * tile; the rows' valid flags are written once, after the last chunk. */
+__global__ void __launch_bounds__(FUSE_THREADS, FUSE_MIN_BLOCKS)
+fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols, int64_t n_tiles)
+{
+    __shared__ chunk_smem sm;
+    const unsigned tid = threadIdx.x;
+
+    for (int64_t g = blockIdx.x; g < n_tiles; g += gridDim.x) {
+        const dev_job *jb = &jobs[job_of_tile(jobs, n_jobs, g)];
+        const int64_t k0 = (g - jb->tile0) * FUSE_ROWS; /* the tile's first row */
+        const int rows = (int)(jb->T - k0 < FUSE_ROWS ? jb->T - k0 : FUSE_ROWS);
+        if (jb->n_cols == 1 && cols[jb->col0].method == RC_METHOD_WINDOW) {
+            window_tile(tid, jb, &cols[jb->col0], k0, rows);
+            continue; /* touches no shared memory: the next tile needs no barrier */
+        }
+        int ok = 1; /* thread t < rows: row k0 + t's valid, ANDed over the chunks */
+        for (int cb = 0; cb < jb->n_cols; cb += FUSE_CHUNK) {
+            const int nb = jb->n_cols - cb < FUSE_CHUNK ? jb->n_cols - cb : FUSE_CHUNK;
+            const dev_col *cc = &cols[jb->col0 + cb];
+            const unsigned cw = (unsigned)(cc[nb - 1].col + cc[nb - 1].D - cc[0].col); /* back to back */
+            chunk_plan(&sm, tid, jb, cc, nb, k0, rows);
+            __syncthreads();
+            if ((int)tid < rows)
+                for (int b = 0; b < nb; b++) ok &= sm.ok[b][tid];
+            if (cw > 0) {
+                const int64_t at0 = k0 * jb->width + cc[0].col, w = jb->width;
+                if (jb->dtype == RC_DTYPE_F32) chunk_store<RC_DTYPE_F32>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+                else if (jb->dtype == RC_DTYPE_F16) chunk_store<RC_DTYPE_F16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+                else chunk_store<RC_DTYPE_BF16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+            }
+            __syncthreads(); /* the next chunk or tile rewrites the shared descriptors */
+        }
+        if ((int)tid < rows) jb->valid[k0 + tid] = (uint8_t)ok;
     }
 }
 
@@ -131,27 +295,35 @@ static void fuse_sizes(const rc_fuse_job *jobs, int n_jobs, size_t *in_bytes, si
 }
 
 /* Shapes a job must have for its writes to stay inside its buffers (rc_fuse_cpu trusts its
- * callers; a device fault would lose the message, so the launcher checks). */
+ * callers; a device fault would lose the message, so the launcher checks).  The kernel also
+ * needs the blocks back to back in order, from column 0 to width (a window block is N * D
+ * columns wide), so that a chunk of consecutive blocks is one range of columns: every caller
+ * (src/pipeline/rc_convert.c, the tests, bench/) builds them that way. */
 static rc_status fuse_check_jobs(const rc_fuse_job *jobs, int n_jobs, rc_err *err)
 {
     rc_status st = RC_OK;
     for (int j = 0; j < n_jobs; j++) {
         const rc_fuse_job *jb = &jobs[j];
+        int64_t next = 0; /* where the next block must start */
         RC_FAIL_IF(jb->T < 0 || jb->width < 0 || jb->n_cols < 0, err, RC_E_INTERNAL,
                    "fuse job %d: expected T, width, n_cols >= 0, found %lld, %d, %d", j,
                    (long long)jb->T, jb->width, jb->n_cols);
         for (int c = 0; c < jb->n_cols; c++) {
             const rc_fuse_col *cl = &jb->cols[c];
-            RC_FAIL_IF(cl->src.S < 0 || cl->col < 0 || cl->src.D < 0 || cl->col + cl->src.D > jb->width,
-                       err, RC_E_INTERNAL, "fuse job %d block %d: expected S >= 0 and columns "
-                       "inside width %d, found S = %lld, columns [%d, %d)", j, c, jb->width,
-                       (long long)cl->src.S, cl->col, cl->col + cl->src.D);
+            RC_FAIL_IF(cl->src.S < 0 || cl->src.D < 0, err, RC_E_INTERNAL, "fuse job %d block %d: "
+                       "expected S, D >= 0, found S = %lld, D = %d", j, c, (long long)cl->src.S, cl->src.D);
             RC_FAIL_IF(cl->method == RC_METHOD_WINDOW &&
                            (jb->n_cols != 1 || cl->window < 1 || (int64_t)cl->window * cl->src.D != jb->width),
                        err, RC_E_INTERNAL, "fuse job %d: expected a window job to be one block of N >= 1 "
                        "slots filling width %d, found %d blocks, N = %d, D = %d", j, jb->width, jb->n_cols,
                        cl->window, cl->src.D);
+            RC_FAIL_IF(cl->col != next, err, RC_E_INTERNAL, "fuse job %d block %d: expected the blocks back "
+                       "to back in order from column 0 (this one at column %lld), found column %d",
+                       j, c, (long long)next, cl->col);
+            next += cl->method == RC_METHOD_WINDOW ? (int64_t)cl->window * cl->src.D : cl->src.D;
         }
+        RC_FAIL_IF(next != jb->width, err, RC_E_INTERNAL, "fuse job %d: expected its blocks to fill "
+                   "width %d, found %lld columns", j, jb->width, (long long)next);
         RC_FAIL_IF(jb->mask && (jb->n_cols != 1 || jb->cols[0].method != RC_METHOD_WINDOW), err,
                    RC_E_INTERNAL, "fuse job %d: a mask is for window jobs only", j);
     }
@@ -194,7 +366,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     rc_status st = RC_OK;
     size_t in_bytes, out_bytes;
     int n_cols, ci = 0;
-    int64_t n_rows, row0 = 0;
+    int64_t n_rows, n_tiles = 0;
     char *d_in = NULL, *d_out = NULL, *in_cur, *out_cur;
     dev_job *h_jobs = NULL, *d_jobs = NULL;
     dev_col *h_cols = NULL, *d_cols = NULL;
@@ -227,8 +399,8 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     for (int j = 0; j < n_jobs; j++) {
         const rc_fuse_job *jb = &jobs[j];
         dev_job *dj = &h_jobs[j];
-        dj->row0 = row0;
-        row0 += jb->T;
+        dj->tile0 = n_tiles;
+        n_tiles += (jb->T + FUSE_ROWS - 1) / FUSE_ROWS;
         dj->T = jb->T;
         dj->grid = (const int64_t *)stage(&in_cur, jb->grid, (size_t)jb->T * sizeof(int64_t), s, &e);
         dj->out = out_cur;
@@ -265,7 +437,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     RC_CUDA_TRY(cudaEventRecord(c->ev_in, s), err, "rc_cuda_fuse");
 
     RC_CUDA_TRY(cudaStreamWaitEvent(c->stream, c->ev_in, 0), err, "rc_cuda_fuse");
-    fuse_kernel<<<rc_cuda_blocks(n_rows, FUSE_THREADS), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols, n_rows);
+    fuse_kernel<<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols, n_tiles);
     RC_CUDA_LAUNCHED(fuse_kernel, err);
     RC_CUDA_TRY(cudaEventRecord(c->ev_kernel, c->stream), err, "rc_cuda_fuse");
 

@@ -2,7 +2,8 @@
  * samples with t <= t_k, oldest first and the most recent in the last slot, zero-padded with a
  * per-slot mask where fewer than N exist.  Values are copied, never computed, so both
  * backends give the same bits through rc_store.  Compiled by gcc (rc_fuse_cpu) and nvcc
- * (fuse_kernel): a window job is a kind of row inside the one fuse launch (docs/KERNELS.md). */
+ * (fuse_kernel): a window job is one more kind of job inside the one fuse launch
+ * (docs/KERNELS.md). */
 #ifndef RC_WINDOW_H
 #define RC_WINDOW_H
 

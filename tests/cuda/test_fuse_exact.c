@@ -4,7 +4,10 @@
  * each backend, so an element one of them leaves unwritten fails too.  Cases: one sample,
  * grid on the samples, long gaps against max_gap, antipodal / tiny-angle / zero quaternions,
  * float16 and bfloat16 rounding ties, nearest ties, extreme int64 timestamps, empty streams,
- * empty jobs, many episodes in one batch, and one long episode.  Needs a CUDA device: without
+ * empty jobs, many episodes in one batch, and one long episode; then the kernel's tiles: T
+ * around multiples of the tile's rows, jobs with more stream blocks than one pass takes, rows
+ * wider than a thread block, many widths and window jobs in one batch, and the jobs the
+ * launcher refuses (blocks not back to back).  Needs a CUDA device: without
  * one the first check fails and the program bails out (run by `make check-gpu`). */
 #include "config.h"
 
@@ -14,7 +17,7 @@
 #include "gpu_common.h"
 
 #define MAX_JOBS 512
-#define MAX_COLS 8
+#define MAX_COLS 24
 
 /* The inputs of one case; everything is freed by case_free. */
 typedef struct fcase {
@@ -60,6 +63,7 @@ static float *make_values(fcase *c, int64_t S, int32_t D, float lo, float hi)
 static rc_fuse_job *add_job(fcase *c, int64_t T, int64_t t0, int64_t step, rc_dtype dtype,
                             int64_t max_gap_ns, int with_valid)
 {
+    if (c->n_jobs >= MAX_JOBS) TAP_BAIL("more than %d jobs in a case", MAX_JOBS);
     rc_fuse_job *j = &c->jobs[c->n_jobs];
     int64_t *grid = own(c, (size_t)T, sizeof *grid);
     for (int64_t k = 0; k < T; k++) /* in uint64: the extreme-time grid spans 2^64 ns */
@@ -78,6 +82,7 @@ static rc_fuse_job *add_job(fcase *c, int64_t T, int64_t t0, int64_t step, rc_dt
 static void add_col(rc_fuse_job *j, const int64_t *t, const float *x, int64_t S, int32_t D,
                     rc_method m, rc_quat_order q)
 {
+    if (j->n_cols >= MAX_COLS) TAP_BAIL("more than %d blocks in a job", MAX_COLS);
     rc_fuse_col *cl = (rc_fuse_col *)&j->cols[j->n_cols++];
     cl->src.t_ns = t;
     cl->src.x = x;
@@ -87,6 +92,25 @@ static void add_col(rc_fuse_job *j, const int64_t *t, const float *x, int64_t S,
     cl->quat = q;
     cl->col = j->width;
     j->width += D;
+}
+
+/* A window block (the job's only one): N slots of D columns, no mask. */
+static void add_window_col(rc_fuse_job *j, const int64_t *t, const float *x, int64_t S, int32_t D, int32_t N)
+{
+    add_col(j, t, x, S, D, RC_METHOD_WINDOW, RC_QUAT_WXYZ);
+    ((rc_fuse_col *)j->cols)[j->n_cols - 1].window = N;
+    j->width += (N - 1) * D;
+}
+
+/* A stream for block method m: S samples from about t0 at steps in [dt_min, dt_max]; slerp
+ * rows are random (unnormalised) quaternions, other rows values in [-100, 100]. */
+static void add_stream(fcase *c, rc_fuse_job *j, rc_method m, int32_t D, int64_t S, int64_t t0,
+                       int64_t dt_min, int64_t dt_max)
+{
+    int64_t *t = S > 0 ? make_times(c, S, t0, dt_min, dt_max) : NULL;
+    float *x = S > 0 ? make_values(c, S, D, m == RC_METHOD_SLERP ? -1.0f : -100.0f,
+                                   m == RC_METHOD_SLERP ? 1.0f : 100.0f) : NULL;
+    add_col(j, t, x, S, D, m, (rc_quat_order)rng_range(0, 1));
 }
 
 /* Runs the case on both backends and compares bytes; one TAP line per case. */
@@ -345,6 +369,134 @@ static void case_long_episode(rc_backend *cpu, rc_backend *gpu)
     run_case(cpu, gpu, c, "a long episode (250000 rows, or 25000 small) of five streams");
 }
 
+/* ---- the tiles of fuse_kernel: a thread block of 256 threads per tile of FUSE_ROWS rows (64;
+ * the cases also cover 32), the stream blocks taken FUSE_CHUNK (4) per pass ---- */
+
+/* T = 1, R - 1, R, R + 1, 3R + 5 for R = 32 and 64, with T = 0 jobs between non-empty ones; the
+ * grid runs past both ends of the streams and max_gap cuts some brackets. */
+static void case_tile_edges(rc_backend *cpu, rc_backend *gpu)
+{
+    static const int64_t Ts[] = {1, 0, 31, 32, 33, 0, 0, 63, 64, 65, 101, 0, 127, 128, 129, 197, 2, 0};
+    fcase *c = case_new();
+    for (int i = 0; i < (int)(sizeof Ts / sizeof Ts[0]); i++) {
+        int64_t S = rng_range(2, 300), span = S * 1000; /* samples about 1 us apart */
+        int64_t T = Ts[i], step = T > 1 ? (span + 4000) / (T - 1) : 1;
+        rc_fuse_job *j = add_job(c, T, -2000, step, (rc_dtype)(i % 3), 1050, i % 4 != 3);
+        add_stream(c, j, RC_METHOD_LINEAR, (int32_t)(1 + i % 5), S, 0, 900, 1100);
+        add_stream(c, j, RC_METHOD_SLERP, 4, S / 2 + 1, 300, 1800, 2200);
+        add_stream(c, j, (rc_method)(RC_METHOD_NEAREST + i % 2), (int32_t)(7 + i), S, -500, 800, 1300);
+    }
+    run_case(cpu, gpu, c, "tiles: T = 0, 1, R - 1, R, R + 1, 3R + 5 (R = 32, 64) in one batch");
+}
+
+/* 20 blocks (several passes of blocks per tile): every method, slerp with D = 4 and D = 3 (NaN
+ * inside the stream), an unknown method (NaN inside), a stream without samples, a block of
+ * D = 0, D from 1 to 130; each stream at its own rate; all three dtypes. */
+static void case_many_blocks(rc_backend *cpu, rc_backend *gpu)
+{
+    static const struct { int m; int32_t D; } blocks[20] = {
+        {RC_METHOD_LINEAR, 1},   {RC_METHOD_NEAREST, 3}, {RC_METHOD_SLERP, 4},    {RC_METHOD_PREVIOUS, 33},
+        {RC_METHOD_LINEAR, 130}, {RC_METHOD_NEAREST, 1}, {RC_METHOD_PREVIOUS, 3}, {RC_METHOD_SLERP, 4},
+        {RC_METHOD_LINEAR, 33},  {-1, 3},                {RC_METHOD_SLERP, 3},    {9, 2},
+        {RC_METHOD_LINEAR, 0},   {RC_METHOD_NEAREST, 130}, {RC_METHOD_PREVIOUS, 1}, {RC_METHOD_SLERP, 4},
+        {RC_METHOD_LINEAR, 3},   {RC_METHOD_NEAREST, 33}, {RC_METHOD_PREVIOUS, 4}, {RC_METHOD_LINEAR, 1},
+    };
+    static const int64_t Ts[] = {197, 70, 1, 64};
+    fcase *c = case_new();
+    for (int i = 0; i < (int)(sizeof Ts / sizeof Ts[0]); i++) {
+        int64_t T = Ts[i], step = 7919;
+        rc_fuse_job *j = add_job(c, T, -50000, step, (rc_dtype)(i % 3), i % 2 ? 0 : 9000, 1);
+        for (int b = 0; b < 20; b++) {
+            int64_t dt = rng_range(500, 30000);
+            if (blocks[b].m < 0 && i % 2 == 0) { /* a stream without samples: NaN, every row invalid */
+                add_col(j, NULL, NULL, 0, blocks[b].D, RC_METHOD_LINEAR, RC_QUAT_WXYZ);
+                continue;
+            }
+            rc_method m = blocks[b].m < 0 ? RC_METHOD_LINEAR : (rc_method)blocks[b].m;
+            add_stream(c, j, m, blocks[b].D, T * step / dt + 2, rng_range(-60000, 60000), dt / 2, dt * 3 / 2);
+        }
+    }
+    run_case(cpu, gpu, c, "20 blocks per job: every method, D = 0 to 130, no samples, unknown method");
+}
+
+/* Rows wider than the 256 threads of a block: one block of D = 257, 300 and 1000, and two
+ * blocks of 200 + 100 columns. */
+static void case_wide_rows(rc_backend *cpu, rc_backend *gpu)
+{
+    static const int32_t Ds[] = {257, 300, 1000};
+    fcase *c = case_new();
+    for (int i = 0; i < 3; i++)
+        for (int d = RC_DTYPE_F32; d <= RC_DTYPE_BF16; d++) {
+            rc_fuse_job *j = add_job(c, i == 2 ? 3 : 130, -3000, 997, (rc_dtype)d, 0, 1);
+            add_stream(c, j, (rc_method)(d % 3), Ds[i], 150, 0, 500, 1500);
+        }
+    rc_fuse_job *j = add_job(c, 77, -3000, 1999, RC_DTYPE_F32, 2000, 1);
+    add_stream(c, j, RC_METHOD_LINEAR, 200, 80, 0, 1000, 3000);
+    add_stream(c, j, RC_METHOD_NEAREST, 100, 80, 0, 1000, 3000);
+    run_case(cpu, gpu, c, "rows wider than a thread block (D = 257, 300, 1000; 200 + 100)");
+}
+
+/* 250 jobs of 1 to 22 blocks (random methods, D from 0 to 130), T from 0 to 300, every dtype,
+ * with window jobs among them: many tile shapes and widths in one launch. */
+static void case_mixed_widths(rc_backend *cpu, rc_backend *gpu)
+{
+    static const int32_t Ds[] = {0, 1, 2, 3, 5, 8, 17, 33, 64, 130};
+    fcase *c = case_new();
+    for (int e = 0; e < 250; e++) {
+        int64_t T = rng_range(0, 9) == 0 ? 0 : rng_range(1, big(300)), step = rng_range(1000, 5000);
+        rc_fuse_job *j = add_job(c, T, rng_range(-20000, 20000), step, (rc_dtype)rng_range(0, 2),
+                                 rng_range(0, 2) * 4000, (int)rng_range(0, 4) != 0);
+        int64_t span = T * step + 1;
+        if (rng_range(0, 9) == 0) { /* a window job: its only block */
+            int32_t D = (int32_t)rng_range(1, 9);
+            int64_t S = rng_range(0, T + 2);
+            int64_t *t = S > 0 ? make_times(c, S, rng_range(-20000, 20000), 1, 2 * span / S + 1) : NULL;
+            float *x = S > 0 ? make_values(c, S, D, -10.0f, 10.0f) : NULL;
+            add_window_col(j, t, x, S, D, (int32_t)rng_range(1, 6));
+            continue;
+        }
+        int n_blocks = (int)rng_range(1, 22);
+        for (int b = 0; b < n_blocks; b++) {
+            rc_method m = (rc_method)rng_range(RC_METHOD_LINEAR, RC_METHOD_SLERP);
+            int32_t D = m == RC_METHOD_SLERP ? 4 : Ds[rng_range(0, 9)];
+            int64_t S = rng_range(1, T + 3), dt = span / S + 1;
+            add_stream(c, j, m, D, S, rng_range(-30000, 30000), dt / 2 + 1, dt * 2);
+        }
+    }
+    run_case(cpu, gpu, c, "250 jobs of 1 to 22 blocks of D = 0 to 130, window jobs among them");
+}
+
+/* The kernel takes a pass of consecutive blocks as one range of columns, so the cuda backend
+ * refuses blocks that are not back to back from column 0 to width (no caller builds such jobs;
+ * the cpu backend writes them anyway). */
+static void case_blocks_refused(rc_backend *gpu)
+{
+    fcase *c = case_new();
+    rc_err err;
+    int64_t *t = make_times(c, 10, 0, 5, 5);
+    float *x = make_values(c, 10, 3, 0.0f, 1.0f);
+    rc_fuse_job *j = add_job(c, 4, 0, 10, RC_DTYPE_F32, 0, 0);
+    add_col(j, t, x, 10, 3, RC_METHOD_LINEAR, RC_QUAT_WXYZ);
+    add_col(j, t, x, 10, 3, RC_METHOD_NEAREST, RC_QUAT_WXYZ);
+    float *out = own(c, (size_t)(j->T * j->width), sizeof(float));
+    j->out = out;
+    rc_fuse_col *cl = (rc_fuse_col *)j->cols;
+    cl[0].col = 3; /* swapped */
+    cl[1].col = 0;
+    rc_err_clear(&err);
+    tap_ok(rc_backend_fuse(gpu, j, 1, &err) == RC_E_INTERNAL && strstr(err.msg, "back to back"),
+           "cuda: blocks out of column order are refused (RC_E_INTERNAL)");
+    tap_diag("%s", err.msg);
+    cl[0].col = 0;
+    cl[1].col = 3;
+    j->width = 7; /* one column no block writes */
+    rc_err_clear(&err);
+    tap_ok(rc_backend_fuse(gpu, j, 1, &err) == RC_E_INTERNAL && strstr(err.msg, "fill width"),
+           "cuda: blocks that do not fill the width are refused (RC_E_INTERNAL)");
+    tap_diag("%s", err.msg);
+    case_free(c);
+}
+
 int main(void)
 {
     rc_backend *cpu = NULL, *gpu = NULL;
@@ -358,6 +510,11 @@ int main(void)
     case_empty(cpu, gpu);
     case_many_episodes(cpu, gpu);
     case_long_episode(cpu, gpu);
+    case_tile_edges(cpu, gpu);
+    case_many_blocks(cpu, gpu);
+    case_wide_rows(cpu, gpu);
+    case_mixed_widths(cpu, gpu);
+    case_blocks_refused(gpu);
     rc_backend_close(cpu);
     rc_backend_close(gpu);
     return tap_done();
