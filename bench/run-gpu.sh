@@ -73,10 +73,11 @@ for eng in numpy torch; do
         --output "$W/peer-$eng" --json "$W/peer-$eng.json" --compare "$W/out-cuda/train"
 done
 
-# profiles of the largest resample and fuse and a 10M-point occupancy grid (DRAM throughput and
-# bytes, occupancy, sectors per global load/store request: 4 = coalesced 32-bit accesses)
+# profiles of the largest resample and fuse, a 10M-point occupancy grid and the 64-frame sparse
+# batch (DRAM and L2 throughput, bytes, occupancy, sectors per global load/store request: 4 =
+# coalesced 32-bit accesses)
 ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
-metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
+metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
 metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
 if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
     step ncu-resample 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
@@ -86,7 +87,9 @@ if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
     step ncu-voxelize 120 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -c 20 \
         --log-file "$W/ncu-vox.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 \
         --only occupancy/dense/uniform-10000000pts/512 voxelize
-    cat "$W/ncu-resample.txt" "$W/ncu-fuse.txt" "$W/ncu-vox.txt" >"$OUT/ncu.txt" 2>/dev/null
+    step ncu-batch 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k regex:vox_ -c 8 \
+        --log-file "$W/ncu-batch.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only batch voxelize
+    cat "$W/ncu-resample.txt" "$W/ncu-fuse.txt" "$W/ncu-vox.txt" "$W/ncu-batch.txt" >"$OUT/ncu.txt" 2>/dev/null
 fi
 
 python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q \
@@ -96,6 +99,7 @@ python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-
     "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" \
     --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
     "fuse/f32/B1024-4streams-T500-W108=$W/ncu-fuse.txt" \
-    "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" 2>&1 | tee -a "$log"
+    "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" \
+    "voxelize/count/sparse/batch-64x120000pts/512x512x64=$W/ncu-batch.txt" 2>&1 | tee -a "$log"
 cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" "$OUT/" 2>/dev/null
 python3 bench/gen_performance.py --summary "$OUT/results.json" 2>&1 | tee -a "$log"
