@@ -4,9 +4,9 @@
  * -fmad=false.  Test: tests/cuda/test_fuse_exact.c.
  *
  * Launch shape: one launch for a whole batch of jobs (episodes).  Each job's rows are cut into
- * tiles of FUSE_ROWS consecutive rows, the tiles of all jobs numbered back to back; one thread
+ * tiles of R consecutive rows (R = 128, or 32 when that many would leave SMs idle), the tiles of all jobs numbered back to back; one thread
  * block owns one tile (grid-stride over tiles) and finds its job by binary search.  The tile's
- * column blocks are taken FUSE_CHUNK at a time.  Phase 1: one thread per (block, row) pair
+ * column blocks are taken 256 / R at a time.  Phase 1: one thread per (block, row) pair
  * runs the bracket search, the valid rule and the branch of rc_resample_elem once for all the
  * block's columns and leaves a small descriptor in shared memory (a slerp pair computes its
  * quaternion there).  Phase 2: after a barrier all threads walk the tile's elements of those
@@ -33,22 +33,21 @@ extern "C" {
 
 /* Tile shape.  Phase 1 of a tile is a chain of dependent reads (the job search, the bracket
  * search) during which the block loads no data, so a tile should hold enough rows for phase 2
- * to dominate: FUSE_ROWS = 64 rows, a multiple of the warp, so in phase 1 each warp holds rows
- * of one column block (one method per warp: slerp's double arithmetic does not diverge from
- * the cheap blocks, and the warp's bracket searches walk the same t).  FUSE_CHUNK blocks per
- * pass make phase 1 one (block, row) pair per thread; jobs with more blocks take several
- * passes.  FUSE_UNROLL elements per thread are loaded before any is stored, so each thread
- * keeps that many independent reads in flight.  FUSE_MIN_BLOCKS caps registers at 48 (5 blocks
- * of 256 threads per SM on sm_80/sm_90); slerp and window rows, out of line, spill instead. */
+ * to dominate: R = FUSE_ROWS_LARGE rows.  A batch with fewer such tiles than the GPU has SMs
+ * takes R = FUSE_ROWS_SMALL instead, four times the tiles (on an H100 with rc-bench, 128 rows
+ * were the faster of 32, 64 and 128 from 64k rows up, 32 rows on 8k rows).  R is a multiple of the warp, so in phase 1 each warp holds rows of one column block
+ * (one method per warp: slerp's double arithmetic does not diverge from the cheap blocks, and
+ * the warp's bracket searches walk the same t).  FUSE_THREADS / R blocks per pass make phase 1
+ * one (block, row) pair per thread; jobs with more blocks take several passes.  FUSE_UNROLL
+ * elements per thread are loaded before any is stored, so each thread keeps that many
+ * independent reads in flight.  FUSE_MIN_BLOCKS caps registers at 48 (5 blocks of 256 threads
+ * per SM on sm_80/sm_90); slerp and window rows, out of line, spill instead. */
 #define FUSE_THREADS 256
-#define FUSE_ROWS 64
-#define FUSE_CHUNK (FUSE_THREADS / FUSE_ROWS)
+#define FUSE_ROWS_LARGE 128
+#define FUSE_ROWS_SMALL 32
 #define FUSE_UNROLL 4
 #define FUSE_MIN_BLOCKS 5
 #define ALIGN_BYTES 256 /* cudaMalloc's own alignment; keeps every carved array aligned */
-
-static_assert(FUSE_ROWS * FUSE_CHUNK == FUSE_THREADS, "phase 1: one (block, row) pair per thread");
-static_assert(FUSE_ROWS % 32 == 0, "phase 1: a warp holds rows of one block");
 
 /* One column block as the kernel sees it: device pointers into the packed input buffer. */
 typedef struct dev_col {
@@ -61,7 +60,7 @@ typedef struct dev_col {
     int32_t window; /* method window: N */
 } dev_col;
 
-/* One job: its tiles are global tiles [tile0, tile0 + ceil(T / FUSE_ROWS)).  Its blocks lie
+/* One job: its tiles are global tiles [tile0, tile0 + ceil(T / R)).  Its blocks lie
  * back to back in column order (fuse_check_jobs), so a chunk of blocks is one column range. */
 typedef struct dev_job {
     int64_t tile0, T;
@@ -87,14 +86,18 @@ typedef struct pair_desc {
     int32_t kind;
 } pair_desc;
 
-/* One chunk's shared memory: phase 1 writes it, phase 2 reads it, a barrier between. */
-typedef struct chunk_smem {
-    pair_desc pair[FUSE_CHUNK][FUSE_ROWS];
-    float q[FUSE_CHUNK][FUSE_ROWS][4]; /* PAIR_SLERP rows */
-    uint8_t ok[FUSE_CHUNK][FUSE_ROWS]; /* each pair's valid flag, one writer each */
-    int32_t start[FUSE_CHUNK];         /* block b's first column, counted from the chunk's */
-    int32_t D[FUSE_CHUNK];
-} chunk_smem;
+/* One chunk's shared memory for tiles of R rows: phase 1 writes it, phase 2 reads it, a
+ * barrier between. */
+template <int R> struct chunk_smem {
+    static constexpr int CHUNK = FUSE_THREADS / R; /* column blocks per pass */
+    static_assert(R * CHUNK == FUSE_THREADS, "phase 1: one (block, row) pair per thread");
+    static_assert(R % 32 == 0, "phase 1: a warp holds rows of one block");
+    pair_desc pair[CHUNK][R];
+    float q[CHUNK][R][4]; /* PAIR_SLERP rows */
+    uint8_t ok[CHUNK][R]; /* each pair's valid flag, one writer each */
+    int32_t start[CHUNK]; /* block b's first column, counted from the chunk's */
+    int32_t D[CHUNK];
+};
 
 /* ---- device helpers ---- */
 
@@ -151,11 +154,12 @@ __device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_n
 }
 
 /* Phase 1 of one chunk (blocks cc[0..nb) of the job, rows k0 + [0, rows)): thread tid plans
- * pair (block tid / FUSE_ROWS, row tid % FUSE_ROWS). */
-__device__ static void chunk_plan(chunk_smem *sm, unsigned tid, const dev_job *jb, const dev_col *cc,
-                                  int nb, int64_t k0, int rows)
+ * pair (block tid / R, row tid % R). */
+template <int R>
+__device__ static void chunk_plan(chunk_smem<R> *sm, unsigned tid, const dev_job *jb, const dev_col *cc, int nb,
+                                  int64_t k0, int rows)
 {
-    const int b = (int)(tid / FUSE_ROWS), r = (int)(tid % FUSE_ROWS);
+    const int b = (int)(tid / R), r = (int)(tid % R);
     if (b >= nb || r >= rows) return;
     sm->ok[b][r] = (uint8_t)pair_plan(&cc[b], jb->grid[k0 + r], jb->max_gap_ns, &sm->pair[b][r], sm->q[b][r]);
     if (r == 0) {
@@ -169,8 +173,8 @@ __device__ static void chunk_plan(chunk_smem *sm, unsigned tid, const dev_job *j
  * contiguous, [T, width]).  Element (r, c) of thread tid advances by FUSE_THREADS per step
  * without a division.  at0 is the out index of (row 0, the chunk's first column).  DT is the
  * job's dtype, a template argument so that rc_store's dtype test leaves the loop. */
-template <int DT>
-__device__ static void chunk_store(const chunk_smem *sm, unsigned tid, int nb, unsigned cw, int rows,
+template <int R, int DT>
+__device__ static void chunk_store(const chunk_smem<R> *sm, unsigned tid, int nb, unsigned cw, int rows,
                                    void *out, int64_t at0, int64_t width)
 {
     const unsigned dr = FUSE_THREADS / cw, dc = FUSE_THREADS % cw;
@@ -229,26 +233,28 @@ __device__ static __noinline__ void window_tile(unsigned tid, const dev_job *jb,
 
 /* ---- kernel ---- */
 
-/* One thread block per tile of FUSE_ROWS rows of one job; per chunk of blocks, phase 1 plans
+/* One thread block per tile of R rows of one job; per chunk of blocks, phase 1 plans
  * every (block, row) pair into shared memory and phase 2 writes the chunk's columns of the
  * tile; the rows' valid flags are written once, after the last chunk. */
+template <int R>
 __global__ void __launch_bounds__(FUSE_THREADS, FUSE_MIN_BLOCKS)
 fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols, int64_t n_tiles)
 {
-    __shared__ chunk_smem sm;
+    constexpr int CHUNK = chunk_smem<R>::CHUNK;
+    __shared__ chunk_smem<R> sm;
     const unsigned tid = threadIdx.x;
 
     for (int64_t g = blockIdx.x; g < n_tiles; g += gridDim.x) {
         const dev_job *jb = &jobs[job_of_tile(jobs, n_jobs, g)];
-        const int64_t k0 = (g - jb->tile0) * FUSE_ROWS; /* the tile's first row */
-        const int rows = (int)(jb->T - k0 < FUSE_ROWS ? jb->T - k0 : FUSE_ROWS);
+        const int64_t k0 = (g - jb->tile0) * R; /* the tile's first row */
+        const int rows = (int)(jb->T - k0 < R ? jb->T - k0 : R);
         if (jb->n_cols == 1 && cols[jb->col0].method == RC_METHOD_WINDOW) {
             window_tile(tid, jb, &cols[jb->col0], k0, rows);
             continue; /* touches no shared memory: the next tile needs no barrier */
         }
         int ok = 1; /* thread t < rows: row k0 + t's valid, ANDed over the chunks */
-        for (int cb = 0; cb < jb->n_cols; cb += FUSE_CHUNK) {
-            const int nb = jb->n_cols - cb < FUSE_CHUNK ? jb->n_cols - cb : FUSE_CHUNK;
+        for (int cb = 0; cb < jb->n_cols; cb += CHUNK) {
+            const int nb = jb->n_cols - cb < CHUNK ? jb->n_cols - cb : CHUNK;
             const dev_col *cc = &cols[jb->col0 + cb];
             const unsigned cw = (unsigned)(cc[nb - 1].col + cc[nb - 1].D - cc[0].col); /* back to back */
             chunk_plan(&sm, tid, jb, cc, nb, k0, rows);
@@ -257,9 +263,9 @@ fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols, int64_t n_tile
                 for (int b = 0; b < nb; b++) ok &= sm.ok[b][tid];
             if (cw > 0) {
                 const int64_t at0 = k0 * jb->width + cc[0].col, w = jb->width;
-                if (jb->dtype == RC_DTYPE_F32) chunk_store<RC_DTYPE_F32>(&sm, tid, nb, cw, rows, jb->out, at0, w);
-                else if (jb->dtype == RC_DTYPE_F16) chunk_store<RC_DTYPE_F16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
-                else chunk_store<RC_DTYPE_BF16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+                if (jb->dtype == RC_DTYPE_F32) chunk_store<R, RC_DTYPE_F32>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+                else if (jb->dtype == RC_DTYPE_F16) chunk_store<R, RC_DTYPE_F16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
+                else chunk_store<R, RC_DTYPE_BF16>(&sm, tid, nb, cw, rows, jb->out, at0, w);
             }
             __syncthreads(); /* the next chunk or tile rewrites the shared descriptors */
         }
@@ -331,6 +337,14 @@ done:
     return st;
 }
 
+/* Tiles of rows rows that the jobs make. */
+static int64_t fuse_tiles(const rc_fuse_job *jobs, int n_jobs, int rows)
+{
+    int64_t n = 0;
+    for (int j = 0; j < n_jobs; j++) n += (jobs[j].T + rows - 1) / rows;
+    return n;
+}
+
 /* Copies n bytes of host src to the next aligned slot of the device buffer at *cursor. */
 static char *stage(char **cursor, const void *src, size_t n, cudaStream_t s, cudaError_t *e)
 {
@@ -365,7 +379,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
 {
     rc_status st = RC_OK;
     size_t in_bytes, out_bytes;
-    int n_cols, ci = 0;
+    int n_cols, ci = 0, n_sm = 0, rows_per_tile;
     int64_t n_rows, n_tiles = 0;
     char *d_in = NULL, *d_out = NULL, *in_cur, *out_cur;
     dev_job *h_jobs = NULL, *d_jobs = NULL;
@@ -381,6 +395,8 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     h_cols = (dev_col *)rc_calloc((size_t)(n_cols > 0 ? n_cols : 1), sizeof *h_cols);
     RC_FAIL_IF(!h_jobs || !h_cols, err, RC_E_NOMEM, "out of memory for %d fuse job descriptors", n_jobs);
     RC_CUDA_TRY(cudaSetDevice(c->device), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(cudaDeviceGetAttribute(&n_sm, cudaDevAttrMultiProcessorCount, c->device), err, "rc_cuda_fuse");
+    rows_per_tile = fuse_tiles(jobs, n_jobs, FUSE_ROWS_LARGE) >= n_sm ? FUSE_ROWS_LARGE : FUSE_ROWS_SMALL;
     RC_CUDA_TRY(reserve(&c->f_in, &c->f_in_cap, in_bytes), err, "rc_cuda_fuse inputs");
     RC_CUDA_TRY(reserve(&c->f_out, &c->f_out_cap, out_bytes), err, "rc_cuda_fuse outputs");
     RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap, (size_t)n_jobs * sizeof *d_jobs), err, "rc_cuda_fuse");
@@ -400,7 +416,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
         const rc_fuse_job *jb = &jobs[j];
         dev_job *dj = &h_jobs[j];
         dj->tile0 = n_tiles;
-        n_tiles += (jb->T + FUSE_ROWS - 1) / FUSE_ROWS;
+        n_tiles += (jb->T + rows_per_tile - 1) / rows_per_tile;
         dj->T = jb->T;
         dj->grid = (const int64_t *)stage(&in_cur, jb->grid, (size_t)jb->T * sizeof(int64_t), s, &e);
         dj->out = out_cur;
@@ -437,7 +453,12 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     RC_CUDA_TRY(cudaEventRecord(c->ev_in, s), err, "rc_cuda_fuse");
 
     RC_CUDA_TRY(cudaStreamWaitEvent(c->stream, c->ev_in, 0), err, "rc_cuda_fuse");
-    fuse_kernel<<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols, n_tiles);
+    if (rows_per_tile == FUSE_ROWS_LARGE)
+        fuse_kernel<FUSE_ROWS_LARGE><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols,
+                                                                                                 n_tiles);
+    else
+        fuse_kernel<FUSE_ROWS_SMALL><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols,
+                                                                                                 n_tiles);
     RC_CUDA_LAUNCHED(fuse_kernel, err);
     RC_CUDA_TRY(cudaEventRecord(c->ev_kernel, c->stream), err, "rc_cuda_fuse");
 
