@@ -15,10 +15,11 @@
  *          points in INPUT order, and the segment's first index is its first appearance;
  *       3. vox_head_kernel + CUB inclusive sum number the segments; vox_segment_kernel records
  *          each one's start and first index, and the totals (kept points, voxels);
- *       4. (sparse, points) a voxel's row = the number of voxels that appear before it: flag
- *          the first point of every voxel, exclusive-scan the flags over the chunk's points,
- *          and order[row] = the voxel; frames are in point order, so each frame's rows are
- *          contiguous, in first-appearance order;
+ *       4. (sparse, points) a second radix sort, of (first index, voxel), gives order[row] =
+ *          the voxel of each row in first-appearance order; it sorts all the chunk's entries
+ *          (those past the voxel count hold a key past every first index), so its size is
+ *          known without reading the totals back; frames are in point order, so each frame's
+ *          rows are contiguous;
  *       5. one thread per voxel (dense) or row (sparse, points: consecutive threads write
  *          consecutive rows) writes the output; a mean sums each column over the voxel's
  *          segment in input order in double.
@@ -237,27 +238,13 @@ __global__ void vox_segment_kernel(const K *key_s, const uint32_t *idx_s, const 
     }
 }
 
-/* Step 4: flag[first[s]] = 1 for every voxel s (flag zeroed before). */
-__global__ void vox_first_flag_kernel(const uint32_t *first, const vox_totals *tot, uint32_t *flag)
-{
-    for (int s = blockIdx.x * blockDim.x + threadIdx.x; s < tot->voxels; s += gridDim.x * blockDim.x)
-        flag[first[s]] = 1;
-}
-
-/* Step 4: order[rank[first[s]]] = s, the voxel of each row. */
-__global__ void vox_order_kernel(const uint32_t *first, const uint32_t *rank, const vox_totals *tot, uint32_t *order)
-{
-    for (int s = blockIdx.x * blockDim.x + threadIdx.x; s < tot->voxels; s += gridDim.x * blockDim.x)
-        order[rank[first[s]]] = (uint32_t)s;
-}
-
 /* Step 5, sparse layouts: row r of the chunk (row rows0 + r of the call's rows) from voxel
- * order[r]: coords z, y, x and the value; per frame f of the chunk, its rows [vb, ve) and kept
- * points. */
+ * order[r]: coords z, y, x and the value; per frame f of the chunk, its rows [vb, ve) (the
+ * voxels whose first point lies in the frame: first_s is sorted) and kept points. */
 template <typename K>
 __global__ void vox_rows_kernel(const float *pts, vox_chunk ch, rc_vox_params p, uint64_t cells, const K *key_s,
                                 const uint32_t *idx_s, const int *start, const uint32_t *order,
-                                const uint32_t *rank, const vox_totals *tot, int32_t *coords, void *values,
+                                const uint32_t *first_s, const vox_totals *tot, int32_t *coords, void *values,
                                 int64_t *vb, int64_t *ve, unsigned *kept)
 {
     int64_t rows0 = ch.base - ch.origin;
@@ -271,8 +258,8 @@ __global__ void vox_rows_kernel(const float *pts, vox_chunk ch, rc_vox_params p,
         else voxel_mean(pts, p.C, idx_s, b, e, (float *)values + r * p.C);
     }
     for (int f = blockIdx.x * blockDim.x + threadIdx.x; f < ch.G; f += gridDim.x * blockDim.x) {
-        vb[ch.f0 + f] = rows0 + rank[ch.off[ch.f0 + f] - ch.base];
-        ve[ch.f0 + f] = rows0 + rank[ch.off[ch.f0 + f + 1] - ch.base];
+        vb[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f] - ch.base));
+        ve[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f + 1] - ch.base));
         kept[ch.f0 + f] = (unsigned)(lower_bound(key_s, K_pts, (uint64_t)(f + 1) * cells) -
                                      lower_bound(key_s, K_pts, (uint64_t)f * cells));
     }
@@ -332,8 +319,7 @@ typedef struct vox_bufs {
     void *key, *key_s;         /* sort: [cap] of K */
     uint32_t *idx, *idx_s;     /* [cap] */
     int *head, *seg, *start;   /* [cap] */
-    uint32_t *first;           /* [cap] */
-    uint32_t *flag, *rank;     /* [cap + 1] */
+    uint32_t *first, *first_s; /* [cap] */
     uint32_t *order;           /* [cap] */
     int *count_by_rank;        /* points: [cap] */
     vox_totals *tot;
@@ -346,7 +332,7 @@ static void bufs_free(vox_bufs *b)
 {
     void *all[] = {b->pts_db[0], b->pts_db[1], b->dense, b->coords, b->values, b->voxels, b->num_points,
                    b->kept, b->off, b->vb, b->ve, b->key, b->key_s, b->idx, b->idx_s, b->head, b->seg,
-                   b->start, b->first, b->flag, b->rank, b->order, b->count_by_rank, b->tot, b->cub_tmp};
+                   b->start, b->first, b->first_s, b->order, b->count_by_rank, b->tot, b->cub_tmp};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]) cudaFree(all[i]);
 }
@@ -404,16 +390,15 @@ template <typename K> static rc_status sort_alloc(vox_bufs *b, size_t n, cudaStr
     DEV_ALLOC(b->seg, n * sizeof(int));
     DEV_ALLOC(b->start, n * sizeof(int));
     DEV_ALLOC(b->first, n * sizeof(uint32_t));
-    DEV_ALLOC(b->flag, (n + 1) * sizeof(uint32_t));
-    DEV_ALLOC(b->rank, (n + 1) * sizeof(uint32_t));
+    DEV_ALLOC(b->first_s, n * sizeof(uint32_t));
     DEV_ALLOC(b->order, n * sizeof(uint32_t));
     DEV_ALLOC(b->tot, sizeof(vox_totals));
     /* CUB's scratch: the largest of the three device-wide calls */
     RC_CUDA_TRY(cub::DeviceRadixSort::SortPairs(NULL, t1, (K *)b->key, (K *)b->key_s, b->idx, b->idx_s, (int)n, 0,
                                                 (int)(8 * sizeof(K)), s), err, "sizing cub::DeviceRadixSort");
     RC_CUDA_TRY(cub::DeviceScan::InclusiveSum(NULL, t2, b->head, b->seg, (int)n, s), err, "sizing cub::DeviceScan");
-    RC_CUDA_TRY(cub::DeviceScan::ExclusiveSum(NULL, t3, b->flag, b->rank, (int)n + 1, s), err,
-                "sizing cub::DeviceScan");
+    RC_CUDA_TRY(cub::DeviceRadixSort::SortPairs(NULL, t3, b->first, b->first_s, b->idx, b->order, (int)n, 0, 32, s),
+                err, "sizing cub::DeviceRadixSort (order)");
     b->cub_bytes = t1 > t2 ? t1 : t2;
     if (t3 > b->cub_bytes) b->cub_bytes = t3;
     DEV_ALLOC(b->cub_tmp, b->cub_bytes);
@@ -477,10 +462,10 @@ done:
 
 /* ---- sort path, per chunk ---- */
 
-/* Steps 1-3 (and 4 when ranks) of a chunk, queued on s; no host synchronisation. */
+/* Steps 1-3 (and 4 when ordered) of a chunk, queued on s; no host synchronisation. */
 template <typename K>
 static rc_status sort_segments(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
-                               uint64_t cells, int ranks, cudaStream_t s, rc_err *err)
+                               uint64_t cells, int ordered, cudaStream_t s, rc_err *err)
 {
     rc_status st = RC_OK;
     unsigned blocks = rc_cuda_blocks(ch->n, VOX_THREADS);
@@ -489,6 +474,9 @@ static rc_status sort_segments(vox_bufs *b, const float *pts, const rc_vox_param
     K *key = (K *)b->key, *key_s = (K *)b->key_s;
 
     RC_CUDA_TRY(cudaMemsetAsync(b->tot, 0, sizeof *b->tot, s), err, "rc_cuda_voxelize");
+    /* entries past the voxel count keep a first index past every point: last in the order */
+    if (ordered) RC_CUDA_TRY(cudaMemsetAsync(b->first, 0xFF, (size_t)ch->n * sizeof(uint32_t), s), err,
+                             "rc_cuda_voxelize");
     if (ch->n > 0) {
         vox_key_kernel<K><<<blocks, VOX_THREADS, 0, s>>>(pts, *ch, *p, cells, key, b->idx);
         RC_CUDA_LAUNCHED(vox_key_kernel, err);
@@ -503,19 +491,11 @@ static rc_status sort_segments(vox_bufs *b, const float *pts, const rc_vox_param
                                                              b->start, b->first, b->tot);
         RC_CUDA_LAUNCHED(vox_segment_kernel, err);
     }
-    if (ranks) {
-        RC_CUDA_TRY(cudaMemsetAsync(b->flag, 0, ((size_t)ch->n + 1) * sizeof(uint32_t), s), err, "rc_cuda_voxelize");
-        if (ch->n > 0) {
-            vox_first_flag_kernel<<<blocks, VOX_THREADS, 0, s>>>(b->first, b->tot, b->flag);
-            RC_CUDA_LAUNCHED(vox_first_flag_kernel, err);
-        }
+    if (ordered && ch->n > 0) { /* idx still holds 0, 1, ...: the voxel numbers */
         tb = b->cub_bytes;
-        RC_CUDA_TRY(cub::DeviceScan::ExclusiveSum(b->cub_tmp, tb, b->flag, b->rank, ch->n + 1, s), err,
-                    "cub::DeviceScan (first appearance)");
-        if (ch->n > 0) {
-            vox_order_kernel<<<blocks, VOX_THREADS, 0, s>>>(b->first, b->rank, b->tot, b->order);
-            RC_CUDA_LAUNCHED(vox_order_kernel, err);
-        }
+        RC_CUDA_TRY(cub::DeviceRadixSort::SortPairs(b->cub_tmp, tb, b->first, b->first_s, b->idx, b->order, ch->n, 0,
+                                                    bit_length((uint64_t)ch->n), s),
+                    err, "cub::DeviceRadixSort (first appearance)");
     }
 done:
     return st;
@@ -529,7 +509,7 @@ static rc_status sparse_chunk(vox_bufs *b, const float *pts, const rc_vox_params
     rc_status st = RC_OK;
     RC_TRY(sort_segments<K>(b, pts, p, ch, cells, 1, s, err));
     vox_rows_kernel<K><<<rc_cuda_blocks(ch->n > ch->G ? ch->n : ch->G, VOX_THREADS), VOX_THREADS, 0, s>>>(
-        pts, *ch, *p, cells, (const K *)b->key_s, b->idx_s, b->start, b->order, b->rank, b->tot, b->coords,
+        pts, *ch, *p, cells, (const K *)b->key_s, b->idx_s, b->start, b->order, b->first_s, b->tot, b->coords,
         b->values, b->vb, b->ve, b->kept);
     RC_CUDA_LAUNCHED(vox_rows_kernel, err);
 done:
