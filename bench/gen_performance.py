@@ -340,61 +340,78 @@ def _profile_kernel(res, case, kernel):
     return None
 
 
-def _bullet_fuse(res, case):
+def _bullet_fuse(res, run, case, explain):
     m = _profile_kernel(res, case, "fuse_kernel")
-    if not m:
+    c = next((x for x in run.ours(case.split("/")[0]) if x["name"] == case), None)
+    if not m or not c:
         return None
     st = [ncu_value(m, "l1tex__t_%s_pipe_lsu_mem_global_op_st.sum" % k, "n") for k in ("sectors", "requests")]
     spr = st[0] / st[1] if st[0] is not None and st[1] else None
-    return ("`fuse_kernel` on %s: %s µs at %s%% of DRAM peak, achieved occupancy %s%% (theoretical %s%%: %s "
-            "registers per thread)%s. One thread computes one whole output row, so a warp's stores land in 32 "
-            "different rows%s, and small batches launch few threads (B × T rows, 256 per block). What would "
-            "close it (kernels/fuse.cu, owned elsewhere; the arithmetic stays rc_numeric.h's): a warp or block "
-            "per tile of rows with the threads across the columns, so stores are coalesced 16-byte vectors; the "
-            "bracket search and the weight once per row, shared by its columns; a grid sized to the SMs." % (
-                case, fmt(ncu_value(m, "gpu__time_duration.sum", "us")),
+    return ("`fuse_kernel` on %s: %s of the D2D bandwidth; ncu: %s µs at %s%% of DRAM peak, achieved occupancy "
+            "%s%% (theoretical %s%%: %s registers per thread)%s.%s" % (
+                case, pct(run.frac(c)), fmt(ncu_value(m, "gpu__time_duration.sum", "us")),
                 fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
                 fmt(m.get("sm__warps_active.avg.pct_of_peak_sustained_active [%]")),
                 fmt(m.get("sm__maximum_warps_per_active_cycle_pct [%]")),
                 fmt(m.get("launch__registers_per_thread [register/thread]")),
-                "" if spr is None else "; its stores take %s sectors per request (4 when coalesced)" % fmt(spr),
-                "" if spr is None else " (hence the store sectors above)"))
+                "" if spr is None else "; %s sectors per store request (4 when coalesced)" % fmt(spr),
+                "" if not explain else
+                " Stores are coalesced (a thread block per tile of rows, threads across the columns). What is "
+                "left is the start of each tile: phase 1 is a chain of dependent reads (the job search, then a "
+                "binary search of the stream's timestamps per row) during which the tile loads no sample, and "
+                "the smallest batches make too few tiles to fill the SMs. What would close it: brackets found "
+                "incrementally from the previous tile's (the grid and the timestamps both increase), or the "
+                "tile's timestamps staged in shared memory, so that phase 1 costs one read instead of a dozen."))
+
+
+def _kernels_line(c, names):
+    k = c.get("kernels_ms_per_call") or {}
+    sort = sum(v for n, v in k.items() if n.startswith("cub radix sort"))
+    parts = ["%s %s ms" % (n, fmt(k[n])) for n in names if n in k]
+    if sort:
+        parts.append("CUB radix sorts %s ms" % fmt(sort))
+    return ", ".join(parts)
 
 
 def section_why(res):
     run = Run(res)
     out = []
-    for case in ("resample/f32/B1024-S1000-T500-D128", "fuse/f32/B1024-4streams-T500-W108"):
-        b = _bullet_fuse(res, case)
+    for i, case in enumerate(("resample/f32/B1024-S1000-T500-D128", "fuse/f32/B1024-4streams-T500-W108")):
+        b = _bullet_fuse(res, run, case, i == 0)
         if b:
             out.append(b)
     by = {c["name"]: c for c in run.ours("voxelize")}
     oc = by.get("voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
-    if oc and oc.get("kernels_ms_per_call"):
-        k = oc["kernels_ms_per_call"]
-        sort = sum(v for n, v in k.items() if n.startswith("cub radix sort"))
-        out.append("voxelize, occupancy at 100M points: %s ms of kernels per call, %s ms of them in CUB's radix "
-                   "sorts (%s), the rest in the key, head, scan, segment and dense kernels. Every mode goes through "
-                   "the same pipeline: a stable sort of (voxel, point) pairs, then a second sort by first "
-                   "appearance, which the dense layouts do not need. What would close it: occupancy and count "
-                   "without a sort (one pass over the points; storing 1 is idempotent and integer counts do not "
-                   "depend on the order of atomic adds, so both stay deterministic); keys of 32 bits where the "
-                   "grid allows; no first-appearance sort for dense layouts." % (
-                       fmt(oc["kernel_ms"]["median"]), fmt(sort), pct(sort / oc["kernel_ms"]["median"])))
+    m = _profile_kernel(res, "voxelize/occupancy/dense/uniform-10000000pts/512x512x64", "vox_scatter_kernel")
+    if oc and m:
+        out.append("voxelize, occupancy and count (dense): one pass over the points, no sort (`vox_scatter_kernel`: "
+                   "%s of the %s ms per call at 100M points). ncu on 10M points: L2 at %s%% of its peak, DRAM at "
+                   "%s%%: every point is a random store (occupancy) or atomic (count) in L2, on top of its share "
+                   "of the points' sectors, so L2, not DRAM, is the limit. Count on the 512×512×64 grid is slower "
+                   "than occupancy because its 4-byte counters (64 MiB) do not fit the 50 MB L2 and the atomics "
+                   "go to DRAM. What would close it: bin the points by grid region first (one more pass, "
+                   "coalesced), then count each region in shared memory and write it out once." % (
+                       fmt((oc.get("kernels_ms_per_call") or {}).get("vox_scatter_kernel")),
+                       fmt(oc["kernel_ms"]["median"]),
+                       fmt(m.get("lts__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
+                       fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]"))))
     mn = by.get("voxelize/mean/dense/uniform-100000000pts/512x512x64")
-    if mn and mn.get("kernels_ms_per_call", {}).get("vox_dense_kernel"):
-        out.append("voxelize, mean at 100M points: `vox_dense_kernel` takes %s of the %s ms: one thread per voxel "
-                   "sums its points one after another in double, gathering them through the sorted index. A "
-                   "segmented reduction (a warp per voxel, or per run of small voxels) keeps the input order of "
-                   "the sum that the CPU's bits need while reading the points coalesced." % (
-                       fmt(mn["kernels_ms_per_call"]["vox_dense_kernel"]), fmt(mn["kernel_ms"]["median"])))
+    if mn and mn.get("kernels_ms_per_call"):
+        out.append("voxelize, mean at 100M points (%s ms per call): %s. The in-order double sum (what the CPU's "
+                   "bits need) keeps a stable sort of the points; `vox_mean_dense_kernel` gathers each voxel's "
+                   "points through the sorted index, one thread per voxel. What would close it: sort the points "
+                   "themselves with the keys (one gather pass, then coalesced reads), and a segmented pass with a "
+                   "warp per long voxel." % (fmt(mn["kernel_ms"]["median"]),
+                                             _kernels_line(mn, ["vox_key_kernel", "vox_segment_kernel",
+                                                                "vox_mean_dense_kernel"])))
     bt = next((c for n, c in by.items() if "/batch-" in n), None)
-    if bt and bt.get("span_ms"):
-        out.append("voxelize, batch of %s frames: %s ms of kernels spread over a %s ms span: the launcher runs the "
-                   "frames one after another with two host synchronisations each, and sorts of 120k pairs do not "
-                   "fill the GPU. One sort over all frames (frame-major keys) and one synchronisation per batch "
-                   "would close most of it." % (bt["params"].get("frames"), fmt(bt["kernel_ms"]["median"]),
-                                                fmt(bt["span_ms"]["median"])))
+    if bt and bt.get("kernels_ms_per_call"):
+        out.append("voxelize, batch of %s frames (sparse count): one sort for all frames (frame-major keys) and "
+                   "one host synchronisation per call: %s ms of kernels in a %s ms span; %s. What would close "
+                   "it: fewer passes over the points (key, head and segment kernels fused into the sort's last "
+                   "pass), and the first-appearance order from the segment starts without a second sort." % (
+                       bt["params"].get("frames"), fmt(bt["kernel_ms"]["median"]), fmt(bt["span_ms"]["median"]),
+                       _kernels_line(bt, ["vox_key_kernel", "vox_segment_kernel", "vox_rows_kernel"])))
     raw, runs = e2e_figures(res)
     cu = runs.get("robocache-cuda")
     if cu and cu.get("slowest_stage"):  # the streaming pipeline's report
@@ -402,19 +419,9 @@ def section_why(res):
                    "over %s episodes: with so few episodes the start (the first read before any compute) and "
                    "the drain (the last compression and commit) do not overlap anything. The reader is the "
                    "bottleneck: HDF5 reads run under one library lock, then a copy into page-locked slots; "
-                   "reading straight into those slots and more episodes per run would close most of it, and "
-                   "faster voxelize kernels (above) the rest of the GPU side."
+                   "reading straight into those slots, and runs of more episodes, are the next steps."
                    % (cu["slowest_stage"], fmt(cu.get("slowest_load_s")), fmt(cu["wall_over_slowest"]),
                       cu.get("episodes")))
-    elif cu and cu.get("stages_busy_s"):
-        st = cu["stages_busy_s"]
-        slow = max(st, key=st.get)
-        out.append("End to end: the `%s` stage is busy %s s of the %s s wall, and the run is sequential (read, "
-                   "convert, write per episode), so the stages add up instead of overlapping; the GPU's "
-                   "voxelize stage (%s s) also pays pageable copies and allocations on every call (see `launcher "
-                   "call ms` above). What would close it: a streaming pipeline to overlap the stages, chunks "
-                   "compressed on several threads, pinned buffers reused across episodes."
-                   % (slow, fmt(st[slow]), fmt(cu["wall_s"]), fmt(st.get("voxelize"))))
     if not out:
         return ""
     return "## Why the targets are missed, and what would close them\n\n" + "\n".join("- " + x for x in out)

@@ -144,16 +144,25 @@ m = re.search(r"the h5py \+ numpy script: missed \(([0-9.]+)×", md)
 ok(m is not None and close(float(m.group(1)), sp), "speed-up over numpy = its wall / ours (%.2f)" % sp, m)
 ok(row(md, "numpy") is not None and row(md, "numpy")[8] == "yes", "the peer's agreement with robocache is shown")
 
-# why: the sort share of the occupancy call, and the batch's kernel time against its span
-oc = case(RES, "robocache", "voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
-sort_ms = sum(v for k, v in oc["kernels_ms_per_call"].items() if k.startswith("cub radix sort"))
-m = re.search(r"occupancy at 100M points: ([0-9.]+) ms of kernels per call, ([0-9.]+) ms of them in CUB's radix "
-              r"sorts \(([0-9.]+)%\)", md)
-ok(m is not None and close(float(m.group(2)), sort_ms) and close(float(m.group(3)), 100 * sort_ms / oc["kernel_ms"]["median"]),
-   "the why section gives the radix sorts' share of the occupancy call", m and m.groups())
+# why: the batch's kernel time against its span, and (a variant with the scatter kernel's profile,
+# as runs since the sort-free dense path have it) the L2 and DRAM figures of dense occupancy
 bt = case(RES, "robocache", "voxelize/count/sparse/batch-64x120000pts/512x512x64")
-m = re.search(r"batch of 64 frames: ([0-9.]+) ms of kernels spread over a ([0-9.]+) ms span", md)
-ok(m is not None and close(float(m.group(2)), bt["span_ms"]["median"]), "the why section gives the batch's span", m)
+m = re.search(r"batch of 64 frames \(sparse count\): .*?: ([0-9.]+) ms of kernels in a ([0-9.]+) ms span", md)
+ok(m is not None and close(float(m.group(1)), bt["kernel_ms"]["median"]) and
+   close(float(m.group(2)), bt["span_ms"]["median"]), "the why section gives the batch's kernel time and span", m)
+sc = copy.deepcopy(RES)
+oc = case(sc, "robocache", "voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
+oc["kernels_ms_per_call"] = {"memset": 0.006, "vox_scatter_kernel": 1.862}
+sc["profile"]["voxelize/occupancy/dense/uniform-10000000pts/512x512x64"] = [{"kernel": "vox_scatter_kernel", "metrics": {
+    "lts__throughput.avg.pct_of_peak_sustained_elapsed [%]": 80.36,
+    "dram__throughput.avg.pct_of_peak_sustained_elapsed [%]": 26.58}}]
+rc, md_sc, _, _ = gen(sc, "scatter")
+m = re.search(r"`vox_scatter_kernel`: ([0-9.]+) of the ([0-9.]+) ms per call at 100M points\)\. ncu on 10M points: "
+              r"L2 at ([0-9.]+)% of its peak, DRAM at ([0-9.]+)%", md_sc)
+ok(rc == 0 and m is not None and close(float(m.group(1)), 1.862) and close(float(m.group(2)), oc["kernel_ms"]["median"])
+   and close(float(m.group(3)), 80.36) and close(float(m.group(4)), 26.58),
+   "the why section gives the scatter kernel's share and its L2 and DRAM throughput", m and m.groups())
+ok("vox_scatter_kernel" not in md, "without the scatter kernel's profile there is no scatter bullet")
 
 # profile
 ok("### resample/f32/B1024-S1000-T500-D128" in md and row(md, "fuse_kernel") is not None,
