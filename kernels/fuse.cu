@@ -4,9 +4,10 @@
  * -fmad=false.  Test: tests/cuda/test_fuse_exact.c.
  *
  * Launch shape: one launch for a whole batch of jobs (episodes).  Each job's rows are cut into
- * tiles of R consecutive rows (R = 128, or 32 when that many would leave SMs idle), the tiles of all jobs numbered back to back; one thread
- * block owns one tile (grid-stride over tiles) and finds its job by binary search.  The tile's
- * column blocks are taken 256 / R at a time.  Phase 1: one thread per (block, row) pair
+ * tiles of R consecutive rows (R = 128, or 32 when that many would leave SMs idle), the tiles
+ * of all jobs numbered back to back; one thread block owns one tile (grid-stride over tiles)
+ * and looks its job up in a table of the tiles.  The tile's column blocks are taken 256 / R at
+ * a time.  Phase 1: one thread per (block, row) pair
  * runs the bracket search, the valid rule and the branch of rc_resample_elem once for all the
  * block's columns and leaves a small descriptor in shared memory (a slerp pair computes its
  * quaternion there).  Phase 2: after a barrier all threads walk the tile's elements of those
@@ -31,7 +32,7 @@ extern "C" {
 #include "common/rc_alloc.h"
 }
 
-/* Tile shape.  Phase 1 of a tile is a chain of dependent reads (the job search, the bracket
+/* Tile shape.  Phase 1 of a tile is a chain of dependent reads (the job table, the bracket
  * search) during which the block loads no data, so a tile should hold enough rows for phase 2
  * to dominate: R = FUSE_ROWS_LARGE rows.  A batch with fewer such tiles than the GPU has SMs
  * takes R = FUSE_ROWS_SMALL instead, four times the tiles (on an H100 with rc-bench, 128 rows
@@ -101,15 +102,40 @@ template <int R> struct chunk_smem {
 
 /* ---- device helpers ---- */
 
-/* The job holding global tile g: the last job whose tile0 <= g (jobs are in tile order; a job
- * without rows has the tile0 of the next one, so it is never picked). */
-__device__ static int job_of_tile(const dev_job *jobs, int n_jobs, int64_t g)
+/* rc_bracket(t, S, tk) (the largest i with t[i] <= tk, clamped to [0, S-1]) with fewer dependent
+ * reads: start where tk would fall if the samples were evenly spaced, gallop to a bracket
+ * [lo, hi) with t[lo] <= tk < t[hi], then bisect it.  Evenly sampled streams take two or three
+ * reads instead of log2(S); any spacing gives the same index, since it is defined by t alone
+ * (the guess, in double, only decides where the search starts). */
+__device__ static int64_t bracket_near(const int64_t *t, int64_t S, int64_t tk)
 {
-    int lo = 0, hi = n_jobs - 1;
-    while (lo < hi) {
-        int mid = lo + (hi - lo + 1) / 2;
-        if (jobs[mid].tile0 <= g) lo = mid;
-        else hi = mid - 1;
+    const int64_t last = S - 1;
+    if (tk < t[0]) return 0;
+    if (tk >= t[last]) return last;
+    /* here S >= 2 and t[0] <= tk < t[last] */
+    double span = (double)t[last] - (double)t[0], f = span > 0.0 ? ((double)tk - (double)t[0]) / span : 0.0;
+    int64_t g = (int64_t)(fmin(fmax(f, 0.0), 1.0) * (double)(last - 1)), lo, hi, step = 1;
+    if (t[g] <= tk) { /* gallop up: t[lo] <= tk */
+        lo = g;
+        hi = g + 1;
+        while (hi < last && t[hi] <= tk) {
+            lo = hi;
+            hi = hi + step < last ? hi + step : last;
+            step *= 2;
+        }
+    } else { /* gallop down: tk < t[hi] */
+        hi = g;
+        lo = g - 1;
+        while (lo > 0 && t[lo] > tk) {
+            hi = lo;
+            lo = lo - step > 0 ? lo - step : 0;
+            step *= 2;
+        }
+    }
+    while (hi - lo > 1) { /* t[lo] <= tk < t[hi] */
+        int64_t mid = lo + (hi - lo) / 2;
+        if (t[mid] <= tk) lo = mid;
+        else hi = mid;
     }
     return lo;
 }
@@ -130,7 +156,7 @@ __device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_n
     d->wf = 0.0f;
     d->kind = PAIR_NAN;
     if (cl->S < 1) return 0; /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
-    int64_t i = rc_bracket(cl->t, cl->S, tk);
+    int64_t i = bracket_near(cl->t, cl->S, tk);
     int ok = rc_valid_at(cl->t, cl->S, i, tk, max_gap_ns);
     int64_t h = rc_edge_hold(cl->t, cl->S, tk);
     if (cl->method == RC_METHOD_SLERP && cl->D == 4) {
@@ -238,14 +264,14 @@ __device__ static __noinline__ void window_tile(unsigned tid, const dev_job *jb,
  * tile; the rows' valid flags are written once, after the last chunk. */
 template <int R>
 __global__ void __launch_bounds__(FUSE_THREADS, FUSE_MIN_BLOCKS)
-fuse_kernel(const dev_job *jobs, int n_jobs, const dev_col *cols, int64_t n_tiles)
+fuse_kernel(const dev_job *jobs, const int32_t *tile_job, const dev_col *cols, int64_t n_tiles)
 {
     constexpr int CHUNK = chunk_smem<R>::CHUNK;
     __shared__ chunk_smem<R> sm;
     const unsigned tid = threadIdx.x;
 
     for (int64_t g = blockIdx.x; g < n_tiles; g += gridDim.x) {
-        const dev_job *jb = &jobs[job_of_tile(jobs, n_jobs, g)];
+        const dev_job *jb = &jobs[tile_job[g]];
         const int64_t k0 = (g - jb->tile0) * R; /* the tile's first row */
         const int rows = (int)(jb->T - k0 < R ? jb->T - k0 : R);
         if (jb->n_cols == 1 && cols[jb->col0].method == RC_METHOD_WINDOW) {
@@ -384,6 +410,8 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     char *d_in = NULL, *d_out = NULL, *in_cur, *out_cur;
     dev_job *h_jobs = NULL, *d_jobs = NULL;
     dev_col *h_cols = NULL, *d_cols = NULL;
+    int32_t *h_tile_job = NULL, *d_tile_job = NULL;
+    size_t jobs_bytes;
     cudaError_t e = cudaSuccess;
     cudaStream_t s = c->h2d;
 
@@ -397,14 +425,21 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     RC_CUDA_TRY(cudaSetDevice(c->device), err, "rc_cuda_fuse");
     RC_CUDA_TRY(cudaDeviceGetAttribute(&n_sm, cudaDevAttrMultiProcessorCount, c->device), err, "rc_cuda_fuse");
     rows_per_tile = fuse_tiles(jobs, n_jobs, FUSE_ROWS_LARGE) >= n_sm ? FUSE_ROWS_LARGE : FUSE_ROWS_SMALL;
+    /* the job descriptors, then the job of every tile (the kernel looks its tile up, no search) */
+    jobs_bytes = align_up((size_t)n_jobs * sizeof *d_jobs);
+    h_tile_job = (int32_t *)rc_malloc((size_t)fuse_tiles(jobs, n_jobs, rows_per_tile) * sizeof *h_tile_job);
+    RC_FAIL_IF(!h_tile_job, err, RC_E_NOMEM, "out of memory for the fuse tiles' job table");
     RC_CUDA_TRY(reserve(&c->f_in, &c->f_in_cap, in_bytes), err, "rc_cuda_fuse inputs");
     RC_CUDA_TRY(reserve(&c->f_out, &c->f_out_cap, out_bytes), err, "rc_cuda_fuse outputs");
-    RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap, (size_t)n_jobs * sizeof *d_jobs), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap,
+                        jobs_bytes + (size_t)fuse_tiles(jobs, n_jobs, rows_per_tile) * sizeof *h_tile_job),
+                err, "rc_cuda_fuse");
     RC_CUDA_TRY(reserve(&c->f_cols, &c->f_cols_cap, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols), err,
                 "rc_cuda_fuse");
     d_in = (char *)c->f_in;
     d_out = (char *)c->f_out;
     d_jobs = (dev_job *)c->f_jobs;
+    d_tile_job = (int32_t *)((char *)c->f_jobs + jobs_bytes);
     d_cols = (dev_col *)c->f_cols;
     c->last.valid = 0;
     RC_CUDA_TRY(cudaEventRecord(c->ev_start, s), err, "rc_cuda_fuse");
@@ -416,7 +451,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
         const rc_fuse_job *jb = &jobs[j];
         dev_job *dj = &h_jobs[j];
         dj->tile0 = n_tiles;
-        n_tiles += (jb->T + rows_per_tile - 1) / rows_per_tile;
+        for (int64_t t = (jb->T + rows_per_tile - 1) / rows_per_tile; t > 0; t--) h_tile_job[n_tiles++] = j;
         dj->T = jb->T;
         dj->grid = (const int64_t *)stage(&in_cur, jb->grid, (size_t)jb->T * sizeof(int64_t), s, &e);
         dj->out = out_cur;
@@ -448,16 +483,18 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     RC_CUDA_TRY(e, err, "rc_cuda_fuse: copying series and grids to the device");
     RC_CUDA_TRY(cudaMemcpyAsync(d_jobs, h_jobs, (size_t)n_jobs * sizeof *d_jobs,
                                 cudaMemcpyHostToDevice, s), err, "rc_cuda_fuse");
+    RC_CUDA_TRY(cudaMemcpyAsync(d_tile_job, h_tile_job, (size_t)n_tiles * sizeof *d_tile_job,
+                                cudaMemcpyHostToDevice, s), err, "rc_cuda_fuse");
     RC_CUDA_TRY(cudaMemcpyAsync(d_cols, h_cols, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols,
                                 cudaMemcpyHostToDevice, s), err, "rc_cuda_fuse");
     RC_CUDA_TRY(cudaEventRecord(c->ev_in, s), err, "rc_cuda_fuse");
 
     RC_CUDA_TRY(cudaStreamWaitEvent(c->stream, c->ev_in, 0), err, "rc_cuda_fuse");
     if (rows_per_tile == FUSE_ROWS_LARGE)
-        fuse_kernel<FUSE_ROWS_LARGE><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols,
+        fuse_kernel<FUSE_ROWS_LARGE><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, d_tile_job, d_cols,
                                                                                                  n_tiles);
     else
-        fuse_kernel<FUSE_ROWS_SMALL><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, n_jobs, d_cols,
+        fuse_kernel<FUSE_ROWS_SMALL><<<rc_cuda_blocks(n_tiles, 1), FUSE_THREADS, 0, c->stream>>>(d_jobs, d_tile_job, d_cols,
                                                                                                  n_tiles);
     RC_CUDA_LAUNCHED(fuse_kernel, err);
     RC_CUDA_TRY(cudaEventRecord(c->ev_kernel, c->stream), err, "rc_cuda_fuse");
@@ -488,5 +525,6 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
 done:
     rc_free(h_jobs);
     rc_free(h_cols);
+    rc_free(h_tile_job);
     return st;
 }
