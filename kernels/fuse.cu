@@ -37,12 +37,13 @@ extern "C" {
  * to dominate: R = FUSE_ROWS_LARGE rows.  A batch with fewer such tiles than the GPU has SMs
  * takes R = FUSE_ROWS_SMALL instead, four times the tiles (on an H100 with rc-bench, 128 rows
  * were the faster of 32, 64 and 128 from 64k rows up, 32 rows on 8k rows).  R is a multiple
- * of the warp, so in phase 1 each warp holds rows of one column block (one method per warp: slerp's double arithmetic does not diverge from the cheap blocks, and
- * the warp's bracket searches walk the same t).  FUSE_THREADS / R blocks per pass make phase 1
- * one (block, row) pair per thread; jobs with more blocks take several passes.  FUSE_UNROLL
- * elements per thread are loaded before any is stored, so each thread keeps that many
- * independent reads in flight.  FUSE_MIN_BLOCKS caps registers at 48 (5 blocks of 256 threads
- * per SM on sm_80/sm_90); slerp and window rows, out of line, spill instead. */
+ * of the warp, so in phase 1 each warp holds rows of one column block (one method per warp:
+ * slerp's double arithmetic does not diverge from the cheap blocks, and the warp's bracket
+ * searches walk the same t).  FUSE_THREADS / R blocks per pass make phase 1 one (block, row)
+ * pair per thread; jobs with more blocks take several passes.  FUSE_UNROLL elements per
+ * thread are loaded before any is stored, so each thread keeps that many independent reads in
+ * flight.  FUSE_MIN_BLOCKS caps registers at 48 (5 blocks of 256 threads per SM on
+ * sm_80/sm_90); slerp and window rows, out of line, spill instead. */
 #define FUSE_THREADS 256
 #define FUSE_ROWS_LARGE 128
 #define FUSE_ROWS_SMALL 32
