@@ -103,44 +103,6 @@ template <int R> struct chunk_smem {
 
 /* ---- device helpers ---- */
 
-/* rc_bracket(t, S, tk) (the largest i with t[i] <= tk, clamped to [0, S-1]) with fewer dependent
- * reads: start where tk would fall if the samples were evenly spaced, gallop to a bracket
- * [lo, hi) with t[lo] <= tk < t[hi], then bisect it.  Evenly sampled streams take two or three
- * reads instead of log2(S); any spacing gives the same index, since it is defined by t alone
- * (the guess, in double, only decides where the search starts). */
-__device__ static int64_t bracket_near(const int64_t *t, int64_t S, int64_t tk)
-{
-    const int64_t last = S - 1;
-    if (tk < t[0]) return 0;
-    if (tk >= t[last]) return last;
-    /* here S >= 2 and t[0] <= tk < t[last] */
-    double span = (double)t[last] - (double)t[0], f = span > 0.0 ? ((double)tk - (double)t[0]) / span : 0.0;
-    int64_t g = (int64_t)(fmin(fmax(f, 0.0), 1.0) * (double)(last - 1)), lo, hi, step = 1;
-    if (t[g] <= tk) { /* gallop up: t[lo] <= tk */
-        lo = g;
-        hi = g + 1;
-        while (hi < last && t[hi] <= tk) {
-            lo = hi;
-            hi = hi + step < last ? hi + step : last;
-            step *= 2;
-        }
-    } else { /* gallop down: tk < t[hi] */
-        hi = g;
-        lo = g - 1;
-        while (lo > 0 && t[lo] > tk) {
-            hi = lo;
-            lo = lo - step > 0 ? lo - step : 0;
-            step *= 2;
-        }
-    }
-    while (hi - lo > 1) { /* t[lo] <= tk < t[hi] */
-        int64_t mid = lo + (hi - lo) / 2;
-        if (t[mid] <= tk) lo = mid;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* The slerp row of one pair into q (shared memory).  Out of line: its double arithmetic needs
  * far more registers than the rest of the kernel, which would otherwise be sized for it. */
 __device__ static __noinline__ void slerp_pair(const dev_col *cl, int64_t i, int64_t tk, float *q)
@@ -157,7 +119,7 @@ __device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_n
     d->wf = 0.0f;
     d->kind = PAIR_NAN;
     if (cl->S < 1) return 0; /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
-    int64_t i = bracket_near(cl->t, cl->S, tk);
+    int64_t i = rc_bracket(cl->t, cl->S, tk);
     int ok = rc_valid_at(cl->t, cl->S, i, tk, max_gap_ns);
     int64_t h = rc_edge_hold(cl->t, cl->S, tk);
     if (cl->method == RC_METHOD_SLERP && cl->D == 4) {
