@@ -357,8 +357,8 @@ def _bullet_fuse(res, run, case, explain):
                 "" if spr is None else "; %s sectors per store request (4 when coalesced)" % fmt(spr),
                 "" if not explain else
                 " Stores are coalesced (a thread block per tile of rows, threads across the columns). What is "
-                "left is the start of each tile: phase 1 is a chain of dependent reads (the job search, then a "
-                "binary search of the stream's timestamps per row) during which the tile loads no sample, and "
+                "left is the start of each tile: phase 1 is a chain of dependent reads (a binary search of the "
+                "stream's timestamps per row) during which the tile loads no sample, and "
                 "the smallest batches make too few tiles to fill the SMs. What would close it: brackets found "
                 "incrementally from the previous tile's (the grid and the timestamps both increase), or the "
                 "tile's timestamps staged in shared memory, so that phase 1 costs one read instead of a dozen."))

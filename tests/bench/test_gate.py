@@ -120,6 +120,18 @@ rc, out = gate(variant("e2e", "e2e/robocache-cuda", med=1.2, metric="wall_s"))
 ok(rc == 1 and "FAIL" in row(out, "e2e:e2e/robocache-cuda"), "robocache's end-to-end wall 1.2x fails", out)
 rc, out = gate(variant("e2e", "e2e/numpy", med=2.0, metric="wall_s"))
 ok(rc == 0, "the numpy peer's wall 2x is not gated", out)
+# a slower host: robocache and its numpy peer both 1.3x slower in the same run is no regression
+v = variant("e2e", "e2e/robocache-cuda", med=1.3, metric="wall_s")
+case(v, "e2e", "e2e/numpy")["wall_s"] *= 1.3
+rc, out = gate(v)
+r = row(out, "e2e:e2e/robocache-cuda")
+ok(rc == 0 and r is not None and "wall/numpy" in r and r.rstrip().endswith("ok"),
+   "end-to-end walls are judged relative to the same run's numpy peer (a slower host is no regression)", out)
+# without a peer in the new run, the absolute wall is judged
+v = variant("e2e", "e2e/robocache-cuda", med=1.3, metric="wall_s")
+v["cases"] = [c for c in v["cases"] if c["name"] != "e2e/numpy"]
+rc, out = gate(v)
+ok(rc == 1 and "wall_ms" in row(out, "e2e:e2e/robocache-cuda"), "without the peer, the absolute wall is gated", out)
 
 # missing and new cases
 v = copy.deepcopy(BASE)
