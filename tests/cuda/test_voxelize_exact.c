@@ -284,12 +284,15 @@ static void set_many_frames(rc_backend *cpu, rc_backend *gpu)
     int64_t *n = xcalloc((size_t)F, sizeof *n);
     for (int f = 0; f < F; f++) n[f] = f % 7 == 3 ? 0 : rng_range(1, big(4000));
     pset ps = random_set(F, n, 4, lo, hi);
-    run_all_modes(cpu, gpu, &ps, range, size, 4, 40, "600 frames of 0..4000 points");
+    char name[96];
+    snprintf(name, sizeof name, "%d frames of 0..%lld points", F, (long long)big(4000));
+    run_all_modes(cpu, gpu, &ps, range, size, 4, 40, name);
+    snprintf(name, sizeof name, "%d frames on 2^24 cells (batched chunks of 255 frames)", F);
     for (int m = RC_VOX_OCCUPANCY; m <= RC_VOX_MEAN; m++) {
         rc_vox_params p;
         if (rc_vox_params_init(&p, (rc_vox_mode)m, 1, range, fine, ps.C, 1, 1))
             TAP_BAIL("many frames: rc_vox_params_init rejected the 2^24-cell grid");
-        run_set(cpu, gpu, &p, &ps, "600 frames on 2^24 cells (batched chunks of 255 frames)");
+        run_set(cpu, gpu, &p, &ps, name);
     }
     free(n);
     pset_free(&ps);
