@@ -374,7 +374,7 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     dev_job *h_jobs = NULL, *d_jobs = NULL;
     dev_col *h_cols = NULL, *d_cols = NULL;
     int32_t *h_tile_job = NULL, *d_tile_job = NULL;
-    size_t jobs_bytes;
+    size_t jobs_bytes, tiles_bytes;
     cudaError_t e = cudaSuccess;
     cudaStream_t s = c->h2d;
 
@@ -390,13 +390,12 @@ extern "C" rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_job
     rows_per_tile = fuse_tiles(jobs, n_jobs, FUSE_ROWS_LARGE) >= n_sm ? FUSE_ROWS_LARGE : FUSE_ROWS_SMALL;
     /* the job descriptors, then the job of every tile (the kernel looks its tile up, no search) */
     jobs_bytes = align_up((size_t)n_jobs * sizeof *d_jobs);
-    h_tile_job = (int32_t *)rc_malloc((size_t)fuse_tiles(jobs, n_jobs, rows_per_tile) * sizeof *h_tile_job);
+    tiles_bytes = (size_t)fuse_tiles(jobs, n_jobs, rows_per_tile) * sizeof *h_tile_job;
+    h_tile_job = (int32_t *)rc_malloc(tiles_bytes);
     RC_FAIL_IF(!h_tile_job, err, RC_E_NOMEM, "out of memory for the fuse tiles' job table");
     RC_CUDA_TRY(reserve(&c->f_in, &c->f_in_cap, in_bytes), err, "rc_cuda_fuse inputs");
     RC_CUDA_TRY(reserve(&c->f_out, &c->f_out_cap, out_bytes), err, "rc_cuda_fuse outputs");
-    RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap,
-                        jobs_bytes + (size_t)fuse_tiles(jobs, n_jobs, rows_per_tile) * sizeof *h_tile_job),
-                err, "rc_cuda_fuse");
+    RC_CUDA_TRY(reserve(&c->f_jobs, &c->f_jobs_cap, jobs_bytes + tiles_bytes), err, "rc_cuda_fuse");
     RC_CUDA_TRY(reserve(&c->f_cols, &c->f_cols_cap, (size_t)(n_cols > 0 ? n_cols : 1) * sizeof *d_cols), err,
                 "rc_cuda_fuse");
     d_in = (char *)c->f_in;
