@@ -293,7 +293,7 @@ static void fuse_sizes(const rc_fuse_job *jobs, int n_jobs, size_t *in_bytes, si
  * callers; a device fault would lose the message, so the launcher checks).  The kernel also
  * needs the blocks back to back in order, from column 0 to width (a window block is N * D
  * columns wide), so that a chunk of consecutive blocks is one range of columns: every caller
- * (src/pipeline/rc_convert.c, the tests, bench/) builds them that way. */
+ * (src/convert/rc_convert.c, the tests, bench/) builds them that way. */
 static rc_status fuse_check_jobs(const rc_fuse_job *jobs, int n_jobs, rc_err *err)
 {
     rc_status st = RC_OK;

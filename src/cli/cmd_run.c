@@ -13,7 +13,7 @@
 #include "cli/rc_cli.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_report.h"
-#include "scale/rc_task.h"
+#include "task/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0;
 

@@ -1,9 +1,6 @@
-# src/pipeline — the run: timeline, per-episode conversion, the streaming threads (reader,
-# compute, compression workers, writer) and their queues, progress, the timing report.
+# src/pipeline — the run: the streaming threads (reader, compute, compression workers, writer)
+# and their queues, progress, the timing report.
 librobocache_a_SOURCES += \
-	src/pipeline/rc_timeline.c src/pipeline/rc_timeline.h \
-	src/pipeline/rc_convert.c src/pipeline/rc_convert_vox.c src/pipeline/rc_convert_image.c \
-	src/pipeline/rc_convert.h \
 	src/pipeline/rc_pipeline.c src/pipeline/rc_pipeline.h src/pipeline/rc_stream.h \
 	src/pipeline/rc_stage_queue.c src/pipeline/rc_stage_queue.h \
 	src/pipeline/rc_reader_stage.c src/pipeline/rc_compute_stage.c \

@@ -21,13 +21,13 @@
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
-#include "pipeline/rc_convert.h"
+#include "convert/rc_convert.h"
 #include "pipeline/rc_stream.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
-#include "scale/rc_run_stats.h"
-#include "scale/rc_task.h"
+#include "stats/rc_run_stats.h"
+#include "task/rc_task.h"
 #include "writer/rc_manifest.h"
 
 /* Everything one run holds; freed by run_free whatever happened (threads already joined). */

@@ -9,7 +9,7 @@
 #include "common/rc_error.h"
 #include "pipeline/rc_progress.h"
 #include "pipeline/rc_report.h"
-#include "scale/rc_task.h"
+#include "task/rc_task.h"
 
 /* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */
 #define RC_DEFAULT_BUFFERS 4

@@ -19,13 +19,13 @@
 #include <stdatomic.h>
 
 #include "backend/rc_backend.h"
-#include "pipeline/rc_convert.h"
+#include "convert/rc_convert.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_progress.h"
 #include "pipeline/rc_stage_queue.h"
 #include "reader/rc_reader.h"
-#include "scale/rc_run_stats.h"
-#include "scale/rc_task.h"
+#include "stats/rc_run_stats.h"
+#include "task/rc_task.h"
 #include "spec/rc_layout.h"
 #include "writer/rc_manifest.h"
 

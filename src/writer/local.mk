@@ -1,10 +1,9 @@
 # src/writer — output shards (rc_shard: temporary name, zstd chunks, fsync, rename), their reader
-# for inspect/verify (rc_shard_read), the content digest, the manifest and per-column stats.
+# for inspect/verify (rc_shard_read), the content digest, and the manifest.
 librobocache_a_SOURCES += \
 	src/writer/rc_shard.c src/writer/rc_shard.h \
 	src/writer/rc_shard_read.c src/writer/rc_shard_read.h \
 	src/writer/rc_h5.c src/writer/rc_h5.h \
 	src/writer/rc_digest.c src/writer/rc_digest.h \
 	src/writer/rc_durable.c src/writer/rc_durable.h \
-	src/writer/rc_stats.c src/writer/rc_stats.h \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h

@@ -8,7 +8,7 @@
 
 #include "common/rc_error.h"
 #include "common/rc_json.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 typedef struct rc_manifest rc_manifest;
 

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "common/rc_json_read.h"
-#include "scale/rc_task.h"
+#include "task/rc_task.h"
 #include "tap.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 /* ---- a fake environment ---- */
 static const char *const *g_env;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "writer/rc_manifest.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 enum { D = 4 };
 

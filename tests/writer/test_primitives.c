@@ -14,7 +14,7 @@
 #include "tap.h"
 #include "writer/rc_manifest.h"
 #include "writer/rc_shard.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 static void test_sha256(void)
 {

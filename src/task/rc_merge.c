@@ -5,7 +5,7 @@
  * exist and are unaltered.  Then writes manifest.json with episodes in input order and the
  * statistics added exactly from the states. */
 #include "config.h"
-#include "scale/rc_merge.h"
+#include "task/rc_merge.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,8 +17,8 @@
 #include "common/rc_alloc.h"
 #include "common/rc_json_read.h"
 #include "common/rc_sha256.h"
-#include "scale/rc_run_stats.h"
-#include "scale/rc_task.h"
+#include "stats/rc_run_stats.h"
+#include "task/rc_task.h"
 #include "writer/rc_manifest.h"
 
 /* An (input file, episode id) pair met in a task manifest. */

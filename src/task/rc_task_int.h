@@ -3,7 +3,7 @@
 #ifndef RC_TASK_INT_H
 #define RC_TASK_INT_H
 
-#include "scale/rc_task.h"
+#include "task/rc_task.h"
 
 /* One unit of the partition: an episode id of a file, or a whole file that could not be listed
  * (id NULL). */

@@ -7,7 +7,7 @@
  *           <name>/offsets [F + 1], <name>/t [F] */
 #include "config.h"
 
-#include "pipeline/rc_convert.h"
+#include "convert/rc_convert.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
 
 #include "common/rc_error.h"
 #include "spec/rc_layout.h"
-#include "scale/rc_run_stats.h"
+#include "stats/rc_run_stats.h"
 #include "spec/rc_spec.h"
 #include "writer/rc_manifest.h"
 

@@ -6,7 +6,7 @@
  * Unsigned order of keys is the numeric order of the values (-0 just below +0, NaNs beyond
  * the infinities). */
 #include "config.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * task's file names, its output folder preparation, and the "task" section and state file of
  * its manifest.  The --resume check is in rc_resume.c. */
 #include "config.h"
-#include "scale/rc_task_int.h"
+#include "task/rc_task_int.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,13 +3,13 @@
  * the in-memory output list and per-episode statistics. */
 #include "config.h"
 
-#include "pipeline/rc_convert.h"
+#include "convert/rc_convert.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "pipeline/rc_timeline.h"
+#include "convert/rc_timeline.h"
 
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
                          rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err)

@@ -6,7 +6,7 @@
  * episodes are read from the shards themselves, and their statistics recomputed from the stored
  * values, so the resumed manifest equals an uninterrupted run's. */
 #include "config.h"
-#include "scale/rc_task_int.h"
+#include "task/rc_task_int.h"
 
 #include <hdf5.h>
 #include <stdio.h>

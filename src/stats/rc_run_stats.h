@@ -10,7 +10,7 @@
 #include "common/rc_error.h"
 #include "spec/rc_spec.h"
 #include "writer/rc_manifest.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 typedef struct rc_run_stats {
     int n;                            /* outputs */

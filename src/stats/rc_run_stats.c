@@ -1,7 +1,7 @@
 /* rc_run_stats.c — a run's statistics per output and split (rc_run_stats.h): accumulation,
  * exact merging, the state file, and the hand-over to the manifest. */
 #include "config.h"
-#include "scale/rc_run_stats.h"
+#include "stats/rc_run_stats.h"
 
 #include <string.h>
 

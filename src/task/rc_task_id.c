@@ -1,7 +1,7 @@
 /* rc_task_id.c — which task of a sharded run this process is (rc_task.h): --shard I/N, else the
  * Slurm array variables, else the Slurm step's task rank, else not sharded. */
 #include "config.h"
-#include "scale/rc_task.h"
+#include "task/rc_task.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@
 #include "reader/rc_reader.h"
 #include "spec/rc_spec.h"
 #include "writer/rc_shard.h"
-#include "writer/rc_stats.h"
+#include "stats/rc_stats.h"
 
 /* One output dataset of an episode, held in memory until the episode is written. */
 typedef struct rc_output {

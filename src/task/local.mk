@@ -1,0 +1,7 @@
+# src/task — the tasks of a run (SPEC section 8, docs/SLURM.md): which task (--shard, Slurm env),
+# the partition of episodes, task file names, --resume and merge-manifests.  Every run goes
+# through it, sharded or not.
+librobocache_a_SOURCES += \
+	src/task/rc_task.c src/task/rc_task.h src/task/rc_task_int.h \
+	src/task/rc_task_id.c src/task/rc_resume.c \
+	src/task/rc_merge.c src/task/rc_merge.h
