@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 #include "convert/rc_convert.h"
 
 /* The frame of t[S] nearest to tk (SPEC section 4, method nearest). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 
 /* Frames handed to the backend at once are limited to about this many bytes of results. */
 #ifndef RC_VOX_BATCH_BYTES

@@ -18,6 +18,7 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"

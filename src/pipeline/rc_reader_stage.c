@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 #include "pipeline/rc_stream.h"
 #include "pipeline/rc_trace_range.h"
 

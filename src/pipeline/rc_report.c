@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 #include "common/rc_json.h"
 
 static const char *const g_stage_names[RC_N_TIMED] = {"read", "resample", "voxelize", "compress", "write"};
@@ -21,13 +21,6 @@ static _Thread_local int tl_track;
 
 const char *rc_timed_stage_name(rc_timed_stage s) { return g_stage_names[s]; }
 const char *rc_pipe_stage_name(rc_pipe_stage p) { return g_pipe_names[p]; }
-
-double rc_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void rc_report_init(rc_report *r, int keep_events)
 {

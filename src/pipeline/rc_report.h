@@ -91,7 +91,6 @@ typedef struct rc_pipe_totals {
     double load_s;                  /* busy_s / threads: the stage's time on its threads */
 } rc_pipe_totals;
 
-double rc_now_s(void); /* CLOCK_MONOTONIC seconds */
 void rc_report_init(rc_report *r, int keep_events);
 void rc_report_free(rc_report *r);
 /* Registers a track (named thread or CUDA stream) and returns its number; pipe says which

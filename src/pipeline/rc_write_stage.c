@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_clock.h"
 #include "common/rc_log.h"
 #include "pipeline/rc_stream.h"
 #include "pipeline/rc_trace_range.h"
