@@ -1,6 +1,7 @@
 /* rc_convert.c — an episode's fuse and resample stages, planned as backend jobs (the compute
- * stage runs the jobs of several episodes in one call; image resamples in rc_convert_image.c),
- * the in-memory output list and per-episode statistics. */
+ * stage runs the jobs of several episodes in one call), then finished: fused outputs moved into
+ * the output list with their per-episode statistics, image resamples (rc_convert_image.c) and
+ * voxelize stages (rc_convert_vox.c) run. */
 #include "config.h"
 
 #include "convert/rc_convert.h"
@@ -9,81 +10,19 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "convert/convert_int.h"
 #include "convert/rc_timeline.h"
-
-rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
-                         rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err)
-{
-    rc_status st = RC_OK;
-    void *owned = *data;
-    *data = NULL;
-    if (out->n == out->cap) {
-        int cap = out->cap ? 2 * out->cap : 16;
-        rc_output *items = rc_realloc(out->items, (size_t)cap * sizeof *items);
-        RC_FAIL_IF(!items, err, RC_E_NOMEM, "out of memory listing outputs");
-        out->items = items;
-        out->cap = cap;
-    }
-    rc_output *o = &out->items[out->n];
-    memset(o, 0, sizeof *o);
-    snprintf(o->rel_path, sizeof o->rel_path, "%s/%s", stage, dataset);
-    o->elem = elem;
-    o->rank = rank;
-    memcpy(o->dims, dims, (size_t)rank * sizeof *dims);
-    o->data = owned;
-    out->n++;
-    owned = NULL;
-done:
-    rc_free(owned);
-    return st;
-}
-
-void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec)
-{
-    for (int i = 0; i < out->n; i++) rc_free(out->items[i].data);
-    rc_free(out->items);
-    if (out->stats)
-        for (int s = 0; s < spec->n_stages; s++) rc_stats_free(&out->stats[s]);
-    rc_free(out->stats);
-    memset(out, 0, sizeof *out);
-}
-
-/* IEEE half bits -> float (exact). */
-static float f16_to_f32(uint16_t h)
-{
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v = e == 0 ? ldexpf((float)m, -24)
-              : e == 31 ? (m ? NAN : INFINITY)
-                        : ldexpf((float)(m | 0x400), e - 25);
-    return (h & 0x8000) ? -v : v;
-}
-
-static float bf16_to_f32(uint16_t b)
-{
-    uint32_t u = (uint32_t)b << 16;
-    float v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
 
 /* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
  * are left out), so the manifest describes exactly what training will read. */
-static rc_status stats_add(rc_stats *s, rc_dtype dtype, const void *data, int64_t T, int32_t W,
-                           const uint8_t *valid, rc_err *err)
+static rc_status stats_add(rc_stats *s, rc_dtype dtype, const void *data, int64_t T, const uint8_t *valid,
+                           rc_err *err)
 {
     rc_status st = RC_OK;
-    float *tmp = NULL;
-    if (dtype == RC_DTYPE_F32) {
-        RC_FAIL_IF(rc_stats_add_f32(s, data, T, valid) < 0, err, RC_E_NOMEM, "out of memory for statistics");
-        goto done;
-    }
-    tmp = rc_malloc((size_t)T * (size_t)W * sizeof *tmp);
-    RC_FAIL_IF(!tmp && T * W > 0, err, RC_E_NOMEM, "out of memory for statistics");
-    const uint16_t *h = data;
-    for (int64_t i = 0; i < T * W; i++) tmp[i] = dtype == RC_DTYPE_F16 ? f16_to_f32(h[i]) : bf16_to_f32(h[i]);
-    RC_FAIL_IF(rc_stats_add_f32(s, tmp, T, valid) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    int bad = dtype == RC_DTYPE_F32 ? rc_stats_add_f32(s, data, T, valid)
+                                    : rc_stats_add_half(s, data, T, valid, dtype == RC_DTYPE_BF16);
+    RC_FAIL_IF(bad < 0, err, RC_E_NOMEM, "out of memory for statistics");
 done:
-    rc_free(tmp);
     return st;
 }
 
@@ -106,7 +45,7 @@ static rc_status window_outputs(rc_episode_outputs *out, int s, const rc_spec_st
     rc_status st = RC_OK;
     int32_t N = sg->streams[0].window, D = j->cols[0].src.D;
     int64_t T = j->T;
-    if (out->stats) RC_TRY(stats_add(&out->stats[s], sg->dtype, *data, T * N, D, *mask, err));
+    if (out->stats) RC_TRY(stats_add(&out->stats[s], sg->dtype, *data, T * N, *mask, err));
     uint64_t dims[3] = {(uint64_t)T, (uint64_t)N, (uint64_t)D};
     RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 3, dims, data, err));
     int64_t *t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
@@ -217,7 +156,7 @@ static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *e
             RC_TRY(window_outputs(out, p->job_stage[k], sg, &p->jobs[k], p->grid, &p->bufs[k], &p->masks[k], err));
             continue;
         }
-        if (out->stats) RC_TRY(stats_add(&out->stats[p->job_stage[k]], sg->dtype, p->bufs[k], T, p->jobs[k].width,
+        if (out->stats) RC_TRY(stats_add(&out->stats[p->job_stage[k]], sg->dtype, p->bufs[k], T,
                                          sg->kind == RC_STAGE_FUSE ? p->valids[k] : NULL, err));
         uint64_t dims[2] = {(uint64_t)T, (uint64_t)p->jobs[k].width};
         RC_TRY(rc_outputs_add(out, sg->name, "data", elem_of_dtype(sg->dtype), 2, dims, &p->bufs[k], err));

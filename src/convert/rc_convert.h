@@ -1,6 +1,6 @@
-/* rc_convert.h — one episode through the spec's stages: builds the timeline, runs the fuse,
- * resample and voxelize stages on the backend into memory (rc_episode_outputs), which the
- * streaming writer then writes.  Nothing is written until every stage has succeeded, so a bad
+/* rc_convert.h — convert's public header: one episode through the spec's stages: builds the
+ * timeline, runs the fuse, resample and voxelize stages on the backend into memory
+ * (rc_episode_outputs), which the streaming writer then writes.  Nothing is written until every stage has succeeded, so a bad
  * episode never leaves a half-written group behind. */
 #ifndef RC_CONVERT_H
 #define RC_CONVERT_H
@@ -59,19 +59,5 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
 void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
-
-/* Appends an output and takes ownership of *data (sets *data to NULL; on failure the
- * buffer is freed), so the caller's cleanup never frees it twice. */
-rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
-                         rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err);
-
-/* The image resample stages of spec (method nearest) for ep on grid[T] (rc_convert_image.c):
- * each output frame is a copy of the nearest input frame, uint8 [T, H, W, C]. */
-rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,
-                            int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
-
-/* Voxelize stage st of ep (rc_convert_vox.c). */
-rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,
-                              int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
-#include "convert/rc_convert.h"
+#include "convert/convert_int.h"
 
 /* The frame of t[S] nearest to tk (SPEC section 4, method nearest). */
 static int64_t nearest_frame(const int64_t *t, int64_t S, int64_t tk)

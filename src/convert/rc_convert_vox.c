@@ -7,7 +7,7 @@
  *           <name>/offsets [F + 1], <name>/t [F] */
 #include "config.h"
 
-#include "convert/rc_convert.h"
+#include "convert/convert_int.h"
 
 #include <string.h>
 

@@ -1,0 +1,46 @@
+/* rc_outputs.c — the in-memory output list of one episode (rc_episode_outputs): appending an
+ * output, which takes ownership of its buffer, and freeing the list with its statistics. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rc_alloc.h"
+#include "convert/convert_int.h"
+
+rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
+                         rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err)
+{
+    rc_status st = RC_OK;
+    void *owned = *data;
+    *data = NULL;
+    if (out->n == out->cap) {
+        int cap = out->cap ? 2 * out->cap : 16;
+        rc_output *items = rc_realloc(out->items, (size_t)cap * sizeof *items);
+        RC_FAIL_IF(!items, err, RC_E_NOMEM, "out of memory listing outputs");
+        out->items = items;
+        out->cap = cap;
+    }
+    rc_output *o = &out->items[out->n];
+    memset(o, 0, sizeof *o);
+    snprintf(o->rel_path, sizeof o->rel_path, "%s/%s", stage, dataset);
+    o->elem = elem;
+    o->rank = rank;
+    memcpy(o->dims, dims, (size_t)rank * sizeof *dims);
+    o->data = owned;
+    out->n++;
+    owned = NULL;
+done:
+    rc_free(owned);
+    return st;
+}
+
+void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec)
+{
+    for (int i = 0; i < out->n; i++) rc_free(out->items[i].data);
+    rc_free(out->items);
+    if (out->stats)
+        for (int s = 0; s < spec->n_stages; s++) rc_stats_free(&out->stats[s]);
+    rc_free(out->stats);
+    memset(out, 0, sizeof *out);
+}
