@@ -12,7 +12,8 @@
 
 #include "cli/rc_cli.h"
 #include "pipeline/rc_pipeline.h"
-#include "pipeline/rc_report.h"
+#include "pipeline/rc_report_write.h"
+#include "stats/rc_report.h"
 #include "task/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0;
@@ -21,6 +22,39 @@ static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
+}
+
+/* The end-of-run summary on stderr: totals per stage and per pipeline thread group. */
+static void print_summary(const rc_report *r, FILE *f)
+{
+    fprintf(f, "robocache-convert: %lld episodes in %lld shards, %lld skipped, %.2f s wall, backend %s\n",
+            (long long)r->episodes_written, (long long)r->shards_written, (long long)r->n_skipped,
+            r->wall_s, r->backend);
+    fprintf(f, "  %-9s %9s %9s %12s %12s %10s\n", "stage", "busy s", "wall s", "MB in", "MB out", "items");
+    for (int s = 0; s < RC_N_TIMED; s++) {
+        const rc_stage_totals *t = &r->stage[s];
+        fprintf(f, "  %-9s %9.3f %9.3f %12.2f %12.2f %10lld\n", rc_timed_stage_name((rc_timed_stage)s), t->busy_s,
+                t->n_intervals ? t->last_s - t->first_s : 0.0, (double)t->bytes_in / 1e6,
+                (double)t->bytes_out / 1e6, (long long)t->items);
+    }
+    fprintf(f, "  %-9s %7s %9s %9s %9s   (streaming wall %.3f s, %d buffers)\n", "thread", "count", "busy s",
+            "idle s", "load s", r->stream_wall_s, r->buffers);
+    for (int p = 0; p < RC_N_PIPE; p++) {
+        rc_pipe_totals t = rc_report_pipe(r, (rc_pipe_stage)p);
+        fprintf(f, "  %-9s %7d %9.3f %9.3f %9.3f\n", rc_pipe_stage_name((rc_pipe_stage)p), t.threads, t.busy_s, t.idle_s, t.load_s);
+    }
+    rc_pipe_totals slow = rc_report_pipe(r, rc_report_slowest(r));
+    fprintf(f, "  overlap efficiency %.2f (sum of stage loads / (stages x wall)); slowest stage %s, "
+               "wall / slowest = %.2f\n",
+            rc_report_overlap_efficiency(r), rc_pipe_stage_name(rc_report_slowest(r)),
+            slow.load_s > 0 ? r->stream_wall_s / slow.load_s : 0.0);
+    if (r->vox_points_in)
+        fprintf(f, "  voxelize: %lld points, %lld out of range, %lld past max_points, %lld past max_voxels\n",
+                (long long)r->vox_points_in, (long long)r->vox_dropped_range,
+                (long long)r->vox_dropped_points, (long long)r->vox_dropped_voxels);
+    for (int64_t i = 0; i < r->n_skipped; i++)
+        fprintf(f, "  skipped %s episode %s: %s\n", r->skipped[i].file, r->skipped[i].episode,
+                r->skipped[i].reason);
 }
 
 /* Progress on stderr: one line rewritten in place on a terminal, plain lines otherwise. */
@@ -141,6 +175,8 @@ int cmd_run(int argc, char **argv)
 
     rc_report rep;
     rc_report_init(&rep, trace_path != NULL);
+    rc_run_timestamps timestamps = {0};
+    if (report_path) o.timestamps = &timestamps;
     rc_err err;
     rc_err_clear(&err);
     rc_status st = rc_pipeline_run(&o, &rep, &err);
@@ -156,9 +192,11 @@ int cmd_run(int argc, char **argv)
     /* The report and trace describe failed runs too: what ran, and for how long. */
     rc_err rerr;
     rc_err_clear(&rerr);
-    if (report_path && rc_report_write_json(&rep, report_path, &rerr) != RC_OK && !code) code = cli_fail(&rerr);
+    if (report_path && rc_report_write_json(&rep, &timestamps, report_path, &rerr) != RC_OK && !code)
+        code = cli_fail(&rerr);
     if (trace_path && rc_report_write_trace(&rep, trace_path, &rerr) != RC_OK && !code) code = cli_fail(&rerr);
-    if (st == RC_OK) rc_report_print_summary(&rep, stderr);
+    if (st == RC_OK) print_summary(&rep, stderr);
     rc_report_free(&rep);
+    rc_run_timestamps_free(&timestamps);
     return code;
 }

@@ -9,7 +9,7 @@
 
 #include "backend/rc_backend.h"
 #include "common/rc_error.h"
-#include "pipeline/rc_report.h"
+#include "stats/rc_report.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_spec.h"
 #include "writer/rc_shard.h"

@@ -66,6 +66,7 @@ void rc_slot_clear(rc_slot *slot, const rc_spec *spec)
     slot->tasks = NULL;
     slot->n_tasks = 0;
     rc_episode_outputs_free(&slot->out, spec);
+    rc_scan_episode_free(&slot->fig);
     for (int k = 0; slot->ep_in_host && k < slot->ep.n_streams; k++) { /* not the episode's to free */
         slot->ep.streams[k].t_ns = NULL;
         slot->ep.streams[k].x = NULL;

@@ -115,6 +115,8 @@ void *rc_compute_stage(void *arg)
                                            &sl->err);
             else
                 rc_fuse_plan_free(&plans[k]);
+            if (sl->st == RC_OK && s->o->timestamps) /* --report: as scan gives them */
+                sl->st = rc_scan_episode_figures(s->spec, &sl->ep, 0, &sl->fig, &sl->err);
             if (sl->st == RC_OK) sl->st = rc_slot_plan(sl, &sl->err);
         }
         rc_trace_range_pop();

@@ -8,7 +8,8 @@
 
 #include "common/rc_error.h"
 #include "pipeline/rc_progress.h"
-#include "pipeline/rc_report.h"
+#include "pipeline/rc_report_write.h"
+#include "stats/rc_report.h"
 #include "task/rc_task.h"
 
 /* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */
@@ -31,6 +32,8 @@ typedef struct rc_run_opts {
     volatile sig_atomic_t *stop; /* set by a signal handler: every stage stops, the run fails */
     rc_task_id task;          /* which task of a sharded run (count 0: not sharded) */
     int resume;               /* keep complete, verified shards of an earlier attempt */
+    rc_run_timestamps *timestamps; /* not NULL (--report): each converted episode's timestamp
+                                    * figures, computed by the compute stage, in run order */
 } rc_run_opts;
 
 /* Runs the conversion; rep receives the timings, backend and skipped episodes (initialise it

@@ -6,7 +6,6 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
-#include "pipeline/rc_report.h"
 
 int rc_stage_queue_init(rc_stage_queue *q, size_t cap)
 {

@@ -65,6 +65,7 @@ typedef struct rc_slot {
     rc_chunk_task *tasks;
     int64_t n_tasks;
     uint64_t bytes_in, raw_bytes;
+    rc_scan_episode fig;         /* the episode's timestamp figures when the run keeps them */
     void *host;                  /* the slot's host buffer (page-locked on CUDA), kept for reuse */
     size_t host_cap;
     int host_pinned;

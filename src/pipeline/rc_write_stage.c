@@ -68,9 +68,7 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
     const char *split = rc_split_of(ep->id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep->id, s->shard_name, split, out->steps, hex, ep->file, err));
     if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out->stats, err));
-    rc_scan_episode fig; /* --report: the converted episode's timestamp figures, as scan gives them */
-    RC_TRY(rc_scan_episode_figures(s->spec, ep, 0, &fig, err));
-    RC_TRY(rc_report_add_timestamps(s->rep, &fig, err));
+    if (s->o->timestamps) RC_TRY(rc_run_timestamps_add(s->o->timestamps, &slot->fig, err));
     s->shard_episodes++;
     s->rep->episodes_written++;
     if (s->spec->shard_max_episodes > 0 ? s->shard_episodes >= s->spec->shard_max_episodes

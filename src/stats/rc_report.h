@@ -1,18 +1,16 @@
 /* rc_report.h — what a run measured: per-stage intervals (wall and busy seconds, bytes in and
  * out, items), per-thread busy time of the streaming pipeline (SPEC section 7: reader, compute,
- * compression workers, writer) with its overlap efficiency, the backend, skipped episodes;
- * written as the --report JSON, the --trace Chrome trace-event JSON (Perfetto: one track per
- * thread or CUDA stream), and a one-screen summary at the end of a run.  Every recording
- * function is safe to call from several threads at once. */
+ * compression workers, writer) with its overlap efficiency, the backend, skipped episodes.
+ * pipeline/rc_report_write.h writes it as the --report JSON and the --trace Chrome trace-event
+ * JSON; the CLI prints its one-screen summary.  Every recording function is safe to call from
+ * several threads at once. */
 #ifndef RC_REPORT_H
 #define RC_REPORT_H
 
 #include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "common/rc_error.h"
-#include "scan/rc_scan.h"
 
 typedef enum rc_timed_stage {
     RC_TIMED_READ = 0,  /* HDF5 reads and conversion to float32 / int64 ns */
@@ -74,8 +72,6 @@ typedef struct rc_report {
     int64_t vox_points_in, vox_dropped_range, vox_dropped_points, vox_dropped_voxels;
     rc_skipped *skipped;
     int64_t n_skipped;
-    rc_scan_episode *timestamps; /* per converted episode, in run order: scan's figures */
-    int64_t n_timestamps, cap_timestamps;
     rc_trace_event *events;     /* kept only when a trace is wanted */
     int64_t n_events, cap_events;
     int keep_events;
@@ -109,21 +105,16 @@ void rc_report_slice(rc_report *r, int track, rc_timed_stage s, int64_t episode,
 void rc_report_busy(rc_report *r, double busy_s, double wait_s);
 /* Totals of pipeline stage p over its threads (streaming wall from stream_wall_s). */
 rc_pipe_totals rc_report_pipe(const rc_report *r, rc_pipe_stage p);
-const char *rc_pipe_stage_name(rc_pipe_stage p);
 /* The pipeline stage with the largest load_s (RC_PIPE_READER when none ran). */
 rc_pipe_stage rc_report_slowest(const rc_report *r);
 rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
                                 const char *reason, rc_err *err);
-/* Takes *se (its buffers; *se is left empty) as the timestamp figures of a converted episode;
- * on failure they are freed. */
-rc_status rc_report_add_timestamps(rc_report *r, rc_scan_episode *se, rc_err *err);
 /* Overlap efficiency of the streaming part: (sum over the pipeline stages that ran of load_s) /
  * (those stages x streaming wall).  1.0 when every stage was busy all the time; a sequential
  * run of k equal stages gives 1/k. */
 double rc_report_overlap_efficiency(const rc_report *r);
-rc_status rc_report_write_json(const rc_report *r, const char *path, rc_err *err);
-rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *err);
-void rc_report_print_summary(const rc_report *r, FILE *f);
+/* "read", "resample", ...; "reader", "compute", ...: the names the report and trace use. */
 const char *rc_timed_stage_name(rc_timed_stage s);
+const char *rc_pipe_stage_name(rc_pipe_stage p);
 
 #endif
