@@ -239,6 +239,40 @@ done:
     return st;
 }
 
+/* The HDF5 group of episode i. */
+static void episode_group(const rc_reader *r, int64_t i, char *buf, size_t n)
+{
+    if (r->format == RC_FORMAT_ALOHA) snprintf(buf, n, "/"); /* the file is the episode */
+    else snprintf(buf, n, "%s/%s", r->format == RC_FORMAT_RAW ? "/episodes" : "/data", r->ids[i]);
+}
+
+static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, void *sum)
+{
+    (void)info;
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    if (o < 0) return 0;
+    if (H5Iget_type(o) == H5I_DATASET) *(uint64_t *)sum += H5Dget_storage_size(o);
+    H5Oclose(o);
+    return 0;
+}
+
+uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i)
+{
+    char group[512]; /* as rc_episode.group */
+    uint64_t bytes = 0;
+    quiet q;
+    if (i < 0 || i >= r->n) return 0;
+    quiet_on(&q);
+    episode_group(r, i, group, sizeof group);
+    hid_t g = H5Gopen2(r->fid, group, H5P_DEFAULT);
+    if (g >= 0) {
+        H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_storage, &bytes);
+        H5Gclose(g);
+    }
+    quiet_off(&q);
+    return bytes;
+}
+
 static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, const char *const *names,
                               int n_names, int ordered, rc_episode *out, rc_err *err)
 {
@@ -253,9 +287,7 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
                (long long)i, (long long)r->n);
     snprintf(out->file, sizeof out->file, "%s", r->file);
     snprintf(out->id, sizeof out->id, "%s", r->ids[i]);
-    if (r->format == RC_FORMAT_ALOHA) snprintf(out->group, sizeof out->group, "/"); /* the file is the episode */
-    else snprintf(out->group, sizeof out->group, "%s/%s", r->format == RC_FORMAT_RAW ? "/episodes" : "/data",
-                  r->ids[i]);
+    episode_group(r, i, out->group, sizeof out->group);
     rc_err_scope(err, r->file, out->id, "%s", out->group);
     RC_FAIL_IF(r->format != layout->format, err, RC_E_INTERNAL, "reader opened for another format than layout %s",
                layout->name);

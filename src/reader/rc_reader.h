@@ -54,6 +54,10 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
                                 const char *filter_key, rc_reader **out, rc_err *err);
 int64_t rc_reader_n_episodes(const rc_reader *r);
 const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
+/* Bytes that episode i's datasets take in the file (their storage sizes, summed over the
+ * episode's group and below): what the partition of a sharded run balances.  0 when the group
+ * cannot be opened (reading the episode will say why). */
+uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i);
 /* Reads episode i's streams named in names[n_names] (each must be in the layout), checks them
  * (dtype numeric, shapes, columns as the layout says, timestamps strictly increasing and finite,
  * units attribute known, data finite, non-empty, cloud offsets covering the points) and fills

@@ -1,5 +1,6 @@
-/* rc_task_int.h — module-private: the task object shared by rc_task.c (plan, names, output
- * folder, task manifest) and rc_resume.c (the --resume check). */
+/* rc_task_int.h — module-private: the task object shared by rc_task.c, the partition
+ * (rc_partition.c), names (rc_task_names.c), output folder (rc_task_output.c), task manifest
+ * (rc_task_state.c) and the --resume check (rc_resume.c). */
 #ifndef RC_TASK_INT_H
 #define RC_TASK_INT_H
 
@@ -42,5 +43,17 @@ struct rc_task {
 /* Adds (file, id) to the kept set (unsorted until rc_task_sort_kept). */
 rc_status rc_task_keep(rc_task *t, const char *file, const char *id, rc_err *err);
 void rc_task_sort_kept(rc_task *t);
+
+/* Lists every episode of t's files with its stored bytes into t->units (input order),
+ * assigns each to a task and computes t->plan_hex. */
+rc_status rc_task_plan(rc_task *t, rc_err *err);
+
+/* The statistics state file's name: stats-tIIII-of-NNNN.bin. */
+void rc_task_state_name(const rc_task *t, char *buf, size_t n);
+/* 1 when name is one of t's final files, 2 when it is a temporary file of one
+ * (FINAL.tmp.PID), else 0. */
+int rc_task_owns_file(const rc_task *t, const char *name);
+/* Whether name is shard K of t with K below the kept count. */
+int rc_task_is_kept_shard(const rc_task *t, const char *name);
 
 #endif
