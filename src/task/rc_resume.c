@@ -8,7 +8,6 @@
 #include "config.h"
 #include "task/rc_task_int.h"
 
-#include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,60 +35,29 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, void *sum)
-{
-    (void)info;
-    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-    if (o < 0) return 0;
-    if (H5Iget_type(o) == H5I_DATASET) *(uint64_t *)sum += H5Dget_storage_size(o);
-    H5Oclose(o);
-    return 0;
-}
-
-/* Folds /episodes/<id>/<name>/data (rows with valid 0 left out) into *s, as the run does. */
-static rc_status stats_of_output(hid_t fid, const char *id, const char *name, rc_stats *s, rc_err *err)
+/* Folds <name>/data of episode id (rows with valid 0 left out) into *s, as the run does. */
+static rc_status stats_of_output(rc_shard_reader *r, const char *id, const char *name, rc_stats *s, rc_err *err)
 {
     rc_status st = RC_OK;
-    hid_t d = -1, v = -1, type = -1, space = -1;
-    void *buf = NULL;
-    uint8_t *valid = NULL;
-    char path[700];
-    snprintf(path, sizeof path, "/episodes/%s/%s/data", id, name);
-    rc_err_scope(err, NULL, id, "%s", path);
-    d = H5Dopen2(fid, path, H5P_DEFAULT);
-    RC_FAIL_IF(d < 0, err, RC_E_INPUT, "expected the output dataset, found none");
-    type = H5Dget_type(d);
-    space = H5Dget_space(d);
-    hsize_t dims[2] = {0, 0};
-    RC_FAIL_IF(type < 0 || space < 0 || H5Sget_simple_extent_ndims(space) != 2, err, RC_E_INPUT,
-               "expected a [T, D] dataset");
-    H5Sget_simple_extent_dims(space, dims, NULL);
-    H5T_class_t cls = H5Tget_class(type);
-    size_t size = H5Tget_size(type);
-    int half = size == 2, bf16 = cls == H5T_INTEGER;
-    RC_FAIL_IF(!((cls == H5T_FLOAT && (size == 4 || size == 2)) || (bf16 && size == 2)), err, RC_E_INPUT,
+    rc_shard_dataset d, dv;
+    void *buf = NULL, *valid = NULL;
+    char rel[600];
+    snprintf(rel, sizeof rel, "%s/data", name);
+    RC_TRY(rc_shard_reader_data(r, id, rel, &d, &buf, err));
+    RC_FAIL_IF(d.rank != 2, err, RC_E_INPUT, "expected a [T, D] dataset");
+    RC_FAIL_IF(d.elem != RC_ELEM_F32 && d.elem != RC_ELEM_F16 && d.elem != RC_ELEM_BF16, err, RC_E_INPUT,
                "expected float32, float16 or bfloat16 data");
-    buf = rc_malloc((size_t)(dims[0] * dims[1]) * size + 1);
-    RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory reading %llu rows", (unsigned long long)dims[0]);
-    hid_t mem = !half ? H5T_NATIVE_FLOAT : bf16 ? H5T_NATIVE_UINT16 : type; /* half: the raw bits */
-    RC_FAIL_IF(H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0, err, RC_E_INPUT, "reading the data failed");
-    snprintf(path, sizeof path, "/episodes/%s/%s/valid", id, name);
-    if (H5Lexists(fid, path, H5P_DEFAULT) > 0) {
-        valid = rc_malloc((size_t)dims[0] + 1);
-        RC_FAIL_IF(!valid, err, RC_E_NOMEM, "out of memory");
-        v = H5Dopen2(fid, path, H5P_DEFAULT);
-        RC_FAIL_IF(v < 0 || H5Dread(v, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, valid) < 0, err, RC_E_INPUT,
-                   "reading the valid mask failed");
+    snprintf(rel, sizeof rel, "%s/valid", name);
+    if (rc_shard_reader_has(r, id, rel)) {
+        RC_TRY(rc_shard_reader_data(r, id, rel, &dv, &valid, err));
+        RC_FAIL_IF(dv.elem != RC_ELEM_U8 || dv.rank != 1 || dv.dims[0] != d.dims[0], err, RC_E_INPUT,
+                   "expected a uint8 valid mask [%llu]", (unsigned long long)d.dims[0]);
     }
-    RC_FAIL_IF(rc_stats_init(s, (int32_t)dims[1]) < 0, err, RC_E_NOMEM, "out of memory for statistics");
-    int bad = half ? rc_stats_add_half(s, buf, (int64_t)dims[0], valid, bf16)
-                   : rc_stats_add_f32(s, buf, (int64_t)dims[0], valid);
+    RC_FAIL_IF(rc_stats_init(s, (int32_t)d.dims[1]) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    int bad = d.elem == RC_ELEM_F32 ? rc_stats_add_f32(s, buf, (int64_t)d.dims[0], valid)
+                                    : rc_stats_add_half(s, buf, (int64_t)d.dims[0], valid, d.elem == RC_ELEM_BF16);
     RC_FAIL_IF(bad < 0, err, RC_E_NOMEM, "out of memory for statistics");
 done:
-    if (v >= 0) H5Dclose(v);
-    if (space >= 0) H5Sclose(space);
-    if (type >= 0) H5Tclose(type);
-    if (d >= 0) H5Dclose(d);
     rc_free(buf);
     rc_free(valid);
     return st;
@@ -108,7 +76,6 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     size_t n = 0;
     rc_run_stats *add = NULL;
     rc_stats one = {0};
-    hid_t fid = -1;
     char path[RC_PATH_MAX + 100];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     RC_TRY(rc_shard_reader_open(path, &r, &root, err));
@@ -138,19 +105,13 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     }
     qsort(eps, n, sizeof *eps, cmp_episode);
 
-    fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    RC_FAIL_IF(fid < 0, err, RC_E_IO, "opening the HDF5 file failed");
-    uint64_t bytes = 0;
-    hid_t g = H5Gopen2(fid, "/episodes", H5P_DEFAULT);
-    RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected /episodes, found none");
-    H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_storage, &bytes);
-    H5Gclose(g);
+    uint64_t bytes = rc_shard_reader_stored_bytes(r);
     if (rs) {
         RC_TRY(rc_run_stats_new(sp, &add, err));
         for (size_t i = 0; i < n; i++) {
             const char *split = rc_split_of(eps[i].id, sp->split_seed, sp->val_fraction);
             for (int k = 0; k < add->n; k++) {
-                RC_TRY(stats_of_output(fid, eps[i].id, add->names[k], &one, err));
+                RC_TRY(stats_of_output(r, eps[i].id, add->names[k], &one, err));
                 RC_TRY(rc_run_stats_add_output(add, k, split, &one, err));
                 rc_stats_free(&one);
             }
@@ -165,7 +126,6 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     }
     if (rs) RC_TRY(rc_run_stats_merge(rs, add, err));
 done:
-    if (fid >= 0) H5Fclose(fid);
     rc_stats_free(&one);
     rc_run_stats_free(add);
     rc_shard_episode_free(&ep);

@@ -343,6 +343,30 @@ done:
     return st;
 }
 
+int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", id, rel_path);
+    return H5Lexists(r->episodes, path, H5P_DEFAULT) > 0;
+}
+
+static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, void *sum)
+{
+    (void)info;
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    if (o < 0) return 0;
+    if (H5Iget_type(o) == H5I_DATASET) *(uint64_t *)sum += H5Dget_storage_size(o);
+    H5Oclose(o);
+    return 0;
+}
+
+uint64_t rc_shard_reader_stored_bytes(rc_shard_reader *r)
+{
+    uint64_t bytes = 0;
+    H5Lvisit(r->episodes, H5_INDEX_NAME, H5_ITER_INC, add_storage, &bytes);
+    return bytes;
+}
+
 void rc_shard_episode_free(rc_shard_episode *ep)
 {
     rc_free(ep->datasets);

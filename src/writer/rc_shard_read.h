@@ -60,6 +60,11 @@ void rc_shard_episode_free(rc_shard_episode *ep);
  * cannot be decoded. */
 rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *rel_path,
                                rc_shard_dataset *d, void **data, rc_err *err);
+/* Whether episode id has a link rel_path (an optional dataset such as "<stage>/valid"). */
+int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path);
+/* Bytes the episodes' datasets take in the file (their storage sizes summed): what the manifest
+ * records as the shard's bytes. */
+uint64_t rc_shard_reader_stored_bytes(rc_shard_reader *r);
 void rc_shard_reader_close(rc_shard_reader *r); /* accepts NULL */
 
 #endif
