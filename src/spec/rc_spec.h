@@ -89,4 +89,9 @@ void rc_spec_free(rc_spec *spec);
  * fixed buffers, max_voxels * (max_points_per_voxel * C * 4 + 16).  Saturates at UINT64_MAX. */
 uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st);
 
+/* The split of an episode (rc_split.c): "val" when the first 8 bytes of SHA-256(seed as 8
+ * little-endian bytes || id), read as a little-endian uint64 and divided by 2^64, are
+ * < val_fraction; else "train". */
+const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction);
+
 #endif

@@ -11,7 +11,6 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
-#include "common/rc_sha256.h"
 #include "writer/rc_durable.h"
 
 typedef struct shard_row {
@@ -285,19 +284,4 @@ done:
     if (f) fclose(f);
     if (st != RC_OK) unlink(tmp);
     return st;
-}
-
-const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction)
-{
-    uint8_t seed_le[8], d[32];
-    rc_sha256 c;
-    for (int i = 0; i < 8; i++) seed_le[i] = (uint8_t)(seed >> (8 * i));
-    rc_sha256_init(&c);
-    rc_sha256_update(&c, seed_le, 8);
-    rc_sha256_update(&c, episode_id, strlen(episode_id));
-    rc_sha256_final(&c, d);
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++) x |= (uint64_t)d[i] << (8 * i);
-    /* 2^-64 scaling is exact in double; the product only rounds x's low bits. */
-    return (double)x * 0x1p-64 < val_fraction ? "val" : "train";
 }

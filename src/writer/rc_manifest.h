@@ -32,9 +32,4 @@ void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *
 rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,
                             const char *tool_version, const char *backend, rc_err *err);
 
-/* The split of an episode: "val" when the first 8 bytes of SHA-256(seed as 8 little-endian
- * bytes || id), read as a little-endian uint64 and divided by 2^64, are < val_fraction;
- * else "train". */
-const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction);
-
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spec/rc_spec.h"
 #include "writer/rc_manifest.h"
 #include "stats/rc_stats.h"
 

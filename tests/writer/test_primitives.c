@@ -11,6 +11,7 @@
 
 #include "common/rc_json.h"
 #include "common/rc_sha256.h"
+#include "spec/rc_spec.h"
 #include "tap.h"
 #include "writer/rc_manifest.h"
 #include "writer/rc_shard.h"
