@@ -1,6 +1,7 @@
 # src/writer — output shards (rc_shard: temporary name, zstd chunks, fsync, rename), their reader
 # for inspect/verify (rc_shard_read), the content digest, and the manifest.
 librobocache_a_SOURCES += \
+	src/writer/rc_elem.c src/writer/rc_elem.h \
 	src/writer/rc_shard.c src/writer/rc_shard.h \
 	src/writer/rc_shard_read.c src/writer/rc_shard_read.h \
 	src/writer/rc_h5.c src/writer/rc_h5.h \

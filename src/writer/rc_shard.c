@@ -38,18 +38,6 @@ struct rc_shard {
     uint64_t bytes;     /* compressed chunk bytes written so far */
 };
 
-int rc_elem_size(rc_elem e)
-{
-    static const int size[] = {1, 2, 4, 4, 8, 2, 2, 4};
-    return (unsigned)e < sizeof size / sizeof size[0] ? size[e] : 0;
-}
-
-const char *rc_elem_name(rc_elem e)
-{
-    static const char *const name[] = {"uint8", "uint16", "int32", "uint32", "int64", "float16", "bfloat16", "float32"};
-    return (unsigned)e < sizeof name / sizeof name[0] ? name[e] : "unknown";
-}
-
 /* Fails with the innermost HDF5 message appended: "<what> failed: <HDF5's reason>". */
 #define H5_FAIL_IF(cond, err, ...)                                                      \
     do {                                                                                \

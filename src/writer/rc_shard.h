@@ -8,19 +8,10 @@
 #include <stdint.h>
 
 #include "common/rc_error.h"
-
-/* Element types of output datasets. float16 is IEEE half; bfloat16 is stored as 16-bit
- * unsigned integers with the dataset attribute dtype = "bfloat16" (HDF5 has no bfloat16). */
-typedef enum rc_elem {
-    RC_ELEM_U8 = 0, RC_ELEM_U16, RC_ELEM_I32, RC_ELEM_U32, RC_ELEM_I64,
-    RC_ELEM_F16, RC_ELEM_BF16, RC_ELEM_F32
-} rc_elem;
+#include "writer/rc_elem.h"
 
 /* Most dimensions of an output dataset (a dense mean voxel grid is [F, nx, ny, nz, C]). */
 #define RC_SHARD_MAX_RANK 8
-
-int rc_elem_size(rc_elem e);
-const char *rc_elem_name(rc_elem e); /* "uint8", ..., "float16", "bfloat16", "float32" */
 
 /* Root attributes of a shard. */
 typedef struct rc_shard_info {
