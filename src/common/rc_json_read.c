@@ -260,26 +260,6 @@ done:
     return st;
 }
 
-rc_status rc_json_read_file(const char *path, rc_jv **out, rc_err *err)
-{
-    rc_status st = RC_OK;
-    char *buf = NULL;
-    FILE *f = fopen(path, "rb");
-    rc_err_scope(err, path, NULL, NULL);
-    RC_FAIL_IF(!f, err, RC_E_IO, "cannot open: %s", strerror(errno));
-    RC_FAIL_IF(fseek(f, 0, SEEK_END) != 0, err, RC_E_IO, "cannot seek: %s", strerror(errno));
-    long size = ftell(f);
-    RC_FAIL_IF(size < 0 || fseek(f, 0, SEEK_SET) != 0, err, RC_E_IO, "cannot read its size: %s", strerror(errno));
-    buf = rc_malloc((size_t)size + 1);
-    RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory reading %ld bytes", size);
-    RC_FAIL_IF(fread(buf, 1, (size_t)size, f) != (size_t)size, err, RC_E_IO, "expected %ld bytes, read fewer", size);
-    RC_TRY(rc_json_read_text(buf, (size_t)size, out, err));
-done:
-    if (f) fclose(f);
-    rc_free(buf);
-    return st;
-}
-
 const rc_jv *rc_jv_get(const rc_jv *v, const char *key)
 {
     if (!v || v->type != RC_JV_OBJECT) return NULL;

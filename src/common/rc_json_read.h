@@ -1,6 +1,7 @@
-/* rc_json_read.h — a small JSON reader (RFC 8259) for what we wrote ourselves: task manifests
- * read back by merge-manifests.  It builds a tree; numbers keep their literal so integers read
- * back exactly.  Errors name the line and column, what was expected and what was found. */
+/* rc_json_read.h — the JSON reader (RFC 8259) for what we wrote ourselves: manifests read back
+ * by verify and merge-manifests (writer/rc_manifest_read.h).  It builds a tree; numbers keep
+ * their literal so integers read back exactly.  Errors name the line and column, what was
+ * expected and what was found. */
 #ifndef RC_JSON_READ_H
 #define RC_JSON_READ_H
 
@@ -21,10 +22,8 @@ typedef struct rc_jv {
     size_t n;
 } rc_jv;
 
-/* Parses the file at path into *out (free with rc_jv_free).  RC_E_IO when it cannot be read or
- * is not valid JSON (err names path, line and column). */
-rc_status rc_json_read_file(const char *path, rc_jv **out, rc_err *err);
-/* Same for text[len]. */
+/* Parses text[len] into *out (free with rc_jv_free).  RC_E_IO when it is not valid JSON (err
+ * names line and column). */
 rc_status rc_json_read_text(const char *text, size_t len, rc_jv **out, rc_err *err);
 void rc_jv_free(rc_jv *v); /* accepts NULL */
 

@@ -15,23 +15,24 @@
 #include <sys/stat.h>
 
 #include "common/rc_alloc.h"
-#include "common/rc_json_read.h"
 #include "common/rc_sha256.h"
 #include "stats/rc_run_stats.h"
 #include "task/rc_task.h"
 #include "writer/rc_manifest.h"
+#include "writer/rc_manifest_read.h"
 
 /* An (input file, episode id) pair met in a task manifest. */
 typedef struct entry {
     const char *file, *id;
     int task;
     int seen;           /* assigned entries: listed as converted or skipped */
-    const rc_jv *row;   /* episodes / skipped: the manifest row */
+    const rc_mf_episode *ep;  /* episodes: the manifest row */
+    const rc_mf_skipped *sk;  /* skipped: the manifest row */
 } entry;
 
 typedef struct merge_state {
     int n;
-    rc_jv **docs;                 /* [n] task manifests */
+    rc_manifest_doc *docs;        /* [n] task manifests */
     entry *assigned, *eps, *skipped;
     size_t n_assigned, n_eps, n_skipped;
     rc_run_stats *stats;
@@ -85,27 +86,26 @@ done:
     return st;
 }
 
-static const char *task_str(const rc_jv *doc, const char *key)
+static const char *task_str(const rc_manifest_doc *doc, const char *key)
 {
-    return rc_jv_get_string(rc_jv_get(doc, "task"), key);
+    return rc_jv_get_string(rc_jv_get(doc->root, "task"), key);
 }
 
 /* One task manifest's header against task 0's. */
 static rc_status check_header(const merge_state *s, int i, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
-    const rc_jv *doc = s->docs[i], *first = s->docs[0], *task = rc_jv_get(doc, "task");
+    const rc_manifest_doc *doc = &s->docs[i], *first = &s->docs[0];
+    const rc_jv *task = rc_jv_get(doc->root, "task");
     int64_t v = 0, total = 0, total0 = 0;
-    const char *fmt = rc_jv_get_string(doc, "format");
     rc_err_scope(err, path, NULL, NULL);
-    RC_FAIL_IF(!fmt || strcmp(fmt, "robocache-manifest") || rc_jv_get_int(doc, "format_version", &v) || v != 1, err,
-               RC_E_IO, "expected a robocache-manifest of format_version 1");
     RC_FAIL_IF(!task || task->type != RC_JV_OBJECT, err, RC_E_IO, "expected a \"task\" section (a task manifest)");
     RC_FAIL_IF(rc_jv_get_int(task, "index", &v) || v != i, err, RC_E_IO, "expected task.index %d", i);
     RC_FAIL_IF(rc_jv_get_int(task, "count", &v) || v != s->n, err, RC_E_IO, "expected task.count %d", s->n);
     static const char *const same[] = {"spec_sha256", "tool_version"};
+    const char *mine[] = {doc->spec_sha256, doc->tool_version}, *first_[] = {first->spec_sha256, first->tool_version};
     for (int k = 0; k < 2; k++) {
-        const char *a = rc_jv_get_string(doc, same[k]), *b = rc_jv_get_string(first, same[k]);
+        const char *a = mine[k], *b = first_[k];
         RC_FAIL_IF(!a || !b || strcmp(a, b), err, RC_E_IO, "expected %s %s (as task 0), found %s", same[k],
                    b ? b : "?", a ? a : "none");
     }
@@ -113,26 +113,20 @@ static rc_status check_header(const merge_state *s, int i, const char *path, rc_
     RC_FAIL_IF(!a || !b || strcmp(a, b), err, RC_E_IO,
                "expected plan_sha256 %s (as task 0), found %s: the tasks did not see the same input listing",
                b ? b : "?", a ? a : "none");
-    RC_FAIL_IF(rc_jv_get_int(task, "episodes_total", &total) || rc_jv_get_int(rc_jv_get(first, "task"),
+    RC_FAIL_IF(rc_jv_get_int(task, "episodes_total", &total) || rc_jv_get_int(rc_jv_get(first->root, "task"),
                "episodes_total", &total0) || total != total0, err, RC_E_IO, "expected episodes_total %lld (as task 0)",
                (long long)total0);
-    static const char *const arrays[] = {"shards", "episodes", "skipped"};
-    for (int k = 0; k < 3; k++) {
-        const rc_jv *x = rc_jv_get(doc, arrays[k]);
-        RC_FAIL_IF(!x || x->type != RC_JV_ARRAY, err, RC_E_IO, "expected an array \"%s\"", arrays[k]);
-    }
 done:
     return st;
 }
 
-static rc_status push_entry(entry **v, size_t *n, const char *file, const char *id, int task, const rc_jv *row,
-                            rc_err *err)
+static rc_status push_entry(entry **v, size_t *n, entry e, rc_err *err)
 {
     rc_status st = RC_OK;
     entry *p = rc_realloc(*v, (*n + 1) * sizeof *p);
     RC_FAIL_IF(!p, err, RC_E_NOMEM, "out of memory");
     *v = p;
-    p[*n] = (entry){file, id, task, 0, row};
+    p[*n] = e;
     (*n)++;
 done:
     return st;
@@ -142,8 +136,8 @@ done:
 static rc_status collect(merge_state *s, int i, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
-    const rc_jv *doc = s->docs[i];
-    const rc_jv *as = rc_jv_get(rc_jv_get(doc, "task"), "assigned");
+    const rc_manifest_doc *doc = &s->docs[i];
+    const rc_jv *as = rc_jv_get(rc_jv_get(doc->root, "task"), "assigned");
     rc_err_scope(err, path, NULL, NULL);
     RC_FAIL_IF(!as || as->type != RC_JV_ARRAY, err, RC_E_IO, "expected an array task.assigned");
     for (size_t k = 0; k < as->n; k++) {
@@ -151,20 +145,17 @@ static rc_status collect(merge_state *s, int i, const char *path, rc_err *err)
         RC_FAIL_IF(p->type != RC_JV_ARRAY || p->n != 2 || p->items[0].type != RC_JV_STRING ||
                        p->items[1].type != RC_JV_STRING,
                    err, RC_E_IO, "task.assigned[%zu]: expected [file, episode id]", k);
-        RC_TRY(push_entry(&s->assigned, &s->n_assigned, p->items[0].text, p->items[1].text, i, p, err));
+        RC_TRY(push_entry(&s->assigned, &s->n_assigned, (entry){p->items[0].text, p->items[1].text, i, 0, NULL, NULL},
+                          err));
     }
-    const rc_jv *eps = rc_jv_get(doc, "episodes"), *sk = rc_jv_get(doc, "skipped");
-    for (size_t k = 0; k < eps->n; k++) {
-        const char *file = rc_jv_get_string(&eps->items[k], "source_file"), *id = rc_jv_get_string(&eps->items[k], "id");
-        RC_FAIL_IF(!file || !id, err, RC_E_IO, "episodes[%zu]: expected id and source_file", k);
-        RC_TRY(push_entry(&s->eps, &s->n_eps, file, id, i, &eps->items[k], err));
+    for (size_t k = 0; k < doc->n_episodes; k++) {
+        const rc_mf_episode *e = &doc->episodes[k];
+        RC_FAIL_IF(!e->source_file, err, RC_E_IO, "episodes[%zu]: expected id and source_file", k);
+        RC_TRY(push_entry(&s->eps, &s->n_eps, (entry){e->source_file, e->id, i, 0, e, NULL}, err));
     }
-    for (size_t k = 0; k < sk->n; k++) {
-        const char *file = rc_jv_get_string(&sk->items[k], "source_file");
-        const char *id = rc_jv_get_string(&sk->items[k], "episode");
-        RC_FAIL_IF(!file || !id || !rc_jv_get_string(&sk->items[k], "reason"), err, RC_E_IO,
-                   "skipped[%zu]: expected source_file, episode and reason", k);
-        RC_TRY(push_entry(&s->skipped, &s->n_skipped, file, id, i, &sk->items[k], err));
+    for (size_t k = 0; k < doc->n_skipped; k++) {
+        const rc_mf_skipped *sk = &doc->skipped[k];
+        RC_TRY(push_entry(&s->skipped, &s->n_skipped, (entry){sk->source_file, sk->episode, i, 0, NULL, sk}, err));
     }
 done:
     return st;
@@ -175,7 +166,7 @@ done:
 static rc_status mark(merge_state *s, const char *file, const char *id, int task, rc_err *err)
 {
     rc_status st = RC_OK;
-    entry key = {file, id, 0, 0, NULL};
+    entry key = {file, id, 0, 0, NULL, NULL};
     entry *a = s->n_assigned ? bsearch(&key, s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry) : NULL;
     RC_FAIL_IF(!a, err, RC_E_IO, "task %d lists episode %s of %s, which the plan gave to no task", task, id, file);
     RC_FAIL_IF(a->task != task, err, RC_E_IO, "task %d lists episode %s of %s, which the plan gave to task %d", task,
@@ -192,7 +183,7 @@ static rc_status check_partition(merge_state *s, rc_err *err)
     rc_status st = RC_OK;
     int64_t total = 0;
     rc_err_clear(err);
-    rc_jv_get_int(rc_jv_get(s->docs[0], "task"), "episodes_total", &total);
+    rc_jv_get_int(rc_jv_get(s->docs[0].root, "task"), "episodes_total", &total);
     if (s->n_assigned) qsort(s->assigned, s->n_assigned, sizeof *s->assigned, cmp_entry);
     for (size_t k = 1; k < s->n_assigned; k++)
         RC_FAIL_IF(!cmp_entry(&s->assigned[k - 1], &s->assigned[k]), err, RC_E_IO,
@@ -240,8 +231,8 @@ done:
 static rc_status add_state(merge_state *s, int i, const char *dir, rc_err *err)
 {
     rc_status st = RC_OK;
-    const char *name = task_str(s->docs[i], "stats_state"), *hex = task_str(s->docs[i], "stats_state_sha256");
-    const char *name0 = task_str(s->docs[0], "stats_state");
+    const char *name = task_str(&s->docs[i], "stats_state"), *hex = task_str(&s->docs[i], "stats_state_sha256");
+    const char *name0 = task_str(&s->docs[0], "stats_state");
     char path[RC_PATH_MAX + 100], got[65];
     char *buf = NULL;
     FILE *f = NULL;
@@ -288,17 +279,15 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
 {
     rc_status st = RC_OK;
     char path[RC_PATH_MAX + 100];
-    int64_t v;
     s->m = rc_manifest_new();
     RC_FAIL_IF(!s->m, err, RC_E_NOMEM, "out of memory");
     for (int i = 0; i < s->n; i++) {
-        const rc_jv *shards = rc_jv_get(s->docs[i], "shards");
-        for (size_t k = 0; k < shards->n; k++) {
-            const rc_jv *r = &shards->items[k];
-            const char *name = rc_jv_get_string(r, "name");
-            int64_t bytes = 0, n_ep = 0;
-            RC_FAIL_IF(!name || strchr(name, '/') || rc_jv_get_int(r, "bytes", &bytes) || rc_jv_get_int(r, "episodes", &n_ep),
-                       err, RC_E_IO, "task %d shards[%zu]: expected name, bytes and episodes", i, k);
+        for (size_t k = 0; k < s->docs[i].n_shards; k++) {
+            const rc_mf_shard *r = &s->docs[i].shards[k];
+            const char *name = r->name;
+            int64_t bytes = r->bytes, n_ep = r->episodes;
+            RC_FAIL_IF(strchr(name, '/') || bytes < 0 || n_ep < 0, err, RC_E_IO,
+                       "task %d shards[%zu]: expected name, bytes and episodes", i, k);
             snprintf(path, sizeof path, "%s/%s", dir, name);
             struct stat sb;
             RC_FAIL_IF(stat(path, &sb) != 0, err, RC_E_IO, "task %d's shard %s is missing: %s", i, name, strerror(errno));
@@ -308,10 +297,10 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
     }
     if (s->n_eps) qsort(s->eps, s->n_eps, sizeof *s->eps, cmp_row_order); /* input order: file, then id */
     for (size_t k = 0; k < s->n_eps; k++) {
-        const rc_jv *r = s->eps[k].row;
-        const char *shard = rc_jv_get_string(r, "shard"), *split = rc_jv_get_string(r, "split");
-        const char *sha = rc_jv_get_string(r, "content_sha256");
-        RC_FAIL_IF(!shard || !split || !sha || rc_jv_get_int(r, "steps", &v), err, RC_E_IO,
+        const rc_mf_episode *r = s->eps[k].ep;
+        const char *shard = r->shard, *split = r->split, *sha = r->content_sha256;
+        int64_t v = r->steps;
+        RC_FAIL_IF(!sha, err, RC_E_IO,
                    "task %d: episode %s: expected shard, split, steps and content_sha256", s->eps[k].task, s->eps[k].id);
         /* With ids unique (checked above) and one split each, train and val are disjoint. */
         RC_FAIL_IF(strcmp(split, "train") && strcmp(split, "val"), err, RC_E_IO,
@@ -322,19 +311,19 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
     for (size_t k = 0; k < s->n_skipped; k++) {
         if (k && !cmp_entry(&s->skipped[k - 1], &s->skipped[k])) continue; /* a file two tasks could not open */
         RC_TRY(rc_manifest_add_skipped(s->m, s->skipped[k].file, s->skipped[k].id,
-                                       rc_jv_get_string(s->skipped[k].row, "reason"), err));
+                                       s->skipped[k].sk->reason, err));
         res->skipped++;
     }
     if (s->stats) RC_TRY(rc_run_stats_to_manifest(s->stats, s->m, err));
     /* The backend of every task, or "mixed" when they differ (content digests are equal anyway). */
-    const char *backend = rc_jv_get_string(s->docs[0], "backend");
+    const char *backend = s->docs[0].backend;
     for (int i = 1; i < s->n; i++) {
-        const char *b = rc_jv_get_string(s->docs[i], "backend");
+        const char *b = s->docs[i].backend;
         if (!b || !backend || strcmp(b, backend)) backend = "mixed";
     }
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    RC_TRY(rc_manifest_write(s->m, path, rc_jv_get_string(s->docs[0], "spec_sha256"),
-                             rc_jv_get_string(s->docs[0], "tool_version"), backend ? backend : "unknown", err));
+    RC_TRY(rc_manifest_write(s->m, path, s->docs[0].spec_sha256, s->docs[0].tool_version,
+                             backend ? backend : "unknown", err));
     res->episodes = (int64_t)s->n_eps;
 done:
     return st;
@@ -352,7 +341,7 @@ rc_status rc_merge_manifests(const char *dir, rc_merge_result *res, rc_err *err)
     RC_FAIL_IF(!s.docs, err, RC_E_NOMEM, "out of memory");
     for (int i = 0; i < s.n; i++) {
         snprintf(path, sizeof path, "%s/manifest-t%04d-of-%04d.json", dir, i, s.n);
-        RC_TRY(rc_json_read_file(path, &s.docs[i], err));
+        RC_TRY(rc_manifest_read(path, &s.docs[i], err));
         RC_TRY(check_header(&s, i, path, err));
         RC_TRY(collect(&s, i, path, err));
     }
@@ -363,7 +352,7 @@ rc_status rc_merge_manifests(const char *dir, rc_merge_result *res, rc_err *err)
     RC_TRY(build_manifest(&s, dir, res, err));
     res->tasks = s.n;
 done:
-    for (int i = 0; s.docs && i < s.n; i++) rc_jv_free(s.docs[i]);
+    for (int i = 0; s.docs && i < s.n; i++) rc_manifest_doc_free(&s.docs[i]);
     rc_free(s.docs);
     rc_free(s.assigned);
     rc_free(s.eps);

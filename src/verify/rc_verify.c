@@ -13,6 +13,7 @@
 
 #include "common/rc_alloc.h"
 #include "verify/verify_int.h"
+#include "writer/rc_manifest_read.h"
 #include "writer/rc_shard_read.h"
 
 /* A dataset as found in a shard: enough to compare, without its values. */
@@ -37,7 +38,7 @@ typedef struct vep {
 
 typedef struct vside {
     const char *dir, *label;
-    verify_manifest mf;
+    rc_manifest_doc mf;
     const char **shards;  /* [n_shards] to open: the manifest's list, then names only episodes use */
     size_t n_shards;
     vep *eps;             /* [n_eps] byte order of id */
@@ -174,7 +175,7 @@ static rc_status collect_shards(vside *s, rc_err *err)
     rc_status st = RC_OK;
     s->shards = rc_calloc(s->mf.n_shards + s->mf.n_episodes + 1, sizeof *s->shards);
     RC_FAIL_IF(!s->shards, err, RC_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < s->mf.n_shards; i++) s->shards[s->n_shards++] = s->mf.shards[i];
+    for (size_t i = 0; i < s->mf.n_shards; i++) s->shards[s->n_shards++] = s->mf.shards[i].name;
     for (size_t i = 0; i < s->mf.n_episodes; i++) {
         const char *name = s->mf.episodes[i].shard;
         if (i > 0 && !strcmp(name, s->mf.episodes[i - 1].shard)) continue; /* the usual case: seen */
@@ -192,7 +193,7 @@ static rc_status load_side(vside *s, rc_err *err)
     rc_status st = RC_OK;
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", s->dir);
-    RC_TRY(verify_manifest_load(s->dir, &s->mf, err));
+    RC_TRY(rc_manifest_read(mpath, &s->mf, err));
     RC_TRY(collect_shards(s, err));
     for (size_t i = 0; i < s->n_shards; i++) RC_TRY(load_shard(s, s->shards[i], err));
     qsort(s->eps, s->n_eps, sizeof *s->eps, by_id);
@@ -204,7 +205,7 @@ static rc_status load_side(vside *s, rc_err *err)
     }
     size_t n_found = s->n_eps;
     for (size_t i = 0; i < s->mf.n_episodes; i++) {
-        const verify_mf_episode *me = &s->mf.episodes[i];
+        const rc_mf_episode *me = &s->mf.episodes[i];
         vep *e = find_episode(s, n_found, me->id);
         if (!e) {
             e = add_episode(s, err);
@@ -238,7 +239,7 @@ static void free_side(vside *s)
     rc_free(s->eps);
     rc_free(s->shards);
     rc_shard_reader_close(s->r);
-    verify_manifest_free(&s->mf);
+    rc_manifest_doc_free(&s->mf);
 }
 
 /* Reads the decoded values of dataset d of episode e, keeping its shard open for the next. */

@@ -1,5 +1,4 @@
-/* verify_int.h — module-private parts of src/verify: a small JSON tree (to read manifest.json
- * back), the manifest's shard and episode lists, and the element comparison (ULP distance of
+/* verify_int.h — module-private parts of src/verify: the element comparison (ULP distance of
  * float32, float16 and bfloat16; exact integers). */
 #ifndef VERIFY_INT_H
 #define VERIFY_INT_H
@@ -9,42 +8,6 @@
 
 #include "common/rc_error.h"
 #include "writer/rc_shard.h"
-
-/* --- JSON (verify_json.c) --- */
-typedef enum verify_json_kind { VJ_NULL, VJ_BOOL, VJ_NUMBER, VJ_STRING, VJ_ARRAY, VJ_OBJECT } verify_json_kind;
-
-typedef struct verify_json {
-    verify_json_kind kind;
-    double num;                 /* VJ_NUMBER; VJ_BOOL: 0 or 1 */
-    char *str;                  /* VJ_STRING, UTF-8 */
-    struct verify_json **items; /* [n] array elements or object values, in file order */
-    char **keys;                /* [n] object keys (NULL entries for arrays) */
-    size_t n, cap;
-} verify_json;
-
-/* Parses text[n]; RC_E_IO with line and column of the first error. */
-rc_status verify_json_parse(const char *text, size_t n, verify_json **out, rc_err *err);
-/* The value of key in an object (the first if repeated); NULL when absent or obj not an object. */
-const verify_json *verify_json_get(const verify_json *obj, const char *key);
-void verify_json_free(verify_json *j); /* accepts NULL */
-
-/* --- manifest.json (verify_manifest.c) --- */
-typedef struct verify_mf_episode {
-    char *id, *shard, *split;
-    int64_t steps;
-} verify_mf_episode;
-
-typedef struct verify_manifest {
-    char **shards;                 /* [n_shards] file names relative to the folder */
-    size_t n_shards;
-    verify_mf_episode *episodes;   /* [n_episodes] in manifest order */
-    size_t n_episodes;
-} verify_manifest;
-
-/* Reads dir/manifest.json (format robocache-manifest, version 1).  RC_E_IO when it is missing,
- * not JSON, or lacks a field verify needs (err names the field). */
-rc_status verify_manifest_load(const char *dir, verify_manifest *m, rc_err *err);
-void verify_manifest_free(verify_manifest *m);
 
 /* --- elements (verify_value.c) --- */
 typedef struct verify_cmp {

@@ -7,4 +7,5 @@ librobocache_a_SOURCES += \
 	src/writer/rc_h5.c src/writer/rc_h5.h \
 	src/writer/rc_digest.c src/writer/rc_digest.h \
 	src/writer/rc_durable.c src/writer/rc_durable.h \
-	src/writer/rc_manifest.c src/writer/rc_manifest.h
+	src/writer/rc_manifest.c src/writer/rc_manifest.h \
+	src/writer/rc_manifest_read.c src/writer/rc_manifest_read.h

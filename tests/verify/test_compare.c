@@ -1,7 +1,8 @@
 /* test_compare.c — the pieces of verify that decide equality and read the manifest back: the
  * element comparison (ULP distances of float32, float16 and bfloat16 against hand-derived bit
  * patterns, NaN, signed zeros, infinities, tolerance bounds, integers), the value formatting,
- * and the JSON parser (escapes, surrogate pairs, malformed texts with their line and column). */
+ * and the common JSON reader verify reads manifests with (escapes, surrogate pairs, malformed
+ * texts with their line and column). */
 #include "config.h"
 
 #include <float.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "common/rc_json_read.h"
 #include "verify/verify_int.h"
 
 static verify_cmp cmp_f32(uint32_t a, uint32_t b, uint64_t tol)
@@ -111,39 +113,39 @@ static void test_format(void)
 static void test_json(void)
 {
     rc_err err;
-    verify_json *j = NULL;
+    rc_jv *j = NULL;
     const char *ok_text = "{\"a\": [1, -2.5e3, true, false, null], \"s\": \"x\\\"\\\\\\/\\n\\u00e9\\ud83d\\ude00\","
                           " \"o\": {}, \"e\": []}";
     rc_err_clear(&err);
-    rc_status st = verify_json_parse(ok_text, strlen(ok_text), &j, &err);
+    rc_status st = rc_json_read_text(ok_text, strlen(ok_text), &j, &err);
     tap_ok(st == RC_OK, "json: a valid document parses (%s)", err.msg);
     if (st == RC_OK) {
-        const verify_json *a = verify_json_get(j, "a"), *s = verify_json_get(j, "s");
-        tap_ok(a && a->kind == VJ_ARRAY && a->n == 5 && a->items[1]->num == -2500.0 && a->items[2]->num == 1 &&
-                   a->items[3]->num == 0 && a->items[4]->kind == VJ_NULL,
+        const rc_jv *a = rc_jv_get(j, "a"), *s = rc_jv_get(j, "s");
+        tap_ok(a && a->type == RC_JV_ARRAY && a->n == 5 && a->items[1].number == -2500.0 && a->items[2].boolean == 1 &&
+                   a->items[3].type == RC_JV_BOOL && a->items[3].boolean == 0 && a->items[4].type == RC_JV_NULL,
                "json: array of numbers, booleans and null in order");
-        tap_ok(s && s->kind == VJ_STRING && !strcmp(s->str, "x\"\\/\n\xc3\xa9\xf0\x9f\x98\x80"),
+        tap_ok(s && s->type == RC_JV_STRING && !strcmp(s->text, "x\"\\/\n\xc3\xa9\xf0\x9f\x98\x80"),
                "json: escapes, \\u00e9 and a surrogate pair decode to UTF-8");
-        tap_ok(verify_json_get(j, "missing") == NULL, "json: an absent key is NULL");
+        tap_ok(rc_jv_get(j, "missing") == NULL, "json: an absent key is NULL");
     }
-    verify_json_free(j);
+    rc_jv_free(j);
 
     static const struct { const char *text, *where; } bad[] = {
         {"", "line 1 column 1"},
         {"{\"a\": 1,}", "line 1 column 9"},
         {"{\"a\" 1}", "line 1 column 6"},
         {"[1, 2]\n x", "line 2 column 2"},
-        {"\"\\ud800\"", "lone surrogate"},
-        {"\"abc", "unterminated"},
+        {"\"\\ud800\"", "surrogate"},
+        {"\"abc", "a closing '\"'"},
         {"[01]", "expected ',' or ']'"},
-        {"[1.]", "bad number"},
+        {"[1.]", "a digit after '.'"},
         {"[nan]", "expected a value"},
         {"\"a\tb\"", "control character"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rc_err_clear(&err);
         j = NULL;
-        st = verify_json_parse(bad[i].text, strlen(bad[i].text), &j, &err);
+        st = rc_json_read_text(bad[i].text, strlen(bad[i].text), &j, &err);
         tap_ok(st == RC_E_IO && !j && strstr(err.msg, bad[i].where), "json: malformed text %zu refused, message has '%s' (%s)",
                i, bad[i].where, err.msg);
     }
@@ -151,8 +153,8 @@ static void test_json(void)
     memset(deep, '[', 100);
     memset(deep + 100, ']', 100);
     rc_err_clear(&err);
-    st = verify_json_parse(deep, sizeof deep, &j, &err);
-    tap_ok(st == RC_E_IO && strstr(err.msg, "nesting"), "json: 100 nested arrays refused (%s)", err.msg);
+    st = rc_json_read_text(deep, sizeof deep, &j, &err);
+    tap_ok(st == RC_E_IO && strstr(err.msg, "nested"), "json: 100 nested arrays refused (%s)", err.msg);
 }
 
 int main(void)
