@@ -8,11 +8,11 @@
  * of all jobs numbered back to back; one thread block owns one tile (grid-stride over tiles)
  * and looks its job up in a table of the tiles.  The tile's column blocks are taken 256 / R at
  * a time.  Phase 1: one thread per (block, row) pair
- * runs the bracket search, the valid rule and the branch of rc_resample_elem once for all the
+ * runs the bracket search, the valid rule and the branch of rc_resample_pair once for all the
  * block's columns and leaves a small descriptor in shared memory (a slerp pair computes its
  * quaternion there).  Phase 2: after a barrier all threads walk the tile's elements of those
  * columns in row-major order, so consecutive threads store consecutive addresses (coalesced),
- * each element made from its descriptor with rc_resample_elem's own arithmetic and stored
+ * each element made from its descriptor with rc_pair_elem's own arithmetic and stored
  * through rc_store.  A row's valid flag is the AND of its pairs' flags, read back by one thread
  * per row and written once after the last chunk: no atomics.  A window job (method window,
  * rc_window.h) is one more kind of job in the same launch: one thread per row of its tile
@@ -76,11 +76,11 @@ typedef struct dev_job {
 } dev_job;
 
 /* How phase 2 makes every element j of one (block, row) pair, with the arithmetic of
- * rc_resample_elem / rc_slerp_row: PAIR_COPY x0 = p[j] (edge hold, nearest, previous);
+ * rc_pair_elem / rc_slerp_row: PAIR_COPY x0 = p[j] (edge hold, nearest, previous);
  * PAIR_LERP RC_FMAF(wf, p[D + j] - x0, x0), i.e. rc_lerp_elem(x[i], x[i+1], w) with its
  * (float)w; PAIR_NAN (a stream without samples, an unknown method); PAIR_SLERP the row
  * rc_slerp_row wrote to shared memory. */
-enum { PAIR_COPY = 0, PAIR_LERP, PAIR_NAN, PAIR_SLERP };
+enum { PAIR_COPY = RC_PAIR_COPY, PAIR_LERP = RC_PAIR_LERP, PAIR_NAN = RC_PAIR_NAN, PAIR_SLERP };
 
 typedef struct pair_desc {
     const float *p; /* PAIR_COPY / PAIR_LERP: the first sample row read, x + i0 * D */
@@ -111,7 +111,7 @@ __device__ static __noinline__ void slerp_pair(const dev_col *cl, int64_t i, int
 }
 
 /* What rc_fuse_cpu does for block cl at step tk, decided once for all its columns: the branch
- * of rc_resample_elem (edge hold first, for every method), or the slerp row into q.  Returns
+ * of rc_resample_pair (edge hold first, for every method), or the slerp row into q.  Returns
  * the pair's rc_valid_at. */
 __device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_ns, pair_desc *d, float *q)
 {
@@ -121,24 +121,15 @@ __device__ static int pair_plan(const dev_col *cl, int64_t tk, int64_t max_gap_n
     if (cl->S < 1) return 0; /* as rc_fuse_cpu: a stream without samples gives NaN, invalid */
     int64_t i = rc_bracket(cl->t, cl->S, tk);
     int ok = rc_valid_at(cl->t, cl->S, i, tk, max_gap_ns);
-    int64_t h = rc_edge_hold(cl->t, cl->S, tk);
     if (cl->method == RC_METHOD_SLERP && cl->D == 4) {
         slerp_pair(cl, i, tk, q);
         d->kind = PAIR_SLERP;
-    } else if (h >= 0) {
-        d->kind = PAIR_COPY;
-        d->p = cl->x + h * cl->D;
-    } else if (cl->method == RC_METHOD_LINEAR) {
-        d->kind = PAIR_LERP;
-        d->p = cl->x + i * cl->D;
-        d->wf = (float)rc_weight(cl->t, i, tk);
-    } else if (cl->method == RC_METHOD_NEAREST) {
-        d->kind = PAIR_COPY;
-        d->p = cl->x + rc_nearest_index(cl->t, i, tk) * cl->D;
-    } else if (cl->method == RC_METHOD_PREVIOUS) {
-        d->kind = PAIR_COPY;
-        d->p = cl->x + i * cl->D;
-    } /* else: rc_resample_elem's default (slerp with D != 4 included): NaN */
+        return ok;
+    }
+    const rc_pair pr = rc_resample_pair(cl->t, cl->S, (rc_method)cl->method, i, tk); /* slerp with D != 4: NaN */
+    d->kind = pr.kind;
+    if (pr.kind != RC_PAIR_NAN) d->p = cl->x + pr.row * cl->D;
+    if (pr.kind == RC_PAIR_LERP) d->wf = (float)pr.w;
     return ok;
 }
 

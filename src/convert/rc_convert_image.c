@@ -10,20 +10,12 @@
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "convert/convert_int.h"
+#include "ops/rc_numeric.h"
 
-/* The frame of t[S] nearest to tk (SPEC section 4, method nearest). */
+/* The frame of t[S] nearest to tk: the resample rule of method nearest (ops/rc_numeric.h). */
 static int64_t nearest_frame(const int64_t *t, int64_t S, int64_t tk)
 {
-    if (tk <= t[0]) return 0;
-    if (tk >= t[S - 1]) return S - 1;
-    int64_t lo = 0, hi = S - 1; /* t[lo] <= tk < t[hi] */
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (t[mid] <= tk) lo = mid;
-        else hi = mid;
-    }
-    uint64_t before = (uint64_t)tk - (uint64_t)t[lo], after = (uint64_t)t[hi] - (uint64_t)tk;
-    return after < before ? hi : lo;
+    return rc_resample_pair(t, S, RC_METHOD_NEAREST, rc_bracket(t, S, tk), tk).row;
 }
 
 rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,

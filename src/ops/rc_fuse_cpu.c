@@ -36,9 +36,8 @@ static void fuse_row(const rc_fuse_job *job, int64_t k)
             rc_slerp_row(s->t_ns, s->x, s->S, i, tk, y);
             for (int j = 0; j < 4; j++) rc_store(job->out, job->dtype, at + j, y[j]);
         } else {
-            for (int32_t j = 0; j < s->D; j++)
-                rc_store(job->out, job->dtype, at + j,
-                         rc_resample_elem(s->t_ns, s->x, s->S, s->D, b->method, i, tk, j));
+            rc_pair p = rc_resample_pair(s->t_ns, s->S, b->method, i, tk);
+            for (int32_t j = 0; j < s->D; j++) rc_store(job->out, job->dtype, at + j, rc_pair_elem(&p, s->x, s->D, j));
         }
     }
     if (job->valid) job->valid[k] = (uint8_t)valid;

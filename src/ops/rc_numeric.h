@@ -5,7 +5,8 @@
  * device) and floorf, so both compilers produce the same bits.  docs/KERNELS.md states the
  * formulas in words; this file is the definition.
  *
- * Contents: bracket search and edge rules, linear/nearest/previous elements, slerp of a
+ * Contents: bracket search and edge rules, the resample rule (rc_resample_pair) and its
+ * linear/nearest/previous elements, slerp of a
  * quaternion row (own atan and sin series in double), the valid rule, float16/bfloat16
  * conversion, output stores, the voxel index rule and the voxel mean.
  *
@@ -101,20 +102,46 @@ RC_HD int64_t rc_nearest_index(const int64_t *t, int64_t i, int64_t tk)
     return rc_dt(tk, t[i + 1]) < rc_dt(t[i], tk) ? i + 1 : i;
 }
 
-/* Column j of the resampled row at tk for linear, nearest or previous, i = rc_bracket(t, S, tk).
- * x is [S, D] row-major.  Any other method yields NaN (slerp goes through rc_slerp_row). */
-RC_HD float rc_resample_elem(const int64_t *t, const float *x, int64_t S, int32_t D,
-                             rc_method m, int64_t i, int64_t tk, int32_t j)
+/* The resample rule: which samples make grid step tk, decided once per (stream, step) and
+ * shared by the CPU reference, the CUDA kernel and the image path.  An edge hold (every method)
+ * or nearest/previous copies sample `row`; linear interpolates rows `row` and `row + 1` with
+ * weight w; any other method gives NaN (slerp goes through rc_slerp_row). */
+typedef enum rc_pair_kind { RC_PAIR_COPY = 0, RC_PAIR_LERP, RC_PAIR_NAN } rc_pair_kind;
+
+typedef struct rc_pair {
+    rc_pair_kind kind;
+    int64_t row;
+    double w;       /* RC_PAIR_LERP: rc_weight */
+} rc_pair;
+
+/* The pair of method m at tk, i = rc_bracket(t, S, tk), S >= 1: edge rules first. */
+RC_HD rc_pair rc_resample_pair(const int64_t *t, int64_t S, rc_method m, int64_t i, int64_t tk)
 {
+    rc_pair p = {RC_PAIR_NAN, 0, 0.0};
     int64_t h = rc_edge_hold(t, S, tk);
-    if (h >= 0) return x[h * D + j];
-    switch (m) {
-    case RC_METHOD_LINEAR:
-        return rc_lerp_elem(x[i * D + j], x[(i + 1) * D + j], rc_weight(t, i, tk));
-    case RC_METHOD_NEAREST: return x[rc_nearest_index(t, i, tk) * D + j];
-    case RC_METHOD_PREVIOUS: return x[i * D + j];
-    default: return NAN;
+    if (h >= 0) {
+        p.kind = RC_PAIR_COPY;
+        p.row = h;
+    } else if (m == RC_METHOD_LINEAR) {
+        p.kind = RC_PAIR_LERP;
+        p.row = i;
+        p.w = rc_weight(t, i, tk);
+    } else if (m == RC_METHOD_NEAREST) {
+        p.kind = RC_PAIR_COPY;
+        p.row = rc_nearest_index(t, i, tk);
+    } else if (m == RC_METHOD_PREVIOUS) {
+        p.kind = RC_PAIR_COPY;
+        p.row = i;
     }
+    return p;
+}
+
+/* Column j of the row pair p makes of x ([S, D] row-major). */
+RC_HD float rc_pair_elem(const rc_pair *p, const float *x, int32_t D, int32_t j)
+{
+    if (p->kind == RC_PAIR_COPY) return x[p->row * D + j];
+    if (p->kind == RC_PAIR_LERP) return rc_lerp_elem(x[p->row * D + j], x[(p->row + 1) * D + j], p->w);
+    return NAN;
 }
 
 /* ---- slerp ---- */
@@ -209,7 +236,8 @@ RC_HD void rc_resample_row(const int64_t *t, const float *x, int64_t S, int32_t 
         rc_slerp_row(t, x, S, i, tk, y);
         return;
     }
-    for (int32_t j = 0; j < D; j++) y[j] = rc_resample_elem(t, x, S, D, m, i, tk, j);
+    rc_pair p = rc_resample_pair(t, S, m, i, tk);
+    for (int32_t j = 0; j < D; j++) y[j] = rc_pair_elem(&p, x, D, j);
 }
 
 /* ---- valid rule ---- */
