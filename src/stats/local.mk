@@ -3,5 +3,5 @@
 # measured (rc_report.c: stage intervals, thread busy time, skipped episodes).
 librobocache_a_SOURCES += \
 	src/stats/rc_stats.c src/stats/rc_stats.h \
-	src/stats/rc_run_stats.c src/stats/rc_run_stats.h \
+	src/stats/rc_run_stats.c src/stats/rc_run_stats.h src/stats/rc_stats_manifest.c \
 	src/stats/rc_report.c src/stats/rc_report.h

@@ -116,7 +116,7 @@ rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err
                    err, RC_E_NOMEM, "out of memory for statistics");
         warn_constant(rs->names[k], &all);
         rc_stats_free(&all);
-        RC_TRY(rc_manifest_add_stats(m, rs->names[k], tr, va, err));
+        RC_TRY(rc_stats_add_to_manifest(m, rs->names[k], tr, va, err));
     }
 done:
     rc_stats_free(&all);

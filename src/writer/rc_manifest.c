@@ -30,7 +30,7 @@ typedef struct skipped_row {
 
 typedef struct stats_row {
     char *name;
-    rc_stats all, train, val; /* compacted copies; all = train + val */
+    rc_manifest_figures fig; /* owned */
 } stats_row;
 
 /* Each array grows by doubling; rows are kept in the order added (= the order written). */
@@ -71,9 +71,7 @@ void rc_manifest_free(rc_manifest *m)
     }
     for (size_t i = 0; i < m->n_stats; i++) {
         rc_free(m->stats[i].name);
-        rc_stats_free(&m->stats[i].all);
-        rc_stats_free(&m->stats[i].train);
-        rc_stats_free(&m->stats[i].val);
+        m->stats[i].fig.free(m->stats[i].fig.ctx);
     }
     rc_free(m->shards);
     rc_free(m->episodes);
@@ -149,39 +147,20 @@ done:
     return st;
 }
 
-rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
-                                rc_err *err)
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, rc_manifest_figures fig, rc_err *err)
 {
     rc_status st = RC_OK;
     RC_FAIL_IF(grow((void **)&m->stats, m->n_stats, &m->cap_stats, sizeof *m->stats) < 0, err, RC_E_NOMEM,
                "out of memory adding stats of %s to the manifest", name);
     stats_row *r = &m->stats[m->n_stats];
-    memset(r, 0, sizeof *r);
-    m->n_stats++; /* counted now so rc_manifest_free releases what was copied */
+    r->fig = fig;
+    fig.ctx = NULL; /* the row owns it now */
     r->name = rc_strdup(name);
-    RC_FAIL_IF(!r->name || rc_stats_copy(&r->train, train) < 0 ||
-                   (val ? rc_stats_copy(&r->val, val) : rc_stats_init(&r->val, train->D)) < 0 ||
-                   rc_stats_copy(&r->all, &r->train) < 0 || rc_stats_merge(&r->all, &r->val) < 0 ||
-                   rc_stats_compact(&r->all) < 0,
-               err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
+    m->n_stats++;
+    RC_FAIL_IF(!r->name, err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);
 done:
+    if (fig.ctx) fig.free(fig.ctx);
     return st;
-}
-
-/* Figures over all episodes, then the same per split: {"count": .., ..., "train": {..}, "val": {..}}. */
-static void write_stats(rc_json *j, const stats_row *r)
-{
-    rc_json_object_begin(j);
-    rc_stats_write_json_fields(j, &r->all);
-    rc_json_key(j, "train");
-    rc_json_object_begin(j);
-    rc_stats_write_json_fields(j, &r->train);
-    rc_json_object_end(j);
-    rc_json_key(j, "val");
-    rc_json_object_begin(j);
-    rc_stats_write_json_fields(j, &r->val);
-    rc_json_object_end(j);
-    rc_json_object_end(j);
 }
 
 static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sha256_hex,
@@ -248,7 +227,7 @@ static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sh
     rc_json_object_begin(j);
     for (size_t i = 0; i < m->n_stats; i++) {
         rc_json_key(j, m->stats[i].name);
-        write_stats(j, &m->stats[i]);
+        m->stats[i].fig.write(j, m->stats[i].fig.ctx);
     }
     rc_json_object_end(j);
     if (m->extra) m->extra(j, m->extra_ctx);

@@ -8,7 +8,6 @@
 
 #include "common/rc_error.h"
 #include "common/rc_json.h"
-#include "stats/rc_stats.h"
 
 typedef struct rc_manifest rc_manifest;
 
@@ -21,10 +20,15 @@ rc_status rc_manifest_add_episode(rc_manifest *m, const char *id, const char *sh
                                   const char *source_file, rc_err *err);
 rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const char *episode,
                                   const char *reason, rc_err *err);
-/* Copies the stats of output `name` over the train and the val episodes (val may be NULL:
- * none); the manifest lists both and their union. */
-rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
-                                rc_err *err);
+/* The statistics of one output as the manifest holds them: an object made by stats/
+ * (rc_stats_manifest_figures) that writes its own JSON value and is freed with the manifest. */
+typedef struct rc_manifest_figures {
+    void *ctx;
+    void (*write)(rc_json *j, const void *ctx);
+    void (*free)(void *ctx);
+} rc_manifest_figures;
+/* Adds the stats of output `name`; the manifest owns fig from now on (freed on failure too). */
+rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, rc_manifest_figures fig, rc_err *err);
 /* fn(j, ctx) is called while the manifest is written, after "stats", to add top-level keys
  * (a task manifest's "task"); it writes keys and values with j. */
 typedef void (*rc_manifest_extra_fn)(rc_json *j, const void *ctx);

@@ -10,7 +10,7 @@
 
 #include "spec/rc_spec.h"
 #include "writer/rc_manifest.h"
-#include "stats/rc_stats.h"
+#include "stats/rc_run_stats.h"
 
 enum { D = 4 };
 
@@ -76,8 +76,8 @@ int main(int argc, char **argv)
     rc_stats_init(&none, 2);
     if (rc_manifest_add_shard(m, "shard-00000.h5", 123456789012ull, argc - 2, &err) != RC_OK ||
         rc_manifest_add_skipped(m, "raw/bad \"one\".h5", "ep-9", "expected t increasing,\nfound a step back", &err) != RC_OK ||
-        rc_manifest_add_stats(m, "state", &all, NULL, &err) != RC_OK ||
-        rc_manifest_add_stats(m, "empty", &none, NULL, &err) != RC_OK)
+        rc_stats_add_to_manifest(m, "state", &all, NULL, &err) != RC_OK ||
+        rc_stats_add_to_manifest(m, "empty", &none, NULL, &err) != RC_OK)
         return 3;
     rc_stats_free(&all);
     rc_stats_free(&none);
