@@ -3,4 +3,4 @@
 librobocache_a_SOURCES += \
 	src/backend/rc_backend.h src/backend/rc_backend.c \
 	src/backend/rc_cuda.h \
-	src/backend/rc_fatbin.h src/backend/rc_fatbin.c
+	src/backend/rc_fatbin.c

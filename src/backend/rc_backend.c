@@ -190,3 +190,50 @@ void rc_backend_close(rc_backend *b)
 #endif
     rc_free(b);
 }
+
+int rc_backend_cuda_compiled(void)
+{
+#ifdef RC_HAVE_CUDA
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void rc_backend_cuda_versions(int *runtime_version, int *driver_version)
+{
+#ifdef RC_HAVE_CUDA
+    rc_cuda_versions(runtime_version, driver_version);
+#else
+    *runtime_version = *driver_version = 0;
+#endif
+}
+
+rc_status rc_backend_cuda_devices(rc_cuda_device *out, int max, int *n, rc_err *err)
+{
+#ifdef RC_HAVE_CUDA
+    return rc_cuda_list_devices(out, max, n, err);
+#else
+    (void)out;
+    (void)max;
+    *n = 0;
+    return rc_err_set(err, RC_E_BACKEND, __FILE__, __LINE__, "CUDA backend not compiled in");
+#endif
+}
+
+void rc_backend_range_push(const char *name, int64_t episode)
+{
+#ifdef RC_HAVE_CUDA
+    rc_cuda_range_push(name, episode);
+#else
+    (void)name;
+    (void)episode;
+#endif
+}
+
+void rc_backend_range_pop(void)
+{
+#ifdef RC_HAVE_CUDA
+    rc_cuda_range_pop();
+#endif
+}

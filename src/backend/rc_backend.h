@@ -1,7 +1,9 @@
-/* rc_backend.h — the compute backend a run uses: "cpu" (OpenMP, src/ops/) or "cuda"
- * (kernels/).  `auto` picks CUDA when it is compiled in and a device runs the kernels, and the
- * choice is reported; `cuda` fails with RC_E_BACKEND when CUDA cannot run — never a silent
- * fallback.  Both backends produce the same bits (SPEC section 4). */
+/* rc_backend.h — backend/'s public header.  The compute backend a run uses: "cpu" (OpenMP,
+ * src/ops/) or "cuda" (kernels/).  `auto` picks CUDA when it is compiled in and a device runs
+ * the kernels, and the choice is reported; `cuda` fails with RC_E_BACKEND when CUDA cannot
+ * run — never a silent fallback.  Both backends produce the same bits (SPEC section 4).  Also
+ * what `info` reports (devices, versions, the CUDA targets a binary carries: rc_fatbin.c) and
+ * the NVTX ranges of the pipeline.  Nothing here needs a CUDA header. */
 #ifndef RC_BACKEND_H
 #define RC_BACKEND_H
 
@@ -36,5 +38,61 @@ void rc_backend_host_free(rc_backend *b, void *p, int pinned);
  * Returns 0 (nothing filled) on the CPU backend. */
 int rc_backend_fuse_timing(const rc_backend *b, double iv[3][2]);
 void rc_backend_close(rc_backend *b);
+
+/* ---- the CUDA side, for `info` and Nsight ---- */
+
+/* One device as the runtime sees it. */
+typedef struct rc_cuda_device {
+    char name[256];
+    int sm_major, sm_minor; /* compute capability */
+    uint64_t mem_bytes;     /* global memory */
+    int multiprocessors;
+} rc_cuda_device;
+
+/* 1 when this binary has the CUDA backend. */
+int rc_backend_cuda_compiled(void);
+/* The CUDA runtime version this binary was linked with and the driver's (1000*major +
+ * 10*minor; 0 when none). */
+void rc_backend_cuda_versions(int *runtime_version, int *driver_version);
+/* Fills up to max devices and *n with how many exist.  RC_E_BACKEND when there is none, or
+ * "CUDA backend not compiled in". */
+rc_status rc_backend_cuda_devices(rc_cuda_device *out, int max, int *n, rc_err *err);
+/* NVTX ranges around the pipeline's intervals, so Nsight Systems shows the same slices as
+ * --trace: "NAME ep N" (episode < 0: just NAME), per calling thread.  Nothing without CUDA. */
+void rc_backend_range_push(const char *name, int64_t episode);
+void rc_backend_range_pop(void);
+
+/* ---- which CUDA targets a binary carries (rc_fatbin.c) ----
+ * Reads an ELF image (an executable or an object file), finds its .nv_fatbin section and walks
+ * the fatbin containers in it, listing each SASS (machine code for one sm_XY) and PTX
+ * (compute_XY, JIT-compiled by the driver) entry.  `robocache-convert info` reports this for
+ * its own /proc/self/exe; the build's promise of sm_80 + sm_90 SASS + compute_90 PTX is
+ * checked by tests/cuda/info.sh. */
+
+typedef enum rc_fatbin_kind { RC_FATBIN_PTX = 1, RC_FATBIN_SASS = 2 } rc_fatbin_kind;
+
+typedef struct rc_fatbin_target {
+    rc_fatbin_kind kind;
+    int sm; /* 80 for sm_80 / compute_80 */
+} rc_fatbin_target;
+
+/* Walks the fatbin containers of one .nv_fatbin section (sec[0..n)) and adds each distinct
+ * (kind, sm) to out (capacity max, *n_out in use; kept sorted by sm, then PTX after SASS).
+ * Entries of other kinds are ignored.  RC_E_INPUT, naming the offset, when a container or
+ * entry header is cut short or points past the section; RC_E_INTERNAL when max is too small. */
+rc_status rc_fatbin_walk(const uint8_t *sec, size_t n, rc_fatbin_target *out, int max, int *n_out,
+                         rc_err *err);
+
+/* The targets of ELF image elf[0..n): *n_out = 0 when it has no .nv_fatbin section.
+ * RC_E_INPUT when the image is not a 64-bit little-endian ELF or its headers are out of bounds. */
+rc_status rc_fatbin_list(const uint8_t *elf, size_t n, rc_fatbin_target *out, int max, int *n_out,
+                         rc_err *err);
+
+/* The same for a file (read whole); RC_E_IO when it cannot be read. */
+rc_status rc_fatbin_list_file(const char *path, rc_fatbin_target *out, int max, int *n_out,
+                              rc_err *err);
+
+/* "sm_90 SASS" or "compute_90 PTX" into buf. */
+void rc_fatbin_target_name(const rc_fatbin_target *t, char *buf, size_t n);
 
 #endif

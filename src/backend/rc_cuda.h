@@ -13,16 +13,7 @@
 extern "C" {
 #endif
 
-#include "common/rc_error.h"
-#include "ops/rc_ops.h"
-
-/* One device as the runtime sees it. */
-typedef struct rc_cuda_device {
-    char name[256];
-    int sm_major, sm_minor; /* compute capability */
-    uint64_t mem_bytes;     /* global memory */
-    int multiprocessors;
-} rc_cuda_device;
+#include "backend/rc_backend.h" /* rc_cuda_device, rc_error.h, rc_ops.h */
 
 /* An open device: its id, its copy and kernel streams, and device buffers kept between calls. */
 typedef struct rc_cuda rc_cuda;

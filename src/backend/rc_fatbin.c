@@ -1,4 +1,4 @@
-/* rc_fatbin.c — lists the CUDA targets embedded in an ELF image (see rc_fatbin.h).
+/* rc_fatbin.c — lists the CUDA targets embedded in an ELF image (rc_backend.h).
  *
  * The layouts, little-endian, as nvcc 11-13 write them (documented by reverse-engineering
  * projects and checked against cuobjdump; tests/cuda/test_fatbin.c checks them on an object
@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backend/rc_fatbin.h"
+#include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
 
 #define FATBIN_MAGIC 0xBA55ED50u

@@ -9,11 +9,7 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "backend/rc_fatbin.h"
 #include "cli/rc_cli.h"
-#ifdef RC_HAVE_CUDA
-#include "backend/rc_cuda.h"
-#endif
 
 #define MAX_TARGETS 32
 #define MAX_DEVICES 16
@@ -27,9 +23,7 @@ typedef struct info_facts {
     int runtime, driver;    /* CUDA versions (1000*major + 10*minor); 0 = none */
     char devices_err[1100]; /* non-empty: no device list */
     int n_devices;
-#ifdef RC_HAVE_CUDA
     rc_cuda_device devices[MAX_DEVICES];
-#endif
     const char *auto_name;
     char auto_reason[1200];
 } info_facts;
@@ -42,16 +36,12 @@ static void gather(info_facts *f)
     rc_err_clear(&err);
     if (rc_fatbin_list_file("/proc/self/exe", f->targets, MAX_TARGETS, &f->n_targets, &err) != RC_OK)
         snprintf(f->targets_err, sizeof f->targets_err, "%s", err.msg);
-#ifdef RC_HAVE_CUDA
-    f->cuda_compiled = 1;
-    rc_cuda_versions(&f->runtime, &f->driver);
+    f->cuda_compiled = rc_backend_cuda_compiled();
+    rc_backend_cuda_versions(&f->runtime, &f->driver);
     rc_err_clear(&err);
-    if (rc_cuda_list_devices(f->devices, MAX_DEVICES, &f->n_devices, &err) != RC_OK)
+    if (rc_backend_cuda_devices(f->devices, MAX_DEVICES, &f->n_devices, &err) != RC_OK)
         snprintf(f->devices_err, sizeof f->devices_err, "%s", err.msg);
     if (f->n_devices > MAX_DEVICES) f->n_devices = MAX_DEVICES;
-#else
-    snprintf(f->devices_err, sizeof f->devices_err, "CUDA backend not compiled in");
-#endif
     rc_err_clear(&err);
     if (rc_backend_open("auto", 0, &b, f->auto_reason, sizeof f->auto_reason, &err) == RC_OK) {
         f->auto_name = rc_backend_name(b); /* a string literal: outlives the backend */
@@ -82,13 +72,11 @@ static void print_text(const info_facts *f)
         else printf("cuda driver: none\n");
         if (f->devices_err[0]) printf("cuda devices: none: %s\n", f->devices_err);
         else printf("cuda devices: %d\n", f->n_devices);
-#ifdef RC_HAVE_CUDA
         for (int i = 0; i < f->n_devices; i++)
             printf("  device %d: %s, sm_%d%d, %.1f GiB, %d multiprocessors\n", i, f->devices[i].name,
                    f->devices[i].sm_major, f->devices[i].sm_minor,
                    (double)f->devices[i].mem_bytes / (1024.0 * 1024.0 * 1024.0),
                    f->devices[i].multiprocessors);
-#endif
     }
     printf("backend auto: %s (%s)\n", f->auto_name, f->auto_reason);
 }
@@ -137,7 +125,6 @@ static void print_json(const info_facts *f)
     printf(", \"cuda_driver\": ");
     json_version(f->driver);
     printf(", \"devices\": [");
-#ifdef RC_HAVE_CUDA
     for (int i = 0; i < f->n_devices; i++) {
         printf("%s{\"index\": %d, \"name\": ", i ? ", " : "", i);
         json_str(f->devices[i].name);
@@ -145,7 +132,6 @@ static void print_json(const info_facts *f)
                f->devices[i].sm_major, f->devices[i].sm_minor,
                (unsigned long long)f->devices[i].mem_bytes, f->devices[i].multiprocessors);
     }
-#endif
     printf("], \"devices_error\": ");
     if (f->devices_err[0]) json_str(f->devices_err);
     else printf("null");

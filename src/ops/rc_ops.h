@@ -7,20 +7,7 @@
 
 #include <stdint.h>
 
-typedef enum rc_method {
-    RC_METHOD_LINEAR = 0,
-    RC_METHOD_NEAREST,
-    RC_METHOD_PREVIOUS,
-    RC_METHOD_SLERP,
-    RC_METHOD_WINDOW
-} rc_method;
-
-typedef enum rc_quat_order { RC_QUAT_WXYZ = 0, RC_QUAT_XYZW } rc_quat_order;
-typedef enum rc_dtype { RC_DTYPE_F32 = 0, RC_DTYPE_F16, RC_DTYPE_BF16 } rc_dtype;
-typedef enum rc_vox_mode { RC_VOX_OCCUPANCY = 0, RC_VOX_COUNT, RC_VOX_MEAN, RC_VOX_POINTS } rc_vox_mode;
-
-/* Bytes of one element of the fused output. */
-static inline int rc_dtype_size(rc_dtype d) { return d == RC_DTYPE_F32 ? 4 : 2; }
+#include "spec/rc_kinds.h" /* rc_method, rc_quat_order, rc_dtype, rc_vox_mode */
 
 /* One stream of one episode: S samples at strictly increasing t_ns, D float32 columns. */
 typedef struct rc_series {

@@ -11,7 +11,6 @@
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "pipeline/rc_stream.h"
-#include "pipeline/rc_trace_range.h"
 
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err)
 {
@@ -122,9 +121,9 @@ void *rc_compress_worker(void *arg)
         rc_err_clear(&err);
         rc_status st = RC_OK;
         if (!atomic_load(&s->abort)) {
-            rc_trace_range_push("compress", slot->item);
+            rc_backend_range_push("compress", slot->item);
             st = run_task(s, t, &err);
-            rc_trace_range_pop();
+            rc_backend_range_pop();
         }
         rc_report_busy(s->rep, rc_now_s() - t0, waited);
         pthread_mutex_lock(&slot->mu);

@@ -11,7 +11,6 @@
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "pipeline/rc_stream.h"
-#include "pipeline/rc_trace_range.h"
 
 /* A batch grows while episodes are waiting and its fuse jobs hold fewer grid steps than this. */
 #define RC_BATCH_ROWS ((int64_t)1 << 20)
@@ -106,7 +105,7 @@ void *rc_compute_stage(void *arg)
             if (n == s->n_slots || rows >= RC_BATCH_ROWS) break;
             slot = rc_stage_queue_try_pop(&s->read_q);
         }
-        rc_trace_range_push("compute", n ? batch[0]->item : -1);
+        rc_backend_range_push("compute", n ? batch[0]->item : -1);
         fuse_batch(s, batch, plans, n);
         for (int k = 0; k < n; k++) {
             rc_slot *sl = batch[k];
@@ -119,7 +118,7 @@ void *rc_compute_stage(void *arg)
                 sl->st = rc_scan_episode_figures(s->spec, &sl->ep, 0, &sl->fig, &sl->err);
             if (sl->st == RC_OK) sl->st = rc_slot_plan(sl, &sl->err);
         }
-        rc_trace_range_pop();
+        rc_backend_range_pop();
         double t1 = rc_now_s();
         rc_report_busy(s->rep, t1 - t0, waited);
         for (int k = 0; k < n; k++) {

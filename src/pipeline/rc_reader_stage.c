@@ -10,7 +10,6 @@
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "pipeline/rc_stream.h"
-#include "pipeline/rc_trace_range.h"
 
 /* Bytes of one array in the slot buffer, rounded up so every array starts 64-byte aligned. */
 static size_t padded(size_t n) { return (n + 63) / 64 * 64; }
@@ -77,7 +76,7 @@ void *rc_reader_stage(void *arg)
         slot->item = i;
         slot->st = RC_OK;
         rc_err_clear(&slot->err);
-        rc_trace_range_push("read", i);
+        rc_backend_range_push("read", i);
         if (w->why) /* a record of a skip, nothing to read: the writer makes it */
             slot->st = RC_E_INPUT;
         else if (w->file != open_file) {
@@ -93,7 +92,7 @@ void *rc_reader_stage(void *arg)
                                               &slot->err);
         if (slot->st == RC_OK && s->pin) slot->st = rc_slot_pin(s, slot, &slot->err);
         double t1 = rc_now_s();
-        rc_trace_range_pop();
+        rc_backend_range_pop();
         if (slot->st == RC_OK) {
             for (int k = 0; k < slot->ep.n_streams; k++) slot->bytes_in += slot->ep.streams[k].bytes_read;
             rc_report_interval(s->rep, RC_TIMED_READ, i, t0, t1, slot->bytes_in, 0, 1);

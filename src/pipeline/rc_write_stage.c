@@ -13,7 +13,6 @@
 #include "common/rc_clock.h"
 #include "common/rc_log.h"
 #include "pipeline/rc_stream.h"
-#include "pipeline/rc_trace_range.h"
 
 static rc_status open_shard(rc_run *s, rc_err *err)
 {
@@ -135,9 +134,9 @@ rc_status rc_write_stage(rc_run *s, rc_err *err)
         waited += t0 - t_wait;
         if (st == RC_OK) {
             rc_err_clear(err);
-            rc_trace_range_push("write", slot->item);
+            rc_backend_range_push("write", slot->item);
             st = handle_slot(s, slot, err);
-            rc_trace_range_pop();
+            rc_backend_range_pop();
             if (st != RC_OK) atomic_store(&s->abort, 1);
             handled++;
         }

@@ -2,7 +2,7 @@
 # and the input layouts of schemas/layouts/.  The schemas are installed so an installed
 # robocache-convert finds them in $(pkgdatadir)/schemas.
 librobocache_a_SOURCES += \
-	src/spec/rc_spec.c src/spec/rc_spec.h src/spec/rc_split.c \
+	src/spec/rc_spec.c src/spec/rc_spec.h src/spec/rc_kinds.h src/spec/rc_split.c \
 	src/spec/rc_layout.c src/spec/rc_layout.h \
 	src/spec/rc_schema.c src/spec/rc_schema.h \
 	src/spec/rc_yaml.c src/spec/rc_yaml.h \

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "common/rc_error.h"
-#include "ops/rc_ops.h"
+#include "spec/rc_kinds.h"
 
 #define RC_NAME_MAX 64     /* stream, stage and output names */
 #define RC_PATH_MAX 1024

@@ -3,14 +3,11 @@
 #include "config.h"
 #include "task/rc_task_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/rc_sha256.h"
-#include "writer/rc_durable.h"
 
 static void write_task_section(rc_json *j, const void *ctx)
 {
@@ -51,11 +48,10 @@ static rc_status write_state(rc_task *t, const char *output_dir, rc_run_stats *r
     rc_status st = RC_OK;
     char *buf = NULL;
     size_t len = 0;
-    FILE *mem = NULL, *f = NULL;
-    char path[RC_PATH_MAX + 100], tmp[RC_PATH_MAX + 140];
+    FILE *mem = NULL;
+    char path[RC_PATH_MAX + 100];
     rc_task_state_name(t, t->stats_name, sizeof t->stats_name);
     snprintf(path, sizeof path, "%s/%s", output_dir, t->stats_name);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     rc_err_scope(err, path, NULL, NULL);
     mem = open_memstream(&buf, &len);
     RC_FAIL_IF(!mem, err, RC_E_NOMEM, "out of memory for the statistics state");
@@ -64,17 +60,9 @@ static rc_status write_state(rc_task *t, const char *output_dir, rc_run_stats *r
     mem = NULL;
     RC_FAIL_IF(closed != 0, err, RC_E_NOMEM, "out of memory for the statistics state");
     rc_sha256_of(buf, len, t->stats_hex);
-    f = fopen(tmp, "wb");
-    RC_FAIL_IF(!f, err, RC_E_IO, "cannot create %s: %s", tmp, strerror(errno));
-    int bad = fwrite(buf, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    f = NULL;
-    RC_FAIL_IF(bad, err, RC_E_IO, "writing %s failed: %s", tmp, strerror(errno));
-    RC_TRY(rc_durable_publish(tmp, path, err));
+    RC_TRY(rc_manifest_write_file(path, buf, len, err));
 done:
     if (mem) fclose(mem);
-    if (f) fclose(f);
-    if (st != RC_OK) unlink(tmp);
     free(buf); /* open_memstream's buffer comes from malloc */
     return st;
 }

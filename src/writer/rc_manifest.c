@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -244,20 +245,37 @@ rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *
                             const char *tool_version, const char *backend, rc_err *err)
 {
     rc_status st = RC_OK;
+    char *buf = NULL;
+    size_t len = 0;
+    rc_json j;
+    rc_err_scope(err, path, NULL, NULL);
+    FILE *mem = open_memstream(&buf, &len);
+    RC_FAIL_IF(!mem, err, RC_E_NOMEM, "out of memory for the manifest");
+    rc_json_init(&j, mem);
+    write_document(&j, m, spec_sha256_hex, tool_version, backend);
+    int failed = rc_json_finish(&j) < 0;
+    failed |= fclose(mem) != 0;
+    RC_FAIL_IF(failed, err, RC_E_NOMEM, "out of memory for the manifest");
+    RC_TRY(rc_manifest_write_file(path, buf, len, err));
+done:
+    free(buf); /* open_memstream's buffer comes from malloc */
+    return st;
+}
+
+rc_status rc_manifest_write_file(const char *path, const void *buf, size_t len, rc_err *err)
+{
+    rc_status st = RC_OK;
     char tmp[1100];
     FILE *f = NULL;
-    rc_json j;
     rc_err_scope(err, path, NULL, NULL);
     RC_FAIL_IF((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= sizeof tmp, err, RC_E_IO,
                "expected a path under 1024 bytes, found %zu bytes", strlen(path));
-    f = fopen(tmp, "w");
+    f = fopen(tmp, "wb");
     RC_FAIL_IF(!f, err, RC_E_IO, "cannot create %s: %s", tmp, strerror(errno));
-    rc_json_init(&j, f);
-    write_document(&j, m, spec_sha256_hex, tool_version, backend);
-    int failed = rc_json_finish(&j) < 0;
-    failed |= fclose(f) != 0;
+    int bad = fwrite(buf, 1, len, f) != len;
+    bad |= fclose(f) != 0;
     f = NULL;
-    RC_FAIL_IF(failed, err, RC_E_IO, "writing %s failed: %s", tmp, strerror(errno));
+    RC_FAIL_IF(bad, err, RC_E_IO, "writing %s failed: %s", tmp, strerror(errno));
     RC_TRY(rc_durable_publish(tmp, path, err));
 done:
     if (f) fclose(f);

@@ -4,6 +4,7 @@
 #ifndef RC_MANIFEST_H
 #define RC_MANIFEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/rc_error.h"
@@ -35,5 +36,9 @@ typedef void (*rc_manifest_extra_fn)(rc_json *j, const void *ctx);
 void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *ctx);
 rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,
                             const char *tool_version, const char *backend, rc_err *err);
+/* Writes buf[len] to path as the manifest is written (a temporary name beside it, fsync,
+ * rename, fsync of the folder), for a file that goes with a manifest (a task's statistics
+ * state).  RC_E_IO naming the step; on failure nothing is left under either name. */
+rc_status rc_manifest_write_file(const char *path, const void *buf, size_t len, rc_err *err);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/rc_fatbin.h"
+#include "backend/rc_backend.h"
 #include "tap.h"
 
 /* ---- builders ---- */
