@@ -73,7 +73,7 @@ int bench_resample(const bench_opts *o);
 int bench_fuse(const bench_opts *o);
 int bench_voxelize(const bench_opts *o);
 
-/* The open backend device, shared by every group (rc_cuda handle of src/backend/rc_cuda.h). */
+/* The open backend device, shared by every group (rc_cuda handle of src/backend/rc_cuda_int.h). */
 struct rc_cuda;
 extern struct rc_cuda *g_bench_cuda;
 extern int g_bench_cupti_ok;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/rc_cuda.h"
+#include "backend/rc_cuda_int.h"
 #include "bench.h"
 #include "common/rc_alloc.h"
 

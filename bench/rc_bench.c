@@ -1,5 +1,5 @@
 /* rc_bench.c — rc-bench: times the CUDA backend's launchers (kernels/fuse.cu, kernels/voxelize.cu
- * through src/backend/rc_cuda.h) and the device's copy bandwidth; one JSON line per case on
+ * through src/backend/rc_cuda_int.h) and the device's copy bandwidth; one JSON line per case on
  * stdout, progress on stderr.  bench/run-gpu.sh runs it on the GPU machine.
  * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] GROUP...
  *        GROUP: mem resample fuse voxelize all */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/rc_cuda.h"
+#include "backend/rc_cuda_int.h"
 #include "bench.h"
 
 struct rc_cuda *g_bench_cuda;

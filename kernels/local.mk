@@ -7,7 +7,7 @@ if HAVE_CUDA
 librobocache_a_SOURCES += $(RC_KERNEL_SRC) $(RC_KERNEL_HDR)
 # nvcc writes no dependency files here: every kernel is rebuilt when a header it includes changes.
 kernels/device.$(OBJEXT) kernels/fuse.$(OBJEXT) kernels/voxelize.$(OBJEXT): $(RC_KERNEL_HDR) \
-	src/backend/rc_cuda.h src/ops/rc_numeric.h src/ops/rc_ops.h src/common/rc_error.h
+	src/backend/rc_cuda_int.h src/ops/rc_numeric.h src/ops/rc_ops.h src/common/rc_error.h
 else
 EXTRA_DIST += $(RC_KERNEL_SRC) $(RC_KERNEL_HDR)
 endif

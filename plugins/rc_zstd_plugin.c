@@ -3,7 +3,7 @@
  * class is src/compress/rc_zstd_h5z.c, the same code the converter registers in-process. */
 #include <H5PLextern.h>
 
-#include "compress/rc_zstd_h5z.h"
+#include "compress/rc_zstd_h5z_int.h"
 
 H5PL_type_t H5PLget_plugin_type(void) { return H5PL_TYPE_FILTER; }
 

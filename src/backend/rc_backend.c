@@ -1,5 +1,5 @@
 /* rc_backend.c — picks the compute backend of a run (SPEC section 2): "cpu" (OpenMP over
- * rc_fuse_cpu / rc_voxelize_cpu of src/ops/), "cuda" (kernels/ through rc_cuda.h) or "auto".
+ * rc_fuse_cpu / rc_voxelize_cpu of src/ops/), "cuda" (kernels/ through rc_cuda_int.h) or "auto".
  * `cuda` either runs the kernels or fails with RC_E_BACKEND and the precise reason; `auto`
  * takes CUDA only after its probe kernel ran, and hands the reason for its choice back.
  * Nothing here includes a CUDA header. */
@@ -13,7 +13,7 @@
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
 #ifdef RC_HAVE_CUDA
-#include "backend/rc_cuda.h"
+#include "backend/rc_cuda_int.h"
 #endif
 
 enum { KIND_CPU, KIND_CUDA };

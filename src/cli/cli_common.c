@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 
 int cli_fail(const rc_err *err)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 
 #define MAX_TARGETS 32
 #define MAX_DEVICES 16

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_shard_read.h"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "task/rc_merge.h"
 
 static void print_usage(FILE *f)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_report_write.h"
 #include "stats/rc_report.h"

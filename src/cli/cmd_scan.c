@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
 #include "scan/rc_scan.h"

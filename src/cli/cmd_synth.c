@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "synth/rc_synth.h"
 
 static void print_help(void)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "spec/rc_spec.h"
 
 static const char *const g_stage_kind_names[] = {"fuse", "resample", "voxelize"};

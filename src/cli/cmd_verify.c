@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "verify/rc_verify.h"
 
 /* Differing elements listed per dataset; the rest are counted. */

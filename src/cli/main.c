@@ -9,7 +9,7 @@
 
 #include <hdf5.h>
 
-#include "cli/rc_cli.h"
+#include "cli/rc_cli_int.h"
 #include "common/rc_log.h"
 
 typedef struct command {

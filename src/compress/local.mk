@@ -3,14 +3,14 @@
 # h5py and other HDF5 programs decode our shards through HDF5_PLUGIN_PATH.
 librobocache_a_SOURCES += \
 	src/compress/rc_zstd_filter.c src/compress/rc_zstd_filter.h \
-	src/compress/rc_zstd_h5z.c src/compress/rc_zstd_h5z.h
+	src/compress/rc_zstd_h5z.c src/compress/rc_zstd_h5z_int.h
 EXTRA_DIST += plugins/rc_zstd_plugin.c
 
 # The plugin is loaded into foreign processes (python), so it is built without the
 # sanitizer flags of RC_CFLAGS.
 RC_PLUGIN = plugins/libh5zstd_rc.so
 RC_PLUGIN_SRC = $(top_srcdir)/plugins/rc_zstd_plugin.c $(top_srcdir)/src/compress/rc_zstd_h5z.c
-$(RC_PLUGIN): $(RC_PLUGIN_SRC) $(top_srcdir)/src/compress/rc_zstd_h5z.h
+$(RC_PLUGIN): $(RC_PLUGIN_SRC) $(top_srcdir)/src/compress/rc_zstd_h5z_int.h
 	@$(MKDIR_P) plugins
 	$(AM_V_CCLD)$(CC) -shared -fPIC -std=c11 -Wall -Wextra $(CFLAGS) -I$(top_srcdir)/src \
 		$(HDF5_CFLAGS) $(ZSTD_CFLAGS) -o $@ $(RC_PLUGIN_SRC) $(LDFLAGS) \

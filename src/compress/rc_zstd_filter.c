@@ -8,7 +8,7 @@
 #include <zstd.h>
 
 #include "common/rc_alloc.h"
-#include "compress/rc_zstd_h5z.h"
+#include "compress/rc_zstd_h5z_int.h"
 
 rc_status rc_zstd_filter_register(rc_err *err)
 {

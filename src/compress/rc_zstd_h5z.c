@@ -3,7 +3,7 @@
  * compresses a chunk into one zstd frame that records its content size; in reverse it decodes any
  * zstd stream, sizing the output from the frame header or, when the header does not say, by
  * streaming.  It depends on HDF5 and libzstd only, so the plugin build can use it unchanged. */
-#include "compress/rc_zstd_h5z.h"
+#include "compress/rc_zstd_h5z_int.h"
 
 #include <stdint.h>
 #include <string.h>

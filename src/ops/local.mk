@@ -4,5 +4,5 @@ librobocache_a_SOURCES += \
 	src/ops/rc_ops.h src/ops/rc_numeric.h src/ops/rc_window.h \
 	src/ops/rc_vox_params.c \
 	src/ops/rc_fuse_cpu.c \
-	src/ops/rc_voxmap.c src/ops/rc_voxmap.h \
+	src/ops/rc_voxmap.c src/ops/rc_voxmap_int.h \
 	src/ops/rc_voxelize_cpu.c

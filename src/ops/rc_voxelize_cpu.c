@@ -7,7 +7,7 @@
 #include "common/rc_alloc.h"
 #include "ops/rc_numeric.h"
 #include "ops/rc_ops.h"
-#include "ops/rc_voxmap.h"
+#include "ops/rc_voxmap_int.h"
 
 /* Dense occupancy/count: no slots needed, the grid is the output. */
 static void vox_dense_direct(const rc_vox_params *p, const float *points, int64_t N,

@@ -2,7 +2,7 @@
 #include <stddef.h>
 
 #include "common/rc_alloc.h"
-#include "ops/rc_voxmap.h"
+#include "ops/rc_voxmap_int.h"
 
 /* Fibonacci hashing: the top bits of key * 2^64/phi spread neighbouring voxels apart. */
 static uint64_t voxmap_hash(int64_t key) { return ((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 17; }

@@ -10,7 +10,7 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
-#include "pipeline/rc_stream.h"
+#include "pipeline/rc_stream_int.h"
 
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err)
 {

@@ -10,7 +10,7 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
-#include "pipeline/rc_stream.h"
+#include "pipeline/rc_stream_int.h"
 
 /* A batch grows while episodes are waiting and its fuse jobs hold fewer grid steps than this. */
 #define RC_BATCH_ROWS ((int64_t)1 << 20)

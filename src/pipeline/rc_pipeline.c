@@ -1,5 +1,5 @@
 /* rc_pipeline.c — the run: loads the spec and layout, opens the backend, lists the work (every
- * input episode in run order), starts the streaming threads of rc_stream.h (reader, compute,
+ * input episode in run order), starts the streaming threads of rc_stream_int.h (reader, compute,
  * compression workers; the caller's thread writes), and finishes with the last shard and the
  * manifest.  On any fatal error the shard being written is removed and so are the shards this
  * run already committed, so the output folder never holds a partial conversion. */
@@ -23,7 +23,7 @@
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "convert/rc_convert.h"
-#include "pipeline/rc_stream.h"
+#include "pipeline/rc_stream_int.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_spec.h"

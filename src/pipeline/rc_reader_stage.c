@@ -9,7 +9,7 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
-#include "pipeline/rc_stream.h"
+#include "pipeline/rc_stream_int.h"
 
 /* Bytes of one array in the slot buffer, rounded up so every array starts 64-byte aligned. */
 static size_t padded(size_t n) { return (n + 63) / 64 * 64; }

@@ -2,7 +2,7 @@
  * that the streaming pipeline's threads hand episodes and chunk tasks through. */
 #include "config.h"
 
-#include "pipeline/rc_stage_queue.h"
+#include "pipeline/rc_stage_queue_int.h"
 
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"

@@ -12,7 +12,7 @@
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "common/rc_log.h"
-#include "pipeline/rc_stream.h"
+#include "pipeline/rc_stream_int.h"
 
 static rc_status open_shard(rc_run *s, rc_err *err)
 {

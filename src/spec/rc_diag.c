@@ -1,7 +1,7 @@
 /* rc_diag.c — keeps spec errors, then logs them sorted by position.  Should memory for the
  * list run out, each error is logged at once instead: none is ever lost. */
 #include "config.h"
-#include "spec/rc_diag.h"
+#include "spec/rc_diag_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>

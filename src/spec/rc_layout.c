@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "common/rc_alloc.h"
-#include "spec/rc_schema.h"
-#include "spec/rc_yaml.h"
+#include "spec/rc_schema_int.h"
+#include "spec/rc_yaml_int.h"
 
 /* Values of the layout key `format`, in rc_layout_format order. */
 static const char *const g_formats[] = {"robocache-raw", "robomimic", "aloha", "robosuite"};

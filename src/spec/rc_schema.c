@@ -2,7 +2,7 @@
  * bounds, enums, unknown, duplicate and missing keys.  Every message says what was expected
  * (derived from the schema node) and what was found (the document node). */
 #include "config.h"
-#include "spec/rc_schema.h"
+#include "spec/rc_schema_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "spec/rc_size.h"
+#include "spec/rc_size_int.h"
 
 #define DESC_MAX 512
 

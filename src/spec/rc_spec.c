@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "spec/rc_diag.h"
+#include "spec/rc_diag_int.h"
 #include "spec/rc_layout.h"
-#include "spec/rc_schema.h"
-#include "spec/rc_size.h"
-#include "spec/rc_yaml.h"
+#include "spec/rc_schema_int.h"
+#include "spec/rc_size_int.h"
+#include "spec/rc_yaml_int.h"
 
 #define PATH_N 512
 #define GRID_AXIS_MAX (1 << 30) /* rc_vox_params_init's bound */

@@ -1,7 +1,7 @@
 /* rc_yaml.c — loads a YAML document with libyaml and answers small questions about its nodes.
  * Syntax errors become RC_E_SPEC errors at the 1-based line and column libyaml reports. */
 #include "config.h"
-#include "spec/rc_yaml.h"
+#include "spec/rc_yaml_int.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@ librobocache_a_SOURCES += \
 	src/writer/rc_elem.c src/writer/rc_elem.h \
 	src/writer/rc_shard.c src/writer/rc_shard.h \
 	src/writer/rc_shard_read.c src/writer/rc_shard_read.h \
-	src/writer/rc_h5.c src/writer/rc_h5.h \
-	src/writer/rc_digest.c src/writer/rc_digest.h \
-	src/writer/rc_durable.c src/writer/rc_durable.h \
+	src/writer/rc_h5.c src/writer/rc_h5_int.h \
+	src/writer/rc_digest.c src/writer/rc_digest_int.h \
+	src/writer/rc_durable.c src/writer/rc_durable_int.h \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h \
 	src/writer/rc_manifest_read.c src/writer/rc_manifest_read.h

@@ -5,7 +5,7 @@
  * Sorting makes the digest a function of the file alone (HDF5 keeps no creation order here), so
  * anyone can recompute it with h5py; hashing each dataset first keeps the writer streaming. */
 #include "config.h"
-#include "writer/rc_digest.h"
+#include "writer/rc_digest_int.h"
 
 #include <stdlib.h>
 #include <string.h>

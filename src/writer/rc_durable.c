@@ -1,7 +1,7 @@
-/* rc_durable.c — fsync + rename + fsync of the folder (rc_durable.h): after it returns RC_OK the
+/* rc_durable.c — fsync + rename + fsync of the folder (rc_durable_int.h): after it returns RC_OK the
  * file is on disk under its final name, whole, even across a crash. */
 #include "config.h"
-#include "writer/rc_durable.h"
+#include "writer/rc_durable_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
-/* rc_h5.c — HDF5 helpers of the writer module (see rc_h5.h): datatypes, attributes and HDF5's
+/* rc_h5.c — HDF5 helpers of the writer module (see rc_h5_int.h): datatypes, attributes and HDF5's
  * error text.  All types are little-endian whatever the host, so files are the same everywhere. */
 #include "config.h"
-#include "writer/rc_h5.h"
+#include "writer/rc_h5_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
-#include "writer/rc_durable.h"
+#include "writer/rc_durable_int.h"
 
 typedef struct shard_row {
     char *name;

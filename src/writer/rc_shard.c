@@ -13,9 +13,9 @@
 #include "common/rc_alloc.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
-#include "writer/rc_digest.h"
-#include "writer/rc_durable.h"
-#include "writer/rc_h5.h"
+#include "writer/rc_digest_int.h"
+#include "writer/rc_durable_int.h"
+#include "writer/rc_h5_int.h"
 
 /* Target uncompressed chunk size: rows per chunk = max(1, RC_CHUNK_TARGET_BYTES / row bytes),
  * at most the dataset's rows.  1 MiB keeps zstd's ratio near its large-input value and one
@@ -287,7 +287,7 @@ void rc_shard_data_sha256(rc_elem elem, int rank, const uint64_t *dims, const vo
     rc_sha256_final(&c, out);
 }
 
-/* Remembers the dataset's part of the episode digest (rc_digest.h). */
+/* Remembers the dataset's part of the episode digest (rc_digest_int.h). */
 static rc_status note_digest(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                              const uint64_t *dims, const uint8_t data_sha256[32], rc_err *err)
 {

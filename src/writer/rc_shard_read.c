@@ -12,8 +12,8 @@
 #include "common/rc_alloc.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
-#include "writer/rc_digest.h"
-#include "writer/rc_h5.h"
+#include "writer/rc_digest_int.h"
+#include "writer/rc_h5_int.h"
 
 struct rc_shard_reader {
     char *path;

@@ -1,7 +1,7 @@
 /* rc_shard_read.h — reads a shard back for `inspect` (and for checks of finished shards): root
  * attributes and provenance, episodes with their attributes, and every dataset's type, shape,
  * chunking, filter and decoded-content digest; the episode digest is recomputed from the decoded
- * data (rc_digest.h), independently of the content_sha256 attribute stored by the writer. */
+ * data (rc_digest_int.h), independently of the content_sha256 attribute stored by the writer. */
 #ifndef RC_SHARD_READ_H
 #define RC_SHARD_READ_H
 

@@ -16,9 +16,9 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_log.h"
-#include "spec/rc_schema.h"
+#include "spec/rc_schema_int.h"
 #include "spec/rc_spec.h"
-#include "spec/rc_yaml.h"
+#include "spec/rc_yaml_int.h"
 #include "tap.h"
 
 #define MAX_USES 512

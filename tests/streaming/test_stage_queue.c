@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "pipeline/rc_stage_queue.h"
+#include "pipeline/rc_stage_queue_int.h"
 #include "tap.h"
 
 #define PRODUCERS 3

@@ -1,4 +1,4 @@
-/* rc_durable.h — module-private: making a finished temporary file the real one (fsync the file,
+/* rc_durable_int.h — module-private: making a finished temporary file the real one (fsync the file,
  * rename, fsync the folder), shared by shards and the manifest. */
 #ifndef RC_DURABLE_H
 #define RC_DURABLE_H

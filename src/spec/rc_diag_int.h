@@ -1,4 +1,4 @@
-/* rc_diag.h — collects the errors of one spec check so a user sees every problem of the file in
+/* rc_diag_int.h — collects the errors of one spec check so a user sees every problem of the file in
  * one run.  Errors are kept until rc_diag_flush, which logs them at RC_LOG_ERROR in file order
  * (line, then column; ties keep the order found), each as rc_err_format writes it:
  * "FILE:LINE:COL: key 'PATH': msg". */

@@ -1,4 +1,4 @@
-/* rc_voxmap.h — a per-call hash map from a dense voxel index (int64 >= 0) to the slot its voxel
+/* rc_voxmap_int.h — a per-call hash map from a dense voxel index (int64 >= 0) to the slot its voxel
  * got on first appearance; open addressing with linear probing, sized from the point count so
  * sparse output over huge grids never allocates the grid.  Internal to src/ops/. */
 #ifndef RC_VOXMAP_H

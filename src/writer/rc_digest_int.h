@@ -1,4 +1,4 @@
-/* rc_digest.h — the episode content digest (content_sha256, docs/FORMAT.md "Content digest"),
+/* rc_digest_int.h — the episode content digest (content_sha256, docs/FORMAT.md "Content digest"),
  * shared by the shard writer, which computes it while writing, and the shard reader, which
  * recomputes it from decoded data.  One definition, so the two can only agree or both be wrong. */
 #ifndef RC_DIGEST_H

@@ -1,4 +1,4 @@
-/* rc_cuda.h — the C-callable face of the CUDA backend (the kernels/ .cu files, compiled by nvcc).
+/* rc_cuda_int.h — the C-callable face of the CUDA backend (the kernels/ .cu files, compiled by nvcc).
  * rc_backend.c calls these only when RC_HAVE_CUDA is defined; no CUDA header is needed to
  * include this file, so the C side of the library stays free of them.  Every failure is
  * RC_E_BACKEND with the CUDA call, the kernel or launcher, and cudaGetErrorString. */

@@ -1,4 +1,4 @@
-/* rc_h5.h — module-private HDF5 helpers of the writer module, shared by the shard writer and the
+/* rc_h5_int.h — module-private HDF5 helpers of the writer module, shared by the shard writer and the
  * shard reader: file datatypes of rc_elem, string/int attributes, and HDF5's own error text. */
 #ifndef RC_H5_H
 #define RC_H5_H

@@ -1,4 +1,4 @@
-/* rc_yaml.h — a YAML file loaded whole with libyaml's document API, and the few look-ups the
+/* rc_yaml_int.h — a YAML file loaded whole with libyaml's document API, and the few look-ups the
  * schema walker, the spec filler and the layout loader share.  Positions are 1-based (libyaml's
  * marks are 0-based). */
 #ifndef RC_YAML_H

@@ -1,4 +1,4 @@
-/* rc_stream.h — the streaming pipeline's shared state (SPEC section 7), private to
+/* rc_stream_int.h — the streaming pipeline's shared state (SPEC section 7), private to
  * src/pipeline: the run-order list of work items, the episode slots ("buffers") that travel
  * reader -> compute -> compression workers -> writer, and the queues between the threads.
  *
@@ -22,7 +22,7 @@
 #include "convert/rc_convert.h"
 #include "pipeline/rc_pipeline.h"
 #include "pipeline/rc_progress.h"
-#include "pipeline/rc_stage_queue.h"
+#include "pipeline/rc_stage_queue_int.h"
 #include "reader/rc_reader.h"
 #include "stats/rc_run_stats.h"
 #include "task/rc_task.h"
@@ -43,7 +43,7 @@ typedef struct rc_out_z {
     uint64_t n_chunks;
     void **z;
     size_t *z_n;
-    uint8_t sha[32];     /* SHA-256 of the decoded bytes (rc_digest.h) */
+    uint8_t sha[32];     /* SHA-256 of the decoded bytes (rc_digest_int.h) */
 } rc_out_z;
 
 struct rc_slot;

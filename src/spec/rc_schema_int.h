@@ -1,4 +1,4 @@
-/* rc_schema.h — schemas/pipeline.schema.yaml, the one place where a spec's keys, types,
+/* rc_schema_int.h — schemas/pipeline.schema.yaml, the one place where a spec's keys, types,
  * defaults, enums and bounds are written, and the walker that checks a spec document against it.
  * The schema language (each node a map):
  *   type: int | number | bool | string | name | size | enum | map | list | either
@@ -21,8 +21,8 @@
 #include <stdint.h>
 
 #include "common/rc_error.h"
-#include "spec/rc_diag.h"
-#include "spec/rc_yaml.h"
+#include "spec/rc_diag_int.h"
+#include "spec/rc_yaml_int.h"
 
 typedef struct rc_schema {
     char path[1024];     /* schema_dir/pipeline.schema.yaml */
