@@ -15,7 +15,6 @@ static const struct {
     {RC_OK, 0, "ok"},
     {RC_E_USAGE, 1, "usage"},
     {RC_E_SPEC, 1, "spec"},
-    {RC_E_UNIMPLEMENTED, 1, "unimplemented"},
     {RC_E_INPUT, 2, "input"},
     {RC_E_IO, 3, "io"},
     {RC_E_NOMEM, 3, "nomem"},

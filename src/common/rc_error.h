@@ -10,7 +10,6 @@ typedef enum rc_status {
     RC_OK = 0,
     RC_E_USAGE,          /* bad command line                        -> exit 1 */
     RC_E_SPEC,           /* bad pipeline spec                       -> exit 1 */
-    RC_E_UNIMPLEMENTED,  /* command exists, its work is not built   -> exit 1 */
     RC_E_INPUT,          /* bad input data                          -> exit 2 */
     RC_E_IO,             /* I/O or system error                     -> exit 3 */
     RC_E_NOMEM,          /* allocation failed                       -> exit 3 */

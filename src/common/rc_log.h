@@ -14,7 +14,6 @@ typedef void (*rc_log_sink)(int level, const char *line);
 
 /* Set once by main() before any work: messages above `level` are dropped. */
 void rc_log_configure(int level, rc_log_sink sink);
-int rc_log_enabled(int level);
 void rc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -18,7 +18,8 @@ void rc_progress_start(rc_progress *p, rc_progress_fn fn, void *ctx, double inte
     p->t0 = p->last_s = rc_now_s();
 }
 
-void rc_progress_format(const rc_progress *p, double now_s, char *buf, size_t n)
+/* "episodes 12/40 (30%), 1.21 GB read, 310.5 MB/s, 4.1 episodes/s, ETA 7 s" for p at time now_s. */
+static void rc_progress_format(const rc_progress *p, double now_s, char *buf, size_t n)
 {
     double el = now_s - p->t0;
     int64_t finished = p->done + p->skipped;

@@ -23,7 +23,5 @@ void rc_progress_start(rc_progress *p, rc_progress_fn fn, void *ctx, double inte
 /* One episode finished (written, or skipped when skipped is 1) after bytes_in bytes were read. */
 void rc_progress_step(rc_progress *p, uint64_t bytes_in, int skipped);
 void rc_progress_finish(rc_progress *p);
-/* "episodes 12/40 (30%), 1.21 GB read, 310.5 MB/s, 4.1 episodes/s, ETA 7 s" for p at time now_s. */
-void rc_progress_format(const rc_progress *p, double now_s, char *buf, size_t n);
 
 #endif

@@ -14,7 +14,9 @@
 /* Bytes of one array in the slot buffer, rounded up so every array starts 64-byte aligned. */
 static size_t padded(size_t n) { return (n + 63) / 64 * 64; }
 
-rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err)
+/* Moves the arrays of slot->ep into the slot's host buffer (grown as needed), so the
+ * backend's copies from them run asynchronously. */
+static rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_episode *ep = &slot->ep;
@@ -66,6 +68,7 @@ void *rc_reader_stage(void *arg)
     rc_reader *r = NULL;
     size_t open_file = (size_t)-1;
     rc_report_bind(rc_report_track(s->rep, "reader", RC_PIPE_READER));
+    rc_reader_thread_quiet();
     for (int64_t i = 0; i < s->n_items; i++) {
         if ((s->o->stop && *s->o->stop) || atomic_load(&s->abort)) break;
         double waited;

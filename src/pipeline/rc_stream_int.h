@@ -121,9 +121,6 @@ rc_status rc_write_stage(rc_run *s, rc_err *err);
 
 /* Commits the shard being written and records it (writer; also the run's last shard). */
 rc_status rc_commit_shard(rc_run *s, rc_err *err);
-/* Moves the arrays of slot->ep into the slot's host buffer (grown as needed), so the
- * backend's copies from them run asynchronously. */
-rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err);
 /* Frees what a slot holds (episode, outputs, chunks, tasks) and resets it for reuse; the
  * host buffer stays. */
 void rc_slot_clear(rc_slot *slot, const rc_spec *spec);

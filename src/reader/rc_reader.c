@@ -2,8 +2,8 @@
  * episode's requested streams, each checked against the layout.  robocache-raw: series data + t,
  * cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
  * robosuite: one dataset per stream, times from a column of the time_from stream.  Memory is one
- * episode at a time.  HDF5's own error printing is silenced while we probe: every failure is
- * reported once, through rc_err, with file, episode and HDF5 path. */
+ * episode at a time.  Every failure is reported once, through rc_err, with file, episode and
+ * HDF5 path (the CLI turns HDF5's own error printing off at its start). */
 #include "config.h"
 #include "reader/rc_reader.h"
 
@@ -26,23 +26,6 @@ struct rc_reader {
     rc_layout_format format;
     double rate_hz; /* robomimic, aloha: the rate that gives the times */
 };
-
-/* HDF5 error printing off for the duration of a call, then restored. */
-typedef struct quiet {
-    H5E_auto2_t fn;
-    void *data;
-} quiet;
-
-static void quiet_on(quiet *q)
-{
-    H5Eget_auto2(H5E_DEFAULT, &q->fn, &q->data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void quiet_off(const quiet *q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q->fn, q->data);
-}
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -110,10 +93,8 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
                                 const char *filter_key, rc_reader **out, rc_err *err)
 {
     rc_status st = RC_OK;
-    quiet q;
     rc_reader *r = NULL;
     *out = NULL;
-    quiet_on(&q);
     rc_err_scope(err, file, NULL, NULL);
     RC_FAIL_IF(access(file, R_OK) != 0, err, RC_E_IO, "cannot read the file: %s", strerror(errno));
     RC_FAIL_IF(strlen(file) >= sizeof r->file, err, RC_E_IO, "file path longer than %zu bytes",
@@ -142,7 +123,6 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     r = NULL;
 done:
     rc_reader_close(r);
-    quiet_off(&q);
     return st;
 }
 
@@ -260,16 +240,13 @@ uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i)
 {
     char group[512]; /* as rc_episode.group */
     uint64_t bytes = 0;
-    quiet q;
     if (i < 0 || i >= r->n) return 0;
-    quiet_on(&q);
     episode_group(r, i, group, sizeof group);
     hid_t g = H5Gopen2(r->fid, group, H5P_DEFAULT);
     if (g >= 0) {
         H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_storage, &bytes);
         H5Gclose(g);
     }
-    quiet_off(&q);
     return bytes;
 }
 
@@ -278,10 +255,8 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
 {
     rc_status st = RC_OK;
     hid_t ep = -1;
-    quiet q;
     int64_t *t = NULL, n_t = 0; /* robosuite: the episode's times */
     memset(out, 0, sizeof *out);
-    quiet_on(&q);
     rc_err_scope(err, r->file, NULL, NULL);
     RC_FAIL_IF(i < 0 || i >= r->n, err, RC_E_INTERNAL, "episode index %lld outside [0, %lld)",
                (long long)i, (long long)r->n);
@@ -313,7 +288,6 @@ done:
     rc_free(t);
     if (ep >= 0) H5Gclose(ep);
     if (st != RC_OK) rc_episode_free(out);
-    quiet_off(&q);
     return st;
 }
 
@@ -329,6 +303,11 @@ rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_lay
                                            rc_err *err)
 {
     return read_episode(r, i, layout, names, n_names, 0, out, err);
+}
+
+void rc_reader_thread_quiet(void)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
 void rc_episode_free(rc_episode *ep)

@@ -72,6 +72,10 @@ rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_lay
                                            const char *const *names, int n_names, rc_episode *out,
                                            rc_err *err);
 void rc_episode_free(rc_episode *ep);
+/* Turns HDF5's own error printing off for the calling thread only (the thread-safe HDF5 keeps
+ * it per thread), for a thread that reads inputs and reports failures through rc_err; the
+ * CLI turns it off for its main thread at its start. */
+void rc_reader_thread_quiet(void);
 void rc_reader_close(rc_reader *r);
 
 /* The stream called name in ep, or NULL. */

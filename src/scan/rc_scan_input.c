@@ -180,21 +180,40 @@ void rc_scan_result_free(rc_scan_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static const rc_scan_result *g_rank_of; /* qsort has no context argument in C11 */
-
-static int cmp_worst(const void *a, const void *b)
+/* Whether entry i is listed after entry j: fewer problems, then a smaller worst_gap_ratio,
+ * then later in input order (a total order, so any sort gives the same list). */
+static int listed_after(const rc_scan_result *r, int64_t i, int64_t j)
 {
-    int64_t i = *(const int64_t *)a, j = *(const int64_t *)b;
-    const rc_scan_episode *x = &g_rank_of->eps[i], *y = &g_rank_of->eps[j];
-    if (x->n_problems != y->n_problems) return x->n_problems > y->n_problems ? -1 : 1;
-    if (x->worst_gap_ratio != y->worst_gap_ratio) return x->worst_gap_ratio > y->worst_gap_ratio ? -1 : 1;
-    return (i > j) - (i < j);
+    const rc_scan_episode *x = &r->eps[i], *y = &r->eps[j];
+    if (x->n_problems != y->n_problems) return x->n_problems < y->n_problems;
+    if (x->worst_gap_ratio != y->worst_gap_ratio) return x->worst_gap_ratio < y->worst_gap_ratio;
+    return i > j;
 }
 
+static void sift_down(const rc_scan_result *r, int64_t *idx, int64_t n, int64_t k)
+{
+    for (;;) {
+        int64_t c = 2 * k + 1, m = k;
+        if (c < n && listed_after(r, idx[c], idx[m])) m = c;
+        if (c + 1 < n && listed_after(r, idx[c + 1], idx[m])) m = c + 1;
+        if (m == k) return;
+        int64_t t = idx[k];
+        idx[k] = idx[m];
+        idx[m] = t;
+        k = m;
+    }
+}
+
+/* A heap sort: qsort has no context argument in C11, and this needs no memory of its own. */
 void rc_scan_rank(const rc_scan_result *r, int64_t *idx)
 {
-    for (int64_t i = 0; i < r->n_eps; i++) idx[i] = i;
-    g_rank_of = r;
-    qsort(idx, (size_t)r->n_eps, sizeof *idx, cmp_worst);
-    g_rank_of = NULL;
+    int64_t n = r->n_eps;
+    for (int64_t i = 0; i < n; i++) idx[i] = i;
+    for (int64_t k = n / 2 - 1; k >= 0; k--) sift_down(r, idx, n, k);
+    for (int64_t end = n - 1; end > 0; end--) {
+        int64_t t = idx[0];
+        idx[0] = idx[end];
+        idx[end] = t;
+        sift_down(r, idx, end, 0);
+    }
 }

@@ -138,7 +138,7 @@ void rc_yaml_free(rc_yaml *y)
 }
 
 yaml_node_t *rc_yaml_root(rc_yaml *y) { return yaml_document_get_root_node(&y->doc); }
-yaml_node_t *rc_yaml_at(rc_yaml *y, int id) { return yaml_document_get_node(&y->doc, id); }
+static yaml_node_t *rc_yaml_at(rc_yaml *y, int id) { return yaml_document_get_node(&y->doc, id); }
 int rc_yaml_index(rc_yaml *y, const yaml_node_t *n) { return (int)(n - y->doc.nodes.start); }
 int rc_yaml_count(rc_yaml *y) { return (int)(y->doc.nodes.top - y->doc.nodes.start); }
 

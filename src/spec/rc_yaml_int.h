@@ -23,7 +23,6 @@ void rc_yaml_free(rc_yaml *y);
 rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *err);
 
 yaml_node_t *rc_yaml_root(rc_yaml *y);
-yaml_node_t *rc_yaml_at(rc_yaml *y, int id);
 /* Index of a node in the document (0-based), for per-node bookkeeping; and the node count. */
 int rc_yaml_index(rc_yaml *y, const yaml_node_t *n);
 int rc_yaml_count(rc_yaml *y);

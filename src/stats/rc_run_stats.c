@@ -44,13 +44,6 @@ done:
     return st;
 }
 
-int rc_run_stats_find(const rc_run_stats *rs, const char *name)
-{
-    for (int k = 0; k < rs->n; k++)
-        if (!strcmp(rs->names[k], name)) return k;
-    return -1;
-}
-
 rc_status rc_run_stats_add_output(rc_run_stats *rs, int k, const char *split, const rc_stats *ep, rc_err *err)
 {
     rc_status st = RC_OK;

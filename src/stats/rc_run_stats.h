@@ -22,8 +22,6 @@ typedef struct rc_run_stats {
 /* One output per fuse/resample stage of sp, in stage order. */
 rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err);
 void rc_run_stats_free(rc_run_stats *rs); /* accepts NULL */
-/* The index of output `name`, or -1. */
-int rc_run_stats_find(const rc_run_stats *rs, const char *name);
 /* Adds one episode's stats: ep[k] for output k ("train" or "val" by split). */
 rc_status rc_run_stats_add_output(rc_run_stats *rs, int k, const char *split, const rc_stats *ep, rc_err *err);
 /* Adds an episode's per-stage stats (rc_episode_outputs.stats: [n_stages], voxelize stages

@@ -155,7 +155,6 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
     RC_FAIL_IF(!sh->final_path || !sh->tmp_path, err, RC_E_NOMEM, "out of memory creating a shard writer");
     snprintf(sh->tmp_path, n, "%s.tmp.%ld", final_path, (long)getpid());
 
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* failures come back as rc_err, never on stderr */
     RC_TRY(rc_zstd_filter_register(err));
     fcpl = H5Pcreate(H5P_FILE_CREATE);
     fapl = H5Pcreate(H5P_FILE_ACCESS);

@@ -160,7 +160,6 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->fid = r->episodes = -1;
     r->path = rc_strdup(path);
     RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     RC_TRY(rc_zstd_filter_register(err));
     htri_t is_h5 = H5Fis_hdf5(path);
     RC_FAIL_IF(is_h5 <= 0, err, RC_E_IO, "expected an HDF5 file, found %s",

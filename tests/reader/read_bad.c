@@ -107,6 +107,7 @@ static void check_case(const char *dir, const char *file, const char *stage, con
 int main(int argc, char **argv)
 {
     if (argc != 2) TAP_BAIL("usage: read_bad DIR (made by make_bad_inputs.py)");
+    rc_reader_thread_quiet(); /* as the CLI: failures come back as rc_err only */
     raw_layout(&g_layout);
     /* stderr goes to a file: HDF5 must print nothing while the reader probes. */
     FILE *captured = tmpfile();

@@ -136,6 +136,7 @@ static void check_list(const char *dir)
 int main(void)
 {
     char dir[] = "/tmp/rc-test-reader.XXXXXX";
+    rc_reader_thread_quiet(); /* as the CLI: failures come back as rc_err only */
     if (!mkdtemp(dir)) TAP_BAIL("mkdtemp failed");
     rc_layout layout;
     raw_layout(&layout);
