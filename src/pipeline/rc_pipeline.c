@@ -250,7 +250,9 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     char reason[256] = "";
 
     int n_spec_errors = 0;
-    if (rc_spec_load(o->spec_path, o->schema_dir, &s.spec, &n_spec_errors, err) != RC_OK) {
+    st = rc_spec_load(o->spec_path, o->schema_dir, &s.spec, &n_spec_errors, err);
+    if (st == RC_E_NOMEM) goto done; /* no fault of the spec: exit 3, as every out-of-memory */
+    if (st != RC_OK) {
         /* rc_spec_load has logged every error; a spec that cannot be used is exit 1 */
         rep->spec_errors = n_spec_errors > 0 ? n_spec_errors : 1;
         st = RC_E_SPEC;

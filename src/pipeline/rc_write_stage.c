@@ -31,13 +31,19 @@ rc_status rc_commit_shard(rc_run *s, rc_err *err)
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
     uint64_t bytes = rc_shard_bytes(s->shard);
-    rc_shard *sh = s->shard;
-    s->shard = NULL;
-    RC_TRY(rc_shard_commit(sh, err));
+    /* Room in the committed list first: a committed shard must be in it, so that a failure
+     * later in the run removes it. */
     char **c = rc_realloc(s->committed, (size_t)(s->n_committed + 1) * sizeof *c);
     RC_FAIL_IF(!c, err, RC_E_NOMEM, "out of memory");
     s->committed = c;
     RC_FAIL_IF(!(c[s->n_committed] = rc_strdup(path)), err, RC_E_NOMEM, "out of memory");
+    rc_shard *sh = s->shard;
+    s->shard = NULL;
+    st = rc_shard_commit(sh, err);
+    if (st != RC_OK) {
+        rc_free(c[s->n_committed]);
+        goto done;
+    }
     s->n_committed++;
     RC_TRY(rc_manifest_add_shard(s->manifest, s->shard_name, bytes, s->shard_episodes, err));
     s->rep->shards_written++;

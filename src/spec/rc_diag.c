@@ -13,7 +13,7 @@
 void rc_diag_init(rc_diag *d, const char *file)
 {
     d->file = file;
-    d->n_errors = 0;
+    d->n_errors = d->n_nomem = 0;
     d->errs = NULL;
     d->n_kept = d->cap = 0;
 }
@@ -28,6 +28,7 @@ static void log_err(const rc_err *e)
 void rc_diag_add(rc_diag *d, const rc_err *e)
 {
     d->n_errors++;
+    d->n_nomem += e->code == RC_E_NOMEM;
     if (d->n_kept == d->cap) {
         int cap = d->cap ? d->cap * 2 : 16;
         rc_err *grown = rc_realloc(d->errs, (size_t)cap * sizeof *grown);

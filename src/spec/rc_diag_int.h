@@ -10,6 +10,7 @@
 typedef struct rc_diag {
     const char *file;   /* the spec file as given */
     int n_errors;
+    int n_nomem;        /* of which out of memory: no fault of the spec */
     rc_err *errs;       /* [n_kept] (owned); NULL after an allocation failure */
     int n_kept, cap;
 } rc_diag;

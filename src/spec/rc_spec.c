@@ -577,7 +577,7 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     }
     check_document(&c, schema_dir);
     if (c.d.n_errors > 0) {
-        st = RC_E_SPEC;
+        st = c.d.n_nomem > 0 ? RC_E_NOMEM : RC_E_SPEC;
         goto done;
     }
     *out = c.spec;

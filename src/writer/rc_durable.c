@@ -29,9 +29,13 @@ rc_status rc_durable_publish(const char *tmp_path, const char *final_path, rc_er
     if (!slash) snprintf(dir, sizeof dir, ".");
     else if (slash == final_path) snprintf(dir, sizeof dir, "/");
     else snprintf(dir, sizeof dir, "%.*s", (int)(slash - final_path), final_path);
-    /* The rename is durable only once the folder's entry is on disk. */
-    RC_FAIL_IF(fsync_path(dir, O_DIRECTORY) < 0, err, RC_E_IO, "fsync of folder %s failed: %s", dir,
-               strerror(errno));
+    /* The rename is durable only once the folder's entry is on disk; until then the file is
+     * not published, so a failure takes it back. */
+    if (fsync_path(dir, O_DIRECTORY) < 0) {
+        int e = errno;
+        unlink(final_path);
+        RC_FAIL_IF(1, err, RC_E_IO, "fsync of folder %s failed: %s", dir, strerror(e));
+    }
 done:
     return st;
 }
