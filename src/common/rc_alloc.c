@@ -1,4 +1,5 @@
-/* rc_alloc.c — thin checked wrappers over the C allocator (see rc_alloc.h). */
+/* rc_alloc.c — thin checked wrappers over the C allocator (see rc_alloc.h), and the one place
+ * allocation failures are injected (rc_fault.h). */
 #include "config.h"
 #include "common/rc_alloc.h"
 
@@ -6,19 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rc_fault.h"
+
 void *rc_malloc(size_t n_bytes)
 {
+    if (rc_fault_hit(RC_FAULT_ALLOC)) return NULL;
     return malloc(n_bytes ? n_bytes : 1);
 }
 
 void *rc_calloc(size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size) return NULL;
+    if (rc_fault_hit(RC_FAULT_ALLOC)) return NULL;
     return calloc(count ? count : 1, size ? size : 1);
 }
 
 void *rc_realloc(void *p, size_t n_bytes)
 {
+    if (rc_fault_hit(RC_FAULT_ALLOC)) return NULL;
     return realloc(p, n_bytes ? n_bytes : 1);
 }
 

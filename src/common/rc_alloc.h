@@ -1,5 +1,5 @@
-/* rc_alloc.h — the library's allocator: overflow-checked sizes and one place where
- * allocation failures can be injected by tests.  Returns NULL on failure; callers turn that
+/* rc_alloc.h — the library's allocator: overflow-checked sizes and the one place where
+ * allocation failures are injected by tests (configure --enable-fault-injection, rc_fault.h).  Returns NULL on failure; callers turn that
  * into RC_E_NOMEM with what they were allocating. */
 #ifndef RC_ALLOC_H
 #define RC_ALLOC_H

@@ -9,11 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/rc_fault.h"
+
 static int fsync_path(const char *path, int flags)
 {
     int fd = open(path, O_RDONLY | flags);
     if (fd < 0) return -1;
-    int rc = fsync(fd);
+    int rc = rc_fault_hit(RC_FAULT_FSYNC) ? (errno = EIO, -1) : fsync(fd);
     if (close(fd) < 0) rc = -1;
     return rc;
 }
@@ -24,8 +26,8 @@ rc_status rc_durable_publish(const char *tmp_path, const char *final_path, rc_er
     char dir[1024];
     const char *slash = strrchr(final_path, '/');
     RC_FAIL_IF(fsync_path(tmp_path, 0) < 0, err, RC_E_IO, "fsync of %s failed: %s", tmp_path, strerror(errno));
-    RC_FAIL_IF(rename(tmp_path, final_path) < 0, err, RC_E_IO, "renaming %s to %s failed: %s", tmp_path,
-               final_path, strerror(errno));
+    int renamed = rc_fault_hit(RC_FAULT_RENAME) ? (errno = EIO, -1) : rename(tmp_path, final_path);
+    RC_FAIL_IF(renamed < 0, err, RC_E_IO, "renaming %s to %s failed: %s", tmp_path, final_path, strerror(errno));
     if (!slash) snprintf(dir, sizeof dir, ".");
     else if (slash == final_path) snprintf(dir, sizeof dir, "/");
     else snprintf(dir, sizeof dir, "%.*s", (int)(slash - final_path), final_path);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_fault.h"
 #include "common/rc_json.h"
 #include "writer/rc_durable_int.h"
 
@@ -272,7 +273,7 @@ rc_status rc_manifest_write_file(const char *path, const void *buf, size_t len, 
                "expected a path under 1024 bytes, found %zu bytes", strlen(path));
     f = fopen(tmp, "wb");
     RC_FAIL_IF(!f, err, RC_E_IO, "cannot create %s: %s", tmp, strerror(errno));
-    int bad = fwrite(buf, 1, len, f) != len;
+    int bad = rc_fault_hit(RC_FAULT_WRITE) ? (errno = ENOSPC, 1) : fwrite(buf, 1, len, f) != len;
     bad |= fclose(f) != 0;
     f = NULL;
     RC_FAIL_IF(bad, err, RC_E_IO, "writing %s failed: %s", tmp, strerror(errno));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_fault.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest_int.h"
@@ -384,7 +385,7 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
             bytes = own_z;
         }
         hsize_t offset[RC_SHARD_MAX_RANK] = {c * rows};
-        H5_FAIL_IF(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, n, bytes) < 0, err,
+        H5_FAIL_IF(rc_fault_hit(RC_FAULT_WRITE) || H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, n, bytes) < 0, err,
                    "writing the chunk at row %llu (%zu compressed bytes)", (unsigned long long)(c * rows), n);
         sh->bytes += n;
         rc_free(own_z);
