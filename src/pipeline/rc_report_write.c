@@ -35,15 +35,18 @@ void rc_run_timestamps_free(rc_run_timestamps *ts)
     memset(ts, 0, sizeof *ts);
 }
 
-/* Opens path for writing; "-" is stdout. */
-static FILE *open_out(const char *path, rc_err *err, rc_status *st)
+/* Opens path for writing ("-" is stdout) and starts the document's top-level object in *j. */
+static FILE *open_out(const char *path, rc_json *j, rc_err *err, rc_status *st)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
     if (!f) {
         rc_err_scope(err, path, NULL, NULL);
         *st = rc_err_set(err, RC_E_IO, __FILE__, __LINE__, "cannot create the file: %s",
                          strerror(errno));
+        return NULL;
     }
+    rc_json_init(j, f);
+    rc_json_object_begin(j);
     return f;
 }
 
@@ -63,11 +66,9 @@ static rc_status close_out(FILE *f, rc_json *j, const char *path, rc_err *err)
 rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
-    FILE *f = open_out(path, err, &st);
-    if (!f) return st;
     rc_json j;
-    rc_json_init(&j, f);
-    rc_json_object_begin(&j);
+    FILE *f = open_out(path, &j, err, &st);
+    if (!f) return st;
     rc_json_key(&j, "format");
     rc_json_string(&j, "robocache-report");
     rc_json_key(&j, "format_version");
@@ -184,11 +185,9 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
 rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
-    FILE *f = open_out(path, err, &st);
-    if (!f) return st;
     rc_json j;
-    rc_json_init(&j, f);
-    rc_json_object_begin(&j);
+    FILE *f = open_out(path, &j, err, &st);
+    if (!f) return st;
     rc_json_key(&j, "displayTimeUnit");
     rc_json_string(&j, "ms");
     rc_json_key(&j, "traceEvents");

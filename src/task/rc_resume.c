@@ -76,6 +76,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     size_t n = 0;
     rc_run_stats *add = NULL;
     rc_stats one = {0};
+    uint64_t bytes = 0;
     char path[RC_PATH_MAX + 100];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     RC_TRY(rc_shard_reader_open(path, &r, &root, err));
@@ -101,11 +102,11 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         RC_FAIL_IF(!eps[i].id || !eps[i].file, err, RC_E_NOMEM, "out of memory");
         snprintf(eps[i].sha, sizeof eps[i].sha, "%s", ep.stored_sha256);
         eps[i].steps = ep.steps;
+        for (size_t k = 0; k < ep.n_datasets; k++) bytes += ep.datasets[k].stored_bytes;
         rc_shard_episode_free(&ep);
     }
     qsort(eps, n, sizeof *eps, cmp_episode);
 
-    uint64_t bytes = rc_shard_reader_stored_bytes(r);
     if (rs) {
         RC_TRY(rc_run_stats_new(sp, &add, err));
         for (size_t i = 0; i < n; i++) {

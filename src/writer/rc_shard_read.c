@@ -192,6 +192,7 @@ static rc_status describe(hid_t ds, rc_shard_dataset *d, rc_err *err)
     int elem = rc_h5_elem_of(t, is_bf16);
     RC_FAIL_IF(elem < 0, err, RC_E_INPUT, "expected one of the shard element types (uint8 .. float32), found another");
     d->elem = (rc_elem)elem;
+    d->stored_bytes = H5Dget_storage_size(ds);
     d->rank = H5Sget_simple_extent_ndims(space);
     RC_FAIL_IF(d->rank < 1 || d->rank > RC_SHARD_MAX_RANK, err, RC_E_INPUT, "expected rank 1..%d, found %d",
                RC_SHARD_MAX_RANK, d->rank);
@@ -347,23 +348,6 @@ int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", id, rel_path);
     return H5Lexists(r->episodes, path, H5P_DEFAULT) > 0;
-}
-
-static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, void *sum)
-{
-    (void)info;
-    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-    if (o < 0) return 0;
-    if (H5Iget_type(o) == H5I_DATASET) *(uint64_t *)sum += H5Dget_storage_size(o);
-    H5Oclose(o);
-    return 0;
-}
-
-uint64_t rc_shard_reader_stored_bytes(rc_shard_reader *r)
-{
-    uint64_t bytes = 0;
-    H5Lvisit(r->episodes, H5_INDEX_NAME, H5_ITER_INC, add_storage, &bytes);
-    return bytes;
 }
 
 void rc_shard_episode_free(rc_shard_episode *ep)

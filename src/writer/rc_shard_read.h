@@ -30,6 +30,8 @@ typedef struct rc_shard_dataset {
     unsigned filter_id;       /* first filter of the pipeline; 0 when none */
     int zstd_level;           /* cd_values[0] when filter_id is 32015, else -1 */
     char sha256_hex[65];      /* of the decoded bytes */
+    uint64_t stored_bytes;    /* in the file (its compressed chunks); summed over a shard's
+                               * episodes, what the manifest records as the shard's bytes */
 } rc_shard_dataset;
 
 typedef struct rc_shard_episode {
@@ -62,9 +64,6 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
                                rc_shard_dataset *d, void **data, rc_err *err);
 /* Whether episode id has a link rel_path (an optional dataset such as "<stage>/valid"). */
 int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path);
-/* Bytes the episodes' datasets take in the file (their storage sizes summed): what the manifest
- * records as the shard's bytes. */
-uint64_t rc_shard_reader_stored_bytes(rc_shard_reader *r);
 void rc_shard_reader_close(rc_shard_reader *r); /* accepts NULL */
 
 #endif
