@@ -35,6 +35,14 @@ static void vox_put_coords(int32_t *coords, int64_t s, const int32_t *ijk)
     coords[s * 3 + 2] = ijk[0];
 }
 
+/* The cell of point pt (rc_voxel_of), or 0 with the point counted as out of range. */
+static int in_range(const rc_vox_params *p, const float *pt, int32_t ijk[3], int64_t *d, rc_vox_frame *out)
+{
+    if (rc_voxel_of(pt, p->min, p->size, p->n, ijk, d)) return 1;
+    out->dropped_range++;
+    return 0;
+}
+
 /* Mode points: the first max_voxels voxels by first appearance, their first max_points
  * points in input order; the rest counted in dropped_voxels / dropped_points. */
 static void vox_points(const rc_vox_params *p, const float *points, int64_t N, rc_voxmap *map,
@@ -48,10 +56,7 @@ static void vox_points(const rc_vox_params *p, const float *points, int64_t N, r
         const float *pt = points + k * C;
         int32_t ijk[3];
         int64_t d;
-        if (!rc_voxel_of(pt, p->min, p->size, p->n, ijk, &d)) {
-            out->dropped_range++;
-            continue;
-        }
+        if (!in_range(p, pt, ijk, &d, out)) continue;
         int64_t s = rc_voxmap_get(map, d);
         if (s < 0) {
             if (out->n_voxels >= MV) {
@@ -88,10 +93,7 @@ static int vox_slots(const rc_vox_params *p, const float *points, int64_t N, rc_
         const float *pt = points + k * C;
         int32_t ijk[3];
         int64_t d;
-        if (!rc_voxel_of(pt, p->min, p->size, p->n, ijk, &d)) {
-            out->dropped_range++;
-            continue;
-        }
+        if (!in_range(p, pt, ijk, &d, out)) continue;
         int64_t s = rc_voxmap_get(map, d);
         if (s < 0) {
             s = n_slots++;

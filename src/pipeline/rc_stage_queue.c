@@ -47,18 +47,23 @@ int rc_stage_queue_push(rc_stage_queue *q, void *item, double *waited)
     return rc;
 }
 
+/* Takes the oldest item and wakes a waiting producer (mutex held, q->n > 0). */
+static void *take(rc_stage_queue *q)
+{
+    void *item = q->items[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->n--;
+    pthread_cond_signal(&q->not_full);
+    return item;
+}
+
 void *rc_stage_queue_pop(rc_stage_queue *q, double *waited)
 {
     double t0 = rc_now_s();
     void *item = NULL;
     pthread_mutex_lock(&q->mu);
     while (q->n == 0 && !q->closed) pthread_cond_wait(&q->not_empty, &q->mu);
-    if (q->n) {
-        item = q->items[q->head];
-        q->head = (q->head + 1) % q->cap;
-        q->n--;
-        pthread_cond_signal(&q->not_full);
-    }
+    if (q->n) item = take(q);
     pthread_mutex_unlock(&q->mu);
     if (waited) *waited = rc_now_s() - t0;
     return item;
@@ -68,12 +73,7 @@ void *rc_stage_queue_try_pop(rc_stage_queue *q)
 {
     void *item = NULL;
     pthread_mutex_lock(&q->mu);
-    if (q->n) {
-        item = q->items[q->head];
-        q->head = (q->head + 1) % q->cap;
-        q->n--;
-        pthread_cond_signal(&q->not_full);
-    }
+    if (q->n) item = take(q);
     pthread_mutex_unlock(&q->mu);
     return item;
 }
