@@ -233,7 +233,7 @@ int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *v
     return 0;
 }
 
-static float half_to_float(uint16_t h, int bfloat16)
+float rc_half_to_f32(uint16_t h, int bfloat16)
 {
     uint32_t b;
     if (bfloat16) {
@@ -259,7 +259,7 @@ int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_
     for (int64_t k = 0; k < T; k++) {
         if (valid && !valid[k]) continue;
         for (int32_t j = 0; j < s->D; j++)
-            if (add_value(&s->col[j], half_to_float(rows[k * s->D + j], bfloat16)) < 0) return -1;
+            if (add_value(&s->col[j], rc_half_to_f32(rows[k * s->D + j], bfloat16)) < 0) return -1;
     }
     return 0;
 }

@@ -61,7 +61,9 @@ void rc_stats_free(rc_stats *s);           /* accepts a zeroed s */
 /* Adds rows[T, D]; rows with valid[k] == 0 are left out (valid may be NULL).  0 or -1 (out of
  * memory; s is then unchanged in count but must be freed). */
 int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid);
-/* Same for float16 (IEEE half) or bfloat16 bits, taken at their exact float32 value. */
+/* The exact float32 value of float16 (IEEE half) or bfloat16 bits: the one decoder of both. */
+float rc_half_to_f32(uint16_t h, int bfloat16);
+/* Same as rc_stats_add_f32 for float16 or bfloat16 bits, taken at their exact float32 value. */
 int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_t *valid, int bfloat16);
 /* a += b exactly (same D; a zeroed a takes b's D).  0 or -1. */
 int rc_stats_merge(rc_stats *a, const rc_stats *b);

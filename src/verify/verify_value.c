@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "stats/rc_stats.h"
 #include "verify/verify_int.h"
 
 /* Bit fields of a binary float format. */
@@ -83,18 +83,6 @@ verify_cmp verify_elem_compare(rc_elem e, const void *a, const void *b, uint64_t
     return c;
 }
 
-/* The exact value of a float16 (IEEE binary16) as a double. */
-static double half_value(uint32_t v)
-{
-    int exp = (int)((v >> 10) & 0x1f);
-    double mant = (double)(v & 0x3ff);
-    double mag;
-    if (exp == 0x1f) mag = mant != 0 ? NAN : INFINITY;
-    else if (exp == 0) mag = ldexp(mant, -24);
-    else mag = ldexp(mant + 1024.0, exp - 25);
-    return (v & 0x8000) ? -mag : mag;
-}
-
 void verify_elem_format(rc_elem e, const void *data, uint64_t i, char *buf, size_t n)
 {
     if (!is_float(e)) {
@@ -108,13 +96,8 @@ void verify_elem_format(rc_elem e, const void *data, uint64_t i, char *buf, size
         float f;
         memcpy(&f, &v, 4);
         x = f;
-    } else if (e == RC_ELEM_BF16) {
-        uint32_t w = v << 16;
-        float f;
-        memcpy(&f, &w, 4);
-        x = f;
     } else {
-        x = half_value(v);
+        x = rc_half_to_f32((uint16_t)v, e == RC_ELEM_BF16);
     }
     snprintf(buf, n, e == RC_ELEM_F32 ? "%.9g (0x%08" PRIx32 ")" : "%.9g (0x%04" PRIx32 ")", x, v);
 }
