@@ -12,7 +12,6 @@
 
 #include "cli/rc_cli_int.h"
 #include "pipeline/rc_pipeline.h"
-#include "pipeline/rc_report_write.h"
 #include "stats/rc_report.h"
 #include "task/rc_task.h"
 

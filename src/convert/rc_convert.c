@@ -11,7 +11,6 @@
 
 #include "common/rc_alloc.h"
 #include "convert/convert_int.h"
-#include "convert/rc_timeline.h"
 
 /* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
  * are left out), so the manifest describes exactly what training will read. */

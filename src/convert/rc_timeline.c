@@ -1,7 +1,7 @@
 /* rc_timeline.c — span selection and grid generation for one episode (SPEC section 4). */
 #include "config.h"
 
-#include "convert/rc_timeline.h"
+#include "convert/rc_convert.h"
 
 #include <math.h>
 #include <string.h>

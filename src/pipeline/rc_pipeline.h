@@ -1,4 +1,4 @@
-/* rc_pipeline.h — the conversion of SPEC section 1: spec -> input shards -> stages -> output
+/* rc_pipeline.h — pipeline's public header.  The conversion of SPEC section 1: spec -> input shards -> stages -> output
  * shards + manifest, with on_error handling, shard rollover and clean failure (a failed run
  * leaves none of its shards and no manifest behind). */
 #ifndef RC_PIPELINE_H
@@ -7,8 +7,7 @@
 #include <signal.h>
 
 #include "common/rc_error.h"
-#include "pipeline/rc_progress.h"
-#include "pipeline/rc_report_write.h"
+#include "scan/rc_scan.h"
 #include "stats/rc_report.h"
 #include "task/rc_task.h"
 
@@ -16,6 +15,29 @@
 #define RC_DEFAULT_BUFFERS 4
 /* Most compression workers (each is a thread and a trace track). */
 #define RC_MAX_COMPRESS_WORKERS 64
+
+/* Progress (SPEC section 2, --progress): line is one line of text without a newline, handed at
+ * most every progress_interval_s seconds; final is 1 for the last call of the run. */
+typedef void (*rc_progress_fn)(const char *line, int final, void *ctx);
+
+/* ---- what a run measured, as files (rc_report_write.c): the --report JSON with scan's
+ * timestamp figures of every converted episode in run order, and the --trace Chrome
+ * trace-event JSON (Perfetto: one track per thread or CUDA stream).  "-" writes to stdout. */
+
+/* The timestamp figures of the converted episodes, in run order (docs/SCAN.md). */
+typedef struct rc_run_timestamps {
+    rc_scan_episode *eps;
+    int64_t n, cap;
+} rc_run_timestamps;
+
+/* Takes *se (its buffers; *se is left empty) as the next episode's figures; on failure they
+ * are freed. */
+rc_status rc_run_timestamps_add(rc_run_timestamps *ts, rc_scan_episode *se, rc_err *err);
+void rc_run_timestamps_free(rc_run_timestamps *ts);
+
+/* ts may be NULL: an empty "timestamps" list. */
+rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, const char *path, rc_err *err);
+rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *err);
 
 typedef struct rc_run_opts {
     const char *spec_path;

@@ -2,7 +2,7 @@
  * callback per interval (the writer calls it after every episode). */
 #include "config.h"
 
-#include "pipeline/rc_progress.h"
+#include "pipeline/rc_progress_int.h"
 
 #include <stdio.h>
 

@@ -3,7 +3,7 @@
  * (one named track per thread or CUDA stream). */
 #include "config.h"
 
-#include "pipeline/rc_report_write.h"
+#include "pipeline/rc_pipeline.h"
 
 #include <errno.h>
 #include <string.h>

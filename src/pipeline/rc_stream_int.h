@@ -21,7 +21,7 @@
 #include "backend/rc_backend.h"
 #include "convert/rc_convert.h"
 #include "pipeline/rc_pipeline.h"
-#include "pipeline/rc_progress.h"
+#include "pipeline/rc_progress_int.h"
 #include "pipeline/rc_stage_queue_int.h"
 #include "reader/rc_reader.h"
 #include "stats/rc_run_stats.h"

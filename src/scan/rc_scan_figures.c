@@ -12,7 +12,7 @@
 
 #include "common/rc_alloc.h"
 #include "ops/rc_numeric.h"
-#include "convert/rc_timeline.h"
+#include "convert/rc_convert.h"
 
 static int cmp_i64(const void *a, const void *b)
 {

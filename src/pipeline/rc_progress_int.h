@@ -1,14 +1,13 @@
-/* rc_progress.h — the run's progress line (SPEC section 2, --progress): episodes and input
- * bytes done, rate and ETA, handed at most every interval_s seconds (and once at the end) to a
- * callback the CLI installs; the library itself never prints. */
+/* rc_progress_int.h — the run's progress line (SPEC section 2, --progress): episodes and input
+ * bytes done, rate and ETA, handed at most every interval_s seconds (and once at the end) to
+ * the rc_progress_fn the CLI installs; the library itself never prints. */
 #ifndef RC_PROGRESS_H
 #define RC_PROGRESS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* line: one line of text without a newline; final: the last call of the run. */
-typedef void (*rc_progress_fn)(const char *line, int final, void *ctx);
+#include "pipeline/rc_pipeline.h" /* rc_progress_fn */
 
 typedef struct rc_progress {
     rc_progress_fn fn;    /* NULL: no progress */
