@@ -1,6 +1,7 @@
-/* rc_pipeline.h — pipeline's public header.  The conversion of SPEC section 1: spec -> input shards -> stages -> output
- * shards + manifest, with on_error handling, shard rollover and clean failure (a failed run
- * leaves none of its shards and no manifest behind). */
+/* rc_pipeline.h — pipeline's public header.  The conversion of SPEC section 1: spec -> input
+ * shards -> stages -> output shards + manifest, with on_error handling, shard rollover and
+ * clean failure (a failed run leaves none of its shards and no manifest behind); progress; the
+ * report and trace files. */
 #ifndef RC_PIPELINE_H
 #define RC_PIPELINE_H
 
