@@ -33,8 +33,9 @@ herr_t rc_direct_read(hid_t dset, hid_t mem_type, void *buf, size_t buf_bytes)
     rc_direct_why why = RC_DIRECT_OFF;
     if (!atomic_load(&disabled)) why = rc_direct_plan_make(dset, mem_type, buf_bytes, &plan);
     if (why == RC_DIRECT_OK) {
-        rc_direct_ctx *ctx = rc_direct_ctx_new();
-        int rc = ctx ? rc_direct_exec(ctx, &plan, buf) : -1;
+        /* Contiguous data needs no decoding state. */
+        rc_direct_ctx *ctx = plan.chunked ? rc_direct_ctx_new() : NULL;
+        int rc = ctx || !plan.chunked ? rc_direct_exec(ctx, &plan, buf) : -1;
         rc_direct_ctx_free(ctx);
         rc_direct_plan_free(&plan);
         if (rc == 0) {

@@ -12,7 +12,8 @@
  * What cannot be decoded here falls back to H5Dread, and each fallback is counted under the
  * reason it took (rc_direct_counts): other filters (fletcher32, szip, ...), types HDF5 must
  * convert (another byte order or width, compound, variable length), unallocated chunks or
- * storage (fill values), compact, virtual and external storage, file drivers other than sec2,
+ * storage (fill values), compact, virtual and external storage, files open for writing (HDF5's
+ * caches may hold newer data than the disk) or on another driver than sec2,
  * declared sizes that do not fit the dataset's shape, and stored bytes that do not decode. */
 #ifndef RC_DIRECT_H
 #define RC_DIRECT_H
@@ -26,7 +27,7 @@
 typedef enum rc_direct_why {
     RC_DIRECT_OK = 0,
     RC_DIRECT_OFF,         /* the direct path is switched off (rc_direct_enable) */
-    RC_DIRECT_DRIVER,      /* the file is not on the sec2 (POSIX) driver */
+    RC_DIRECT_DRIVER,      /* the file is not open read-only on the sec2 (POSIX) driver */
     RC_DIRECT_LAYOUT,      /* compact or virtual layout, or external raw-data files */
     RC_DIRECT_TYPE,        /* the stored type is not the memory type: HDF5 converts */
     RC_DIRECT_FILTER,      /* a filter other than deflate, shuffle, zstd and lz4, or two codecs */
@@ -77,7 +78,8 @@ void rc_direct_ctx_free(rc_direct_ctx *ctx);
 rc_direct_why rc_direct_plan_make(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direct_plan *plan);
 void rc_direct_plan_free(rc_direct_plan *plan);
 
-/* No HDF5 call: reads and decodes the plan's dataset into buf (plan->total bytes).  Returns 0, or
+/* No HDF5 call: reads and decodes the plan's dataset into buf (plan->total bytes); ctx may be
+ * NULL for a contiguous plan (!plan->chunked).  Returns 0, or
  * -1 when a read came short or a chunk did not decode to its size (buf is then undefined and the
  * caller reads with H5Dread; RC_DIRECT_DECODE) or when ctx could not grow (errno ENOMEM). */
 int rc_direct_exec(rc_direct_ctx *ctx, const rc_direct_plan *plan, void *buf);

@@ -81,21 +81,52 @@ static int chunk_box(const rc_direct_plan *p, uint64_t i, uint64_t start[], uint
     return whole;
 }
 
-/* Copies the chunk's part (extent, from a full decoded chunk) into buf at start. */
+/* Copies n runs of run bytes, src and dst advancing by their strides; the common narrow runs
+ * (one column of 1, 2, 4 or 8 bytes: h5py chunks [N, 1] datasets of few columns so) as single
+ * loads and stores. */
+static void copy_runs(uint8_t *dst, size_t dst_step, const uint8_t *src, size_t src_step, size_t run,
+                      uint64_t n)
+{
+#define RUNS(K)                                                                                   \
+    for (uint64_t i = 0; i < n; i++, dst += dst_step, src += src_step) memcpy(dst, src, K);     \
+    return
+    switch (run) {
+    case 1: RUNS(1);
+    case 2: RUNS(2);
+    case 4: RUNS(4);
+    case 8: RUNS(8);
+    default: RUNS(run);
+    }
+#undef RUNS
+}
+
+/* Copies the chunk's part (extent, from a full decoded chunk) into buf at start: runs along the
+ * last axis, stepped along the one before it, for every index of the axes before those. */
 static void scatter(const rc_direct_plan *p, const uint8_t *chunk, const uint64_t start[],
                     const uint64_t extent[], uint8_t *buf)
 {
     int r = p->rank;
+    size_t src_stride[H5S_MAX_RANK], dst_stride[H5S_MAX_RANK], dst = 0;
     uint64_t idx[H5S_MAX_RANK] = {0};
+    src_stride[r - 1] = dst_stride[r - 1] = p->elem;
+    for (int k = r - 2; k >= 0; k--) {
+        src_stride[k] = src_stride[k + 1] * p->chunk[k + 1];
+        dst_stride[k] = dst_stride[k + 1] * p->dims[k + 1];
+    }
+    for (int k = 0; k < r; k++) dst += start[k] * dst_stride[k];
     size_t run = (size_t)extent[r - 1] * p->elem;
+    if (r == 1) {
+        memcpy(buf + dst, chunk, run);
+        return;
+    }
     for (;;) {
-        size_t src = 0, dst = 0;
-        for (int k = 0; k < r; k++) {
-            src = src * p->chunk[k] + idx[k];
-            dst = dst * p->dims[k] + start[k] + idx[k];
+        size_t s_at = 0, d_at = dst;
+        for (int k = 0; k < r - 2; k++) {
+            s_at += idx[k] * src_stride[k];
+            d_at += idx[k] * dst_stride[k];
         }
-        memcpy(buf + dst * p->elem, chunk + src * p->elem, run);
-        int k = r - 2;
+        copy_runs(buf + d_at, dst_stride[r - 2], chunk + s_at, src_stride[r - 2], run, extent[r - 2]);
+        int k = r - 3;
         while (k >= 0 && ++idx[k] == extent[k]) idx[k--] = 0;
         if (k < 0) return;
     }

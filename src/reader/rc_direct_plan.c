@@ -18,30 +18,56 @@
 /* Decoders may take more than they give: stored chunks larger than this are refused. */
 static size_t stored_bound(size_t chunk_bytes) { return chunk_bytes + chunk_bytes / 8 + 65536; }
 
-/* Reads the dataset's file descriptor, base address and size; RC_DIRECT_OK or RC_DIRECT_DRIVER. */
-static rc_direct_why file_of(hid_t dset, int *fd, uint64_t *base, uint64_t *size)
+/* The file's descriptor and base address, as probe_file found them for the file id last asked
+ * about in this thread (HDF5 gives an open file one id and never reuses ids, so a stale entry
+ * cannot match).  Reading a file's property lists costs more than a small dataset's read. */
+typedef struct file_info {
+    hid_t fid;
+    rc_direct_why why;
+    int fd;
+    uint64_t base;
+} file_info;
+
+static _Thread_local file_info last_file = {-1, RC_DIRECT_DRIVER, -1, 0};
+
+/* Finds fid's descriptor and base address: RC_DIRECT_OK, or RC_DIRECT_DRIVER when the file is
+ * not open read-only on the sec2 driver. */
+static rc_direct_why probe_file(hid_t fid, file_info *fi)
 {
-    rc_direct_why why = RC_DIRECT_DRIVER;
-    hid_t fid = H5Iget_file_id(dset), fapl = -1, fcpl = -1;
+    hid_t fapl = H5Fget_access_plist(fid), fcpl = H5Fget_create_plist(fid);
     void *handle = NULL;
     hsize_t userblock = 0;
-    struct stat sb;
-    if (fid < 0) goto done;
-    fapl = H5Fget_access_plist(fid);
-    fcpl = H5Fget_create_plist(fid);
-    if (fapl < 0 || fcpl < 0 || H5Pget_driver(fapl) != H5FD_SEC2) goto done;
-    if (H5Fget_vfd_handle(fid, fapl, &handle) < 0 || !handle) goto done;
-    if (H5Pget_userblock(fcpl, &userblock) < 0) goto done;
-    *fd = *(int *)handle;
-    if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) goto done;
-    *base = userblock;
-    *size = (uint64_t)sb.st_size;
-    why = RC_DIRECT_OK;
-done:
+    unsigned intent = 0;
+    fi->why = RC_DIRECT_DRIVER;
+    /* Read-only: a writable file may hold newer raw data in HDF5's caches than on disk. */
+    if (fapl >= 0 && fcpl >= 0 && H5Fget_intent(fid, &intent) >= 0 && intent == H5F_ACC_RDONLY &&
+        H5Pget_driver(fapl) == H5FD_SEC2 &&
+        H5Fget_vfd_handle(fid, fapl, &handle) >= 0 && handle && H5Pget_userblock(fcpl, &userblock) >= 0) {
+        fi->fd = *(int *)handle;
+        fi->base = userblock;
+        fi->why = RC_DIRECT_OK;
+    }
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
-    if (fid >= 0) H5Fclose(fid);
-    return why;
+    return fi->why;
+}
+
+static rc_direct_why file_of(hid_t dset, int *fd, uint64_t *base, uint64_t *size)
+{
+    hid_t fid = H5Iget_file_id(dset);
+    if (fid < 0) return RC_DIRECT_DRIVER;
+    if (fid != last_file.fid) {
+        last_file.fid = fid;
+        probe_file(fid, &last_file);
+    }
+    H5Fclose(fid); /* drops the reference H5Iget_file_id added */
+    struct stat sb; /* the size now: a file open for writing grows */
+    if (last_file.why != RC_DIRECT_OK || fstat(last_file.fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return RC_DIRECT_DRIVER;
+    *fd = last_file.fd;
+    *base = last_file.base;
+    *size = (uint64_t)sb.st_size;
+    return RC_DIRECT_OK;
 }
 
 /* The filter pipeline: supported filters only, at most one codec (so every stage decodes to
@@ -128,11 +154,11 @@ static rc_direct_why type_of(hid_t dset, hid_t mem_type, size_t *elem)
     return same && *elem > 0 ? RC_DIRECT_OK : RC_DIRECT_TYPE;
 }
 
-static rc_direct_why plan(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direct_plan *p, hid_t dcpl)
+static rc_direct_why plan(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direct_plan *p)
 {
     rc_direct_why why;
     uint64_t base = 0, file_size = 0;
-    hid_t space = -1;
+    hid_t space = -1, dcpl = -1;
     if ((why = type_of(dset, mem_type, &p->elem)) != RC_DIRECT_OK) return why;
     space = H5Dget_space(dset);
     if (space < 0) return RC_DIRECT_SIZES;
@@ -153,36 +179,37 @@ static rc_direct_why plan(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direc
     }
     if (total != buf_bytes) return RC_DIRECT_SIZES;
     p->total = total;
-    if (H5Pget_external_count(dcpl) != 0) return RC_DIRECT_LAYOUT;
-    H5D_layout_t layout = H5Pget_layout(dcpl);
-    if (layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED) return RC_DIRECT_LAYOUT;
     if ((why = file_of(dset, &p->fd, &base, &file_size)) != RC_DIRECT_OK) return why;
-    if (layout == H5D_CONTIGUOUS) {
-        if (total == 0) return RC_DIRECT_OK;
-        /* H5Dget_offset counts from the start of the file (user block included); chunk
-         * addresses count from the end of the user block. */
-        haddr_t off = H5Dget_offset(dset);
-        if (off == HADDR_UNDEF) return RC_DIRECT_UNALLOCATED;
+    /* Only a contiguous dataset stored in this file has an offset (compact, chunked, virtual
+     * and external ones have none): it needs no look at the creation properties.  The offset
+     * counts from the start of the file (user block included); chunk addresses do not. */
+    haddr_t off = H5Dget_offset(dset);
+    if (off != HADDR_UNDEF) {
         if (H5Dget_storage_size(dset) != total || off > file_size || total > file_size - off)
             return RC_DIRECT_SIZES;
         p->offset = off;
         return RC_DIRECT_OK;
     }
-    p->chunked = 1;
-    if ((why = filters_of(dcpl, p)) != RC_DIRECT_OK) return why;
-    return chunks_of(dset, dcpl, base, file_size, p);
+    dcpl = H5Dget_create_plist(dset);
+    if (dcpl < 0) return RC_DIRECT_LAYOUT;
+    H5D_layout_t layout = H5Pget_layout(dcpl);
+    if (layout == H5D_CONTIGUOUS && H5Pget_external_count(dcpl) == 0) why = RC_DIRECT_UNALLOCATED;
+    else if (layout != H5D_CHUNKED) why = RC_DIRECT_LAYOUT;
+    else if ((why = filters_of(dcpl, p)) == RC_DIRECT_OK) {
+        p->chunked = 1;
+        why = chunks_of(dset, dcpl, base, file_size, p);
+    }
+    H5Pclose(dcpl);
+    return why;
 }
 
 rc_direct_why rc_direct_plan_make(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direct_plan *p)
 {
     memset(p, 0, sizeof *p);
     p->fd = -1;
-    hid_t dcpl = H5Dget_create_plist(dset);
-    if (dcpl < 0) return RC_DIRECT_LAYOUT;
     rc_direct_why why;
     /* HDF5 prints its error stack for failed queries; a failed query only means "fall back". */
-    H5E_BEGIN_TRY { why = plan(dset, mem_type, buf_bytes, p, dcpl); } H5E_END_TRY;
-    H5Pclose(dcpl);
+    H5E_BEGIN_TRY { why = plan(dset, mem_type, buf_bytes, p); } H5E_END_TRY;
     if (why != RC_DIRECT_OK) rc_direct_plan_free(p);
     return why;
 }
