@@ -50,6 +50,7 @@ def robomimic(dst, demos, seed, gz):
     rng = np.random.default_rng(seed)
     kw = {"compression": "gzip", "compression_opts": 4} if gz else {}
     names = []
+    os.makedirs(os.path.dirname(dst) or ".", exist_ok=True)
     with h5py.File(dst, "w") as f:
         data = f.create_group("data")
         data.attrs["env_args"] = '{"env_name": "Lift", "type": 1, "env_kwargs": {}}'
