@@ -180,6 +180,7 @@ static rc_direct_why plan(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direc
     if (total != buf_bytes) return RC_DIRECT_SIZES;
     p->total = total;
     if ((why = file_of(dset, &p->fd, &base, &file_size)) != RC_DIRECT_OK) return why;
+    if (total == 0) return RC_DIRECT_OK; /* nothing to read, whatever the layout */
     /* Only a contiguous dataset stored in this file has an offset (compact, chunked, virtual
      * and external ones have none): it needs no look at the creation properties.  The offset
      * counts from the start of the file (user block included); chunk addresses do not. */

@@ -31,6 +31,7 @@ with h5py.File(os.path.join(out, "plain.h5"), "w") as f:
     add(f, "contig_i64", np.arange(-50, 950, dtype="i8"), "ok")
     add(f, "contig_u8_4d", rng.integers(0, 256, (3, 5, 6, 3), dtype="u1"), "ok")
     add(f, "scalar_f32", np.float32(2.5), "ok")
+    add(f, "contig_empty", np.zeros((0, 4), "f4"), "ok")
     add(f, "chunk_rows", smooth((1000, 7), "f4"), "ok", chunks=(64, 7))
     add(f, "chunk_both_edges", smooth((1000, 7), "f4"), "ok", chunks=(64, 3))
     add(f, "chunk_3d_i16", smooth((37, 11, 5), "i2"), "ok", chunks=(8, 4, 2))
@@ -47,6 +48,9 @@ with h5py.File(os.path.join(out, "plain.h5"), "w") as f:
     add(f, "shuffle_gzip_i64", np.arange(12345, dtype="i8") * 3, "ok", chunks=(1000,), shuffle=True,
         compression="gzip")
     add(f, "shuffle_only", smooth((500, 3), "f8"), "ok", chunks=(64, 3), shuffle=True)
+    # A declared chunk of 80 MB for 10 values: never decoded here (HDF5 may).
+    add(f, "chunk_huge", smooth((10,), "f4"), "sizes", chunks=(20_000_000,), maxshape=(None,),
+        compression="gzip")
     # Left to H5Dread: a checksum filter, byte order, fill values, compound, compact.
     add(f, "fletcher32", smooth((1000, 7), "f4"), "filter", chunks=(100, 7), fletcher32=True)
     add(f, "big_endian", smooth((1000, 7), ">f4"), "type")
