@@ -5,6 +5,7 @@ JSON).  Standard library only.
 
 usage: collect.py --out FILE --commit SHA [--quick] [--device-csv F] [--versions F]
                   [--cases F.jsonl...] [--e2e NAME=FILE...] [--e2e-input F]
+                  [--e2e-input-for NAME=F...]
                   [--profile CASE=NCU_LOG...]"""
 import argparse
 import datetime
@@ -85,20 +86,26 @@ def main():
     ap.add_argument("--cases", nargs="*", default=[])
     ap.add_argument("--e2e", nargs="*", default=[])
     ap.add_argument("--e2e-input")
+    # runs on another input than --e2e-input's: NAME=FILE, FILE that input's JSON (raw_bytes, ...)
+    ap.add_argument("--e2e-input-for", nargs="*", default=[])
     ap.add_argument("--profile", nargs="*", default=[])
     a = ap.parse_args()
     cases = []
     for p in a.cases:
         cases += read_jsonl(p)
     e2e = {"input": read_json(a.e2e_input) if a.e2e_input else None, "runs": []}
+    inputs = dict(item.partition("=")[::2] for item in a.e2e_input_for)
     for item in a.e2e:
         name, _, path = item.partition("=")
         e2e["runs"].append(e2e_entry(name, path))
+        if name in inputs:
+            e2e["runs"][-1]["input"] = read_json(inputs[name])
     # the end-to-end walls join the cases, so the gate watches them too (one run each)
     for r in e2e["runs"]:
         if r.get("wall_s") is not None:
+            inp = r.get("input") if "input" in r else e2e["input"]
             cases.append({"group": "e2e", "name": "e2e/" + r["name"], "engine": "e2e",
-                          "wall_s": r["wall_s"], "bytes": (e2e["input"] or {}).get("raw_bytes")})
+                          "wall_s": r["wall_s"], "bytes": (inp or {}).get("raw_bytes")})
     res = {"format": "robocache-bench-results", "format_version": 1, "commit": a.commit,
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "quick": a.quick, "device": device_info(a.device_csv, a.versions), "cases": cases, "e2e": e2e}

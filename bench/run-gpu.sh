@@ -2,7 +2,8 @@
 # run-gpu.sh — every benchmark in one go on the GPU machine, from a tree built elsewhere (it
 # builds nothing): the copy limits and each kernel through rc-bench, the same ops in PyTorch,
 # and the end-to-end conversion of synth data by robocache-convert (cuda and cpu backends) and by
-# bench/peers/convert_peer.py (h5py + numpy, and PyTorch on the GPU).  Writes to $OUT:
+# bench/peers/convert_peer.py (h5py + numpy, and PyTorch on the GPU); then the same synth data
+# gzip-chunked, and a robomimic-like file of many small demos (bench/make_inputs.py).  Writes to $OUT:
 # results.json (bench/collect.py), run.log (every step's output) and ncu.txt (profiles).
 # Run from the repository root after `make bench` and `sh bench/pack.sh BUILD` here, carrying
 # BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick]
@@ -92,14 +93,42 @@ if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
     cat "$W/ncu-resample.txt" "$W/ncu-fuse.txt" "$W/ncu-vox.txt" "$W/ncu-batch.txt" >"$OUT/ncu.txt" 2>/dev/null
 fi
 
+# Issue 18's inputs as users have them (bench/make_inputs.py), last, so the figures above keep
+# their budget: the same synth episodes rewritten gzip-chunked (h5py's chunk shapes, level 4),
+# converted by the cuda backend and by the numpy peer; and a robomimic-like file of many small
+# demos (bench/pipeline-robomimic.yaml).  Decoded bytes count as raw input: the gzip set's are
+# the synth set's.
+if [ "$mode" = quick ]; then demos=200; else demos=2000; fi
+step make-gzip 120 python3 bench/make_inputs.py gzip "$W/raw" "$W/raw-gzip"
+step make-robomimic 60 python3 bench/make_inputs.py robomimic "$W/robomimic/lowdim.hdf5" --demos "$demos"
+gz_bytes=$(du -sb "$W/raw-gzip" 2>/dev/null | cut -f1)
+rm_bytes=$(du -sb "$W/robomimic" 2>/dev/null | cut -f1)
+echo "{\"preset\": \"bench\", \"synth_args\": \"$eps\", \"storage\": \"gzip level 4, h5py chunks\", \"raw_bytes\": $raw_bytes, \"stored_bytes\": ${gz_bytes:-0}}" >"$W/e2e-input-gzip.json"
+echo "{\"layout\": \"robomimic\", \"demos\": $demos, \"raw_bytes\": ${rm_bytes:-0}, \"stored_bytes\": ${rm_bytes:-0}}" >"$W/e2e-input-robomimic.json"
+sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+step convert-cuda-gzip 120 $rc "$b/robocache-convert" run bench/pipeline.yaml --input "$W/raw-gzip" \
+    --output "$W/out-cuda-gzip" --backend cuda --report "$W/report-cuda-gzip.json" --progress never
+sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+step peer-numpy-gzip 180 $rc python3 bench/peers/convert_peer.py --engine numpy --input "$W/raw-gzip" \
+    --output "$W/peer-numpy-gzip" --json "$W/peer-numpy-gzip.json" --compare "$W/out-cuda-gzip/train"
+sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+step convert-cuda-robomimic 120 $rc "$b/robocache-convert" run bench/pipeline-robomimic.yaml \
+    --input "$W/robomimic" --output "$W/out-cuda-robomimic" --backend cuda \
+    --report "$W/report-cuda-robomimic.json" --progress never
+
 python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q \
     --device-csv "$W/device.csv" --versions "$W/versions.json" \
     --cases "$W/rc-bench.jsonl" "$W/torch.jsonl" --e2e-input "$W/e2e-input.json" \
     --e2e "robocache-cuda=$W/report-cuda.json" "robocache-cpu=$W/report-cpu.json" \
     "numpy=$W/peer-numpy.json" "torch=$W/peer-torch.json" \
+    "robocache-cuda-gzip=$W/report-cuda-gzip.json" "numpy-gzip=$W/peer-numpy-gzip.json" \
+    "robocache-cuda-robomimic=$W/report-cuda-robomimic.json" \
+    --e2e-input-for "robocache-cuda-gzip=$W/e2e-input-gzip.json" "numpy-gzip=$W/e2e-input-gzip.json" \
+    "robocache-cuda-robomimic=$W/e2e-input-robomimic.json" \
     --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
     "fuse/f32/B1024-4streams-T500-W108=$W/ncu-fuse.txt" \
     "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" \
     "voxelize/count/sparse/batch-64x120000pts/512x512x64=$W/ncu-batch.txt" 2>&1 | tee -a "$log"
-cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" "$OUT/" 2>/dev/null
+cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" \
+    "$W/report-cuda-gzip.json" "$W/report-cuda-robomimic.json" "$OUT/" 2>/dev/null
 python3 bench/gen_performance.py --summary "$OUT/results.json" 2>&1 | tee -a "$log"

@@ -1,6 +1,7 @@
 /* reader_h5.c — checked reads of the datasets of one stream: numeric data converted to float32
  * (float64 is checked for finiteness and float32 range before narrowing), timestamps converted
- * once to int64 ns as docs/INPUT.md says, cloud offsets checked against the frames. */
+ * once to int64 ns as docs/INPUT.md says, cloud offsets checked against the frames.  Whole-dataset
+ * reads go through rc_direct_read (pread and filter decoding outside HDF5, H5Dread as fallback). */
 #include "config.h"
 #include "reader/reader_int.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "reader/rc_direct.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
 static void type_name(hid_t type, char *buf, size_t n)
@@ -108,7 +110,7 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
         /* Wider than float32: check the stored values themselves, then narrow (round to nearest). */
         wide = rc_calloc(n, sizeof *wide);
         RC_FAIL_IF(!wide, err, RC_E_NOMEM, "out of memory for %zu values", n);
-        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide) < 0,
+        RC_FAIL_IF(n && rc_direct_read(dset, H5T_NATIVE_DOUBLE, wide, n * sizeof *wide) < 0,
                    err, RC_E_IO, "cannot read the %s data", tname);
         for (size_t i = 0; i < n; i++) {
             RC_FAIL_IF(!isfinite(wide[i]), err, RC_E_INPUT,
@@ -120,7 +122,7 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
             out[i] = (float)wide[i];
         }
     } else {
-        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0,
+        RC_FAIL_IF(n && rc_direct_read(dset, H5T_NATIVE_FLOAT, out, n * sizeof *out) < 0,
                    err, RC_E_IO, "cannot read the %s data as float32", tname);
         for (size_t i = 0; i < n; i++)
             RC_FAIL_IF(!isfinite(out[i]), err, RC_E_INPUT,
@@ -247,11 +249,11 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
     if (is_f64) {
         ts = rc_calloc((size_t)n, sizeof *ts);
         RC_FAIL_IF(!ts, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
-        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ts) < 0, err,
+        RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_DOUBLE, ts, (size_t)n * sizeof *ts) < 0, err,
                    RC_E_IO, "cannot read the timestamps");
         RC_TRY(seconds_to_ns(ts, 1, n, t, err));
     } else {
-        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0, err,
+        RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_INT64, t, (size_t)n * sizeof *t) < 0, err,
                    RC_E_IO, "cannot read the timestamps");
         for (int64_t i = 0; i < n; i++) {
             int64_t v;
@@ -294,7 +296,7 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
                "expected integer (int64) offsets, found %s", tname);
     o = rc_calloc((size_t)frames + 1, sizeof *o);
     RC_FAIL_IF(!o, err, RC_E_NOMEM, "out of memory for %lld offsets", (long long)(frames + 1));
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) < 0, err, RC_E_IO,
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_INT64, o, ((size_t)frames + 1) * sizeof *o) < 0, err, RC_E_IO,
                "cannot read the offsets as int64");
     RC_FAIL_IF(o[0] != 0, err, RC_E_INPUT, "expected offsets[0] = 0, found %lld", (long long)o[0]);
     for (int64_t f = 1; f <= frames; f++)
@@ -336,7 +338,7 @@ rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int
     all = rc_calloc((size_t)n * (size_t)dims[1], sizeof *all);
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!all || !t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) < 0, err, RC_E_IO,
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_DOUBLE, all, (size_t)n * (size_t)dims[1] * sizeof *all) < 0, err, RC_E_IO,
                "cannot read the %s data", tname);
     RC_TRY(seconds_to_ns(all + column, (int64_t)dims[1], n, t, err));
     RC_TRY(check_increasing(t, n, err));
@@ -397,7 +399,7 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
     size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
     out = rc_malloc(n);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0, err, RC_E_IO,
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_UINT8, out, n) < 0, err, RC_E_IO,
                "cannot read the images");
     *bytes += H5Dget_storage_size(dset);
     *u8 = out;

@@ -85,6 +85,23 @@ ok(res and res["device"].get("name") == "NVIDIA H100 80GB HBM3" and res["device"
 ok(res and len(res["profile"]["some/case"]) == len([x for x in launches if x["kernel"] != "probe_kernel"]),
    "the profile keeps every launch but the backend's probe")
 
+# a run on another input (issue 18's gzip and robomimic cases): its own input and byte count
+other = os.path.join(tmp, "e2e-input-gzip.json")
+with open(other, "w") as f:
+    json.dump({"storage": "gzip", "raw_bytes": 12345}, f)
+rc, res, log = collect(["--e2e-input", os.path.join(FIX, "e2e-input.json"),
+                        "--e2e", "robocache-cuda=" + os.path.join(FIX, "robocache-report.json"),
+                        "robocache-cuda-gzip=" + os.path.join(FIX, "robocache-report.json"),
+                        "--e2e-input-for", "robocache-cuda-gzip=" + other])
+wall_cases = {c["name"]: c for c in res["cases"] if c.get("engine") == "e2e"} if res else {}
+main_bytes = json.load(open(os.path.join(FIX, "e2e-input.json")))["raw_bytes"]
+ok(rc == 0 and wall_cases.get("e2e/robocache-cuda-gzip", {}).get("bytes") == 12345 and
+   wall_cases.get("e2e/robocache-cuda", {}).get("bytes") == main_bytes,
+   "--e2e-input-for gives a run its own input's bytes; the others keep --e2e-input's", wall_cases)
+runs = {r["name"]: r for r in res["e2e"]["runs"]} if res else {}
+ok(runs.get("robocache-cuda-gzip", {}).get("input", {}).get("storage") == "gzip" and "input" not in runs.get("robocache-cuda", {}),
+   "the run records the input it was measured on", runs.get("robocache-cuda-gzip"))
+
 bad = os.path.join(tmp, "bad.jsonl")
 with open(bad, "w") as f:
     f.write('{"group": "mem", "name": "mem/d2d"}\n{"group": "resample", "name": ')
