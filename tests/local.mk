@@ -4,6 +4,8 @@
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
 EXTRA_DIST += tests/tap.h tests/lib.sh
+# tests/fresh: the README's two commands on a fresh Debian 12 root, run by .ci/run (not make check).
+EXTRA_DIST += tests/fresh/run.sh
 
 check_PROGRAMS += tests/unit/test_error
 tests_unit_test_error_SOURCES = tests/unit/test_error.c
