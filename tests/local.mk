@@ -34,3 +34,7 @@ include tests/scan/local.mk
 include tests/malformed/local.mk
 include tests/safety/local.mk
 include tests/fuzz/local.mk
+
+# tests/scripts: scripts/deps.sh, the package list of ./scripts/demo and ./scripts/check.
+TESTS += tests/scripts/deps.sh
+EXTRA_DIST += tests/scripts/deps.sh
