@@ -15,6 +15,7 @@
 #include "spec/rc_layout.h"
 #include "spec/rc_schema.h"
 #include "spec/rc_size.h"
+#include "spec/rc_suggest.h"
 #include "spec/rc_yaml.h"
 
 #define PATH_N 512
@@ -145,7 +146,9 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     const rc_layout_stream *ls = rc_layout_find(&c->layout, name);
     if (!ls) {
         layout_stream_list(&c->layout, -1, list, sizeof list);
-        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)", name, c->layout.name, list);
+        char hint[96];
+        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)%s", name, c->layout.name, list,
+                 rc_suggest(name, list, hint, sizeof hint));
         return NULL;
     }
     if (ls->kind != kind) {

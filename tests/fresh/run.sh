@@ -59,7 +59,7 @@ stop_procs() {
     local pids p i
     pids=$(procs_in_root)
     [ -z "$pids" ] && return 0
-    stopped="$stopped $(for p in $pids; do cat "/proc/$p/comm" 2>/dev/null; done | sort -u | tr '\n' ' ')"
+    stopped="${stopped:+$stopped }$(for p in $pids; do cat "/proc/$p/comm" 2>/dev/null; done | sort -u | tr '\n' ' ' | sed 's/ $//')"
     for p in $pids; do kill "$p" 2>/dev/null; done
     i=0
     while [ -n "$(procs_in_root)" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
@@ -141,7 +141,7 @@ done
 
 # 4. nothing left running or mounted.
 stop_procs
-tap 0 "every process left in the root stopped (${stopped:- none})"
+tap 0 "every process left in the root stopped (${stopped:-none were left})"
 undo_mounts
 left=$(mounts_in_root)
 tap "$([ -z "$left" ] && echo 0 || echo 1)" "every mount under the root undone${left:+ (left: $left)}"
