@@ -12,8 +12,8 @@ tests_unit_test_error_SOURCES = tests/unit/test_error.c
 tests_unit_test_error_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_error_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit/test_error tests/cli/exit_codes.sh tests/cli/install.sh
-EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh
+TESTS += tests/unit/test_error tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
+EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
 include tests/spec/local.mk
 include tests/synth/local.mk
 include tests/reader/local.mk

@@ -27,8 +27,9 @@ static const command g_commands[] = {
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
                            "                      compare decoded content with golden shards (exit 5 if different)"},
     {"inspect", cmd_inspect, "inspect SHARD       print a shard's layout, attributes, provenance and digests"},
-    {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
-                         "                      write synthetic raw robot logs (robocache-raw layout)"},
+    {"synth", cmd_synth, "synth DIR [--episodes N] [--seconds S] [--seed K] [--preset tiny|demo|bench]\n"
+                         "                      write synthetic raw robot logs (robocache-raw layout);\n"
+                         "                      defaults: preset demo (6 episodes x 8 s, about 550 MB), seed 0"},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
                                              "                      join the per-task manifests of a sharded run"},
     {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},

@@ -560,7 +560,8 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     rc_err e;
     memset(&c, 0, sizeof c);
     rc_err_clear(&e);
-    rc_diag_init(&c.d, path);
+    const char *name = strcmp(path, "-") ? path : "<stdin>"; /* "-": the spec on standard input */
+    rc_diag_init(&c.d, name);
     *out = NULL;
     c.spec = rc_calloc(1, sizeof *c.spec);
     if (!c.spec) {
@@ -572,7 +573,7 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     if ((st = rc_yaml_read_file(path, &c.spec->text, &n, &e)) != RC_OK) goto fail;
     if ((st = rc_schema_load(schema_dir, &c.sc, &e)) != RC_OK) goto fail;
     if ((st = rc_schema_limit_bytes(&c.sc, "dense_frame_max_bytes", &c.frame_budget, &e)) != RC_OK) goto fail;
-    if ((st = rc_yaml_parse(path, c.spec->text, n, &c.doc, &e)) != RC_OK) goto fail;
+    if ((st = rc_yaml_parse(name, c.spec->text, n, &c.doc, &e)) != RC_OK) goto fail;
     c.bad = rc_calloc((size_t)rc_yaml_count(&c.doc) + 1, 1);
     if (!c.bad) {
         st = rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory checking the spec");
