@@ -38,3 +38,7 @@ include tests/fuzz/local.mk
 # tests/scripts: scripts/deps.sh, the package list of ./scripts/demo and ./scripts/check.
 TESTS += tests/scripts/deps.sh
 EXTRA_DIST += tests/scripts/deps.sh
+
+# inspect SHARD --json and inspect DIR, checked against h5py and manifest.json.
+TESTS += tests/cli/test_inspect.py
+EXTRA_DIST += tests/cli/test_inspect.py

@@ -1,7 +1,7 @@
 # src/cli — the robocache-convert program: option parsing and dispatch only.
 robocache_convert_SOURCES += \
 	src/cli/main.c src/cli/rc_cli.h src/cli/cli_common.c src/cli/cli_paths.c \
-	src/cli/cmd_run.c src/cli/cmd_validate.c src/cli/cmd_inspect.c src/cli/cmd_synth.c \
+	src/cli/cmd_run.c src/cli/cmd_validate.c src/cli/cmd_inspect.c src/cli/inspect_dir.c src/cli/cmd_synth.c \
 	src/cli/cmd_info.c src/cli/cmd_verify.c src/cli/cmd_merge.c src/cli/cmd_scan.c
 # Where the binary finds its schemas and plugin (cli_paths.c): the install folders, and the same
 # relative to bindir so that a prefix moved as a whole still works; the build and source trees.

@@ -29,6 +29,9 @@ const char *cli_schema_dir(void);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and
  * the folder in dir, or 0 and every place looked in looked. */
 int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n);
+/* `inspect DIR [--json]`: the output folder summarised from its manifest (inspect_dir.c); returns
+ * the exit code. */
+int cli_inspect_dir(const char *dir, int json);
 /* 1 when dir is HDF5's default plugin folder (read with no HDF5_PLUGIN_PATH). */
 int cli_is_hdf5_default_plugin_dir(const char *dir);
 
