@@ -4,14 +4,16 @@
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
 EXTRA_DIST += tests/tap.h tests/lib.sh
+# tests/fresh: the README's two commands on a fresh Debian 12 root, run by .ci/run (not make check).
+EXTRA_DIST += tests/fresh/run.sh
 
 check_PROGRAMS += tests/unit/test_error
 tests_unit_test_error_SOURCES = tests/unit/test_error.c
 tests_unit_test_error_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_error_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit/test_error tests/cli/exit_codes.sh
-EXTRA_DIST += tests/cli/exit_codes.sh
+TESTS += tests/unit/test_error tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
+EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
 include tests/spec/local.mk
 include tests/synth/local.mk
 include tests/reader/local.mk
@@ -32,3 +34,11 @@ include tests/scan/local.mk
 include tests/malformed/local.mk
 include tests/safety/local.mk
 include tests/fuzz/local.mk
+
+# tests/scripts: scripts/deps.sh, the package list of ./scripts/demo and ./scripts/check.
+TESTS += tests/scripts/deps.sh
+EXTRA_DIST += tests/scripts/deps.sh
+
+# inspect SHARD --json and inspect DIR, checked against h5py and manifest.json.
+TESTS += tests/cli/test_inspect.py
+EXTRA_DIST += tests/cli/test_inspect.py

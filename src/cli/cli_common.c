@@ -1,11 +1,9 @@
 /* cli_common.c — what every subcommand shares: turning an rc_err into a message and an exit
- * code, usage errors, and finding the schemas/ folder. */
+ * code, and usage errors. */
 #include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "cli/rc_cli_int.h"
 
@@ -26,12 +24,4 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (try 'robocache-convert %s --help')\n", cmd);
     va_end(ap);
     return 1;
-}
-
-const char *cli_schema_dir(void)
-{
-    const char *env = getenv("RC_SCHEMA_DIR");
-    if (env && *env) return env;
-    if (access(RC_INSTALLED_SCHEMA_DIR "/pipeline.schema.yaml", R_OK) == 0) return RC_INSTALLED_SCHEMA_DIR;
-    return RC_SOURCE_SCHEMA_DIR; /* not installed yet: the build's own source tree */
 }

@@ -2,7 +2,8 @@
  * targets embedded in this very binary (read from /proc/self/exe's .nv_fatbin section, not
  * from what the build intended), the CUDA runtime and driver, the devices seen, and which
  * backend `auto` would pick and why (that runs the backend's probe kernel).  Text by default,
- * one JSON object with --json. */
+ * one JSON object with --json.  Also where the zstd filter plugin is, and what h5py needs to
+ * find it. */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,6 +27,10 @@ typedef struct info_facts {
     rc_cuda_device devices[MAX_DEVICES];
     const char *auto_name;
     char auto_reason[1200];
+    int plugin_found;         /* the zstd filter plugin: its folder, or every place looked */
+    char plugin_dir[4096];
+    char plugin_looked[4096];
+    int plugin_default;       /* plugin_dir is HDF5's default folder */
 } info_facts;
 
 static void gather(info_facts *f)
@@ -50,6 +55,8 @@ static void gather(info_facts *f)
         f->auto_name = "none";
         snprintf(f->auto_reason, sizeof f->auto_reason, "%s", err.msg);
     }
+    f->plugin_found = cli_plugin_dir(f->plugin_dir, sizeof f->plugin_dir, f->plugin_looked, sizeof f->plugin_looked);
+    f->plugin_default = f->plugin_found && cli_is_hdf5_default_plugin_dir(f->plugin_dir);
 }
 
 static void print_text(const info_facts *f)
@@ -79,6 +86,16 @@ static void print_text(const info_facts *f)
                    f->devices[i].multiprocessors);
     }
     printf("backend auto: %s (%s)\n", f->auto_name, f->auto_reason);
+    if (!f->plugin_found) {
+        printf("hdf5 plugin: not found (%s); looked in: %s\n", RC_PLUGIN_FILE, f->plugin_looked);
+    } else if (f->plugin_default) {
+        printf("hdf5 plugin: %s/%s (HDF5's default folder: h5py and other HDF5 programs read shards as they are)\n",
+               f->plugin_dir, RC_PLUGIN_FILE);
+    } else {
+        printf("hdf5 plugin: %s/%s (not HDF5's default folder %s; for h5py and other HDF5 programs run:)\n",
+               f->plugin_dir, RC_PLUGIN_FILE, RC_HDF5_DEFAULT_PLUGIN_DIR);
+        printf("export HDF5_PLUGIN_PATH=%s\n", f->plugin_dir);
+    }
 }
 
 /* s as a JSON string (quotes, backslashes and control characters escaped). */
@@ -139,6 +156,16 @@ static void print_json(const info_facts *f)
     json_str(f->auto_name);
     printf(", \"backend_auto_reason\": ");
     json_str(f->auto_reason);
+    printf(", \"hdf5_plugin_dir\": ");
+    if (f->plugin_found) json_str(f->plugin_dir);
+    else printf("null");
+    printf(", \"hdf5_plugin_dir_is_default\": %s", f->plugin_default ? "true" : "false");
+    printf(", \"hdf5_default_plugin_dir\": ");
+    json_str(RC_HDF5_DEFAULT_PLUGIN_DIR);
+    if (!f->plugin_found) {
+        printf(", \"hdf5_plugin_looked_in\": ");
+        json_str(f->plugin_looked);
+    }
     printf("}\n");
 }
 
@@ -150,7 +177,9 @@ int cmd_info(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: robocache-convert info [--json]\n"
                    "  prints the version, the backends compiled in, the CUDA targets embedded in\n"
-                   "  this binary, the CUDA runtime, driver and devices, and what --backend auto picks\n");
+                   "  this binary, the CUDA runtime, driver and devices, what --backend auto picks,\n"
+                   "  and the folder of the HDF5 zstd filter plugin (with the 'export HDF5_PLUGIN_PATH=...'\n"
+                   "  line to run when it is not HDF5's default folder)\n");
             return 0;
         }
         if (!strcmp(argv[i], "--json")) {

@@ -115,7 +115,6 @@ int cmd_run(int argc, char **argv)
         {0, 0, 0, 0}};
     rc_run_opts o = {0};
     o.backend = "auto";
-    o.schema_dir = cli_schema_dir();
     o.stop = &g_stop;
     const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
@@ -157,6 +156,7 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", argc - optind < 1 ? "missing SPEC" : "expected one SPEC, found %d arguments",
                                argc - optind);
     o.spec_path = argv[optind];
+    o.schema_dir = cli_schema_dir();
     rc_err terr;
     rc_err_clear(&terr);
     if (rc_task_id_select(shard_arg, env_of, &o.task, &terr) != RC_OK) return cli_usage_error("run", "%s", terr.msg);

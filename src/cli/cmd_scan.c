@@ -5,6 +5,8 @@
  * scan itself fails). */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +28,8 @@ static void usage(FILE *f)
                "  decreasing timestamps, start/stop offsets, the timeline span, and for point clouds the\n"
                "  points per frame and the share each voxelize range drops.  Nothing is written.\n"
                "  --json FILE   the figures as JSON ('-': stdout; the table then goes to stderr)\n"
-               "  Exit 0 when `run` would succeed, 2 when it would fail (the reason is named).\n");
+               "  Exit 0 when `run` would succeed, 2 when it would fail (the reason is named), 3 when the\n"
+               "  input folder cannot be opened (as for `run`).\n");
 }
 
 /* "12.5 ms" style for a duration in ns. */
@@ -192,6 +195,25 @@ static int write_json(const char *path, const char *spec_path, const rc_spec *sp
     return bad ? -1 : 0;
 }
 
+/* 0 when dir can be listed; else says so as `run` does and returns its exit code (3). */
+static int check_input_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        closedir(d);
+        return 0;
+    }
+    fprintf(stderr, "robocache-convert: error: cannot open input folder '%s': %s\n", dir, strerror(errno));
+    return rc_status_exit_code(RC_E_IO);
+}
+
+/* 1 when path names a spec file (.yaml or .yml), not an input folder. */
+static int is_spec_name(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml"));
+}
+
 int cmd_scan(int argc, char **argv)
 {
     const char *target = NULL, *json = NULL;
@@ -212,7 +234,10 @@ int cmd_scan(int argc, char **argv)
     if (!target) return cli_usage_error("scan", "expected a SPEC file or an input DIR");
 
     struct stat sb;
-    int is_dir = stat(target, &sb) == 0 && S_ISDIR(sb.st_mode);
+    int exists = stat(target, &sb) == 0;
+    int is_dir = exists && S_ISDIR(sb.st_mode);
+    /* A missing input folder, given directly or by the spec, is an I/O error as for `run`. */
+    if (!exists && !is_spec_name(target)) return check_input_folder(target);
     rc_spec *spec = NULL;
     rc_scan_result res;
     rc_err err;
@@ -226,6 +251,7 @@ int cmd_scan(int argc, char **argv)
         fprintf(stderr, "%s: %d error%s\n", target, n_errors > 1 ? n_errors : 1, n_errors > 1 ? "s" : "");
         return 1;
     }
+    if (!is_dir && (code = check_input_folder(spec->input_dir)) != 0) goto done;
     if (rc_scan_input(spec, cli_schema_dir(), is_dir, &res, &err) != RC_OK) {
         code = cli_fail(&err);
         goto done;

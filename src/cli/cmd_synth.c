@@ -105,7 +105,13 @@ int cmd_synth(int argc, char **argv)
     if (optind >= argc) return cli_usage_error("synth", "missing the output folder DIR");
     if (optind + 1 < argc) return cli_usage_error("synth", "unexpected argument '%s'", argv[optind + 1]);
     const char *dir = argv[optind];
+    int sized = o.episodes > 0 || o.seconds > 0.0;
     if (rc_synth_preset(&o, &err) != RC_OK) return cli_usage_error("synth", "%s", err.msg);
+    if (!sized) /* the preset decides the size: say what that means before writing it */
+        fprintf(stderr,
+                "robocache-convert synth: writing %" PRId64 " episodes of %g s (preset %s, seed %" PRIu64
+                ") into %s, %" PRId64 " per file; --episodes and --seconds change that\n",
+                o.episodes, o.seconds, o.preset, o.seed, dir, o.episodes_per_shard);
     if (rc_synth_write(dir, &o, &err) != RC_OK) return cli_fail(&err);
 
     int64_t files = (o.episodes + o.episodes_per_shard - 1) / o.episodes_per_shard;

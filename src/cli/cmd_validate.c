@@ -1,4 +1,4 @@
-/* cmd_validate.c — `robocache-convert validate SPEC`: loads the spec as `run` would (schema,
+/* cmd_validate.c — `robocache-convert validate SPEC|-`: loads the spec as `run` would (schema,
  * cross-field rules, input layout) without reading any data.  The library logs every error
  * through the stderr sink; this file prints the one-line verdict and picks the exit code. */
 #include "config.h"
@@ -13,7 +13,7 @@ static const char *const g_stage_kind_names[] = {"fuse", "resample", "voxelize"}
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: robocache-convert validate SPEC\n"
+    fprintf(f, "usage: robocache-convert validate SPEC   ('-': the spec on standard input)\n"
                "  Checks the pipeline spec against schemas/pipeline.schema.yaml and its input layout.\n"
                "  Prints every error as FILE:LINE:COLUMN: key 'PATH': message, then 'SPEC: N errors'.\n"
                "  Exit 0 when the spec is valid, 1 otherwise (also for a missing file or bad usage).\n");
@@ -38,6 +38,7 @@ int cmd_validate(int argc, char **argv)
     int n_errors = 0;
     rc_err_clear(&err);
     rc_status st = rc_spec_load(path, cli_schema_dir(), &spec, &n_errors, &err);
+    if (!strcmp(path, "-")) path = "<stdin>";
     if (st != RC_OK) {
         if (n_errors < 1) n_errors = 1;
         fprintf(stderr, "%s: %d error%s\n", path, n_errors, n_errors == 1 ? "" : "s");

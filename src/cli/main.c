@@ -23,15 +23,18 @@ static const command g_commands[] = {
                      "      [--buffers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
                      "      [--trace FILE] [--progress auto|always|never]\n"
                      "                      convert the spec's input into training shards"},
-    {"validate", cmd_validate, "validate SPEC       check a pipeline spec; every error names file:line:column"},
+    {"validate", cmd_validate, "validate SPEC|-     check a spec ('-': stdin); every error names file:line:column"},
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
                            "                      compare decoded content with golden shards (exit 5 if different)"},
-    {"inspect", cmd_inspect, "inspect SHARD       print a shard's layout, attributes, provenance and digests"},
-    {"synth", cmd_synth, "synth DIR --episodes N --seconds S [--seed K] [--preset NAME]\n"
-                         "                      write synthetic raw robot logs (robocache-raw layout)"},
+    {"inspect", cmd_inspect, "inspect SHARD|DIR [--json]\n"
+                             "                      a shard's layout, attributes, provenance and digests, or an\n"
+                             "                      output folder's summary from its manifest"},
+    {"synth", cmd_synth, "synth DIR [--episodes N] [--seconds S] [--seed K] [--preset tiny|demo|bench]\n"
+                         "                      write synthetic raw robot logs (robocache-raw layout);\n"
+                         "                      defaults: preset demo (6 episodes x 8 s, about 550 MB), seed 0"},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
                                              "                      join the per-task manifests of a sharded run"},
-    {"info", cmd_info, "info                version, backends, CUDA architectures, devices"},
+    {"info", cmd_info, "info                version, backends, CUDA architectures, devices, HDF5 plugin"},
     {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
                        "                      report per-episode timestamp health without converting"},
 };

@@ -3,6 +3,8 @@
 #ifndef RC_CLI_H
 #define RC_CLI_H
 
+#include <stddef.h>
+
 #include "common/rc_error.h"
 
 int cmd_run(int argc, char **argv);
@@ -19,8 +21,18 @@ int cmd_scan(int argc, char **argv);
 int cli_fail(const rc_err *err);
 /* Bad usage: prints "robocache-convert CMD: msg" and a hint to --help; returns 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Where schemas/ lives: $RC_SCHEMA_DIR, else the installed pkgdatadir/schemas, else the source
- * tree's (a build that is not installed). */
+/* Where schemas/ lives: $RC_SCHEMA_DIR; else the source tree (a binary in its build tree), the
+ * install relative to this binary, the configured pkgdatadir/schemas (an installed binary never
+ * reads a source tree).  When none holds the
+ * schemas, names every place it looked on stderr and exits 3. */
 const char *cli_schema_dir(void);
+/* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and
+ * the folder in dir, or 0 and every place looked in looked. */
+int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n);
+/* `inspect DIR [--json]`: the output folder summarised from its manifest (inspect_dir.c); returns
+ * the exit code. */
+int cli_inspect_dir(const char *dir, int json);
+/* 1 when dir is HDF5's default plugin folder (read with no HDF5_PLUGIN_PATH). */
+int cli_is_hdf5_default_plugin_dir(const char *dir);
 
 #endif

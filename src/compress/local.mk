@@ -1,5 +1,6 @@
 # src/compress — the zstd HDF5 filter (id 32015): in the library, and the same filter source
-# built as the HDF5 plugin plugins/libh5zstd_rc.so (installed into $(hdf5_plugin_dir)) so that
+# built as the HDF5 plugin plugins/libh5zstd_rc.so (installed into $(hdf5_plugin_dir), under the
+# prefix unless configure --with-hdf5-plugin-dir says otherwise) so that
 # h5py and other HDF5 programs decode our shards through HDF5_PLUGIN_PATH.
 librobocache_a_SOURCES += \
 	src/compress/rc_zstd_filter.c src/compress/rc_zstd_filter.h \

@@ -1,8 +1,9 @@
 /* rc_zstd_h5z.c — the zstd HDF5 filter function (SPEC section 6: id 32015, cd_values[0] = the
  * compression level, the id and convention registered with The HDF Group for zstd).  Forward it
  * compresses a chunk into one zstd frame that records its content size; in reverse it decodes any
- * zstd stream, sizing the output from the frame header or, when the header does not say, by
- * streaming.  It depends on HDF5 and libzstd only, so the plugin build can use it unchanged. */
+ * zstd stream, sizing the output from the frame header or, when the header does not say or the
+ * chunk holds several frames, by streaming.  It depends on HDF5 and libzstd only, so the plugin
+ * build can use it unchanged. */
 #include "compress/rc_zstd_h5z_int.h"
 
 #include <stdint.h>
@@ -54,6 +55,9 @@ static size_t decode(size_t nbytes, size_t *buf_size, void **buf)
     void *out = NULL;
     size_t got;
     if (size == ZSTD_CONTENTSIZE_ERROR) return 0;
+    /* Several frames (another writer's chunk): the first header gives only the first size. */
+    if (size != ZSTD_CONTENTSIZE_UNKNOWN && ZSTD_findFrameCompressedSize(*buf, nbytes) != nbytes)
+        size = ZSTD_CONTENTSIZE_UNKNOWN;
     if (size == ZSTD_CONTENTSIZE_UNKNOWN) {
         got = decode_streaming(*buf, nbytes, &out);
         if (got == 0) return 0;

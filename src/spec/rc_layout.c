@@ -13,6 +13,7 @@
 
 #include "common/rc_alloc.h"
 #include "spec/rc_schema_int.h"
+#include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
 
 /* Values of the layout key `format`, in rc_layout_format order. */
@@ -131,7 +132,9 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
     if (strchr(name, '/') || access(path, F_OK) != 0) {
         list_layouts(schema_dir, known, sizeof known);
         rc_err_scope(err, NULL, NULL, NULL);
-        RC_FAIL_IF(1, err, RC_E_SPEC, "layout '%s' is not supported in this version (supported: %s)", name, known);
+        char hint[96];
+        RC_FAIL_IF(1, err, RC_E_SPEC, "layout '%s' is not supported in this version (supported: %s)%s", name, known,
+                   rc_suggest(name, known, hint, sizeof hint));
     }
     RC_TRY(rc_yaml_read_file(path, &text, &n, err));
     RC_TRY(rc_yaml_parse(path, text, n, &y, err));

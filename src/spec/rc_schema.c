@@ -13,6 +13,7 @@
 
 #include "common/rc_alloc.h"
 #include "spec/rc_size_int.h"
+#include "spec/rc_suggest_int.h"
 
 #define DESC_MAX 512
 
@@ -283,9 +284,10 @@ static int check_scalar(walk *w, stype ty, yaml_node_t *s, yaml_node_t *n, const
         join_values(sc, values, want, sizeof want);
         if (in_list(sc, rc_yaml_get(&sc->y, s, "unsupported"), t))
             return fail(w, n, path, "'%s' is not supported in this version (supported: %s)", t, want);
-        char found[128];
+        char found[128], hint[96], found_hint[sizeof found + sizeof hint];
         rc_yaml_describe(n, found, sizeof found);
-        return fail(w, n, path, "expected one of: %s, found %s", want, found);
+        snprintf(found_hint, sizeof found_hint, "%s%s", found, rc_suggest(t, want, hint, sizeof hint));
+        return fail(w, n, path, "expected one of: %s, found %s", want, found_hint);
     }
     default: return mismatch(w, s, n, path);
     }
@@ -334,7 +336,9 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
         }
         yaml_node_t *ks = rc_yaml_get(&sc->y, keys, kt);
         if (!ks) {
-            bad |= fail(w, k, sub, "unknown key '%s' (expected one of: %s)", kt, known);
+            char hint[96], known_hint[sizeof known + sizeof hint];
+            snprintf(known_hint, sizeof known_hint, "%s)%s", known, rc_suggest(kt, known, hint, sizeof hint));
+            bad |= fail(w, k, sub, "unknown key '%s' (expected one of: %s", kt, known_hint);
             continue;
         }
         bad |= check_node(w, ks, v, sub);

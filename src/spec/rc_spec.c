@@ -15,6 +15,7 @@
 #include "spec/rc_layout.h"
 #include "spec/rc_schema_int.h"
 #include "spec/rc_size_int.h"
+#include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
 
 #define PATH_N 512
@@ -145,7 +146,9 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     const rc_layout_stream *ls = rc_layout_find(&c->layout, name);
     if (!ls) {
         layout_stream_list(&c->layout, -1, list, sizeof list);
-        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)", name, c->layout.name, list);
+        char hint[96];
+        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)%s", name, c->layout.name, list,
+                 rc_suggest(name, list, hint, sizeof hint));
         return NULL;
     }
     if (ls->kind != kind) {
@@ -557,7 +560,8 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     rc_err e;
     memset(&c, 0, sizeof c);
     rc_err_clear(&e);
-    rc_diag_init(&c.d, path);
+    const char *name = strcmp(path, "-") ? path : "<stdin>"; /* "-": the spec on standard input */
+    rc_diag_init(&c.d, name);
     *out = NULL;
     c.spec = rc_calloc(1, sizeof *c.spec);
     if (!c.spec) {
@@ -569,7 +573,7 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     if ((st = rc_yaml_read_file(path, &c.spec->text, &n, &e)) != RC_OK) goto fail;
     if ((st = rc_schema_load(schema_dir, &c.sc, &e)) != RC_OK) goto fail;
     if ((st = rc_schema_limit_bytes(&c.sc, "dense_frame_max_bytes", &c.frame_budget, &e)) != RC_OK) goto fail;
-    if ((st = rc_yaml_parse(path, c.spec->text, n, &c.doc, &e)) != RC_OK) goto fail;
+    if ((st = rc_yaml_parse(name, c.spec->text, n, &c.doc, &e)) != RC_OK) goto fail;
     c.bad = rc_calloc((size_t)rc_yaml_count(&c.doc) + 1, 1);
     if (!c.bad) {
         st = rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory checking the spec");

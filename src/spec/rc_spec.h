@@ -75,7 +75,8 @@ typedef struct rc_spec {
     int stats;                    /* default 0 */
 } rc_spec;
 
-/* Reads, parses and validates the spec at `path` (and the layout it names, from
+/* Reads, parses and validates the spec at `path` ("-": standard input, named <stdin> in errors,
+ * relative paths taken from the current folder) and the layout it names (from
  * `schema_dir`/layouts/).  On success *out is a new spec the caller frees with rc_spec_free.
  * On failure returns RC_E_SPEC (or RC_E_IO if the file cannot be read) and err holds the FIRST
  * error; every error found is also passed to rc_log at RC_LOG_ERROR, one line each, so a user

@@ -14,8 +14,9 @@ rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *er
     rc_status st = RC_OK;
     char *buf = NULL;
     size_t cap = 0, len = 0;
-    FILE *f = fopen(path, "rb");
-    rc_err_scope(err, path, NULL, NULL);
+    int is_stdin = !strcmp(path, "-");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    rc_err_scope(err, is_stdin ? "<stdin>" : path, NULL, NULL);
     RC_FAIL_IF(!f, err, RC_E_IO, "cannot open: %s", strerror(errno));
     for (;;) {
         if (len + 4096 + 1 > cap) {
@@ -34,7 +35,7 @@ rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *er
     *n = len;
     buf = NULL;
 done:
-    if (f) fclose(f);
+    if (f && !is_stdin) fclose(f);
     rc_free(buf);
     return st;
 }

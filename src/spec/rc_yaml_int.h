@@ -19,7 +19,8 @@ typedef struct rc_yaml {
 rc_status rc_yaml_parse(const char *name, const char *text, size_t n, rc_yaml *y, rc_err *err);
 void rc_yaml_free(rc_yaml *y);
 
-/* Reads a whole file into a NUL-terminated buffer (rc_free it).  RC_E_IO names the file. */
+/* Reads a whole file into a NUL-terminated buffer (rc_free it); path "-" is standard input
+ * (named <stdin> in errors).  RC_E_IO names the file. */
 rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *err);
 
 yaml_node_t *rc_yaml_root(rc_yaml *y);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# exit_codes.sh — the command line of SPEC section 2: --help/--version, every subcommand exists,
+# exit_codes.sh — the command line of docs/SPEC.md §2: --help/--version, every subcommand exists,
 # unknown commands and options exit 1, and commands not built yet say so (exit 1, no output).
 . "$RC_SRCDIR/tests/lib.sh"
 

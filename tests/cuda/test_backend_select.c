@@ -1,4 +1,4 @@
-/* test_backend_select.c — rc_backend_open's rules (SPEC section 2), on any machine:
+/* test_backend_select.c — rc_backend_open's rules (docs/SPEC.md §2), on any machine:
  *   - a bad backend name or thread count is a usage error naming what was expected;
  *   - `cuda` either opens a backend that IS cuda, or fails with RC_E_BACKEND and one of the
  *     documented reasons (not compiled in / no CUDA device / kernel image not usable): it

@@ -1,6 +1,6 @@
 /* test_fuse_exact.c — the CUDA fuse kernel (kernels/fuse.cu) against the CPU backend
- * (rc_fuse_cpu) on the same jobs, comparing every output BYTE and every valid flag (SPEC
- * section 4: the backends give the same bits).  Output buffers are poisoned differently for
+ * (rc_fuse_cpu) on the same jobs, comparing every output BYTE and every valid flag (docs/SPEC.md
+ * §4: the backends give the same bits).  Output buffers are poisoned differently for
  * each backend, so an element one of them leaves unwritten fails too.  Cases: one sample,
  * grid on the samples, long gaps against max_gap, antipodal / tiny-angle / zero quaternions,
  * float16 and bfloat16 rounding ties, nearest ties, extreme int64 timestamps, empty streams,

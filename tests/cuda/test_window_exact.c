@@ -1,6 +1,6 @@
 /* test_window_exact.c — window packing (method window, rc_window.h) on the CUDA backend against
  * the CPU backend, every BYTE of data, mask and valid, and both against a slot-by-slot
- * reference written here from SPEC section 4 (the last N samples with t <= t_k, most recent in
+ * reference written here from docs/SPEC.md §4 (the last N samples with t <= t_k, most recent in
  * the last slot, zero and mask 0 where none).  Window jobs share the one fuse launch with
  * ordinary fuse jobs, so the batches mix both.  Output buffers are poisoned differently per
  * backend.  Needs a CUDA device: without one the first check fails and the program bails out

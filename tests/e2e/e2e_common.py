@@ -99,7 +99,7 @@ def read_ns(t_ds):
 
 
 def grid(t_start, t_end, rate):
-    """t_k = t_start + round(k * 1e9 / rate) while t_k <= t_end (SPEC section 4)."""
+    """t_k = t_start + round(k * 1e9 / rate) while t_k <= t_end (docs/SPEC.md §4)."""
     out = []
     k = 0
     while True:

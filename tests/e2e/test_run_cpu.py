@@ -1,4 +1,4 @@
-# test_run_cpu.py — the whole conversion on the CPU backend (SPEC sections 1, 3, 4, 6):
+# test_run_cpu.py — the whole conversion on the CPU backend (docs/SPEC.md §1, §3, §4, §6):
 # synth -> run -> read back with h5py through the zstd plugin, and compare every output with an
 # independent numpy model of the raw input; the manifest, report and trace; determinism across
 # --threads and runs.

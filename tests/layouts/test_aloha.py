@@ -99,7 +99,7 @@ for eid, a in src.items():
     ok(np.array_equal(g["action/data"][()], ref), "%s: action linear equals the exact reference" % eid)
 
 def nearest_rows(t, g):
-    """Index of the stored frame nearest to each grid time (SPEC section 4; ties to the earlier)."""
+    """Index of the stored frame nearest to each grid time (docs/SPEC.md §4; ties to the earlier)."""
     rows = []
     for tk in g:
         if tk <= t[0]:

@@ -1,4 +1,4 @@
-"""ref_ops.py — an independent reference of SPEC section 4 in Python/numpy, written from the
+"""ref_ops.py — an independent reference of docs/SPEC.md §4 in Python/numpy, written from the
 spec (not from src/ops/): exact fmaf through fractions.Fraction, float16/bfloat16 rounding by
 scaling in float64, slerp by the textbook float64 formula, voxelize by dictionaries in input
 order.  Timestamps are Python ints (no int64 overflow in differences)."""
@@ -142,7 +142,7 @@ def slerp(q0, q1, w):
 
 
 def voxelize(points, rng, size, mode, sparse, max_points=0, max_voxels=0):
-    """The SPEC voxelize of one frame.  Returns a dict with the same keys as ops_case."""
+    """The docs/SPEC.md §4 voxelize of one frame.  Returns a dict with the same keys as ops_case."""
     pts = np.asarray(points, dtype=np.float32)
     N, C = pts.shape
     lo = np.array([r[0] for r in rng], dtype=np.float32)

@@ -1,5 +1,5 @@
 /* test_fuse_threads.c — rc_fuse_cpu gives the same bytes with 1, 2 and 3 OpenMP threads
- * (SPEC section 4: results do not depend on the thread count), for several jobs at once, every
+ * (docs/SPEC.md §4: results do not depend on the thread count), for several jobs at once, every
  * method and every output dtype.  The valid check makes sure the gap rule is exercised. */
 #include <stdint.h>
 #include <stdlib.h>

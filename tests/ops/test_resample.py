@@ -14,7 +14,7 @@ rng = np.random.default_rng(20261125)
 
 
 def canon(y):
-    """float32 array with every NaN as the canonical quiet NaN 0x7FC00000 (SPEC: same bits)."""
+    """float32 array with every NaN as the canonical quiet NaN 0x7FC00000 (docs/SPEC.md §4: same bits)."""
     y = np.array(y, dtype=np.float32)
     y.view(np.uint32)[np.isnan(y)] = 0x7FC00000
     return y

@@ -1,5 +1,5 @@
-"""test_window.py — window packing (SPEC section 4, `method: window`, N samples per step) on the
-CPU backend against an independent numpy model written from the SPEC: for step t_k the last N
+"""test_window.py — window packing (docs/SPEC.md §4, `method: window`, N samples per step) on the
+CPU backend against an independent numpy model written from docs/SPEC.md: for step t_k the last N
 samples with t <= t_k, oldest first and the most recent in the last slot, zero-padded with mask 0
 where fewer exist.  First one job through ops_driver (edge cases, dtypes, threads), then whole
 runs (synth -> run -> the shard's <name>/data, t, mask read back with h5py)."""

@@ -1,4 +1,4 @@
-"""fast_ref.py — SPEC section 4 resample written again in vectorised numpy, for the real-data
+"""fast_ref.py — docs/SPEC.md §4 resample written again in vectorised numpy, for the real-data
 tests where tests/ops/ref_ops.py (one Python loop per step, Fractions per value) is too slow for
 tens of thousands of rows.  Written from the spec, not from src/ops/.  fmaf is exact: the float32
 product w*d is exact in float64, TwoSum gives the rounding error of adding x, and the float32

@@ -1,6 +1,6 @@
 # test_kitti.py — the real KITTI velodyne sweep 000008 (17238 points x, y, z, intensity) as a
 # robocache-raw cloud of one frame, voxelized three ways and checked against a numpy reference
-# written here from SPEC section 4 (float32 subtract, divide, floor; kept when 0 <= i < n; voxels
+# written here from docs/SPEC.md §4 (float32 subtract, divide, floor; kept when 0 <= i < n; voxels
 # in first-appearance order; mean sums in float64 in input order): sparse count with
 # 0.05 x 0.05 x 0.1 m voxels over [0, 70.4) x [-40, 40) x [-3, 1) (the data README counts 13092
 # voxels and 16897 points there), dense occupancy with 0.5 m voxels, sparse mean with 0.5 m.

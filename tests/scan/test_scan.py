@@ -1,7 +1,7 @@
-"""test_scan.py — `robocache-convert scan SPEC|DIR [--json FILE]` (SPEC section 2, issue 11):
+"""test_scan.py — `robocache-convert scan SPEC|DIR [--json FILE]` (docs/SPEC.md §2, issue 11):
 on clean synth data every figure equals an independent numpy model of the raw files (steps and
 their nearest-rank percentiles, rate, largest gaps, offsets, span, grid steps, points per frame,
-the voxel range's drop share, in float32 as SPEC section 4 states the keep rule); then faults
+the voxel range's drop share, in float32 as docs/SPEC.md §4 states the keep rule); then faults
 injected into copies with h5py (a gap, duplicate timestamps, a decrease, a stream that does not
 overlap the others, a file that is not HDF5) must each be named, with file, episode and HDF5
 path, in the text and in the JSON, and the exit code must say whether `run` would succeed."""

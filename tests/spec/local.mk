@@ -18,3 +18,10 @@ tests_spec_test_layout_LDADD = $(TEST_LIBS)
 TESTS += tests/spec/test_size tests/spec/test_spec_values tests/spec/test_schema_agree tests/spec/test_layout \
 	tests/spec/invalid_specs.sh tests/spec/valid_specs.sh tests/spec/mutated_specs.py
 EXTRA_DIST += tests/spec/invalid_specs.sh tests/spec/valid_specs.sh tests/spec/mutated_specs.py tests/spec/invalid tests/spec/valid
+
+# "did you mean": the closest name to a misspelled key, value, stream or layout.
+check_PROGRAMS += tests/spec/test_suggest
+tests_spec_test_suggest_SOURCES = tests/spec/test_suggest.c
+tests_spec_test_suggest_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_spec_test_suggest_LDADD = $(TEST_LIBS)
+TESTS += tests/spec/test_suggest

@@ -1,4 +1,4 @@
-# tests/streaming — the streaming pipeline (SPEC section 7): its queue, the writer's
+# tests/streaming — the streaming pipeline (docs/SPEC.md §7): its queue, the writer's
 # pre-compressed chunk path, output bytes independent of workers and buffers, bounded memory,
 # the report and trace, progress lines, and a clean stop on SIGINT/SIGTERM.
 check_PROGRAMS += tests/streaming/test_stage_queue tests/streaming/test_put_compressed

@@ -2,7 +2,7 @@
 # synth_cli.sh — `robocache-convert synth`: same options give the same bytes (cmp), another seed
 # gives other bytes, episodes split into shards per the preset, the summary line matches the
 # files written, and bad options exit 1 (missing DIR, bad --episodes/--seconds, unknown preset)
-# while an unwritable DIR exits 3 (SPEC section 2).
+# while an unwritable DIR exits 3 (docs/SPEC.md §2).
 . "$RC_SRCDIR/tests/lib.sh"
 
 S="$RC_BIN synth"

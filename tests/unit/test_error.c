@@ -1,4 +1,4 @@
-/* test_error.c — rc_err formatting and the status -> exit code table of SPEC section 2. */
+/* test_error.c — rc_err formatting and the status -> exit code table of docs/SPEC.md §2. */
 #include "config.h"
 
 #include <string.h>
