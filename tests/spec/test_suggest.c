@@ -2,7 +2,7 @@
  * name; an exact name, a far word, an empty word or list get nothing. */
 #include <string.h>
 
-#include "spec/rc_suggest.h"
+#include "spec/rc_suggest_int.h"
 #include "tap.h"
 
 static void expect(const char *word, const char *list, const char *want)
