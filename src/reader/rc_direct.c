@@ -1,7 +1,7 @@
 /* rc_direct.c — the reader's entry point to direct reads (plan, execute, or H5Dread), the
  * process-wide switch and the per-path counts the report reads. */
 #include "config.h"
-#include "reader/rc_direct.h"
+#include "reader/rc_direct_int.h"
 
 #include <stdatomic.h>
 

@@ -1,7 +1,7 @@
 /* rc_direct_decode.c — HDF5's deflate, zstd, lz4 and shuffle filters undone in the calling
  * thread with libdeflate, libzstd and liblz4, each into a buffer of the chunk's known size. */
 #include "config.h"
-#include "reader/rc_direct_decode.h"
+#include "reader/rc_direct_decode_int.h"
 
 #include <libdeflate.h>
 #include <limits.h>

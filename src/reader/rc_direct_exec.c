@@ -2,7 +2,7 @@
  * filters undone in reverse order of application, and each chunk's part copied to its place in
  * the caller's buffer (straight into it when the chunk's part is one contiguous run). */
 #include "config.h"
-#include "reader/rc_direct.h"
+#include "reader/rc_direct_int.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/rc_alloc.h"
-#include "reader/rc_direct_decode.h"
+#include "reader/rc_direct_decode_int.h"
 
 #define FILTER_ZSTD 32015
 #define FILTER_LZ4 32004

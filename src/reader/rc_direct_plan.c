@@ -3,7 +3,7 @@
  * (H5Pget_filter2) and which descriptor holds the file (H5Fget_vfd_handle), and checks every
  * declared size and place against the dataset's shape and the file's size. */
 #include "config.h"
-#include "reader/rc_direct.h"
+#include "reader/rc_direct_int.h"
 
 #include <string.h>
 #include <sys/stat.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "reader/rc_direct.h"
+#include "reader/rc_direct_int.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
 static void type_name(hid_t type, char *buf, size_t n)

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <zstd.h>
 
-#include "reader/rc_direct.h"
+#include "reader/rc_direct_int.h"
 #include "tap.h"
 
 #define N_THREADS 4

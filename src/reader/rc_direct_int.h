@@ -1,4 +1,4 @@
-/* rc_direct.h — whole-dataset reads that bypass HDF5's data path: HDF5 is asked only where the
+/* rc_direct_int.h — whole-dataset reads that bypass HDF5's data path: HDF5 is asked only where the
  * stored bytes are (a plan), then the bytes are read with pread and the chunk filters (deflate,
  * shuffle, zstd 32015, lz4 32004) decoded here, straight into the caller's buffer.  The result
  * is bit-identical to H5Dread(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf).

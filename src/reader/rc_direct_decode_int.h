@@ -1,4 +1,4 @@
-/* rc_direct_decode.h — private to src/reader: the chunk filters of HDF5 undone without HDF5, each
+/* rc_direct_decode_int.h — private to src/reader: the chunk filters of HDF5 undone without HDF5, each
  * from src[n] into dst of exactly want bytes (the chunk's decoded size, known from the dataset's
  * chunk shape; nothing is sized from the stored bytes).  Each returns 0, or -1 when the stored
  * bytes do not decode to exactly want bytes. */
