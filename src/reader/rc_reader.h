@@ -11,6 +11,7 @@
 
 #include "common/rc_error.h"
 #include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 /* One stream of one episode, owned by the rc_episode. */
 typedef struct rc_stream_data {
@@ -36,7 +37,7 @@ typedef struct rc_episode {
 } rc_episode;
 
 /* Finds the files under dir (recursively, following no symlinked folders) whose base name
- * matches the fnmatch pattern, sorted bytewise by path.  *files is an array of n strings the
+ * matches the fnmatch pattern ("": ends in .h5, .hdf5 or .hdf), sorted bytewise by path.  *files is an array of n strings the
  * caller frees with rc_input_list_free.  No match is RC_E_INPUT naming dir and pattern. */
 rc_status rc_input_list(const char *dir, const char *pattern, char ***files, size_t *n, rc_err *err);
 void rc_input_list_free(char **files, size_t n);
@@ -67,7 +68,14 @@ rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layou
 rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_layout *layout,
                                            const char *const *names, int n_names, rc_episode *out,
                                            rc_err *err);
+/* The streams episode i holds (discovered in the file, merged with what layout knows of them)
+ * into *out, with out->from naming the file and out->from_episode the episode. */
+rc_status rc_reader_discover(rc_reader *r, int64_t i, const rc_layout *layout, rc_layout *out, rc_err *err);
 void rc_episode_free(rc_episode *ep);
+/* The spec loader's look at the input (an rc_spec_discover_fn): table (the spec's layout) becomes
+ * the streams of the first episode of the first input file that opens.  0 when there is none,
+ * why saying why. */
+int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n);
 void rc_reader_close(rc_reader *r);
 
 /* The stream called name in ep, or NULL. */
