@@ -221,7 +221,7 @@ int cmd_scan(int argc, char **argv)
     memset(&res, 0, sizeof res);
     rc_err_clear(&err);
     if (is_dir ? rc_scan_folder_spec(target, cli_schema_dir(), &spec, &err) != RC_OK
-               : rc_spec_load_input(target, cli_schema_dir(), NULL, rc_input_discover, &spec, &n_errors, &err) != RC_OK) {
+               : rc_spec_load_input(target, cli_schema_dir(), NULL, rc_input_discover_run, &spec, &n_errors, &err) != RC_OK) {
         if (is_dir) return cli_fail(&err);
         fprintf(stderr, "%s: %d error%s\n", target, n_errors > 1 ? n_errors : 1, n_errors > 1 ? "s" : "");
         return 1;

@@ -65,9 +65,10 @@ void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
                          rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err);
 
-/* Adds each stream's offset (spec offset_ms) to its timestamps, once, before any stage reads
- * them (rc_convert_offset.c).  RC_E_INPUT when a time would leave int64 ns. */
-rc_status rc_convert_offsets(const rc_spec *spec, rc_episode *ep, rc_err *err);
+/* Before any stage reads ep (rc_convert_prepare.c): checks that each stream is of the kind its
+ * stages take, and adds each stream's offset (spec offset_ms) to its timestamps, once.
+ * RC_E_INPUT for a stream of another kind or a time that would leave int64 ns. */
+rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err);
 /* The image resample stages of spec (method nearest) for ep on grid[T] (rc_convert_image.c):
  * each output frame is a copy of the nearest input frame, uint8 [T, H, W, C]. */
 rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,

@@ -249,7 +249,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     char reason[256] = "";
 
     int n_spec_errors = 0;
-    if (rc_spec_load_input(o->spec_path, o->schema_dir, o->input_dir, rc_input_discover, &s.spec, &n_spec_errors,
+    if (rc_spec_load_input(o->spec_path, o->schema_dir, o->input_dir, rc_input_discover_run, &s.spec, &n_spec_errors,
                            err) != RC_OK) {
         /* rc_spec_load has logged every error; a spec that cannot be used is exit 1 */
         rep->spec_errors = n_spec_errors > 0 ? n_spec_errors : 1;

@@ -90,7 +90,7 @@ void *rc_reader_stage(void *arg)
         if (slot->st == RC_OK)
             slot->st = rc_reader_read_episode(r, w->episode, &s->layout, s->names, s->n_names, &slot->ep,
                                               &slot->err);
-        if (slot->st == RC_OK) slot->st = rc_convert_offsets(s->spec, &slot->ep, &slot->err);
+        if (slot->st == RC_OK) slot->st = rc_convert_prepare(s->spec, &slot->ep, &slot->err);
         if (slot->st == RC_OK && s->pin) slot->st = rc_slot_pin(s, slot, &slot->err);
         double t1 = rc_now_s();
         rc_trace_range_pop();

@@ -282,7 +282,8 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
         if (!ls) {
             char list[2048];
             rd_stream_list(tab, list, sizeof list);
-            rc_err_scope(err, r->file, out->id, "%s", out->group);
+            if (r->format == RC_FORMAT_RAW) rc_err_scope(err, r->file, out->id, "%s/%s", out->group, names[k]);
+            else rc_err_scope(err, r->file, out->id, "%s", out->group);
             RC_FAIL_IF(1, err, RC_E_INPUT, "expected stream '%s', not found (streams of this episode: %s)", names[k],
                        list);
         }

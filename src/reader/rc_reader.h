@@ -76,6 +76,9 @@ void rc_episode_free(rc_episode *ep);
  * the streams of the first episode of the first input file that opens.  0 when there is none,
  * why saying why. */
 int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n);
+/* As rc_input_discover for `run` and `scan`: a stream the first file lacks is no spec error (2),
+ * the episodes are read and every one that lacks it is reported as bad input. */
+int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n);
 void rc_reader_close(rc_reader *r);
 
 /* The stream called name in ep, or NULL. */

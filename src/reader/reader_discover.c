@@ -2,7 +2,8 @@
  * under a robocache-raw episode (data + t: series; points + offsets + t: cloud; uint8 data
  * [S, H, W, C] + t: image), every dataset of a robomimic or robosuite demo and of its obs/
  * group, every dataset of an ALOHA file's observations/, observations/images/ and top level
- * (numeric [S] or [S, D]: series; uint8 [S, H, W, C]: image).  A stream's `quaternion`
+ * ([S] or [S, D]: series; uint8 [S, H, W, C] or any dataset of an images/ folder: image; the
+ * read checks dtype and shape).  A stream's `quaternion`
  * attribute ("wxyz" or "xyzw") marks it for slerp.  What a layout file knows of a stream (its
  * kind, columns, quaternion order, another path) is merged in; the layout cannot add a stream
  * the file lacks. */
@@ -26,9 +27,11 @@ static const char *kind_name(rc_stream_kind k)
     return k == RC_STREAM_CLOUD ? "cloud" : k == RC_STREAM_IMAGE ? "image" : "series";
 }
 
-/* The kind and width of dataset loc/name: numeric rank 1 (one column) or 2: series; uint8 rank
- * 4: image (width = channels).  0 when it holds no stream (another type, rank or object). */
-static int classify_dataset(hid_t loc, const char *name, int vector_ok, rc_stream_kind *kind, int32_t *width)
+/* The kind and width of dataset loc/name: 1-byte integers of rank 3 or more, or any dataset of
+ * an `images` folder: image (width = channels); else series (width = columns, 1 for [S]).  A dataset of the wrong
+ * type or rank still counts, so that reading it names what is wrong; 0 when loc/name is not a
+ * dataset. */
+static int classify_dataset(hid_t loc, const char *name, int images, rc_stream_kind *kind, int32_t *width)
 {
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, type = -1;
     int ok = 0;
@@ -40,15 +43,15 @@ static int classify_dataset(hid_t loc, const char *name, int vector_ok, rc_strea
         int rank = H5Sget_simple_extent_ndims(space);
         H5T_class_t cls = H5Tget_class(type);
         if (rank >= 1 && rank <= 4) H5Sget_simple_extent_dims(space, dims, NULL);
-        if (rank == 4 && cls == H5T_INTEGER && H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE) {
+        int numeric = cls == H5T_INTEGER || cls == H5T_FLOAT;
+        if (images || (rank >= 3 && cls == H5T_INTEGER && H5Tget_size(type) == 1)) {
             *kind = RC_STREAM_IMAGE;
-            *width = dims[3] <= INT32_MAX ? (int32_t)dims[3] : 0;
-            ok = 1;
-        } else if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && (rank == 2 || (rank == 1 && vector_ok))) {
+            *width = rank == 4 && dims[3] <= INT32_MAX ? (int32_t)dims[3] : 0;
+        } else {
             *kind = RC_STREAM_SERIES;
-            *width = rank == 1 ? 1 : dims[1] <= INT32_MAX ? (int32_t)dims[1] : 0;
-            ok = 1;
+            *width = !numeric ? 0 : rank == 1 ? 1 : rank == 2 && dims[1] <= INT32_MAX ? (int32_t)dims[1] : 0;
         }
+        ok = 1;
     }
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
@@ -56,7 +59,23 @@ static int classify_dataset(hid_t loc, const char *name, int vector_ok, rc_strea
     return ok;
 }
 
-/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data -> image, data -> series. */
+/* A uint8 [S, H, W, C] dataset: the data of a robocache-raw image stream. */
+static int uint8_4d(hid_t loc, const char *name)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, type = -1;
+    int yes = 0;
+    if (d < 0) return 0;
+    space = H5Dget_space(d);
+    type = H5Dget_type(d);
+    yes = space >= 0 && type >= 0 && H5Sget_simple_extent_ndims(space) == 4 && H5Tget_class(type) == H5T_INTEGER &&
+          H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    H5Dclose(d);
+    return yes;
+}
+
+/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data -> image, else series. */
 static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int32_t *width)
 {
     hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
@@ -68,8 +87,9 @@ static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int
         *kind = RC_STREAM_CLOUD;
         if (!classify_dataset(g, "points", 0, &k, width) || k != RC_STREAM_SERIES) *width = 0;
         ok = 1;
-    } else if (H5Lexists(g, "data", H5P_DEFAULT) > 0) {
-        if (!classify_dataset(g, "data", 0, kind, width)) *kind = RC_STREAM_SERIES; /* the read says why */
+    } else { /* data + t; a group without data is a series whose read says what is missing */
+        if (!classify_dataset(g, "data", 0, kind, width)) *kind = RC_STREAM_SERIES;
+        else if (*kind == RC_STREAM_IMAGE && !uint8_4d(g, "data")) *kind = RC_STREAM_SERIES;
         ok = 1;
     }
     H5Gclose(g);
@@ -160,7 +180,8 @@ static rc_status scan_dir(hid_t ep, const rc_layout *layout, const rd_where *w, 
         ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
         if (len <= 0 || len >= (ssize_t)sizeof name) continue; /* no spec can name it */
         if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
-        if (!(raw ? classify_group(g, name, &kind, &width) : classify_dataset(g, name, 1, &kind, &width))) continue;
+        int images = strlen(dir) >= 6 && !strcmp(dir + strlen(dir) - 6, "images");
+        if (!(raw ? classify_group(g, name, &kind, &width) : classify_dataset(g, name, images, &kind, &width))) continue;
         if (strcmp(dir, ".")) snprintf(path, sizeof path, "%s/%s", dir, name);
         else snprintf(path, sizeof path, "%s", name);
         RC_TRY(add(ep, w, known(layout, name, path), name, path, kind, width, out, err));
@@ -184,15 +205,18 @@ rc_status rd_discover(hid_t ep, const rc_layout *layout, const rd_where *w, rc_l
     snprintf(out->time_from, sizeof out->time_from, "%s", layout->time_from);
     out->time_column = layout->time_column;
     for (int k = 0; dirs[k]; k++) RC_TRY(scan_dir(ep, layout, w, dirs[k], out, err));
-    /* layout entries at paths the search does not reach */
+    /* layout entries the search does not reach (another path, or another kind of object there):
+     * taken as the layout says, so that reading them names what is wrong */
     for (int32_t i = 0; i < layout->n_streams; i++) {
         const rc_layout_stream *l = &layout->streams[i];
-        rc_stream_kind kind;
+        const char *path = l->path[0] ? l->path : l->name;
+        rc_stream_kind kind = l->kind == RC_STREAM_UNKNOWN ? RC_STREAM_SERIES : l->kind;
         int32_t width = 0;
-        if (!l->path_given || rc_layout_find(out, l->name) || H5Lexists(ep, l->path, H5P_DEFAULT) <= 0) continue;
-        int found = layout->format == RC_FORMAT_RAW ? classify_group(ep, l->path, &kind, &width)
-                                                    : classify_dataset(ep, l->path, 1, &kind, &width);
-        if (found) RC_TRY(add(ep, w, l, l->name, l->path, kind, width, out, err));
+        if (rc_layout_find(out, l->name) || H5Lexists(ep, path, H5P_DEFAULT) <= 0) continue;
+        int found = layout->format == RC_FORMAT_RAW ? classify_group(ep, path, &kind, &width)
+                                                    : classify_dataset(ep, path, 0, &kind, &width);
+        (void)found; /* not a group or dataset: kind as the layout says */
+        RC_TRY(add(ep, w, l, l->name, path, kind, width, out, err));
     }
 done:
     return st;
@@ -238,4 +262,9 @@ int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n
     }
     rc_input_list_free(files, n_files);
     return found;
+}
+
+int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n)
+{
+    return rc_input_discover(spec, table, why, n) ? 2 : 0;
 }

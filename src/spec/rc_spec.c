@@ -28,7 +28,7 @@ typedef struct ctx {
     rc_spec *spec;
     rc_layout layout;    /* the layout file; the first input file's streams once discovered */
     int have_layout;
-    int discovered;      /* layout holds the streams of layout.from */
+    int discovered;      /* layout holds the streams of layout.from (2: one it lacks is the run's to report) */
     rc_spec_discover_fn discover;
     const char *input_dir; /* replaces input.dir (run --input), or NULL */
     char deferred[512];  /* stream names checked by the run, not here (no input at hand) */
@@ -160,7 +160,7 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     char list[1024];
     if (!c->have_layout) return NULL;
     const rc_layout_stream *ls = rc_layout_find(&c->layout, name);
-    if (!ls && !c->discovered) {
+    if (!ls && c->discovered != 1) {
         defer(c, name);
         return NULL;
     }
@@ -211,8 +211,8 @@ static void discover_input(ctx *c)
 {
     char why[sizeof c->spec->deferred - 64];
     if (!c->discover || !c->spec->input_dir[0]) return;
-    if (c->discover(c->spec, &c->layout, why, sizeof why)) c->discovered = 1;
-    else snprintf(c->spec->deferred, sizeof c->spec->deferred, "%s", why);
+    c->discovered = c->discover(c->spec, &c->layout, why, sizeof why);
+    if (!c->discovered) snprintf(c->spec->deferred, sizeof c->spec->deferred, "%s", why);
 }
 
 static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)

@@ -88,7 +88,8 @@ typedef struct rc_spec {
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors,
                        rc_err *err);
 /* A look at the input for the stream checks (rc_input_discover in src/reader): replaces *table
- * (the layout) by the streams of the first input file and returns 1, or returns 0 with why[n]
+ * (the layout) by the streams of the first input file and returns 1 (or 2: a stream that file
+ * lacks is left to the run, which reports each episode without it), or returns 0 with why[n]
  * saying why there is no input at hand. */
 typedef int (*rc_spec_discover_fn)(const rc_spec *spec, rc_layout *table, char *why, size_t n);
 /* rc_spec_load, with stream names, kinds and widths checked against what discover finds;
