@@ -17,6 +17,8 @@
 #include "reader/reader_int.h"
 #include "spec/rc_spec.h"
 
+#define RC_MAX_COLUMNS 1000000 /* as a layout file may give; more is a damaged or hostile dataset */
+
 /* The folders searched, per format: raw looks for groups, the others for datasets. */
 static const char *const g_raw_dirs[] = {".", NULL};
 static const char *const g_demo_dirs[] = {"obs", ".", NULL};
@@ -31,7 +33,7 @@ static const char *kind_name(rc_stream_kind k)
  * an `images` folder: image (width = channels); else series (width = columns, 1 for [S]).  A dataset of the wrong
  * type or rank still counts, so that reading it names what is wrong; 0 when loc/name is not a
  * dataset. */
-static int classify_dataset(hid_t loc, const char *name, int images, rc_stream_kind *kind, int32_t *width)
+static int classify_dataset(hid_t loc, const char *name, int images, rc_stream_kind *kind, int64_t *width)
 {
     hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, type = -1;
     int ok = 0;
@@ -46,10 +48,10 @@ static int classify_dataset(hid_t loc, const char *name, int images, rc_stream_k
         int numeric = cls == H5T_INTEGER || cls == H5T_FLOAT;
         if (images || (rank >= 3 && cls == H5T_INTEGER && H5Tget_size(type) == 1)) {
             *kind = RC_STREAM_IMAGE;
-            *width = rank == 4 && dims[3] <= INT32_MAX ? (int32_t)dims[3] : 0;
+            *width = rank == 4 ? (int64_t)dims[3] : 0;
         } else {
             *kind = RC_STREAM_SERIES;
-            *width = !numeric ? 0 : rank == 1 ? 1 : rank == 2 && dims[1] <= INT32_MAX ? (int32_t)dims[1] : 0;
+            *width = !numeric ? 0 : rank == 1 ? 1 : rank == 2 ? (int64_t)dims[1] : 0;
         }
         ok = 1;
     }
@@ -76,7 +78,7 @@ static int uint8_4d(hid_t loc, const char *name)
 }
 
 /* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data -> image, else series. */
-static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int32_t *width)
+static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int64_t *width)
 {
     hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
     int ok = 0;
@@ -128,7 +130,7 @@ static const rc_layout_stream *known(const rc_layout *layout, const char *name, 
 
 /* Adds the stream found at path (kind, width) to out, merged with the layout's entry l. */
 static rc_status add(hid_t ep, const rd_where *w, const rc_layout_stream *l, const char *name, const char *path,
-                     rc_stream_kind kind, int32_t width, rc_layout *out, rc_err *err)
+                     rc_stream_kind kind, int64_t width, rc_layout *out, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_layout_quat q;
@@ -144,15 +146,18 @@ static rc_status add(hid_t ep, const rd_where *w, const rc_layout_stream *l, con
     RC_FAIL_IF(q && l && (l->quat == RC_LQ_WXYZ || l->quat == RC_LQ_XYZW) && q != l->quat, err, RC_E_INPUT,
                "attribute quaternion \"%s\" contradicts the order %s of stream '%s' in layout %s",
                q == RC_LQ_WXYZ ? "wxyz" : "xyzw", l->quat == RC_LQ_WXYZ ? "wxyz" : "xyzw", name, out->name);
+    RC_FAIL_IF(width > RC_MAX_COLUMNS, err, RC_E_INPUT, "expected at most %d columns, found %lld", RC_MAX_COLUMNS,
+               (long long)width);
     RC_FAIL_IF(q && (kind != RC_STREAM_SERIES || width != 4), err, RC_E_INPUT,
-               "attribute quaternion marks a series of 4 columns, found a %s of %d columns", kind_name(kind), width);
+               "attribute quaternion marks a series of 4 columns, found a %s of %lld columns", kind_name(kind),
+               (long long)width);
     rc_layout_stream *s = &out->streams[out->n_streams++];
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "%s", name);
     snprintf(s->path, sizeof s->path, "%s", path);
     s->path_given = 1;
     s->kind = kind;
-    s->width = width;
+    s->width = (int32_t)width;
     s->columns = l ? l->columns : 0;
     s->quat = q ? q : l ? l->quat : RC_LQ_NONE;
     s->is_quaternion = s->quat != RC_LQ_NONE;
@@ -176,7 +181,7 @@ static rc_status scan_dir(hid_t ep, const rc_layout *layout, const rd_where *w, 
     for (hsize_t i = 0; i < info.nlinks; i++) {
         char name[64], path[128];
         rc_stream_kind kind;
-        int32_t width = 0;
+        int64_t width = 0;
         ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
         if (len <= 0 || len >= (ssize_t)sizeof name) continue; /* no spec can name it */
         if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
@@ -211,7 +216,7 @@ rc_status rd_discover(hid_t ep, const rc_layout *layout, const rd_where *w, rc_l
         const rc_layout_stream *l = &layout->streams[i];
         const char *path = l->path[0] ? l->path : l->name;
         rc_stream_kind kind = l->kind == RC_STREAM_UNKNOWN ? RC_STREAM_SERIES : l->kind;
-        int32_t width = 0;
+        int64_t width = 0;
         if (rc_layout_find(out, l->name) || H5Lexists(ep, path, H5P_DEFAULT) <= 0) continue;
         int found = layout->format == RC_FORMAT_RAW ? classify_group(ep, path, &kind, &width)
                                                     : classify_dataset(ep, path, 0, &kind, &width);

@@ -537,7 +537,8 @@ static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     }
     for (int a = 0; vs && !is_bad(c, vs) && a < 3; a++)
         rc_scalar_number(rc_yaml_text(rc_yaml_item(&c->doc, vs, a)), &st->voxel_size[a]);
-    if (grid_ok && ls) check_grid(c, st, m, path);
+    /* a cloud the file is not at hand for: its width is at least 3, the bound still applies */
+    if (grid_ok && (ls || (t && !rc_layout_find(&c->layout, t)))) check_grid(c, st, m, path);
 }
 
 static void load_stages(ctx *c, yaml_node_t *root)
