@@ -199,6 +199,10 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
                    "expected offsets to end at the number of points (offsets[%lld] = %lld), found %lld",
                    (long long)s->S, (long long)s->P, (long long)s->offsets[s->S]);
     }
+    {
+        rd_where at = {e->file, e->id, e->group, 0};
+        RC_TRY(rd_read_col_names(ep, stream_path(ls), &at, s->D, &s->col_names, err));
+    }
 done:
     if (g >= 0) H5Gclose(g);
     return st;
@@ -223,6 +227,7 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
     else
         RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
                               err));
+    if (ls->kind == RC_STREAM_SERIES) RC_TRY(rd_read_col_names(ep, stream_path(ls), &w, s->D, &s->col_names, err));
     if (!t) {
         RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
         goto done;
@@ -347,6 +352,7 @@ void rc_episode_free(rc_episode *ep)
         rc_free(ep->streams[k].x);
         rc_free(ep->streams[k].offsets);
         rc_free(ep->streams[k].u8);
+        rc_free(ep->streams[k].col_names);
     }
     rc_free(ep->streams);
     memset(ep, 0, sizeof *ep);

@@ -144,12 +144,12 @@ static rc_status add(hid_t ep, const rd_where *w, const rc_layout_stream *l, con
                "expected stream '%s' to be a %s (%s), found a %s", name, kind_name(l->kind),
                out->from[0] ? "as in the first input file" : "as the layout says", kind_name(kind));
     RC_FAIL_IF(q && l && (l->quat == RC_LQ_WXYZ || l->quat == RC_LQ_XYZW) && q != l->quat, err, RC_E_INPUT,
-               "attribute quaternion \"%s\" contradicts the order %s of stream '%s' in layout %s",
-               q == RC_LQ_WXYZ ? "wxyz" : "xyzw", l->quat == RC_LQ_WXYZ ? "wxyz" : "xyzw", name, out->name);
+               "attribute quaternion: expected order %s (as layout %s declares stream '%s'), found \"%s\"",
+               l->quat == RC_LQ_WXYZ ? "wxyz" : "xyzw", out->name, name, q == RC_LQ_WXYZ ? "wxyz" : "xyzw");
     RC_FAIL_IF(width > RC_MAX_COLUMNS, err, RC_E_INPUT, "expected at most %d columns, found %lld", RC_MAX_COLUMNS,
                (long long)width);
     RC_FAIL_IF(q && (kind != RC_STREAM_SERIES || width != 4), err, RC_E_INPUT,
-               "attribute quaternion marks a series of 4 columns, found a %s of %lld columns", kind_name(kind),
+               "attribute quaternion: expected a series of 4 columns, found a %s of %lld columns", kind_name(kind),
                (long long)width);
     rc_layout_stream *s = &out->streams[out->n_streams++];
     memset(s, 0, sizeof *s);
@@ -272,4 +272,56 @@ int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n
 int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n)
 {
     return rc_input_discover(spec, table, why, n) ? 2 : 0;
+}
+
+rc_status rd_read_col_names(hid_t loc, const char *path, const rd_where *w, int32_t D, char ***names, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t attr = -1, type = -1, space = -1, mem = -1;
+    char **vs = NULL, *fixed = NULL, **out = NULL;
+    *names = NULL;
+    if (H5Aexists_by_name(loc, path, "names", H5P_DEFAULT) <= 0) return RC_OK;
+    rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, path);
+    attr = H5Aopen_by_name(loc, path, "names", H5P_DEFAULT, H5P_DEFAULT);
+    RC_FAIL_IF(attr < 0, err, RC_E_IO, "cannot open attribute 'names'");
+    type = H5Aget_type(attr);
+    space = H5Aget_space(attr);
+    RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of attribute 'names'");
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    RC_FAIL_IF(H5Tget_class(type) != H5T_STRING || H5Sget_simple_extent_ndims(space) != 1 || n != D, err,
+               RC_E_INPUT, "expected attribute 'names' to hold one string per column (%d), found %lld elements%s", D,
+               (long long)n, H5Tget_class(type) != H5T_STRING ? " of another type" : "");
+    size_t size = H5Tis_variable_str(type) > 0 ? 0 : H5Tget_size(type);
+    RC_FAIL_IF(size > 4096, err, RC_E_INPUT, "expected column names of at most 4096 bytes, found %zu", size);
+    mem = H5Tcopy(type);
+    RC_FAIL_IF(mem < 0, err, RC_E_IO, "cannot copy the type of attribute 'names'");
+    /* one allocation: D pointers, then the strings, each cut at 255 bytes */
+    out = rc_calloc(1, (size_t)D * (sizeof *out + 256));
+    RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %d column names", D);
+    if (!size) {
+        vs = rc_calloc((size_t)D, sizeof *vs);
+        RC_FAIL_IF(!vs || H5Aread(attr, mem, vs) < 0, err, vs ? RC_E_IO : RC_E_NOMEM, "cannot read attribute 'names'");
+    } else {
+        fixed = rc_calloc((size_t)D, size);
+        RC_FAIL_IF(!fixed || H5Aread(attr, mem, fixed) < 0, err, fixed ? RC_E_IO : RC_E_NOMEM,
+                   "cannot read attribute 'names'");
+    }
+    for (int32_t c = 0; c < D; c++) {
+        out[c] = (char *)(out + D) + (size_t)c * 256;
+        if (vs) snprintf(out[c], 256, "%s", vs[c] ? vs[c] : "");
+        else snprintf(out[c], 256, "%.*s", (int)(size < 255 ? size : 255), fixed + (size_t)c * size);
+        for (size_t len = strlen(out[c]); len > 0 && out[c][len - 1] == ' '; len--) out[c][len - 1] = '\0';
+    }
+    *names = out;
+    out = NULL;
+done:
+    if (vs) H5Dvlen_reclaim(mem, space, H5P_DEFAULT, vs);
+    rc_free(vs);
+    rc_free(fixed);
+    rc_free(out);
+    if (mem >= 0) H5Tclose(mem);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    return st;
 }
