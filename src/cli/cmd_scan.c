@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli/rc_cli.h"
+
+#define DEFAULT_PATTERNS "*.h5|*.hdf5|*.hdf" /* no input.pattern: the HDF5 extensions */
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
 #include "scan/rc_scan.h"
@@ -163,7 +165,7 @@ static int write_json(const char *path, const char *spec_path, const rc_spec *sp
     rc_json_key(&j, "dir");
     rc_json_string(&j, spec->input_dir);
     rc_json_key(&j, "pattern");
-    rc_json_string(&j, spec->input_pattern);
+    rc_json_string(&j, spec->input_pattern[0] ? spec->input_pattern : DEFAULT_PATTERNS);
     rc_json_key(&j, "layout");
     rc_json_string(&j, spec->layout);
     rc_json_object_end(&j);
@@ -240,7 +242,7 @@ int cmd_scan(int argc, char **argv)
     rc_scan_rank(&res, rank);
     FILE *out = json && !strcmp(json, "-") ? stderr : stdout;
     fprintf(out, "scan of %s (layout %s, pattern %s%s%s): %lld file(s), %lld episode(s), %lld with problems\n",
-            spec->input_dir, spec->layout, spec->input_pattern, is_dir ? "" : ", spec ", is_dir ? "" : target,
+            spec->input_dir, spec->layout, spec->input_pattern[0] ? spec->input_pattern : DEFAULT_PATTERNS, is_dir ? "" : ", spec ", is_dir ? "" : target,
             (long long)res.n_files, (long long)res.n_episodes, (long long)res.n_bad_episodes);
     print_table(out, &res, rank);
     print_streams(out, &res);
