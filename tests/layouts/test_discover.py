@@ -16,7 +16,7 @@ import numpy as np
 
 SRC = os.environ["RC_SRCDIR"]
 sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
-from e2e_common import done, ok, rc, tmpdir  # noqa: E402
+from e2e_common import done, ok, rc, shard_episodes, tmpdir  # noqa: E402
 
 KEYS = {"robot0_eef_pos": 3, "robot0_eef_quat": 4, "robot0_joint_pos": 7, "robot1_eef_pos": 3,
         "robot1_eef_quat": 4, "robot1_joint_pos": 6, "tactile_left": 12}
@@ -52,15 +52,6 @@ def write(path, text):
         f.write(text)
 
 
-def episodes(out):
-    eps = {}
-    for sh in sorted(x for x in os.listdir(out) if x.endswith(".h5")):
-        f = h5py.File(os.path.join(out, sh), "r")
-        for eid in f["episodes"]:
-            eps[eid] = f["episodes"][eid]
-    return eps
-
-
 D = tmpdir()
 env_schema = os.environ.pop("RC_SCHEMA_DIR", None)  # nobody needs it: the built-in layouts are found
 inp = os.path.join(D, "in")
@@ -78,7 +69,7 @@ ok(code == 0 and "streams checked against %s/two_arm.hdf5 (episode demo_0)" % in
 code, _, err = rc("run", spec, "--backend", "cpu", "--progress", "never")
 ok(code == 0, "two robots and custom keys convert with the stock robomimic layout and the default pattern (.hdf5)",
    err)
-eps = episodes(os.path.join(D, "out")) if code == 0 else {}
+eps = shard_episodes(os.path.join(D, "out")) if code == 0 else {}
 ok(sorted(eps) == ["demo_0", "demo_1"], "both demos converted", sorted(eps))
 for d, s in sorted(src.items()):
     if d not in eps:
@@ -149,7 +140,7 @@ write(os.path.join(cfg, "by_path.yaml"), "version: 1\ninput: {dir: ../in, layout
       "  - resample: {name: q, stream: wrist_quat, method: slerp}\n"
       "  - resample: {name: j, stream: robot1_joint_pos, method: nearest}\n")
 code, _, err = rc("run", os.path.join(cfg, "by_path.yaml"), "--backend", "cpu", "--progress", "never", cwd=D)
-eps = episodes(os.path.join(D, "path-out")) if code == 0 else {}
+eps = shard_episodes(os.path.join(D, "path-out")) if code == 0 else {}
 q = src["demo_0"]["robot0_eef_quat"].astype(np.float32)
 qn = q / np.linalg.norm(q.astype(np.float64), axis=1, keepdims=True)
 got = eps["demo_0"]["q/data"][()] if "demo_0" in eps else None

@@ -19,7 +19,7 @@ SRC = os.environ["RC_SRCDIR"]
 sys.path.insert(0, os.path.join(SRC, "tests", "e2e"))
 sys.path.insert(0, os.path.join(SRC, "tests", "ops"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_common import done, grid, ok, rc, tmpdir  # noqa: E402
+from e2e_common import done, grid, ok, rc, shard_episodes, tmpdir  # noqa: E402
 import fast_ref  # noqa: E402
 import make_raw  # noqa: E402
 
@@ -149,12 +149,7 @@ def run(D, name, inp, arm_off="", tick_off=""):
        % name, vout + err)
     code, _, err = rc("run", spec, "--backend", "cpu", "--progress", "never")
     ok(code == 0, "%s converts (exit 0)" % name, err)
-    eps = {}
-    for sh in sorted(x for x in os.listdir(out) if x.endswith(".h5")):
-        f = h5py.File(os.path.join(out, sh), "r")
-        for eid in f["episodes"]:
-            eps[eid] = f["episodes"][eid]
-    return eps
+    return shard_episodes(out) if code == 0 else {}
 
 
 D = tmpdir()
