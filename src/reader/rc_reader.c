@@ -1,6 +1,6 @@
 /* rc_reader.c — opens an input file in its layout's format, lists its episodes, and reads one
- * episode's requested streams, each checked against the layout.  robocache-raw: series data + t,
- * cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
+ * episode's requested streams, found in the episode (reader_discover.c) and each checked.
+ * robocache-raw: series data + t, image uint8 data + t, cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
  * robosuite: one dataset per stream, times from a column of the time_from stream.  Memory is one
  * episode at a time.  HDF5's own error printing is silenced while we probe: every failure is
  * reported once, through rc_err, with file, episode and HDF5 path. */

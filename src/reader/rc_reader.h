@@ -1,8 +1,8 @@
 /* rc_reader.h — reads input files in the layouts of SPEC section 5 (robocache-raw, robomimic,
- * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, and loads one episode's
- * streams, checked against the layout, with timestamps converted once to int64 ns and data
- * converted to float32.  Every error names the file, the
- * episode, the HDF5 path and what was expected (RC_E_INPUT for bad data, RC_E_IO otherwise). */
+ * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, finds the streams of an
+ * episode in the file, and loads one episode's streams, checked, with timestamps converted once
+ * to int64 ns and data converted to float32.  Every error names the file, the episode, the HDF5
+ * path and what was expected (RC_E_INPUT for bad data, RC_E_IO otherwise). */
 #ifndef RC_READER_H
 #define RC_READER_H
 
@@ -56,8 +56,10 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
                                 const char *filter_key, rc_reader **out, rc_err *err);
 int64_t rc_reader_n_episodes(const rc_reader *r);
 const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
-/* Reads episode i's streams named in names[n_names] (each must be in the layout), checks them
- * (dtype numeric, shapes, columns as the layout says, timestamps strictly increasing and finite,
+/* Reads episode i's streams named in names[n_names] (each must be a stream the episode holds:
+ * found in the file as reader_discover.c says, merged with what layout knows of it; a name the
+ * episode lacks is RC_E_INPUT listing the streams it has), checks them (dtype numeric, shapes,
+ * kind and columns as layout says where it does, timestamps strictly increasing and finite,
  * units attribute known, data finite, non-empty, cloud offsets covering the points) and fills
  * *out (free with rc_episode_free).  On error *out is left empty. */
 rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,

@@ -218,9 +218,8 @@ rc_status rd_discover(hid_t ep, const rc_layout *layout, const rd_where *w, rc_l
         rc_stream_kind kind = l->kind == RC_STREAM_UNKNOWN ? RC_STREAM_SERIES : l->kind;
         int64_t width = 0;
         if (rc_layout_find(out, l->name) || H5Lexists(ep, path, H5P_DEFAULT) <= 0) continue;
-        int found = layout->format == RC_FORMAT_RAW ? classify_group(ep, path, &kind, &width)
-                                                    : classify_dataset(ep, path, 0, &kind, &width);
-        (void)found; /* not a group or dataset: kind as the layout says */
+        if (layout->format == RC_FORMAT_RAW) classify_group(ep, path, &kind, &width); /* else as the layout says */
+        else classify_dataset(ep, path, 0, &kind, &width);
         RC_TRY(add(ep, w, l, l->name, path, kind, width, out, err));
     }
 done:
