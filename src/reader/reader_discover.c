@@ -26,7 +26,7 @@ static const char *const g_aloha_dirs[] = {"observations", "observations/images"
 
 static const char *kind_name(rc_stream_kind k)
 {
-    return k == RC_STREAM_CLOUD ? "cloud" : k == RC_STREAM_IMAGE ? "image" : "series";
+    return k == RC_STREAM_CLOUD ? "a cloud" : k == RC_STREAM_IMAGE ? "an image" : "a series";
 }
 
 /* The kind and width of dataset loc/name: 1-byte integers of rank 3 or more, or any dataset of
@@ -141,7 +141,7 @@ static rc_status add(hid_t ep, const rd_where *w, const rc_layout_stream *l, con
     RC_FAIL_IF(out->n_streams >= RC_LAYOUT_MAX_STREAMS, err, RC_E_INPUT, "expected at most %d streams in an episode",
                RC_LAYOUT_MAX_STREAMS);
     RC_FAIL_IF(l && l->kind != RC_STREAM_UNKNOWN && l->kind != kind, err, RC_E_INPUT,
-               "expected stream '%s' to be a %s (%s), found a %s", name, kind_name(l->kind),
+               "expected stream '%s' to be %s (%s), found %s", name, kind_name(l->kind),
                out->from[0] ? "as in the first input file" : "as the layout says", kind_name(kind));
     RC_FAIL_IF(q && l && (l->quat == RC_LQ_WXYZ || l->quat == RC_LQ_XYZW) && q != l->quat, err, RC_E_INPUT,
                "attribute quaternion: expected order %s (as layout %s declares stream '%s'), found \"%s\"",
@@ -149,7 +149,7 @@ static rc_status add(hid_t ep, const rd_where *w, const rc_layout_stream *l, con
     RC_FAIL_IF(width > RC_MAX_COLUMNS, err, RC_E_INPUT, "expected at most %d columns, found %lld", RC_MAX_COLUMNS,
                (long long)width);
     RC_FAIL_IF(q && (kind != RC_STREAM_SERIES || width != 4), err, RC_E_INPUT,
-               "attribute quaternion: expected a series of 4 columns, found a %s of %lld columns", kind_name(kind),
+               "attribute quaternion: expected a series of 4 columns, found %s of %lld columns", kind_name(kind),
                (long long)width);
     rc_layout_stream *s = &out->streams[out->n_streams++];
     memset(s, 0, sizeof *s);

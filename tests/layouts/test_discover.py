@@ -96,6 +96,21 @@ ok(code == 2 and "two_arm.hdf5: episode demo_1: /data/demo_1: expected stream 't
    "of this episode: agentview_image, gripper_state, robot0_eef_pos," in err,
    "run: a stream demo_1 lacks is exit 2 naming file, episode and the streams it has", err)
 
+# a stream that is a series in the first file and images in another: exit 2 naming both kinds
+mixed = os.path.join(D, "mixed")
+os.makedirs(mixed)
+shutil.copy(os.path.join(inp, "two_arm.hdf5"), os.path.join(mixed, "a.hdf5"))
+make_demos(os.path.join(mixed, "b.hdf5"), [12])
+with h5py.File(os.path.join(mixed, "b.hdf5"), "a") as f:
+    f.move("data/demo_0", "data/demo_7")  # episode ids are unique over the input
+    del f["data/demo_7/obs/tactile_left"]
+    f["data/demo_7/obs/tactile_left"] = np.zeros((12, 4, 4, 3), dtype=np.uint8)
+code, _, err = rc("run", spec, "--input", mixed, "--output", os.path.join(D, "mixed-out"), "--backend", "cpu",
+                  "--progress", "never")
+ok(code == 2 and "b.hdf5: episode demo_7: /data/demo_7/obs/tactile_left: expected stream 'tactile_left' to be a "
+   "series (as in the first input file), found an image" in err,
+   "run: a stream of another kind than in the first file is exit 2 naming both", err)
+
 # validate: every stream error at once, at its line, naming the file looked in and its streams
 write(os.path.join(D, "errs.yaml"), """version: 1
 input: {dir: in, layout: robomimic}
