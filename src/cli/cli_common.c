@@ -32,6 +32,11 @@ const char *cli_schema_dir(void)
 {
     const char *env = getenv("RC_SCHEMA_DIR");
     if (env && *env) return env;
+    return cli_builtin_schema_dir();
+}
+
+const char *cli_builtin_schema_dir(void)
+{
     if (access(RC_INSTALLED_SCHEMA_DIR "/pipeline.schema.yaml", R_OK) == 0) return RC_INSTALLED_SCHEMA_DIR;
     return RC_SOURCE_SCHEMA_DIR; /* not installed yet: the build's own source tree */
 }

@@ -22,5 +22,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Where schemas/ lives: $RC_SCHEMA_DIR, else the installed pkgdatadir/schemas, else the source
  * tree's (a build that is not installed). */
 const char *cli_schema_dir(void);
+/* The installed pkgdatadir/schemas, else the source tree's: where the built-in layouts are. */
+const char *cli_builtin_schema_dir(void);
 
 #endif

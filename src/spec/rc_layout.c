@@ -16,6 +16,13 @@
 #include "spec/rc_schema.h"
 #include "spec/rc_yaml.h"
 
+static char g_builtin_dir[1024]; /* rc_layout_set_builtin_dir */
+
+void rc_layout_set_builtin_dir(const char *schema_dir)
+{
+    snprintf(g_builtin_dir, sizeof g_builtin_dir, "%s", schema_dir ? schema_dir : "");
+}
+
 /* Values of the layout key `format`, in rc_layout_format order. */
 static const char *const g_formats[] = {"robocache-raw", "robomimic", "aloha", "robosuite"};
 
@@ -24,24 +31,36 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "a, b, c": the layouts in schema_dir/layouts/, sorted. */
-static void list_layouts(const char *schema_dir, char *buf, size_t n)
+/* Adds the layout names of dir/layouts/ to names[*count] (at most 64, each once). */
+static void collect_layouts(const char *schema_dir, char **names, int *count)
 {
-    char dir[1100], *names[64];
-    int count = 0;
+    char dir[1100];
     snprintf(dir, sizeof dir, "%s/layouts", schema_dir);
-    buf[0] = '\0';
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && count < 64) {
+    while ((e = readdir(d)) != NULL && *count < 64) {
         size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) {
-            names[count] = rc_strdup(e->d_name);
-            if (names[count]) names[count++][len - 5] = '\0';
-        }
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
+        char *name = rc_strdup(e->d_name);
+        if (!name) continue;
+        name[len - 5] = '\0';
+        int seen = 0;
+        for (int i = 0; i < *count; i++) seen |= !strcmp(names[i], name);
+        if (seen) rc_free(name);
+        else names[(*count)++] = name;
     }
     closedir(d);
+}
+
+/* "a, b, c": the layouts of schema_dir and of the built-in folder, sorted. */
+static void list_layouts(const char *schema_dir, char *buf, size_t n)
+{
+    char *names[64];
+    int count = 0;
+    buf[0] = '\0';
+    collect_layouts(schema_dir, names, &count);
+    if (g_builtin_dir[0]) collect_layouts(g_builtin_dir, names, &count);
     qsort(names, (size_t)count, sizeof names[0], cmp_str);
     for (int i = 0; i < count; i++) {
         size_t used = strlen(buf);
@@ -129,6 +148,8 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
     char path[1200], known[512];
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/layouts/%s.yaml", schema_dir, name);
+    if (!strchr(name, '/') && access(path, F_OK) != 0 && g_builtin_dir[0])
+        snprintf(path, sizeof path, "%s/layouts/%s.yaml", g_builtin_dir, name);
     if (strchr(name, '/') || access(path, F_OK) != 0) {
         list_layouts(schema_dir, known, sizeof known);
         rc_err_scope(err, NULL, NULL, NULL);
