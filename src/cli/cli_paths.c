@@ -77,9 +77,14 @@ static int first_with(char places[][PATH_MAX], int n, const char *file, char *ou
 
 const char *cli_schema_dir(void)
 {
-    static char found[PATH_MAX];
     const char *env = getenv("RC_SCHEMA_DIR");
     if (env && *env) return env;
+    return cli_builtin_schema_dir();
+}
+
+const char *cli_builtin_schema_dir(void)
+{
+    static char found[PATH_MAX];
     if (found[0]) return found;
     char places[MAX_PLACES][PATH_MAX], looked[MAX_PLACES * (PATH_MAX + 2)];
     int n = 0;

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "cli/rc_cli_int.h"
+
+#define DEFAULT_PATTERNS "*.h5|*.hdf5|*.hdf" /* no input.pattern: the HDF5 extensions */
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
 #include "scan/rc_scan.h"
@@ -166,7 +168,7 @@ static int write_json(const char *path, const char *spec_path, const rc_spec *sp
     rc_json_key(&j, "dir");
     rc_json_string(&j, spec->input_dir);
     rc_json_key(&j, "pattern");
-    rc_json_string(&j, spec->input_pattern);
+    rc_json_string(&j, spec->input_pattern[0] ? spec->input_pattern : DEFAULT_PATTERNS);
     rc_json_key(&j, "layout");
     rc_json_string(&j, spec->layout);
     rc_json_object_end(&j);
@@ -246,7 +248,7 @@ int cmd_scan(int argc, char **argv)
     memset(&res, 0, sizeof res);
     rc_err_clear(&err);
     if (is_dir ? rc_scan_folder_spec(target, cli_schema_dir(), &spec, &err) != RC_OK
-               : rc_spec_load(target, cli_schema_dir(), &spec, &n_errors, &err) != RC_OK) {
+               : rc_spec_load_input(target, cli_schema_dir(), NULL, rc_input_discover_run, &spec, &n_errors, &err) != RC_OK) {
         if (is_dir) return cli_fail(&err);
         fprintf(stderr, "%s: %d error%s\n", target, n_errors > 1 ? n_errors : 1, n_errors > 1 ? "s" : "");
         return 1;
@@ -266,7 +268,7 @@ int cmd_scan(int argc, char **argv)
     rc_scan_rank(&res, rank);
     FILE *out = json && !strcmp(json, "-") ? stderr : stdout;
     fprintf(out, "scan of %s (layout %s, pattern %s%s%s): %lld file(s), %lld episode(s), %lld with problems\n",
-            spec->input_dir, spec->layout, spec->input_pattern, is_dir ? "" : ", spec ", is_dir ? "" : target,
+            spec->input_dir, spec->layout, spec->input_pattern[0] ? spec->input_pattern : DEFAULT_PATTERNS, is_dir ? "" : ", spec ", is_dir ? "" : target,
             (long long)res.n_files, (long long)res.n_episodes, (long long)res.n_bad_episodes);
     print_table(out, &res, rank);
     print_streams(out, &res);

@@ -11,6 +11,7 @@
 
 #include "cli/rc_cli_int.h"
 #include "common/rc_log.h"
+#include "spec/rc_layout.h"
 
 typedef struct command {
     const char *name;
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
         }
     }
     rc_log_configure(level, stderr_sink);
+    rc_layout_set_builtin_dir(cli_builtin_schema_dir()); /* RC_SCHEMA_DIR hides no built-in layout */
     if (i >= argc) {
         print_help(stderr);
         return 1;

@@ -26,6 +26,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * reads a source tree).  When none holds the
  * schemas, names every place it looked on stderr and exits 3. */
 const char *cli_schema_dir(void);
+/* The same places without $RC_SCHEMA_DIR: where the built-in layouts are, which a
+ * RC_SCHEMA_DIR never hides. */
+const char *cli_builtin_schema_dir(void);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and
  * the folder in dir, or 0 and every place looked in looked. */
 int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n);

@@ -80,4 +80,9 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
 void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
 
+/* Before any stage reads ep (rc_convert_prepare.c): checks that each stream is of the kind its
+ * stages take, and adds each stream's offset (spec offset_ms) to its timestamps, once.
+ * RC_E_INPUT for a stream of another kind or a time that would leave int64 ns. */
+rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err);
+
 #endif

@@ -250,7 +250,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     char reason[256] = "";
 
     int n_spec_errors = 0;
-    st = rc_spec_load(o->spec_path, o->schema_dir, &s.spec, &n_spec_errors, err);
+    st = rc_spec_load_input(o->spec_path, o->schema_dir, o->input_dir, rc_input_discover_run, &s.spec, &n_spec_errors,
+                            err);
     if (st == RC_E_NOMEM) goto done; /* no fault of the spec: exit 3, as every out-of-memory */
     if (st != RC_OK) {
         /* rc_spec_load has logged every error; a spec that cannot be used is exit 1 */
@@ -259,11 +260,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
         goto done;
     }
     rc_spec *sp = s.spec;
-    if (o->input_dir) snprintf(sp->input_dir, sizeof sp->input_dir, "%s", o->input_dir);
     snprintf(s.output_dir, sizeof s.output_dir, "%s", o->output_dir ? o->output_dir : sp->output_dir);
     RC_FAIL_IF(!s.output_dir[0], err, RC_E_USAGE, "no output folder: set output.dir or --output");
     rc_sha256_of(sp->text, strlen(sp->text), s.spec_hex);
-    RC_TRY(rc_layout_load(o->schema_dir, sp->layout, &s.layout, err));
+    s.layout = *sp->input_layout; /* the streams of the first input file, as the spec was checked against */
     RC_TRY(collect_stream_names(&s, err));
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
     RC_TRY(digest_inputs(&s, err));

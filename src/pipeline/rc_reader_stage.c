@@ -93,6 +93,7 @@ void *rc_reader_stage(void *arg)
         if (slot->st == RC_OK)
             slot->st = rc_reader_read_episode(r, w->episode, &s->layout, s->names, s->n_names, &slot->ep,
                                               &slot->err);
+        if (slot->st == RC_OK) slot->st = rc_convert_prepare(s->spec, &slot->ep, &slot->err);
         if (slot->st == RC_OK && s->pin) slot->st = rc_slot_pin(s, slot, &slot->err);
         double t1 = rc_now_s();
         rc_backend_range_pop();

@@ -1,6 +1,6 @@
 /* rc_reader.c — opens an input file in its layout's format, lists its episodes, and reads one
- * episode's requested streams, each checked against the layout.  robocache-raw: series data + t,
- * cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
+ * episode's requested streams, found in the episode (reader_discover.c) and each checked.
+ * robocache-raw: series data + t, image uint8 data + t, cloud points + offsets + t.  robomimic, aloha: one dataset per stream, times from the rate.
  * robosuite: one dataset per stream, times from a column of the time_from stream.  Memory is one
  * episode at a time.  Every failure is reported once, through rc_err, with file, episode and
  * HDF5 path (the CLI turns HDF5's own error printing off at its start). */
@@ -136,13 +136,6 @@ const char *rc_reader_episode_id(const rc_reader *r, int64_t i)
     return i >= 0 && i < r->n ? r->ids[i] : NULL;
 }
 
-static const rc_layout_stream *layout_stream(const rc_layout *l, const char *name)
-{
-    for (int32_t i = 0; i < l->n_streams; i++)
-        if (!strcmp(l->streams[i].name, name)) return &l->streams[i];
-    return NULL;
-}
-
 /* Where a stream lives below the episode group (a layout typed in by hand may leave path empty). */
 static const char *stream_path(const rc_layout_stream *ls)
 {
@@ -157,7 +150,9 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", e->group, stream_path(ls));
     rd_where w = {e->file, e->id, path, 0};
-    const char *kind = ls->kind == RC_STREAM_CLOUD ? "cloud: points, offsets, t" : "series: data, t";
+    const char *kind = ls->kind == RC_STREAM_CLOUD   ? "cloud: points, offsets, t"
+                       : ls->kind == RC_STREAM_IMAGE ? "image: uint8 data [S, H, W, C], t"
+                                                     : "series: data, t";
     rc_err_scope(err, e->file, e->id, "%s", path);
     RC_FAIL_IF(H5Lexists(ep, stream_path(ls), H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected stream '%s' (%s), not found", ls->name, kind);
@@ -171,6 +166,10 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
+    } else if (ls->kind == RC_STREAM_IMAGE) {
+        RC_TRY(rd_read_images(g, "data", &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D, &s->bytes_read, err));
+        int64_t n = 0;
+        RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else {
         RC_TRY(rd_read_times(g, &w, -1, ordered, &s->t_ns, &s->S, &s->bytes_read, err));
         RC_TRY(rd_read_offsets(g, &w, s->S, &s->offsets, &s->bytes_read, err));
@@ -179,6 +178,10 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
         RC_FAIL_IF(s->offsets[s->S] != s->P, err, RC_E_INPUT,
                    "expected offsets to end at the number of points (offsets[%lld] = %lld), found %lld",
                    (long long)s->S, (long long)s->P, (long long)s->offsets[s->S]);
+    }
+    {
+        rd_where at = {e->file, e->id, e->group, 0};
+        RC_TRY(rd_read_col_names(ep, stream_path(ls), &at, s->D, &s->col_names, err));
     }
 done:
     if (g >= 0) H5Gclose(g);
@@ -204,6 +207,7 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
     else
         RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
                               err));
+    if (ls->kind == RC_STREAM_SERIES) RC_TRY(rd_read_col_names(ep, stream_path(ls), &w, s->D, &s->col_names, err));
     if (!t) {
         RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
         goto done;
@@ -256,6 +260,7 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
     rc_status st = RC_OK;
     hid_t ep = -1;
     int64_t *t = NULL, n_t = 0; /* robosuite: the episode's times */
+    rc_layout *tab = NULL;      /* the streams this episode holds */
     memset(out, 0, sizeof *out);
     rc_err_scope(err, r->file, NULL, NULL);
     RC_FAIL_IF(i < 0 || i >= r->n, err, RC_E_INTERNAL, "episode index %lld outside [0, %lld)",
@@ -268,24 +273,39 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
                layout->name);
     ep = H5Gopen2(r->fid, out->group, H5P_DEFAULT);
     RC_FAIL_IF(ep < 0, err, RC_E_INPUT, "expected an episode group, found another kind of object");
+    tab = rc_malloc(sizeof *tab);
+    RC_FAIL_IF(!tab, err, RC_E_NOMEM, "out of memory for the stream table");
+    {
+        rd_where w = {out->file, out->id, strcmp(out->group, "/") ? out->group : "", 0};
+        RC_TRY(rd_discover(ep, layout, &w, tab, err));
+    }
     if (r->format == RC_FORMAT_ROBOSUITE) {
-        const rc_layout_stream *ts = layout_stream(layout, layout->time_from);
+        const rc_layout_stream *ts = rc_layout_find(tab, layout->time_from);
         rd_where w = {out->file, out->id, out->group, 0};
-        RC_FAIL_IF(!ts, err, RC_E_INTERNAL, "time_from stream '%s' is not in layout %s", layout->time_from,
+        rc_err_scope(err, r->file, out->id, "%s", out->group);
+        RC_FAIL_IF(!ts, err, RC_E_INPUT, "expected the time stream '%s' (layout %s), not found", layout->time_from,
                    layout->name);
         RC_TRY(rd_read_column_times(ep, stream_path(ts), &w, layout->time_column, &t, &n_t, err));
     }
     out->streams = rc_calloc(n_names > 0 ? (size_t)n_names : 1, sizeof *out->streams);
     RC_FAIL_IF(!out->streams, err, RC_E_NOMEM, "out of memory for %d streams", n_names);
     for (int k = 0; k < n_names; k++) {
-        const rc_layout_stream *ls = layout_stream(layout, names[k]);
-        RC_FAIL_IF(!ls, err, RC_E_SPEC, "stream '%s' is not in layout '%s'", names[k], layout->name);
+        const rc_layout_stream *ls = rc_layout_find(tab, names[k]);
+        if (!ls) {
+            char list[2048];
+            rd_stream_list(tab, list, sizeof list);
+            if (r->format == RC_FORMAT_RAW) rc_err_scope(err, r->file, out->id, "%s/%s", out->group, names[k]);
+            else rc_err_scope(err, r->file, out->id, "%s", out->group);
+            RC_FAIL_IF(1, err, RC_E_INPUT, "expected stream '%s', not found (streams of this episode: %s)", names[k],
+                       list);
+        }
         out->n_streams = k + 1;
         if (r->format == RC_FORMAT_RAW) RC_TRY(read_stream(ep, out, ls, ordered, &out->streams[k], err));
         else RC_TRY(read_dataset_stream(ep, r, out, ls, t, n_t, &out->streams[k], err));
     }
 done:
     rc_free(t);
+    rc_free(tab);
     if (ep >= 0) H5Gclose(ep);
     if (st != RC_OK) rc_episode_free(out);
     return st;
@@ -310,6 +330,28 @@ void rc_reader_thread_quiet(void)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
+rc_status rc_reader_discover(rc_reader *r, int64_t i, const rc_layout *layout, rc_layout *out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char group[512];
+    hid_t ep = -1;
+    rc_err_scope(err, r->file, NULL, NULL);
+    RC_FAIL_IF(i < 0 || i >= r->n, err, RC_E_INTERNAL, "episode index %lld outside [0, %lld)", (long long)i,
+               (long long)r->n);
+    if (r->format == RC_FORMAT_ALOHA) snprintf(group, sizeof group, "/");
+    else snprintf(group, sizeof group, "%s/%s", r->format == RC_FORMAT_RAW ? "/episodes" : "/data", r->ids[i]);
+    rc_err_scope(err, r->file, r->ids[i], "%s", group);
+    ep = H5Gopen2(r->fid, group, H5P_DEFAULT);
+    RC_FAIL_IF(ep < 0, err, RC_E_INPUT, "expected an episode group, found another kind of object");
+    rd_where w = {r->file, r->ids[i], strcmp(group, "/") ? group : "", 0};
+    RC_TRY(rd_discover(ep, layout, &w, out, err));
+    snprintf(out->from, sizeof out->from, "%s", r->file);
+    snprintf(out->from_episode, sizeof out->from_episode, "%s", r->ids[i]);
+done:
+    if (ep >= 0) H5Gclose(ep);
+    return st;
+}
+
 void rc_episode_free(rc_episode *ep)
 {
     if (!ep) return;
@@ -318,6 +360,7 @@ void rc_episode_free(rc_episode *ep)
         rc_free(ep->streams[k].x);
         rc_free(ep->streams[k].offsets);
         rc_free(ep->streams[k].u8);
+        rc_free(ep->streams[k].col_names);
     }
     rc_free(ep->streams);
     memset(ep, 0, sizeof *ep);

@@ -1,8 +1,8 @@
 /* rc_reader.h — reads input files in the layouts of SPEC section 5 (robocache-raw, robomimic,
- * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, and loads one episode's
- * streams, checked against the layout, with timestamps converted once to int64 ns and data
- * converted to float32.  Every error names the file, the
- * episode, the HDF5 path and what was expected (RC_E_INPUT for bad data, RC_E_IO otherwise). */
+ * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, finds the streams of an
+ * episode in the file, and loads one episode's streams, checked, with timestamps converted once
+ * to int64 ns and data converted to float32.  Every error names the file, the episode, the HDF5
+ * path and what was expected (RC_E_INPUT for bad data, RC_E_IO otherwise). */
 #ifndef RC_READER_H
 #define RC_READER_H
 
@@ -11,6 +11,7 @@
 
 #include "common/rc_error.h"
 #include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 /* One stream of one episode, owned by the rc_episode. */
 typedef struct rc_stream_data {
@@ -24,6 +25,7 @@ typedef struct rc_stream_data {
     int64_t *offsets;   /* cloud: [S + 1], offsets[0] = 0, offsets[S] = P, non-decreasing */
     uint8_t *u8;        /* image: frames [S, H, W, D] as stored (uint8); x is NULL */
     int32_t H, W;       /* image: frame height and width */
+    char **col_names;   /* the stream's `names` attribute: D column names, or NULL (one allocation) */
     uint64_t bytes_read;/* bytes of the stored datasets (for the report) */
 } rc_stream_data;
 
@@ -36,7 +38,7 @@ typedef struct rc_episode {
 } rc_episode;
 
 /* Finds the files under dir (recursively, following no symlinked folders) whose base name
- * matches the fnmatch pattern, sorted bytewise by path.  *files is an array of n strings the
+ * matches the fnmatch pattern ("": ends in .h5, .hdf5 or .hdf), sorted bytewise by path.  *files is an array of n strings the
  * caller frees with rc_input_list_free.  No match is RC_E_INPUT naming dir and pattern. */
 rc_status rc_input_list(const char *dir, const char *pattern, char ***files, size_t *n, rc_err *err);
 void rc_input_list_free(char **files, size_t n);
@@ -58,8 +60,10 @@ const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
  * episode's group and below): what the partition of a sharded run balances.  0 when the group
  * cannot be opened (reading the episode will say why). */
 uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i);
-/* Reads episode i's streams named in names[n_names] (each must be in the layout), checks them
- * (dtype numeric, shapes, columns as the layout says, timestamps strictly increasing and finite,
+/* Reads episode i's streams named in names[n_names] (each must be a stream the episode holds:
+ * found in the file as reader_discover.c says, merged with what layout knows of it; a name the
+ * episode lacks is RC_E_INPUT listing the streams it has), checks them (dtype numeric, shapes,
+ * kind and columns as layout says where it does, timestamps strictly increasing and finite,
  * units attribute known, data finite, non-empty, cloud offsets covering the points) and fills
  * *out (free with rc_episode_free).  On error *out is left empty. */
 rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layout,
@@ -71,11 +75,21 @@ rc_status rc_reader_read_episode(rc_reader *r, int64_t i, const rc_layout *layou
 rc_status rc_reader_read_episode_unordered(rc_reader *r, int64_t i, const rc_layout *layout,
                                            const char *const *names, int n_names, rc_episode *out,
                                            rc_err *err);
+/* The streams episode i holds (discovered in the file, merged with what layout knows of them)
+ * into *out, with out->from naming the file and out->from_episode the episode. */
+rc_status rc_reader_discover(rc_reader *r, int64_t i, const rc_layout *layout, rc_layout *out, rc_err *err);
 void rc_episode_free(rc_episode *ep);
 /* Turns HDF5's own error printing off for the calling thread only (the thread-safe HDF5 keeps
  * it per thread), for a thread that reads inputs and reports failures through rc_err; the
  * CLI turns it off for its main thread at its start. */
 void rc_reader_thread_quiet(void);
+/* The spec loader's look at the input (an rc_spec_discover_fn): table (the spec's layout) becomes
+ * the streams of the first episode of the first input file that opens.  0 when there is none,
+ * why saying why. */
+int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n);
+/* As rc_input_discover for `run` and `scan`: a stream the first file lacks is no spec error (2),
+ * the episodes are read and every one that lacks it is reported as bad input. */
+int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n);
 void rc_reader_close(rc_reader *r);
 
 /* The stream called name in ep, or NULL. */

@@ -145,36 +145,44 @@ done:
     return st;
 }
 
-/* The units attribute of t as a string (fixed or variable length, trailing pad removed). */
+/* The units attribute of t as a string. */
 static rc_status read_units(hid_t dset, char *units, size_t n, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(H5Aexists(dset, "units") <= 0, err, RC_E_INPUT,
+               "expected attribute 'units' (\"ns\", \"us\", \"ms\" or \"s\"), not found");
+    st = rd_string_attr(dset, "units", units, n, err);
+done:
+    return st;
+}
+
+rc_status rd_string_attr(hid_t obj, const char *name, char *out, size_t n, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t attr = -1, type = -1, mem = -1, space = -1;
     char *vs = NULL, *fixed = NULL, tname[64];
-    RC_FAIL_IF(H5Aexists(dset, "units") <= 0, err, RC_E_INPUT,
-               "expected attribute 'units' (\"ns\", \"us\", \"ms\" or \"s\"), not found");
-    attr = H5Aopen(dset, "units", H5P_DEFAULT);
-    RC_FAIL_IF(attr < 0, err, RC_E_IO, "cannot open attribute 'units'");
+    attr = H5Aopen(obj, name, H5P_DEFAULT);
+    RC_FAIL_IF(attr < 0, err, RC_E_IO, "cannot open attribute '%s'", name);
     type = H5Aget_type(attr);
     space = H5Aget_space(attr);
-    RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of attribute 'units'");
+    RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of attribute '%s'", name);
     type_name(type, tname, sizeof tname);
     RC_FAIL_IF(H5Tget_class(type) != H5T_STRING || H5Sget_simple_extent_npoints(space) != 1, err,
-               RC_E_INPUT, "expected attribute 'units' to be one string, found %s with %lld elements",
+               RC_E_INPUT, "expected attribute '%s' to be one string, found %s with %lld elements", name,
                tname, (long long)H5Sget_simple_extent_npoints(space));
     mem = H5Tcopy(type);
-    RC_FAIL_IF(mem < 0, err, RC_E_IO, "cannot copy the type of attribute 'units'");
+    RC_FAIL_IF(mem < 0, err, RC_E_IO, "cannot copy the type of attribute '%s'", name);
     if (H5Tis_variable_str(type) > 0) {
-        RC_FAIL_IF(H5Aread(attr, mem, &vs) < 0 || !vs, err, RC_E_IO, "cannot read attribute 'units'");
-        snprintf(units, n, "%s", vs);
+        RC_FAIL_IF(H5Aread(attr, mem, &vs) < 0 || !vs, err, RC_E_IO, "cannot read attribute '%s'", name);
+        snprintf(out, n, "%s", vs);
     } else {
         size_t size = H5Tget_size(type);
         fixed = rc_calloc(size + 1, 1);
-        RC_FAIL_IF(!fixed, err, RC_E_NOMEM, "out of memory for attribute 'units'");
-        RC_FAIL_IF(H5Aread(attr, mem, fixed) < 0, err, RC_E_IO, "cannot read attribute 'units'");
-        snprintf(units, n, "%s", fixed);
+        RC_FAIL_IF(!fixed, err, RC_E_NOMEM, "out of memory for attribute '%s'", name);
+        RC_FAIL_IF(H5Aread(attr, mem, fixed) < 0, err, RC_E_IO, "cannot read attribute '%s'", name);
+        snprintf(out, n, "%s", fixed);
     }
-    for (size_t len = strlen(units); len > 0 && units[len - 1] == ' '; len--) units[len - 1] = '\0';
+    for (size_t len = strlen(out); len > 0 && out[len - 1] == ' '; len--) out[len - 1] = '\0';
 done:
     if (vs) H5free_memory(vs);
     rc_free(fixed);

@@ -10,6 +10,7 @@
 #include <hdf5.h>
 
 #include "common/rc_error.h"
+#include "spec/rc_layout.h"
 
 /* Where a stream lives: file, episode id and the stream group's HDF5 path. */
 typedef struct rd_where {
@@ -46,6 +47,18 @@ rc_status rd_list_demos(hid_t fid, const char *file, const char *filter_key, cha
  * samples, want_n < 0 requires at least one. */
 rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered, int64_t **t_ns,
                         int64_t *n, uint64_t *bytes, rc_err *err);
+/* The string attribute name of obj (one string, fixed or variable length, trailing spaces
+ * removed) into out[n]; the caller checks that it exists. */
+rc_status rd_string_attr(hid_t obj, const char *name, char *out, size_t n, rc_err *err);
+/* The streams episode group ep of a file in format fmt holds (reader_discover.c), merged with
+ * what layout knows of them, into *out (name, path, kind, columns, quaternion, width).  w names
+ * the episode for errors. */
+rc_status rd_discover(hid_t ep, const rc_layout *layout, const rd_where *w, rc_layout *out, rc_err *err);
+/* The attribute `names` of the stream at loc/path (one string per column, D of them) into *names
+ * (one allocation: D pointers to strings of at most 255 bytes; rc_free), or NULL without one. */
+rc_status rd_read_col_names(hid_t loc, const char *path, const rd_where *w, int32_t D, char ***names, rc_err *err);
+/* "a, b, c": the stream names of a table, into buf[n]. */
+void rd_stream_list(const rc_layout *t, char *buf, size_t n);
 /* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing (the caller checks that
  * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,

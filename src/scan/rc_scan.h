@@ -85,9 +85,9 @@ typedef struct rc_scan_result {
     rc_err first_failure;            /* the first problem that would stop it */
 } rc_scan_result;
 
-/* A spec for scanning a folder without one: layout robocache-raw from schema_dir, pattern
- * "*.h5", span intersection of every series stream (one fuse stage naming them all), no
- * rate and no voxelize stage.  Free with rc_spec_free. */
+/* A spec for scanning a folder without one: layout robocache-raw from schema_dir, the default
+ * pattern (.h5, .hdf5, .hdf), span intersection of every series stream of the first input file
+ * (one fuse stage naming them all), no rate and no voxelize stage.  Free with rc_spec_free. */
 rc_status rc_scan_folder_spec(const char *dir, const char *schema_dir, rc_spec **out, rc_err *err);
 
 /* Scans every episode of spec's input (layout from schema_dir): reads the streams `run` would

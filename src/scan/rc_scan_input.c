@@ -14,26 +14,29 @@
 rc_status rc_scan_folder_spec(const char *dir, const char *schema_dir, rc_spec **out, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_layout layout;
     rc_spec *sp = NULL;
+    char why[512];
     *out = NULL;
-    RC_TRY(rc_layout_load(schema_dir, "robocache-raw", &layout, err));
     sp = rc_calloc(1, sizeof *sp);
     RC_FAIL_IF(!sp, err, RC_E_NOMEM, "out of memory for a spec");
+    sp->input_layout = rc_malloc(sizeof *sp->input_layout);
+    RC_FAIL_IF(!sp->input_layout, err, RC_E_NOMEM, "out of memory for a layout");
+    RC_TRY(rc_layout_load(schema_dir, "robocache-raw", sp->input_layout, err));
+    const rc_layout *layout = sp->input_layout;
     RC_FAIL_IF(strlen(dir) >= sizeof sp->input_dir, err, RC_E_USAGE, "folder path longer than %zu bytes",
                sizeof sp->input_dir - 1);
     snprintf(sp->input_dir, sizeof sp->input_dir, "%s", dir);
-    snprintf(sp->input_pattern, sizeof sp->input_pattern, "*.h5");
-    snprintf(sp->layout, sizeof sp->layout, "%s", layout.name);
+    snprintf(sp->layout, sizeof sp->layout, "%s", layout->name);
+    rc_input_discover(sp, sp->input_layout, why, sizeof why); /* none: the scan reports the input */
     sp->version = 1;
     sp->span = RC_SPAN_INTERSECTION;
     sp->n_stages = 1;
     rc_spec_stage *fuse = &sp->stages[0];
     fuse->kind = RC_STAGE_FUSE;
     snprintf(fuse->name, sizeof fuse->name, "all");
-    for (int32_t i = 0; i < layout.n_streams && fuse->n_streams < RC_MAX_FUSE_STREAMS; i++)
-        if (layout.streams[i].kind == RC_STREAM_SERIES)
-            snprintf(fuse->streams[fuse->n_streams++].name, RC_NAME_MAX, "%s", layout.streams[i].name);
+    for (int32_t i = 0; i < layout->n_streams && fuse->n_streams < RC_MAX_FUSE_STREAMS; i++)
+        if (layout->streams[i].kind == RC_STREAM_SERIES)
+            snprintf(fuse->streams[fuse->n_streams++].name, RC_NAME_MAX, "%s", layout->streams[i].name);
     *out = sp;
     sp = NULL;
 done:
@@ -145,7 +148,8 @@ rc_status rc_scan_input(const rc_spec *spec, const char *schema_dir, int all_str
     int64_t cap = 0;
     rc_err p;
     memset(out, 0, sizeof *out);
-    RC_TRY(rc_layout_load(schema_dir, spec->layout, &layout, err));
+    if (spec->input_layout) layout = *spec->input_layout; /* as discovered by the spec's load */
+    else RC_TRY(rc_layout_open(schema_dir, NULL, spec->layout, &layout, err));
     int n_names = stream_names(spec, &layout, all_streams, names);
     rc_err_clear(&p);
     if (rc_input_list(spec->input_dir, spec->input_pattern, &files, &n_files, &p) != RC_OK) {

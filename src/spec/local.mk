@@ -3,7 +3,7 @@
 # robocache-convert finds them in $(pkgdatadir)/schemas.
 librobocache_a_SOURCES += \
 	src/spec/rc_spec.c src/spec/rc_spec.h src/spec/rc_kinds.h src/spec/rc_split.c \
-	src/spec/rc_layout.c src/spec/rc_layout.h \
+	src/spec/rc_layout.c src/spec/rc_layout.h src/spec/rc_layout_file.c src/spec/rc_offset.c \
 	src/spec/rc_schema.c src/spec/rc_schema_int.h \
 	src/spec/rc_yaml.c src/spec/rc_yaml_int.h \
 	src/spec/rc_diag.c src/spec/rc_diag_int.h \

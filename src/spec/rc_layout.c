@@ -1,7 +1,8 @@
-/* rc_layout.c — reads schemas/layouts/NAME.yaml (see rc_layout.h): the reader format, the time
- * source, and a closed list of streams, each with its kind, column count, quaternion order and
- * HDF5 path.  The file is checked as strictly as a spec: unknown keys and impossible values are
- * errors naming the layout file's line. */
+/* rc_layout.c — reads a layout file (see rc_layout.h): the reader format, the time source, and
+ * what the layout knows of some streams (kind, column count, quaternion order, HDF5 path), each
+ * key optional: the streams themselves are discovered in the input.  The file is checked as
+ * strictly as a spec: unknown keys and impossible values are errors naming the layout file's
+ * line. */
 #include "config.h"
 #include "spec/rc_layout.h"
 
@@ -16,6 +17,13 @@
 #include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
 
+static char g_builtin_dir[1024]; /* rc_layout_set_builtin_dir */
+
+void rc_layout_set_builtin_dir(const char *schema_dir)
+{
+    snprintf(g_builtin_dir, sizeof g_builtin_dir, "%s", schema_dir ? schema_dir : "");
+}
+
 /* Values of the layout key `format`, in rc_layout_format order. */
 static const char *const g_formats[] = {"robocache-raw", "robomimic", "aloha", "robosuite"};
 
@@ -24,24 +32,36 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "a, b, c": the layouts in schema_dir/layouts/, sorted. */
-static void list_layouts(const char *schema_dir, char *buf, size_t n)
+/* Adds the layout names of dir/layouts/ to names[*count] (at most 64, each once). */
+static void collect_layouts(const char *schema_dir, char **names, int *count)
 {
-    char dir[1100], *names[64];
-    int count = 0;
+    char dir[1100];
     snprintf(dir, sizeof dir, "%s/layouts", schema_dir);
-    buf[0] = '\0';
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && count < 64) {
+    while ((e = readdir(d)) != NULL && *count < 64) {
         size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) {
-            names[count] = rc_strdup(e->d_name);
-            if (names[count]) names[count++][len - 5] = '\0';
-        }
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
+        char *name = rc_strdup(e->d_name);
+        if (!name) continue;
+        name[len - 5] = '\0';
+        int seen = 0;
+        for (int i = 0; i < *count; i++) seen |= !strcmp(names[i], name);
+        if (seen) rc_free(name);
+        else names[(*count)++] = name;
     }
     closedir(d);
+}
+
+/* "a, b, c": the layouts of schema_dir and of the built-in folder, sorted. */
+static void list_layouts(const char *schema_dir, char *buf, size_t n)
+{
+    char *names[64];
+    int count = 0;
+    buf[0] = '\0';
+    collect_layouts(schema_dir, names, &count);
+    if (g_builtin_dir[0]) collect_layouts(g_builtin_dir, names, &count);
     qsort(names, (size_t)count, sizeof names[0], cmp_str);
     for (int i = 0; i < count; i++) {
         size_t used = strlen(buf);
@@ -67,6 +87,7 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
                "expected a stream name of at most %zu bytes", sizeof s->name - 1);
     snprintf(s->name, sizeof s->name, "%s", name);
     snprintf(s->path, sizeof s->path, "%s", name);
+    s->kind = RC_STREAM_UNKNOWN;
     RC_FAIL_IF(v->type != YAML_MAPPING_NODE, err, RC_E_SPEC,
                "stream '%s': expected a map {kind, columns, quaternion}", name);
     for (int i = 0; i < rc_yaml_len(v); i++) {
@@ -100,6 +121,7 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
                        "stream '%s': expected path relative to the episode group, of 1 to %zu bytes, found %s",
                        name, sizeof s->path - 1, t ? t : "a collection");
             snprintf(s->path, sizeof s->path, "%s", t);
+            s->path_given = 1;
         } else {
             at(err, rc_yaml_key(y, v, i));
             RC_FAIL_IF(1, err, RC_E_SPEC,
@@ -108,12 +130,13 @@ static rc_status read_stream(rc_yaml *y, yaml_node_t *key, yaml_node_t *v, rc_la
         }
     }
     at(err, v);
-    RC_FAIL_IF(cols == 0, err, RC_E_SPEC, "stream '%s': missing required key 'columns'", name);
-    RC_FAIL_IF(s->kind == RC_STREAM_CLOUD && s->columns == 0, err, RC_E_SPEC,
-               "stream '%s': a cloud needs a fixed column count of at least 3 (x, y, z), found any", name);
-    RC_FAIL_IF(s->kind == RC_STREAM_CLOUD && s->columns < 3, err, RC_E_SPEC,
+    (void)cols; /* columns absent or any: the dataset says */
+    RC_FAIL_IF(s->kind == RC_STREAM_CLOUD && s->columns > 0 && s->columns < 3, err, RC_E_SPEC,
                "stream '%s': a cloud needs at least 3 columns (x, y, z), found %d", name, s->columns);
-    RC_FAIL_IF(s->is_quaternion && (s->kind != RC_STREAM_SERIES || s->columns != 4), err, RC_E_SPEC,
+    RC_FAIL_IF(s->is_quaternion && s->kind != RC_STREAM_SERIES && s->kind != RC_STREAM_UNKNOWN, err, RC_E_SPEC,
+               "stream '%s': a quaternion is a series of 4 columns, found kind %s", name,
+               s->kind == RC_STREAM_CLOUD ? "cloud" : "image");
+    RC_FAIL_IF(s->is_quaternion && s->columns != 0 && s->columns != 4, err, RC_E_SPEC,
                "stream '%s': a quaternion is a series of 4 columns, found %d columns", name, s->columns);
     err->line = err->column = 0;
 done:
@@ -124,18 +147,30 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
 {
     rc_status st = RC_OK;
     char path[1200], known[512];
-    char *text = NULL;
-    size_t n = 0;
-    rc_yaml y = {0};
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/layouts/%s.yaml", schema_dir, name);
+    if (!strchr(name, '/') && access(path, F_OK) != 0 && g_builtin_dir[0])
+        snprintf(path, sizeof path, "%s/layouts/%s.yaml", g_builtin_dir, name);
     if (strchr(name, '/') || access(path, F_OK) != 0) {
         list_layouts(schema_dir, known, sizeof known);
         rc_err_scope(err, NULL, NULL, NULL);
         char hint[96];
-        RC_FAIL_IF(1, err, RC_E_SPEC, "layout '%s' is not supported in this version (supported: %s)%s", name, known,
-                   rc_suggest(name, known, hint, sizeof hint));
+        RC_FAIL_IF(1, err, RC_E_SPEC,
+                   "layout '%s' is not supported in this version (supported: %s; or give the path of a layout "
+                   "file, e.g. ./%s.yaml)%s", name, known, name, rc_suggest(name, known, hint, sizeof hint));
     }
+    st = rc_layout_load_file(path, name, out, err);
+done:
+    return st;
+}
+
+rc_status rc_layout_load_file(const char *path, const char *name, rc_layout *out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char *text = NULL;
+    size_t n = 0;
+    rc_yaml y = {0};
+    memset(out, 0, sizeof *out);
     RC_TRY(rc_yaml_read_file(path, &text, &n, err));
     RC_TRY(rc_yaml_parse(path, text, n, &y, err));
     yaml_node_t *root = rc_yaml_root(&y), *streams = NULL, *time_node = NULL;
@@ -179,11 +214,13 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
         }
     }
     at(err, root);
-    RC_FAIL_IF(!streams || streams->type != YAML_MAPPING_NODE || rc_yaml_len(streams) == 0, err, RC_E_SPEC,
-               "expected a non-empty map 'streams'");
+    snprintf(out->name, sizeof out->name, "%s", name);
+    if (!streams) goto checked; /* nothing known beyond what the file shows */
+    at(err, streams);
+    RC_FAIL_IF(streams->type != YAML_MAPPING_NODE, err, RC_E_SPEC,
+               "expected 'streams' a map NAME: {kind, columns, quaternion, path}");
     RC_FAIL_IF(rc_yaml_len(streams) > RC_LAYOUT_MAX_STREAMS, err, RC_E_SPEC, "expected at most %d streams, found %d",
                RC_LAYOUT_MAX_STREAMS, rc_yaml_len(streams));
-    snprintf(out->name, sizeof out->name, "%s", name);
     for (int i = 0; i < rc_yaml_len(streams); i++) {
         rc_layout_stream *s = &out->streams[i];
         RC_TRY(read_stream(&y, rc_yaml_key(&y, streams, i), rc_yaml_val(&y, streams, i), s, err));
@@ -191,6 +228,7 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
         RC_FAIL_IF(rc_layout_find(out, s->name) != NULL, err, RC_E_SPEC, "duplicate stream '%s'", s->name);
         out->n_streams = i + 1;
     }
+checked:
     at(err, root);
     RC_FAIL_IF((out->format == RC_FORMAT_ROBOMIMIC || out->format == RC_FORMAT_ALOHA) && out->rate_hz == 0, err,
                RC_E_SPEC, "format %s stores no timestamps: expected rate_hz, not found", g_formats[out->format]);
@@ -200,18 +238,14 @@ rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *ou
         RC_FAIL_IF(out->streams[i].kind == RC_STREAM_CLOUD && out->format != RC_FORMAT_RAW, err, RC_E_SPEC,
                    "stream '%s': a point cloud needs format robocache-raw, found format %s", out->streams[i].name,
                    g_formats[out->format]);
-    for (int32_t i = 0; i < out->n_streams; i++)
-        RC_FAIL_IF(out->streams[i].kind == RC_STREAM_IMAGE && out->format == RC_FORMAT_RAW, err, RC_E_SPEC,
-                   "stream '%s': an image needs format robomimic, aloha or robosuite, found format robocache-raw",
-                   out->streams[i].name);
     if (time_node) {
         const rc_layout_stream *ts = rc_layout_find(out, out->time_from);
         at(err, time_node);
         RC_FAIL_IF(out->format != RC_FORMAT_ROBOSUITE, err, RC_E_SPEC,
                    "time_from applies to format robosuite only, found format %s", g_formats[out->format]);
-        RC_FAIL_IF(!ts || ts->kind != RC_STREAM_SERIES, err, RC_E_SPEC,
-                   "expected time_from to name a series stream of this layout, found %s", out->time_from);
-        RC_FAIL_IF(ts->columns > 0 && out->time_column >= ts->columns, err, RC_E_SPEC,
+        RC_FAIL_IF(ts && ts->kind != RC_STREAM_SERIES && ts->kind != RC_STREAM_UNKNOWN, err, RC_E_SPEC,
+                   "expected time_from to name a series stream, found %s", out->time_from);
+        RC_FAIL_IF(ts && ts->columns > 0 && out->time_column >= ts->columns, err, RC_E_SPEC,
                    "expected time_column below the %d columns of '%s', found %d", ts->columns, ts->name,
                    out->time_column);
     }

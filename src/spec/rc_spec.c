@@ -27,8 +27,12 @@ typedef struct ctx {
     rc_diag d;
     unsigned char *bad;  /* [node] problem in or below the node (rc_schema_check) */
     rc_spec *spec;
-    rc_layout layout;
+    rc_layout layout;    /* the layout file; the first input file's streams once discovered */
     int have_layout;
+    int discovered;      /* layout holds the streams of layout.from (2: one it lacks is the run's to report) */
+    rc_spec_discover_fn discover;
+    const char *input_dir; /* replaces input.dir (run --input), or NULL */
+    char deferred[512];  /* stream names checked by the run, not here (no input at hand) */
     uint64_t frame_budget;
 } ctx;
 
@@ -137,25 +141,47 @@ static void layout_stream_list(const rc_layout *l, int kind, char *buf, size_t n
     }
 }
 
-/* The layout stream called name, or NULL after an error at node n (unknown, or wrong kind). */
+/* Notes a stream whose checks wait for the run (no input file at hand). */
+static void defer(ctx *c, const char *name)
+{
+    size_t used = strlen(c->deferred);
+    char probe[RC_NAME_MAX + 4];
+    snprintf(probe, sizeof probe, "'%s'", name);
+    if (strstr(c->deferred, probe)) return;
+    if (used < sizeof c->deferred)
+        snprintf(c->deferred + used, sizeof c->deferred - used, "%s%s", used ? ", " : "", probe);
+}
+
+/* The stream called name, or NULL after an error at node n (unknown, or wrong kind).  With the
+ * first input file at hand its streams are the list; without, a stream the layout file does not
+ * describe is left to the run (NULL, no error). */
 static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *path, const char *name,
                                            rc_stream_kind kind, const char *user)
 {
     char list[1024];
     if (!c->have_layout) return NULL;
     const rc_layout_stream *ls = rc_layout_find(&c->layout, name);
+    if (!ls && c->discovered != 1) {
+        defer(c, name);
+        return NULL;
+    }
     if (!ls) {
         layout_stream_list(&c->layout, -1, list, sizeof list);
         char hint[96];
-        error_at(c, n, path, "stream '%s' is not in layout %s (streams: %s)%s", name, c->layout.name, list,
-                 rc_suggest(name, list, hint, sizeof hint));
+        error_at(c, n, path, "stream '%s' is not in episode %s of %s (streams: %s)%s", name, c->layout.from_episode,
+                 c->layout.from, list[0] ? list : "none", rc_suggest(name, list, hint, sizeof hint));
         return NULL;
+    }
+    if (ls->kind == RC_STREAM_UNKNOWN) {
+        defer(c, name);
+        return ls;
     }
     if (ls->kind != kind) {
         layout_stream_list(&c->layout, (int)kind, list, sizeof list);
-        error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (layout %s has: %s)", name,
+        error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (%s has: %s)", name,
                  ls->kind == RC_STREAM_CLOUD ? "point cloud" : ls->kind == RC_STREAM_IMAGE ? "image" : "time series", user,
-                 kind == RC_STREAM_CLOUD ? "point cloud" : "time series", c->layout.name, list);
+                 kind == RC_STREAM_CLOUD ? "point cloud" : "time series",
+                 c->discovered ? c->layout.from : c->layout.name, list[0] ? list : "none");
         return NULL;
     }
     return ls;
@@ -175,6 +201,22 @@ static void resolve_dir(ctx *c, yaml_node_t *n, const char *path, const char *di
     }
 }
 
+/* The folder of the spec file ("" for the current one), for paths relative to it. */
+static void spec_dir(const ctx *c, char *dst, size_t n)
+{
+    const char *slash = strrchr(c->spec->path, '/');
+    snprintf(dst, n, "%.*s", slash ? (int)(slash - c->spec->path) : 0, c->spec->path);
+}
+
+/* Replaces the layout by the streams of the first input file, or notes why there is none. */
+static void discover_input(ctx *c)
+{
+    char why[sizeof c->spec->deferred - 64];
+    if (!c->discover || !c->spec->input_dir[0]) return;
+    c->discovered = c->discover(c->spec, &c->layout, why, sizeof why);
+    if (!c->discovered) snprintf(c->spec->deferred, sizeof c->spec->deferred, "%s", why);
+}
+
 static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
 {
     rc_spec *sp = c->spec;
@@ -182,6 +224,7 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     yaml_node_t *m = get(c, root, "input");
     const char *dir = text_of(c, s, m, "dir");
     if (dir) resolve_dir(c, get(c, m, "dir"), "input.dir", dir, sp->input_dir);
+    if (c->input_dir) snprintf(sp->input_dir, sizeof sp->input_dir, "%s", c->input_dir);
     get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
     get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
     get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
@@ -189,16 +232,21 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     if (!text_of(c, s, m, "layout")) return;
     rc_err e;
     rc_err_clear(&e);
-    rc_status st = rc_layout_load(schema_dir, sp->layout, &c->layout, &e);
+    char base[RC_PATH_MAX];
+    spec_dir(c, base, sizeof base);
+    rc_status st = rc_layout_open(schema_dir, base, sp->layout, &c->layout, &e);
     if (st == RC_OK) {
         c->have_layout = 1;
+        discover_input(c);
         if (sp->filter_key[0] && c->layout.format != RC_FORMAT_ROBOMIMIC)
             error_at(c, get(c, m, "filter_key"), "input.filter_key",
                      "filter_key selects robomimic /mask/ keys: it needs a layout of format robomimic, "
                      "found layout %s", sp->layout);
-    } else if (st == RC_E_SPEC && !e.line) { /* unknown layout: an error of the spec, at its key */
+    } else if ((st == RC_E_SPEC && !e.line) || (st == RC_E_IO && rc_layout_is_path(sp->layout))) {
+        /* unknown layout or a layout file that is not there: an error of the spec, at its key */
         yaml_node_t *at = get(c, m, "layout") ? get(c, m, "layout") : m;
-        error_at(c, at, "input.layout", "%s", e.msg);
+        if (st == RC_E_IO) error_at(c, at, "input.layout", "layout file %s: %s", e.file, e.msg);
+        else error_at(c, at, "input.layout", "%s", e.msg);
     } else {
         rc_diag_add(&c->d, &e); /* a broken or unreadable layout file names itself */
     }
@@ -266,6 +314,30 @@ static void load_window(ctx *c, rc_spec_stream *e, yaml_node_t *s, yaml_node_t *
     if (get_int(c, s, m, "window", &v)) e->window = (int32_t)v;
 }
 
+/* offset_ms of a stream entry, exactly in ns; a stream used twice takes the same offset twice (its
+ * timestamps are shifted once per episode). */
+static void load_offset(ctx *c, rc_spec_stream *e, yaml_node_t *m, const char *path)
+{
+    char sub[PATH_N];
+    yaml_node_t *on = get(c, m, "offset_ms");
+    if (is_bad(c, on)) return;
+    path_fmt(sub, "%s.offset_ms", path);
+    if (on && rc_offset_ms_parse(rc_yaml_text(on), &e->offset_ns) != 0) {
+        error_at(c, on, sub, "expected milliseconds from -%d to %d in whole nanoseconds (at most 6 decimals), found %s",
+                 RC_OFFSET_MS_MAX, RC_OFFSET_MS_MAX, rc_yaml_text(on));
+        return;
+    }
+    const rc_spec *sp = c->spec;
+    for (int32_t s = 0; s < sp->n_stages; s++)
+        for (int32_t k = 0; sp->stages[s].kind != RC_STAGE_VOXELIZE && k < sp->stages[s].n_streams; k++) {
+            const rc_spec_stream *o = &sp->stages[s].streams[k];
+            if (o == e || strcmp(o->name, e->name) || o->offset_ns == e->offset_ns) continue;
+            error_at(c, on ? on : m, sub, "stream '%s' has offset %lld ns here and %lld ns in stage '%s': a stream has one offset",
+                     e->name, (long long)e->offset_ns, (long long)o->offset_ns, sp->stages[s].name);
+            return;
+        }
+}
+
 /* One {name, method, order} entry of a fuse or resample (name_key: "name", or "stream" for a
  * resample's own keys); `kind` names the stage for messages. */
 static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path,
@@ -296,17 +368,16 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
             error_at(c, get(c, m, "method") ? get(c, m, "method") : m, sub,
                      "stream '%s' is an image: method nearest keeps its frames unchanged, found method %s", name, method);
         st->image = 1;
+        load_offset(c, e, m, path);
         return;
     }
     const rc_layout_stream *ls = need_stream(c, get(c, m, name_key), sub, name, RC_STREAM_SERIES, kind);
     if (!method) return;
     path_fmt(sub, "%s.method", path);
     yaml_node_t *mn = get(c, m, "method") ? get(c, m, "method") : m;
-    if (e->method == RC_METHOD_SLERP && ls && !ls->is_quaternion)
-        error_at(c, mn, sub,
-                 "method slerp needs a quaternion stream (4 columns marked quaternion in layout %s); "
-                 "stream '%s' has %d columns and is not one",
-                 c->layout.name, name, ls->columns);
+    if (e->method == RC_METHOD_SLERP && ls && !ls->is_quaternion && c->discovered && ls->width != 4)
+        error_at(c, mn, sub, "method slerp needs a quaternion, a series of 4 columns; stream '%s' has %d columns in %s",
+                 name, ls->width, c->layout.from);
     yaml_node_t *on = get(c, m, "order");
     if (e->method == RC_METHOD_SLERP && ls && (ls->quat == RC_LQ_WXYZ || ls->quat == RC_LQ_XYZW)) {
         /* the layout declares the order: the spec may repeat it, not contradict it */
@@ -323,6 +394,7 @@ static void load_stream_entry(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_no
         error_at(c, on, sub, "key 'order' applies to method slerp only, found method %s", method);
     }
     load_window(c, e, s, m, path, method);
+    load_offset(c, e, m, path);
 }
 
 static void load_fuse(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
@@ -438,7 +510,7 @@ static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
         snprintf(st->cloud, sizeof st->cloud, "%s", t);
         path_fmt(sub, "%s.stream", path);
         ls = need_stream(c, get(c, m, "stream"), sub, t, RC_STREAM_CLOUD, "voxelize");
-        if (ls) st->cloud_columns = ls->columns;
+        if (ls) st->cloud_columns = ls->columns > 0 ? ls->columns : ls->width;
     }
     st->mode = (rc_vox_mode)LOOKUP(g_modes, text_of(c, s, m, "mode"));
     st->sparse = LOOKUP(g_vox_layouts, text_of(c, s, m, "layout"));
@@ -467,7 +539,8 @@ static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     }
     for (int a = 0; vs && !is_bad(c, vs) && a < 3; a++)
         rc_scalar_number(rc_yaml_text(rc_yaml_item(&c->doc, vs, a)), &st->voxel_size[a]);
-    if (grid_ok && ls) check_grid(c, st, m, path);
+    /* a cloud the file is not at hand for: its width is at least 3, the bound still applies */
+    if (grid_ok && (ls || (t && !rc_layout_find(&c->layout, t)))) check_grid(c, st, m, path);
 }
 
 static void load_stages(ctx *c, yaml_node_t *root)
@@ -554,6 +627,12 @@ static void check_document(ctx *c, const char *schema_dir)
 
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
 {
+    return rc_spec_load_input(path, schema_dir, NULL, NULL, out, n_errors, err);
+}
+
+rc_status rc_spec_load_input(const char *path, const char *schema_dir, const char *input_dir,
+                             rc_spec_discover_fn discover, rc_spec **out, int *n_errors, rc_err *err)
+{
     rc_status st = RC_OK;
     ctx c;
     size_t n = 0;
@@ -562,6 +641,8 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
     rc_err_clear(&e);
     const char *name = strcmp(path, "-") ? path : "<stdin>"; /* "-": the spec on standard input */
     rc_diag_init(&c.d, name);
+    c.discover = discover;
+    c.input_dir = input_dir;
     *out = NULL;
     c.spec = rc_calloc(1, sizeof *c.spec);
     if (!c.spec) {
@@ -584,6 +665,16 @@ rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, 
         st = c.d.n_nomem > 0 ? RC_E_NOMEM : RC_E_SPEC;
         goto done;
     }
+    c.spec->input_layout = rc_malloc(sizeof *c.spec->input_layout);
+    if (!c.spec->input_layout) {
+        st = rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory for the input layout");
+        goto fail;
+    }
+    *c.spec->input_layout = c.layout;
+    if (c.deferred[0] && c.spec->deferred[0]) {
+        size_t used = strlen(c.spec->deferred);
+        snprintf(c.spec->deferred + used, sizeof c.spec->deferred - used, "; streams %s not checked", c.deferred);
+    }
     *out = c.spec;
     c.spec = NULL;
     goto done;
@@ -603,5 +694,6 @@ void rc_spec_free(rc_spec *spec)
 {
     if (!spec) return;
     rc_free(spec->text);
+    rc_free(spec->input_layout);
     rc_free(spec);
 }

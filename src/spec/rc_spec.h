@@ -4,10 +4,12 @@
 #ifndef RC_SPEC_H
 #define RC_SPEC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/rc_error.h"
 #include "spec/rc_kinds.h"
+#include "spec/rc_layout.h"
 
 #define RC_NAME_MAX 64     /* stream, stage and output names */
 #define RC_PATH_MAX 1024
@@ -24,6 +26,7 @@ typedef struct rc_spec_stream {
     rc_method method;
     rc_quat_order quat_order; /* slerp only; default wxyz */
     int32_t window;           /* method window only: N samples */
+    int64_t offset_ns;        /* offset_ms, exactly, in ns: added to the stream's times before resampling */
 } rc_spec_stream;
 
 typedef struct rc_spec_stage {
@@ -53,8 +56,10 @@ typedef struct rc_spec {
     int version;
 
     char input_dir[RC_PATH_MAX];  /* as resolved: relative paths are relative to the spec's folder */
-    char input_pattern[256];      /* default "*.h5" */
-    char layout[RC_NAME_MAX];     /* default robocache-raw */
+    char input_pattern[256];      /* "" = the default: *.h5, *.hdf5 and *.hdf */
+    char layout[256];             /* a built-in layout's name or a layout file's path; default robocache-raw */
+    rc_layout *input_layout;      /* the layout's streams, from the first input file when one was at hand (owned) */
+    char deferred[1024];          /* why stream checks waited for the run ("" when the input was read) */
     double layout_rate_hz;        /* input.rate_hz for layouts without timestamps; 0 = layout default */
     char filter_key[RC_NAME_MAX]; /* input.filter_key: robomimic /mask/<key>; "" = every demo */
 
@@ -83,6 +88,21 @@ typedef struct rc_spec {
  * sees all of them in one run. *n_errors (if not NULL) receives how many were found. */
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors,
                        rc_err *err);
+/* A look at the input for the stream checks (rc_input_discover in src/reader): replaces *table
+ * (the layout) by the streams of the first input file and returns 1 (or 2: a stream that file
+ * lacks is left to the run, which reports each episode without it), or returns 0 with why[n]
+ * saying why there is no input at hand. */
+typedef int (*rc_spec_discover_fn)(const rc_spec *spec, rc_layout *table, char *why, size_t n);
+/* rc_spec_load, with stream names, kinds and widths checked against what discover finds;
+ * input_dir (not NULL) replaces the spec's input.dir (run --input). */
+rc_status rc_spec_load_input(const char *path, const char *schema_dir, const char *input_dir,
+                             rc_spec_discover_fn discover, rc_spec **out, int *n_errors, rc_err *err);
+/* The offset (ns) the spec gives stream name (every use of a stream has the same one). */
+int64_t rc_spec_stream_offset(const rc_spec *spec, const char *name);
+/* offset_ms text ("-12.5", "3", "1e-3") to int64 ns exactly, |ms| <= RC_OFFSET_MS_MAX;
+ * 0 on success, -1 when not a number of whole nanoseconds in range. */
+#define RC_OFFSET_MS_MAX 86400000
+int rc_offset_ms_parse(const char *text, int64_t *ns);
 void rc_spec_free(rc_spec *spec);
 
 /* Bytes one frame of this voxelize stage takes in memory: a dense grid n_x*n_y*n_z (n_a =

@@ -436,6 +436,30 @@ static void case_wide_rows(rc_backend *cpu, rc_backend *gpu)
     run_case(cpu, gpu, c, "rows wider than a thread block (D = 257, 300, 1000; 200 + 100)");
 }
 
+/* The column counts of the open-input tests (1, 2, 3, 5, 6, 16, 31, 33, 1000): each alone under
+ * linear, nearest and previous in every dtype, as a window job of N = 3, and all nine side by
+ * side in one job with a slerp block among them. */
+static void case_input_widths(rc_backend *cpu, rc_backend *gpu)
+{
+    static const int32_t Ds[] = {1, 2, 3, 5, 6, 16, 31, 33, 1000};
+    fcase *c = case_new();
+    for (int i = 0; i < 9; i++) {
+        for (int m = RC_METHOD_LINEAR; m <= RC_METHOD_PREVIOUS; m++) {
+            rc_fuse_job *j = add_job(c, 90, -2500, 1000, (rc_dtype)((i + m) % 3), 0, 1);
+            add_stream(c, j, (rc_method)m, Ds[i], 70, 0, 700, 1900);
+        }
+        rc_fuse_job *j = add_job(c, 60, -1000, 1000, RC_DTYPE_F32, 0, 1);
+        int64_t *t = make_times(c, 50, 0, 500, 2000);
+        add_window_col(j, t, make_values(c, 50, Ds[i], -10.0f, 10.0f), 50, Ds[i], 3);
+    }
+    rc_fuse_job *j = add_job(c, 150, -5000, 997, RC_DTYPE_F32, 3000, 1);
+    for (int i = 0; i < 9; i++) {
+        add_stream(c, j, (rc_method)(i % 3), Ds[i], 120, (int64_t)i * 300, 600, 1800);
+        if (i == 4) add_stream(c, j, RC_METHOD_SLERP, 4, 100, 0, 900, 2100);
+    }
+    run_case(cpu, gpu, c, "widths 1, 2, 3, 5, 6, 16, 31, 33, 1000: alone, as windows, and in one job");
+}
+
 /* 250 jobs of 1 to 22 blocks (random methods, D from 0 to 130), T from 0 to 300, every dtype,
  * with window jobs among them: many tile shapes and widths in one launch. */
 static void case_mixed_widths(rc_backend *cpu, rc_backend *gpu)
@@ -514,6 +538,7 @@ int main(void)
     case_many_blocks(cpu, gpu);
     case_wide_rows(cpu, gpu);
     case_mixed_widths(cpu, gpu);
+    case_input_widths(cpu, gpu);
     case_blocks_refused(gpu);
     rc_backend_close(cpu);
     rc_backend_close(gpu);

@@ -41,6 +41,17 @@ def tmpdir():
     return tempfile.mkdtemp(prefix="rc-e2e-")
 
 
+def shard_episodes(out):
+    """{episode id: its h5py group} over every shard of output folder out."""
+    import h5py
+    eps = {}
+    for sh in sorted(x for x in os.listdir(out) if x.endswith(".h5")):
+        f = h5py.File(os.path.join(out, sh), "r")
+        for eid in f["episodes"]:
+            eps[eid] = f["episodes"][eid]
+    return eps
+
+
 SPEC_TEMPLATE = """version: 1
 input:
   dir: {input}

@@ -1,8 +1,8 @@
 /* fuzz_episode.c — libFuzzer target for the reader's checks, structure-aware: the input bytes
  * describe one robocache-raw episode (per stream: present or not, the dtype and shape of data /
  * points, the dtype and units of t, the values of every dataset, offsets included), which is
- * written with the HDF5 API as a well-formed file and then opened and read with every layout
- * stream.  HDF5's own parser only ever sees valid files here, so each finding is in our code;
+ * written with the HDF5 API as a well-formed file and then opened and read with every stream of
+ * the synth robot (tests/reader/raw_layout.h).  HDF5's own parser only ever sees valid files here, so each finding is in our code;
  * fuzz_reader feeds raw file bytes instead (and finds HDF5 1.10's own bugs, docs/RELIABILITY.md).
  * A crash, a sanitizer report, a leak or an HDF5 object left open is a finding. */
 #include "config.h"
@@ -17,6 +17,7 @@
 #include <hdf5.h>
 
 #include "fuzz_file.h"
+#include "reader/raw_layout.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
 
@@ -108,10 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[256];
     if (g_n_names < 0) {
-        const char *schemas = getenv("RC_SCHEMA_DIR") ? getenv("RC_SCHEMA_DIR") : FUZZ_SCHEMA_DIR;
-        rc_err err;
-        rc_err_clear(&err);
-        if (rc_layout_load(schemas, "robocache-raw", &g_layout, &err) != RC_OK) abort();
+        raw_layout(&g_layout); /* the eight streams synth writes, with their kinds and widths */
         g_n_names = 0;
         for (int32_t i = 0; i < g_layout.n_streams && g_n_names < 64; i++) g_names[g_n_names++] = g_layout.streams[i].name;
         H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

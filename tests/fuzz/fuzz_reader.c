@@ -1,7 +1,7 @@
 /* fuzz_reader.c — libFuzzer target for the episode reader: the input bytes are an HDF5 file (the
  * reader opens files by path, so they are written to a temporary file first), opened with
- * rc_reader_open; up to 4 of its episodes are read with every stream of the robocache-raw
- * layout.  Errors are expected; crashes, sanitizer reports, leaks and an HDF5 object the reader
+ * rc_reader_open; in up to 4 of its episodes the streams are found (rc_reader_discover, as the
+ * spec loader and every read do) and every one is read.  Errors are expected; crashes, sanitizer reports, leaks and an HDF5 object the reader
  * left open (checked after every input) are findings.  Built by
  * `make fuzz` (tests/fuzz/local.mk), run by tests/fuzz/run.sh. */
 #include "config.h"
@@ -20,20 +20,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static rc_layout g_layout;
-static const char *g_names[64];
-static int g_n_names = -1;
+static rc_layout g_layout, g_found;
+static int g_loaded;
 
-/* The layout and its stream names, loaded once. */
+/* The layout, loaded once. */
 static int load_layout(void)
 {
-    if (g_n_names >= 0) return 0;
+    if (g_loaded) return 0;
     const char *schemas = getenv("RC_SCHEMA_DIR") ? getenv("RC_SCHEMA_DIR") : FUZZ_SCHEMA_DIR;
     rc_err err;
     rc_err_clear(&err);
     if (rc_layout_load(schemas, "robocache-raw", &g_layout, &err) != RC_OK) abort();
-    g_n_names = 0;
-    for (int32_t i = 0; i < g_layout.n_streams && g_n_names < 64; i++) g_names[g_n_names++] = g_layout.streams[i].name;
+    g_loaded = 1;
     return 0;
 }
 
@@ -49,7 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int64_t n = rc_reader_n_episodes(r);
         for (int64_t i = 0; i < n && i < 4; i++) {
             rc_episode ep;
-            if (rc_reader_read_episode(r, i, &g_layout, g_names, g_n_names, &ep, &err) == RC_OK)
+            const char *names[RC_LAYOUT_MAX_STREAMS];
+            if (rc_reader_discover(r, i, &g_layout, &g_found, &err) != RC_OK) continue;
+            for (int32_t k = 0; k < g_found.n_streams; k++) names[k] = g_found.streams[k].name;
+            if (rc_reader_read_episode(r, i, &g_layout, names, g_found.n_streams, &ep, &err) == RC_OK)
                 rc_episode_free(&ep);
         }
         rc_reader_close(r);

@@ -8,7 +8,7 @@
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-FUZZ_CPPFLAGS = -I$(top_srcdir)/src -I$(top_builddir) -I$(top_srcdir)/tests/fuzz $(HDF5_CFLAGS) \
+FUZZ_CPPFLAGS = -I$(top_srcdir)/src -I$(top_builddir) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/fuzz $(HDF5_CFLAGS) \
 	$(YAML_CFLAGS) -DFUZZ_SCHEMA_DIR='"$(abs_top_srcdir)/schemas"'
 FUZZ_LIBS = $(HDF5_LIBS) $(YAML_LIBS) -lm
 # Whole modules (GNU make wildcard), so a file added to one of them needs no edit here.

@@ -139,8 +139,10 @@ ok(ds is not None and ds.chunks == (1, 480, 640, 3) and np.array_equal(ds[()], a
 
 for spec_name, expect in (("aloha_fuse_image.yaml", "stream 'cam_high' is an image; a fuse needs time series"),
                           ("aloha_linear_image.yaml",
-                           "stream 'cam_low' is an image: method nearest keeps its frames unchanged, found method linear")):
-    code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", spec_name))
+                           "stream 'cam_left_wrist' is an image: method nearest keeps its frames unchanged, found method linear")):
+    # beside the input folder in/, so validate checks the streams' kinds in its first file
+    shutil.copy(os.path.join(SRC, "tests", "layouts", "specs", spec_name), D)
+    code, _, err = rc("validate", os.path.join(D, spec_name))
     ok(code == 1 and expect in err, "validate %s: exit 1 with '%s'" % (spec_name, expect), err)
 
 code, err, out = run(D, "a25", inp, extra=", rate_hz: 25", rate=25)
@@ -177,8 +179,10 @@ def replace(f, path, value):
 
 
 bad_case("no-qpos", lambda f: f.__delitem__("observations/qpos"),
-         "episode_3.hdf5: episode episode_3: /observations/qpos: expected dataset 'observations/qpos'")
-bad_case("no-observations", lambda f: f.move("observations", "obs"), "/observations/qpos: expected dataset")
+         "episode_3.hdf5: episode episode_3: /: expected stream 'qpos', not found (streams of this episode: effort, "
+         "qvel, cam_high, cam_left_wrist, action)")
+bad_case("no-observations", lambda f: f.move("observations", "obs"),
+         "expected stream 'qpos', not found (streams of this episode: action)")
 bad_case("qpos-3d", lambda f: replace(f, "observations/qpos", np.zeros((10, 2, 7))),
          "/observations/qpos: expected a 2-D dataset")
 bad_case("action-inf", lambda f: f["action"].__setitem__((4, 0), np.inf),
@@ -186,13 +190,22 @@ bad_case("action-inf", lambda f: f["action"].__setitem__((4, 0), np.inf),
 bad_case("empty-effort", lambda f: replace(f, "observations/effort", np.zeros((0, 14))),
          "/observations/effort: expected at least one sample")
 bad_case("no-cam", lambda f: f.__delitem__("observations/images/cam_high"),
-         "/observations/images/cam_high: expected dataset 'observations/images/cam_high' (uint8 images [S, H, W, C])")
+         "/: expected stream 'cam_high', not found (streams of this episode: effort, qpos, qvel, cam_left_wrist, action)")
 bad_case("float-images", lambda f: replace(f, "observations/images/cam_left_wrist", np.zeros((10, 4, 4, 3))),
          "/observations/images/cam_left_wrist: expected images of dtype uint8, found float64")
 bad_case("gray-images", lambda f: replace(f, "observations/images/cam_high", np.zeros((10, 4, 4), dtype=np.uint8)),
          "/observations/images/cam_high: expected a 4-D dataset (uint8 images [S, H, W, C]), found shape [10, 4, 4]")
-bad_case("rgba-images", lambda f: replace(f, "observations/images/cam_high", np.zeros((10, 4, 4, 4), dtype=np.uint8)),
-         "/observations/images/cam_high: expected 3 channels (as the layout says), found shape [10, 4, 4, 4]")
+# any channel count: an RGBA camera converts, its frames unchanged
+d = os.path.join(D, "rgba")
+os.makedirs(d)
+make_aloha(os.path.join(d, "episode_3.hdf5"), 10, seed=4)
+with h5py.File(os.path.join(d, "episode_3.hdf5"), "a") as f:
+    rgba = np.random.default_rng(5).integers(0, 256, size=(10, 4, 4, 4), dtype=np.uint8)
+    replace(f, "observations/images/cam_high", rgba)
+code, err, out = run(D, "out-rgba", d)
+ids, eps = episodes(out) if code == 0 else ([], {})
+ok(code == 0 and np.array_equal(eps["episode_3"]["cam_high/data"][()], rgba),
+   "a 4-channel camera converts with its frames unchanged", err)
 with open(os.path.join(D, "notes.hdf5"), "w") as f:
     f.write("not hdf5\n")
 os.makedirs(os.path.join(D, "bad-text"))

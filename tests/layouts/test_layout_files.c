@@ -1,8 +1,9 @@
-/* test_layout_files.c — the robomimic, aloha and robosuite layout files load with the format,
- * time source, paths, column counts and quaternion orders written out here by hand from the
- * published formats (docs/LAYOUTS.md); and each broken use of the layout keys they need
- * (format, rate_hz, time_from, time_column, path, columns any, quaternion order) is rejected at
- * its line with what was expected. */
+/* test_layout_files.c — the robomimic, aloha, robosuite and robocache-raw layout files load with
+ * the format, rate and time source written out here by hand from the published formats
+ * (docs/LAYOUTS.md), and list only what the input file cannot say (the quaternion order of
+ * robosuite's eef_quat keys); and each broken use of the layout keys (format, rate_hz,
+ * time_from, time_column, path, columns, quaternion order) is rejected at its line with what
+ * was expected. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,14 +15,6 @@
 #include "spec/rc_layout.h"
 #include "layout_fixture.h"
 #include "tap.h"
-
-static void expect_stream(const rc_layout *l, const char *name, const char *path, int columns, rc_layout_quat q)
-{
-    const rc_layout_stream *s = rc_layout_find(l, name);
-    tap_ok(s && s->kind == RC_STREAM_SERIES && !strcmp(s->path, path) && s->columns == columns && s->quat == q &&
-               s->is_quaternion == (q != RC_LQ_NONE),
-           "%s: %s at %s, columns %d, quaternion order %d", l->name, name, path, columns, (int)q);
-}
 
 int main(void)
 {
@@ -35,46 +28,33 @@ int main(void)
     rc_err_clear(&err);
     if (!tap_ok(rc_layout_load(schemas, "robomimic", &l, &err) == RC_OK, "robomimic loads (%s)", err.msg))
         return tap_done();
-    tap_ok(l.format == RC_FORMAT_ROBOMIMIC && l.rate_hz == 20 && !l.time_from[0], "robomimic: format, 20 Hz, no time column");
-    expect_stream(&l, "robot0_eef_pos", "obs/robot0_eef_pos", 3, RC_LQ_NONE);
-    expect_stream(&l, "robot0_eef_quat", "obs/robot0_eef_quat", 4, RC_LQ_XYZW);
-    expect_stream(&l, "object", "obs/object", 0, RC_LQ_NONE);
-    expect_stream(&l, "actions", "actions", 0, RC_LQ_NONE);
-    expect_stream(&l, "rewards", "rewards", 1, RC_LQ_NONE);
-    expect_stream(&l, "dones", "dones", 1, RC_LQ_NONE);
+    tap_ok(l.format == RC_FORMAT_ROBOMIMIC && l.rate_hz == 20 && !l.time_from[0] && l.n_streams == 2,
+           "robomimic: format, 20 Hz, no time column, 2 known keys (got %d)", l.n_streams);
+    for (int r = 0; r < 2; r++) {
+        char name[64];
+        snprintf(name, sizeof name, "robot%d_eef_quat", r);
+        const rc_layout_stream *q = rc_layout_find(&l, name);
+        tap_ok(q && q->kind == RC_STREAM_UNKNOWN && q->quat == RC_LQ_XYZW && q->is_quaternion && !q->path_given &&
+                   q->columns == 0,
+               "robomimic: %s is a quaternion in order xyzw, found wherever the demo holds it", name);
+    }
+    tap_ok(rc_layout_find(&l, "robot0_eef_pos") == NULL && rc_layout_find(&l, "actions") == NULL,
+           "robomimic: other keys are not listed (the file says)");
 
     rc_err_clear(&err);
     if (!tap_ok(rc_layout_load(schemas, "aloha", &l, &err) == RC_OK, "aloha loads (%s)", err.msg)) return tap_done();
-    tap_ok(l.format == RC_FORMAT_ALOHA && l.rate_hz == 50 && l.n_streams == 8, "aloha: format, 50 Hz, 8 streams");
-    expect_stream(&l, "qpos", "observations/qpos", 0, RC_LQ_NONE);
-    expect_stream(&l, "qvel", "observations/qvel", 0, RC_LQ_NONE);
-    expect_stream(&l, "effort", "observations/effort", 0, RC_LQ_NONE);
-    expect_stream(&l, "action", "action", 0, RC_LQ_NONE);
-    const char *cams[] = {"cam_high", "cam_low", "cam_left_wrist", "cam_right_wrist"};
-    for (int i = 0; i < 4; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "observations/images/%s", cams[i]);
-        const rc_layout_stream *s = rc_layout_find(&l, cams[i]);
-        tap_ok(s && s->kind == RC_STREAM_IMAGE && s->columns == 3 && !strcmp(s->path, path),
-               "aloha: %s is an image of 3 channels at %s", cams[i], path);
-    }
+    tap_ok(l.format == RC_FORMAT_ALOHA && l.rate_hz == 50 && l.n_streams == 0, "aloha: format, 50 Hz, no stream listed");
 
     rc_err_clear(&err);
     if (!tap_ok(rc_layout_load(schemas, "robosuite", &l, &err) == RC_OK, "robosuite loads (%s)", err.msg))
         return tap_done();
     tap_ok(l.format == RC_FORMAT_ROBOSUITE && l.rate_hz == 0 && !strcmp(l.time_from, "states") && l.time_column == 0 &&
-               l.n_streams == 3,
-           "robosuite: format, times from states column 0, 3 streams");
-    expect_stream(&l, "states", "states", 0, RC_LQ_NONE);
-    expect_stream(&l, "actions", "actions", 0, RC_LQ_NONE);
-    expect_stream(&l, "joint_torques", "joint_torques", 0, RC_LQ_NONE);
+               l.n_streams == 0,
+           "robosuite: format, times from states column 0, no stream listed");
 
     rc_err_clear(&err);
-    tap_ok(rc_layout_load(schemas, "robocache-raw", &l, &err) == RC_OK && l.format == RC_FORMAT_RAW &&
-               !strcmp(rc_layout_find(&l, "base_quat")->path, "base_quat") &&
-               rc_layout_find(&l, "base_quat")->quat == RC_LQ_ANY,
-           "robocache-raw: the default format; paths default to the stream name; quaternion: true leaves the order "
-           "to the spec");
+    tap_ok(rc_layout_load(schemas, "robocache-raw", &l, &err) == RC_OK && l.format == RC_FORMAT_RAW && l.n_streams == 0,
+           "robocache-raw: the default format, no stream listed");
 
     layout_dir_make("layout-files");
     rejects("f1", "name: f1\nformat: lerobot\nstreams:\n  a: {kind: series, columns: 1}\n", 2,
@@ -85,8 +65,8 @@ int main(void)
             "format aloha stores no timestamps: expected rate_hz, not found");
     rejects("f4", "name: f4\nformat: robosuite\nstreams:\n  a: {kind: series, columns: 1}\n", 1,
             "format robosuite takes times from a column: expected time_from, not found");
-    rejects("f5", "name: f5\nformat: robosuite\ntime_from: s\nstreams:\n  a: {kind: series, columns: 1}\n", 3,
-            "expected time_from to name a series stream of this layout, found s");
+    rejects("f5", "name: f5\nformat: robosuite\ntime_from: a\nstreams:\n  a: {kind: image, columns: 3}\n", 3,
+            "expected time_from to name a series stream, found a");
     rejects("f6", "name: f6\nformat: robosuite\ntime_from: a\ntime_column: 2\nstreams:\n  a: {kind: series, columns: 2}\n",
             3, "expected time_column below the 2 columns of 'a', found 2");
     rejects("f7", "name: f7\nformat: robosuite\ntime_from: a\ntime_column: -1\nstreams:\n  a: {kind: series, columns: 2}\n",
@@ -95,17 +75,16 @@ int main(void)
             "time_from applies to format robosuite only, found format aloha");
     rejects("f9", "name: f9\nstreams:\n  a: {kind: series, columns: 1, path: /abs}\n", 3,
             "stream 'a': expected path relative to the episode group");
-    rejects("f10", "name: f10\nstreams:\n  pc: {kind: cloud, columns: any}\n", 3,
-            "stream 'pc': a cloud needs a fixed column count of at least 3 (x, y, z), found any");
-    rejects("f11", "name: f11\nstreams:\n  q: {kind: series, columns: any, quaternion: xyzw}\n", 3,
-            "a quaternion is a series of 4 columns, found 0 columns");
+    rejects("f10", "name: f10\nstreams:\n  pc: {kind: cloud, columns: 2}\n", 3,
+            "stream 'pc': a cloud needs at least 3 columns (x, y, z), found 2");
+    rejects("f11", "name: f11\nstreams:\n  q: {kind: series, columns: 3, quaternion: xyzw}\n", 3,
+            "a quaternion is a series of 4 columns, found 3 columns");
+    rejects("f11b", "name: f11b\nstreams:\n  q: {kind: image, quaternion: wxyz}\n", 3,
+            "a quaternion is a series of 4 columns, found kind image");
     rejects("f12", "name: f12\nstreams:\n  q: {kind: series, columns: 4, quaternion: zwxy}\n", 3,
             "stream 'q': expected quaternion true, false, wxyz or xyzw, found zwxy");
     rejects("f13", "name: f13\nstreams:\n  a: {kind: series, columns: many}\n", 3,
             "expected columns from 1 to 1000000 or any, found many");
-    rejects("f14", "name: f14\nstreams:\n  a: {kind: series}\n", 3, "missing required key 'columns'");
-    rejects("f17", "name: f17\nstreams:\n  cam: {kind: image, columns: 3}\n", 1,
-            "stream 'cam': an image needs format robomimic, aloha or robosuite, found format robocache-raw");
     rejects("f18", "name: f18\nformat: aloha\nrate_hz: 50\nstreams:\n  pc: {kind: cloud, columns: 4}\n", 1,
             "stream 'pc': a point cloud needs format robocache-raw, found format aloha");
     rejects("f15", "name: f15\nreader: x\nstreams:\n  a: {kind: series, columns: 1}\n", 2,

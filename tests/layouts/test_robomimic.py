@@ -153,10 +153,11 @@ def replace(f, path, value):
 
 
 bad_case("no-data", lambda f: f.move("data", "demos"), "expected group /data holding demo_N groups, not found")
-bad_case("eef-cols", lambda f: replace(f, "data/demo_1/obs/robot0_eef_pos", np.zeros((7, 4))),
-         "/data/demo_1/obs/robot0_eef_pos: expected 3 columns (as the layout says), found 4")
+bad_case("quat-cols", lambda f: replace(f, "data/demo_1/obs/robot0_eef_quat", np.zeros((7, 3))),
+         "/data/demo_1/obs/robot0_eef_quat: expected 4 columns (as the layout says), found 3")
 bad_case("no-object", lambda f: f.__delitem__("data/demo_0/obs/object"),
-         "/data/demo_0/obs/object: expected dataset 'obs/object'")
+         "/data/demo_0: expected stream 'object', not found (streams of this episode: robot0_eef_pos, robot0_eef_quat, "
+         "robot0_gripper_qpos, robot0_joint_pos, actions, dones, rewards, states)")
 bad_case("nan", lambda f: f["data/demo_0/actions"].__setitem__((2, 3), np.nan),
          "/data/demo_0/actions: expected finite values, found nan at row 2, column 3")
 bad_case("string-actions", lambda f: replace(f, "data/demo_0/actions", np.array([b"a"] * 6)),
@@ -189,8 +190,11 @@ if code == 0:
     man = json.load(open(os.path.join(D, "img-out", "manifest.json")))
     ok(sorted(man["stats"]) == ["eef"], "statistics for the series output only, not the images", man["stats"].keys())
 
-code, _, err = rc("validate", os.path.join(SRC, "tests", "layouts", "specs", "robomimic_bad_stream.yaml"))
-ok(code == 1 and "stream 'robot1_eef_pos' is not in layout robomimic (streams: robot0_eef_pos," in err,
-   "validate: a stream the robomimic layout lacks is exit 1 listing its streams", err)
+# beside in/, so validate looks in its first file
+shutil.copy(os.path.join(SRC, "tests", "layouts", "specs", "robomimic_bad_stream.yaml"), D)
+code, _, err = rc("validate", os.path.join(D, "robomimic_bad_stream.yaml"))
+ok(code == 1 and "robomimic_bad_stream.yaml:7:35: key 'stages[0].resample.stream': stream 'robot1_eef_pos' is not in "
+   "episode demo_0 of " in err and "in/lift.hdf5 (streams: object, robot0_eef_pos, robot0_eef_quat," in err,
+   "validate: a stream the first input file lacks is exit 1 at its line, naming the file and its streams", err)
 shutil.rmtree(D)
 done()

@@ -12,6 +12,6 @@ tests_ops_test_fuse_threads_LDADD = $(TEST_LIBS)
 TESTS += tests/ops/test_fuse_threads
 
 OPS_PY_TESTS = tests/ops/test_resample.py tests/ops/test_convert.py tests/ops/test_slerp.py \
-	tests/ops/test_voxelize.py tests/ops/test_window.py
+	tests/ops/test_voxelize.py tests/ops/test_window.py tests/ops/test_widths.py
 TESTS += $(OPS_PY_TESTS)
 EXTRA_DIST += tests/ops/ops_case.py tests/ops/ref_ops.py $(OPS_PY_TESTS)

@@ -74,6 +74,18 @@ def resample(method, t, x, grid):
     return y
 
 
+def window(t, x, grid, n):
+    """float32 [T, n, D] and mask uint8 [T, n] of method window (SPEC section 4): slot n-1 holds the
+    latest sample with t <= t_k, slot n-2 the one before, ...; slots with no sample are 0, mask 0."""
+    t = np.asarray(t, dtype=np.int64)
+    x = np.asarray(x, dtype=np.float32).reshape(len(t), -1)
+    last = np.searchsorted(t, np.asarray(grid, dtype=np.int64), side="right") - 1
+    idx = last[:, None] - np.arange(n - 1, -1, -1)[None, :]
+    mask = (idx >= 0).astype(np.uint8)
+    out = np.where(mask[:, :, None] == 1, x[np.clip(idx, 0, None)], np.float32(0))
+    return out.astype(np.float32), mask
+
+
 def valid(t, grid, max_gap_ns):
     v = np.ones(len(grid), dtype=np.uint8)
     for k, tk in enumerate(grid):

@@ -53,10 +53,23 @@ def write(path, streams, post=None):
             post(f)
 
 
+IMU_NAMES = ["ax", "ay", "az", "gx", "gy", "gz"]
+
+
+def name_columns(f):
+    """good.h5's column names: imu as variable-length strings, gripper as a fixed-length one."""
+    f[G + "/imu"].attrs["names"] = IMU_NAMES
+    f[G + "/gripper"].attrs["names"] = np.array([b"closed"], dtype="S6")
+
+
+def set_attr(path, key, value):
+    return lambda f: f[path].attrs.__setitem__(key, value)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    write(os.path.join(out, "good.h5"), good_streams())
+    write(os.path.join(out, "good.h5"), good_streams(), name_columns)
     cases = []
 
     def case(name, stage, path, expect, damage=None, post=None):
@@ -96,6 +109,14 @@ def main():
          setd("action", "t", np.array([1, 2, 3, 4, 5], dtype=np.int32), "ns"))
     case("t_overflow", "read", G + "/base_quat/t", "within int64 nanoseconds",
          setd("base_quat", "t", t_ns([1, 2, 3, 4, 10**10]), "s"))
+    case("names_count", "read", G + "/imu", "expected attribute 'names' to hold one string per column (6), found 5",
+         post=set_attr(G + "/imu", "names", IMU_NAMES[:5]))
+    case("names_numbers", "read", G + "/imu", "found 6 elements of another type",
+         post=set_attr(G + "/imu", "names", np.arange(6)))
+    case("quaternion_order", "read", G + "/base_quat", "expected attribute 'quaternion' \"wxyz\" or \"xyzw\", "
+         "found \"zyxw\"", post=set_attr(G + "/base_quat", "quaternion", "zyxw"))
+    case("quaternion_width", "read", G + "/imu", "attribute quaternion: expected a series of 4 columns, found a "
+         "series of 6 columns", post=set_attr(G + "/imu", "quaternion", "wxyz"))
     case("shape_mismatch", "read", G + "/action/data", "expected a 2-D dataset",
          setd("action", "data", np.zeros(N * 7, dtype=np.float32)))
     case("wrong_columns", "read", G + "/joint_vel/data", "expected 7 columns (as the layout says), found 6",

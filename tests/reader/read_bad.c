@@ -73,6 +73,12 @@ static void check_good(const char *dir)
     for (int k = 0; k < ep.n_streams; k++) ok = ok && ep.streams[k].bytes_read > 0;
     tap_ok(ok && jp->bytes_read == 35 * 2 + 5 * 8, "bytes_read counts the stored datasets");
     tap_ok(!strcmp(ep.group, "/episodes/ep-000000") && !strcmp(ep.file, path), "episode names its file and group");
+    static const char *const imu_names[6] = {"ax", "ay", "az", "gx", "gy", "gz"};
+    ok = imu && imu->col_names != NULL;
+    for (int c = 0; ok && c < 6; c++) ok = !strcmp(imu->col_names[c], imu_names[c]);
+    tap_ok(ok, "the names attribute (variable-length strings) gives one name per column");
+    tap_ok(gr && gr->col_names && !strcmp(gr->col_names[0], "closed") && jp && !jp->col_names,
+           "fixed-length names are read too; a stream without names has none");
     rc_episode_free(&ep);
     rc_reader_close(r);
 }

@@ -130,7 +130,36 @@ static void check_list(const char *dir)
     snprintf(path, sizeof path, "%s/absent", dir);
     st = rc_input_list(path, "*.h5", &files, &n, &err);
     tap_ok(st == RC_E_IO, "input list: a missing folder is RC_E_IO");
+    /* the default pattern: .h5, .hdf5 and .hdf */
+    char more[2][1024];
+    snprintf(more[0], sizeof more[0], "%s/sub/b.hdf5", dir);
+    snprintf(more[1], sizeof more[1], "%s/sub/c.hdf", dir);
+    fclose(fopen(more[0], "w"));
+    fclose(fopen(more[1], "w"));
+    st = rc_input_list(dir, "", &files, &n, &err);
+    tap_ok(st == RC_OK && n == 5 && !strcmp(files[2], more[0]) && !strcmp(files[3], more[1]) &&
+               !strcmp(files[4], want[2]),
+           "input list: no pattern takes *.h5, *.hdf5 and *.hdf (%zu files)", n);
+    rc_input_list_free(files, n);
+    unlink(more[0]);
+    unlink(more[1]);
     unlink(want[2]);
+    /* a folder whose HDF5 files carry another extension: named, with the pattern to set */
+    char odd[1024], dst[1100], cmd[3000];
+    snprintf(odd, sizeof odd, "%s/odd", dir);
+    mkdir(odd, 0777);
+    snprintf(dst, sizeof dst, "%s/log.mat", odd);
+    snprintf(cmd, sizeof cmd, "cp '%s/raw-00000.h5' '%s'", dir, dst);
+    if (system(cmd) != 0) TAP_BAIL("cannot copy a shard to %s", dst);
+    snprintf(path, sizeof path, "%s/notes.mat", odd);
+    fclose(fopen(path, "w"));
+    st = rc_input_list(odd, "", &files, &n, &err);
+    tap_ok(st == RC_E_INPUT && strstr(err.msg, "1 HDF5 file under another name, e.g. ") && strstr(err.msg, dst) &&
+               strstr(err.msg, "set input.pattern: \"*.mat\""),
+           "input list: HDF5 files under another extension are named with the pattern to set (%s)", err.msg);
+    unlink(dst);
+    unlink(path);
+    rmdir(odd);
 }
 
 int main(void)
@@ -193,8 +222,10 @@ int main(void)
             rc_episode_free(&ep);
             static const char *const bad[] = {"imu", "sonar"};
             st = rc_reader_read_episode(r, 0, &layout, bad, 2, &ep, &err);
-            tap_ok(st == RC_E_SPEC && ep.n_streams == 0 && strstr(err.msg, "'sonar'"),
-                   "a stream outside the layout is refused");
+            tap_ok(st == RC_E_INPUT && ep.n_streams == 0 && strstr(err.msg, "'sonar'") &&
+                       strstr(err.msg, "streams of this episode: action, base_quat, camera_features, gripper, imu, "
+                                       "joint_pos, joint_vel, lidar)") && err.episode[0],
+                   "a stream the episode lacks is bad input naming the streams it has (%s)", err.msg);
         }
         H5Fclose(f);
         rc_reader_close(r);

@@ -127,7 +127,8 @@ bad_case("time-nan", lambda g: set_states(g, s3), "/data/demo_1/states: expected
 bad_case("short-actions", lambda g: g.__setitem__("actions_short", actions[:400]) or g.move("actions_short", "x") or
          (g.__delitem__("actions"), g.move("x", "actions")),
          "/data/demo_1/actions: expected 412 rows (one per time step of the time column), found 400")
-bad_case("no-states", lambda g: g.move("states", "state"), "/data/demo_1/states: expected dataset 'states'")
+bad_case("no-states", lambda g: g.move("states", "state"),
+         "/data/demo_1: expected the time stream 'states' (layout robosuite), not found")
 bad_case("int-states", lambda g: set_states(g, np.arange(412 * 3).reshape(412, 3)),
          "/data/demo_1/states: expected float seconds in column 0, found dtype int64")
 shutil.rmtree(D)

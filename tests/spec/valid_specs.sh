@@ -23,4 +23,14 @@ expect_exit 0 "RC_SCHEMA_DIR points at the schemas" env RC_SCHEMA_DIR="$RC_SRCDI
     "$RC_BIN" validate "$RC_SRCDIR/pipelines/demo.yaml"
 expect_exit 1 "a missing schema fails validate" env RC_SCHEMA_DIR="$TMP" \
     "$RC_BIN" validate "$RC_SRCDIR/pipelines/demo.yaml"
+# a schema folder of one's own (RC_SCHEMA_DIR, for testing) hides no built-in layout
+mkdir -p "$TMP/myschemas/layouts"
+cp "$RC_SRCDIR/schemas/pipeline.schema.yaml" "$TMP/myschemas/"
+printf 'format: aloha\nrate_hz: 30\n' >"$TMP/myschemas/layouts/my-aloha.yaml"
+printf 'version: 1\ninput: {dir: in, layout: %s}\noutput: {dir: out}\ntimeline: {rate_hz: 30}\nstages:\n  - resample: {name: a, stream: action, method: linear}\n' \
+    robomimic >"$TMP/builtin.yaml"
+sed 's/layout: robomimic/layout: my-aloha/' "$TMP/builtin.yaml" >"$TMP/own.yaml"
+expect_exit 0 "with RC_SCHEMA_DIR set, the built-in robomimic layout is still found" \
+    env RC_SCHEMA_DIR="$TMP/myschemas" "$RC_BIN" validate "$TMP/builtin.yaml"
+expect_exit 0 "... and the folder's own layout too" env RC_SCHEMA_DIR="$TMP/myschemas" "$RC_BIN" validate "$TMP/own.yaml"
 tap_done
