@@ -4,6 +4,6 @@
 # (rc_direct*.c: plan under the HDF5 lock, pread + filter decoding without it).
 librobocache_a_SOURCES += \
 	src/reader/rc_reader.h src/reader/reader_int.h src/reader/rc_input_list.c \
-	src/reader/rc_reader.c src/reader/reader_h5.c src/reader/reader_demos.c src/reader/reader_discover.c \
+	src/reader/rc_reader.c src/reader/reader_h5.c src/reader/reader_demos.c src/reader/reader_discover.c src/reader/rc_input_discover.c \
 	src/reader/rc_direct_int.h src/reader/rc_direct.c src/reader/rc_direct_plan.c \
 	src/reader/rc_direct_exec.c src/reader/rc_direct_decode_int.h src/reader/rc_direct_decode.c

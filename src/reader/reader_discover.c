@@ -236,43 +236,6 @@ void rd_stream_list(const rc_layout *t, char *buf, size_t n)
     if (!t->n_streams) snprintf(buf, n, "none");
 }
 
-int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n)
-{
-    char **files = NULL;
-    size_t n_files = 0;
-    int found = 0;
-    rc_err e;
-    rc_err_clear(&e);
-    if (rc_input_list(spec->input_dir, spec->input_pattern, &files, &n_files, &e) != RC_OK) {
-        snprintf(why, n, "%s", e.msg);
-        return 0;
-    }
-    why[0] = '\0';
-    /* the first file that opens and holds an episode; a damaged one is the run's to report */
-    for (size_t f = 0; f < n_files && !found; f++) {
-        rc_reader *r = NULL;
-        rc_err_clear(&e);
-        if (rc_reader_open_layout(files[f], table, spec->layout_rate_hz, spec->filter_key, &r, &e) == RC_OK &&
-            rc_reader_n_episodes(r) > 0) {
-            rc_layout *t = rc_malloc(sizeof *t);
-            if (t && rc_reader_discover(r, 0, table, t, &e) == RC_OK) {
-                *table = *t;
-                found = 1;
-            }
-            rc_free(t);
-        }
-        if (!found && !why[0]) snprintf(why, n, "%s: %s", files[f], e.msg[0] ? e.msg : "no episodes");
-        rc_reader_close(r);
-    }
-    rc_input_list_free(files, n_files);
-    return found;
-}
-
-int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n)
-{
-    return rc_input_discover(spec, table, why, n) ? 2 : 0;
-}
-
 rc_status rd_read_col_names(hid_t loc, const char *path, const rd_where *w, int32_t D, char ***names, rc_err *err)
 {
     rc_status st = RC_OK;
