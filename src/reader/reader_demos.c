@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "compress/rc_zstd_filter.h"
 
 /* Compares names piece by piece: runs of digits by value (then by length: "01" after "1"),
  * everything else bytewise. */
@@ -123,8 +124,8 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
     if (H5Tis_variable_str(type) > 0) {
         vs = rc_calloc(count ? count : 1, sizeof *vs);
         RC_FAIL_IF(!vs, err, RC_E_NOMEM, "out of memory for %lld names", (long long)n);
-        RC_FAIL_IF(count && H5Dread(dset, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, vs) < 0, err, RC_E_IO,
-                   "cannot read the demo names");
+        RC_FAIL_IF(count && rc_zstd_filter_read(dset, mem, vs) < 0, err, RC_E_INPUT,
+                   "cannot decode the demo names (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             names[i] = rc_strdup(vs[i] ? vs[i] : "");
             RC_FAIL_IF(!names[i], err, RC_E_NOMEM, "out of memory for a name");
@@ -133,8 +134,8 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
         size_t size = H5Tget_size(type);
         fixed = rc_calloc((size_t)(count ? count : 1) * size + 1, 1);
         RC_FAIL_IF(!fixed, err, RC_E_NOMEM, "out of memory for %lld names", (long long)n);
-        RC_FAIL_IF(count && H5Dread(dset, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed) < 0, err, RC_E_IO,
-                   "cannot read the demo names");
+        RC_FAIL_IF(count && rc_zstd_filter_read(dset, mem, fixed) < 0, err, RC_E_INPUT,
+                   "cannot decode the demo names (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             names[i] = rc_calloc(size + 1, 1);
             RC_FAIL_IF(!names[i], err, RC_E_NOMEM, "out of memory for a name");

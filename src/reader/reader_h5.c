@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "compress/rc_zstd_filter.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
 static void type_name(hid_t type, char *buf, size_t n)
@@ -108,8 +109,9 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
         /* Wider than float32: check the stored values themselves, then narrow (round to nearest). */
         wide = rc_calloc(n, sizeof *wide);
         RC_FAIL_IF(!wide, err, RC_E_NOMEM, "out of memory for %zu values", n);
-        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, wide) < 0,
-                   err, RC_E_IO, "cannot read the %s data", tname);
+        RC_FAIL_IF(n && rc_zstd_filter_read(dset, H5T_NATIVE_DOUBLE, wide) < 0,
+                   err, RC_E_INPUT, "cannot decode the %s data (damaged or oversized chunk)",
+                   tname);
         for (size_t i = 0; i < n; i++) {
             RC_FAIL_IF(!isfinite(wide[i]), err, RC_E_INPUT,
                        "expected finite values, found %g at row %zu, column %zu", wide[i],
@@ -120,8 +122,9 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
             out[i] = (float)wide[i];
         }
     } else {
-        RC_FAIL_IF(n && H5Dread(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0,
-                   err, RC_E_IO, "cannot read the %s data as float32", tname);
+        RC_FAIL_IF(n && rc_zstd_filter_read(dset, H5T_NATIVE_FLOAT, out) < 0,
+                   err, RC_E_INPUT,
+                   "cannot decode the %s data as float32 (damaged or oversized chunk)", tname);
         for (size_t i = 0; i < n; i++)
             RC_FAIL_IF(!isfinite(out[i]), err, RC_E_INPUT,
                        "expected finite values, found %g at row %zu, column %zu", (double)out[i],
@@ -247,12 +250,12 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
     if (is_f64) {
         ts = rc_calloc((size_t)n, sizeof *ts);
         RC_FAIL_IF(!ts, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
-        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ts) < 0, err,
-                   RC_E_IO, "cannot read the timestamps");
+        RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_DOUBLE, ts) < 0, err,
+                   RC_E_INPUT, "cannot decode the timestamps (damaged or oversized chunk)");
         RC_TRY(seconds_to_ns(ts, 1, n, t, err));
     } else {
-        RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) < 0, err,
-                   RC_E_IO, "cannot read the timestamps");
+        RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_INT64, t) < 0, err,
+                   RC_E_INPUT, "cannot decode the timestamps (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             int64_t v;
             RC_FAIL_IF(__builtin_mul_overflow(t[i], mult, &v), err, RC_E_INPUT,
@@ -294,8 +297,8 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
                "expected integer (int64) offsets, found %s", tname);
     o = rc_calloc((size_t)frames + 1, sizeof *o);
     RC_FAIL_IF(!o, err, RC_E_NOMEM, "out of memory for %lld offsets", (long long)(frames + 1));
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) < 0, err, RC_E_IO,
-               "cannot read the offsets as int64");
+    RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_INT64, o) < 0, err, RC_E_INPUT,
+               "cannot decode the offsets as int64 (damaged or oversized chunk)");
     RC_FAIL_IF(o[0] != 0, err, RC_E_INPUT, "expected offsets[0] = 0, found %lld", (long long)o[0]);
     for (int64_t f = 1; f <= frames; f++)
         RC_FAIL_IF(o[f] < o[f - 1], err, RC_E_INPUT,
@@ -336,8 +339,8 @@ rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int
     all = rc_calloc((size_t)n * (size_t)dims[1], sizeof *all);
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!all || !t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) < 0, err, RC_E_IO,
-               "cannot read the %s data", tname);
+    RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_DOUBLE, all) < 0, err, RC_E_INPUT,
+               "cannot decode the %s data (damaged or oversized chunk)", tname);
     RC_TRY(seconds_to_ns(all + column, (int64_t)dims[1], n, t, err));
     RC_TRY(check_increasing(t, n, err));
     *t_ns = t;
@@ -397,8 +400,8 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
     size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
     out = rc_malloc(n);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);
-    RC_FAIL_IF(H5Dread(dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0, err, RC_E_IO,
-               "cannot read the images");
+    RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_UINT8, out) < 0, err, RC_E_INPUT,
+               "cannot decode the images (damaged or oversized chunk)");
     *bytes += H5Dget_storage_size(dset);
     *u8 = out;
     *S = (int64_t)d[0];

@@ -96,7 +96,7 @@ static rc_status read_pipeline(rc_shard_reader *r, rc_err *err)
     if (H5Tis_variable_str(t) > 0) {
         char *s = NULL;
         mem = H5Tcopy(H5T_C_S1);
-        RC_FAIL_IF(mem < 0 || H5Tset_size(mem, H5T_VARIABLE) < 0 || H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0,
+        RC_FAIL_IF(mem < 0 || H5Tset_size(mem, H5T_VARIABLE) < 0 || rc_zstd_filter_read(ds, mem, &s) < 0,
                    err, RC_E_IO, "reading the spec text failed");
         r->root.pipeline = rc_strdup(s ? s : "");
         H5free_memory(s);
@@ -104,7 +104,7 @@ static rc_status read_pipeline(rc_shard_reader *r, rc_err *err)
         size_t n = H5Tget_size(t);
         r->root.pipeline = rc_malloc(n + 1);
         RC_FAIL_IF(!r->root.pipeline, err, RC_E_NOMEM, "out of memory");
-        RC_FAIL_IF(H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->root.pipeline) < 0, err, RC_E_IO,
+        RC_FAIL_IF(rc_zstd_filter_read(ds, t, r->root.pipeline) < 0, err, RC_E_IO,
                    "reading %zu bytes of spec text failed", n);
         r->root.pipeline[n] = '\0';
     }
@@ -228,7 +228,7 @@ static rc_status decode_and_hash(hid_t ds, rc_shard_dataset *d, rc_ds_digest *it
     RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
     buf = rc_malloc((size_t)n);
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (rc_zstd_filter_read(ds, t, buf) < 0) {
         char h5msg[512];
         rc_h5_error_text(h5msg, sizeof h5msg);
         RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);
@@ -328,7 +328,7 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
     t = H5Dget_type(ds);
     RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (rc_zstd_filter_read(ds, t, buf) < 0) {
         char h5msg[512];
         rc_h5_error_text(h5msg, sizeof h5msg);
         RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);

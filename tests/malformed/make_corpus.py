@@ -358,17 +358,22 @@ def shard_cases(c, shard):
 
 
 def main():
+    import make_hostile  # the second round's cases, written with this module's helpers
     what, args = sys.argv[1], sys.argv[2:]
     if what == "input":
         c = Corpus(args[0])
         input_cases(c)
         spec_cases(c)
+        make_hostile.input_cases(c)
+        make_hostile.spec_cases(c)
     elif what == "shard":
         c = Corpus(args[1])
         shard_cases(c, args[0])
+        make_hostile.shard_cases(c, args[0])
     else:
         sys.exit("usage: make_corpus.py input OUTDIR | shard SHARD OUTDIR")
     c.save()
 
 
-main()
+if __name__ == "__main__":
+    main()
