@@ -55,6 +55,7 @@ static rc_status list_episodes(rc_reader *r, rc_err *err)
     hid_t g = -1;
     H5G_info_t info;
     rc_err_scope(err, r->file, NULL, "/episodes");
+    RC_TRY(rd_inside_path(r->fid, "episodes", err));
     RC_FAIL_IF(H5Lexists(r->fid, "episodes", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /episodes (layout robocache-raw), not found");
     g = H5Gopen2(r->fid, "episodes", H5P_DEFAULT);
@@ -115,6 +116,9 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     *out = NULL;
     quiet_on(&q);
     rc_err_scope(err, file, NULL, NULL);
+    /* No path of an input may lead into another file: with the external-link class gone, HDF5
+     * cannot follow one even where rd_inside_path does not look (error ignored: already gone). */
+    H5Lunregister(H5L_TYPE_EXTERNAL);
     RC_FAIL_IF(access(file, R_OK) != 0, err, RC_E_IO, "cannot read the file: %s", strerror(errno));
     RC_FAIL_IF(strlen(file) >= sizeof r->file, err, RC_E_IO, "file path longer than %zu bytes",
                sizeof r->file - 1);
@@ -179,6 +183,7 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     rd_where w = {e->file, e->id, path, 0};
     const char *kind = ls->kind == RC_STREAM_CLOUD ? "cloud: points, offsets, t" : "series: data, t";
     rc_err_scope(err, e->file, e->id, "%s", path);
+    RC_TRY(rd_inside_path(ep, stream_path(ls), err));
     RC_FAIL_IF(H5Lexists(ep, stream_path(ls), H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected stream '%s' (%s), not found", ls->name, kind);
     g = H5Gopen2(ep, stream_path(ls), H5P_DEFAULT);
@@ -259,6 +264,7 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
     rc_err_scope(err, r->file, out->id, "%s", out->group);
     RC_FAIL_IF(r->format != layout->format, err, RC_E_INTERNAL, "reader opened for another format than layout %s",
                layout->name);
+    RC_TRY(rd_inside_path(r->fid, out->group, err));
     ep = H5Gopen2(r->fid, out->group, H5P_DEFAULT);
     RC_FAIL_IF(ep < 0, err, RC_E_INPUT, "expected an episode group, found another kind of object");
     if (r->format == RC_FORMAT_ROBOSUITE) {

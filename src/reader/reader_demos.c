@@ -88,6 +88,7 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
     char **names = NULL, **vs = NULL, *fixed = NULL, known[512] = "";
     int64_t n = 0;
     rc_err_scope(err, file, NULL, "/mask/%s", key);
+    RC_TRY(rd_inside_path(fid, "mask", err));
     RC_FAIL_IF(H5Lexists(fid, "mask", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /mask with filter key '%s' (input.filter_key), not found", key);
     mask = H5Gopen2(fid, "mask", H5P_DEFAULT);
@@ -107,8 +108,10 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
         RC_FAIL_IF(1, err, RC_E_INPUT, "expected filter key '%s' under /mask, not found (keys: %s)", key,
                    known[0] ? known : "none");
     }
+    RC_TRY(rd_inside_path(mask, key, err));
     dset = H5Dopen2(mask, key, H5P_DEFAULT);
     RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected a dataset of demo names, found another kind of object");
+    RC_TRY(rd_inside_storage(dset, err));
     type = H5Dget_type(dset);
     space = H5Dget_space(dset);
     RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of the filter key");
@@ -167,6 +170,7 @@ rc_status rd_list_demos(hid_t fid, const char *file, const char *filter_key, cha
     char **ids = NULL, **keep = NULL;
     int64_t n = 0, n_keep = 0;
     rc_err_scope(err, file, NULL, "/data");
+    RC_TRY(rd_inside_path(fid, "data", err));
     RC_FAIL_IF(H5Lexists(fid, "data", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /data holding demo_N groups, not found");
     g = H5Gopen2(fid, "data", H5P_DEFAULT);

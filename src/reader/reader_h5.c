@@ -52,11 +52,13 @@ static rc_status open_dataset(hid_t g, const char *name, const rd_where *w, int 
     rc_status st = RC_OK;
     char shape[128];
     rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_TRY(rd_inside_path(g, name, err));
     RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected dataset '%s' (%s), not found", name, what);
     *dset = H5Dopen2(g, name, H5P_DEFAULT);
     RC_FAIL_IF(*dset < 0, err, RC_E_INPUT, "expected dataset '%s' (%s), found another kind of object",
                name, what);
+    RC_TRY(rd_inside_storage(*dset, err));
     *space = H5Dget_space(*dset);
     RC_FAIL_IF(*space < 0, err, RC_E_IO, "cannot read the dataspace");
     int rank = H5Sget_simple_extent_ndims(*space);
@@ -375,11 +377,13 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
     hsize_t d[4] = {0, 0, 0, 0};
     char shape[128], tname[64];
     rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_TRY(rd_inside_path(g, name, err));
     RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected dataset '%s' (uint8 images [S, H, W, C]), not found", name);
     dset = H5Dopen2(g, name, H5P_DEFAULT);
     RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected dataset '%s' (uint8 images [S, H, W, C]), found another kind of object",
                name);
+    RC_TRY(rd_inside_storage(dset, err));
     space = H5Dget_space(dset);
     type = H5Dget_type(dset);
     RC_FAIL_IF(space < 0 || type < 0, err, RC_E_IO, "cannot read the dataspace or type");

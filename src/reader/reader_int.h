@@ -50,5 +50,11 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
  * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
                           uint64_t *bytes, rc_err *err);
+/* Requires every link on path (relative to base, or absolute) to be a hard link: no external
+ * link, soft link or user-defined link.  Checked before anything follows the path; a link
+ * that does not exist ends the check (the caller reports what is missing). */
+rc_status rd_inside_path(hid_t base, const char *path, rc_err *err);
+/* Requires dset's data to be stored in this file: no external storage, no virtual layout. */
+rc_status rd_inside_storage(hid_t dset, rc_err *err);
 
 #endif

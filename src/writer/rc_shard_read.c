@@ -29,6 +29,7 @@ typedef struct name_list {
     char **names;
     size_t n, cap;
     int failed;
+    char foreign[256]; /* the first link that is not a hard link (a shard holds none) */
 } name_list;
 
 static int name_list_add(name_list *l, const char *name)
@@ -69,7 +70,10 @@ static herr_t add_link(hid_t g, const char *name, const H5L_info_t *info, void *
 static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     name_list *l = data;
-    if (info->type != H5L_TYPE_HARD) return 0;
+    if (info->type != H5L_TYPE_HARD) { /* soft or external: may lead outside the episode or file */
+        snprintf(l->foreign, sizeof l->foreign, "%s", name);
+        return -1;
+    }
     hid_t obj = H5Oopen(g, name, H5P_DEFAULT);
     if (obj < 0) {
         l->failed = 1;
@@ -162,6 +166,9 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     RC_TRY(rc_zstd_filter_register(err));
+    /* A shard holds no external link: without the class HDF5 cannot follow a forged one into
+     * another file (error ignored: already gone). */
+    H5Lunregister(H5L_TYPE_EXTERNAL);
     htri_t is_h5 = H5Fis_hdf5(path);
     RC_FAIL_IF(is_h5 <= 0, err, RC_E_IO, "expected an HDF5 file, found %s",
                is_h5 < 0 ? "an unreadable or missing file" : "something else");
@@ -199,6 +206,8 @@ static rc_status describe(hid_t ds, rc_shard_dataset *d, rc_err *err)
     H5Sget_simple_extent_dims(space, dims, NULL);
     for (int k = 0; k < d->rank; k++) d->dims[k] = dims[k];
     d->zstd_level = -1;
+    RC_FAIL_IF(H5Pget_external_count(dcpl) != 0 || H5Pget_layout(dcpl) == H5D_VIRTUAL, err, RC_E_INPUT,
+               "expected the dataset's data inside this file, found external storage or a virtual dataset");
     if (H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, d->rank, chunk) == d->rank)
         for (int k = 0; k < d->rank; k++) d->chunk[k] = chunk[k];
     if (H5Pget_nfilters(dcpl) > 0) {
@@ -259,6 +268,9 @@ static rc_status read_datasets(rc_shard_reader *r, hid_t g, rc_shard_episode *ep
     rc_ds_digest *items = NULL;
     hid_t ds = -1;
     herr_t it = H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_dataset, &l);
+    if (l.foreign[0]) rc_err_scope(err, r->path, ep->id, "/episodes/%s/%s", ep->id, l.foreign);
+    RC_FAIL_IF(l.foreign[0], err, RC_E_INPUT,
+               "expected only data inside this file (hard links), found a soft or external link");
     RC_FAIL_IF(l.failed || it < 0, err, RC_E_INPUT, "listing the episode's datasets failed");
     ep->datasets = rc_calloc(l.n, sizeof *ep->datasets);
     items = rc_calloc(l.n, sizeof *items);

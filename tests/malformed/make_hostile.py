@@ -52,6 +52,86 @@ def input_cases(c):
     c.data_case("zstd_bomb_input", 2, where("/imu/data"), post=bomb_dataset(mc.G + "/imu/data"))
     c.data_case("zstd_bomb_input_streamed", 2, where("/imu/data"),
                 post=bomb_dataset(mc.G + "/imu/data", content_size=False))
+    outside_cases(c)
+
+
+def case_dir(f):
+    """The case folder of input file f (<case>/in/in.h5)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(f.filename)))
+
+
+def fifo(f):
+    """A FIFO in the case folder, outside the input folder: opening it for reading blocks."""
+    path = os.path.join(case_dir(f), "fifo")
+    if not os.path.exists(path):
+        os.mkfifo(path)
+    return path
+
+
+def outside_h5(f):
+    """A good HDF5 file in the case folder, outside the input folder."""
+    path = os.path.join(case_dir(f), "outside.h5")
+    mc.write_h5(path, mc.good_streams())
+    return path
+
+
+def relink(where, link):
+    """Replaces the object at `where` by the link link(f)."""
+    def post(f):
+        del f[where]
+        f[where] = link(f)
+    return post
+
+
+def restore(where, make):
+    """Replaces dataset `where` by make(f, name, data) (same data and attributes)."""
+    def post(f):
+        old = f[where]
+        data, attrs = old[()], dict(old.attrs)
+        del f[where]
+        d = make(f, where, data)
+        for k, v in attrs.items():
+            d.attrs[k] = v
+    return post
+
+
+def external_storage(target):
+    return restore(mc.G + "/imu/data", lambda f, w, a: f.create_dataset(
+        w, shape=a.shape, dtype=a.dtype, external=[(target(f), 0, a.nbytes)]))
+
+
+def virtual(target):
+    def make(f, w, a):
+        layout = h5py.VirtualLayout(shape=a.shape, dtype=a.dtype)
+        layout[:] = h5py.VirtualSource(target(f), w, shape=a.shape)
+        return f.create_virtual_dataset(w, layout)
+    return restore(mc.G + "/imu/data", make)
+
+
+def outside_cases(c):
+    """Item: an input reaches only data inside its own file (run and scan)."""
+    F, E = "{F}", "episode " + mc.EP
+    def where(p):
+        return [F, E, mc.G + p]
+    data = mc.G + "/imu/data"
+    c.data_case("external_link_passwd", 2, where("/imu/data") + ["external link (into another file) at 'data'"],
+                post=relink(data, lambda f: h5py.ExternalLink("/etc/passwd", "/")))
+    c.data_case("external_link_fifo", 2, where("/imu") + ["external link"],
+                post=relink(mc.G + "/imu", lambda f: h5py.ExternalLink(fifo(f), "/imu")))
+    c.data_case("external_link_episode", 2, [F, E, mc.G, "external link"],
+                post=relink(mc.G, lambda f: h5py.ExternalLink(outside_h5(f), mc.G)))
+    c.data_case("soft_link_other_stream", 2, where("/action/data") + ["soft link to '%s/joint_pos/data'" % mc.G],
+                post=relink(mc.G + "/action/data", lambda f: h5py.SoftLink(mc.G + "/joint_pos/data")))
+    c.data_case("external_storage_passwd", 2, where("/imu/data") + ["external storage"],
+                post=external_storage(lambda f: "/etc/passwd"))
+    c.data_case("external_storage_fifo", 2, where("/imu/data") + ["external storage"],
+                post=external_storage(fifo))
+    c.data_case("virtual_dataset_other_file", 2, where("/imu/data") + ["virtual dataset"],
+                post=virtual(outside_h5))
+    c.data_case("virtual_dataset_fifo", 2, where("/imu/data") + ["virtual dataset"], post=virtual(fifo))
+    # scan reads the input as run does.
+    for case in ("external_link_fifo", "external_storage_fifo", "virtual_dataset_fifo"):
+        c.add(case, "scan {D}/spec.yaml --json -", 2, ["{D}/in/in.h5", E, "inside this file"])
 
 
 def spec_cases(c):
@@ -73,3 +153,15 @@ def shard_cases(c, shard):
         target = "{D}/bad/" + os.path.basename(shard)
         c.add(name, "inspect " + target, 2, [target, path])
         c.add(name, "verify {D}/good {D}/bad", 3, [target, path])
+    # Shards that reach outside their file: inspect fails without opening the FIFO.
+    for name, forge in (("shard_external_link_fifo", lambda f: f.__setitem__(path, h5py.ExternalLink(fifo(f), "/x"))),
+                        ("shard_external_storage", lambda f: f.create_dataset(
+                            path, shape=(4,), dtype="u1", external=[("/etc/passwd", 0, 4)]))):
+        d = c.folder(name)
+        os.makedirs(os.path.join(d, "in"))
+        copy = os.path.join(d, "in", os.path.basename(shard))
+        shutil.copy(shard, copy)
+        with h5py.File(copy, "r+") as f:
+            del f[path]
+            forge(f)
+        c.add(name, "inspect {D}/in/" + os.path.basename(shard), 2, ["{D}/in/" + os.path.basename(shard), path])
