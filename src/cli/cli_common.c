@@ -1,5 +1,5 @@
 /* cli_common.c — what every subcommand shares: turning an rc_err into a message and an exit
- * code, usage errors, and finding the schemas/ folder. */
+ * code, usage errors, --memory, and finding the schemas/ folder. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli/rc_cli.h"
+#include "common/rc_budget.h"
+#include "spec/rc_size.h"
 
 int cli_fail(const rc_err *err)
 {
@@ -26,6 +28,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (try 'robocache-convert %s --help')\n", cmd);
     va_end(ap);
     return 1;
+}
+
+int cli_memory_option(const char *cmd, const char *arg)
+{
+    uint64_t bytes;
+    char why[256];
+    if (!arg) return cli_usage_error(cmd, "--memory needs a SIZE (e.g. 8GiB)");
+    if (rc_size_parse(arg, &bytes, why, sizeof why) != 0 || bytes == 0)
+        return cli_usage_error(cmd, "--memory needs a SIZE above 0 (e.g. 8GiB): %s", bytes ? why : "found 0");
+    rc_budget_set(bytes, "--memory");
+    return 0;
 }
 
 const char *cli_schema_dir(void)

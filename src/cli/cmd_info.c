@@ -1,7 +1,8 @@
 /* cmd_info.c — the 'info' subcommand (SPEC section 2): version, backends compiled in, the CUDA
  * targets embedded in this very binary (read from /proc/self/exe's .nv_fatbin section, not
  * from what the build intended), the CUDA runtime and driver, the devices seen, and which
- * backend `auto` would pick and why (that runs the backend's probe kernel).  Text by default,
+ * backend `auto` would pick and why (that runs the backend's probe kernel), and the memory
+ * budget with its source.  Text by default,
  * one JSON object with --json. */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include "backend/rc_backend.h"
 #include "backend/rc_fatbin.h"
 #include "cli/rc_cli.h"
+#include "common/rc_budget.h"
 #ifdef RC_HAVE_CUDA
 #include "backend/rc_cuda.h"
 #endif
@@ -91,6 +93,7 @@ static void print_text(const info_facts *f)
 #endif
     }
     printf("backend auto: %s (%s)\n", f->auto_name, f->auto_reason);
+    printf("memory budget: %llu bytes (%s)\n", (unsigned long long)rc_budget_bytes(), rc_budget_source());
 }
 
 /* s as a JSON string (quotes, backslashes and control characters escaped). */
@@ -153,6 +156,8 @@ static void print_json(const info_facts *f)
     json_str(f->auto_name);
     printf(", \"backend_auto_reason\": ");
     json_str(f->auto_reason);
+    printf(", \"memory_budget\": %llu, \"memory_budget_source\": ", (unsigned long long)rc_budget_bytes());
+    json_str(rc_budget_source());
     printf("}\n");
 }
 
@@ -164,7 +169,8 @@ int cmd_info(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: robocache-convert info [--json]\n"
                    "  prints the version, the backends compiled in, the CUDA targets embedded in\n"
-                   "  this binary, the CUDA runtime, driver and devices, and what --backend auto picks\n");
+                   "  this binary, the CUDA runtime, driver and devices, what --backend auto picks,\n"
+                   "  and the memory budget with where it comes from\n");
             return 0;
         }
         if (!strcmp(argv[i], "--json")) {

@@ -16,12 +16,13 @@
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "usage: robocache-convert inspect SHARD\n\n"
+    fprintf(f, "usage: robocache-convert inspect SHARD [--memory SIZE]\n\n"
                "Prints a robocache shard's format and provenance (tool version, backend, spec digest,\n"
                "input digest, the first lines of the pipeline spec), then every episode with its\n"
                "attributes and every dataset with dtype, shape, chunk shape, filter and the SHA-256\n"
                "of its decoded content.  Each episode's content_sha256 is recomputed from the decoded\n"
-               "data and reported as 'content_sha256 ok' or 'content_sha256 MISMATCH'.\n\n"
+               "data and reported as 'content_sha256 ok' or 'content_sha256 MISMATCH'.\n"
+               "  --memory SIZE   the memory budget: a dataset that decodes to more is refused (exit 2)\n\n"
                "exit codes: 0 all digests match; 2 a digest mismatch or undecodable data;\n"
                "            3 unreadable file or not a robocache shard; 1 bad usage\n");
 }
@@ -88,6 +89,10 @@ int cmd_inspect(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             print_help(stdout);
             return 0;
+        }
+        if (!strcmp(argv[i], "--memory")) {
+            if (cli_memory_option("inspect", i + 1 < argc ? argv[++i] : NULL)) return 1;
+            continue;
         }
         if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("inspect", "unknown option '%s'", argv[i]);
         if (path) return cli_usage_error("inspect", "expected one SHARD, found a second: '%s'", argv[i]);

@@ -57,6 +57,9 @@ static void print_usage(FILE *f)
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
             "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
+            "  --memory SIZE         the memory budget (e.g. 8GiB): no buffer sized by the input may pass it;\n"
+            "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"
+            "                        the cgroup's memory.max (see `info`)\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
             "            error, or interrupted; 4 requested backend unavailable\n",
             RC_DEFAULT_BUFFERS);
@@ -79,6 +82,7 @@ int cmd_run(int argc, char **argv)
         {"resume", no_argument, 0, 'R'},        {"force", no_argument, 0, 'f'},
         {"report", required_argument, 0, 'r'},  {"trace", required_argument, 0, 'T'},
         {"progress", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+        {"memory", required_argument, 0, 'M'},
         {0, 0, 0, 0}};
     rc_run_opts o = {0};
     o.backend = "auto";
@@ -114,6 +118,9 @@ int cmd_run(int argc, char **argv)
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return cli_usage_error("run", "--progress must be auto, always or never, not '%s'", optarg);
             progress = optarg;
+            break;
+        case 'M':
+            if (cli_memory_option("run", optarg)) return 1;
             break;
         case 'h': print_usage(stdout); return 0;
         default:

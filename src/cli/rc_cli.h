@@ -22,5 +22,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Where schemas/ lives: $RC_SCHEMA_DIR, else the installed pkgdatadir/schemas, else the source
  * tree's (a build that is not installed). */
 const char *cli_schema_dir(void);
+/* --memory SIZE of command cmd: sets the memory budget; returns 0, or 1 after a usage error. */
+int cli_memory_option(const char *cmd, const char *arg);
 
 #endif

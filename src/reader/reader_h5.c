@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "compress/rc_zstd_filter.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
@@ -104,6 +105,12 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
     type_name(type, tname, sizeof tname);
     RC_FAIL_IF(cls != H5T_INTEGER && cls != H5T_FLOAT, err, RC_E_INPUT,
                "expected a numeric (integer or float) dtype, found %s", tname);
+    char need[200];
+    uint64_t wide_bytes = cls == H5T_FLOAT && H5Tget_size(type) > sizeof(float) ? sizeof *wide : 0;
+    snprintf(need, sizeof need, "the dataset [%llu, %llu] %s (read as float32%s)", (unsigned long long)dims[0],
+             (unsigned long long)dims[1], tname, wide_bytes ? " through float64" : "");
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(dims[0], dims[1]), sizeof *out + wide_bytes), RC_E_INPUT,
+                           need, err));
     size_t n = (size_t)dims[0] * (size_t)dims[1];
     out = rc_calloc(n, sizeof *out);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu values", n);
@@ -247,6 +254,8 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
                "expected attribute units \"ns\", \"us\", \"ms\" or \"s\", found \"%s\"", units);
     RC_FAIL_IF(is_f64 && mult != 1000000000, err, RC_E_INPUT,
                "expected units \"s\" for float64 timestamps, found \"%s\"", units);
+    RC_TRY(rc_budget_check(rc_budget_mul((uint64_t)n, sizeof *t + (is_f64 ? sizeof *ts : 0)), RC_E_INPUT,
+                           "the timestamps", err));
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
     if (is_f64) {
@@ -297,6 +306,7 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
     type_name(type, tname, sizeof tname);
     RC_FAIL_IF(H5Tget_class(type) != H5T_INTEGER, err, RC_E_INPUT,
                "expected integer (int64) offsets, found %s", tname);
+    RC_TRY(rc_budget_check(rc_budget_mul((uint64_t)frames + 1, sizeof *o), RC_E_INPUT, "the offsets", err));
     o = rc_calloc((size_t)frames + 1, sizeof *o);
     RC_FAIL_IF(!o, err, RC_E_NOMEM, "out of memory for %lld offsets", (long long)(frames + 1));
     RC_FAIL_IF(rc_zstd_filter_read(dset, H5T_NATIVE_INT64, o) < 0, err, RC_E_INPUT,
@@ -338,6 +348,8 @@ rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int
     RC_FAIL_IF(H5Tget_class(type) != H5T_FLOAT, err, RC_E_INPUT,
                "expected float seconds in column %d, found dtype %s", (int)column, tname);
     int64_t n = (int64_t)dims[0];
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(dims[0], dims[1]), sizeof *all + sizeof *t), RC_E_INPUT,
+                           "the time column's dataset (read as float64)", err));
     all = rc_calloc((size_t)n * (size_t)dims[1], sizeof *all);
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!all || !t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
@@ -401,6 +413,10 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
                "expected %d channels (as the layout says), found shape %s", (int)want_c, shape);
     RC_FAIL_IF(d[1] > INT32_MAX || d[2] > INT32_MAX || d[3] > INT32_MAX, err, RC_E_INPUT,
                "expected frame sides below 2^31, found shape %s", shape);
+    char need[160];
+    snprintf(need, sizeof need, "the image dataset %s uint8", shape);
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(d[0], d[1]), rc_budget_mul(d[2], d[3])), RC_E_INPUT, need,
+                           err));
     size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
     out = rc_malloc(n);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/rc_budget.h"
 #include "common/rc_alloc.h"
 #include "spec/rc_diag.h"
 #include "spec/rc_layout.h"
@@ -547,6 +548,7 @@ static void check_document(ctx *c, const char *schema_dir)
     load_stages(c, root);
     t = text_of(c, c->sc.spec, root, "stats");
     if (t) rc_scalar_bool(t, &c->spec->stats);
+    get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }
 
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
@@ -593,6 +595,14 @@ done:
     rc_schema_free(&c.sc);
     rc_spec_free(c.spec);
     return st;
+}
+
+void rc_spec_apply_memory(const rc_spec *spec)
+{
+    char source[RC_PATH_MAX + 64];
+    if (!spec->memory || rc_budget_is_set()) return;
+    snprintf(source, sizeof source, "limits.memory of %s", spec->path);
+    rc_budget_set(spec->memory, source);
 }
 
 void rc_spec_free(rc_spec *spec)

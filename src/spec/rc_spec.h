@@ -73,6 +73,7 @@ typedef struct rc_spec {
     int32_t n_stages;
     rc_spec_stage stages[RC_MAX_STAGES];
     int stats;                    /* default 0 */
+    uint64_t memory;              /* limits.memory: the memory budget; 0 = not set */
 } rc_spec;
 
 /* Reads, parses and validates the spec at `path` (and the layout it names, from
@@ -83,6 +84,8 @@ typedef struct rc_spec {
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors,
                        rc_err *err);
 void rc_spec_free(rc_spec *spec);
+/* Makes the spec's limits.memory the process's memory budget, unless --memory set one. */
+void rc_spec_apply_memory(const rc_spec *spec);
 
 /* Bytes one frame of this voxelize stage takes in memory: a dense grid n_x*n_y*n_z (n_a =
  * round((max_a - min_a) / size_a)) times 1 (occupancy), 4 (count) or 4*C (mean); mode points: its

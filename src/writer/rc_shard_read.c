@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest.h"
@@ -233,8 +234,9 @@ static rc_status decode_and_hash(hid_t ds, rc_shard_dataset *d, rc_ds_digest *it
     hid_t t = H5Dget_type(ds);
     uint64_t n = (uint64_t)rc_elem_size(d->elem);
     void *buf = NULL;
-    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    for (int k = 0; k < d->rank; k++) n = rc_budget_mul(n, d->dims[k]);
     RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
+    RC_TRY(rc_budget_check(n, RC_E_INPUT, "the decoded dataset", err));
     buf = rc_malloc((size_t)n);
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
     if (rc_zstd_filter_read(ds, t, buf) < 0) {
@@ -334,8 +336,9 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
     RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "expected a dataset, found none");
     RC_TRY(describe(ds, d, err));
     uint64_t n = (uint64_t)rc_elem_size(d->elem);
-    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    for (int k = 0; k < d->rank; k++) n = rc_budget_mul(n, d->dims[k]);
     if (n == 0) goto done;
+    RC_TRY(rc_budget_check(n, RC_E_INPUT, "the decoded dataset", err));
     buf = rc_malloc((size_t)n);
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
     t = H5Dget_type(ds);

@@ -134,8 +134,53 @@ def outside_cases(c):
         c.add(case, "scan {D}/spec.yaml --json -", 2, ["{D}/in/in.h5", E, "inside this file"])
 
 
+ALOHA_SPEC = """version: 1
+input: {dir: in, pattern: "*.hdf5", layout: aloha}
+output: {dir: out, shard_max_episodes: 1}
+timeline: {rate_hz: 50, span: intersection}
+stages:
+  - resample: {name: qpos, stream: qpos, method: linear}
+  - resample: {name: cam_high, stream: cam_high, method: nearest}
+"""
+
+
+def aloha_case(c, case, shape, code, fragments, options=""):
+    """An ALOHA file whose camera dataset declares `shape` (chunked, nothing written: a few KB)."""
+    d = c.folder(case)
+    os.makedirs(os.path.join(d, "in"), exist_ok=True)
+    with h5py.File(os.path.join(d, "in", "episode_0.hdf5"), "w") as f:
+        f.create_dataset("observations/qpos", data=np.zeros((20, 14), dtype=np.float32))
+        f.create_dataset("action", data=np.zeros((20, 14), dtype=np.float32))
+        f.create_dataset("observations/images/cam_high", shape=shape, chunks=(1, 64, 64, 3), dtype="u1")
+    with open(os.path.join(d, "spec.yaml"), "w") as f:
+        f.write(ALOHA_SPEC)
+    c.add(case, "run {D}/spec.yaml --progress never" + options, code, fragments)
+
+
+def budget_cases(c):
+    """Item: one memory budget; declared sizes over it are refused before anything is allocated."""
+    cam = ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/images/cam_high"]
+    aloha_case(c, "aloha_camera_20000", (20, 20000, 20000, 3), 2, cam + ["over the memory budget"])
+    aloha_case(c, "aloha_camera_5000_memory_flag", (20, 5000, 5000, 3), 2,
+               cam + ["1500000000 bytes, over the memory budget of 1073741824 bytes (--memory"], " --memory 1GiB")
+    small = mc.SPEC.format(rate=50, on_error="fail") + "limits: {memory: 100}\n"
+    for case, options, code, fragments in (
+            ("spec_memory_limit", "", 2, ["{D}/in/in.h5", mc.G + "/joint_pos/data", "over the memory budget of 100",
+                                          "limits.memory of {D}/spec.yaml"]),
+            ("spec_memory_limit_overridden", " --memory 1GiB", 0, ["1 episodes in 1 shards"])):
+        d = c.folder(case)
+        os.makedirs(os.path.join(d, "in"), exist_ok=True)
+        mc.write_h5(os.path.join(d, "in", "in.h5"), mc.good_streams())
+        with open(os.path.join(d, "spec.yaml"), "w") as f:
+            f.write(small)
+        c.add(case, "run {D}/spec.yaml --progress never" + options, code, fragments,
+              "steps=10" if code == 0 else "-")
+    c.spec_case("spec_memory_zero", mc.SPEC.format(rate=50, on_error="fail") + "limits: {memory: 0}\n", 1,
+                ["{D}/spec.yaml:", "memory"])
+
+
 def spec_cases(c):
-    pass
+    budget_cases(c)
 
 
 def shard_cases(c, shard):
@@ -153,6 +198,15 @@ def shard_cases(c, shard):
         target = "{D}/bad/" + os.path.basename(shard)
         c.add(name, "inspect " + target, 2, [target, path])
         c.add(name, "verify {D}/good {D}/bad", 3, [target, path])
+    # A shard declaring 3e8 x 7 float32 rows (8.4 GB, nothing stored): refused before decoding.
+    d = c.folder("shard_rows_3e8")
+    copy = os.path.join(d, os.path.basename(shard))
+    shutil.copy(shard, copy)
+    with h5py.File(copy, "r+") as f:
+        del f[path]
+        f.create_dataset(path, shape=(300_000_000, 7), chunks=(4096, 7), dtype="f4", compression=32015)
+    c.add("shard_rows_3e8", "inspect --memory 1GiB {D}/" + os.path.basename(shard), 2,
+          ["{D}/" + os.path.basename(shard), path, "8400000000 bytes, over the memory budget"])
     # Shards that reach outside their file: inspect fails without opening the FIFO.
     for name, forge in (("shard_external_link_fifo", lambda f: f.__setitem__(path, h5py.ExternalLink(fifo(f), "/x"))),
                         ("shard_external_storage", lambda f: f.create_dataset(

@@ -4,9 +4,14 @@ corpus and its table (cases.tsv); each case is run and checked for: the expected
 expected message fragment on stderr, no file created anywhere in the case folder (no shard, no
 manifest, no temporary file) unless the case is expected to succeed, and a peak RSS under
 RSS_BOUND_KB (the 2^40-row cases claim terabytes).  A control case converts a good file, and its
-shard is then damaged for the `inspect` cases."""
+shard is then damaged for the `inspect` cases.
+
+With RC_CORPUS_MEMORY=BYTES set (tests/safety/budget_ulimit.sh), every run, scan and inspect gets
+--memory BYTES (a case's own --memory, or its spec's limits.memory, still wins) and runs with RLIMIT_AS = BYTES + 10%: the
+budget must keep every command inside that address space, so none may end by a signal."""
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -23,6 +28,12 @@ HANG_S = 120                  # a command still running after this is a hang (no
 # ASan aborts on an allocation over its own maximum instead of returning NULL as malloc does;
 # the code under test handles NULL (out of memory, exit 3), so let ASan return NULL too.
 os.environ["ASAN_OPTIONS"] = "allocator_may_return_null=1:" + os.environ.get("ASAN_OPTIONS", "")
+MEMORY = int(os.environ.get("RC_CORPUS_MEMORY", "0"))
+
+
+def limit_address_space():
+    as_bytes = MEMORY + MEMORY // 10
+    resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
 
 n = failed = 0
 
@@ -42,7 +53,12 @@ def run(args, cwd):
     """Runs robocache-convert; returns (exit code or -signal, stderr text, peak RSS in KB)."""
     with open(os.path.join(cwd, ".stderr"), "w+b") as err, open(os.devnull, "wb") as out:
         start = time.monotonic()
-        p = subprocess.Popen([RC_BIN] + args, stdout=out, stderr=err, cwd=cwd)
+        spec = os.path.join(cwd, "spec.yaml")
+        own = os.path.isfile(spec) and "limits:" in open(spec, errors="replace").read()
+        if MEMORY and args[0] in ("run", "scan", "inspect") and not own:
+            args = args[:1] + ["--memory", str(MEMORY)] + args[1:]
+        p = subprocess.Popen([RC_BIN] + args, stdout=out, stderr=err, cwd=cwd,
+                             preexec_fn=limit_address_space if MEMORY else None)
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
             if pid:
@@ -70,6 +86,7 @@ def check_case(root, case, command, code, fragments, extra):
     before = listing(d)
     got, err, rss = run(args, d)
     what = "%s: %s" % (case, " ".join(a.replace(d + "/", "") for a in args))
+    ok(got >= 0, "%s: not ended by a signal" % what, "signal %d\n%s" % (-got, err))
     ok(got == int(code), "%s: exit %s" % (what, code), "got %d\n%s" % (got, err))
     missing = [f for f in (x.replace("{D}", d) for x in fragments.split("|")) if f not in err]
     ok(not missing, "%s: stderr names %s" % (case, fragments.replace("{D}/", "")),
