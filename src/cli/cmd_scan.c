@@ -58,7 +58,7 @@ static void print_table(FILE *f, const rc_scan_result *r, const int64_t *rank)
         const rc_scan_episode *e = &r->eps[rank[i]];
         const char *base = strrchr(e->file, '/');
         char span[32] = "-", steps[32] = "-", gap[160] = "-", g[32];
-        if (e->span_ok) snprintf(span, sizeof span, "%.3f", (double)(e->span_end_ns - e->span_start_ns) / 1e9);
+        if (e->span_ok) snprintf(span, sizeof span, "%.3f", ((double)e->span_end_ns - (double)e->span_start_ns) / 1e9);
         if (e->steps >= 0) snprintf(steps, sizeof steps, "%lld", (long long)e->steps);
         const rc_scan_stream *w = e->worst_stream[0] ? stream_named(e, e->worst_stream) : NULL;
         if (w && w->n_gaps) {

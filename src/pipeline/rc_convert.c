@@ -146,10 +146,8 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
     if (n_cols == 0 && p->n_images == 0) return RC_OK;
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
-    int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
-    RC_FAIL_IF(T < 0, err, RC_E_INPUT,
-               "expected a timeline of fewer than %lld steps, found more (%lld ns to %lld ns at rate_hz %g)",
-               (long long)RC_TIMELINE_MAX_STEPS, (long long)t_start, (long long)t_end, spec->rate_hz);
+    int64_t T;
+    RC_TRY(rc_timeline_steps(t_start, t_end, spec->rate_hz, sizeof *p->grid, &T, err));
     out->steps = p->T = T;
     p->grid = rc_malloc((size_t)T * sizeof *p->grid);
     p->cols = rc_calloc((size_t)n_cols + 1, sizeof *p->cols);

@@ -179,8 +179,33 @@ def budget_cases(c):
                 ["{D}/spec.yaml:", "memory"])
 
 
+def union_case(c, case, damage, fragments):
+    """A run and a scan with span: union over an input whose imu times are set by damage."""
+    c.data_case(case, 2, fragments, damage)
+    spec = os.path.join(c.out, case, "spec.yaml")
+    text = open(spec).read().replace("span: intersection", "span: union")
+    with open(spec, "w") as f:
+        f.write(text)
+    c.add(case, "scan {D}/spec.yaml --json -", 2, [f.replace("{F}", "{D}/in/in.h5") for f in fragments])
+
+
+def timeline_cases(c):
+    """Item: counting a timeline is O(1); spans of up to 2^64 ns end in exit 2, never a hang."""
+    F, E = "{F}", "episode " + mc.EP
+    lo, hi = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    whole = mc.ns([lo + k * ((hi - lo) // (mc.N - 1)) for k in range(mc.N - 1)] + [hi])
+    over = [F, E, "a timeline of"]
+    union_case(c, "t_int64_min_to_max", mc.setd("imu", "t", whole, "ns"), over)
+    sentinel = mc.good_t()
+    sentinel[0] = lo
+    union_case(c, "t_int64_min_sentinel", mc.setd("imu", "t", sentinel, "ns"), over)
+    seconds = np.linspace(-9.2e9, 9.2e9, mc.N)
+    union_case(c, "t_seconds_9_2e9", mc.setd("imu", "t", seconds, "s"), over)
+
+
 def spec_cases(c):
     budget_cases(c)
+    timeline_cases(c)
 
 
 def shard_cases(c, shard):
