@@ -96,6 +96,8 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
     RC_FAIL_IF(want_cols > 0 && dims[1] != (hsize_t)want_cols, err, RC_E_INPUT,
                "expected %d columns (as the layout says), found %llu", (int)want_cols,
                (unsigned long long)dims[1]);
+    RC_FAIL_IF(dims[1] == 0, err, RC_E_INPUT, "expected at least one column, found shape [%llu, 0]",
+               (unsigned long long)dims[0]);
     RC_FAIL_IF(!allow_empty && dims[0] == 0, err, RC_E_INPUT,
                "expected at least one sample, found an empty dataset [0, %llu]",
                (unsigned long long)dims[1]);

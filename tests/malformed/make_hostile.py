@@ -144,24 +144,32 @@ stages:
 """
 
 
-def aloha_case(c, case, shape, code, fragments, options=""):
-    """An ALOHA file whose camera dataset declares `shape` (chunked, nothing written: a few KB)."""
+def aloha_file(path, camera=(20, 8, 8, 3), qpos_cols=14):
+    """An ALOHA episode; the camera dataset is chunked and never written (a few KB whatever its
+    declared shape)."""
+    with h5py.File(path, "w") as f:
+        f.create_dataset("observations/qpos", data=np.zeros((20, qpos_cols), dtype=np.float32))
+        f.create_dataset("action", data=np.zeros((20, 14), dtype=np.float32))
+        f.create_dataset("observations/images/cam_high", shape=camera, chunks=(1, 8, 8, 3), dtype="u1")
+
+
+def aloha_case(c, case, shape, code, fragments, options="", on_error="fail", extra="-"):
+    """A run over ALOHA files: episode_0 with camera `shape` (and qpos_cols from a tuple)."""
     d = c.folder(case)
     os.makedirs(os.path.join(d, "in"), exist_ok=True)
-    with h5py.File(os.path.join(d, "in", "episode_0.hdf5"), "w") as f:
-        f.create_dataset("observations/qpos", data=np.zeros((20, 14), dtype=np.float32))
-        f.create_dataset("action", data=np.zeros((20, 14), dtype=np.float32))
-        f.create_dataset("observations/images/cam_high", shape=shape, chunks=(1, 64, 64, 3), dtype="u1")
+    aloha_file(os.path.join(d, "in", "episode_0.hdf5"), *shape)
+    if on_error == "skip":
+        aloha_file(os.path.join(d, "in", "episode_1.hdf5"))
     with open(os.path.join(d, "spec.yaml"), "w") as f:
-        f.write(ALOHA_SPEC)
-    c.add(case, "run {D}/spec.yaml --progress never" + options, code, fragments)
+        f.write(ALOHA_SPEC + "on_error: %s\n" % on_error)
+    c.add(case, "run {D}/spec.yaml --progress never" + options, code, fragments, extra)
 
 
 def budget_cases(c):
     """Item: one memory budget; declared sizes over it are refused before anything is allocated."""
     cam = ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/images/cam_high"]
-    aloha_case(c, "aloha_camera_20000", (20, 20000, 20000, 3), 2, cam + ["over the memory budget"])
-    aloha_case(c, "aloha_camera_5000_memory_flag", (20, 5000, 5000, 3), 2,
+    aloha_case(c, "aloha_camera_20000", ((20, 20000, 20000, 3),), 2, cam + ["over the memory budget"])
+    aloha_case(c, "aloha_camera_5000_memory_flag", ((20, 5000, 5000, 3),), 2,
                cam + ["1500000000 bytes, over the memory budget of 1073741824 bytes (--memory"], " --memory 1GiB")
     small = mc.SPEC.format(rate=50, on_error="fail") + "limits: {memory: 100}\n"
     for case, options, code, fragments in (
@@ -203,7 +211,25 @@ def timeline_cases(c):
     union_case(c, "t_seconds_9_2e9", mc.setd("imu", "t", seconds, "s"), over)
 
 
+def zero_column_cases(c):
+    """Item: a stream of 0 columns is bad input in the reader (exit 2), skippable."""
+    qpos = ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/qpos", "expected at least one column"]
+    aloha_case(c, "zero_columns", ((20, 8, 8, 3), 0), 2, qpos)
+    aloha_case(c, "zero_columns_skipped", ((20, 8, 8, 3), 0), 0, ["skipping"] + qpos + ["1 skipped"],
+               on_error="skip", extra="steps=20")
+
+
+def option_cases(c):
+    """Command-line values out of range are bad usage (exit 1), before anything runs."""
+    good = mc.SPEC.format(rate=50, on_error="fail")
+    for n in ("1025", "40000", "100000"):
+        c.spec_case("threads_" + n, good, 1, ["--threads needs an integer from 1 to 1024", n],
+                    "run --threads " + n)
+
+
 def spec_cases(c):
+    option_cases(c)
+    zero_column_cases(c)
     budget_cases(c)
     timeline_cases(c)
 
