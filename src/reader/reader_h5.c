@@ -374,7 +374,12 @@ done:
 rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err)
 {
     rc_status st = RC_OK;
-    int64_t *t = rc_malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    int64_t *t = NULL;
+    double last = n > 0 ? (double)(n - 1) * 1e9 / rate_hz : 0;
+    RC_FAIL_IF(!(last < 0x1p63), err, RC_E_INPUT,
+               "expected sample times within int64 ns, found %lld samples at input.rate_hz %g reaching %g s",
+               (long long)n, rate_hz, last / 1e9);
+    t = rc_malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
     RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
     for (int64_t i = 0; i < n; i++) t[i] = llround((double)i * 1e9 / rate_hz);
     *t_ns = t;

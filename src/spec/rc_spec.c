@@ -183,6 +183,17 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
     get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
     get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
+    /* Sample i of a layout without timestamps is at round(i * 1e9 / rate_hz) ns: above 1e9 Hz
+     * neighbouring samples round to the same time; below 1e-9 Hz one step is over 1e18 ns and the
+     * tenth sample is past int64. */
+    if (sp->layout_rate_hz > 1e9)
+        error_at(c, get(c, m, "rate_hz"), "input.rate_hz",
+                 "expected at most 1000000000 (one sample per ns; faster samples share times), found %g",
+                 sp->layout_rate_hz);
+    if (sp->layout_rate_hz > 0 && sp->layout_rate_hz < 1e-9)
+        error_at(c, get(c, m, "rate_hz"), "input.rate_hz",
+                 "expected at least 1e-09 (a sample every 31.7 years; slower times overflow int64 ns), found %g",
+                 sp->layout_rate_hz);
     get_str(c, s, m, "filter_key", "input.filter_key", sp->filter_key, sizeof sp->filter_key);
     if (!text_of(c, s, m, "layout")) return;
     rc_err e;

@@ -144,11 +144,11 @@ stages:
 """
 
 
-def aloha_file(path, camera=(20, 8, 8, 3), qpos_cols=14):
+def aloha_file(path, camera=(20, 8, 8, 3), qpos_cols=14, qpos_rows=20):
     """An ALOHA episode; the camera dataset is chunked and never written (a few KB whatever its
     declared shape)."""
     with h5py.File(path, "w") as f:
-        f.create_dataset("observations/qpos", data=np.zeros((20, qpos_cols), dtype=np.float32))
+        f.create_dataset("observations/qpos", data=np.zeros((qpos_rows, qpos_cols), dtype=np.float32))
         f.create_dataset("action", data=np.zeros((20, 14), dtype=np.float32))
         f.create_dataset("observations/images/cam_high", shape=camera, chunks=(1, 8, 8, 3), dtype="u1")
 
@@ -220,8 +220,17 @@ def zero_column_cases(c):
 
 
 def option_cases(c):
-    """Command-line values out of range are bad usage (exit 1), before anything runs."""
+    """Command-line values and input.rate_hz out of range are bad usage or spec (exit 1)."""
     good = mc.SPEC.format(rate=50, on_error="fail")
+    aloha = ALOHA_SPEC.replace("layout: aloha}", "layout: aloha, rate_hz: %s}")
+    c.spec_case("input_rate_3e9", aloha % "3e9", 1, ["{D}/spec.yaml:2:", "input.rate_hz", "at most 1000000000"])
+    c.spec_case("input_rate_1e-300", aloha % "1e-300", 1, ["{D}/spec.yaml:2:", "input.rate_hz", "at least 1e-09",
+                                                          "found 1e-300"])
+    # At the lowest rate the 21st sample is past int64: the reader refuses it (exit 2).
+    aloha_case(c, "input_rate_1e-9_overflow", ((20, 8, 8, 3), 14, 21), 2,
+               ["{D}/in/episode_0.hdf5", "episode episode_0", "within int64 ns"])
+    with open(os.path.join(c.out, "input_rate_1e-9_overflow", "spec.yaml"), "w") as f:
+        f.write(aloha % "1e-9")
     for n in ("1025", "40000", "100000"):
         c.spec_case("threads_" + n, good, 1, ["--threads needs an integer from 1 to 1024", n],
                     "run --threads " + n)
