@@ -220,6 +220,20 @@ static int in_bounds(rc_schema *sc, yaml_node_t *s, double v)
     return 1;
 }
 
+/* in_bounds for an integer: bounds written as integers compare exactly (a double holds 2^63 - 1
+ * and 2^63 alike), others as numbers. */
+static int in_int_bounds(rc_schema *sc, yaml_node_t *s, int64_t v)
+{
+    static const char *const keys[4] = {"min", "max", "exclusive_min", "exclusive_max"};
+    for (int k = 0; k < 4; k++) {
+        const char *t = attr(sc, s, keys[k]);
+        int64_t b;
+        if (!t || rc_scalar_int(t, &b) != 0) continue;
+        if ((k == 0 && v < b) || (k == 1 && v > b) || (k == 2 && v <= b) || (k == 3 && v >= b)) return 0;
+    }
+    return in_bounds(sc, s, (double)v);
+}
+
 static int is_null(yaml_node_t *n)
 {
     const char *t = rc_yaml_text(n);
@@ -258,7 +272,7 @@ static int check_scalar(walk *w, stype ty, yaml_node_t *s, yaml_node_t *n, const
     char why[256];
     switch (ty) {
     case T_INT:
-        if (!plain || rc_scalar_int(t, &iv) != 0 || !in_bounds(sc, s, (double)iv)) return mismatch(w, s, n, path);
+        if (!plain || rc_scalar_int(t, &iv) != 0 || !in_int_bounds(sc, s, iv)) return mismatch(w, s, n, path);
         return 0;
     case T_NUMBER:
         if (!plain || rc_scalar_number(t, &dv) != 0 || !in_bounds(sc, s, dv)) return mismatch(w, s, n, path);

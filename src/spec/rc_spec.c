@@ -415,7 +415,16 @@ static void check_grid(ctx *c, rc_spec_stage *st, yaml_node_t *m, const char *pa
                  st->range[a][1], st->range[a][0], st->voxel_size[a]);
         return;
     }
-    if (st->sparse && st->mode != RC_VOX_POINTS) return;
+    if (st->sparse && st->mode != RC_VOX_POINTS) {
+        double cells = 1; /* each axis <= 2^30: exact in double */
+        for (int a = 0; a < 3; a++) cells *= round((st->range[a][1] - st->range[a][0]) / st->voxel_size[a]);
+        if (cells > 0x1p62) {
+            path_fmt(sub, "%s.voxel_size", path);
+            error_at(c, vs, sub, "a sparse grid of %.0f cells; expected at most 2^62 (voxel indices are int64)",
+                     cells);
+        }
+        return;
+    }
     uint64_t bytes = rc_spec_dense_frame_bytes(st);
     if (bytes <= c->frame_budget) return;
     path_fmt(sub, "%s.voxel_size", path);

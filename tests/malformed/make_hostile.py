@@ -236,8 +236,28 @@ def option_cases(c):
                     "run --threads " + n)
 
 
+def integer_cases(c):
+    """Item: every spec integer is range-checked at validation (exit 1), never truncated."""
+    good = mc.SPEC.format(rate=50, on_error="fail")
+    points = "mode: points, max_points_per_voxel: %s, max_voxels: %s, layout: sparse"
+    for case, old, new, key in (
+            ("int_points_per_voxel_2_32_plus_1", "mode: count, layout: sparse", points % ("4294967297", "8"),
+             "max_points_per_voxel"),
+            ("int_max_voxels_2_60", "mode: count, layout: sparse", points % ("4", str(1 << 60)), "max_voxels"),
+            ("int_shard_episodes_2_63_minus_1", "shard_max_episodes: 1", "shard_max_episodes: %d" % ((1 << 63) - 1),
+             "shard_max_episodes"),
+            ("int_split_seed_2_63", "shard_max_episodes: 1}", "shard_max_episodes: 1, split: {seed: %d}}" % (1 << 63),
+             "seed"),
+            ("sparse_grid_over_2_62", "range: [[-4, 4], [-4, 4], [-1, 1]], voxel_size: [0.5, 0.5, 0.5]",
+             "range: [[-1e6, 1e6], [-1e6, 1e6], [-1e6, 1e6]], voxel_size: [0.002, 0.002, 0.002]",
+             "at most 2^62")):
+        assert old in good, old
+        c.spec_case(case, good.replace(old, new), 1, ["{D}/spec.yaml:", key])
+
+
 def spec_cases(c):
     option_cases(c)
+    integer_cases(c)
     zero_column_cases(c)
     budget_cases(c)
     timeline_cases(c)
