@@ -312,6 +312,44 @@ static void child_path(char *out, size_t size, const char *path, const char *key
     snprintf(out, size, "%s%s%s", path, *path ? "." : "", key);
 }
 
+/* A key of a map and its position, for finding duplicates by sorting. */
+typedef struct key_at {
+    const char *text;
+    int index;
+} key_at;
+
+static int cmp_key_at(const void *a, const void *b)
+{
+    const key_at *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* first[i] = the position of the first key of map n spelled as key i (i itself for a first or
+ * textless key): duplicates in O(n log n), whatever the number of keys.  NULL when out of
+ * memory; the caller frees it. */
+static int *first_occurrences(rc_yaml *doc, yaml_node_t *n)
+{
+    int len = rc_yaml_len(n), m = 0;
+    int *first = rc_malloc((size_t)(len > 0 ? len : 1) * sizeof *first);
+    key_at *ks = rc_malloc((size_t)(len > 0 ? len : 1) * sizeof *ks);
+    if (!first || !ks) {
+        rc_free(first);
+        rc_free(ks);
+        return NULL;
+    }
+    for (int i = 0; i < len; i++) {
+        const char *t = rc_yaml_text(rc_yaml_key(doc, n, i));
+        first[i] = i;
+        if (t) ks[m++] = (key_at){t, i};
+    }
+    qsort(ks, (size_t)m, sizeof *ks, cmp_key_at);
+    for (int j = 1; j < m; j++)
+        if (!strcmp(ks[j].text, ks[j - 1].text)) first[ks[j].index] = first[ks[j - 1].index];
+    rc_free(ks);
+    return first;
+}
+
 static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
 {
     rc_schema *sc = w->sc;
@@ -322,6 +360,8 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
     for (int i = 0; i < rc_yaml_len(keys); i++)
         append(known, sizeof known, "%s%s", i ? ", " : "", rc_yaml_text(rc_yaml_key(&sc->y, keys, i)));
     int bad = 0;
+    int *first = first_occurrences(doc, n);
+    if (!first) return fail(w, n, path, "out of memory checking the keys of this map for duplicates%s%s", "", "");
     for (int i = 0; i < rc_yaml_len(n); i++) {
         yaml_node_t *k = rc_yaml_key(doc, n, i), *v = rc_yaml_val(doc, n, i);
         const char *kt = rc_yaml_text(k);
@@ -332,17 +372,11 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
             continue;
         }
         child_path(sub, sizeof sub, path, kt);
-        int dup = 0;
-        for (int j = 0; j < i && !dup; j++) {
-            yaml_node_t *kj = rc_yaml_key(doc, n, j);
-            if (rc_yaml_text(kj) && !strcmp(rc_yaml_text(kj), kt)) {
-                rc_diag_error(w->d, rc_yaml_line(k), rc_yaml_col(k), sub,
-                              "duplicate key '%s' (first given at line %d, column %d)", kt,
-                              rc_yaml_line(kj), rc_yaml_col(kj));
-                dup = 1;
-            }
-        }
-        if (dup) {
+        if (first[i] != i) {
+            yaml_node_t *kj = rc_yaml_key(doc, n, first[i]);
+            rc_diag_error(w->d, rc_yaml_line(k), rc_yaml_col(k), sub,
+                          "duplicate key '%s' (first given at line %d, column %d)", kt, rc_yaml_line(kj),
+                          rc_yaml_col(kj));
             bad = 1;
             continue;
         }
@@ -373,6 +407,7 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
         else
             bad |= fail(w, n, path, "expected exactly one of the keys %s, found: %s", known, found);
     }
+    rc_free(first);
     return bad;
 }
 

@@ -11,8 +11,8 @@ Every case is a folder OUTDIR/<case>/ holding what the command needs; its row in
 
 command is robocache-convert's arguments, split on spaces, with {D} for the case folder;
 fragments ('|'-separated) must all appear on stderr, {D} again for the case folder: data errors
-name the file, the episode and the HDF5 path.  Extra check is '-' or 'steps=N' (exit 0 cases: the
-one converted episode has N steps).  Inputs are written with h5py, independently of the C code.
+name the file, the episode and the HDF5 path.  Extra check is '-', 'steps=N' (exit 0 cases: the
+one converted episode has N steps) or 'seconds<S' (the command's wall time).  Inputs are written with h5py, independently of the C code.
 tests/reader and tests/spec cover the library-level checks one by one; this corpus covers the
 whole command: exit code, message, no output or temporary file left, bounded memory."""
 import os
@@ -109,12 +109,12 @@ class Corpus:
         self.add(case, "run {D}/spec.yaml --progress never", code,
                  [f.replace("{F}", "{D}/in/in.h5") for f in fragments], extra)
 
-    def spec_case(self, case, text, code, fragments, command="validate"):
+    def spec_case(self, case, text, code, fragments, command="validate", extra="-"):
         d = self.folder(case)
         with open(os.path.join(d, "spec.yaml"), "w") as f:
             f.write(text)
         self.add(case, command + " {D}/spec.yaml" + (" --progress never" if command == "run" else ""),
-                 code, fragments)
+                 code, fragments, extra)
 
 
 def setd(stream, dname, arr, units=None):

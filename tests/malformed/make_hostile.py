@@ -255,8 +255,23 @@ def integer_cases(c):
         c.spec_case(case, good.replace(old, new), 1, ["{D}/spec.yaml:", key])
 
 
+def big_spec_cases(c):
+    """Item: the spec check is not quadratic; errors are capped; the file size is limited.  Each
+    1 MB spec of 100k keys must fail in well under a second (run_corpus's timing column)."""
+    head = "version: 1\ninput: {dir: in}\noutput: {dir: out}\ntimeline: {rate_hz: 50}\n" \
+           "stages:\n  - resample: {name: a, stream: action, method: linear}\n"
+    c.spec_case("spec_100k_unknown_keys", head + "".join("k%06d: 1\n" % i for i in range(100000)), 1,
+                ["{D}/spec.yaml:7:1:", "unknown key 'k000000'", "99900 more errors not shown", "100000 errors"],
+                extra="seconds<1")
+    c.spec_case("spec_100k_duplicate_keys", head + "stats: false\n" * 100000, 1,
+                ["{D}/spec.yaml:8:1:", "duplicate key 'stats' (first given at line 7", "99999 errors"],
+                extra="seconds<1")
+    c.spec_case("spec_over_4_mib", head + "#" * (4 << 20) + "\n", 1, ["{D}/spec.yaml", "at most 4194304 bytes"])
+
+
 def spec_cases(c):
     option_cases(c)
+    big_spec_cases(c)
     integer_cases(c)
     zero_column_cases(c)
     budget_cases(c)

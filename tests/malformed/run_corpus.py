@@ -50,7 +50,8 @@ def ok(cond, desc, diag=""):
 
 
 def run(args, cwd):
-    """Runs robocache-convert; returns (exit code or -signal, stderr text, peak RSS in KB)."""
+    """Runs robocache-convert; returns (exit code or -signal, stderr text, peak RSS in KB, wall
+    seconds)."""
     with open(os.path.join(cwd, ".stderr"), "w+b") as err, open(os.devnull, "wb") as out:
         start = time.monotonic()
         spec = os.path.join(cwd, "spec.yaml")
@@ -73,7 +74,7 @@ def run(args, cwd):
         text = err.read().decode(errors="replace")
     os.remove(os.path.join(cwd, ".stderr"))
     code = os.waitstatus_to_exitcode(status)
-    return code, text, usage.ru_maxrss
+    return code, text, usage.ru_maxrss, time.monotonic() - start
 
 
 def listing(d):
@@ -84,7 +85,7 @@ def check_case(root, case, command, code, fragments, extra):
     d = os.path.join(root, case)
     args = [a.replace("{D}", d) for a in command.split(" ")]
     before = listing(d)
-    got, err, rss = run(args, d)
+    got, err, rss, seconds = run(args, d)
     what = "%s: %s" % (case, " ".join(a.replace(d + "/", "") for a in args))
     ok(got >= 0, "%s: not ended by a signal" % what, "signal %d\n%s" % (-got, err))
     ok(got == int(code), "%s: exit %s" % (what, code), "got %d\n%s" % (got, err))
@@ -92,6 +93,9 @@ def check_case(root, case, command, code, fragments, extra):
     ok(not missing, "%s: stderr names %s" % (case, fragments.replace("{D}/", "")),
        "missing: %s\n%s" % (missing, err))
     ok(rss < RSS_BOUND_KB, "%s: peak RSS %d MB < %d MB" % (case, rss // 1024, RSS_BOUND_KB // 1024))
+    if extra.startswith("seconds<"):
+        bound = float(extra.split("<")[1])
+        ok(seconds < bound, "%s: %.2f s < %g s" % (case, seconds, bound))
     after = listing(d)
     if int(code) != 0:
         ok(after == before, "%s: no file left behind (shard, manifest, temporary)" % case,
