@@ -75,6 +75,7 @@ static rc_status list_episodes(rc_reader *r, rc_err *err)
         RC_FAIL_IF(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, r->ids[i], (size_t)len + 1,
                                       H5P_DEFAULT) < 0,
                    err, RC_E_IO, "cannot read the name of episode %llu", (unsigned long long)i);
+        RC_TRY(rd_utf8_name("an episode name", r->ids[i], err));
     }
     qsort(r->ids, (size_t)r->n, sizeof *r->ids, cmp_id);
 done:
@@ -122,6 +123,7 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     RC_FAIL_IF(access(file, R_OK) != 0, err, RC_E_IO, "cannot read the file: %s", strerror(errno));
     RC_FAIL_IF(strlen(file) >= sizeof r->file, err, RC_E_IO, "file path longer than %zu bytes",
                sizeof r->file - 1);
+    RC_TRY(rd_utf8_name("a file name", file, err));
     RC_FAIL_IF(H5Fis_hdf5(file) <= 0, err, RC_E_INPUT, "expected an HDF5 file, found another format");
     r = rc_calloc(1, sizeof *r);
     RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory for a reader");

@@ -70,6 +70,7 @@ static rc_status list_names(hid_t g, char ***out, int64_t *n_out, rc_err *err)
         RC_FAIL_IF(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, ids[n - 1], (size_t)len + 1,
                                       H5P_DEFAULT) < 0,
                    err, RC_E_IO, "cannot read the name of entry %llu", (unsigned long long)i);
+        RC_TRY(rd_utf8_name("a group name", ids[n - 1], err));
     }
     *out = ids;
     *n_out = n;

@@ -56,5 +56,8 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
 rc_status rd_inside_path(hid_t base, const char *path, rc_err *err);
 /* Requires dset's data to be stored in this file: no external storage, no virtual layout. */
 rc_status rd_inside_storage(hid_t dset, rc_err *err);
+/* Requires name (what: "a file name", "an episode name", ...) to be UTF-8: it is written into
+ * manifest.json.  RC_E_INPUT otherwise, with the offset of the first bad byte. */
+rc_status rd_utf8_name(const char *what, const char *name, rc_err *err);
 
 #endif

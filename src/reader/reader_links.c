@@ -1,13 +1,15 @@
 /* reader_links.c — keeps every read inside the input file: each link on the way to an object
  * the reader opens must be a hard link (no external link to another file, no soft link that
  * could lead elsewhere), and a dataset must keep its data in the file (no external storage, no
- * virtual layout mapping other files).  The caller has set the error scope to the object's HDF5
- * path; messages name the link that fails. */
+ * virtual layout mapping other files).  Names that go into the manifest must be UTF-8.  The
+ * caller has set the error scope to the object's HDF5 path; messages name the link that fails. */
 #include "config.h"
 #include "reader/reader_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "common/rc_utf8.h"
 
 /* Describes the non-hard link `name` of base into buf: its kind, and a soft link's target.  (An
  * external link's target is not read: rc_reader_open has unregistered that link class.) */
@@ -68,5 +70,16 @@ rc_status rd_inside_storage(hid_t dset, rc_err *err)
                "other datasets)");
 done:
     if (dcpl >= 0) H5Pclose(dcpl);
+    return st;
+}
+
+rc_status rd_utf8_name(const char *what, const char *name, rc_err *err)
+{
+    rc_status st = RC_OK;
+    size_t n = strlen(name), ok = rc_utf8_valid_len(name, n);
+    RC_FAIL_IF(ok != n, err, RC_E_INPUT,
+               "expected %s in UTF-8 (it goes into manifest.json), found byte 0x%02x at offset %zu", what,
+               (unsigned char)name[ok], ok);
+done:
     return st;
 }

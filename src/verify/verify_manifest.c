@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_utf8.h"
 #include "verify/verify_int.h"
 
 /* A manifest larger than this is refused rather than read into memory. */
@@ -118,6 +119,9 @@ rc_status verify_manifest_load(const char *dir, verify_manifest *m, rc_err *err)
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     rc_err_scope(err, path, NULL, NULL);
     RC_TRY(read_text(path, &text, &n, err));
+    size_t utf8 = rc_utf8_valid_len(text, n); /* JSON is UTF-8 (RFC 8259) */
+    RC_FAIL_IF(utf8 != n, err, RC_E_IO, "expected a UTF-8 manifest, found byte 0x%02x at offset %zu",
+               (unsigned char)text[utf8], utf8);
     RC_TRY(verify_json_parse(text, n, &root, err));
     const char *format = get_str(root, "format");
     const verify_json *version = verify_json_get(root, "format_version");

@@ -269,8 +269,30 @@ def big_spec_cases(c):
     c.spec_case("spec_over_4_mib", head + "#" * (4 << 20) + "\n", 1, ["{D}/spec.yaml", "at most 4194304 bytes"])
 
 
+def utf8_cases(c):
+    """Item: names that are not UTF-8 are refused (exit 2) and, where on_error: skip records them,
+    written to manifest.json as U+FFFD; verify refuses a manifest that is not UTF-8 (exit 3)."""
+    bad = os.fsdecode(b"bad-\xff.h5")
+    for case, on_error, code in (("file_name_not_utf8", "fail", 2), ("file_name_not_utf8_skipped", "skip", 0)):
+        d = c.folder(case)
+        os.makedirs(os.path.join(d, "in"), exist_ok=True)
+        mc.write_h5(os.path.join(d, "in", bad), mc.good_streams())
+        if on_error == "skip":
+            mc.write_h5(os.path.join(d, "in", "good.h5"), mc.good_streams())
+        with open(os.path.join(d, "spec.yaml"), "w") as f:
+            f.write(mc.SPEC.format(rate=50, on_error=on_error))
+        c.add(case, "run {D}/spec.yaml --progress never", code,
+              ["{D}/in/bad-", "expected a file name in UTF-8", "byte 0xff at offset"],
+              "steps=10" if code == 0 else "-")
+    def bad_episode(f):
+        f.move(mc.G.encode(), b"/episodes/ep-\xfe")
+    c.data_case("episode_name_not_utf8", 2, ["{F}", "/episodes", "expected an episode name in UTF-8", "0xfe"],
+                post=bad_episode)
+
+
 def spec_cases(c):
     option_cases(c)
+    utf8_cases(c)
     big_spec_cases(c)
     integer_cases(c)
     zero_column_cases(c)
@@ -302,6 +324,15 @@ def shard_cases(c, shard):
         f.create_dataset(path, shape=(300_000_000, 7), chunks=(4096, 7), dtype="f4", compression=32015)
     c.add("shard_rows_3e8", "inspect --memory 1GiB {D}/" + os.path.basename(shard), 2,
           ["{D}/" + os.path.basename(shard), path, "8400000000 bytes, over the memory budget"])
+    # A manifest that is not UTF-8: verify refuses it before parsing.
+    d = c.folder("manifest_not_utf8")
+    shutil.copytree(os.path.dirname(shard), os.path.join(d, "good"))
+    shutil.copytree(os.path.dirname(shard), os.path.join(d, "bad"))
+    man = os.path.join(d, "bad", "manifest.json")
+    text = open(man, "rb").read().replace(b'"robocache-manifest"', b'"robocache-manifest\xc0"', 1)
+    open(man, "wb").write(text)
+    c.add("manifest_not_utf8", "verify {D}/good {D}/bad", 3, ["{D}/bad/manifest.json", "expected a UTF-8 manifest",
+                                                            "0xc0"])
     # Shards that reach outside their file: inspect fails without opening the FIFO.
     for name, forge in (("shard_external_link_fifo", lambda f: f.__setitem__(path, h5py.ExternalLink(fifo(f), "/x"))),
                         ("shard_external_storage", lambda f: f.create_dataset(
