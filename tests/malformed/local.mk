@@ -1,7 +1,5 @@
 # tests/malformed — the malformed-input corpus through the CLI: make_corpus.py writes bad inputs,
 # bad specs and damaged shards with their expected exit code and message; run_corpus.py checks
 # each (exit code, message, nothing left behind, bounded memory).
-# h5py_zstd_bomb.py: the plugin in h5py bounds a chunk to its recorded size.
-TESTS += tests/malformed/run_corpus.py tests/malformed/h5py_zstd_bomb.py
-EXTRA_DIST += tests/malformed/make_corpus.py tests/malformed/make_hostile.py tests/malformed/run_corpus.py \
-	tests/malformed/h5py_zstd_bomb.py
+TESTS += tests/malformed/run_corpus.py
+EXTRA_DIST += tests/malformed/make_corpus.py tests/malformed/make_hostile.py tests/malformed/run_corpus.py

@@ -4,7 +4,8 @@ corpus and its table (cases.tsv); each case is run and checked for: the expected
 expected message fragment on stderr, no file created anywhere in the case folder (no shard, no
 manifest, no temporary file) unless the case is expected to succeed, and a peak RSS under
 RSS_BOUND_KB (the 2^40-row cases claim terabytes).  A control case converts a good file, and its
-shard is then damaged for the `inspect` cases.
+shard is then damaged for the `inspect` cases.  Last, the zstd plugin is checked in h5py against a
+decompression bomb (a foreign program: no converter bound, only cd_values[1]).
 
 With RC_CORPUS_MEMORY=BYTES set (tests/safety/budget_ulimit.sh), every run, scan and inspect gets
 --memory BYTES (a case's own --memory, or its spec's limits.memory, still wins) and runs with RLIMIT_AS = BYTES + 10%: the
@@ -108,6 +109,43 @@ def check_case(root, case, command, code, fragments, extra):
        "%s: the episode is converted (%s)" % (case, extra), "manifest steps %s" % steps)
 
 
+# The plugin in a foreign HDF5 program (h5py through HDF5_PLUGIN_PATH) reading a bomb chunk.
+BOMB_READER = """
+import sys, h5py
+try:
+    h5py.File(sys.argv[1], "r")["d"][()]
+except OSError as e:
+    print("refused:", e)
+    sys.exit(0)
+sys.exit("read a bomb")
+"""
+
+
+def plugin_checks(root):
+    """A dataset written through the plugin records its chunk size in cd_values[1] and reads back;
+    a chunk forged into a zstd bomb fails the read in h5py, whose memory does not grow."""
+    sys.path.insert(0, HERE)
+    import h5py
+    import numpy as np
+    import make_hostile
+    data = np.arange(64 * 7, dtype=np.float32).reshape(64, 7)
+    for name, content_size in (("sized", True), ("streamed", False)):
+        path = os.path.join(root, "plugin-%s.h5" % name)
+        with h5py.File(path, "w") as f:
+            d = f.create_dataset("d", data=data, chunks=(16, 7), compression=32015, compression_opts=(5,))
+            cd = d.id.get_create_plist().get_filter_by_id(32015)[1]
+        ok(tuple(cd) == (5, 16 * 7 * 4), "plugin %s: cd_values = [level, chunk bytes]" % name, "got %s" % (cd,))
+        with h5py.File(path, "r") as f:
+            ok(np.array_equal(f["d"][()], data), "plugin %s: the dataset reads back in h5py" % name)
+        with h5py.File(path, "r+") as f:
+            f["d"].id.write_direct_chunk((16, 0), make_hostile.zstd_bomb(content_size))
+        p = subprocess.run([sys.executable, "-c", BOMB_READER, path], capture_output=True, text=True)
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        ok(p.returncode == 0 and "refused" in p.stdout, "plugin %s: h5py fails the read of a bomb chunk" % name,
+           p.stdout + p.stderr)
+        ok(rss < RSS_BOUND_KB, "plugin %s: peak RSS %d MB < %d MB" % (name, rss // 1024, RSS_BOUND_KB // 1024))
+
+
 def load(tsv):
     with open(tsv) as f:
         return [line.rstrip("\n").split("\t") for line in f if line.strip()]
@@ -128,6 +166,7 @@ def main():
             subprocess.run([sys.executable, MAKE, "shard", shard, shard_root], check=True)
             for row in load(os.path.join(shard_root, "cases.tsv")):
                 check_case(shard_root, *row)
+        plugin_checks(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print("1..%d" % n)
