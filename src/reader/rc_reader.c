@@ -195,6 +195,11 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     s->kind = ls->kind;
     s->D = ls->columns;
     if (ls->kind == RC_STREAM_SERIES) {
+        /* One timestamp per row, compared from the declared shapes before either is read. */
+        int64_t rows = rd_declared_rows(g, "data", 2), stamps = rd_declared_rows(g, "t", 1);
+        rc_err_scope(err, e->file, e->id, "%s/t", path);
+        RC_FAIL_IF(rows >= 0 && stamps >= 0 && rows != stamps, err, RC_E_INPUT,
+                   "expected %lld timestamps (one per data row), found %lld", (long long)rows, (long long)stamps);
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));

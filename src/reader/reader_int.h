@@ -56,6 +56,10 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
 rc_status rd_inside_path(hid_t base, const char *path, rc_err *err);
 /* Requires dset's data to be stored in this file: no external storage, no virtual layout. */
 rc_status rd_inside_storage(hid_t dset, rc_err *err);
+/* The rows (first dimension) dataset name, a child of g, declares, read from its dataspace
+ * only; -1 when it is missing, reached through a link or not a simple dataset of that rank (the
+ * read that follows reports why). */
+int64_t rd_declared_rows(hid_t g, const char *name, int rank);
 /* Requires name (what: "a file name", "an episode name", ...) to be UTF-8: it is written into
  * manifest.json.  RC_E_INPUT otherwise, with the offset of the first bad byte. */
 rc_status rd_utf8_name(const char *what, const char *name, rc_err *err);

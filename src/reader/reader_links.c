@@ -83,3 +83,20 @@ rc_status rd_utf8_name(const char *what, const char *name, rc_err *err)
 done:
     return st;
 }
+
+int64_t rd_declared_rows(hid_t g, const char *name, int rank)
+{
+    rc_err scratch;
+    int64_t rows = -1;
+    rc_err_clear(&scratch);
+    if (rd_inside_path(g, name, &scratch) != RC_OK || H5Lexists(g, name, H5P_DEFAULT) <= 0) return -1;
+    hid_t dset = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t space = dset >= 0 ? H5Dget_space(dset) : -1;
+    hsize_t dims[H5S_MAX_RANK];
+    if (space >= 0 && H5Sget_simple_extent_type(space) == H5S_SIMPLE && H5Sget_simple_extent_ndims(space) == rank &&
+        H5Sget_simple_extent_dims(space, dims, NULL) == rank && dims[0] <= INT64_MAX)
+        rows = (int64_t)dims[0];
+    if (space >= 0) H5Sclose(space);
+    if (dset >= 0) H5Dclose(dset);
+    return rows;
+}

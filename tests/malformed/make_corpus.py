@@ -241,7 +241,8 @@ def input_cases(c):
         s["lidar"]["offsets"] = (ns([0, 0, 0, 0, 0, 0]), None)
     c.data_case("cloud_without_points", 0, ["1 episodes in 1 shards"], no_points, extra="steps=10")
     # Absurd shapes: declared, never written (the file stays small).
-    c.data_case("rows_2_40_data", 2, where("/imu/data") + ["over the memory budget"],
+    c.data_case("rows_2_40_data", 2, where("/imu/t") + ["expected 1099511627776 timestamps (one per data row)",
+                                                        "found 20"],
                 post=absurd(G + "/imu/data", (6,), "f4"))
     c.data_case("rows_2_40_t", 2, where("/joint_pos/t") + ["expected 20 timestamps", "found 1099511627776"],
                 post=absurd(G + "/joint_pos/t", (), "i8", "ns"))
