@@ -9,6 +9,7 @@
 #include <zstd.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "compress/rc_zstd_h5z.h"
 
 rc_status rc_zstd_filter_register(rc_err *err)
@@ -36,6 +37,9 @@ herr_t rc_zstd_filter_read(hid_t ds, hid_t mem_type, void *buf)
         bytes = dims[k] && bytes > UINT32_MAX / dims[k] ? UINT32_MAX : bytes * dims[k];
     if (dcpl >= 0) H5Pclose(dcpl);
     if (type >= 0) H5Tclose(type);
+    /* A chunk is decoded whole, whatever part of it the dataset uses: one over the memory budget
+     * is refused before HDF5 allocates it. */
+    if (rank > 0 && bytes > rc_budget_bytes()) return -1;
     /* No chunk shape read: a bound of one byte lets no filtered chunk through. */
     rc_zstd_h5z_bound(rank > 0 && bytes ? bytes : 1);
     herr_t r = H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);

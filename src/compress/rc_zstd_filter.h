@@ -16,7 +16,8 @@ rc_status rc_zstd_filter_register(rc_err *err);
 
 /* H5Dread of all of ds as mem_type into buf, with the zstd decoder bounded by ds's own chunk
  * size (its chunk shape times its element size): a chunk that decodes to more fails the read
- * before the larger buffer is allocated.  Returns H5Dread's result. */
+ * before the larger buffer is allocated; a chunk shape over the memory budget fails at once.
+ * Returns H5Dread's result. */
 herr_t rc_zstd_filter_read(hid_t ds, hid_t mem_type, void *buf);
 
 /* Compresses src[n] into one zstd frame that records its content size; *dst (rc_malloc'd,

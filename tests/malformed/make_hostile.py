@@ -15,18 +15,17 @@ BLOCK = 1 << 17             # a zstd block at most
 BOMB_BYTES = 30517 * BLOCK  # what a zstd bomb chunk decodes to: 4.0e9 bytes, under HDF5's 4 GiB
 
 
-def zstd_bomb(content_size=True):
-    """One zstd frame of RLE blocks decoding to BOMB_BYTES zero bytes (~122 KB).  With
+def zstd_bomb(content_size=True, total=BOMB_BYTES):
+    """One zstd frame of RLE blocks decoding to `total` zero bytes (~122 KB for BOMB_BYTES).  With
     content_size it states the size in its header; without it a decoder has to stream."""
-    block = BLOCK
     if content_size:        # single segment, 8-byte content size
-        head = struct.pack("<IB", 0xFD2FB528, 0xE0) + struct.pack("<Q", BOMB_BYTES)
+        head = struct.pack("<IB", 0xFD2FB528, 0xE0) + struct.pack("<Q", total)
     else:                   # window descriptor 2^17 bytes, no content size
         head = struct.pack("<IBB", 0xFD2FB528, 0x00, 0x38)
-    n = BOMB_BYTES // block
-    rle = struct.pack("<I", (block << 3) | (1 << 1))[:3] + b"\0"
-    last = struct.pack("<I", (block << 3) | (1 << 1) | 1)[:3] + b"\0"
-    return head + rle * (n - 1) + last
+    sizes = [BLOCK] * (total // BLOCK) + ([total % BLOCK] if total % BLOCK else [])
+    blocks = [struct.pack("<I", (n << 3) | (1 << 1) | (k == len(sizes) - 1))[:3] + b"\0"
+              for k, n in enumerate(sizes)]
+    return head + b"".join(blocks)
 
 
 def bomb_dataset(where, content_size=True):
@@ -169,6 +168,20 @@ def budget_cases(c):
     """Item: one memory budget; declared sizes over it are refused before anything is allocated."""
     cam = ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/images/cam_high"]
     aloha_case(c, "aloha_camera_20000", ((20, 20000, 20000, 3),), 2, cam + ["over the memory budget"])
+    # A small dataset whose declared chunk is 1.17 GB: refused before the chunk is decoded.
+    d = c.folder("chunk_over_budget")
+    os.makedirs(os.path.join(d, "in"), exist_ok=True)
+    aloha_file(os.path.join(d, "in", "episode_0.hdf5"))
+    with h5py.File(os.path.join(d, "in", "episode_0.hdf5"), "r+") as f:
+        del f["observations/qpos"]
+        rows = 16384 * 1280  # a chunk of 1.17 GB (a whole number of zstd blocks), never allocated here
+        q = f.create_dataset("observations/qpos", shape=(20, 14), maxshape=(None, 14), chunks=(rows, 14),
+                             dtype="f4", compression=32015)
+        q.id.write_direct_chunk((0, 0), zstd_bomb(True, rows * 14 * 4))
+    with open(os.path.join(d, "spec.yaml"), "w") as f:
+        f.write(ALOHA_SPEC)
+    c.add("chunk_over_budget", "run {D}/spec.yaml --progress never --memory 1GiB", 2,
+          ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/qpos", "cannot decode"])
     aloha_case(c, "aloha_camera_5000_memory_flag", ((20, 5000, 5000, 3),), 2,
                cam + ["1500000000 bytes, over the memory budget of 1073741824 bytes (--memory"], " --memory 1GiB")
     small = mc.SPEC.format(rate=50, on_error="fail") + "limits: {memory: 100}\n"
