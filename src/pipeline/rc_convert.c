@@ -6,9 +6,11 @@
 #include "pipeline/rc_convert.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "pipeline/rc_timeline.h"
 
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
@@ -180,6 +182,10 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
         j->dtype = sg->dtype;
         j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
         p->job_stage[p->n_jobs] = s;
+        char what[160];
+        snprintf(what, sizeof what, "output '%s' [%lld, %d]", sg->name, (long long)T, (int)width);
+        RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul((uint64_t)T, (uint64_t)width), rc_dtype_size(sg->dtype)),
+                               RC_E_INPUT, what, err));
         p->bufs[p->n_jobs] = rc_calloc((size_t)T * (size_t)width, (size_t)rc_dtype_size(sg->dtype));
         p->valids[p->n_jobs] = rc_calloc((size_t)T + 1, 1);
         p->n_jobs++;

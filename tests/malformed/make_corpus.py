@@ -92,8 +92,8 @@ class Corpus:
                 f.write("\t".join(r) + "\n")
 
     def data_case(self, case, code, fragments, damage=None, post=None, raw=None, rate=50, extra="-",
-                  on_error="fail"):
-        """A run over one input file in.h5 (from good_streams, damaged) with SPEC."""
+                  on_error="fail", options=""):
+        """A run over one input file in.h5 (from good_streams, damaged) with SPEC (and options)."""
         d = self.folder(case)
         os.makedirs(os.path.join(d, "in"), exist_ok=True)
         path = os.path.join(d, "in", "in.h5")
@@ -106,7 +106,7 @@ class Corpus:
             write_h5(path, s, post)
         with open(os.path.join(d, "spec.yaml"), "w") as f:
             f.write(SPEC.format(rate=rate, on_error=on_error))
-        self.add(case, "run {D}/spec.yaml --progress never", code,
+        self.add(case, "run {D}/spec.yaml --progress never" + options, code,
                  [f.replace("{F}", "{D}/in/in.h5") for f in fragments], extra)
 
     def spec_case(self, case, text, code, fragments, command="validate", extra="-"):

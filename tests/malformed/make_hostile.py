@@ -184,6 +184,12 @@ def budget_cases(c):
           ["{D}/in/episode_0.hdf5", "episode episode_0", "/observations/qpos", "cannot decode"])
     aloha_case(c, "aloha_camera_5000_memory_flag", ((20, 5000, 5000, 3),), 2,
                cam + ["1500000000 bytes, over the memory budget of 1073741824 bytes (--memory"], " --memory 1GiB")
+    # timeline.rate_hz 1e9 over 0.19 s: 1.9e8 steps of grid (1.5 GB) over a 1 GiB budget; at 1e8 Hz
+    # the grid fits (152 MB) and the fused output [1.9e7, 13] float32 (988 MB) does not fit 512 MiB.
+    over = ["{F}", "episode " + mc.EP, "over the memory budget"]
+    c.data_case("timeline_1e9_hz", 2, over + ["a timeline of 190000001 steps"], rate="1e9", options=" --memory 1GiB")
+    c.data_case("output_over_budget", 2, over + ["output 'observation' [19000001, 13]"], rate="1e8",
+                options=" --memory 512MiB")
     small = mc.SPEC.format(rate=50, on_error="fail") + "limits: {memory: 100}\n"
     for case, options, code, fragments in (
             ("spec_memory_limit", "", 2, ["{D}/in/in.h5", mc.G + "/joint_pos/data", "over the memory budget of 100",
