@@ -18,19 +18,17 @@ uint64_t rc_budget_mul(uint64_t a, uint64_t b)
     return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
 }
 
-/* The tightest memory.max on the way from this process's cgroup v2 up to the root, or 0 when
- * there is none; *where gets the file that set it. */
-static uint64_t cgroup_max(char *where, size_t n)
+uint64_t rc_budget_cgroup_max(const char *proc_cgroup, const char *root, char *where, size_t n)
 {
-    char line[512], dir[700], file[760];
+    char line[512], dir[1100], file[1200];
     uint64_t best = 0;
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    FILE *f = fopen(proc_cgroup, "r");
     if (!f) return 0;
     int found = 0;
     while (fgets(line, sizeof line, f))
         if (!strncmp(line, "0::", 3)) { /* the v2 hierarchy */
             line[strcspn(line, "\n")] = '\0';
-            snprintf(dir, sizeof dir, "/sys/fs/cgroup%s", line + 3);
+            snprintf(dir, sizeof dir, "%s%s", root, strcmp(line + 3, "/") ? line + 3 : "");
             found = 1;
             break;
         }
@@ -47,7 +45,7 @@ static uint64_t cgroup_max(char *where, size_t n)
             fclose(m);
         }
         char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir || !strcmp(dir, "/sys/fs/cgroup")) break;
+        if (!strcmp(dir, root) || !slash || slash < dir + strlen(root)) break; /* the root done */
         *slash = '\0';
     }
     return best;
@@ -65,7 +63,7 @@ uint64_t rc_budget_default(char *source, size_t n)
         snprintf(what, sizeof what, "RLIMIT_AS");
     }
     char file[800] = "";
-    uint64_t cg = cgroup_max(file, sizeof file);
+    uint64_t cg = rc_budget_cgroup_max("/proc/self/cgroup", "/sys/fs/cgroup", file, sizeof file);
     if (cg && cg < limit) {
         limit = cg;
         snprintf(what, sizeof what, "cgroup memory.max %s", file);

@@ -15,6 +15,10 @@
 /* The default budget and a sentence naming where it comes from (e.g. "half of cgroup
  * memory.max /sys/fs/cgroup/job/memory.max (8589934592 bytes)"). */
 uint64_t rc_budget_default(char *source, size_t n);
+/* The tightest cgroup v2 memory.max on the way from the cgroup that proc_cgroup names (the
+ * "0::PATH" line of /proc/self/cgroup) up to root (/sys/fs/cgroup), or 0 when none is set ("max"
+ * or no file); *where gets the file that set it.  rc_budget_default reads the real ones. */
+uint64_t rc_budget_cgroup_max(const char *proc_cgroup, const char *root, char *where, size_t n);
 /* Replaces the budget for the rest of the process (bytes > 0); source says who set it. */
 void rc_budget_set(uint64_t bytes, const char *source);
 /* Whether rc_budget_set has been called (the command line's --memory wins over the spec's). */
