@@ -12,7 +12,12 @@ tests_unit_test_error_SOURCES = tests/unit/test_error.c
 tests_unit_test_error_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_error_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit/test_error tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
+check_PROGRAMS += tests/unit/test_budget
+tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
+tests_unit_test_budget_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_budget_LDADD = $(TEST_LIBS)
+
+TESTS += tests/unit/test_error tests/unit/test_budget tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
 EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
 include tests/spec/local.mk
 include tests/synth/local.mk

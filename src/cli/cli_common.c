@@ -1,11 +1,13 @@
 /* cli_common.c — what every subcommand shares: turning an rc_err into a message and an exit
- * code, and usage errors. */
+ * code, usage errors, and --memory. */
 #include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "cli/rc_cli_int.h"
+#include "common/rc_budget.h"
+#include "spec/rc_size.h"
 
 int cli_fail(const rc_err *err)
 {
@@ -24,4 +26,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (try 'robocache-convert %s --help')\n", cmd);
     va_end(ap);
     return 1;
+}
+
+int cli_memory_option(const char *cmd, const char *arg)
+{
+    uint64_t bytes;
+    char why[256];
+    if (!arg) return cli_usage_error(cmd, "--memory needs a SIZE (e.g. 8GiB)");
+    if (rc_size_parse(arg, &bytes, why, sizeof why) != 0 || bytes == 0)
+        return cli_usage_error(cmd, "--memory needs a SIZE above 0 (e.g. 8GiB): %s", bytes ? why : "found 0");
+    rc_budget_set(bytes, "--memory");
+    return 0;
 }

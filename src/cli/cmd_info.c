@@ -3,7 +3,7 @@
  * from what the build intended), the CUDA runtime and driver, the devices seen, and which
  * backend `auto` would pick and why (that runs the backend's probe kernel).  Text by default,
  * one JSON object with --json.  Also where the zstd filter plugin is, and what h5py needs to
- * find it. */
+ * find it.  The memory budget with its source. */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "backend/rc_backend.h"
 #include "cli/rc_cli_int.h"
+#include "common/rc_budget.h"
 
 #define MAX_TARGETS 32
 #define MAX_DEVICES 16
@@ -96,6 +97,7 @@ static void print_text(const info_facts *f)
                f->plugin_dir, RC_PLUGIN_FILE, RC_HDF5_DEFAULT_PLUGIN_DIR);
         printf("export HDF5_PLUGIN_PATH=%s\n", f->plugin_dir);
     }
+    printf("memory budget: %llu bytes (%s)\n", (unsigned long long)rc_budget_bytes(), rc_budget_source());
 }
 
 /* s as a JSON string (quotes, backslashes and control characters escaped). */
@@ -166,6 +168,8 @@ static void print_json(const info_facts *f)
         printf(", \"hdf5_plugin_looked_in\": ");
         json_str(f->plugin_looked);
     }
+    printf(", \"memory_budget\": %llu, \"memory_budget_source\": ", (unsigned long long)rc_budget_bytes());
+    json_str(rc_budget_source());
     printf("}\n");
 }
 
@@ -179,7 +183,8 @@ int cmd_info(int argc, char **argv)
                    "  prints the version, the backends compiled in, the CUDA targets embedded in\n"
                    "  this binary, the CUDA runtime, driver and devices, what --backend auto picks,\n"
                    "  and the folder of the HDF5 zstd filter plugin (with the 'export HDF5_PLUGIN_PATH=...'\n"
-                   "  line to run when it is not HDF5's default folder)\n");
+                   "  line to run when it is not HDF5's default folder),\n"
+                   "  and the memory budget with where it comes from\n");
             return 0;
         }
         if (!strcmp(argv[i], "--json")) {

@@ -19,7 +19,7 @@
 
 static void print_help(FILE *f)
 {
-    fprintf(f, "usage: robocache-convert inspect SHARD|DIR [--json]\n\n"
+    fprintf(f, "usage: robocache-convert inspect SHARD|DIR [--json] [--memory SIZE]\n\n"
                "Prints a robocache shard's format and provenance (tool version, backend, spec digest,\n"
                "input digest, the first lines of the pipeline spec), then every episode with its\n"
                "attributes and every dataset with dtype, shape, chunk shape, filter and the SHA-256\n"
@@ -28,6 +28,7 @@ static void print_help(FILE *f)
                "An output folder DIR is summarised from DIR/manifest.json: its shards (and whether\n"
                "each is there), episodes per split, steps, skipped episodes and statistics.\n\n"
                "  --json   the same as one JSON object (the whole pipeline text for a shard)\n\n"
+               "  --memory SIZE   the memory budget: a dataset that decodes to more is refused (exit 2)\n\n"
                "exit codes: 0 all digests match; 2 a digest mismatch or undecodable data;\n"
                "            3 unreadable file, not a robocache shard or output folder, or a listed\n"
                "            shard missing; 1 bad usage\n");

@@ -72,6 +72,10 @@ static const char *env_of(const char *name)
     return getenv(name);
 }
 
+/* The most --threads: far above any core count, and below where OpenMP's own thread setup
+ * fails (tens of thousands of threads abort or crash inside the runtime). */
+#define RC_MAX_THREADS 1024
+
 static void print_usage(FILE *f)
 {
     fprintf(f,
@@ -80,8 +84,8 @@ static void print_usage(FILE *f)
             "  --output DIR          write to DIR instead of the spec's output.dir\n"
             "  --backend B           auto (default: CUDA when usable, else CPU, and says which), cpu, cuda\n"
             "                        (cuda fails with exit 4 when CUDA cannot run)\n"
-            "  --threads N           CPU backend OpenMP threads and zstd workers (default: all cores, at most\n"
-            "                        64 workers); results do not depend on N\n"
+            "  --threads N           CPU backend OpenMP threads and zstd workers, 1..%d (default: all cores,\n"
+            "                        at most 64 workers); results do not depend on N\n"
             "  --force               replace an earlier conversion in the output folder\n"
             "  --report FILE         write the per-stage timing report as JSON ('-' = stdout)\n"
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
@@ -90,9 +94,12 @@ static void print_usage(FILE *f)
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
             "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
+            "  --memory SIZE         the memory budget (e.g. 8GiB): no buffer sized by the input may pass it;\n"
+            "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"
+            "                        the cgroup's memory.max (see `info`)\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
             "            error, or interrupted; 4 requested backend unavailable\n",
-            RC_DEFAULT_BUFFERS);
+            RC_MAX_THREADS, RC_DEFAULT_BUFFERS);
 }
 
 /* Parses a positive int option value; returns -1 when it is not one. */
@@ -112,6 +119,7 @@ int cmd_run(int argc, char **argv)
         {"resume", no_argument, 0, 'R'},        {"force", no_argument, 0, 'f'},
         {"report", required_argument, 0, 'r'},  {"trace", required_argument, 0, 'T'},
         {"progress", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
+        {"memory", required_argument, 0, 'M'},
         {0, 0, 0, 0}};
     rc_run_opts o = {0};
     o.backend = "auto";
@@ -130,8 +138,9 @@ int cmd_run(int argc, char **argv)
             o.backend = optarg;
             break;
         case 't':
-            if ((o.threads = parse_count(optarg)) < 0)
-                return cli_usage_error("run", "--threads needs a positive integer, not '%s'", optarg);
+            if ((o.threads = parse_count(optarg)) < 0 || o.threads > RC_MAX_THREADS)
+                return cli_usage_error("run", "--threads needs an integer from 1 to %d, not '%s'", RC_MAX_THREADS,
+                                       optarg);
             break;
         case 'B':
             if ((o.buffers = parse_count(optarg)) < 2)
@@ -146,6 +155,9 @@ int cmd_run(int argc, char **argv)
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 return cli_usage_error("run", "--progress must be auto, always or never, not '%s'", optarg);
             progress = optarg;
+            break;
+        case 'M':
+            if (cli_memory_option("run", optarg)) return 1;
             break;
         case 'h': print_usage(stdout); return 0;
         default:

@@ -23,13 +23,15 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: robocache-convert scan SPEC|DIR [--json FILE]\n"
+    fprintf(f, "usage: robocache-convert scan SPEC|DIR [--json FILE] [--memory SIZE]\n"
                "  Reads the input as `run` would (SPEC: its input, layout, streams and timeline; DIR: the\n"
                "  robocache-raw files under DIR, every stream, span intersection) and reports, per episode\n"
                "  and stream, sample counts, median rate, step p50/p99, the largest gaps, duplicate and\n"
                "  decreasing timestamps, start/stop offsets, the timeline span, and for point clouds the\n"
                "  points per frame and the share each voxelize range drops.  Nothing is written.\n"
                "  --json FILE   the figures as JSON ('-': stdout; the table then goes to stderr)\n"
+               "  --memory SIZE the memory budget, as for run (default: the spec's limits.memory, else\n"
+               "                half of the smallest of RAM, RLIMIT_AS and the cgroup's memory.max)\n"
                "  Exit 0 when `run` would succeed, 2 when it would fail (the reason is named), 3 when the\n"
                "  input folder cannot be opened (as for `run`).\n");
 }
@@ -61,7 +63,7 @@ static void print_table(FILE *f, const rc_scan_result *r, const int64_t *rank)
         const rc_scan_episode *e = &r->eps[rank[i]];
         const char *base = strrchr(e->file, '/');
         char span[32] = "-", steps[32] = "-", gap[160] = "-", g[32];
-        if (e->span_ok) snprintf(span, sizeof span, "%.3f", (double)(e->span_end_ns - e->span_start_ns) / 1e9);
+        if (e->span_ok) snprintf(span, sizeof span, "%.3f", ((double)e->span_end_ns - (double)e->span_start_ns) / 1e9);
         if (e->steps >= 0) snprintf(steps, sizeof steps, "%lld", (long long)e->steps);
         const rc_scan_stream *w = e->worst_stream[0] ? stream_named(e, e->worst_stream) : NULL;
         if (w && w->n_gaps) {
@@ -229,6 +231,10 @@ int cmd_scan(int argc, char **argv)
             json = argv[++i];
             continue;
         }
+        if (!strcmp(argv[i], "--memory")) {
+            if (cli_memory_option("scan", i + 1 < argc ? argv[++i] : NULL)) return 1;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0') return cli_usage_error("scan", "unknown option '%s'", argv[i]);
         if (target) return cli_usage_error("scan", "expected one SPEC or DIR, found a second: '%s'", argv[i]);
         target = argv[i];
@@ -254,6 +260,7 @@ int cmd_scan(int argc, char **argv)
         return 1;
     }
     if (!is_dir && (code = check_input_folder(spec->input_dir)) != 0) goto done;
+    rc_spec_apply_memory(spec);
     if (rc_scan_input(spec, cli_schema_dir(), is_dir, &res, &err) != RC_OK) {
         code = cli_fail(&err);
         goto done;

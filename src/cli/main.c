@@ -22,7 +22,7 @@ typedef struct command {
 static const command g_commands[] = {
     {"run", cmd_run, "run SPEC [--input DIR] [--output DIR] [--backend auto|cuda|cpu] [--threads N]\n"
                      "      [--buffers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
-                     "      [--trace FILE] [--progress auto|always|never]\n"
+                     "      [--trace FILE] [--progress auto|always|never] [--memory SIZE]\n"
                      "                      convert the spec's input into training shards"},
     {"validate", cmd_validate, "validate SPEC|-     check a spec ('-': stdin); every error names file:line:column"},
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
@@ -35,8 +35,8 @@ static const command g_commands[] = {
                          "                      defaults: preset demo (6 episodes x 8 s, about 550 MB), seed 0"},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
                                              "                      join the per-task manifests of a sharded run"},
-    {"info", cmd_info, "info                version, backends, CUDA architectures, devices, HDF5 plugin"},
-    {"scan", cmd_scan, "scan SPEC|DIR [--json FILE]\n"
+    {"info", cmd_info, "info                version, backends, CUDA architectures, devices, HDF5 plugin, memory budget"},
+    {"scan", cmd_scan, "scan SPEC|DIR [--json FILE] [--memory SIZE]\n"
                        "                      report per-episode timestamp health without converting"},
 };
 #define N_COMMANDS (sizeof g_commands / sizeof g_commands[0])

@@ -29,6 +29,8 @@ const char *cli_schema_dir(void);
 /* The same places without $RC_SCHEMA_DIR: where the built-in layouts are, which a
  * RC_SCHEMA_DIR never hides. */
 const char *cli_builtin_schema_dir(void);
+/* --memory SIZE of command cmd: sets the memory budget; returns 0, or 1 after a usage error. */
+int cli_memory_option(const char *cmd, const char *arg);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and
  * the folder in dir, or 0 and every place looked in looked. */
 int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n);

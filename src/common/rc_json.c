@@ -1,11 +1,14 @@
 /* rc_json.c — the streaming JSON writer of rc_json.h: two-space indented output, keys in the
- * order written, strings escaped per RFC 8259, doubles as %.17g (enough digits that strtod
+ * order written, strings escaped per RFC 8259 (bytes that are not UTF-8 as U+FFFD), doubles as %.17g (enough digits that strtod
  * reads back the same double), NaN/Inf as null since JSON has no spelling for them. */
 #include "config.h"
 #include "common/rc_json.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
+
+#include "common/rc_utf8.h"
 
 #define MAX_DEPTH ((int)(sizeof ((rc_json *)0)->first / sizeof(int)) - 1)
 
@@ -71,11 +74,27 @@ void rc_json_object_end(rc_json *j) { close_container(j, "}"); }
 void rc_json_array_begin(rc_json *j) { open_container(j, "["); }
 void rc_json_array_end(rc_json *j) { close_container(j, "]"); }
 
+/* A byte that starts no valid UTF-8 sequence (a name from a file system or an HDF5 file can hold
+ * any bytes) is written as U+FFFD, so the output is always valid JSON. */
 static void write_escaped(rc_json *j, const char *s)
 {
     put(j, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char buf[8];
+        size_t avail = 0; /* a sequence is at most 4 bytes: look no further */
+        while (avail < 4 && p[avail]) avail++;
+        size_t seq = *p >= 0x80 ? rc_utf8_seq((const char *)p, avail) : 1;
+        if (seq == 0) {
+            put(j, "\\ufffd");
+            continue;
+        }
+        if (seq > 1) {
+            memcpy(buf, p, seq);
+            buf[seq] = '\0';
+            put(j, buf);
+            p += seq - 1;
+            continue;
+        }
         switch (*p) {
         case '"': put(j, "\\\""); break;
         case '\\': put(j, "\\\\"); break;

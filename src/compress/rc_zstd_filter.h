@@ -4,6 +4,7 @@
 #ifndef RC_ZSTD_FILTER_H
 #define RC_ZSTD_FILTER_H
 
+#include <hdf5.h>
 #include <stddef.h>
 
 #include "common/rc_error.h"
@@ -12,6 +13,12 @@
 
 /* Registers the filter with the HDF5 library of this process (idempotent). */
 rc_status rc_zstd_filter_register(rc_err *err);
+
+/* H5Dread of all of ds as mem_type into buf, with the zstd decoder bounded by ds's own chunk
+ * size (its chunk shape times its element size): a chunk that decodes to more fails the read
+ * before the larger buffer is allocated; a chunk shape over the memory budget fails at once.
+ * Returns H5Dread's result. */
+herr_t rc_zstd_filter_read(hid_t ds, hid_t mem_type, void *buf);
 
 /* Compresses src[n] into one zstd frame that records its content size; *dst (rc_malloc'd,
  * caller frees) holds *dst_n bytes.  Deterministic for a given level and input. */

@@ -8,4 +8,8 @@
 
 extern const H5Z_class2_t rc_zstd_h5z_class;
 
+/* Bounds what the filter decodes in this thread from now on to chunk_bytes per chunk (0: no
+ * bound beyond cd_values[1] and HDF5's 4 GiB chunk maximum). */
+void rc_zstd_h5z_bound(unsigned long long chunk_bytes);
+
 #endif

@@ -7,10 +7,12 @@
 #include "convert/rc_convert.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
 #include "convert/convert_int.h"
+#include "common/rc_budget.h"
 
 /* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
  * are left out), so the manifest describes exactly what training will read. */
@@ -84,10 +86,8 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
     if (n_cols == 0 && p->n_images == 0) return RC_OK;
 
     RC_TRY(rc_timeline_span(spec, ep, &t_start, &t_end, err));
-    int64_t T = rc_timeline_count(t_start, t_end, spec->rate_hz);
-    RC_FAIL_IF(T < 0, err, RC_E_INPUT,
-               "expected a timeline of fewer than %lld steps, found more (%lld ns to %lld ns at rate_hz %g)",
-               (long long)RC_TIMELINE_MAX_STEPS, (long long)t_start, (long long)t_end, spec->rate_hz);
+    int64_t T;
+    RC_TRY(rc_timeline_steps(t_start, t_end, spec->rate_hz, sizeof *p->grid, &T, err));
     out->steps = p->T = T;
     p->grid = rc_malloc((size_t)T * sizeof *p->grid);
     p->cols = rc_calloc((size_t)n_cols + 1, sizeof *p->cols);
@@ -120,6 +120,10 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
         j->dtype = sg->dtype;
         j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
         p->job_stage[p->n_jobs] = s;
+        char what[160];
+        snprintf(what, sizeof what, "output '%s' [%lld, %d]", sg->name, (long long)T, (int)width);
+        RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul((uint64_t)T, (uint64_t)width), rc_dtype_size(sg->dtype)),
+                               RC_E_INPUT, what, err));
         p->bufs[p->n_jobs] = rc_calloc((size_t)T * (size_t)width, (size_t)rc_dtype_size(sg->dtype));
         p->valids[p->n_jobs] = rc_calloc((size_t)T + 1, 1);
         p->n_jobs++;

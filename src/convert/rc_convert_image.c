@@ -5,9 +5,11 @@
  * bookkeeping, not arithmetic: it runs on the host for every backend. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "common/rc_clock.h"
 #include "convert/convert_int.h"
 #include "ops/rc_numeric.h"
@@ -32,6 +34,9 @@ rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int
                    sg->streams[0].name);
         size_t frame = (size_t)sd->H * (size_t)sd->W * (size_t)sd->D;
         double t0 = rc_now_s();
+        char what[160];
+        snprintf(what, sizeof what, "output '%s' [%lld, %d, %d, %d]", sg->name, (long long)T, sd->H, sd->W, sd->D);
+        RC_TRY(rc_budget_check(rc_budget_mul((uint64_t)T, frame), RC_E_INPUT, what, err));
         frames = rc_malloc((size_t)T * frame + 1);
         t_copy = rc_malloc((size_t)T * sizeof *t_copy + 1);
         RC_FAIL_IF(!frames || !t_copy, err, RC_E_NOMEM, "out of memory for output '%s' [%lld, %d, %d, %d]", sg->name,

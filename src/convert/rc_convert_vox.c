@@ -9,9 +9,11 @@
 
 #include "convert/convert_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "common/rc_clock.h"
 
 /* Frames handed to the backend at once are limited to about this many bytes of results. */
@@ -77,6 +79,10 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
     RC_FAIL_IF(!frames || !offs || !t, err, RC_E_NOMEM, "out of memory for %lld frames", (long long)F);
     memcpy(t, sd->t_ns, (size_t)F * sizeof *t);
     if (dense_mode) {
+        char what[160];
+        snprintf(what, sizeof what, "the %lld dense frames of %llu voxels of stage '%s'", (long long)F,
+                 (unsigned long long)cells, sg->name);
+        RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul((uint64_t)F, cells), vb), RC_E_INPUT, what, err));
         dense = rc_calloc((size_t)F * cells, vb);
         RC_FAIL_IF(!dense && F > 0, err, RC_E_NOMEM, "out of memory for %lld dense frames of %llu voxels",
                    (long long)F, (unsigned long long)cells);

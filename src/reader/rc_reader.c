@@ -38,6 +38,7 @@ static rc_status list_episodes(rc_reader *r, rc_err *err)
     hid_t g = -1;
     H5G_info_t info;
     rc_err_scope(err, r->file, NULL, "/episodes");
+    RC_TRY(rd_inside_path(r->fid, "episodes", err));
     RC_FAIL_IF(H5Lexists(r->fid, "episodes", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /episodes (layout robocache-raw), not found");
     g = H5Gopen2(r->fid, "episodes", H5P_DEFAULT);
@@ -57,6 +58,7 @@ static rc_status list_episodes(rc_reader *r, rc_err *err)
         RC_FAIL_IF(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, r->ids[i], (size_t)len + 1,
                                       H5P_DEFAULT) < 0,
                    err, RC_E_IO, "cannot read the name of episode %llu", (unsigned long long)i);
+        RC_TRY(rd_utf8_name("an episode name", r->ids[i], err));
     }
     qsort(r->ids, (size_t)r->n, sizeof *r->ids, cmp_id);
 done:
@@ -96,9 +98,13 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     rc_reader *r = NULL;
     *out = NULL;
     rc_err_scope(err, file, NULL, NULL);
+    /* No path of an input may lead into another file: with the external-link class gone, HDF5
+     * cannot follow one even where rd_inside_path does not look (error ignored: already gone). */
+    H5Lunregister(H5L_TYPE_EXTERNAL);
     RC_FAIL_IF(access(file, R_OK) != 0, err, RC_E_IO, "cannot read the file: %s", strerror(errno));
     RC_FAIL_IF(strlen(file) >= sizeof r->file, err, RC_E_IO, "file path longer than %zu bytes",
                sizeof r->file - 1);
+    RC_TRY(rd_utf8_name("a file name", file, err));
     RC_FAIL_IF(H5Fis_hdf5(file) <= 0, err, RC_E_INPUT, "expected an HDF5 file, found another format");
     r = rc_calloc(1, sizeof *r);
     RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory for a reader");
@@ -154,6 +160,7 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
                        : ls->kind == RC_STREAM_IMAGE ? "image: uint8 data [S, H, W, C], t"
                                                      : "series: data, t";
     rc_err_scope(err, e->file, e->id, "%s", path);
+    RC_TRY(rd_inside_path(ep, stream_path(ls), err));
     RC_FAIL_IF(H5Lexists(ep, stream_path(ls), H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected stream '%s' (%s), not found", ls->name, kind);
     g = H5Gopen2(ep, stream_path(ls), H5P_DEFAULT);
@@ -163,6 +170,11 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     s->kind = ls->kind;
     s->D = ls->columns;
     if (ls->kind == RC_STREAM_SERIES) {
+        /* One timestamp per row, compared from the declared shapes before either is read. */
+        int64_t rows = rd_declared_rows(g, "data", 2), stamps = rd_declared_rows(g, "t", 1);
+        rc_err_scope(err, e->file, e->id, "%s/t", path);
+        RC_FAIL_IF(rows >= 0 && stamps >= 0 && rows != stamps, err, RC_E_INPUT,
+                   "expected %lld timestamps (one per data row), found %lld", (long long)rows, (long long)stamps);
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
@@ -271,6 +283,7 @@ static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, 
     rc_err_scope(err, r->file, out->id, "%s", out->group);
     RC_FAIL_IF(r->format != layout->format, err, RC_E_INTERNAL, "reader opened for another format than layout %s",
                layout->name);
+    RC_TRY(rd_inside_path(r->fid, out->group, err));
     ep = H5Gopen2(r->fid, out->group, H5P_DEFAULT);
     RC_FAIL_IF(ep < 0, err, RC_E_INPUT, "expected an episode group, found another kind of object");
     tab = rc_malloc(sizeof *tab);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "compress/rc_zstd_filter.h"
 
 /* Compares names piece by piece: runs of digits by value (then by length: "01" after "1"),
  * everything else bytewise. */
@@ -69,6 +70,7 @@ static rc_status list_names(hid_t g, char ***out, int64_t *n_out, rc_err *err)
         RC_FAIL_IF(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, ids[n - 1], (size_t)len + 1,
                                       H5P_DEFAULT) < 0,
                    err, RC_E_IO, "cannot read the name of entry %llu", (unsigned long long)i);
+        RC_TRY(rd_utf8_name("a group name", ids[n - 1], err));
     }
     *out = ids;
     *n_out = n;
@@ -87,6 +89,7 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
     char **names = NULL, **vs = NULL, *fixed = NULL, known[512] = "";
     int64_t n = 0;
     rc_err_scope(err, file, NULL, "/mask/%s", key);
+    RC_TRY(rd_inside_path(fid, "mask", err));
     RC_FAIL_IF(H5Lexists(fid, "mask", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /mask with filter key '%s' (input.filter_key), not found", key);
     mask = H5Gopen2(fid, "mask", H5P_DEFAULT);
@@ -106,8 +109,10 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
         RC_FAIL_IF(1, err, RC_E_INPUT, "expected filter key '%s' under /mask, not found (keys: %s)", key,
                    known[0] ? known : "none");
     }
+    RC_TRY(rd_inside_path(mask, key, err));
     dset = H5Dopen2(mask, key, H5P_DEFAULT);
     RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected a dataset of demo names, found another kind of object");
+    RC_TRY(rd_inside_storage(dset, err));
     type = H5Dget_type(dset);
     space = H5Dget_space(dset);
     RC_FAIL_IF(type < 0 || space < 0, err, RC_E_IO, "cannot read the type of the filter key");
@@ -123,8 +128,8 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
     if (H5Tis_variable_str(type) > 0) {
         vs = rc_calloc(count ? count : 1, sizeof *vs);
         RC_FAIL_IF(!vs, err, RC_E_NOMEM, "out of memory for %lld names", (long long)n);
-        RC_FAIL_IF(count && H5Dread(dset, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, vs) < 0, err, RC_E_IO,
-                   "cannot read the demo names");
+        RC_FAIL_IF(count && rc_zstd_filter_read(dset, mem, vs) < 0, err, RC_E_INPUT,
+                   "cannot decode the demo names (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             names[i] = rc_strdup(vs[i] ? vs[i] : "");
             RC_FAIL_IF(!names[i], err, RC_E_NOMEM, "out of memory for a name");
@@ -133,8 +138,8 @@ static rc_status read_mask(hid_t fid, const char *file, const char *key, char **
         size_t size = H5Tget_size(type);
         fixed = rc_calloc((size_t)(count ? count : 1) * size + 1, 1);
         RC_FAIL_IF(!fixed, err, RC_E_NOMEM, "out of memory for %lld names", (long long)n);
-        RC_FAIL_IF(count && H5Dread(dset, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed) < 0, err, RC_E_IO,
-                   "cannot read the demo names");
+        RC_FAIL_IF(count && rc_zstd_filter_read(dset, mem, fixed) < 0, err, RC_E_INPUT,
+                   "cannot decode the demo names (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             names[i] = rc_calloc(size + 1, 1);
             RC_FAIL_IF(!names[i], err, RC_E_NOMEM, "out of memory for a name");
@@ -166,6 +171,7 @@ rc_status rd_list_demos(hid_t fid, const char *file, const char *filter_key, cha
     char **ids = NULL, **keep = NULL;
     int64_t n = 0, n_keep = 0;
     rc_err_scope(err, file, NULL, "/data");
+    RC_TRY(rd_inside_path(fid, "data", err));
     RC_FAIL_IF(H5Lexists(fid, "data", H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected group /data holding demo_N groups, not found");
     g = H5Gopen2(fid, "data", H5P_DEFAULT);

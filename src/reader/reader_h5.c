@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "reader/rc_direct_int.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */
@@ -53,11 +54,13 @@ static rc_status open_dataset(hid_t g, const char *name, const rd_where *w, int 
     rc_status st = RC_OK;
     char shape[128];
     rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_TRY(rd_inside_path(g, name, err));
     RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected dataset '%s' (%s), not found", name, what);
     *dset = H5Dopen2(g, name, H5P_DEFAULT);
     RC_FAIL_IF(*dset < 0, err, RC_E_INPUT, "expected dataset '%s' (%s), found another kind of object",
                name, what);
+    RC_TRY(rd_inside_storage(*dset, err));
     *space = H5Dget_space(*dset);
     RC_FAIL_IF(*space < 0, err, RC_E_IO, "cannot read the dataspace");
     int rank = H5Sget_simple_extent_ndims(*space);
@@ -94,6 +97,8 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
     RC_FAIL_IF(want_cols > 0 && dims[1] != (hsize_t)want_cols, err, RC_E_INPUT,
                "expected %d columns (as the layout says), found %llu", (int)want_cols,
                (unsigned long long)dims[1]);
+    RC_FAIL_IF(dims[1] == 0, err, RC_E_INPUT, "expected at least one column, found shape [%llu, 0]",
+               (unsigned long long)dims[0]);
     RC_FAIL_IF(!allow_empty && dims[0] == 0, err, RC_E_INPUT,
                "expected at least one sample, found an empty dataset [0, %llu]",
                (unsigned long long)dims[1]);
@@ -103,6 +108,12 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
     type_name(type, tname, sizeof tname);
     RC_FAIL_IF(cls != H5T_INTEGER && cls != H5T_FLOAT, err, RC_E_INPUT,
                "expected a numeric (integer or float) dtype, found %s", tname);
+    char need[200];
+    uint64_t wide_bytes = cls == H5T_FLOAT && H5Tget_size(type) > sizeof(float) ? sizeof *wide : 0;
+    snprintf(need, sizeof need, "the dataset [%llu, %llu] %s (read as float32%s)", (unsigned long long)dims[0],
+             (unsigned long long)dims[1], tname, wide_bytes ? " through float64" : "");
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(dims[0], dims[1]), sizeof *out + wide_bytes), RC_E_INPUT,
+                           need, err));
     size_t n = (size_t)dims[0] * (size_t)dims[1];
     out = rc_calloc(n, sizeof *out);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu values", n);
@@ -111,7 +122,8 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
         wide = rc_calloc(n, sizeof *wide);
         RC_FAIL_IF(!wide, err, RC_E_NOMEM, "out of memory for %zu values", n);
         RC_FAIL_IF(n && rc_direct_read(dset, H5T_NATIVE_DOUBLE, wide, n * sizeof *wide) < 0,
-                   err, RC_E_IO, "cannot read the %s data", tname);
+                   err, RC_E_INPUT, "cannot decode the %s data (damaged or oversized chunk)",
+                   tname);
         for (size_t i = 0; i < n; i++) {
             RC_FAIL_IF(!isfinite(wide[i]), err, RC_E_INPUT,
                        "expected finite values, found %g at row %zu, column %zu", wide[i],
@@ -123,7 +135,8 @@ rc_status rd_read_matrix(hid_t g, const char *name, const rd_where *w, int32_t w
         }
     } else {
         RC_FAIL_IF(n && rc_direct_read(dset, H5T_NATIVE_FLOAT, out, n * sizeof *out) < 0,
-                   err, RC_E_IO, "cannot read the %s data as float32", tname);
+                   err, RC_E_INPUT,
+                   "cannot decode the %s data as float32 (damaged or oversized chunk)", tname);
         for (size_t i = 0; i < n; i++)
             RC_FAIL_IF(!isfinite(out[i]), err, RC_E_INPUT,
                        "expected finite values, found %g at row %zu, column %zu", (double)out[i],
@@ -252,17 +265,19 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
                "expected attribute units \"ns\", \"us\", \"ms\" or \"s\", found \"%s\"", units);
     RC_FAIL_IF(is_f64 && mult != 1000000000, err, RC_E_INPUT,
                "expected units \"s\" for float64 timestamps, found \"%s\"", units);
+    RC_TRY(rc_budget_check(rc_budget_mul((uint64_t)n, sizeof *t + (is_f64 ? sizeof *ts : 0)), RC_E_INPUT,
+                           "the timestamps", err));
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
     if (is_f64) {
         ts = rc_calloc((size_t)n, sizeof *ts);
         RC_FAIL_IF(!ts, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
         RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_DOUBLE, ts, (size_t)n * sizeof *ts) < 0, err,
-                   RC_E_IO, "cannot read the timestamps");
+                   RC_E_INPUT, "cannot decode the timestamps (damaged or oversized chunk)");
         RC_TRY(seconds_to_ns(ts, 1, n, t, err));
     } else {
         RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_INT64, t, (size_t)n * sizeof *t) < 0, err,
-                   RC_E_IO, "cannot read the timestamps");
+                   RC_E_INPUT, "cannot decode the timestamps (damaged or oversized chunk)");
         for (int64_t i = 0; i < n; i++) {
             int64_t v;
             RC_FAIL_IF(__builtin_mul_overflow(t[i], mult, &v), err, RC_E_INPUT,
@@ -302,10 +317,11 @@ rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **
     type_name(type, tname, sizeof tname);
     RC_FAIL_IF(H5Tget_class(type) != H5T_INTEGER, err, RC_E_INPUT,
                "expected integer (int64) offsets, found %s", tname);
+    RC_TRY(rc_budget_check(rc_budget_mul((uint64_t)frames + 1, sizeof *o), RC_E_INPUT, "the offsets", err));
     o = rc_calloc((size_t)frames + 1, sizeof *o);
     RC_FAIL_IF(!o, err, RC_E_NOMEM, "out of memory for %lld offsets", (long long)(frames + 1));
-    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_INT64, o, ((size_t)frames + 1) * sizeof *o) < 0, err, RC_E_IO,
-               "cannot read the offsets as int64");
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_INT64, o, ((size_t)frames + 1) * sizeof *o) < 0, err, RC_E_INPUT,
+               "cannot decode the offsets as int64 (damaged or oversized chunk)");
     RC_FAIL_IF(o[0] != 0, err, RC_E_INPUT, "expected offsets[0] = 0, found %lld", (long long)o[0]);
     for (int64_t f = 1; f <= frames; f++)
         RC_FAIL_IF(o[f] < o[f - 1], err, RC_E_INPUT,
@@ -343,11 +359,13 @@ rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int
     RC_FAIL_IF(H5Tget_class(type) != H5T_FLOAT, err, RC_E_INPUT,
                "expected float seconds in column %d, found dtype %s", (int)column, tname);
     int64_t n = (int64_t)dims[0];
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(dims[0], dims[1]), sizeof *all + sizeof *t), RC_E_INPUT,
+                           "the time column's dataset (read as float64)", err));
     all = rc_calloc((size_t)n * (size_t)dims[1], sizeof *all);
     t = rc_calloc((size_t)n, sizeof *t);
     RC_FAIL_IF(!all || !t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
-    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_DOUBLE, all, (size_t)n * (size_t)dims[1] * sizeof *all) < 0, err, RC_E_IO,
-               "cannot read the %s data", tname);
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_DOUBLE, all, (size_t)n * (size_t)dims[1] * sizeof *all) < 0, err, RC_E_INPUT,
+               "cannot decode the %s data (damaged or oversized chunk)", tname);
     RC_TRY(seconds_to_ns(all + column, (int64_t)dims[1], n, t, err));
     RC_TRY(check_increasing(t, n, err));
     *t_ns = t;
@@ -365,7 +383,12 @@ done:
 rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err)
 {
     rc_status st = RC_OK;
-    int64_t *t = rc_malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    int64_t *t = NULL;
+    double last = n > 0 ? (double)(n - 1) * 1e9 / rate_hz : 0;
+    RC_FAIL_IF(!(last < 0x1p63), err, RC_E_INPUT,
+               "expected sample times within int64 ns, found %lld samples at input.rate_hz %g reaching %g s",
+               (long long)n, rate_hz, last / 1e9);
+    t = rc_malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
     RC_FAIL_IF(!t, err, RC_E_NOMEM, "out of memory for %lld timestamps", (long long)n);
     for (int64_t i = 0; i < n; i++) t[i] = llround((double)i * 1e9 / rate_hz);
     *t_ns = t;
@@ -382,11 +405,13 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
     hsize_t d[4] = {0, 0, 0, 0};
     char shape[128], tname[64];
     rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, name);
+    RC_TRY(rd_inside_path(g, name, err));
     RC_FAIL_IF(H5Lexists(g, name, H5P_DEFAULT) <= 0, err, RC_E_INPUT,
                "expected dataset '%s' (uint8 images [S, H, W, C]), not found", name);
     dset = H5Dopen2(g, name, H5P_DEFAULT);
     RC_FAIL_IF(dset < 0, err, RC_E_INPUT, "expected dataset '%s' (uint8 images [S, H, W, C]), found another kind of object",
                name);
+    RC_TRY(rd_inside_storage(dset, err));
     space = H5Dget_space(dset);
     type = H5Dget_type(dset);
     RC_FAIL_IF(space < 0 || type < 0, err, RC_E_IO, "cannot read the dataspace or type");
@@ -404,11 +429,15 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
                "expected %d channels (as the layout says), found shape %s", (int)want_c, shape);
     RC_FAIL_IF(d[1] > INT32_MAX || d[2] > INT32_MAX || d[3] > INT32_MAX, err, RC_E_INPUT,
                "expected frame sides below 2^31, found shape %s", shape);
+    char need[160];
+    snprintf(need, sizeof need, "the image dataset %s uint8", shape);
+    RC_TRY(rc_budget_check(rc_budget_mul(rc_budget_mul(d[0], d[1]), rc_budget_mul(d[2], d[3])), RC_E_INPUT, need,
+                           err));
     size_t n = (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * (size_t)d[3];
     out = rc_malloc(n);
     RC_FAIL_IF(!out, err, RC_E_NOMEM, "out of memory for %zu bytes of images", n);
-    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_UINT8, out, n) < 0, err, RC_E_IO,
-               "cannot read the images");
+    RC_FAIL_IF(rc_direct_read(dset, H5T_NATIVE_UINT8, out, n) < 0, err, RC_E_INPUT,
+               "cannot decode the images (damaged or oversized chunk)");
     *bytes += H5Dget_storage_size(dset);
     *u8 = out;
     *S = (int64_t)d[0];

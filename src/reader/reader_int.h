@@ -63,5 +63,18 @@ void rd_stream_list(const rc_layout *t, char *buf, size_t n);
  * the last equals the number of points). */
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
                           uint64_t *bytes, rc_err *err);
+/* Requires every link on path (relative to base, or absolute) to be a hard link: no external
+ * link, soft link or user-defined link.  Checked before anything follows the path; a link
+ * that does not exist ends the check (the caller reports what is missing). */
+rc_status rd_inside_path(hid_t base, const char *path, rc_err *err);
+/* Requires dset's data to be stored in this file: no external storage, no virtual layout. */
+rc_status rd_inside_storage(hid_t dset, rc_err *err);
+/* The rows (first dimension) dataset name, a child of g, declares, read from its dataspace
+ * only; -1 when it is missing, reached through a link or not a simple dataset of that rank (the
+ * read that follows reports why). */
+int64_t rd_declared_rows(hid_t g, const char *name, int rank);
+/* Requires name (what: "a file name", "an episode name", ...) to be UTF-8: it is written into
+ * manifest.json.  RC_E_INPUT otherwise, with the offset of the first bad byte. */
+rc_status rd_utf8_name(const char *what, const char *name, rc_err *err);
 
 #endif

@@ -143,7 +143,7 @@ done:
     return st;
 }
 
-/* The span and steps of the spec's timeline, or a problem when it is empty. */
+/* The span and steps of the spec's timeline, or a problem when it is empty or too long. */
 static rc_status span_figures(const rc_spec *spec, const rc_episode *ep, rc_scan_episode *se, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -153,7 +153,10 @@ static rc_status span_figures(const rc_spec *spec, const rc_episode *ep, rc_scan
     se->steps = -1;
     if (rc_timeline_span(spec, ep, &se->span_start_ns, &se->span_end_ns, &p) != RC_OK) return add_problem(se, &p, err);
     se->span_ok = 1;
-    if (spec->rate_hz > 0) se->steps = rc_timeline_count(se->span_start_ns, se->span_end_ns, spec->rate_hz);
+    /* The check run makes before building the grid (step count and memory budget). */
+    if (spec->rate_hz > 0 &&
+        rc_timeline_steps(se->span_start_ns, se->span_end_ns, spec->rate_hz, sizeof(int64_t), &se->steps, &p) != RC_OK)
+        return add_problem(se, &p, err);
     return st;
 }
 

@@ -110,7 +110,7 @@ void rc_scan_episode_json(rc_json *j, const rc_scan_episode *se)
         rc_json_key(j, "end_ns");
         rc_json_int(j, se->span_end_ns);
         rc_json_key(j, "seconds");
-        rc_json_double(j, (double)(se->span_end_ns - se->span_start_ns) / 1e9);
+        rc_json_double(j, ((double)se->span_end_ns - (double)se->span_start_ns) / 1e9); /* may pass int64 */
         rc_json_key(j, "steps");
         if (se->steps >= 0) rc_json_int(j, se->steps);
         else rc_json_null(j);

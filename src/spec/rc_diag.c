@@ -1,5 +1,6 @@
 /* rc_diag.c — keeps spec errors, then logs them sorted by position.  Should memory for the
- * list run out, each error is logged at once instead: none is ever lost. */
+ * list run out, each error is logged at once instead.  At most RC_DIAG_MAX_SHOWN are kept and
+ * shown; the rest are counted, so a spec of 100k bad keys costs neither time nor memory. */
 #include "config.h"
 #include "spec/rc_diag_int.h"
 
@@ -29,6 +30,7 @@ void rc_diag_add(rc_diag *d, const rc_err *e)
 {
     d->n_errors++;
     d->n_nomem += e->code == RC_E_NOMEM;
+    if (d->n_kept == RC_DIAG_MAX_SHOWN) return; /* counted; rc_diag_flush says how many more */
     if (d->n_kept == d->cap) {
         int cap = d->cap ? d->cap * 2 : 16;
         rc_err *grown = rc_realloc(d->errs, (size_t)cap * sizeof *grown);
@@ -61,7 +63,7 @@ void rc_diag_error(rc_diag *d, int line, int col, const char *path, const char *
 
 void rc_diag_flush(rc_diag *d, rc_err *first)
 {
-    /* insertion sort: stable, and spec error lists are short */
+    /* insertion sort: stable, and at most RC_DIAG_MAX_SHOWN errors */
     for (int i = 1; i < d->n_kept; i++) {
         rc_err e = d->errs[i];
         int j = i;
@@ -72,6 +74,9 @@ void rc_diag_flush(rc_diag *d, rc_err *first)
         d->errs[j] = e;
     }
     for (int i = 0; i < d->n_kept; i++) log_err(&d->errs[i]);
+    if (d->n_errors > d->n_kept && d->n_kept == RC_DIAG_MAX_SHOWN)
+        rc_log(RC_LOG_ERROR, "%s: %d more errors not shown (the first %d found are above)", d->file,
+               d->n_errors - d->n_kept, RC_DIAG_MAX_SHOWN);
     if (first && d->n_kept > 0) *first = d->errs[0];
     rc_free(d->errs);
     d->errs = NULL;

@@ -7,6 +7,9 @@
 
 #include "common/rc_error.h"
 
+/* Errors kept and shown; beyond them errors are only counted. */
+#define RC_DIAG_MAX_SHOWN 100
+
 typedef struct rc_diag {
     const char *file;   /* the spec file as given */
     int n_errors;
@@ -21,7 +24,7 @@ void rc_diag_error(rc_diag *d, int line, int col, const char *path, const char *
     __attribute__((format(printf, 5, 6)));
 /* Records an error already in an rc_err (e.g. a YAML syntax error, an I/O error). */
 void rc_diag_add(rc_diag *d, const rc_err *e);
-/* Logs every error in file order, copies the first of them into *first (if not NULL and there
+/* Logs the kept errors in file order, then how many more there were, copies the first of them into *first (if not NULL and there
  * is one), and frees the list. */
 void rc_diag_flush(rc_diag *d, rc_err *first);
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
-#include "spec/rc_size_int.h"
+#include "spec/rc_size.h"
 #include "spec/rc_suggest_int.h"
 
 #define DESC_MAX 512
@@ -221,6 +221,20 @@ static int in_bounds(rc_schema *sc, yaml_node_t *s, double v)
     return 1;
 }
 
+/* in_bounds for an integer: bounds written as integers compare exactly (a double holds 2^63 - 1
+ * and 2^63 alike), others as numbers. */
+static int in_int_bounds(rc_schema *sc, yaml_node_t *s, int64_t v)
+{
+    static const char *const keys[4] = {"min", "max", "exclusive_min", "exclusive_max"};
+    for (int k = 0; k < 4; k++) {
+        const char *t = attr(sc, s, keys[k]);
+        int64_t b;
+        if (!t || rc_scalar_int(t, &b) != 0) continue;
+        if ((k == 0 && v < b) || (k == 1 && v > b) || (k == 2 && v <= b) || (k == 3 && v >= b)) return 0;
+    }
+    return in_bounds(sc, s, (double)v);
+}
+
 static int is_null(yaml_node_t *n)
 {
     const char *t = rc_yaml_text(n);
@@ -259,7 +273,7 @@ static int check_scalar(walk *w, stype ty, yaml_node_t *s, yaml_node_t *n, const
     char why[256];
     switch (ty) {
     case T_INT:
-        if (!plain || rc_scalar_int(t, &iv) != 0 || !in_bounds(sc, s, (double)iv)) return mismatch(w, s, n, path);
+        if (!plain || rc_scalar_int(t, &iv) != 0 || !in_int_bounds(sc, s, iv)) return mismatch(w, s, n, path);
         return 0;
     case T_NUMBER:
         if (!plain || rc_scalar_number(t, &dv) != 0 || !in_bounds(sc, s, dv)) return mismatch(w, s, n, path);
@@ -300,6 +314,44 @@ static void child_path(char *out, size_t size, const char *path, const char *key
     snprintf(out, size, "%s%s%s", path, *path ? "." : "", key);
 }
 
+/* A key of a map and its position, for finding duplicates by sorting. */
+typedef struct key_at {
+    const char *text;
+    int index;
+} key_at;
+
+static int cmp_key_at(const void *a, const void *b)
+{
+    const key_at *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* first[i] = the position of the first key of map n spelled as key i (i itself for a first or
+ * textless key): duplicates in O(n log n), whatever the number of keys.  NULL when out of
+ * memory; the caller frees it. */
+static int *first_occurrences(rc_yaml *doc, yaml_node_t *n)
+{
+    int len = rc_yaml_len(n), m = 0;
+    int *first = rc_malloc((size_t)(len > 0 ? len : 1) * sizeof *first);
+    key_at *ks = rc_malloc((size_t)(len > 0 ? len : 1) * sizeof *ks);
+    if (!first || !ks) {
+        rc_free(first);
+        rc_free(ks);
+        return NULL;
+    }
+    for (int i = 0; i < len; i++) {
+        const char *t = rc_yaml_text(rc_yaml_key(doc, n, i));
+        first[i] = i;
+        if (t) ks[m++] = (key_at){t, i};
+    }
+    qsort(ks, (size_t)m, sizeof *ks, cmp_key_at);
+    for (int j = 1; j < m; j++)
+        if (!strcmp(ks[j].text, ks[j - 1].text)) first[ks[j].index] = first[ks[j - 1].index];
+    rc_free(ks);
+    return first;
+}
+
 static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
 {
     rc_schema *sc = w->sc;
@@ -310,6 +362,8 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
     for (int i = 0; i < rc_yaml_len(keys); i++)
         append(known, sizeof known, "%s%s", i ? ", " : "", rc_yaml_text(rc_yaml_key(&sc->y, keys, i)));
     int bad = 0;
+    int *first = first_occurrences(doc, n);
+    if (!first) return fail(w, n, path, "out of memory checking the keys of this map for duplicates%s%s", "", "");
     for (int i = 0; i < rc_yaml_len(n); i++) {
         yaml_node_t *k = rc_yaml_key(doc, n, i), *v = rc_yaml_val(doc, n, i);
         const char *kt = rc_yaml_text(k);
@@ -320,17 +374,11 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
             continue;
         }
         child_path(sub, sizeof sub, path, kt);
-        int dup = 0;
-        for (int j = 0; j < i && !dup; j++) {
-            yaml_node_t *kj = rc_yaml_key(doc, n, j);
-            if (rc_yaml_text(kj) && !strcmp(rc_yaml_text(kj), kt)) {
-                rc_diag_error(w->d, rc_yaml_line(k), rc_yaml_col(k), sub,
-                              "duplicate key '%s' (first given at line %d, column %d)", kt,
-                              rc_yaml_line(kj), rc_yaml_col(kj));
-                dup = 1;
-            }
-        }
-        if (dup) {
+        if (first[i] != i) {
+            yaml_node_t *kj = rc_yaml_key(doc, n, first[i]);
+            rc_diag_error(w->d, rc_yaml_line(k), rc_yaml_col(k), sub,
+                          "duplicate key '%s' (first given at line %d, column %d)", kt, rc_yaml_line(kj),
+                          rc_yaml_col(kj));
             bad = 1;
             continue;
         }
@@ -363,6 +411,7 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
         else
             bad |= fail(w, n, path, "expected exactly one of the keys %s, found: %s", known, found);
     }
+    rc_free(first);
     return bad;
 }
 

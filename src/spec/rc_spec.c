@@ -10,11 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/rc_budget.h"
 #include "common/rc_alloc.h"
 #include "spec/rc_diag_int.h"
 #include "spec/rc_layout.h"
 #include "spec/rc_schema_int.h"
-#include "spec/rc_size_int.h"
+#include "spec/rc_size.h"
 #include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
 
@@ -228,6 +229,17 @@ static void load_input(ctx *c, yaml_node_t *root, const char *schema_dir)
     get_str(c, s, m, "pattern", "input.pattern", sp->input_pattern, sizeof sp->input_pattern);
     get_str(c, s, m, "layout", "input.layout", sp->layout, sizeof sp->layout);
     get_num(c, s, m, "rate_hz", &sp->layout_rate_hz);
+    /* Sample i of a layout without timestamps is at round(i * 1e9 / rate_hz) ns: above 1e9 Hz
+     * neighbouring samples round to the same time; below 1e-9 Hz one step is over 1e18 ns and the
+     * tenth sample is past int64. */
+    if (sp->layout_rate_hz > 1e9)
+        error_at(c, get(c, m, "rate_hz"), "input.rate_hz",
+                 "expected at most 1000000000 (one sample per ns; faster samples share times), found %g",
+                 sp->layout_rate_hz);
+    if (sp->layout_rate_hz > 0 && sp->layout_rate_hz < 1e-9)
+        error_at(c, get(c, m, "rate_hz"), "input.rate_hz",
+                 "expected at least 1e-09 (a sample every 31.7 years; slower times overflow int64 ns), found %g",
+                 sp->layout_rate_hz);
     get_str(c, s, m, "filter_key", "input.filter_key", sp->filter_key, sizeof sp->filter_key);
     if (!text_of(c, s, m, "layout")) return;
     rc_err e;
@@ -478,7 +490,16 @@ static void check_grid(ctx *c, rc_spec_stage *st, yaml_node_t *m, const char *pa
                  st->range[a][1], st->range[a][0], st->voxel_size[a]);
         return;
     }
-    if (st->sparse && st->mode != RC_VOX_POINTS) return;
+    if (st->sparse && st->mode != RC_VOX_POINTS) {
+        double cells = 1; /* each axis <= 2^30: exact in double */
+        for (int a = 0; a < 3; a++) cells *= round((st->range[a][1] - st->range[a][0]) / st->voxel_size[a]);
+        if (cells > 0x1p62) {
+            path_fmt(sub, "%s.voxel_size", path);
+            error_at(c, vs, sub, "a sparse grid of %.0f cells; expected at most 2^62 (voxel indices are int64)",
+                     cells);
+        }
+        return;
+    }
     uint64_t bytes = rc_spec_dense_frame_bytes(st);
     if (bytes <= c->frame_budget) return;
     path_fmt(sub, "%s.voxel_size", path);
@@ -623,6 +644,7 @@ static void check_document(ctx *c, const char *schema_dir)
     load_stages(c, root);
     t = text_of(c, c->sc.spec, root, "stats");
     if (t) rc_scalar_bool(t, &c->spec->stats);
+    get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }
 
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
@@ -688,6 +710,14 @@ done:
     rc_schema_free(&c.sc);
     rc_spec_free(c.spec);
     return st;
+}
+
+void rc_spec_apply_memory(const rc_spec *spec)
+{
+    char source[RC_PATH_MAX + 64];
+    if (!spec->memory || rc_budget_is_set()) return;
+    snprintf(source, sizeof source, "limits.memory of %s", spec->path);
+    rc_budget_set(spec->memory, source);
 }
 
 void rc_spec_free(rc_spec *spec)

@@ -78,6 +78,7 @@ typedef struct rc_spec {
     int32_t n_stages;
     rc_spec_stage stages[RC_MAX_STAGES];
     int stats;                    /* default 0 */
+    uint64_t memory;              /* limits.memory: the memory budget; 0 = not set */
 } rc_spec;
 
 /* Reads, parses and validates the spec at `path` ("-": standard input, named <stdin> in errors,
@@ -104,6 +105,8 @@ int64_t rc_spec_stream_offset(const rc_spec *spec, const char *name);
 #define RC_OFFSET_MS_MAX 86400000
 int rc_offset_ms_parse(const char *text, int64_t *ns);
 void rc_spec_free(rc_spec *spec);
+/* Makes the spec's limits.memory the process's memory budget, unless --memory set one. */
+void rc_spec_apply_memory(const rc_spec *spec);
 
 /* Bytes one frame of this voxelize stage takes in memory: a dense grid n_x*n_y*n_z (n_a =
  * round((max_a - min_a) / size_a)) times 1 (occupancy), 4 (count) or 4*C (mean); mode points: its

@@ -27,6 +27,8 @@ rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *er
         }
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
+        RC_FAIL_IF(len > RC_YAML_MAX_BYTES, err, RC_E_SPEC, "expected a YAML file of at most %d bytes (4 MiB), found more",
+                   RC_YAML_MAX_BYTES);
         if (got == 0) break;
     }
     RC_FAIL_IF(ferror(f), err, RC_E_IO, "cannot read: %s", strerror(errno));

@@ -19,8 +19,13 @@ typedef struct rc_yaml {
 rc_status rc_yaml_parse(const char *name, const char *text, size_t n, rc_yaml *y, rc_err *err);
 void rc_yaml_free(rc_yaml *y);
 
+/* The largest spec, schema or layout file read: far above any real one, small enough that
+ * checking it stays fast whatever it holds. */
+#define RC_YAML_MAX_BYTES (4 << 20)
+
 /* Reads a whole file into a NUL-terminated buffer (rc_free it); path "-" is standard input
- * (named <stdin> in errors).  RC_E_IO names the file. */
+ * (named <stdin> in errors).  RC_E_IO names the file;
+ * RC_E_SPEC when it holds more than RC_YAML_MAX_BYTES. */
 rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *err);
 
 yaml_node_t *rc_yaml_root(rc_yaml *y);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_budget.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest_int.h"
@@ -29,6 +30,7 @@ typedef struct name_list {
     char **names;
     size_t n, cap;
     int failed;
+    char foreign[256]; /* the first link that is not a hard link (a shard holds none) */
 } name_list;
 
 static int name_list_add(name_list *l, const char *name)
@@ -69,7 +71,10 @@ static herr_t add_link(hid_t g, const char *name, const H5L_info_t *info, void *
 static herr_t add_dataset(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
     name_list *l = data;
-    if (info->type != H5L_TYPE_HARD) return 0;
+    if (info->type != H5L_TYPE_HARD) { /* soft or external: may lead outside the episode or file */
+        snprintf(l->foreign, sizeof l->foreign, "%s", name);
+        return -1;
+    }
     hid_t obj = H5Oopen(g, name, H5P_DEFAULT);
     if (obj < 0) {
         l->failed = 1;
@@ -96,7 +101,7 @@ static rc_status read_pipeline(rc_shard_reader *r, rc_err *err)
     if (H5Tis_variable_str(t) > 0) {
         char *s = NULL;
         mem = H5Tcopy(H5T_C_S1);
-        RC_FAIL_IF(mem < 0 || H5Tset_size(mem, H5T_VARIABLE) < 0 || H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s) < 0,
+        RC_FAIL_IF(mem < 0 || H5Tset_size(mem, H5T_VARIABLE) < 0 || rc_zstd_filter_read(ds, mem, &s) < 0,
                    err, RC_E_IO, "reading the spec text failed");
         r->root.pipeline = rc_strdup(s ? s : "");
         H5free_memory(s);
@@ -104,7 +109,7 @@ static rc_status read_pipeline(rc_shard_reader *r, rc_err *err)
         size_t n = H5Tget_size(t);
         r->root.pipeline = rc_malloc(n + 1);
         RC_FAIL_IF(!r->root.pipeline, err, RC_E_NOMEM, "out of memory");
-        RC_FAIL_IF(H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->root.pipeline) < 0, err, RC_E_IO,
+        RC_FAIL_IF(rc_zstd_filter_read(ds, t, r->root.pipeline) < 0, err, RC_E_IO,
                    "reading %zu bytes of spec text failed", n);
         r->root.pipeline[n] = '\0';
     }
@@ -161,6 +166,9 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->path = rc_strdup(path);
     RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
     RC_TRY(rc_zstd_filter_register(err));
+    /* A shard holds no external link: without the class HDF5 cannot follow a forged one into
+     * another file (error ignored: already gone). */
+    H5Lunregister(H5L_TYPE_EXTERNAL);
     htri_t is_h5 = H5Fis_hdf5(path);
     RC_FAIL_IF(is_h5 <= 0, err, RC_E_IO, "expected an HDF5 file, found %s",
                is_h5 < 0 ? "an unreadable or missing file" : "something else");
@@ -199,6 +207,8 @@ static rc_status describe(hid_t ds, rc_shard_dataset *d, rc_err *err)
     H5Sget_simple_extent_dims(space, dims, NULL);
     for (int k = 0; k < d->rank; k++) d->dims[k] = dims[k];
     d->zstd_level = -1;
+    RC_FAIL_IF(H5Pget_external_count(dcpl) != 0 || H5Pget_layout(dcpl) == H5D_VIRTUAL, err, RC_E_INPUT,
+               "expected the dataset's data inside this file, found external storage or a virtual dataset");
     if (H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, d->rank, chunk) == d->rank)
         for (int k = 0; k < d->rank; k++) d->chunk[k] = chunk[k];
     if (H5Pget_nfilters(dcpl) > 0) {
@@ -224,11 +234,12 @@ static rc_status decode_and_hash(hid_t ds, rc_shard_dataset *d, rc_ds_digest *it
     hid_t t = H5Dget_type(ds);
     uint64_t n = (uint64_t)rc_elem_size(d->elem);
     void *buf = NULL;
-    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    for (int k = 0; k < d->rank; k++) n = rc_budget_mul(n, d->dims[k]);
     RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
+    RC_TRY(rc_budget_check(n, RC_E_INPUT, "the decoded dataset", err));
     buf = rc_malloc((size_t)n);
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (rc_zstd_filter_read(ds, t, buf) < 0) {
         char h5msg[512];
         rc_h5_error_text(h5msg, sizeof h5msg);
         RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);
@@ -259,6 +270,9 @@ static rc_status read_datasets(rc_shard_reader *r, hid_t g, rc_shard_episode *ep
     rc_ds_digest *items = NULL;
     hid_t ds = -1;
     herr_t it = H5Lvisit(g, H5_INDEX_NAME, H5_ITER_INC, add_dataset, &l);
+    if (l.foreign[0]) rc_err_scope(err, r->path, ep->id, "/episodes/%s/%s", ep->id, l.foreign);
+    RC_FAIL_IF(l.foreign[0], err, RC_E_INPUT,
+               "expected only data inside this file (hard links), found a soft or external link");
     RC_FAIL_IF(l.failed || it < 0, err, RC_E_INPUT, "listing the episode's datasets failed");
     ep->datasets = rc_calloc(l.n, sizeof *ep->datasets);
     items = rc_calloc(l.n, sizeof *items);
@@ -322,13 +336,14 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
     RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "expected a dataset, found none");
     RC_TRY(describe(ds, d, err));
     uint64_t n = (uint64_t)rc_elem_size(d->elem);
-    for (int k = 0; k < d->rank; k++) n *= d->dims[k];
+    for (int k = 0; k < d->rank; k++) n = rc_budget_mul(n, d->dims[k]);
     if (n == 0) goto done;
+    RC_TRY(rc_budget_check(n, RC_E_INPUT, "the decoded dataset", err));
     buf = rc_malloc((size_t)n);
     RC_FAIL_IF(!buf, err, RC_E_NOMEM, "out of memory for %llu bytes", (unsigned long long)n);
     t = H5Dget_type(ds);
     RC_FAIL_IF(t < 0, err, RC_E_INPUT, "reading the dataset's type failed");
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (rc_zstd_filter_read(ds, t, buf) < 0) {
         char h5msg[512];
         rc_h5_error_text(h5msg, sizeof h5msg);
         RC_FAIL_IF(1, err, RC_E_INPUT, "decoding the dataset failed (corrupt chunk?): %s", h5msg);

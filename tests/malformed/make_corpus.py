@@ -11,8 +11,8 @@ Every case is a folder OUTDIR/<case>/ holding what the command needs; its row in
 
 command is robocache-convert's arguments, split on spaces, with {D} for the case folder;
 fragments ('|'-separated) must all appear on stderr, {D} again for the case folder: data errors
-name the file, the episode and the HDF5 path.  Extra check is '-' or 'steps=N' (exit 0 cases: the
-one converted episode has N steps).  Inputs are written with h5py, independently of the C code.
+name the file, the episode and the HDF5 path.  Extra check is '-', 'steps=N' (exit 0 cases: the
+one converted episode has N steps) or 'seconds<S' (the command's wall time).  Inputs are written with h5py, independently of the C code.
 tests/reader and tests/spec cover the library-level checks one by one; this corpus covers the
 whole command: exit code, message, no output or temporary file left, bounded memory."""
 import os
@@ -92,8 +92,8 @@ class Corpus:
                 f.write("\t".join(r) + "\n")
 
     def data_case(self, case, code, fragments, damage=None, post=None, raw=None, rate=50, extra="-",
-                  on_error="fail"):
-        """A run over one input file in.h5 (from good_streams, damaged) with SPEC."""
+                  on_error="fail", options=""):
+        """A run over one input file in.h5 (from good_streams, damaged) with SPEC (and options)."""
         d = self.folder(case)
         os.makedirs(os.path.join(d, "in"), exist_ok=True)
         path = os.path.join(d, "in", "in.h5")
@@ -106,15 +106,15 @@ class Corpus:
             write_h5(path, s, post)
         with open(os.path.join(d, "spec.yaml"), "w") as f:
             f.write(SPEC.format(rate=rate, on_error=on_error))
-        self.add(case, "run {D}/spec.yaml --progress never", code,
+        self.add(case, "run {D}/spec.yaml --progress never" + options, code,
                  [f.replace("{F}", "{D}/in/in.h5") for f in fragments], extra)
 
-    def spec_case(self, case, text, code, fragments, command="validate"):
+    def spec_case(self, case, text, code, fragments, command="validate", extra="-"):
         d = self.folder(case)
         with open(os.path.join(d, "spec.yaml"), "w") as f:
             f.write(text)
         self.add(case, command + " {D}/spec.yaml" + (" --progress never" if command == "run" else ""),
-                 code, fragments)
+                 code, fragments, extra)
 
 
 def setd(stream, dname, arr, units=None):
@@ -241,11 +241,12 @@ def input_cases(c):
         s["lidar"]["offsets"] = (ns([0, 0, 0, 0, 0, 0]), None)
     c.data_case("cloud_without_points", 0, ["1 episodes in 1 shards"], no_points, extra="steps=10")
     # Absurd shapes: declared, never written (the file stays small).
-    c.data_case("rows_2_40_data", 3, where("/imu/data") + ["out of memory"],
+    c.data_case("rows_2_40_data", 2, where("/imu/t") + ["expected 1099511627776 timestamps (one per data row)",
+                                                        "found 20"],
                 post=absurd(G + "/imu/data", (6,), "f4"))
     c.data_case("rows_2_40_t", 2, where("/joint_pos/t") + ["expected 20 timestamps", "found 1099511627776"],
                 post=absurd(G + "/joint_pos/t", (), "i8", "ns"))
-    c.data_case("rows_2_40_points", 3, where("/lidar/points") + ["out of memory"],
+    c.data_case("rows_2_40_points", 2, where("/lidar/points") + ["over the memory budget"],
                 post=lambda f: (absurd(G + "/lidar/points", (4,), "f4")(f),
                                 f[G + "/lidar/offsets"].__setitem__(5, ROWS_2_40)))
     c.data_case("columns_2_40", 2, where("/action") + ["expected at most 1000000 columns", "found 1099511627776"],
@@ -358,17 +359,22 @@ def shard_cases(c, shard):
 
 
 def main():
+    import make_hostile  # the second round's cases, written with this module's helpers
     what, args = sys.argv[1], sys.argv[2:]
     if what == "input":
         c = Corpus(args[0])
         input_cases(c)
         spec_cases(c)
+        make_hostile.input_cases(c)
+        make_hostile.spec_cases(c)
     elif what == "shard":
         c = Corpus(args[1])
         shard_cases(c, args[0])
+        make_hostile.shard_cases(c, args[0])
     else:
         sys.exit("usage: make_corpus.py input OUTDIR | shard SHARD OUTDIR")
     c.save()
 
 
-main()
+if __name__ == "__main__":
+    main()

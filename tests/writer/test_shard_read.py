@@ -143,12 +143,13 @@ try:
                 diag("%s/%s: chunks %s, rule gives %d rows" % (ep, rel, ds.chunks, chunk_rows(dt, dims)))
             dcpl = ds.id.get_create_plist()
             filt = dcpl.get_filter(0) if dcpl.get_nfilters() == 1 else None
-            if filt is None or filt[0] != 32015 or tuple(filt[2]) != (LEVEL,) or filt[1] & 1:
+            chunk_bytes = int(np.prod(ds.chunks)) * ds.dtype.itemsize
+            if filt is None or filt[0] != 32015 or tuple(filt[2]) != (LEVEL, chunk_bytes) or filt[1] & 1:
                 good_filter = False
                 diag("%s/%s: filter %s" % (ep, rel, filt))
         ok(good_values, "every dataset reads back through the plugin with the expected dtype, shape and values")
         ok(good_layout, "chunk shapes follow the docs/FORMAT.md rule (1 MiB of rows, at most the dataset)")
-        ok(good_filter, "every dataset has exactly filter 32015, mandatory, cd_values = (level,)")
+        ok(good_filter, "every dataset has exactly filter 32015, mandatory, cd_values = (level, chunk bytes)")
         ok(f["episodes/ep-000000/half/data"].dtype == np.float16, "float16 reads as numpy float16")
         e0 = f["episodes/ep-000000"].attrs
         ok(e0["source_file"] == b"raw/raw-00000.h5" and e0["source_group"] == b"ep-000000" and

@@ -1,4 +1,4 @@
-/* rc_size_int.h — byte sizes as a spec writes them: "4096" (bytes), "512MiB", "2GB". */
+/* rc_size.h — byte sizes as a spec writes them: "4096" (bytes), "512MiB", "2GB". */
 #ifndef RC_SIZE_H
 #define RC_SIZE_H
 
