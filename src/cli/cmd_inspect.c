@@ -191,6 +191,10 @@ int cmd_inspect(int argc, char **argv)
             json = 1;
             continue;
         }
+        if (!strcmp(argv[i], "--memory")) {
+            if (cli_memory_option("inspect", i + 1 < argc ? argv[++i] : NULL)) return 1;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("inspect", "unknown option '%s'", argv[i]);
         if (path) return cli_usage_error("inspect", "expected one SHARD, found a second: '%s'", argv[i]);
         path = argv[i];

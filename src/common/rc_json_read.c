@@ -249,8 +249,8 @@ rc_status rc_json_read_text(const char *text, size_t len, rc_jv **out, rc_err *e
     rc_jv *v = rc_calloc(1, sizeof *v);
     size_t utf8 = rc_utf8_valid_len(text, len);
     RC_FAIL_IF(!v, err, RC_E_NOMEM, "out of memory reading JSON");
-    RC_FAIL_IF(utf8 != len, err, RC_E_IO, "expected UTF-8 text (RFC 8259), found byte 0x%02x at offset %zu",
-               (unsigned char)text[utf8], utf8);
+    RC_FAIL_IF(utf8 != len, err, RC_E_IO, "byte offset %zu: expected UTF-8 text (RFC 8259), found byte 0x%02x",
+               utf8, (unsigned char)text[utf8]);
     RC_TRY(parse_value(&ps, v, 0));
     skip_ws(&ps);
     if (ps.p != ps.end) {

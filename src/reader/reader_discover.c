@@ -186,6 +186,11 @@ static rc_status scan_dir(hid_t ep, const rc_layout *layout, const rd_where *w, 
         if (len <= 0 || len >= (ssize_t)sizeof name) continue; /* no spec can name it */
         if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
         int images = strlen(dir) >= 6 && !strcmp(dir + strlen(dir) - 6, "images");
+        /* a link out of the file is refused here, before anything is opened through it */
+        rc_err_scope(err, w->file, w->episode, "%s/%s%s%s", w->group, strcmp(dir, ".") ? dir : "",
+                     strcmp(dir, ".") ? "/" : "", name);
+        RC_TRY(rd_inside_path(g, name, err));
+        rc_err_scope(err, w->file, w->episode, "%s/%s", w->group, dir);
         if (!(raw ? classify_group(g, name, &kind, &width) : classify_dataset(g, name, images, &kind, &width))) continue;
         if (strcmp(dir, ".")) snprintf(path, sizeof path, "%s/%s", dir, name);
         else snprintf(path, sizeof path, "%s", name);

@@ -350,7 +350,7 @@ def shard_cases(c, shard):
     man = os.path.join(d, "bad", "manifest.json")
     text = open(man, "rb").read().replace(b'"robocache-manifest"', b'"robocache-manifest\xc0"', 1)
     open(man, "wb").write(text)
-    c.add("manifest_not_utf8", "verify {D}/good {D}/bad", 3, ["{D}/bad/manifest.json", "expected a UTF-8 manifest",
+    c.add("manifest_not_utf8", "verify {D}/good {D}/bad", 3, ["{D}/bad/manifest.json", "expected UTF-8 text",
                                                             "0xc0"])
     # Shards that reach outside their file: inspect fails without opening the FIFO.
     for name, forge in (("shard_external_link_fifo", lambda f: f.__setitem__(path, h5py.ExternalLink(fifo(f), "/x"))),
