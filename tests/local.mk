@@ -32,3 +32,4 @@ include tests/scan/local.mk
 include tests/malformed/local.mk
 include tests/safety/local.mk
 include tests/fuzz/local.mk
+include tests/python/local.mk
