@@ -15,8 +15,8 @@ CHUNK_CACHE_BYTES = 32 << 20
 class Dataset:
     """Items of one split of the dataset in `root`.
 
-    keys: the outputs to return (default: every feature).  Each must have one row per timeline
-    step (fuse, resample and image outputs).
+    keys: the outputs to return (default: every fuse, resample, window and image output).  Each
+    must have one row per timeline step (voxel outputs have one per cloud frame).
     window=None: one item per step, `stride` steps apart; arrays have the output's step shape.
     window=W: one item per W consecutive steps starting every `stride` steps inside the episode
     (an episode shorter than W gives one item, zero-padded); arrays have a leading axis W.
@@ -34,7 +34,8 @@ class Dataset:
         store = Store(root)
         self.root = root
         self.split = split
-        self.keys = list(keys) if keys is not None else list(store.features)
+        self.keys = list(keys) if keys is not None else [
+            k for k, f in store.features.items() if f.get("kind") in ("fuse", "resample", "window", "image")]
         for k in self.keys:
             if k not in store.features:
                 raise KeyError("%s: no output %r (outputs: %s)" % (root, k, ", ".join(store.features)))

@@ -3,7 +3,7 @@
 librobocache_a_SOURCES += \
 	src/pipeline/rc_timeline.c src/pipeline/rc_timeline.h \
 	src/pipeline/rc_convert.c src/pipeline/rc_convert_vox.c src/pipeline/rc_convert_image.c \
-	src/pipeline/rc_convert.h \
+	src/pipeline/rc_convert.h src/pipeline/rc_describe.c src/pipeline/rc_describe.h \
 	src/pipeline/rc_pipeline.c src/pipeline/rc_pipeline.h src/pipeline/rc_stream.h \
 	src/pipeline/rc_stage_queue.c src/pipeline/rc_stage_queue.h \
 	src/pipeline/rc_reader_stage.c src/pipeline/rc_compute_stage.c \

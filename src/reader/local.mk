@@ -3,4 +3,5 @@
 # robomimic filter keys (reader_demos.c).
 librobocache_a_SOURCES += \
 	src/reader/rc_reader.h src/reader/reader_int.h src/reader/rc_input_list.c \
-	src/reader/rc_reader.c src/reader/reader_h5.c src/reader/reader_demos.c
+	src/reader/rc_reader.c src/reader/reader_h5.c src/reader/reader_demos.c \
+	src/reader/reader_names.c

@@ -189,12 +189,14 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     s->D = ls->columns;
     if (ls->kind == RC_STREAM_SERIES) {
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
+        RC_TRY(rd_read_names(g, "data", &w, s->D, &s->col_names, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else {
         RC_TRY(rd_read_times(g, &w, -1, ordered, &s->t_ns, &s->S, &s->bytes_read, err));
         RC_TRY(rd_read_offsets(g, &w, s->S, &s->offsets, &s->bytes_read, err));
         RC_TRY(rd_read_matrix(g, "points", &w, ls->columns, 3, 1, &s->x, &s->P, &s->D, &s->bytes_read, err));
+        RC_TRY(rd_read_names(g, "points", &w, s->D, &s->col_names, err));
         rc_err_scope(err, e->file, e->id, "%s/offsets", path);
         RC_FAIL_IF(s->offsets[s->S] != s->P, err, RC_E_INPUT,
                    "expected offsets to end at the number of points (offsets[%lld] = %lld), found %lld",
@@ -224,6 +226,7 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
     else
         RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
                               err));
+    if (ls->kind != RC_STREAM_IMAGE) RC_TRY(rd_read_names(ep, stream_path(ls), &w, s->D, &s->col_names, err));
     if (!t) {
         RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
         goto done;
@@ -307,6 +310,7 @@ void rc_episode_free(rc_episode *ep)
         rc_free(ep->streams[k].x);
         rc_free(ep->streams[k].offsets);
         rc_free(ep->streams[k].u8);
+        rc_free(ep->streams[k].col_names);
     }
     rc_free(ep->streams);
     memset(ep, 0, sizeof *ep);

@@ -25,6 +25,7 @@ typedef struct rc_stream_data {
     uint8_t *u8;        /* image: frames [S, H, W, D] as stored (uint8); x is NULL */
     int32_t H, W;       /* image: frame height and width */
     uint64_t bytes_read;/* bytes of the stored datasets (for the report) */
+    char **col_names;   /* series and cloud: [D] names from the input's `names` attribute, or NULL */
 } rc_stream_data;
 
 typedef struct rc_episode {

@@ -51,4 +51,11 @@ rc_status rd_read_times(hid_t g, const rd_where *w, int64_t want_n, int ordered,
 rc_status rd_read_offsets(hid_t g, const rd_where *w, int64_t frames, int64_t **offsets,
                           uint64_t *bytes, rc_err *err);
 
+/* Most bytes of one column name read from an input's `names` attribute. */
+#define RD_NAME_MAX 255
+/* The `names` attribute of dataset dset (below loc): n non-empty strings of at most RD_NAME_MAX
+ * bytes, packed into one allocation (*names[n], one rc_free); *names is NULL when the attribute
+ * is absent or unusable (then a warning says why). */
+rc_status rd_read_names(hid_t loc, const char *dset, const rd_where *w, int32_t n, char ***names, rc_err *err);
+
 #endif

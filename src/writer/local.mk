@@ -4,6 +4,8 @@ librobocache_a_SOURCES += \
 	src/writer/rc_shard.c src/writer/rc_shard.h \
 	src/writer/rc_shard_read.c src/writer/rc_shard_read.h \
 	src/writer/rc_h5.c src/writer/rc_h5.h \
+	src/writer/rc_attrs.c src/writer/rc_attrs.h \
+	src/writer/rc_features.c src/writer/rc_features.h \
 	src/writer/rc_digest.c src/writer/rc_digest.h \
 	src/writer/rc_durable.c src/writer/rc_durable.h \
 	src/writer/rc_stats.c src/writer/rc_stats.h \

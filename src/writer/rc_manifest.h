@@ -8,6 +8,7 @@
 
 #include "common/rc_error.h"
 #include "common/rc_json.h"
+#include "writer/rc_features.h"
 #include "writer/rc_stats.h"
 
 typedef struct rc_manifest rc_manifest;
@@ -25,6 +26,17 @@ rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const
  * none); the manifest lists both and their union. */
 rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
                                 rc_err *err);
+/* Takes f (the outputs' features, rc_features_read) for the keys "fps" and "features" and the
+ * column names of the stats; replaces any earlier. */
+void rc_manifest_set_features(rc_manifest *m, rc_features *f);
+const rc_features *rc_manifest_features(const rc_manifest *m); /* NULL: none set */
+/* Sets the features from the first episode's shard (in folder dir); nothing without episodes. */
+rc_status rc_manifest_read_features(rc_manifest *m, const char *dir, rc_err *err);
+/* Episodes added with this split ("train", "val"). */
+int64_t rc_manifest_split_count(const rc_manifest *m, const char *split);
+/* Warns that the train split is empty (when there are episodes), and the val split when want_val
+ * is set (a val_fraction above 0); the manifest's "empty_splits" says the same. */
+void rc_manifest_warn_empty_splits(const rc_manifest *m, int want_val);
 /* fn(j, ctx) is called while the manifest is written, after "stats", to add top-level keys
  * (a task manifest's "task"); it writes keys and values with j. */
 typedef void (*rc_manifest_extra_fn)(rc_json *j, const void *ctx);
@@ -36,5 +48,7 @@ rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *
  * bytes || id), read as a little-endian uint64 and divided by 2^64, are < val_fraction;
  * else "train". */
 const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction);
+/* That value in [0, 1): the first 8 bytes of SHA-256(seed || id) / 2^64. */
+double rc_split_value(const char *episode_id, uint64_t seed);
 
 #endif

@@ -13,6 +13,7 @@
 #include "common/rc_alloc.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
+#include "writer/rc_attrs.h"
 #include "writer/rc_digest.h"
 #include "writer/rc_durable.h"
 #include "writer/rc_h5.h"
@@ -211,6 +212,11 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
                err, "writing the episode attributes");
 done:
     return st;
+}
+
+hid_t rc_shard_episode_group(const rc_shard *sh)
+{
+    return sh->ep_id ? sh->ep : -1;
 }
 
 /* Opens (creating as needed) the groups of rel_path up to its last '/' under the episode;
