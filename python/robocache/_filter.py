@@ -2,7 +2,8 @@
 # open without HDF5_PLUGIN_PATH.  The plugin folder comes from _config.py (written by
 # `make install`: the folder the plugin was installed into), else from a build tree above this
 # package (the source tree's python/ next to build/plugins or plugins/).  HDF5 loads the plugin
-# itself when it first meets the filter; we only add the folder to its search path.
+# itself when it first meets the filter; we only put the folder first on its search path (first:
+# HDF5 1.10 stops searching at a folder it cannot open, such as a missing default one).
 import os
 
 import h5py
@@ -38,12 +39,12 @@ _registered = None
 
 
 def register():
-    """Adds the plugin's folder to HDF5's plugin search path (once); returns the folder or None.
+    """Puts the plugin's folder first on HDF5's plugin search path (once); returns it or None.
     Without it, files still open when HDF5_PLUGIN_PATH or hdf5plugin provides filter 32015."""
     global _registered
     if _registered is None:
         d = plugin_dir()
         if d is not None:
-            h5py.h5pl.append(os.fsencode(d))
+            h5py.h5pl.prepend(os.fsencode(d))
         _registered = d or ""
     return _registered or None
