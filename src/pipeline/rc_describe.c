@@ -21,15 +21,15 @@ const char *rc_describe_kind(const rc_spec_stage *sg)
 }
 
 /* Packs n names (names[i] from given[i], else "<stream>[<i>]") into one allocation. */
-static char **pack_names(const char *stream, char *const *given, int32_t n, size_t extra)
+static char **pack_names(const char *stream, char *const *given, int32_t n)
 {
-    size_t bytes = (size_t)n * sizeof(char *) + extra;
+    size_t bytes = (size_t)n * sizeof(char *);
     char tmp[RC_NAME_MAX + 24];
     for (int32_t i = 0; i < n; i++)
         bytes += (given ? strlen(given[i]) : (size_t)snprintf(tmp, sizeof tmp, "%s[%d]", stream, i)) + 1;
     char **out = rc_malloc(bytes);
     if (!out) return NULL;
-    char *at = (char *)(out + n) + extra;
+    char *at = (char *)(out + n);
     for (int32_t i = 0; i < n; i++) {
         int len = given ? (int)strlen(given[i]) : snprintf(tmp, sizeof tmp, "%s[%d]", stream, i);
         memcpy(at, given ? given[i] : tmp, (size_t)len + 1);
@@ -106,7 +106,7 @@ static rc_status describe_voxels(const rc_spec_stage *sg, const rc_episode *ep, 
     RC_TRY(rc_attr_put_str(sh, sg->name, "layout", sg->sparse ? "sparse" : "dense", err));
     /* the columns of coords (sparse, points), or the grid axes after the frame axis (dense) */
     RC_TRY(rc_attr_put_str(sh, sg->name, "coord_order", sg->sparse || sg->mode == RC_VOX_POINTS ? "zyx" : "xyz", err));
-    point_cols = pack_names(cloud->name, cloud->col_names, cloud->D, 0);
+    point_cols = pack_names(cloud->name, cloud->col_names, cloud->D);
     RC_FAIL_IF(!point_cols, err, RC_E_NOMEM, "out of memory for the point columns of '%s'", sg->name);
     RC_TRY(rc_attr_put_strs(sh, sg->name, "point_columns", (const char *const *)point_cols, (size_t)cloud->D, err));
     snprintf(t_path, sizeof t_path, "%s/t", sg->name);

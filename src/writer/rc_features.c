@@ -87,15 +87,19 @@ typedef struct visit_ctx {
     int failed;
 } visit_ctx;
 
-static herr_t visit(hid_t ep, const char *name, const H5O_info_t *info, void *arg)
+static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *arg)
 {
     visit_ctx *v = arg;
-    if (info->type != H5O_TYPE_GROUP || !strcmp(name, ".")) return 0;
-    hid_t g = H5Gopen2(ep, name, H5P_DEFAULT);
+    if (info->type != H5L_TYPE_HARD) return 0;
+    hid_t g = H5Oopen(ep, name, H5P_DEFAULT);
     if (g < 0) return 0;
+    if (H5Iget_type(g) != H5I_GROUP) {
+        H5Oclose(g);
+        return 0;
+    }
     char kind[16];
     if (rc_h5_attr_read_str(g, "kind", kind, sizeof kind) != 0) {
-        H5Gclose(g);
+        H5Oclose(g);
         return 0;
     }
     rc_features *f = v->f;
@@ -103,7 +107,7 @@ static herr_t visit(hid_t ep, const char *name, const H5O_info_t *info, void *ar
         size_t want = f->cap ? 2 * f->cap : 8;
         feature *p = rc_realloc(f->f, want * sizeof *p);
         if (!p) {
-            H5Gclose(g);
+            H5Oclose(g);
             v->failed = 1;
             return -1;
         }
@@ -114,7 +118,7 @@ static herr_t visit(hid_t ep, const char *name, const H5O_info_t *info, void *ar
     memset(e, 0, sizeof *e);
     e->name = rc_strdup(name);
     if (!e->name) {
-        H5Gclose(g);
+        H5Oclose(g);
         v->failed = 1;
         return -1;
     }
@@ -144,7 +148,7 @@ static herr_t visit(hid_t ep, const char *name, const H5O_info_t *info, void *ar
         if (t >= 0) H5Tclose(t);
         if (ds >= 0) H5Dclose(ds);
     }
-    H5Gclose(g);
+    H5Oclose(g);
     return 0;
 }
 
@@ -161,7 +165,7 @@ rc_status rc_features_read(const char *path, const char *episode_id, rc_features
     RC_FAIL_IF(fid < 0, err, RC_E_IO, "cannot open the shard to list its outputs");
     ep = H5Gopen2(fid, where, H5P_DEFAULT);
     RC_FAIL_IF(ep < 0, err, RC_E_IO, "expected the episode group, not found");
-    herr_t rc = H5Ovisit(ep, H5_INDEX_NAME, H5_ITER_INC, visit, &v);
+    herr_t rc = H5Lvisit(ep, H5_INDEX_NAME, H5_ITER_INC, visit, &v);
     RC_FAIL_IF(v.failed, err, RC_E_NOMEM, "out of memory listing the outputs");
     RC_FAIL_IF(rc < 0, err, RC_E_IO, "cannot list the episode's outputs");
     v.f->fps = NAN;

@@ -132,6 +132,11 @@ try:
         ok(man["stats"]["observation"]["names"] == names and man["stats"]["action"]["names"][0] == "action[0]",
            "stats name their columns")
 
+    code, err = run("out", 0.5, 1, "--resume")
+    again = json.load(open(os.path.join(D, "out", "manifest.json")))
+    ok(code == 0 and again["features"] == man["features"] and again["fps"] == 25 and again["stats"] == man["stats"],
+       "--resume with every shard kept lists the same features and stats", err)
+
     # --- the split never leaves train empty -----------------------------------------------------
     ids = [e["id"] for e in man["episodes"]]
     code, err = run("allval", 0.999, 3)
