@@ -47,3 +47,5 @@ EXTRA_DIST += tests/scripts/deps.sh
 # inspect SHARD --json and inspect DIR, checked against h5py and manifest.json.
 TESTS += tests/cli/test_inspect.py
 EXTRA_DIST += tests/cli/test_inspect.py
+
+include tests/python/local.mk

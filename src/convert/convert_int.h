@@ -19,4 +19,21 @@ rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int
 rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,
                               int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
 
+/* ---- what each output holds, written as attributes (rc_describe.c) ---- */
+
+/* The columns of a fuse or resample output (the last axis of its data): names[i] is the input's
+ * `names` attribute for that column where there is one, else "<stream>[<j>]"; stream[i] and
+ * column[i] say where it comes from.  One allocation: rc_free(cols->names) frees all. */
+typedef struct rc_columns {
+    int32_t n;
+    char **names;
+    const char **stream;  /* the spec's stream names */
+    int64_t *column;
+} rc_columns;
+
+/* "fuse", "resample", "window" (resample with method window), "image" or "voxelize". */
+const char *rc_describe_kind(const rc_spec_stage *sg);
+/* Columns of fuse or resample stage sg (not image) as ep's streams have them. */
+rc_status rc_describe_columns(const rc_spec_stage *sg, const rc_episode *ep, rc_columns *cols, rc_err *err);
+
 #endif

@@ -3,4 +3,4 @@
 librobocache_a_SOURCES += \
 	src/convert/rc_timeline.c \
 	src/convert/rc_convert.c src/convert/rc_convert_vox.c src/convert/rc_convert_image.c src/convert/rc_convert_prepare.c \
-	src/convert/rc_outputs.c src/convert/rc_convert.h src/convert/convert_int.h
+	src/convert/rc_outputs.c src/convert/rc_describe.c src/convert/rc_convert.h src/convert/convert_int.h

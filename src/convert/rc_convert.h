@@ -89,4 +89,10 @@ void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
  * RC_E_INPUT for a stream of another kind or a time that would leave int64 ns. */
 rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err);
 
+/* What each output of ep holds, in words a reader needs (rc_describe.c, docs/FORMAT.md "Output
+ * attributes"): kind, rate, column names and sources, voxel grids.  Writes them as attributes
+ * onto the shard's open episode, after its datasets. */
+rc_status rc_describe_episode(const rc_spec *spec, const rc_episode *ep, rc_shard *sh, rc_err *err);
+
+
 #endif

@@ -270,6 +270,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(digest_inputs(&s, err));
     RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
                         &s.task, err));
+    RC_TRY(rc_task_plan_split(s.task, sp->split_seed, sp->val_fraction, err));
     RC_TRY(rc_zstd_filter_register(err));
     hbool_t threadsafe = 0;
     RC_FAIL_IF(H5is_library_threadsafe(&threadsafe) < 0 || !threadsafe, err, RC_E_INTERNAL,
@@ -308,6 +309,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     if (s.shard) RC_TRY(rc_commit_shard(&s, err));
     rc_progress_finish(&s.progress);
     rc_err_clear(err);
+    RC_TRY(rc_manifest_read_features(s.manifest, s.output_dir, err));
+    rc_manifest_warn_empty_splits(s.manifest, sp->val_fraction > 0);
     if (s.stats) RC_TRY(rc_run_stats_to_manifest(s.stats, s.manifest, err));
     RC_TRY(rc_task_finish(s.task, s.output_dir, s.manifest, s.stats, err));
     char mpath[RC_PATH_MAX + 100], mname[64];

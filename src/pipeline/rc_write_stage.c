@@ -67,10 +67,11 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
         RC_TRY(rc_shard_put_compressed(s->shard, o->rel_path, o->elem, o->rank, o->dims, slot->z[i].z,
                                        slot->z[i].z_n, slot->z[i].sha, err));
     }
+    RC_TRY(rc_describe_episode(s->spec, ep, s->shard, err));
     RC_TRY(rc_shard_episode_end(s->shard, hex, err));
     rc_report_interval(s->rep, RC_TIMED_WRITE, slot->item, t0, rc_now_s(), slot->raw_bytes,
                        rc_shard_bytes(s->shard) - before, 1);
-    const char *split = rc_split_of(ep->id, s->spec->split_seed, s->spec->val_fraction);
+    const char *split = rc_task_split(s->task, ep->id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep->id, s->shard_name, split, out->steps, hex, ep->file, err));
     if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out->stats, err));
     if (s->o->timestamps) RC_TRY(rc_run_timestamps_add(s->o->timestamps, &slot->fig, err));

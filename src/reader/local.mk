@@ -8,4 +8,5 @@ librobocache_a_SOURCES += \
 	src/reader/rc_reader.c src/reader/reader_h5.c src/reader/reader_demos.c src/reader/reader_discover.c src/reader/rc_input_discover.c \
 	src/reader/rc_direct_int.h src/reader/rc_direct.c src/reader/rc_direct_plan.c \
 	src/reader/rc_direct_exec.c src/reader/rc_direct_decode_int.h src/reader/rc_direct_decode.c \
-	src/reader/reader_links.c
+	src/reader/reader_links.c \
+	src/reader/reader_names.c

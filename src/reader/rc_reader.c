@@ -176,6 +176,7 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
         RC_FAIL_IF(rows >= 0 && stamps >= 0 && rows != stamps, err, RC_E_INPUT,
                    "expected %lld timestamps (one per data row), found %lld", (long long)rows, (long long)stamps);
         RC_TRY(rd_read_matrix(g, "data", &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read, err));
+        RC_TRY(rd_read_names(g, "data", &w, s->D, &s->col_names, err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else if (ls->kind == RC_STREAM_IMAGE) {
@@ -186,14 +187,15 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
         RC_TRY(rd_read_times(g, &w, -1, ordered, &s->t_ns, &s->S, &s->bytes_read, err));
         RC_TRY(rd_read_offsets(g, &w, s->S, &s->offsets, &s->bytes_read, err));
         RC_TRY(rd_read_matrix(g, "points", &w, ls->columns, 3, 1, &s->x, &s->P, &s->D, &s->bytes_read, err));
+        RC_TRY(rd_read_names(g, "points", &w, s->D, &s->col_names, err));
         rc_err_scope(err, e->file, e->id, "%s/offsets", path);
         RC_FAIL_IF(s->offsets[s->S] != s->P, err, RC_E_INPUT,
                    "expected offsets to end at the number of points (offsets[%lld] = %lld), found %lld",
                    (long long)s->S, (long long)s->P, (long long)s->offsets[s->S]);
     }
-    {
+    if (!s->col_names && ls->kind != RC_STREAM_IMAGE) { /* else the stream group's own `names` */
         rd_where at = {e->file, e->id, e->group, 0};
-        RC_TRY(rd_read_col_names(ep, stream_path(ls), &at, s->D, &s->col_names, err));
+        RC_TRY(rd_read_names(ep, stream_path(ls), &at, s->D, &s->col_names, err));
     }
 done:
     if (g >= 0) H5Gclose(g);
@@ -219,7 +221,7 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
     else
         RC_TRY(rd_read_matrix(ep, stream_path(ls), &w, ls->columns, 0, 0, &s->x, &s->S, &s->D, &s->bytes_read,
                               err));
-    if (ls->kind == RC_STREAM_SERIES) RC_TRY(rd_read_col_names(ep, stream_path(ls), &w, s->D, &s->col_names, err));
+    if (ls->kind != RC_STREAM_IMAGE) RC_TRY(rd_read_names(ep, stream_path(ls), &w, s->D, &s->col_names, err));
     if (!t) {
         RC_TRY(rd_rate_times(r->rate_hz, s->S, &s->t_ns, err));
         goto done;

@@ -25,8 +25,8 @@ typedef struct rc_stream_data {
     int64_t *offsets;   /* cloud: [S + 1], offsets[0] = 0, offsets[S] = P, non-decreasing */
     uint8_t *u8;        /* image: frames [S, H, W, D] as stored (uint8); x is NULL */
     int32_t H, W;       /* image: frame height and width */
-    char **col_names;   /* the stream's `names` attribute: D column names, or NULL (one allocation) */
     uint64_t bytes_read;/* bytes of the stored datasets (for the report) */
+    char **col_names;   /* series and cloud: [D] names from the input's `names` attribute, or NULL */
 } rc_stream_data;
 
 typedef struct rc_episode {

@@ -54,9 +54,6 @@ rc_status rd_string_attr(hid_t obj, const char *name, char *out, size_t n, rc_er
  * what layout knows of them, into *out (name, path, kind, columns, quaternion, width).  w names
  * the episode for errors. */
 rc_status rd_discover(hid_t ep, const rc_layout *layout, const rd_where *w, rc_layout *out, rc_err *err);
-/* The attribute `names` of the stream at loc/path (one string per column, D of them) into *names
- * (one allocation: D pointers to strings of at most 255 bytes; rc_free), or NULL without one. */
-rc_status rd_read_col_names(hid_t loc, const char *path, const rd_where *w, int32_t D, char ***names, rc_err *err);
 /* "a, b, c": the stream names of a table, into buf[n]. */
 void rd_stream_list(const rc_layout *t, char *buf, size_t n);
 /* Reads g/offsets [frames + 1] (integer): starts at 0, non-decreasing (the caller checks that
@@ -76,5 +73,12 @@ int64_t rd_declared_rows(hid_t g, const char *name, int rank);
 /* Requires name (what: "a file name", "an episode name", ...) to be UTF-8: it is written into
  * manifest.json.  RC_E_INPUT otherwise, with the offset of the first bad byte. */
 rc_status rd_utf8_name(const char *what, const char *name, rc_err *err);
+
+/* Most bytes of one column name read from an input's `names` attribute. */
+#define RD_NAME_MAX 255
+/* The `names` attribute of dataset dset (below loc): n non-empty strings of at most RD_NAME_MAX
+ * bytes, packed into one allocation (*names[n], one rc_free); *names is NULL when the attribute
+ * is absent or unusable (then a warning says why). */
+rc_status rd_read_names(hid_t loc, const char *dset, const rd_where *w, int32_t n, char ***names, rc_err *err);
 
 #endif

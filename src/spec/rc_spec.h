@@ -117,5 +117,7 @@ uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st);
  * little-endian bytes || id), read as a little-endian uint64 and divided by 2^64, are
  * < val_fraction; else "train". */
 const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction);
+/* That value in [0, 1): the first 8 bytes of SHA-256(seed || id), little-endian, / 2^64. */
+double rc_split_value(const char *episode_id, uint64_t seed);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "common/rc_sha256.h"
 
-const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction)
+double rc_split_value(const char *episode_id, uint64_t seed)
 {
     uint8_t seed_le[8], d[32];
     rc_sha256 c;
@@ -21,5 +21,10 @@ const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fracti
     uint64_t x = 0;
     for (int i = 0; i < 8; i++) x |= (uint64_t)d[i] << (8 * i);
     /* 2^-64 scaling is exact in double; the product only rounds x's low bits. */
-    return (double)x * 0x1p-64 < val_fraction ? "val" : "train";
+    return (double)x * 0x1p-64;
+}
+
+const char *rc_split_of(const char *episode_id, uint64_t seed, double val_fraction)
+{
+    return rc_split_value(episode_id, seed) < val_fraction ? "val" : "train";
 }

@@ -21,11 +21,11 @@ static void figures_free(void *ctx)
     rc_free(f);
 }
 
-/* Figures over all episodes, then the same per split: {"count": .., ..., "train": {..}, "val": {..}}. */
+/* The fields of the manifest's stats object: figures over all episodes, then the same per
+ * split ("count": .., ..., "train": {..}, "val": {..}); the manifest opens and closes it. */
 static void figures_write(rc_json *j, const void *ctx)
 {
     const figures *f = ctx;
-    rc_json_object_begin(j);
     rc_stats_write_json_fields(j, &f->all);
     rc_json_key(j, "train");
     rc_json_object_begin(j);
@@ -34,7 +34,6 @@ static void figures_write(rc_json *j, const void *ctx)
     rc_json_key(j, "val");
     rc_json_object_begin(j);
     rc_stats_write_json_fields(j, &f->val);
-    rc_json_object_end(j);
     rc_json_object_end(j);
 }
 

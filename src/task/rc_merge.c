@@ -314,6 +314,8 @@ static rc_status build_manifest(merge_state *s, const char *dir, rc_merge_result
                                        s->skipped[k].sk->reason, err));
         res->skipped++;
     }
+    RC_TRY(rc_manifest_read_features(s->m, dir, err));
+    rc_manifest_warn_empty_splits(s->m, 0);
     if (s->stats) RC_TRY(rc_run_stats_to_manifest(s->stats, s->m, err));
     /* The backend of every task, or "mixed" when they differ (content digests are equal anyway). */
     const char *backend = s->docs[0].backend;

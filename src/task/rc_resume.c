@@ -110,7 +110,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     if (rs) {
         RC_TRY(rc_run_stats_new(sp, &add, err));
         for (size_t i = 0; i < n; i++) {
-            const char *split = rc_split_of(eps[i].id, sp->split_seed, sp->val_fraction);
+            const char *split = rc_task_split(t, eps[i].id, sp->split_seed, sp->val_fraction);
             for (int k = 0; k < add->n; k++) {
                 RC_TRY(stats_of_output(r, eps[i].id, add->names[k], &one, err));
                 RC_TRY(rc_run_stats_add_output(add, k, split, &one, err));
@@ -121,7 +121,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
     /* The shard passed: hand over what it holds. */
     RC_TRY(rc_manifest_add_shard(m, name, bytes, (int64_t)n, err));
     for (size_t i = 0; i < n; i++) {
-        RC_TRY(rc_manifest_add_episode(m, eps[i].id, name, rc_split_of(eps[i].id, sp->split_seed, sp->val_fraction),
+        RC_TRY(rc_manifest_add_episode(m, eps[i].id, name, rc_task_split(t, eps[i].id, sp->split_seed, sp->val_fraction),
                                        eps[i].steps, eps[i].sha, eps[i].file, err));
         RC_TRY(rc_task_keep(t, eps[i].file, eps[i].id, err));
     }

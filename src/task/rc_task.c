@@ -22,6 +22,7 @@ void rc_task_free(rc_task *t)
     rc_free(t->units);
     rc_free(t->file_wanted);
     rc_free(t->kept);
+    rc_free(t->train_pick);
     rc_free(t);
 }
 

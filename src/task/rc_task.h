@@ -52,6 +52,13 @@ void rc_task_free(rc_task *t); /* accepts NULL */
 int rc_task_wants_file(const rc_task *t, size_t f);
 int rc_task_wants_episode(const rc_task *t, size_t f, const char *id);
 
+/* Decides the split's exception over every input episode (rc_task_split.c): with two or more
+ * episodes that rc_split_of would all put in val, the one with the largest value goes to train.
+ * Call before rc_task_resume. */
+rc_status rc_task_plan_split(rc_task *t, uint64_t seed, double val_fraction, rc_err *err);
+/* The split of episode id: rc_split_of, or "train" for the episode rc_task_plan_split picked. */
+const char *rc_task_split(const rc_task *t, const char *id, uint64_t seed, double val_fraction);
+
 /* Names inside the output folder: shard k, the manifest. */
 void rc_task_shard_name(const rc_task *t, int64_t k, char *buf, size_t n);
 void rc_task_manifest_name(const rc_task *t, char *buf, size_t n);

@@ -8,4 +8,6 @@ librobocache_a_SOURCES += \
 	src/writer/rc_digest.c src/writer/rc_digest_int.h \
 	src/writer/rc_durable.c src/writer/rc_durable_int.h \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h \
-	src/writer/rc_manifest_read.c src/writer/rc_manifest_read.h
+	src/writer/rc_manifest_read.c src/writer/rc_manifest_read.h \
+	src/writer/rc_attrs.c src/writer/rc_attrs.h \
+	src/writer/rc_features.c src/writer/rc_features.h

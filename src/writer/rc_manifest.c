@@ -14,6 +14,10 @@
 #include "common/rc_fault.h"
 #include "common/rc_json.h"
 #include "writer/rc_durable_int.h"
+#include "common/rc_log.h"
+#include "writer/rc_features.h"
+
+#define RC_MANIFEST_PATH_MAX 2200
 
 typedef struct shard_row {
     char *name;
@@ -45,6 +49,7 @@ struct rc_manifest {
     size_t n_skipped, cap_skipped;
     stats_row *stats;
     size_t n_stats, cap_stats;
+    rc_features *features;      /* "fps" and "features"; NULL: none known */
     rc_manifest_extra_fn extra; /* writes more top-level keys after "stats" (task manifests) */
     const void *extra_ctx;
 };
@@ -79,6 +84,7 @@ void rc_manifest_free(rc_manifest *m)
     rc_free(m->episodes);
     rc_free(m->skipped);
     rc_free(m->stats);
+    rc_features_free(m->features);
     rc_free(m);
 }
 
@@ -165,6 +171,17 @@ done:
     return st;
 }
 
+/* One output's statistics: {"names": [..], then the figures stats/ writes: "count": .., ...,
+ * "train": {..}, "val": {..}}. */
+static void write_stats(rc_json *j, const stats_row *r, const rc_features *features)
+{
+    rc_json_object_begin(j);
+    rc_json_key(j, "names");
+    rc_features_write_names(j, features, r->name);
+    r->fig.write(j, r->fig.ctx);
+    rc_json_object_end(j);
+}
+
 static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sha256_hex,
                            const char *tool_version, const char *backend)
 {
@@ -225,15 +242,62 @@ static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sh
         rc_json_object_end(j);
     }
     rc_json_array_end(j);
+    rc_json_key(j, "empty_splits");
+    rc_json_array_begin(j);
+    for (int k = 0; k < 2; k++)
+        if (!rc_manifest_split_count(m, k ? "val" : "train")) rc_json_string(j, k ? "val" : "train");
+    rc_json_array_end(j);
+    rc_features_write_json(j, m->features);
     rc_json_key(j, "stats");
     rc_json_object_begin(j);
     for (size_t i = 0; i < m->n_stats; i++) {
         rc_json_key(j, m->stats[i].name);
-        m->stats[i].fig.write(j, m->stats[i].fig.ctx);
+        write_stats(j, &m->stats[i], m->features);
     }
     rc_json_object_end(j);
     if (m->extra) m->extra(j, m->extra_ctx);
     rc_json_object_end(j);
+}
+
+void rc_manifest_set_features(rc_manifest *m, rc_features *f)
+{
+    rc_features_free(m->features);
+    m->features = f;
+}
+
+rc_status rc_manifest_read_features(rc_manifest *m, const char *dir, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_features *f = NULL;
+    char path[RC_MANIFEST_PATH_MAX];
+    if (!m->n_episodes) return RC_OK;
+    RC_FAIL_IF((size_t)snprintf(path, sizeof path, "%s/%s", dir, m->episodes[0].shard) >= sizeof path, err,
+               RC_E_IO, "expected a shard path under %d bytes", RC_MANIFEST_PATH_MAX);
+    RC_TRY(rc_features_read(path, m->episodes[0].id, &f, err));
+    rc_manifest_set_features(m, f);
+done:
+    return st;
+}
+
+const rc_features *rc_manifest_features(const rc_manifest *m)
+{
+    return m->features;
+}
+
+int64_t rc_manifest_split_count(const rc_manifest *m, const char *split)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < m->n_episodes; i++) n += !strcmp(m->episodes[i].split, split);
+    return n;
+}
+
+void rc_manifest_warn_empty_splits(const rc_manifest *m, int want_val)
+{
+    int64_t train = rc_manifest_split_count(m, "train"), val = rc_manifest_split_count(m, "val");
+    if (m->n_episodes && !train)
+        rc_log(RC_LOG_WARN, "the train split is empty: all %zu episodes are in val", m->n_episodes);
+    if (want_val && !val)
+        rc_log(RC_LOG_WARN, "the val split is empty (%zu episodes, all in train)", m->n_episodes);
 }
 
 void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *ctx)

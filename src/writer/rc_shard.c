@@ -14,6 +14,7 @@
 #include "common/rc_fault.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
+#include "writer/rc_attrs.h"
 #include "writer/rc_digest_int.h"
 #include "writer/rc_durable_int.h"
 #include "writer/rc_h5_int.h"
@@ -199,6 +200,11 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
                err, "writing the episode attributes");
 done:
     return st;
+}
+
+hid_t rc_shard_episode_group(const rc_shard *sh)
+{
+    return sh->ep_id ? sh->ep : -1;
 }
 
 /* Opens (creating as needed) the groups of rel_path up to its last '/' under the episode;

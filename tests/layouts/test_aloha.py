@@ -4,7 +4,8 @@
 # (float32), at 100 Hz linear follows tests/ops/ref_ops.py exactly, input.rate_hz replaces the
 # 50 Hz; one episode per file named after the file; camera images go through resample `nearest`
 # as uint8 frames copied from the nearest stored frame (one 640x480 frame per chunk); image
-# misuse in a spec is exit 1; malformed files fail with exit 2 naming the HDF5 path.
+# misuse in a spec is exit 1; malformed files fail with exit 2 naming the HDF5 path; the outputs
+# carry their kind, rate and column names (a dataset's names attribute, else <stream>[<i>]).
 import json
 import os
 import shutil
@@ -65,6 +66,8 @@ files = {"episode_0": (30, 14), "episode_1": (45, 14), "day2/episode_7": (12, 7)
 src = {}
 for name, (S, joints) in files.items():
     src[os.path.basename(name)] = make_aloha(os.path.join(inp, name + ".hdf5"), S, seed=S, joints=joints)
+    with h5py.File(os.path.join(inp, name + ".hdf5"), "r+") as f:  # column names on one stream's dataset
+        f["observations/qvel"].attrs["names"] = ["v%d" % i for i in range(joints)]
 
 code, err, out = run(D, "a50", inp)
 ok(code == 0, "aloha at 50 Hz converts (exit 0)", err)
@@ -80,6 +83,12 @@ for eid, a in src.items():
     ok(np.array_equal(g["action/data"][()], a["action"].astype(np.float32)), "%s: action rows" % eid)
     ok(np.all(g["obs/valid"][()] == 1), "%s: 20 ms steps are inside max_gap_ms 30" % eid)
     ok(g.attrs["source_group"] in (b"/", "/"), "%s: source_group is the file root" % eid)
+    names = [x.decode() for x in g["obs/data"].attrs["names"]]
+    ok(names == ["qpos[%d]" % i for i in range(J)] + ["v%d" % i for i in range(J)] + ["effort[%d]" % i for i in range(J)],
+       "%s: obs column names: the dataset's names attribute where it has one, else <stream>[<i>]" % eid, names)
+    ok(all(g[k].attrs["kind"] == b"image" and g[k].attrs["rate_hz"] == 50 and g[k + "/t"].attrs["units"] == b"ns"
+           and "names" not in g[k + "/data"].attrs for k in ("cam_high", "wrist")),
+       "%s: image outputs: kind image, rate_hz, t in ns, no column names" % eid)
 
 code, err, out = run(D, "a100", inp, rate=100)
 ok(code == 0, "aloha on a 100 Hz timeline converts", err)

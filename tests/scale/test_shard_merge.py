@@ -42,11 +42,12 @@ raw = os.path.join(D, "raw")
 code, _, err = rc("synth", raw, "--preset", "tiny", "--episodes", "11", "--seconds", "2", "--seed", "9")
 ok(code == 0, "synth 11 episodes", err)
 files = sorted(os.listdir(raw), key=str.encode)
-for fn in files:  # a constant input column: the gripper holds one value everywhere
+for fn in files:  # a constant input column: the gripper holds one value everywhere, and is named
     with h5py.File(os.path.join(raw, fn), "r+") as f:
         for ep in f["episodes"]:
             g = f["episodes"][ep]["gripper"]["data"]
             g[...] = 0.25
+            g.attrs["names"] = ["gripper_width"]  # a variable-length string list, as h5py writes it
 spec = os.path.join(D, "spec.yaml")
 with open(spec, "w") as f:
     f.write(SPEC.format(out="single"))
@@ -71,7 +72,8 @@ def load(path):
 
 code, err1 = run()
 ok(code == 0, "single-task run", err1)
-ok("output 'observation' column 7 is constant" in err1, "a constant column is warned about on stderr", err1)
+ok("output 'observation' column 7 (gripper_width) is constant" in err1,
+   "a constant column is warned about on stderr, by its input name", err1)
 single = load(os.path.join(D, "single", "manifest.json"))
 
 multi = os.path.join(D, "multi")
@@ -127,6 +129,12 @@ def ep_key(e):
 ok([ep_key(e) for e in merged["episodes"]] == [ep_key(e) for e in single["episodes"]],
    "merged episodes equal one task's, in input order, with the same digests and splits")
 ok(merged["stats"] == single["stats"], "merged statistics equal one task's bit for bit (quantiles included)")
+ok(merged["features"] == single["features"] and merged["fps"] == single["fps"] == 50
+   and merged["empty_splits"] == single["empty_splits"] == [],
+   "merged features, fps and empty_splits equal one task's")
+ok(single["stats"]["observation"]["names"][7] == "gripper_width"
+   and single["features"]["observation"]["names"] == single["stats"]["observation"]["names"],
+   "stats carry the column names of their feature")
 ok(all(merged[k] == single[k] for k in ("format", "format_version", "tool_version", "backend", "spec_sha256",
                                          "skipped")) and "task" not in merged, "merged header equals one task's")
 shard_names = [s["name"] for t in tasks for s in t["shards"]]

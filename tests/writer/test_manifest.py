@@ -50,7 +50,9 @@ try:
 
     lengths, m, x = results[1]
     ok(list(m) == ["format", "format_version", "tool_version", "backend", "spec_sha256", "shards", "episodes",
-                   "skipped", "stats"], "top-level keys in the documented order")
+                   "skipped", "empty_splits", "fps", "features", "stats"], "top-level keys in the documented order")
+    ok(m["empty_splits"] == [] and m["fps"] is None and m["features"] == {},
+       "no empty split; no features without an output's attributes")
     ok(m["format"] == "robocache-manifest" and m["format_version"] == 1 and m["tool_version"] == "0.1.0-test" and
        m["backend"] == "cpu" and m["spec_sha256"] == "abcd", "header fields")
     ok(m["shards"] == [{"name": "shard-00000.h5", "bytes": 123456789012, "episodes": 3}], "shards entry")
@@ -64,7 +66,7 @@ try:
     empty = {"count": [0, 0]}
     empty.update({k: [None, None] for k in ("mean", "std", "min", "max", "q01", "q10", "q50", "q90", "q99")})
     empty["constant"] = [False, False]
-    ok(m["stats"]["empty"] == dict(empty, train=empty, val=empty),
+    ok(m["stats"]["empty"] == dict(empty, names=None, train=empty, val=empty),
        "an output without values has count 0 and null statistics, in all and per split")
 
     def close(a, b, rtol):
