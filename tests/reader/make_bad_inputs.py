@@ -109,10 +109,6 @@ def main():
          setd("action", "t", np.array([1, 2, 3, 4, 5], dtype=np.int32), "ns"))
     case("t_overflow", "read", G + "/base_quat/t", "within int64 nanoseconds",
          setd("base_quat", "t", t_ns([1, 2, 3, 4, 10**10]), "s"))
-    case("names_count", "read", G + "/imu", "expected attribute 'names' to hold one string per column (6), found 5",
-         post=set_attr(G + "/imu", "names", IMU_NAMES[:5]))
-    case("names_numbers", "read", G + "/imu", "found 6 elements of another type",
-         post=set_attr(G + "/imu", "names", np.arange(6)))
     case("quaternion_order", "read", G + "/base_quat", "expected attribute 'quaternion' \"wxyz\" or \"xyzw\", "
          "found \"zyxw\"", post=set_attr(G + "/base_quat", "quaternion", "zyxw"))
     case("quaternion_width", "read", G + "/imu", "attribute quaternion: expected a series of 4 columns, found a "
