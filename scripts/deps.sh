@@ -2,7 +2,7 @@
 # and the tests need when they are missing (as root), or says what to install (not root).
 # clang + libclang-rt-14-dev: libFuzzer (make fuzz); valgrind: memcheck in .ci/run.
 RC_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config libhdf5-dev libzstd-dev
-libyaml-dev libturbojpeg0-dev python3 python3-h5py python3-numpy python3-torch hdf5-tools
+libyaml-dev libturbojpeg0-dev python3 python3-h5py python3-numpy python3-pil python3-torch hdf5-tools
 groff-base man-db slurm-wlm munge clang libclang-rt-14-dev valgrind"
 
 rc_install_deps() {
