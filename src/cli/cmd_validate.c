@@ -1,5 +1,6 @@
 /* cmd_validate.c — `robocache-convert validate SPEC`: loads the spec as `run` would (schema,
- * cross-field rules, input layout) without reading any data.  The library logs every error
+ * cross-field rules, input layout) without reading any data, image stages included (run does not
+ * convert them yet and refuses them).  The library logs every error
  * through the stderr sink; this file prints the one-line verdict and picks the exit code. */
 #include "config.h"
 
@@ -9,7 +10,7 @@
 #include "cli/rc_cli.h"
 #include "spec/rc_spec.h"
 
-static const char *const g_stage_kind_names[] = {"fuse", "resample", "voxelize"};
+static const char *const g_stage_kind_names[] = {"fuse", "resample", "voxelize", "image"};
 
 static void usage(FILE *f)
 {
@@ -37,7 +38,7 @@ int cmd_validate(int argc, char **argv)
     rc_err err;
     int n_errors = 0;
     rc_err_clear(&err);
-    rc_status st = rc_spec_load(path, cli_schema_dir(), &spec, &n_errors, &err);
+    rc_status st = rc_spec_load_images(path, cli_schema_dir(), &spec, &n_errors, &err);
     if (st != RC_OK) {
         if (n_errors < 1) n_errors = 1;
         fprintf(stderr, "%s: %d error%s\n", path, n_errors, n_errors == 1 ? "" : "s");
