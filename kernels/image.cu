@@ -223,10 +223,7 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
         RC_CUDA_TRY(cudaStreamSynchronize(c->d2h), err, "rc_cuda_image_resize");
     }
     RC_CUDA_TRY(cudaStreamSynchronize(c->h2d), err, "rc_cuda_image_resize"); /* the tables, when U == 0 */
-    for (int64_t k = 0; k < b->T; k++) {
-        int64_t f = first[b->source[k]];
-        if (f != k) memcpy(b->out + k * out_bytes, b->out + f * out_bytes, (size_t)out_bytes);
-    }
+    rc_image_copy_repeats(b, first, out_bytes);
 done:
     rc_resize_axis_free(&ax);
     rc_resize_axis_free(&ay);

@@ -69,6 +69,10 @@ static inline int64_t rc_image_out_bytes(const rc_image_geom *g) { return (int64
  * -1.  first_step has S entries.  Both backends resize exactly the frames with a first step. */
 void rc_image_first_steps(const rc_image_batch *b, int64_t *first_step);
 
+/* The steps that reuse a frame get its bytes: out[k] = out[first_step[source[k]]] for every k that
+ * is not itself a first step (those are resized). */
+void rc_image_copy_repeats(const rc_image_batch *b, const int64_t *first_step, int64_t out_bytes);
+
 /* CPU backend: the whole batch, OpenMP over the distinct frames; g checked, every source[k] in
  * [0, S).  Returns 0, or -1 when memory runs out. */
 int rc_image_resize_cpu(const rc_image_geom *g, const rc_image_batch *b);

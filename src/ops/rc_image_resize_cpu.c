@@ -3,8 +3,6 @@
  * the per-pixel arithmetic of rc_resize.h, so the bytes are the CUDA backend's.  OpenMP over the
  * distinct frames of a batch (each resized once, by one thread); the steps that reuse a frame
  * copy its output afterwards.  Nothing depends on the thread count. */
-#include <string.h>
-
 #include "common/rc_alloc.h"
 #include "ops/rc_image.h"
 #include "ops/rc_resize.h"
@@ -55,12 +53,7 @@ int rc_image_resize_cpu(const rc_image_geom *g, const rc_image_batch *b)
                 resize_frame(g, &ax, &ay, b->frames + b->source[k] * in_bytes, mid, b->out + k * out_bytes);
         rc_free(mid);
     }
-    if (failed) goto done;
-#pragma omp parallel for schedule(static)
-    for (int64_t k = 0; k < b->T; k++) {
-        int64_t f = first[b->source[k]];
-        if (f != k) memcpy(b->out + k * out_bytes, b->out + f * out_bytes, (size_t)out_bytes);
-    }
+    if (!failed) rc_image_copy_repeats(b, first, out_bytes);
 done:
     rc_resize_axis_free(&ax);
     rc_resize_axis_free(&ay);

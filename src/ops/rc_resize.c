@@ -1,7 +1,8 @@
 /* rc_resize.c — the taps and fixed-point weights of one resize axis (area or bilinear with
  * antialias), the geometry check of an image stage, and the first step of each frame of a
  * batch.  Host code for both backends: the CUDA backend copies the tables this file builds, so
- * the weights are the same integers whichever backend runs.  docs/KERNELS.md ("image resize")
+ * the weights are the same integers whichever backend runs; and the bookkeeping of a batch's
+ * repeated frames, also shared.  docs/KERNELS.md ("image resize")
  * states the rule in words; this file is its definition. */
 #include <stdio.h>
 #include <string.h>
@@ -136,6 +137,15 @@ int rc_image_geom_check(const rc_image_geom *g, char *msg, int msg_n)
         return -1;
     }
     return 0;
+}
+
+void rc_image_copy_repeats(const rc_image_batch *b, const int64_t *first_step, int64_t out_bytes)
+{
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < b->T; k++) {
+        int64_t f = first_step[b->source[k]];
+        if (f != k) memcpy(b->out + k * out_bytes, b->out + f * out_bytes, (size_t)out_bytes);
+    }
 }
 
 void rc_image_first_steps(const rc_image_batch *b, int64_t *first_step)

@@ -236,17 +236,17 @@ rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
     RC_FAIL_IF(o->episodes_per_shard < 1, err, RC_E_USAGE,
                "expected episodes_per_shard >= 1, found %lld", (long long)o->episodes_per_shard);
     RC_TRY(rc_mkdir_p(dir, err));
-    if (p->aloha) return synth_aloha_write(dir, o, p->aloha == 2, err);
     for (int64_t first = 0, shard = 0; first < o->episodes; first += o->episodes_per_shard, shard++) {
         int64_t last = first + o->episodes_per_shard;
         if (last > o->episodes) last = o->episodes;
-        int w = snprintf(path, sizeof path, "%s/raw-%05lld.h5", dir, (long long)shard);
+        int w = rc_synth_file_path(dir, o, shard, path, sizeof path);
         RC_FAIL_IF(w < 0 || (size_t)w >= sizeof path, err, RC_E_IO, "output path too long");
-        /* Written under a temporary name, then renamed: a raw-*.h5 is whole or absent. */
+        /* Written under a temporary name, then renamed: an output file is whole or absent. */
         w = snprintf(tmp, sizeof tmp, "%s.tmp", path);
         RC_FAIL_IF(w < 0 || (size_t)w >= sizeof tmp, err, RC_E_IO, "output path too long");
         rc_err_scope(err, path, NULL, NULL);
-        st = write_shard(tmp, o, p, first, last, err);
+        st = p->aloha ? synth_aloha_episode(tmp, o, first, p->aloha == 2, err)
+                      : write_shard(tmp, o, p, first, last, err);
         if (st != RC_OK) unlink(tmp);
         RC_TRY(st);
         int renamed = rename(tmp, path) == 0, e = errno;

@@ -9,11 +9,8 @@
  * The JPEG lengths are found by a first encoding pass, so memory stays one frame. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/rc_alloc.h"
 #include "compress/rc_jpeg.h"
@@ -137,7 +134,7 @@ done:
     return st;
 }
 
-static rc_status write_episode_file(const char *path, const rc_synth_opts *o, int64_t idx, int jpeg, rc_err *err)
+rc_status synth_aloha_episode(const char *path, const rc_synth_opts *o, int64_t idx, int jpeg, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t file = -1, obs = -1;
@@ -164,26 +161,5 @@ done:
     if (obs >= 0) H5Gclose(obs);
     if (file >= 0) H5Fclose(file);
     rc_free(t);
-    return st;
-}
-
-rc_status synth_aloha_write(const char *dir, const rc_synth_opts *o, int jpeg, rc_err *err)
-{
-    rc_status st = RC_OK;
-    char path[1024], tmp[1100];
-    for (int64_t i = 0; i < o->episodes; i++) {
-        int w = rc_synth_file_path(dir, o, i, path, sizeof path);
-        RC_FAIL_IF(w < 0 || (size_t)w >= sizeof path, err, RC_E_IO, "output path too long");
-        w = snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        RC_FAIL_IF(w < 0 || (size_t)w >= sizeof tmp, err, RC_E_IO, "output path too long");
-        rc_err_scope(err, path, NULL, NULL);
-        st = write_episode_file(tmp, o, i, jpeg, err);
-        if (st != RC_OK) unlink(tmp);
-        RC_TRY(st);
-        int renamed = rename(tmp, path) == 0, e = errno;
-        if (!renamed) unlink(tmp);
-        RC_FAIL_IF(!renamed, err, RC_E_IO, "cannot rename %s to its final name: %s", tmp, strerror(e));
-    }
-done:
     return st;
 }

@@ -82,9 +82,9 @@ void synth_camera_frame(const synth_model *m, int cam, double t, int32_t H, int3
  * <name>/data [S, 480, 640, 3] uint8 and <name>/t int64 ns). */
 rc_status synth_raw_cameras(hid_t ep, const synth_model *m, uint64_t seed, int64_t idx, int64_t t0, double seconds,
                             rc_err *err);
-/* The aloha presets: DIR/episode_<i>.hdf5 for every episode; jpeg selects ALOHA's compressed
+/* Episode idx of the aloha presets, one ALOHA file at path; jpeg selects ALOHA's compressed
  * variant (padded JPEG rows + compress_len). */
-rc_status synth_aloha_write(const char *dir, const rc_synth_opts *o, int jpeg, rc_err *err);
+rc_status synth_aloha_episode(const char *path, const rc_synth_opts *o, int64_t idx, int jpeg, rc_err *err);
 
 /* --- HDF5 helpers: object time stamps off on every group and dataset --- */
 /* Creates the file at path (truncating) with fixed libver bounds and no time stamps. */

@@ -1,14 +1,9 @@
 # tests/ops — the CPU ops against an independent numpy reference (bit for bit), through a small
-# driver program that runs one binary case (image_driver: the image resize); plus the thread-count invariance of rc_fuse_cpu.
+# driver program that runs one binary case; plus the thread-count invariance of rc_fuse_cpu.
 check_PROGRAMS += tests/ops/ops_driver
 tests_ops_ops_driver_SOURCES = tests/ops/ops_driver.c
 tests_ops_ops_driver_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_ops_ops_driver_LDADD = $(TEST_LIBS)
-
-check_PROGRAMS += tests/ops/image_driver
-tests_ops_image_driver_SOURCES = tests/ops/image_driver.c
-tests_ops_image_driver_CPPFLAGS = $(TEST_CPPFLAGS)
-tests_ops_image_driver_LDADD = $(TEST_LIBS)
 
 check_PROGRAMS += tests/ops/test_fuse_threads
 tests_ops_test_fuse_threads_SOURCES = tests/ops/test_fuse_threads.c

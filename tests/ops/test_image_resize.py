@@ -7,9 +7,7 @@ with torch.nn.functional.interpolate (area; bilinear with antialias), within the
 docs/KERNELS.md states, when PyTorch is installed."""
 import os
 import struct
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
@@ -17,43 +15,32 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_case  # noqa: E402
 import ref_image  # noqa: E402
 
-MAGIC = 0x4D494352
 INTERP = {"area": 0, "bilinear": 1}
 tap = ops_case.Tap()
 rng = np.random.default_rng(22)
 
 
-def run_driver(payload):
-    drv = os.path.join(os.environ["RC_BUILDDIR"], "tests", "ops", "image_driver")
-    with tempfile.TemporaryDirectory() as d:
-        cin, cout = os.path.join(d, "case.bin"), os.path.join(d, "result.bin")
-        with open(cin, "wb") as f:
-            f.write(payload)
-        r = subprocess.run([drv, cin, cout], capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("image_driver failed (%d): %s" % (r.returncode, r.stderr.strip()))
-        with open(cout, "rb") as f:
-            return f.read(), r.stderr.strip()
-
-
 def image_case(frames, source, crop, size, interp, threads=0):
-    """Runs rc_image_resize_cpu: (uint8 [T, oh, ow, C], None) or (None, rejection message)."""
+    """Runs rc_image_resize_cpu (ops_driver op 5): (uint8 [T, oh, ow, C], None), or (None, the
+    message) when rc_image_geom_check refuses the geometry."""
     frames = np.ascontiguousarray(frames, dtype=np.uint8)
     S, H, W, C = frames.shape
     src = np.asarray(source, dtype="<i8")
-    p = struct.pack("<II11i", MAGIC, 1, H, W, C, crop[0], crop[1], crop[2], crop[3], size[0], size[1],
+    p = struct.pack("<II11i", ops_case.MAGIC, 5, H, W, C, crop[0], crop[1], crop[2], crop[3], size[0], size[1],
                     INTERP.get(interp, interp) if isinstance(interp, str) else interp, threads)
     p += struct.pack("<q", S) + frames.tobytes() + struct.pack("<q", len(src)) + src.tobytes()
-    data, msg = run_driver(p)
+    data = ops_case._run(p)
     status = struct.unpack_from("<i", data)[0]
     if status != 0:
-        return None, msg
+        n = struct.unpack_from("<i", data, 4)[0]
+        return None, data[8:8 + n].decode()
     out = np.frombuffer(data, dtype=np.uint8, offset=4)
     return out.reshape(len(src), size[0], size[1], C), None
 
 
 def axis_case(n, m, interp):
-    data, _ = run_driver(struct.pack("<IIiii", MAGIC, 2, n, m, INTERP[interp]))
+    """The taps of an n -> m axis (ops_driver op 6): (K, first, w [m, K]), or None when refused."""
+    data = ops_case._run(struct.pack("<IIiii", ops_case.MAGIC, 6, n, m, INTERP[interp]))
     if struct.unpack_from("<i", data)[0] != 0:
         return None
     K = struct.unpack_from("<i", data, 4)[0]

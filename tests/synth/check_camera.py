@@ -17,22 +17,13 @@ import h5py
 import numpy as np
 from PIL import Image
 
+sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "ops"))
+import ops_case  # noqa: E402  (the TAP printer)
+
 RC_BIN = os.environ["RC_BIN"]
 CAMS = ["cam_high", "cam_low", "cam_left_wrist", "cam_right_wrist"]
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-        if diag:
-            print("# " + str(diag))
-    sys.stdout.flush()
-    return cond
+tap = ops_case.Tap()
+ok = tap.ok
 
 
 def synth(d, preset, *extra):
@@ -126,5 +117,4 @@ with tempfile.TemporaryDirectory() as T:
                 frames += f["episodes/%s/cam_high/data" % e].shape[0]
     ok(frames == 12, "the converted shards hold 2 x 6 cam_high frames at 30 Hz (found %d)" % frames)
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()
