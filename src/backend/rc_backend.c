@@ -151,8 +151,8 @@ rc_status rc_backend_image_resize(rc_backend *b, const rc_image_geom *g, const r
 #endif
     (void)b;
     RC_FAIL_IF(rc_image_resize_cpu(g, batch) != 0, err, RC_E_NOMEM,
-               "image resize: out of memory for the %dx%d intermediate of %lld frames",
-               g->crop_h, g->out_w, (long long)batch->T);
+               "image resize: out of memory for the weight tables or a %dx%dx%d intermediate per thread",
+               g->crop_h, g->out_w, g->C);
 done:
     return st;
 }
