@@ -2,6 +2,7 @@
  * (see rc_jpeg.h): the output buffer of an encode is sized up front (tjBufSize, no
  * reallocation inside the library), and a decode checks the header against the expected frame
  * before any pixel is decoded, stops on libjpeg's warnings and caps progressive scans. */
+#include <math.h>
 #include <turbojpeg.h>
 
 #include "common/rc_alloc.h"
@@ -41,6 +42,17 @@ rc_status rc_jpeg_encode(const uint8_t *px, int32_t H, int32_t W, int32_t C, int
 done:
     if (tj) tjDestroy(tj);
     rc_free(buf);
+    return st;
+}
+
+rc_status rc_jpeg_padded_len(double stored, size_t row_len, size_t *n, const char *what, rc_err *err)
+{
+    rc_status st = RC_OK;
+    *n = 0;
+    RC_FAIL_IF(!(stored >= 1.0 && stored <= (double)row_len && stored == floor(stored)), err, RC_E_INPUT,
+               "%s: compress_len %g is not a whole number of bytes from 1 to the row's %zu", what, stored, row_len);
+    *n = (size_t)stored;
+done:
     return st;
 }
 

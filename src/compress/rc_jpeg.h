@@ -30,6 +30,10 @@ rc_status rc_jpeg_encode(const uint8_t *px, int32_t H, int32_t W, int32_t C, int
 rc_status rc_jpeg_decode(const uint8_t *jpg, size_t n, int32_t H, int32_t W, int32_t C, uint8_t *px,
                          const char *what, rc_err *err);
 
+/* The JPEG byte count of one zero-padded row of row_len bytes from its stored length (ALOHA
+ * writes compress_len as float32): RC_E_INPUT unless it is a whole number from 1 to row_len. */
+rc_status rc_jpeg_padded_len(double stored, size_t row_len, size_t *n, const char *what, rc_err *err);
+
 /* Reads only the header: declared width, height and channels (1 for greyscale, 3 for colour;
  * 0 for a layout the decoder refuses, such as CMYK).  For scans and messages. */
 rc_status rc_jpeg_peek(const uint8_t *jpg, size_t n, int32_t *H, int32_t *W, int32_t *C, const char *what,

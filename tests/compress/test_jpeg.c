@@ -4,7 +4,9 @@
  * higher quality never worse; then hostile input: empty, garbage, a JPEG cut at every length
  * class (header only, mid-scan, missing end marker), flipped bytes inside the scan, and frames
  * whose header declares another size or channel count than expected (a "size lie") must fail
- * with RC_E_INPUT before writing past the caller's frame, messages naming the caller's `what`. */
+ * with RC_E_INPUT before writing past the caller's frame, messages naming the caller's `what`;
+ * and rc_jpeg_padded_len on ALOHA's compress_len values (whole, in range, not NaN). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +211,19 @@ int main(void)
         tap_ok(pst == RC_OK && h == 65000 && w == 80,
                "peek reports the lie as declared (%dx%d)", h, w);
         free(lie);
+    }
+    /* ALOHA's compress_len (float32) of a padded row */
+    {
+        size_t len = 0;
+        static const double bad[] = {0.0, -1.0, 1.5, 4097.0, 1e30};
+        tap_ok(rc_jpeg_padded_len(4096.0, 4096, &len, "cam frame 3", &err) == RC_OK && len == 4096,
+               "compress_len equal to the row length is taken");
+        tap_ok(rc_jpeg_padded_len(1.0, 4096, &len, "cam frame 3", &err) == RC_OK && len == 1, "compress_len 1 is taken");
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+            tap_ok(rc_jpeg_padded_len(bad[i], 4096, &len, "cam frame 3", &err) == RC_E_INPUT && len == 0 &&
+                       strstr(err.msg, "cam frame 3: compress_len"),
+                   "compress_len %g of a 4096-byte row is refused (%s)", bad[i], err.msg);
+        tap_ok(rc_jpeg_padded_len(NAN, 4096, &len, "cam", &err) == RC_E_INPUT, "compress_len NaN is refused");
     }
     rc_free(jpg);
     rc_free(grey);
