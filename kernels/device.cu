@@ -117,6 +117,7 @@ extern "C" void rc_cuda_close(rc_cuda *c)
 {
     if (!c) return;
     rc_vox_cache_free(c);
+    rc_img_cache_free(c);
     void *bufs[] = {c->f_in, c->f_out, c->f_jobs, c->f_cols};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         if (bufs[i]) cudaFree(bufs[i]);

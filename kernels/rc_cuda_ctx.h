@@ -10,8 +10,10 @@
 
 #include "backend/rc_cuda_int.h"
 
-/* Device buffers of kernels/voxelize.cu, kept between calls (defined there). */
+/* Device buffers of kernels/voxelize.cu and kernels/image.cu, kept between calls (defined
+ * there). */
 struct vox_cache;
+struct img_cache;
 
 struct rc_cuda {
     int device;
@@ -23,10 +25,12 @@ struct rc_cuda {
     void *f_in, *f_out, *f_jobs, *f_cols;
     size_t f_in_cap, f_out_cap, f_jobs_cap, f_cols_cap;
     struct vox_cache *vox;
+    struct img_cache *img;
     rc_cuda_timing last;      /* the last fuse call's stream intervals */
 };
 
-/* Frees c->vox (kernels/voxelize.cu). */
+/* Frees c->vox (kernels/voxelize.cu) and c->img (kernels/image.cu). */
 void rc_vox_cache_free(rc_cuda *c);
+void rc_img_cache_free(rc_cuda *c);
 
 #endif

@@ -3,17 +3,18 @@
 # apt-get; otherwise the scripts say what to install and stop, or go on when nothing is missing.
 #
 # RC_BUILD_PACKAGES: what `./scripts/demo` needs: the build (configure, make) and the demo run
-# (libssl-dev: libcrypto's SHA-256 for digests; libdeflate-dev, liblz4-dev: direct reads).
+# (libssl-dev: libcrypto's SHA-256 for digests; libdeflate-dev, liblz4-dev: direct reads;
+# libturbojpeg0-dev: JPEG camera frames).
 RC_BUILD_PACKAGES="build-essential autoconf automake pkg-config libhdf5-dev libzstd-dev libyaml-dev
-libdeflate-dev liblz4-dev libssl-dev"
+libdeflate-dev liblz4-dev libssl-dev libturbojpeg0-dev"
 # RC_TEST_PACKAGES: what `./scripts/check` (make check) and .ci/run add on top:
 #   python3 python3-h5py python3-numpy: the reference tests; python3-torch, python3-zarr: the
-#     reader tests;
+#     reader tests; python3-pil: JPEG frames checked by Pillow;
 #   hdf5-tools: h5dump/h5ls checks; time: /usr/bin/time (tests/streaming/memory_bound.py);
 #   groff-base man-db: the man page test; slurm-wlm munge: tests/slurm on a real local Slurm;
 #   clang libclang-rt-14-dev: libFuzzer (make fuzz);
 #   valgrind: memcheck in .ci/run.
-RC_TEST_PACKAGES="python3 python3-h5py python3-numpy python3-torch python3-zarr
+RC_TEST_PACKAGES="python3 python3-h5py python3-numpy python3-torch python3-zarr python3-pil
 hdf5-tools time groff-base man-db slurm-wlm munge clang libclang-rt-14-dev valgrind"
 
 # rc_install_deps PACKAGES...: installs the missing ones (root), or names them and fails.

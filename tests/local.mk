@@ -23,6 +23,7 @@ include tests/spec/local.mk
 include tests/synth/local.mk
 include tests/reader/local.mk
 include tests/ops/local.mk
+include tests/compress/local.mk
 include tests/writer/local.mk
 include tests/cuda/local.mk
 include tests/e2e/local.mk

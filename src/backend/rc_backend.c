@@ -1,5 +1,6 @@
 /* rc_backend.c — picks the compute backend of a run (SPEC section 2): "cpu" (OpenMP over
  * rc_fuse_cpu / rc_voxelize_cpu of src/ops/), "cuda" (kernels/ through rc_cuda_int.h) or "auto".
+ * Image resizes go to rc_image_resize_cpu or kernels/image.cu the same way.
  * `cuda` either runs the kernels or fails with RC_E_BACKEND and the precise reason; `auto`
  * takes CUDA only after its probe kernel ran, and hands the reason for its choice back.
  * Nothing here includes a CUDA header. */
@@ -131,6 +132,27 @@ rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float
     RC_FAIL_IF(failed >= 0, err, RC_E_NOMEM,
                "voxelize frame %lld: out of memory for the sparse index of %lld points",
                (long long)failed, (long long)(offsets[failed + 1] - offsets[failed]));
+done:
+    return st;
+}
+
+rc_status rc_backend_image_resize(rc_backend *b, const rc_image_geom *g, const rc_image_batch *batch,
+                                  rc_err *err)
+{
+    rc_status st = RC_OK;
+    char why[256];
+    RC_FAIL_IF(rc_image_geom_check(g, why, sizeof why) != 0, err, RC_E_INTERNAL, "image resize: %s", why);
+    for (int64_t k = 0; k < batch->T; k++)
+        RC_FAIL_IF(batch->source[k] < 0 || batch->source[k] >= batch->S, err, RC_E_INTERNAL,
+                   "image resize: step %lld reads frame %lld of %lld", (long long)k,
+                   (long long)batch->source[k], (long long)batch->S);
+#ifdef RC_HAVE_CUDA
+    if (b->kind == KIND_CUDA) return rc_cuda_image_resize(b->cuda, g, batch, err);
+#endif
+    (void)b;
+    RC_FAIL_IF(rc_image_resize_cpu(g, batch) != 0, err, RC_E_NOMEM,
+               "image resize: out of memory for the weight tables or a %dx%dx%d intermediate per thread",
+               g->crop_h, g->out_w, g->C);
 done:
     return st;
 }

@@ -14,6 +14,7 @@ extern "C" {
 #endif
 
 #include "backend/rc_backend.h" /* rc_cuda_device, rc_error.h, rc_ops.h */
+#include "ops/rc_image.h"
 
 /* An open device: its id, its copy and kernel streams, and device buffers kept between calls. */
 typedef struct rc_cuda rc_cuda;
@@ -50,6 +51,10 @@ rc_status rc_cuda_fuse(rc_cuda *c, const rc_fuse_job *jobs, int n_jobs, rc_err *
  * into frames[f] (host buffers), as rc_voxelize_cpu frame by frame. */
 rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
                            const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+
+/* kernels/image.cu: the batch's distinct frames resized on the device (host buffers in and
+ * out), the bytes of rc_image_resize_cpu; g checked and sources in range by the caller. */
+rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, const rc_image_batch *batch, rc_err *err);
 
 /* Page-locked host memory (cudaHostAlloc), so copies from and to it run asynchronously; NULL
  * when it cannot be had.  Freed with rc_cuda_host_free (accepts NULL). */

@@ -17,13 +17,17 @@
 static void print_help(void)
 {
     printf("usage: robocache-convert synth DIR [--episodes N] [--seconds S] [--seed K] [--preset NAME]\n"
-           "write synthetic raw robot logs (layout robocache-raw) as DIR/raw-00000.h5, ...\n\n"
+           "write synthetic raw robot logs (layout robocache-raw) as DIR/raw-00000.h5, ...\n"
+           "(presets aloha, aloha-jpeg: layout aloha, DIR/episode_0.hdf5, ...)\n\n"
            "  --episodes N    episodes to write (1..%d; default: the preset's)\n"
            "  --seconds S     length of each episode in seconds (0 < S <= %g; default: the preset's)\n"
            "  --seed K        generator seed (default 0); same options, same bytes\n"
            "  --preset NAME   tiny (2 x 3 s, 2k-4k LiDAR points per sweep, 2 episodes per file),\n"
            "                  demo (6 x 8 s, 30k-120k points, 4 per file; the default),\n"
-           "                  bench (16 x 60 s, 30k-120k points, 4 per file: about 12 GB)\n",
+           "                  bench (16 x 60 s, 30k-120k points, 4 per file: about 12 GB),\n"
+           "                  camera (2 x 2 s as tiny, plus 480x640 RGB streams cam_30hz, cam_50hz),\n"
+           "                  aloha (2 x 2 s, 4 cameras 480x640 at 50 Hz, one episode per file),\n"
+           "                  aloha-jpeg (aloha with JPEG frames: padded rows + compress_len)\n",
            RC_SYNTH_MAX_EPISODES, RC_SYNTH_MAX_SECONDS);
 }
 
@@ -92,7 +96,7 @@ int cmd_synth(int argc, char **argv)
             break;
         case 'p':
             if (strlen(optarg) >= sizeof o.preset)
-                return cli_usage_error("synth", "--preset: unknown preset '%s' (known: tiny, demo, bench)", optarg);
+                return cli_usage_error("synth", "--preset: unknown preset '%s' (known: tiny, demo, bench, camera, aloha, aloha-jpeg)", optarg);
             snprintf(o.preset, sizeof o.preset, "%s", optarg);
             break;
         case 'h':
@@ -119,7 +123,7 @@ int cmd_synth(int argc, char **argv)
     for (int64_t i = 0; i < files; i++) {
         char path[4096];
         struct stat sb;
-        snprintf(path, sizeof path, "%s/raw-%05" PRId64 ".h5", dir, i);
+        rc_synth_file_path(dir, &o, i, path, sizeof path);
         if (stat(path, &sb) == 0) bytes += (uint64_t)sb.st_size;
     }
     printf("synth: wrote %" PRId64 " files, %" PRId64 " episodes of %g s (preset %s, seed %" PRIu64

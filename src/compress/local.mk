@@ -1,10 +1,11 @@
-# src/compress — the zstd HDF5 filter (id 32015): in the library, and the same filter source
+# src/compress — JPEG frames through libjpeg-turbo (rc_jpeg), and the zstd HDF5 filter (id 32015): in the library, and the same filter source
 # built as the HDF5 plugin plugins/libh5zstd_rc.so (installed into $(hdf5_plugin_dir), under the
 # prefix unless configure --with-hdf5-plugin-dir says otherwise) so that
 # h5py and other HDF5 programs decode our shards through HDF5_PLUGIN_PATH.
 librobocache_a_SOURCES += \
 	src/compress/rc_zstd_filter.c src/compress/rc_zstd_filter.h \
-	src/compress/rc_zstd_h5z.c src/compress/rc_zstd_h5z_int.h
+	src/compress/rc_zstd_h5z.c src/compress/rc_zstd_h5z_int.h \
+	src/compress/rc_jpeg.c src/compress/rc_jpeg.h
 EXTRA_DIST += plugins/rc_zstd_plugin.c
 
 # The plugin is loaded into foreign processes (python), so it is built without the

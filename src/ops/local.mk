@@ -5,4 +5,5 @@ librobocache_a_SOURCES += \
 	src/ops/rc_vox_params.c \
 	src/ops/rc_fuse_cpu.c \
 	src/ops/rc_voxmap.c src/ops/rc_voxmap_int.h \
-	src/ops/rc_voxelize_cpu.c
+	src/ops/rc_voxelize_cpu.c \
+	src/ops/rc_image.h src/ops/rc_resize.h src/ops/rc_resize.c src/ops/rc_image_resize_cpu.c

@@ -35,17 +35,20 @@ typedef struct ctx {
     const char *input_dir; /* replaces input.dir (run --input), or NULL */
     char deferred[512];  /* stream names checked by the run, not here (no input at hand) */
     uint64_t frame_budget;
+    int allow_images;    /* image stages accepted (rc_spec_load_images) */
 } ctx;
 
 static const char *const g_methods[] = {"linear", "nearest", "previous", "slerp", "window"};
 static const char *const g_dtypes[] = {"float32", "float16", "bfloat16"};
 static const char *const g_modes[] = {"occupancy", "count", "mean", "points"};
-static const char *const g_stage_kinds[] = {"fuse", "resample", "voxelize"};
+static const char *const g_stage_kinds[] = {"fuse", "resample", "voxelize", "image"};
 static const char *const g_orders[] = {"wxyz", "xyzw"};
 static const char *const g_vox_layouts[] = {"dense", "sparse"};
 static const char *const g_on_error[] = {"fail", "skip"};
 static const char *const g_spans[] = {"intersection", "union"};
 static const char *const g_codecs[] = {"zstd"};
+static const char *const g_interps[] = {"area", "bilinear"};
+static const char *const g_encodings[] = {"raw", "jpeg"};
 
 /* Index of t in names; t NULL (absent or already reported) gives 0.  A value the schema accepts
  * but this table lacks means schema and C disagree: reported, never silently mapped. */
@@ -179,9 +182,9 @@ static const rc_layout_stream *need_stream(ctx *c, yaml_node_t *n, const char *p
     }
     if (ls->kind != kind) {
         layout_stream_list(&c->layout, (int)kind, list, sizeof list);
-        error_at(c, n, path, "stream '%s' is a %s; %s needs a %s (%s has: %s)", name,
-                 ls->kind == RC_STREAM_CLOUD ? "point cloud" : ls->kind == RC_STREAM_IMAGE ? "image" : "time series", user,
-                 kind == RC_STREAM_CLOUD ? "point cloud" : "time series",
+        error_at(c, n, path, "stream '%s' is %s; %s needs %s (%s has: %s)", name,
+                 ls->kind == RC_STREAM_CLOUD ? "a point cloud" : ls->kind == RC_STREAM_IMAGE ? "an image" : "a time series",
+                 user, kind == RC_STREAM_CLOUD ? "a point cloud" : kind == RC_STREAM_IMAGE ? "an image" : "a time series",
                  c->discovered ? c->layout.from : c->layout.name, list[0] ? list : "none");
         return NULL;
     }
@@ -564,6 +567,60 @@ static void load_voxelize(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t
     if (grid_ok && (ls || (t && !rc_layout_find(&c->layout, t)))) check_grid(c, st, m, path);
 }
 
+/* The n integers of list node l (schema-checked) into out; 0 when absent or bad. */
+static int read_ints(ctx *c, yaml_node_t *l, int n, int32_t *out)
+{
+    int64_t v;
+    if (!l || is_bad(c, l) || l->type != YAML_SEQUENCE_NODE || rc_yaml_len(l) != n) return 0;
+    for (int i = 0; i < n; i++) {
+        if (rc_scalar_int(rc_yaml_text(rc_yaml_item(&c->doc, l, i)), &v) != 0) return 0;
+        out[i] = (int32_t)v;
+    }
+    return 1;
+}
+
+/* An image stage: the stream must be an image stream of the layout; crop h, w >= 1; the keys that
+ * belong to one choice (interpolation to resize, quality to jpeg) are refused without it; jpeg
+ * needs 1 or 3 channels.  Whether the crop fits the frames, and the resize's tap limit
+ * (rc_image_geom_check of ops/), are checked per episode, where the frames are known. */
+static void load_image(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m, const char *path)
+{
+    char sub[PATH_N];
+    int64_t v;
+    rc_spec_stream *e = &st->streams[0];
+    const char *t = text_of(c, s, m, "stream"), *enc = text_of(c, s, m, "encoding");
+    st->n_streams = 1;
+    e->method = (rc_method)LOOKUP(g_methods, text_of(c, s, m, "method"));
+    get_num(c, s, m, "max_gap_ms", &st->max_gap_ms);
+    st->interp = (rc_interp)LOOKUP(g_interps, text_of(c, s, m, "interpolation"));
+    st->encoding = (rc_image_encoding)LOOKUP(g_encodings, enc);
+    if (get_int(c, s, m, "quality", &v)) st->quality = (int32_t)v;
+    if (t) {
+        snprintf(e->name, sizeof e->name, "%s", t);
+        path_fmt(sub, "%s.stream", path);
+        const rc_layout_stream *ls = need_stream(c, get(c, m, "stream"), sub, t, RC_STREAM_IMAGE, "an image stage");
+        if (ls) st->image_channels = ls->columns;
+    }
+    st->has_crop = read_ints(c, get(c, m, "crop"), 4, st->crop);
+    st->has_resize = read_ints(c, get(c, m, "resize"), 2, st->resize);
+    path_fmt(sub, "%s.crop", path);
+    if (st->has_crop && (st->crop[2] < 1 || st->crop[3] < 1)) {
+        error_at(c, get(c, m, "crop"), sub, "expected [y, x, h, w] with h and w at least 1, found [%d, %d, %d, %d]",
+                 st->crop[0], st->crop[1], st->crop[2], st->crop[3]);
+        st->has_crop = 0;
+    }
+    path_fmt(sub, "%s.interpolation", path);
+    if (!get(c, m, "resize") && get(c, m, "interpolation"))
+        error_at(c, get(c, m, "interpolation"), sub, "key 'interpolation' applies with 'resize' only");
+    path_fmt(sub, "%s.quality", path);
+    if (st->encoding != RC_IMAGE_JPEG && get(c, m, "quality") && enc)
+        error_at(c, get(c, m, "quality"), sub, "key 'quality' applies to encoding jpeg only, found encoding %s", enc);
+    path_fmt(sub, "%s.encoding", path);
+    if (st->encoding == RC_IMAGE_JPEG && st->image_channels != 0 && st->image_channels != 1 && st->image_channels != 3)
+        error_at(c, get(c, m, "encoding"), sub, "encoding jpeg stores 1 or 3 channels; stream '%s' has %d",
+                 e->name, st->image_channels);
+}
+
 static void load_stages(ctx *c, yaml_node_t *root)
 {
     rc_spec *sp = c->spec;
@@ -600,7 +657,13 @@ static void load_stages(ctx *c, yaml_node_t *root)
         }
         if (st->kind == RC_STAGE_FUSE) load_fuse(c, st, s, m, path);
         else if (st->kind == RC_STAGE_RESAMPLE) load_resample(c, st, s, m, path);
-        else load_voxelize(c, st, s, m, path);
+        else if (st->kind == RC_STAGE_VOXELIZE) load_voxelize(c, st, s, m, path);
+        else {
+            load_image(c, st, s, m, path);
+            if (!c->allow_images)
+                error_at(c, rc_yaml_key(&c->doc, item, 0), path,
+                         "image stages are checked by `validate` but not converted yet: run and scan refuse them");
+        }
     }
 }
 
@@ -647,19 +710,16 @@ static void check_document(ctx *c, const char *schema_dir)
     get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }
 
-rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
-{
-    return rc_spec_load_input(path, schema_dir, NULL, NULL, out, n_errors, err);
-}
-
-rc_status rc_spec_load_input(const char *path, const char *schema_dir, const char *input_dir,
-                             rc_spec_discover_fn discover, rc_spec **out, int *n_errors, rc_err *err)
+/* Every public load: allow_images accepts image stages (validate only, for now). */
+static rc_status load(const char *path, const char *schema_dir, const char *input_dir, rc_spec_discover_fn discover,
+                      int allow_images, rc_spec **out, int *n_errors, rc_err *err)
 {
     rc_status st = RC_OK;
     ctx c;
     size_t n = 0;
     rc_err e;
     memset(&c, 0, sizeof c);
+    c.allow_images = allow_images;
     rc_err_clear(&e);
     const char *name = strcmp(path, "-") ? path : "<stdin>"; /* "-": the spec on standard input */
     rc_diag_init(&c.d, name);
@@ -710,6 +770,23 @@ done:
     rc_schema_free(&c.sc);
     rc_spec_free(c.spec);
     return st;
+}
+
+rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
+{
+    return load(path, schema_dir, NULL, NULL, 0, out, n_errors, err);
+}
+
+rc_status rc_spec_load_input(const char *path, const char *schema_dir, const char *input_dir,
+                             rc_spec_discover_fn discover, rc_spec **out, int *n_errors, rc_err *err)
+{
+    return load(path, schema_dir, input_dir, discover, 0, out, n_errors, err);
+}
+
+rc_status rc_spec_load_images(const char *path, const char *schema_dir, rc_spec_discover_fn discover, rc_spec **out,
+                              int *n_errors, rc_err *err)
+{
+    return load(path, schema_dir, NULL, discover, 1, out, n_errors, err);
 }
 
 void rc_spec_apply_memory(const rc_spec *spec)

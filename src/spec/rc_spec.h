@@ -16,7 +16,8 @@
 #define RC_MAX_STAGES 32
 #define RC_MAX_FUSE_STREAMS 32
 
-typedef enum rc_stage_kind { RC_STAGE_FUSE, RC_STAGE_RESAMPLE, RC_STAGE_VOXELIZE } rc_stage_kind;
+typedef enum rc_stage_kind { RC_STAGE_FUSE, RC_STAGE_RESAMPLE, RC_STAGE_VOXELIZE, RC_STAGE_IMAGE } rc_stage_kind;
+typedef enum rc_image_encoding { RC_IMAGE_RAW = 0, RC_IMAGE_JPEG } rc_image_encoding;
 typedef enum rc_span { RC_SPAN_INTERSECTION, RC_SPAN_UNION, RC_SPAN_STREAM } rc_span;
 typedef enum rc_on_error { RC_ON_ERROR_FAIL, RC_ON_ERROR_SKIP } rc_on_error;
 
@@ -47,6 +48,15 @@ typedef struct rc_spec_stage {
     int sparse;               /* layout: 0 dense, 1 sparse */
     int32_t max_points_per_voxel;
     int32_t max_voxels;
+    /* image: streams[0] is the camera stream (method nearest or previous), max_gap_ms as fuse */
+    int has_crop;             /* crop given: crop = y, x, h, w (h, w >= 1); else the whole frame */
+    int32_t crop[4];
+    int has_resize;           /* resize given: resize = H, W; else the (cropped) size */
+    int32_t resize[2];
+    rc_interp interp;         /* default area */
+    rc_image_encoding encoding; /* default raw */
+    int32_t quality;          /* jpeg: 1..100, default 90 */
+    int32_t image_channels;   /* C of the stream from the layout; 0 = any */
 } rc_spec_stage;
 
 typedef struct rc_spec {
@@ -104,6 +114,10 @@ int64_t rc_spec_stream_offset(const rc_spec *spec, const char *name);
  * 0 on success, -1 when not a number of whole nanoseconds in range. */
 #define RC_OFFSET_MS_MAX 86400000
 int rc_offset_ms_parse(const char *text, int64_t *ns);
+/* As rc_spec_load_input (no --input), and image stages are accepted (the others refuse them: the
+ * conversion does not run them yet).  For `validate`. */
+rc_status rc_spec_load_images(const char *path, const char *schema_dir, rc_spec_discover_fn discover, rc_spec **out,
+                              int *n_errors, rc_err *err);
 void rc_spec_free(rc_spec *spec);
 /* Makes the spec's limits.memory the process's memory budget, unless --memory set one. */
 void rc_spec_apply_memory(const rc_spec *spec);

@@ -22,12 +22,17 @@ typedef struct synth_preset {
     double seconds;
     int64_t episodes_per_shard;
     int64_t lidar_min, lidar_max; /* points per sweep */
+    int cameras;                  /* 1: cam_30hz and cam_50hz image streams in every episode */
+    int aloha;                    /* 1: ALOHA files (synth_aloha.c), 2: with JPEG frames */
 } synth_preset;
 
 static const synth_preset g_presets[] = {
-    {"tiny", 2, 3.0, 2, 2000, 4000},
-    {"demo", 6, 8.0, 4, 30000, 120000},
-    {"bench", 16, 60.0, 4, 30000, 120000},
+    {"tiny", 2, 3.0, 2, 2000, 4000, 0, 0},
+    {"demo", 6, 8.0, 4, 30000, 120000, 0, 0},
+    {"bench", 16, 60.0, 4, 30000, 120000, 0, 0},
+    {"camera", 2, 2.0, 2, 2000, 4000, 1, 0},
+    {"aloha", 2, 2.0, 1, 0, 0, 0, 1},
+    {"aloha-jpeg", 2, 2.0, 1, 0, 0, 0, 2},
 };
 #define N_PRESETS (sizeof g_presets / sizeof g_presets[0])
 
@@ -41,7 +46,7 @@ static const synth_preset *find_preset(const char *name, rc_err *err)
     for (size_t i = 0; i < N_PRESETS; i++)
         if (!strcmp(name, g_presets[i].name)) return &g_presets[i];
     rc_err_set(err, RC_E_USAGE, __FILE__, __LINE__,
-               "unknown preset '%s': expected one of tiny, demo, bench", name);
+               "unknown preset '%s': expected one of tiny, demo, bench, camera, aloha, aloha-jpeg", name);
     return NULL;
 }
 
@@ -52,8 +57,14 @@ rc_status rc_synth_preset(rc_synth_opts *o, rc_err *err)
     if (!p) return RC_E_USAGE;
     if (o->episodes == 0) o->episodes = p->episodes;
     if (o->seconds == 0.0) o->seconds = p->seconds;
-    if (o->episodes_per_shard == 0) o->episodes_per_shard = p->episodes_per_shard;
+    if (o->episodes_per_shard == 0 || p->aloha) o->episodes_per_shard = p->episodes_per_shard;
     return RC_OK;
+}
+
+int rc_synth_file_path(const char *dir, const rc_synth_opts *o, int64_t i, char *buf, size_t n)
+{
+    if (!strncmp(o->preset, "aloha", 5)) return snprintf(buf, n, "%s/episode_%lld.hdf5", dir, (long long)i);
+    return snprintf(buf, n, "%s/raw-%05lld.h5", dir, (long long)i);
 }
 
 /* Stored times of one stream in its units: int64 ns/us/ms, or float64 seconds. */
@@ -186,6 +197,7 @@ static rc_status write_episode(hid_t episodes, const rc_synth_opts *o, const syn
         RC_TRY(write_series(ep, s, &m, o, idx, t0, gap, err));
     }
     RC_TRY(write_lidar(ep, &m, o, p, idx, t0, err));
+    if (p->cameras) RC_TRY(synth_raw_cameras(ep, &m, o->seed, idx, t0, o->seconds, err));
 done:
     if (ep >= 0) H5Gclose(ep);
     return st;
@@ -195,14 +207,8 @@ static rc_status write_shard(const char *path, const rc_synth_opts *o, const syn
                              int64_t first, int64_t last, rc_err *err)
 {
     rc_status st = RC_OK;
-    hid_t fcpl = -1, fapl = -1, file = -1, episodes = -1;
-    fcpl = H5Pcreate(H5P_FILE_CREATE);
-    fapl = H5Pcreate(H5P_FILE_ACCESS);
-    RC_FAIL_IF(fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
-                   H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110) < 0,
-               err, RC_E_IO, "cannot set up the file property lists");
-    file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
-    RC_FAIL_IF(file < 0, err, RC_E_IO, "cannot create the file");
+    hid_t file = -1, episodes = -1;
+    RC_TRY(synth_h5_create(path, &file, err));
     RC_TRY(synth_h5_group(file, "episodes", &episodes, err));
     for (int64_t i = first; i < last; i++) RC_TRY(write_episode(episodes, o, p, i, err));
     H5Gclose(episodes);
@@ -213,8 +219,6 @@ static rc_status write_shard(const char *path, const rc_synth_opts *o, const syn
 done:
     if (episodes >= 0) H5Gclose(episodes);
     if (file >= 0) H5Fclose(file);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (fcpl >= 0) H5Pclose(fcpl);
     return st;
 }
 
@@ -235,13 +239,14 @@ rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
     for (int64_t first = 0, shard = 0; first < o->episodes; first += o->episodes_per_shard, shard++) {
         int64_t last = first + o->episodes_per_shard;
         if (last > o->episodes) last = o->episodes;
-        int w = snprintf(path, sizeof path, "%s/raw-%05lld.h5", dir, (long long)shard);
+        int w = rc_synth_file_path(dir, o, shard, path, sizeof path);
         RC_FAIL_IF(w < 0 || (size_t)w >= sizeof path, err, RC_E_IO, "output path too long");
-        /* Written under a temporary name, then renamed: a raw-*.h5 is whole or absent. */
+        /* Written under a temporary name, then renamed: an output file is whole or absent. */
         w = snprintf(tmp, sizeof tmp, "%s.tmp", path);
         RC_FAIL_IF(w < 0 || (size_t)w >= sizeof tmp, err, RC_E_IO, "output path too long");
         rc_err_scope(err, path, NULL, NULL);
-        st = write_shard(tmp, o, p, first, last, err);
+        st = p->aloha ? synth_aloha_episode(tmp, o, first, p->aloha == 2, err)
+                      : write_shard(tmp, o, p, first, last, err);
         if (st != RC_OK) unlink(tmp);
         RC_TRY(st);
         int renamed = rename(tmp, path) == 0, e = errno;

@@ -1,7 +1,8 @@
 /* rc_synth.h — writes synthetic robocache-raw input shards (SPEC section 5) that look like real
  * robot logs: multi-rate streams with their own start/stop times, timestamp jitter, dropped
- * samples and a few long gaps, and LiDAR sweeps of a ground plane, walls and objects.  Same
- * options, same bytes. */
+ * samples and a few long gaps, and LiDAR sweeps of a ground plane, walls and objects; with the
+ * camera presets, 480 x 640 camera frames with moving content (robocache-raw image streams at
+ * 30 and 50 Hz, or ALOHA files, raw or JPEG-compressed).  Same options, same bytes. */
 #ifndef RC_SYNTH_H
 #define RC_SYNTH_H
 
@@ -16,7 +17,7 @@ typedef struct rc_synth_opts {
     int64_t episodes;
     double seconds;            /* per episode */
     uint64_t seed;
-    char preset[32];           /* "tiny" (tests), "demo", "bench" */
+    char preset[32];           /* "tiny" (tests), "demo", "bench", "camera", "aloha", "aloha-jpeg" */
     int64_t episodes_per_shard; /* episodes in each raw-NNNNN.h5 */
 } rc_synth_opts;
 
@@ -28,5 +29,8 @@ rc_status rc_synth_preset(rc_synth_opts *o, rc_err *err);
  * [1, RC_SYNTH_MAX_EPISODES], seconds outside (0, RC_SYNTH_MAX_SECONDS] or not finite,
  * episodes_per_shard < 1 or the preset unknown. */
 rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err);
+/* The path of output file i (0-based) of rc_synth_write: DIR/raw-NNNNN.h5, or for the aloha
+ * presets (one episode per file) DIR/episode_<i>.hdf5.  Returns snprintf's result. */
+int rc_synth_file_path(const char *dir, const rc_synth_opts *o, int64_t i, char *buf, size_t n);
 
 #endif

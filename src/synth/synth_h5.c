@@ -5,6 +5,21 @@
 
 #include <string.h>
 
+rc_status synth_h5_create(const char *path, hid_t *file, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    RC_FAIL_IF(fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
+                   H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110) < 0,
+               err, RC_E_IO, "cannot set up the file property lists");
+    *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+    RC_FAIL_IF(*file < 0, err, RC_E_IO, "cannot create the file");
+done:
+    if (fapl >= 0) H5Pclose(fapl);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    return st;
+}
+
 rc_status synth_h5_group(hid_t parent, const char *name, hid_t *out, rc_err *err)
 {
     rc_status st = RC_OK;

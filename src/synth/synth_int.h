@@ -8,6 +8,7 @@
 #include <hdf5.h>
 
 #include "common/rc_error.h"
+#include "synth/rc_synth.h"
 
 /* --- PRNG: xoshiro256** seeded through splitmix64 (same seed, same sequence everywhere) --- */
 typedef struct synth_rng {
@@ -71,7 +72,28 @@ void synth_series(const synth_model *m, int stream, synth_rng *r, const int64_t 
 /* One LiDAR sweep of n points [n, 4] (x, y, z, intensity) at time t_rel_s. */
 void synth_sweep(const synth_model *m, synth_rng *r, double t_rel_s, int64_t n, float *out);
 
+/* --- cameras (synth_camera.c, synth_aloha.c): 480 x 640 RGB frames with moving content --- */
+#define SY_CAM_H 480
+#define SY_CAM_W 640
+
+/* Frame of camera `cam` at episode time t (s): uint8 [H, W, 3]. */
+void synth_camera_frame(const synth_model *m, int cam, double t, int32_t H, int32_t W, uint8_t *rgb);
+/* The camera preset's image streams of one episode (robocache-raw: cam_30hz, cam_50hz, each
+ * <name>/data [S, 480, 640, 3] uint8 and <name>/t int64 ns). */
+rc_status synth_raw_cameras(hid_t ep, const synth_model *m, uint64_t seed, int64_t idx, int64_t t0, double seconds,
+                            rc_err *err);
+/* Episode idx of the aloha presets, one ALOHA file at path; jpeg selects ALOHA's compressed
+ * variant (padded JPEG rows + compress_len). */
+rc_status synth_aloha_episode(const char *path, const rc_synth_opts *o, int64_t idx, int jpeg, rc_err *err);
+
 /* --- HDF5 helpers: object time stamps off on every group and dataset --- */
+/* Creates the file at path (truncating) with fixed libver bounds and no time stamps. */
+rc_status synth_h5_create(const char *path, hid_t *file, rc_err *err);
+/* A uint8 dataset [dims] of `rank` <= 4 dimensions, one row (dims[1..]) per chunk, left open in *out. */
+rc_status synth_h5_frames(hid_t parent, const char *name, int rank, const hsize_t *dims, hid_t *out, rc_err *err);
+/* Writes row `row` (uint8, dims[1..] elements) of a dataset of shape dims. */
+rc_status synth_h5_write_row(hid_t dset, int rank, const hsize_t *dims, hsize_t row, const void *buf,
+                             rc_err *err);
 rc_status synth_h5_group(hid_t parent, const char *name, hid_t *out, rc_err *err);
 rc_status synth_h5_attr_str(hid_t obj, const char *name, const char *value, rc_err *err);
 /* Creates dataset name [dims] of file_type and writes buf (mem_type) into it whole

@@ -71,7 +71,7 @@ ldd "$b/robocache-convert" >"$OUT/ldd.log" 2>&1
 step nvidia-smi 60 nvidia-smi
 step info 60 "$b/robocache-convert" info
 step gpu_info 60 sh tests/cuda/gpu_info.sh
-for t in test_backend_select test_fuse_exact test_voxelize_exact test_window_exact; do
+for t in test_backend_select test_fuse_exact test_voxelize_exact test_window_exact test_image_exact; do
     step "$t" 120 "$b/tests/cuda/$t"
 done
 step gpu_e2e 180 sh tests/cuda/gpu_e2e.sh
@@ -87,7 +87,7 @@ if find_tool compute-sanitizer cs; then
     for tool in memcheck racecheck initcheck synccheck; do
         extra=
         [ "$tool" = memcheck ] && extra="--leak-check full"
-        for t in test_fuse_exact test_voxelize_exact test_window_exact; do
+        for t in test_fuse_exact test_voxelize_exact test_window_exact test_image_exact; do
             step "$tool-$t" 90 env RC_TEST_SMALL=1 "$cs" --tool "$tool" $extra --error-exitcode 9 "$b/tests/cuda/$t"
         done
         # the pipeline itself (reader -> backend -> writer) on the first two gpu_e2e cases

@@ -4,7 +4,8 @@
 # backends byte for byte.  They are built by `make check` but run only by `make check-gpu`,
 # which FAILS when no device can run the kernels (CI has no GPU, so they are not in TESTS).
 check_PROGRAMS += tests/cuda/test_fatbin tests/cuda/test_backend_select \
-	tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact tests/cuda/test_window_exact
+	tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact tests/cuda/test_window_exact \
+	tests/cuda/test_image_exact
 tests_cuda_test_backend_select_SOURCES = tests/cuda/test_backend_select.c
 tests_cuda_test_backend_select_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_cuda_test_backend_select_LDADD = $(TEST_LIBS)
@@ -21,6 +22,9 @@ tests_cuda_test_window_exact_LDADD = $(TEST_LIBS)
 tests_cuda_test_voxelize_exact_SOURCES = tests/cuda/test_voxelize_exact.c tests/cuda/gpu_common.h
 tests_cuda_test_voxelize_exact_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_cuda_test_voxelize_exact_LDADD = $(TEST_LIBS)
+tests_cuda_test_image_exact_SOURCES = tests/cuda/test_image_exact.c tests/cuda/gpu_common.h
+tests_cuda_test_image_exact_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_cuda_test_image_exact_LDADD = $(TEST_LIBS)
 
 if HAVE_CUDA
 # Exactly these two targets, and not the build's CUDA_ARCH_FLAGS: the test must see what
@@ -40,6 +44,7 @@ EXTRA_DIST += tests/cuda/info.sh tests/cuda/gpu_info.sh tests/cuda/gpu_e2e.sh te
 # make check-gpu: the GPU programs and gpu_info.sh through the same TAP driver as make check
 # (logs beside them); exits non-zero when any of them fails or bails out, e.g. with no device.
 GPU_TESTS = tests/cuda/test_fuse_exact tests/cuda/test_voxelize_exact tests/cuda/test_window_exact \
+	tests/cuda/test_image_exact \
 	tests/cuda/gpu_info.sh \
 	tests/cuda/gpu_e2e.sh tests/cuda/gpu_streaming.sh
 check-gpu: all $(check_PROGRAMS)

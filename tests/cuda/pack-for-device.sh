@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 b=${1:-build}
 [ $# -gt 0 ] && shift
-bins="$b/robocache-convert $b/tests/cuda/test_backend_select $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact $*"
+bins="$b/robocache-convert $b/tests/cuda/test_backend_select $b/tests/cuda/test_fuse_exact $b/tests/cuda/test_voxelize_exact $b/tests/cuda/test_image_exact $*"
 for f in $bins; do
     [ -x "$f" ] || { echo "pack-for-device: $f is missing: build with CUDA and run 'make -C $b check' first" >&2; exit 1; }
 done

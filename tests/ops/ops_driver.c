@@ -1,6 +1,6 @@
 /* ops_driver.c — runs one ops case for the Python tests: reads a binary case file, calls the
- * CPU backend (rc_fuse_cpu, rc_voxelize_cpu) or the conversions of rc_numeric.h, writes the raw
- * result.  Not a test itself; tests/ops/ops_case.py defines the format (little-endian):
+ * CPU backend (rc_fuse_cpu, rc_voxelize_cpu, rc_image_resize_cpu and its axis tables) or the
+ * conversions of rc_numeric.h, writes the raw result.  Not a test itself; tests/ops/ops_case.py defines the format (little-endian):
  *   u32 magic 0x504F4352 ("RCOP"), u32 op, then the op's fields (see ops_case.py).
  * Output buffers are filled with 0xA5 first, so a result that skips zeroing shows up.
  * Usage: ops_driver CASE_IN RESULT_OUT; exit 0 on success, 2 on a malformed case. */
@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "ops/rc_image.h"
 #include "ops/rc_numeric.h"
 #include "ops/rc_ops.h"
 
@@ -215,6 +216,64 @@ static void op_voxelize(void)
     }
 }
 
+/* op 5 (image resize, rc_image_resize_cpu): i32 H, W, C, crop_y, crop_x, crop_h, crop_w, out_h,
+ * out_w, interp, threads; i64 S; u8 frames[S*H*W*C]; i64 T; i64 source[T].  Writes i32 status:
+ * 0 then u8 out[T*out_h*out_w*C], or 1 (rc_image_geom_check refused the geometry) then i32 len
+ * and its message. */
+static void op_image(void)
+{
+    rc_image_geom g;
+    rc_image_batch b;
+    char msg[512];
+    int32_t *fields[9] = {&g.H, &g.W, &g.C, &g.crop_y, &g.crop_x, &g.crop_h, &g.crop_w, &g.out_h, &g.out_w};
+    for (int i = 0; i < 9; i++) *fields[i] = rd_i32();
+    g.interp = (rc_interp)rd_i32();
+    int threads = rd_i32();
+    b.S = rd_i64();
+    int64_t in_bytes = (int64_t)g.H * g.W * g.C;
+    uint8_t *frames = buf(b.S * in_bytes, 1);
+    rd(frames, (size_t)(b.S * in_bytes));
+    b.frames = frames;
+    b.T = rd_i64();
+    int64_t *source = buf(b.T, 8);
+    rd(source, (size_t)b.T * 8);
+    b.source = source;
+    for (int64_t k = 0; k < b.T; k++)
+        if (source[k] < 0 || source[k] >= b.S) die("source index out of range in case");
+    int32_t status = rc_image_geom_check(&g, msg, sizeof msg) != 0;
+    wr(&status, 4);
+    if (status) {
+        int32_t len = (int32_t)strlen(msg);
+        wr(&len, 4);
+        wr(msg, (size_t)len);
+        return;
+    }
+    int64_t out_bytes = b.T * (int64_t)g.out_h * g.out_w * g.C;
+    b.out = buf(out_bytes, 1);
+#ifdef _OPENMP
+    if (threads > 0) omp_set_num_threads(threads);
+#endif
+    (void)threads;
+    if (rc_image_resize_cpu(&g, &b) != 0) die("rc_image_resize_cpu: out of memory");
+    wr(b.out, (size_t)out_bytes);
+}
+
+/* op 6 (the taps of one resize axis, rc_resize_axis_init): i32 n_in, n_out, interp.  Writes
+ * i32 status (0 built, 1 refused), then on 0 i32 K, i32 first[n_out], u16 w[n_out*K]. */
+static void op_axis(void)
+{
+    rc_resize_axis a;
+    int32_t n_in = rd_i32(), n_out = rd_i32();
+    rc_interp interp = (rc_interp)rd_i32();
+    int32_t status = rc_resize_axis_init(&a, n_in, n_out, interp) != 0;
+    wr(&status, 4);
+    if (status) return;
+    wr(&a.K, 4);
+    wr(a.first, (size_t)n_out * 4);
+    wr(a.w, (size_t)n_out * (size_t)a.K * 2);
+    rc_resize_axis_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) die("usage: ops_driver CASE_IN RESULT_OUT");
@@ -230,6 +289,8 @@ int main(int argc, char **argv)
     else if (op == 2) op_convert();
     else if (op == 3) op_voxelize();
     else if (op == 4) op_window();
+    else if (op == 5) op_image();
+    else if (op == 6) op_axis();
     else die("unknown op");
     if (fclose(g_out) != 0) die("cannot close the result file");
     fclose(g_in);
