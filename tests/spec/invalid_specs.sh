@@ -4,13 +4,15 @@
 # in that order (errors come in file order; an expect line may be the start of a long message),
 # and end with "NAME.yaml: N error(s)" where N is "# expect-count: N" or else the number of
 # expect lines — so a spec that yields extra or missing errors fails too.  The specs read their
-# input from raw/ beside them: a copy of the folder in $TMP gets a synthetic raw/raw-00000.h5, so
+# input from raw/ (or aloha/) beside them: a copy of the folder in $TMP gets a synthetic
+# raw/raw-00000.h5 and an ALOHA episode file in aloha/, so
 # stream names, kinds and widths are checked against it as `validate` does with input at hand.
 . "$RC_SRCDIR/tests/lib.sh"
 
 dir="$TMP/invalid"
 cp -R "$RC_SRCDIR/tests/spec/invalid" "$dir" && chmod -R u+w "$dir" &&
-    "$RC_BIN" synth "$dir/raw" --preset tiny --episodes 1 >/dev/null 2>&1 ||
+    "$RC_BIN" synth "$dir/raw" --preset tiny --episodes 1 >/dev/null 2>&1 &&
+    "$RC_BIN" synth "$dir/aloha" --preset aloha --episodes 1 --seconds 0.2 >/dev/null 2>&1 ||
     { echo "Bail out! cannot make the synthetic input under $dir"; exit 1; }
 n_files=0
 for f in "$dir"/*.yaml; do
