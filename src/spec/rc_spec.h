@@ -73,6 +73,7 @@ typedef struct rc_spec {
     int32_t n_stages;
     rc_spec_stage stages[RC_MAX_STAGES];
     int stats;                    /* default 0 */
+    int stats_exact;              /* stats: {quantiles: exact}; default 0 (the sketch) */
 } rc_spec;
 
 /* Reads, parses and validates the spec at `path` (and the layout it names, from

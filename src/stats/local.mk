@@ -1,5 +1,6 @@
 # src/stats — statistics of what a run wrote: per episode and output (rc_stats.c, exact and
 # mergeable) and per run and split (rc_run_stats.c, the manifest's figures).
 librobocache_a_SOURCES += \
+	src/stats/rc_quantile_sketch.c src/stats/rc_quantile_sketch.h \
 	src/stats/rc_stats.c src/stats/rc_stats.h \
 	src/stats/rc_run_stats.c src/stats/rc_run_stats.h

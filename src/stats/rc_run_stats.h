@@ -35,7 +35,7 @@ rc_status rc_run_stats_merge(rc_run_stats *a, const rc_run_stats *b, rc_err *err
 /* Adds every output's stats to m and warns (rc_log) about each constant column. */
 rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err);
 
-/* The state file: "RCSTATS1", output count, then per output its name and the train and val
+/* The state file: "RCSTATS2", output count, then per output its name and the train and val
  * states of rc_stats_save (docs/FORMAT.md). */
 rc_status rc_run_stats_save(rc_run_stats *rs, FILE *f, rc_err *err);
 rc_status rc_run_stats_load(FILE *f, rc_run_stats **out, rc_err *err);

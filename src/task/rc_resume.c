@@ -47,7 +47,8 @@ static herr_t add_storage(hid_t g, const char *name, const H5L_info_t *info, voi
 }
 
 /* Folds /episodes/<id>/<name>/data (rows with valid 0 left out) into *s, as the run does. */
-static rc_status stats_of_output(hid_t fid, const char *id, const char *name, rc_stats *s, rc_err *err)
+static rc_status stats_of_output(hid_t fid, const char *id, const char *name, rc_quantiles q, rc_stats *s,
+                                 rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t d = -1, v = -1, type = -1, space = -1;
@@ -81,7 +82,7 @@ static rc_status stats_of_output(hid_t fid, const char *id, const char *name, rc
         RC_FAIL_IF(v < 0 || H5Dread(v, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, valid) < 0, err, RC_E_INPUT,
                    "reading the valid mask failed");
     }
-    RC_FAIL_IF(rc_stats_init(s, (int32_t)dims[1]) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    RC_FAIL_IF(rc_stats_init(s, (int32_t)dims[1], q) < 0, err, RC_E_NOMEM, "out of memory for statistics");
     int bad = half ? rc_stats_add_half(s, buf, (int64_t)dims[0], valid, bf16)
                    : rc_stats_add_f32(s, buf, (int64_t)dims[0], valid);
     RC_FAIL_IF(bad < 0, err, RC_E_NOMEM, "out of memory for statistics");
@@ -150,7 +151,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         for (size_t i = 0; i < n; i++) {
             const char *split = rc_split_of(eps[i].id, sp->split_seed, sp->val_fraction);
             for (int k = 0; k < add->n; k++) {
-                RC_TRY(stats_of_output(fid, eps[i].id, add->names[k], &one, err));
+                RC_TRY(stats_of_output(fid, eps[i].id, add->names[k], sp->stats_exact ? RC_QUANTILES_EXACT : RC_QUANTILES_SKETCH, &one, err));
                 RC_TRY(rc_run_stats_add_output(add, k, split, &one, err));
                 rc_stats_free(&one);
             }

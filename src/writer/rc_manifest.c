@@ -161,7 +161,7 @@ rc_status rc_manifest_add_stats(rc_manifest *m, const char *name, const rc_stats
     m->n_stats++; /* counted now so rc_manifest_free releases what was copied */
     r->name = rc_strdup(name);
     RC_FAIL_IF(!r->name || rc_stats_copy(&r->train, train) < 0 ||
-                   (val ? rc_stats_copy(&r->val, val) : rc_stats_init(&r->val, train->D)) < 0 ||
+                   (val ? rc_stats_copy(&r->val, val) : rc_stats_init(&r->val, train->D, train->quantiles)) < 0 ||
                    rc_stats_copy(&r->all, &r->train) < 0 || rc_stats_merge(&r->all, &r->val) < 0 ||
                    rc_stats_compact(&r->all) < 0,
                err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);

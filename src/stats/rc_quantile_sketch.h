@@ -1,0 +1,54 @@
+/* rc_quantile_sketch.h — a bounded, deterministic, mergeable histogram of float32 values for the
+ * quantiles of the statistics (docs/FORMAT.md "Quantile sketch").
+ *
+ * A value falls in the bucket named by its float32 bits with the mantissa cut to
+ * RC_QSKETCH_BITS bits after the leading one (sign and exponent kept; subnormals cut the same
+ * way after their own leading one, so those with at most RC_QSKETCH_BITS bits below it are
+ * exact).  +0, -0, +inf, -inf each have their own bucket; NaNs have one per sign.  Every value
+ * of a bucket lies within 2^-RC_QSKETCH_BITS (relative) of every other.  Counts are integers, so
+ * merging is addition and does not depend on order or partition.  Memory: one page of
+ * 2^RC_QSKETCH_BITS counts per (sign, binade) that holds a value, at most 554 pages (4.3 MiB),
+ * whatever the number of values.
+ *
+ * Buckets are named outside this file by the order key (rc_stats.c) of their smallest-magnitude
+ * member (NaN: the quiet NaN 0x7fc00000 with the sign), so the sketch reads and writes as sorted
+ * (key, count) runs, like the exact multiset. */
+#ifndef RC_QUANTILE_SKETCH_H
+#define RC_QUANTILE_SKETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RC_QSKETCH_BITS 10                            /* mantissa bits kept */
+#define RC_QSKETCH_PAGE (1u << RC_QSKETCH_BITS)       /* counts per binade */
+#define RC_QSKETCH_BINADES 277                        /* 23 subnormal + 254 normal */
+
+typedef struct rc_qsketch {
+    uint64_t *page[2][RC_QSKETCH_BINADES]; /* [sign][binade] -> [RC_QSKETCH_PAGE] counts, or NULL */
+    uint64_t zero[2], inf[2], nan[2];      /* [sign] */
+} rc_qsketch;
+
+/* Counts the value with float32 bits b.  0, or -1 out of memory (nothing counted). */
+int rc_qsketch_add(rc_qsketch *sk, uint32_t b);
+/* Adds count to the bucket named by order key `key`, which must be a bucket name
+ * (rc_qsketch_is_bucket).  0, or -1 out of memory. */
+int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count);
+/* a += b.  0, or -1 out of memory (a then holds part of b). */
+int rc_qsketch_merge(rc_qsketch *a, const rc_qsketch *b);
+void rc_qsketch_free(rc_qsketch *sk); /* accepts a zeroed sk; leaves it zeroed */
+
+/* The bucket name (order key) of the value with float32 bits b. */
+uint32_t rc_qsketch_bucket(uint32_t b);
+/* 1 when order key `key` names a bucket. */
+int rc_qsketch_is_bucket(uint32_t key);
+/* The float32 bits of the numerically smallest and largest members of bucket `key` (NaN buckets:
+ * the canonical NaN twice). */
+void rc_qsketch_bucket_range(uint32_t key, uint32_t *lo_bits, uint32_t *hi_bits);
+
+/* Calls fn(ctx, key, count) for each non-empty bucket in increasing order of key (= of value),
+ * until fn returns nonzero; returns that value, or 0. */
+int rc_qsketch_each(const rc_qsketch *sk, int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx);
+/* Bytes the sketch holds (pages and the header). */
+size_t rc_qsketch_bytes(const rc_qsketch *sk);
+
+#endif
