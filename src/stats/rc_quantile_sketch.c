@@ -87,19 +87,6 @@ static int count_at(rc_qsketch *sk, unsigned s, unsigned x, unsigned m, uint64_t
     return 0;
 }
 
-int rc_qsketch_add(rc_qsketch *sk, uint32_t b)
-{
-    unsigned s = b >> 31, e = (b >> 23) & 0xffu;
-    if (e - 1u < 254u) { /* normal: the hot path */
-        uint64_t *pg = sk->page[s][e + 22];
-        if (pg) {
-            pg[(b & 0x7fffffu) >> NORMAL_DROP]++;
-            return 0;
-        }
-    }
-    return rc_qsketch_add_key(sk, rc_qsketch_bucket(b), 1);
-}
-
 int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count)
 {
     uint32_t b = order_bits(key), a = b & ~SIGN;

@@ -28,17 +28,28 @@ typedef struct rc_qsketch {
     uint64_t zero[2], inf[2], nan[2];      /* [sign] */
 } rc_qsketch;
 
-/* Counts the value with float32 bits b.  0, or -1 out of memory (nothing counted). */
-int rc_qsketch_add(rc_qsketch *sk, uint32_t b);
+/* The bucket name (order key) of the value with float32 bits b. */
+uint32_t rc_qsketch_bucket(uint32_t b);
 /* Adds count to the bucket named by order key `key`, which must be a bucket name
  * (rc_qsketch_is_bucket).  0, or -1 out of memory. */
 int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count);
+/* Counts the value with float32 bits b.  0, or -1 out of memory (nothing counted).  Inline: a
+ * normal value whose page exists is one increment. */
+static inline int rc_qsketch_add(rc_qsketch *sk, uint32_t b)
+{
+    unsigned e = (b >> 23) & 0xffu;
+    uint64_t *pg = e - 1u < 254u ? sk->page[b >> 31][e + 22] : NULL;
+    if (pg) {
+        pg[(b & 0x7fffffu) >> (23 - RC_QSKETCH_BITS)]++;
+        return 0;
+    }
+    return rc_qsketch_add_key(sk, rc_qsketch_bucket(b), 1);
+}
+
 /* a += b.  0, or -1 out of memory (a then holds part of b). */
 int rc_qsketch_merge(rc_qsketch *a, const rc_qsketch *b);
 void rc_qsketch_free(rc_qsketch *sk); /* accepts a zeroed sk; leaves it zeroed */
 
-/* The bucket name (order key) of the value with float32 bits b. */
-uint32_t rc_qsketch_bucket(uint32_t b);
 /* 1 when order key `key` names a bucket. */
 int rc_qsketch_is_bucket(uint32_t key);
 /* The float32 bits of the numerically smallest and largest members of bucket `key` (NaN buckets:

@@ -237,11 +237,10 @@ static int add_value(rc_stats_col *c, float x, rc_quantiles q)
 
 int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
 {
-    for (int64_t k = 0; k < T; k++) {
-        if (valid && !valid[k]) continue;
-        for (int32_t j = 0; j < s->D; j++)
-            if (add_value(&s->col[j], rows[k * s->D + j], s->quantiles) < 0) return -1;
-    }
+    /* column by column: one column's histogram pages stay in cache */
+    for (int32_t j = 0; j < s->D; j++)
+        for (int64_t k = 0; k < T; k++)
+            if ((!valid || valid[k]) && add_value(&s->col[j], rows[k * s->D + j], s->quantiles) < 0) return -1;
     return 0;
 }
 
@@ -319,46 +318,54 @@ int rc_stats_copy(rc_stats *dst, const rc_stats *src)
 /* ---- figures ---- */
 
 typedef struct rank_walk {
-    uint64_t r;   /* ranks still to pass */
-    uint32_t key; /* the bucket holding the wanted rank */
+    const uint64_t *rank; /* [n] non-decreasing */
+    int n, i;             /* ranks, ranks found */
+    uint64_t seen;        /* values in the buckets passed */
+    uint32_t *key;        /* [n] the bucket holding each rank */
 } rank_walk;
 
-static int find_rank(void *ctx, uint32_t key, uint64_t count)
+static int find_ranks(void *ctx, uint32_t key, uint64_t count)
 {
     rank_walk *w = ctx;
-    if (w->r < count) {
-        w->key = key;
-        return 1;
-    }
-    w->r -= count;
-    return 0;
+    while (w->i < w->n && w->rank[w->i] < w->seen + count) w->key[w->i++] = key;
+    w->seen += count;
+    return w->i == w->n;
 }
 
-/* Sketch mode: the value of rank r (0-based) in the sorted values, approximated (docs/FORMAT.md
- * "Quantile sketch"): the exact min and max at ranks 0 and n-1, else the midpoint of the range
- * of the bucket holding rank r, cut to [min, max]. */
-static double sketch_value_at(const rc_stats_col *c, uint64_t r)
+/* Sketch mode: the values of ranks rank[n] (0-based, non-decreasing) in the sorted values,
+ * approximated in one pass over the buckets (docs/FORMAT.md "Quantile sketch"): the exact min and
+ * max at ranks 0 and count-1, else the midpoint of the range of the bucket holding the rank, cut
+ * to [min, max]. */
+static void sketch_values(const rc_stats_col *c, const uint64_t *rank, int n, double *out)
 {
+    uint32_t key[2 * RC_STATS_NQ];
+    rank_walk w = {rank, n, 0, 0, key};
+    rc_qsketch_each(&c->sketch, find_ranks, &w);
     double mn = float_of_key(c->min_key), mx = float_of_key(c->max_key);
-    if (r == 0) return mn;
-    if (r + 1 == (uint64_t)c->count) return mx;
-    rank_walk w = {r, 0};
-    if (!rc_qsketch_each(&c->sketch, find_rank, &w)) return NAN;
-    uint32_t lo_bits, hi_bits;
-    rc_qsketch_bucket_range(w.key, &lo_bits, &hi_bits);
-    float lo_f, hi_f;
-    memcpy(&lo_f, &lo_bits, sizeof lo_f);
-    memcpy(&hi_f, &hi_bits, sizeof hi_f);
-    double lo = lo_f, hi = hi_f;
-    if (lo < mn) lo = mn;
-    if (hi > mx) hi = mx;
-    return lo == hi ? lo : lo / 2 + hi / 2; /* float32 halves are exact in double */
+    for (int i = 0; i < n; i++) {
+        if (rank[i] == 0 || i >= w.i) {
+            out[i] = rank[i] == 0 ? mn : NAN;
+            continue;
+        }
+        if (rank[i] + 1 == (uint64_t)c->count) {
+            out[i] = mx;
+            continue;
+        }
+        uint32_t lo_bits, hi_bits;
+        rc_qsketch_bucket_range(key[i], &lo_bits, &hi_bits);
+        float lo_f, hi_f;
+        memcpy(&lo_f, &lo_bits, sizeof lo_f);
+        memcpy(&hi_f, &hi_bits, sizeof hi_f);
+        double lo = lo_f, hi = hi_f;
+        if (lo < mn) lo = mn;
+        if (hi > mx) hi = mx;
+        out[i] = lo == hi ? lo : lo / 2 + hi / 2; /* float32 halves are exact in double */
+    }
 }
 
 /* The value of rank r (0-based) in the sorted multiset. */
-static double value_at(const rc_stats_col *c, rc_quantiles mode, uint64_t r)
+static double value_at(const rc_stats_col *c, uint64_t r)
 {
-    if (mode == RC_QUANTILES_SKETCH) return sketch_value_at(c, r);
     for (size_t i = 0; i < c->n_runs; i++) {
         if (r < c->runs[i].count) return float_of_key(c->runs[i].key);
         r -= c->runs[i].count;
@@ -366,16 +373,26 @@ static double value_at(const rc_stats_col *c, rc_quantiles mode, uint64_t r)
     return NAN;
 }
 
-/* numpy's default ("linear") quantile, with the same float64 steps as numpy 1.24's _lerp. */
-static double quantile(const rc_stats_col *c, rc_quantiles mode, double p)
+/* numpy's default ("linear") quantiles at rc_stats_quantiles[], with the same float64 steps as
+ * numpy 1.24's _lerp. */
+static void quantiles(const rc_stats_col *c, rc_quantiles mode, double *q)
 {
-    uint64_t n = (uint64_t)c->count;
-    double h = (double)(n - 1) * p;
-    double fl = floor(h);
-    uint64_t lo = (uint64_t)fl, hi = lo + 1 < n ? lo + 1 : n - 1;
-    double g = h - fl, a = value_at(c, mode, lo), b = value_at(c, mode, hi);
-    double d = b - a;
-    return g >= 0.5 ? b - d * (1 - g) : a + d * g;
+    uint64_t n = (uint64_t)c->count, rank[2 * RC_STATS_NQ];
+    double g[RC_STATS_NQ], v[2 * RC_STATS_NQ];
+    for (int k = 0; k < RC_STATS_NQ; k++) {
+        double h = (double)(n - 1) * rc_stats_quantiles[k];
+        double fl = floor(h);
+        rank[2 * k] = (uint64_t)fl;
+        rank[2 * k + 1] = rank[2 * k] + 1 < n ? rank[2 * k] + 1 : n - 1;
+        g[k] = h - fl;
+    }
+    if (mode == RC_QUANTILES_SKETCH) sketch_values(c, rank, 2 * RC_STATS_NQ, v);
+    else
+        for (int i = 0; i < 2 * RC_STATS_NQ; i++) v[i] = value_at(c, rank[i]);
+    for (int k = 0; k < RC_STATS_NQ; k++) {
+        double a = v[2 * k], b = v[2 * k + 1], d = b - a;
+        q[k] = g[k] >= 0.5 ? b - d * (1 - g[k]) : a + d * g[k];
+    }
 }
 
 void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
@@ -389,7 +406,7 @@ void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
     int sketch = s->quantiles == RC_QUANTILES_SKETCH;
     out->min = float_of_key(sketch ? c->min_key : c->runs[0].key);
     out->max = float_of_key(sketch ? c->max_key : c->runs[c->n_runs - 1].key);
-    for (int q = 0; q < RC_STATS_NQ; q++) out->q[q] = quantile(c, s->quantiles, rc_stats_quantiles[q]);
+    quantiles(c, s->quantiles, out->q);
     out->constant = sketch ? c->min_key == c->max_key : c->n_runs == 1;
     if (c->nonfinite) return;
     /* mean = S / n with S rounded once; variance = (n Q - S^2) / n^2, numerator exact. */
