@@ -318,7 +318,8 @@ int rc_stats_copy(rc_stats *dst, const rc_stats *src)
 /* ---- figures ---- */
 
 typedef struct rank_walk {
-    const uint64_t *rank; /* [n] non-decreasing */
+    const uint64_t *rank; /* [n] */
+    const int *order;     /* [n] indices of rank, by increasing rank */
     int n, i;             /* ranks, ranks found */
     uint64_t seen;        /* values in the buckets passed */
     uint32_t *key;        /* [n] the bucket holding each rank */
@@ -327,23 +328,29 @@ typedef struct rank_walk {
 static int find_ranks(void *ctx, uint32_t key, uint64_t count)
 {
     rank_walk *w = ctx;
-    while (w->i < w->n && w->rank[w->i] < w->seen + count) w->key[w->i++] = key;
+    while (w->i < w->n && w->rank[w->order[w->i]] < w->seen + count) w->key[w->order[w->i++]] = key;
     w->seen += count;
     return w->i == w->n;
 }
 
-/* Sketch mode: the values of ranks rank[n] (0-based, non-decreasing) in the sorted values,
+/* Sketch mode: the values of ranks rank[n] (0-based, any order) in the sorted values,
  * approximated in one pass over the buckets (docs/FORMAT.md "Quantile sketch"): the exact min and
  * max at ranks 0 and count-1, else the midpoint of the range of the bucket holding the rank, cut
  * to [min, max]. */
 static void sketch_values(const rc_stats_col *c, const uint64_t *rank, int n, double *out)
 {
     uint32_t key[2 * RC_STATS_NQ];
-    rank_walk w = {rank, n, 0, 0, key};
+    int order[2 * RC_STATS_NQ];
+    for (int i = 0; i < n; i++) { /* insertion sort of the (few) ranks */
+        int k = i;
+        for (; k > 0 && rank[order[k - 1]] > rank[i]; k--) order[k] = order[k - 1];
+        order[k] = i;
+    }
+    rank_walk w = {rank, order, n, 0, 0, key};
     rc_qsketch_each(&c->sketch, find_ranks, &w);
     double mn = float_of_key(c->min_key), mx = float_of_key(c->max_key);
     for (int i = 0; i < n; i++) {
-        if (rank[i] == 0 || i >= w.i) {
+        if (rank[i] == 0 || rank[i] >= w.seen) { /* (beyond the count: cannot happen) */
             out[i] = rank[i] == 0 ? mn : NAN;
             continue;
         }
