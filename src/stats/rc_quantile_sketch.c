@@ -1,5 +1,6 @@
 /* rc_quantile_sketch.c — the float32 histogram of rc_quantile_sketch.h.  Counting is O(1): the
- * sign and the binade pick a page (allocated on first use), the kept mantissa bits the count.
+ * sign and the binade pick a table, the kept mantissa bits a block and the count in it (tables
+ * and blocks allocated on first use, so a binade with few values costs one small block).
  *
  * Binade x of a finite nonzero magnitude: a normal with biased exponent e has x = e + 22 and
  * index m = its top RC_QSKETCH_BITS fraction bits; a subnormal whose leading one is bit p
@@ -77,13 +78,17 @@ void rc_qsketch_bucket_range(uint32_t key, uint32_t *lo_bits, uint32_t *hi_bits)
 
 static int count_at(rc_qsketch *sk, unsigned s, unsigned x, unsigned m, uint64_t n)
 {
-    uint64_t *pg = sk->page[s][x];
+    uint64_t **pg = sk->page[s][x];
     if (!pg) {
-        pg = rc_calloc(RC_QSKETCH_PAGE, sizeof *pg);
-        if (!pg) return -1;
+        if (!(pg = rc_calloc(RC_QSKETCH_BLOCKS, sizeof *pg))) return -1;
         sk->page[s][x] = pg;
     }
-    pg[m] += n;
+    uint64_t *blk = pg[m / RC_QSKETCH_BLOCK];
+    if (!blk) {
+        if (!(blk = rc_calloc(RC_QSKETCH_BLOCK, sizeof *blk))) return -1;
+        pg[m / RC_QSKETCH_BLOCK] = blk;
+    }
+    blk[m % RC_QSKETCH_BLOCK] += n;
     return 0;
 }
 
@@ -109,11 +114,14 @@ int rc_qsketch_merge(rc_qsketch *a, const rc_qsketch *b)
         a->inf[s] += b->inf[s];
         a->nan[s] += b->nan[s];
         for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
-            const uint64_t *from = b->page[s][x];
-            if (!from) continue;
-            if (!a->page[s][x] && !(a->page[s][x] = rc_calloc(RC_QSKETCH_PAGE, sizeof(uint64_t)))) return -1;
-            uint64_t *to = a->page[s][x];
-            for (unsigned m = 0; m < RC_QSKETCH_PAGE; m++) to[m] += from[m];
+            uint64_t *const *from = b->page[s][x];
+            for (unsigned k = 0; from && k < RC_QSKETCH_BLOCKS; k++) {
+                if (!from[k]) continue;
+                /* the block's first count makes the table and block; then add the rest */
+                if (count_at(a, s, x, k * RC_QSKETCH_BLOCK, from[k][0]) < 0) return -1;
+                uint64_t *to = a->page[s][x][k];
+                for (unsigned i = 1; i < RC_QSKETCH_BLOCK; i++) to[i] += from[k][i];
+            }
         }
     }
     return 0;
@@ -122,18 +130,26 @@ int rc_qsketch_merge(rc_qsketch *a, const rc_qsketch *b)
 void rc_qsketch_free(rc_qsketch *sk)
 {
     for (unsigned s = 0; s < 2; s++)
-        for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) rc_free(sk->page[s][x]);
+        for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
+            for (unsigned k = 0; sk->page[s][x] && k < RC_QSKETCH_BLOCKS; k++) rc_free(sk->page[s][x][k]);
+            rc_free(sk->page[s][x]);
+        }
     memset(sk, 0, sizeof *sk);
 }
 
-/* Visits one page's non-empty buckets, m descending for negatives (ascending keys). */
-static int each_in_page(const uint64_t *pg, unsigned s, unsigned x,
+/* Visits one binade's non-empty buckets, m descending for negatives (ascending keys). */
+static int each_in_page(uint64_t *const *pg, unsigned s, unsigned x,
                         int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx)
 {
     for (unsigned i = 0; i < RC_QSKETCH_PAGE; i++) {
         unsigned m = s ? RC_QSKETCH_PAGE - 1 - i : i, drop;
-        if (!pg[m]) continue;
-        int r = fn(ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), pg[m]);
+        const uint64_t *blk = pg[m / RC_QSKETCH_BLOCK];
+        if (!blk) { /* skip the block */
+            i |= RC_QSKETCH_BLOCK - 1;
+            continue;
+        }
+        if (!blk[m % RC_QSKETCH_BLOCK]) continue;
+        int r = fn(ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), blk[m % RC_QSKETCH_BLOCK]);
         if (r) return r;
     }
     return 0;
@@ -162,7 +178,11 @@ size_t rc_qsketch_bytes(const rc_qsketch *sk)
 {
     size_t n = sizeof *sk;
     for (unsigned s = 0; s < 2; s++)
-        for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++)
-            if (sk->page[s][x]) n += RC_QSKETCH_PAGE * sizeof(uint64_t);
+        for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
+            if (!sk->page[s][x]) continue;
+            n += RC_QSKETCH_BLOCKS * sizeof(uint64_t *);
+            for (unsigned k = 0; k < RC_QSKETCH_BLOCKS; k++)
+                if (sk->page[s][x][k]) n += RC_QSKETCH_BLOCK * sizeof(uint64_t);
+        }
     return n;
 }

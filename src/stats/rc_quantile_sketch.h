@@ -6,9 +6,9 @@
  * way after their own leading one, so those with at most RC_QSKETCH_BITS bits below it are
  * exact).  +0, -0, +inf, -inf each have their own bucket; NaNs have one per sign.  Every value
  * of a bucket lies within 2^-RC_QSKETCH_BITS (relative) of every other.  Counts are integers, so
- * merging is addition and does not depend on order or partition.  Memory: one page of
- * 2^RC_QSKETCH_BITS counts per (sign, binade) that holds a value, at most 554 pages (4.3 MiB),
- * whatever the number of values.
+ * merging is addition and does not depend on order or partition.  Memory: per (sign, binade)
+ * that holds a value a table of 16 pointers, and per 64 neighbouring buckets that hold one a block
+ * of 64 counts; at most 554 tables and 8864 blocks (4.4 MiB), whatever the number of values.
  *
  * Buckets are named outside this file by the order key (rc_stats.c) of their smallest-magnitude
  * member (NaN: the quiet NaN 0x7fc00000 with the sign), so the sketch reads and writes as sorted
@@ -20,11 +20,14 @@
 #include <stdint.h>
 
 #define RC_QSKETCH_BITS 10                            /* mantissa bits kept */
-#define RC_QSKETCH_PAGE (1u << RC_QSKETCH_BITS)       /* counts per binade */
+#define RC_QSKETCH_PAGE (1u << RC_QSKETCH_BITS)       /* buckets per binade */
+#define RC_QSKETCH_BLOCK 64u                          /* counts per block */
+#define RC_QSKETCH_BLOCKS (RC_QSKETCH_PAGE / RC_QSKETCH_BLOCK)
 #define RC_QSKETCH_BINADES 277                        /* 23 subnormal + 254 normal */
 
 typedef struct rc_qsketch {
-    uint64_t *page[2][RC_QSKETCH_BINADES]; /* [sign][binade] -> [RC_QSKETCH_PAGE] counts, or NULL */
+    /* [sign][binade] -> [RC_QSKETCH_BLOCKS] -> [RC_QSKETCH_BLOCK] counts; NULL where nothing is */
+    uint64_t **page[2][RC_QSKETCH_BINADES];
     uint64_t zero[2], inf[2], nan[2];      /* [sign] */
 } rc_qsketch;
 
@@ -34,13 +37,14 @@ uint32_t rc_qsketch_bucket(uint32_t b);
  * (rc_qsketch_is_bucket).  0, or -1 out of memory. */
 int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count);
 /* Counts the value with float32 bits b.  0, or -1 out of memory (nothing counted).  Inline: a
- * normal value whose page exists is one increment. */
+ * normal value whose block exists is one increment. */
 static inline int rc_qsketch_add(rc_qsketch *sk, uint32_t b)
 {
-    unsigned e = (b >> 23) & 0xffu;
-    uint64_t *pg = e - 1u < 254u ? sk->page[b >> 31][e + 22] : NULL;
-    if (pg) {
-        pg[(b & 0x7fffffu) >> (23 - RC_QSKETCH_BITS)]++;
+    unsigned e = (b >> 23) & 0xffu, m = (b & 0x7fffffu) >> (23 - RC_QSKETCH_BITS);
+    uint64_t **pg = e - 1u < 254u ? sk->page[b >> 31][e + 22] : NULL;
+    uint64_t *blk = pg ? pg[m / RC_QSKETCH_BLOCK] : NULL;
+    if (blk) {
+        blk[m % RC_QSKETCH_BLOCK]++;
         return 0;
     }
     return rc_qsketch_add_key(sk, rc_qsketch_bucket(b), 1);
@@ -59,7 +63,7 @@ void rc_qsketch_bucket_range(uint32_t key, uint32_t *lo_bits, uint32_t *hi_bits)
 /* Calls fn(ctx, key, count) for each non-empty bucket in increasing order of key (= of value),
  * until fn returns nonzero; returns that value, or 0. */
 int rc_qsketch_each(const rc_qsketch *sk, int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx);
-/* Bytes the sketch holds (pages and the header). */
+/* Bytes the sketch holds (the header, tables and blocks). */
 size_t rc_qsketch_bytes(const rc_qsketch *sk);
 
 #endif

@@ -276,7 +276,8 @@ static void test_merge(void)
 
 static void test_memory(void)
 {
-    /* values over binades 2^-4 .. 2^4, both signs: 16 pages at most, however many rows */
+    /* values over binades 2^-4 .. 2^4, both signs: 16 full tables at most, however many rows */
+    const size_t table = RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_PAGE * sizeof(uint64_t);
     size_t at[3];
     int64_t rows[3] = {10000, 100000, 1000000};
     rc_qsketch sk;
@@ -289,15 +290,25 @@ static void test_memory(void)
         }
         at[r] = rc_qsketch_bytes(&sk);
     }
-    tap_ok(at[0] == at[2] && at[2] <= sizeof sk + 16 * RC_QSKETCH_PAGE * sizeof(uint64_t),
+    tap_ok(at[0] == at[2] && at[2] <= sizeof sk + 16 * table,
            "memory does not grow with the rows: %zu bytes at 10^4 rows, %zu at 10^6", at[0], at[2]);
     rc_qsketch_free(&sk);
-    for (uint32_t b = 0x800000u; b < 0x7f800000u; b += 0x800000u) /* every normal binade, both signs */
+    size_t one = 0;
+    for (uint32_t b = 0x800000u; b < 0x7f800000u; b += 0x800000u) /* one value in every normal binade */
         rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
-    for (uint32_t p = 0; p < 23; p++) /* every subnormal binade */
+    for (uint32_t p = 0; p < 23; p++) /* and every subnormal one */
         rc_qsketch_add(&sk, 1u << p), rc_qsketch_add(&sk, 1u << p | 0x80000000u);
-    tap_ok(rc_qsketch_bytes(&sk) == sizeof sk + 2 * RC_QSKETCH_BINADES * RC_QSKETCH_PAGE * sizeof(uint64_t),
-           "the worst case is 2 x %d pages (%zu bytes per column)", RC_QSKETCH_BINADES, rc_qsketch_bytes(&sk));
+    one = rc_qsketch_bytes(&sk);
+    for (uint32_t b = 0; b < 0x7f800000u; b += 1u << (23 - RC_QSKETCH_BITS)) /* every bucket, both signs */
+        rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
+    for (uint32_t b = 1; b < 0x800000u; b++) /* every subnormal */
+        rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
+    /* every normal binade full; subnormal binades below 2^(10-149) have fewer buckets than blocks */
+    size_t all = rc_qsketch_bytes(&sk);
+    tap_ok(one == sizeof sk + 2 * RC_QSKETCH_BINADES * (RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_BLOCK * 8) &&
+               all >= sizeof sk + 2 * 254 * table && all <= sizeof sk + 2 * RC_QSKETCH_BINADES * table,
+           "one value per binade takes one block each (%zu bytes); the worst case is 2 x %d full tables (%zu bytes "
+           "per column)", one, RC_QSKETCH_BINADES, rc_qsketch_bytes(&sk));
     rc_qsketch_free(&sk);
 }
 
