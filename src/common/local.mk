@@ -2,7 +2,8 @@
 librobocache_a_SOURCES += \
 	src/common/rc_error.c src/common/rc_error.h \
 	src/common/rc_log.c src/common/rc_log.h \
-	src/common/rc_alloc.c src/common/rc_alloc.h
+	src/common/rc_alloc.c src/common/rc_alloc.h \
+	src/common/rc_memory_budget.c src/common/rc_memory_budget.h
 librobocache_a_SOURCES += \
 	src/common/rc_sha256.c src/common/rc_sha256.h \
 	src/common/rc_json.c src/common/rc_json.h \

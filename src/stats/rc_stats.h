@@ -23,6 +23,9 @@
 #define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
 #define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */
 #define RC_STATS_NQ 5
+/* Worst-case bytes per value of RC_QUANTILES_EXACT over a run: a 16-byte run in the totals, as
+ * much again queued before it is sorted in, and the manifest's copies (all, train, val). */
+#define RC_STATS_EXACT_BYTES_PER_VALUE 64
 
 /* How quantiles are kept (spec `stats: {quantiles: ...}`). */
 typedef enum rc_quantiles { RC_QUANTILES_SKETCH = 0, RC_QUANTILES_EXACT = 1 } rc_quantiles;

@@ -206,6 +206,14 @@ for out in ("observation", "action"):
         check_stats(ex1["stats"][out], allx, "%s: exact quantiles equal numpy.quantile" % out, exact_q=True)
     else:
         ok(False, "%s: exact quantiles equal numpy.quantile" % out)
+# ... checked against the memory budget before the run: over it, exit 1 with the estimate, nothing written.
+code, err = run("--output", "exact_over", env={"ROBOCACHE_MEMORY_BUDGET": "100000"})
+ok(code == 1 and "exact quantiles would hold up to" in err and "over the memory budget of 100000 bytes" in err and
+   "stats.quantiles" in err and not os.path.exists(os.path.join(D, "exact_over")),
+   "exact quantiles over the memory budget fail before the run with the estimate (exit 1, no output)", err)
+est = [int(w) for w in err.split("hold up to ")[1].split()[:1]] if "hold up to " in err else [0]
+ok(est[0] == 64 * (8 + 7) * sum(e["steps"] for e in single["episodes"]),
+   "the estimate is 64 bytes per value, every grid step of the 8 + 7 columns (%d bytes)" % est[0])
 with open(spec, "w") as f:
     f.write(SPEC.format(out="single"))
 
