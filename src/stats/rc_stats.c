@@ -35,7 +35,7 @@ static float float_of_key(uint32_t k)
 
 /* ---- wide integers: little-endian uint64 limbs, two's complement where signed ---- */
 
-/* limbs += m << shift (or -= when negative); m < 2^49, the result wraps modulo 2^(64 n). */
+/* limbs += m << shift (or -= when negative); the result wraps modulo 2^(64 n). */
 static void wide_add_shifted(uint64_t *limbs, int n, uint64_t m, unsigned shift, int negative)
 {
     int idx = (int)(shift / 64);
@@ -127,6 +127,31 @@ static double wide_to_double(const uint64_t *a, int n, int exp2)
 }
 
 /* ---- accumulation ---- */
+
+/* sum, sumsq = c's sums with the per-shift accumulators folded in (they may be c's own). */
+static void fold_sums(const rc_stats_col *c, uint64_t *sum, uint64_t *sumsq)
+{
+    if (sum != c->sum) memcpy(sum, c->sum, sizeof c->sum);
+    if (sumsq != c->sumsq) memcpy(sumsq, c->sumsq, sizeof c->sumsq);
+    for (unsigned s = 0; c->acc_n && s < RC_STATS_SHIFTS; s++) {
+        int64_t a = c->acc_sum[s];
+        unsigned __int128 q = c->acc_sq[s];
+        if (a) wide_add_shifted(sum, RC_STATS_SUM_LIMBS, a < 0 ? -(uint64_t)a : (uint64_t)a, s, a < 0);
+        if (q) {
+            wide_add_shifted(sumsq, RC_STATS_SQ_LIMBS, (uint64_t)q, 2 * s, 0);
+            wide_add_shifted(sumsq, RC_STATS_SQ_LIMBS, (uint64_t)(q >> 64), 2 * s + 64, 0);
+        }
+    }
+}
+
+/* Folds the accumulators into c's sums and empties them. */
+static void flush_sums(rc_stats_col *c)
+{
+    fold_sums(c, c->sum, c->sumsq);
+    memset(c->acc_sum, 0, sizeof c->acc_sum);
+    memset(c->acc_sq, 0, sizeof c->acc_sq);
+    c->acc_n = 0;
+}
 
 int rc_stats_init(rc_stats *s, int32_t D, rc_quantiles q)
 {
@@ -229,15 +254,16 @@ static int add_value(rc_stats_col *c, float x, rc_quantiles q)
     } else {
         uint64_t m = e ? frac | 0x800000u : frac;
         unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
-        wide_add_shifted(c->sum, RC_STATS_SUM_LIMBS, m, shift, (b >> 31) != 0);
-        wide_add_shifted(c->sumsq, RC_STATS_SQ_LIMBS, m * m, 2 * shift, 0);
+        c->acc_sum[shift] += (b >> 31) ? -(int64_t)m : (int64_t)m;
+        c->acc_sq[shift] += m * m;
+        if (++c->acc_n >= 1ull << 32) flush_sums(c);
     }
     return q == RC_QUANTILES_SKETCH ? sketch_value(c, b) : push_pending(c, key_of_bits(b), 1);
 }
 
 int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
 {
-    /* column by column: one column's histogram pages stay in cache */
+    /* column by column: one column's histogram blocks stay in cache */
     for (int32_t j = 0; j < s->D; j++)
         for (int64_t k = 0; k < T; k++)
             if ((!valid || valid[k]) && add_value(&s->col[j], rows[k * s->D + j], s->quantiles) < 0) return -1;
@@ -289,8 +315,10 @@ int rc_stats_merge(rc_stats *a, const rc_stats *b)
         }
         x->count += y->count;
         x->nonfinite += y->nonfinite;
-        wide_add(x->sum, y->sum, RC_STATS_SUM_LIMBS);
-        wide_add(x->sumsq, y->sumsq, RC_STATS_SQ_LIMBS);
+        uint64_t sum[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+        fold_sums(y, sum, sumsq);
+        wide_add(x->sum, sum, RC_STATS_SUM_LIMBS);
+        wide_add(x->sumsq, sumsq, RC_STATS_SQ_LIMBS);
         for (size_t i = 0; i < y->n_runs; i++)
             if (push_pending(x, y->runs[i].key, y->runs[i].count) < 0) return -1;
         for (size_t i = 0; i < y->n_pending; i++)
@@ -417,8 +445,8 @@ void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
     out->constant = sketch ? c->min_key == c->max_key : c->n_runs == 1;
     if (c->nonfinite) return;
     /* mean = S / n with S rounded once; variance = (n Q - S^2) / n^2, numerator exact. */
-    uint64_t mag[RC_STATS_SUM_LIMBS];
-    memcpy(mag, c->sum, sizeof mag);
+    uint64_t mag[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+    fold_sums(c, mag, sumsq);
     int neg = (mag[RC_STATS_SUM_LIMBS - 1] >> 63) != 0;
     if (neg) { /* two's complement negate */
         uint64_t zero[RC_STATS_SUM_LIMBS] = {0};
@@ -429,7 +457,7 @@ void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
     double sum = wide_to_double(mag, RC_STATS_SUM_LIMBS, -SUM_SCALE);
     out->mean = (neg ? -sum : sum) / n;
     uint64_t nq[WIDE], s2[WIDE], cnt = (uint64_t)c->count;
-    wide_mul(nq, c->sumsq, RC_STATS_SQ_LIMBS, &cnt, 1);
+    wide_mul(nq, sumsq, RC_STATS_SQ_LIMBS, &cnt, 1);
     wide_mul(s2, mag, RC_STATS_SUM_LIMBS, mag, RC_STATS_SUM_LIMBS);
     wide_sub(nq, s2, WIDE);
     out->std = sqrt(wide_to_double(nq, WIDE, -2 * SUM_SCALE) / (n * n));
@@ -503,8 +531,10 @@ rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err)
         const rc_stats_col *c = &s->col[j];
         RC_FAIL_IF(c->n_pending, err, RC_E_INTERNAL, "statistics saved before being compacted");
         bad |= rc_le_put_u64(f, (uint64_t)c->count) | rc_le_put_u64(f, (uint64_t)c->nonfinite);
-        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_put_u64(f, c->sum[i]);
-        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_put_u64(f, c->sumsq[i]);
+        uint64_t sum[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+        fold_sums(c, sum, sumsq);
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_put_u64(f, sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_put_u64(f, sumsq[i]);
         if (s->quantiles == RC_QUANTILES_SKETCH) {
             run_io io = {f, 0, 0};
             rc_qsketch_each(&c->sketch, count_run, &io);

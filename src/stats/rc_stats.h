@@ -23,6 +23,7 @@
 #define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
 #define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */
 #define RC_STATS_NQ 5
+#define RC_STATS_SHIFTS 254    /* x * 2^149 = m << s, m < 2^24, s < 254 for finite float32 x */
 /* Worst-case bytes per value of RC_QUANTILES_EXACT over a run: a 16-byte run in the totals, as
  * much again queued before it is sorted in, and the manifest's copies (all, train, val). */
 #define RC_STATS_EXACT_BYTES_PER_VALUE 64
@@ -41,6 +42,11 @@ typedef struct rc_stats_col {
     int64_t nonfinite;                    /* of which +-inf or NaN: not in the sums */
     uint64_t sum[RC_STATS_SUM_LIMBS];     /* sum of x * 2^149, two's complement, little-endian limbs */
     uint64_t sumsq[RC_STATS_SQ_LIMBS];    /* sum of x^2 * 2^298 */
+    /* Not yet folded into sum and sumsq (counting is then two adds): per shift s of the values
+     * x * 2^149 = m << s, the sum of +-m and of m^2, over acc_n values (folded before 2^32). */
+    int64_t acc_sum[RC_STATS_SHIFTS];
+    unsigned __int128 acc_sq[RC_STATS_SHIFTS];
+    uint64_t acc_n;
     uint32_t min_key, max_key;            /* sketch: order keys of the exact min and max (count > 0) */
     rc_qsketch sketch;                    /* RC_QUANTILES_SKETCH: the values' histogram */
     rc_stats_run *runs;                   /* RC_QUANTILES_EXACT: [n_runs] sorted by key, counts > 0 */
