@@ -35,24 +35,12 @@ stages:
       layout: dense
 stats: true
 """
-
-
-FUSE_SPEC = """version: 1
-input: {{dir: {raw}, layout: robocache-raw}}
-output: {{dir: out, shard_max_episodes: 4}}
-on_error: fail
-timeline: {{rate_hz: 500, span: intersection}}
-stages:
-  - fuse:
-      name: observation
-      dtype: float32
-      streams:
-        - {{name: joint_pos, method: linear}}
-        - {{name: joint_vel, method: linear}}
-        - {{name: imu, method: nearest}}
-        - {{name: gripper, method: previous}}
-stats: true
-"""
+# The issue's measurement: the same fuse at 500 Hz over joint_pos, joint_vel, imu and gripper.
+FUSE_SPEC = (SPEC.split("  - voxelize:")[0].replace("rate_hz: 50,", "rate_hz: 500,")
+             .replace("episodes: 100", "episodes: 4")
+             .replace("        - {{name: imu, method: nearest}}\n",
+                      "        - {{name: joint_vel, method: linear}}\n        - {{name: imu, method: nearest}}\n"
+                      "        - {{name: gripper, method: previous}}\n") + "stats: true\n")
 
 
 def stored(folder):
