@@ -51,7 +51,8 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
         }
         rc_episode ep;
         rc_scan_episode se;
-        if (!r || rc_reader_read_episode_unordered(r, w->episode, &s->layout, s->names, s->n_names, &ep, &skip) != RC_OK)
+        if (!r ||
+            rc_reader_read_episode_unordered(r, w->episode, &s->layout, s->names, s->n_names, &ep, &skip) != RC_OK)
             continue;
         if (rc_scan_episode_figures(sp, &ep, 0, &se, &skip) == RC_OK) {
             uint64_t per = values_per_step(sp, &ep), steps = se.steps > 0 ? (uint64_t)se.steps : 0;

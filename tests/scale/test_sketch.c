@@ -78,7 +78,8 @@ static void test_buckets(void)
         prev = order_of(b);
         prev_key = key;
     }
-    tap_ok(ok_in, "every float32 value (normal, subnormal, +-0, +-inf) lies in its bucket's range; NaNs in the NaN bucket");
+    tap_ok(ok_in, "every float32 value (normal, subnormal, +-0, +-inf) lies in its bucket's range; NaNs in the NaN "
+           "bucket");
     tap_ok(ok_width, "buckets are at most 2^-10 wide relative to their smallest magnitude; small subnormals exact");
     tap_ok(ok_name, "bucket names are canonical bucket keys");
     tap_ok(ok_order, "bucket keys sort like the values");
@@ -251,8 +252,8 @@ static void test_merge(void)
     memcpy(bad, ref, len_whole);
     bad[runs0] ^= 1; /* the first bucket key no longer canonical (or no longer the min's bucket) */
     f = fmemopen(bad, len_whole, "rb");
-    tap_ok(rc_stats_load(&back, f, &err) == RC_E_IO && strstr(err.msg, "column 0"), "a changed bucket key is refused: %s",
-           err.msg);
+    tap_ok(rc_stats_load(&back, f, &err) == RC_E_IO && strstr(err.msg, "column 0"),
+           "a changed bucket key is refused: %s", err.msg);
     fclose(f);
     memcpy(bad, ref, len_whole);
     size_t minkey = col0 + 8 * (2 + RC_STATS_SUM_LIMBS + RC_STATS_SQ_LIMBS);
@@ -305,7 +306,8 @@ static void test_memory(void)
         rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
     /* every normal binade full; subnormal binades below 2^(10-149) have fewer buckets than blocks */
     size_t all = rc_qsketch_bytes(&sk);
-    tap_ok(one == sizeof sk + 2 * RC_QSKETCH_BINADES * (RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_BLOCK * 8) &&
+    const size_t sparse = RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_BLOCK * sizeof(uint64_t);
+    tap_ok(one == sizeof sk + 2 * RC_QSKETCH_BINADES * sparse &&
                all >= sizeof sk + 2 * 254 * table && all <= sizeof sk + 2 * RC_QSKETCH_BINADES * table,
            "one value per binade takes one block each (%zu bytes); the worst case is 2 x %d full tables (%zu bytes "
            "per column)", one, RC_QSKETCH_BINADES, rc_qsketch_bytes(&sk));
