@@ -10,6 +10,7 @@
 
 #include "common/rc_alloc.h"
 #include "convert/rc_timeline.h"
+#include "stats/rc_run_stats.h"
 
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
                          rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err)
@@ -250,7 +251,8 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
                 const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
                 D += sd ? sd->D : 0;
             }
-            RC_FAIL_IF(rc_stats_init(&out->stats[s], D, spec->stats_exact ? RC_QUANTILES_EXACT : RC_QUANTILES_SKETCH) != 0, err, RC_E_NOMEM, "out of memory for statistics");
+            RC_FAIL_IF(rc_stats_init(&out->stats[s], D, rc_run_stats_quantiles(spec)) != 0, err, RC_E_NOMEM,
+                       "out of memory for statistics");
         }
     }
     RC_TRY(plan_resample_stages(spec, ep, out, plan, err));

@@ -27,6 +27,11 @@ void rc_run_stats_free(rc_run_stats *rs)
     rc_free(rs);
 }
 
+rc_quantiles rc_run_stats_quantiles(const rc_spec *sp)
+{
+    return sp->stats_exact ? RC_QUANTILES_EXACT : RC_QUANTILES_SKETCH;
+}
+
 rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err)
 {
     rc_status st = RC_OK;

@@ -19,6 +19,8 @@ typedef struct rc_run_stats {
     rc_stats val[RC_MAX_STAGES];
 } rc_run_stats;
 
+/* How sp's statistics keep quantiles (stats: {quantiles: exact} or the sketch). */
+rc_quantiles rc_run_stats_quantiles(const rc_spec *sp);
 /* One output per fuse/resample stage of sp, in stage order. */
 rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err);
 void rc_run_stats_free(rc_run_stats *rs); /* accepts NULL */

@@ -5,8 +5,8 @@
  * bit.  Per column it holds the sum of the values and the sum of their squares as wide
  * fixed-point integers (every float32 is an integer multiple of 2^-149, every square of
  * 2^-298), the exact min and max, and for the quantiles either a bounded histogram
- * (rc_quantile_sketch.h, the default: quantiles within 2^-11 relative, memory independent of the
- * number of values) or, with RC_QUANTILES_EXACT, the multiset of the values as sorted (value,
+ * (rc_quantile_sketch.h, the default: each order statistic within 2^-11 of its value, memory
+ * independent of the number of values) or, with RC_QUANTILES_EXACT, the multiset of the values as sorted (value,
  * multiplicity) runs, read exactly (16 bytes per distinct value per column, plus 16 bytes per
  * value not yet sorted in).  docs/FORMAT.md gives the formulas and the serialized form. */
 #ifndef RC_STATS_H

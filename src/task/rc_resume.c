@@ -151,7 +151,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         for (size_t i = 0; i < n; i++) {
             const char *split = rc_split_of(eps[i].id, sp->split_seed, sp->val_fraction);
             for (int k = 0; k < add->n; k++) {
-                RC_TRY(stats_of_output(fid, eps[i].id, add->names[k], sp->stats_exact ? RC_QUANTILES_EXACT : RC_QUANTILES_SKETCH, &one, err));
+                RC_TRY(stats_of_output(fid, eps[i].id, add->names[k], rc_run_stats_quantiles(sp), &one, err));
                 RC_TRY(rc_run_stats_add_output(add, k, split, &one, err));
                 rc_stats_free(&one);
             }
