@@ -16,7 +16,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "e2e"))
-from e2e_common import done, ok, rc, tmpdir  # noqa: E402
+from e2e_common import done, ok, rc, sketch_bound, tmpdir  # noqa: E402
 
 SPEC = """version: 1
 input: {{dir: raw, pattern: "*.h5", layout: robocache-raw}}
@@ -145,17 +145,6 @@ for e in single["episodes"]:
         v = g["observation"]["valid"][()].astype(bool)
         rows["observation"][e["split"]].append(g["observation"]["data"][()][v].astype(np.float64))
         rows["action"][e["split"]].append(g["action"]["data"][()].astype(np.float64))
-
-
-def sketch_bound(col, p):
-    """docs/FORMAT.md: |q - numpy| <= 2^-11 ((1-g)|a| + g|b|), a and b the order statistics numpy
-    interpolates between, plus the rounding of the interpolation."""
-    s = np.sort(col)
-    h = (len(s) - 1) * p
-    i = math.floor(h)
-    g = h - i
-    a, b = s[i], s[min(i + 1, len(s) - 1)]
-    return 2.0 ** -11 * ((1 - g) * abs(a) + g * abs(b)) + 4 * np.spacing(max(abs(a), abs(b)))
 
 
 def check_stats(st, x, what, exact_q=False):
