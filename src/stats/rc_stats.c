@@ -243,30 +243,64 @@ static int sketch_value(rc_stats_col *c, uint32_t b)
     return rc_qsketch_add(&c->sketch, b);
 }
 
+/* Adds the value with bits b to c's sums (or counts it as not finite). */
+static inline void add_sums(rc_stats_col *c, uint32_t b)
+{
+    uint32_t e = (b >> 23) & 0xff, frac = b & 0x7fffff;
+    if (e == 0xff) {
+        c->nonfinite++;
+        return;
+    }
+    uint64_t m = e ? frac | 0x800000u : frac;
+    unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
+    c->acc_sum[shift] += (b >> 31) ? -(int64_t)m : (int64_t)m;
+    c->acc_sq[shift] += m * m;
+    if (++c->acc_n >= 1ull << 32) flush_sums(c);
+}
+
 static int add_value(rc_stats_col *c, float x, rc_quantiles q)
 {
     uint32_t b;
     memcpy(&b, &x, sizeof b);
     c->count++;
-    uint32_t e = (b >> 23) & 0xff, frac = b & 0x7fffff;
-    if (e == 0xff) {
-        c->nonfinite++;
-    } else {
-        uint64_t m = e ? frac | 0x800000u : frac;
-        unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
-        c->acc_sum[shift] += (b >> 31) ? -(int64_t)m : (int64_t)m;
-        c->acc_sq[shift] += m * m;
-        if (++c->acc_n >= 1ull << 32) flush_sums(c);
-    }
+    add_sums(c, b);
     return q == RC_QUANTILES_SKETCH ? sketch_value(c, b) : push_pending(c, key_of_bits(b), 1);
+}
+
+/* The sketch's loop over one column (x[k * stride], rows with valid[k] == 0 left out): the
+ * same as add_value per value, with the count and the extremes kept in registers. */
+static int add_sketch_column(rc_stats_col *c, const float *x, int64_t T, int32_t stride, const uint8_t *valid)
+{
+    int64_t count = c->count;
+    uint32_t lo = count ? c->min_key : UINT32_MAX, hi = count ? c->max_key : 0;
+    int bad = 0;
+    for (int64_t k = 0; k < T && !bad; k++) {
+        if (valid && !valid[k]) continue;
+        uint32_t b;
+        memcpy(&b, &x[k * stride], sizeof b);
+        uint32_t key = key_of_bits(b);
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+        count++;
+        add_sums(c, b);
+        bad = rc_qsketch_add(&c->sketch, b) < 0;
+    }
+    c->count = count; /* after a failure (out of memory) the state is only fit to be freed */
+    if (count) c->min_key = lo, c->max_key = hi;
+    return bad ? -1 : 0;
 }
 
 int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
 {
     /* column by column: one column's histogram blocks stay in cache */
-    for (int32_t j = 0; j < s->D; j++)
+    for (int32_t j = 0; j < s->D; j++) {
+        if (s->quantiles == RC_QUANTILES_SKETCH) {
+            if (add_sketch_column(&s->col[j], rows + j, T, s->D, valid) < 0) return -1;
+            continue;
+        }
         for (int64_t k = 0; k < T; k++)
-            if ((!valid || valid[k]) && add_value(&s->col[j], rows[k * s->D + j], s->quantiles) < 0) return -1;
+            if ((!valid || valid[k]) && add_value(&s->col[j], rows[k * s->D + j], RC_QUANTILES_EXACT) < 0) return -1;
+    }
     return 0;
 }
 
