@@ -612,6 +612,13 @@ rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
                "expected the quantile mode 0 (exact) or %d (sketch bits), found %s", RC_QSKETCH_BITS,
                code ? "another" : "the end of the file");
     rc_quantiles mode = code ? RC_QUANTILES_SKETCH : RC_QUANTILES_EXACT;
+    /* a column takes at least its header (count, nonfinite, S, Q, runs: 19 u64) in the file and
+     * about 11 KB in memory: no more columns than the bytes left can hold */
+    long here = ftell(f), end = -1;
+    if (here >= 0 && fseek(f, 0, SEEK_END) == 0) end = ftell(f);
+    RC_FAIL_IF(end < 0 || fseek(f, here, SEEK_SET) != 0, err, RC_E_IO, "the statistics state cannot be sized");
+    RC_FAIL_IF(D * 19 * 8 > (uint64_t)(end - here), err, RC_E_IO,
+               "expected %llu columns, found %ld bytes left (too few for them)", (unsigned long long)D, end - here);
     RC_FAIL_IF(rc_stats_init(s, (int32_t)D, mode) < 0, err, RC_E_NOMEM, "out of memory for statistics");
     for (int32_t j = 0; j < s->D; j++) {
         rc_stats_col *c = &s->col[j];

@@ -263,6 +263,12 @@ static void test_merge(void)
            "a min outside the first bucket is refused: %s", err.msg);
     fclose(f);
     memcpy(bad, ref, len_whole);
+    bad[2] = 1; /* D = 3 + 2^16 columns: more than the file can hold, refused before allocating */
+    f = fmemopen(bad, len_whole, "rb");
+    tap_ok(rc_stats_load(&back, f, &err) == RC_E_IO && strstr(err.msg, "too few"),
+           "a column count larger than the file can hold is refused: %s", err.msg);
+    fclose(f);
+    memcpy(bad, ref, len_whole);
     bad[8] = 7; /* mode: a sketch of 7 bits */
     f = fmemopen(bad, len_whole, "rb");
     tap_ok(rc_stats_load(&back, f, &err) == RC_E_IO && strstr(err.msg, "quantile mode"),
