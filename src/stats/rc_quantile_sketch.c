@@ -76,20 +76,35 @@ void rc_qsketch_bucket_range(uint32_t key, uint32_t *lo_bits, uint32_t *hi_bits)
     *hi_bits = s ? b : b | span;
 }
 
-static int count_at(rc_qsketch *sk, unsigned s, unsigned x, unsigned m, uint64_t n)
+static uint64_t count_of(const rc_qsketch_block *blk, unsigned i)
 {
-    uint64_t **pg = sk->page[s][x];
+    return blk->lo[i] | (blk->hi ? (uint64_t)blk->hi[i] << 32 : 0);
+}
+
+/* Count i of blk += n (the total stays below 2^64: at most 2^63 values). */
+static int block_add(rc_qsketch_block *blk, unsigned i, uint64_t n)
+{
+    uint64_t v = count_of(blk, i) + n;
+    if ((v >> 32) && !blk->hi && !(blk->hi = rc_calloc(RC_QSKETCH_BLOCK, sizeof *blk->hi))) return -1;
+    blk->lo[i] = (uint32_t)v;
+    if (blk->hi) blk->hi[i] = (uint32_t)(v >> 32);
+    return 0;
+}
+
+/* The block of bucket (s, x, m), made (with its table) when missing; NULL out of memory. */
+static rc_qsketch_block *block_at(rc_qsketch *sk, unsigned s, unsigned x, unsigned m)
+{
+    rc_qsketch_block **pg = sk->page[s][x];
     if (!pg) {
-        if (!(pg = rc_calloc(RC_QSKETCH_BLOCKS, sizeof *pg))) return -1;
+        if (!(pg = rc_calloc(RC_QSKETCH_BLOCKS, sizeof *pg))) return NULL;
         sk->page[s][x] = pg;
     }
-    uint64_t *blk = pg[m / RC_QSKETCH_BLOCK];
+    rc_qsketch_block *blk = pg[m / RC_QSKETCH_BLOCK];
     if (!blk) {
-        if (!(blk = rc_calloc(RC_QSKETCH_BLOCK, sizeof *blk))) return -1;
+        if (!(blk = rc_calloc(1, sizeof *blk))) return NULL;
         pg[m / RC_QSKETCH_BLOCK] = blk;
     }
-    blk[m % RC_QSKETCH_BLOCK] += n;
-    return 0;
+    return blk;
 }
 
 int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count)
@@ -102,7 +117,8 @@ int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count)
     else {
         unsigned x, m;
         locate(a, &x, &m);
-        return count_at(sk, s, x, m, count);
+        rc_qsketch_block *blk = block_at(sk, s, x, m);
+        return blk ? block_add(blk, m % RC_QSKETCH_BLOCK, count) : -1;
     }
     return 0;
 }
@@ -114,13 +130,22 @@ int rc_qsketch_merge(rc_qsketch *a, const rc_qsketch *b)
         a->inf[s] += b->inf[s];
         a->nan[s] += b->nan[s];
         for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
-            uint64_t *const *from = b->page[s][x];
+            rc_qsketch_block *const *from = b->page[s][x];
             for (unsigned k = 0; from && k < RC_QSKETCH_BLOCKS; k++) {
                 if (!from[k]) continue;
-                /* the block's first count makes the table and block; then add the rest */
-                if (count_at(a, s, x, k * RC_QSKETCH_BLOCK, from[k][0]) < 0) return -1;
-                uint64_t *to = a->page[s][x][k];
-                for (unsigned i = 1; i < RC_QSKETCH_BLOCK; i++) to[i] += from[k][i];
+                rc_qsketch_block *to = block_at(a, s, x, k * RC_QSKETCH_BLOCK);
+                if (!to) return -1;
+                if (!from[k]->hi && !to->hi) { /* the common case: 32-bit halves, no carry out */
+                    uint64_t carry = 0;
+                    for (unsigned i = 0; i < RC_QSKETCH_BLOCK; i++)
+                        carry |= (uint64_t)to->lo[i] + from[k]->lo[i];
+                    if (!(carry >> 32)) {
+                        for (unsigned i = 0; i < RC_QSKETCH_BLOCK; i++) to->lo[i] += from[k]->lo[i];
+                        continue;
+                    }
+                }
+                for (unsigned i = 0; i < RC_QSKETCH_BLOCK; i++)
+                    if (block_add(to, i, count_of(from[k], i)) < 0) return -1;
             }
         }
     }
@@ -131,25 +156,29 @@ void rc_qsketch_free(rc_qsketch *sk)
 {
     for (unsigned s = 0; s < 2; s++)
         for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
-            for (unsigned k = 0; sk->page[s][x] && k < RC_QSKETCH_BLOCKS; k++) rc_free(sk->page[s][x][k]);
+            for (unsigned k = 0; sk->page[s][x] && k < RC_QSKETCH_BLOCKS; k++) {
+                if (sk->page[s][x][k]) rc_free(sk->page[s][x][k]->hi);
+                rc_free(sk->page[s][x][k]);
+            }
             rc_free(sk->page[s][x]);
         }
     memset(sk, 0, sizeof *sk);
 }
 
 /* Visits one binade's non-empty buckets, m descending for negatives (ascending keys). */
-static int each_in_page(uint64_t *const *pg, unsigned s, unsigned x,
+static int each_in_page(rc_qsketch_block *const *pg, unsigned s, unsigned x,
                         int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx)
 {
     for (unsigned i = 0; i < RC_QSKETCH_PAGE; i++) {
         unsigned m = s ? RC_QSKETCH_PAGE - 1 - i : i, drop;
-        const uint64_t *blk = pg[m / RC_QSKETCH_BLOCK];
+        const rc_qsketch_block *blk = pg[m / RC_QSKETCH_BLOCK];
         if (!blk) { /* skip the block */
             i |= RC_QSKETCH_BLOCK - 1;
             continue;
         }
-        if (!blk[m % RC_QSKETCH_BLOCK]) continue;
-        int r = fn(ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), blk[m % RC_QSKETCH_BLOCK]);
+        uint64_t n = count_of(blk, m % RC_QSKETCH_BLOCK);
+        if (!n) continue;
+        int r = fn(ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), n);
         if (r) return r;
     }
     return 0;
@@ -180,9 +209,11 @@ size_t rc_qsketch_bytes(const rc_qsketch *sk)
     for (unsigned s = 0; s < 2; s++)
         for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
             if (!sk->page[s][x]) continue;
-            n += RC_QSKETCH_BLOCKS * sizeof(uint64_t *);
-            for (unsigned k = 0; k < RC_QSKETCH_BLOCKS; k++)
-                if (sk->page[s][x][k]) n += RC_QSKETCH_BLOCK * sizeof(uint64_t);
+            n += RC_QSKETCH_BLOCKS * sizeof(rc_qsketch_block *);
+            for (unsigned k = 0; k < RC_QSKETCH_BLOCKS; k++) {
+                const rc_qsketch_block *blk = sk->page[s][x][k];
+                if (blk) n += sizeof *blk + (blk->hi ? RC_QSKETCH_BLOCK * sizeof *blk->hi : 0);
+            }
         }
     return n;
 }

@@ -8,7 +8,9 @@
  * of a bucket lies within 2^-RC_QSKETCH_BITS (relative) of every other.  Counts are integers, so
  * merging is addition and does not depend on order or partition.  Memory: per (sign, binade)
  * that holds a value a table of 16 pointers, and per 64 neighbouring buckets that hold one a block
- * of 64 counts; at most 554 tables and 8864 blocks (4.4 MiB), whatever the number of values.
+ * of 64 32-bit counts (their high halves in a second array, made when a count passes 2^32 - 1);
+ * at most 554 tables and 8864 blocks (2.3 MiB; 4.5 MiB with every high half), whatever the number
+ * of values.
  *
  * Buckets are named outside this file by the order key (rc_stats.c) of their smallest-magnitude
  * member (NaN: the quiet NaN 0x7fc00000 with the sign), so the sketch reads and writes as sorted
@@ -25,9 +27,15 @@
 #define RC_QSKETCH_BLOCKS (RC_QSKETCH_PAGE / RC_QSKETCH_BLOCK)
 #define RC_QSKETCH_BINADES 277                        /* 23 subnormal + 254 normal */
 
+/* 64 neighbouring counts: lo[i] + 2^32 hi[i] (hi NULL while every count is below 2^32). */
+typedef struct rc_qsketch_block {
+    uint32_t lo[RC_QSKETCH_BLOCK];
+    uint32_t *hi;
+} rc_qsketch_block;
+
 typedef struct rc_qsketch {
-    /* [sign][binade] -> [RC_QSKETCH_BLOCKS] -> [RC_QSKETCH_BLOCK] counts; NULL where nothing is */
-    uint64_t **page[2][RC_QSKETCH_BINADES];
+    /* [sign][binade] -> [RC_QSKETCH_BLOCKS] blocks; NULL where nothing is */
+    rc_qsketch_block **page[2][RC_QSKETCH_BINADES];
     uint64_t zero[2], inf[2], nan[2];      /* [sign] */
 } rc_qsketch;
 
@@ -37,15 +45,16 @@ uint32_t rc_qsketch_bucket(uint32_t b);
  * (rc_qsketch_is_bucket).  0, or -1 out of memory. */
 int rc_qsketch_add_key(rc_qsketch *sk, uint32_t key, uint64_t count);
 /* Counts the value with float32 bits b.  0, or -1 out of memory (nothing counted).  Inline: a
- * normal value whose block exists is one increment. */
+ * normal value whose block exists is one increment (unless its low half wraps: then
+ * rc_qsketch_add_key carries). */
 static inline int rc_qsketch_add(rc_qsketch *sk, uint32_t b)
 {
     unsigned e = (b >> 23) & 0xffu, m = (b & 0x7fffffu) >> (23 - RC_QSKETCH_BITS);
-    uint64_t **pg = e - 1u < 254u ? sk->page[b >> 31][e + 22] : NULL;
-    uint64_t *blk = pg ? pg[m / RC_QSKETCH_BLOCK] : NULL;
+    rc_qsketch_block **pg = e - 1u < 254u ? sk->page[b >> 31][e + 22] : NULL;
+    rc_qsketch_block *blk = pg ? pg[m / RC_QSKETCH_BLOCK] : NULL;
     if (blk) {
-        blk[m % RC_QSKETCH_BLOCK]++;
-        return 0;
+        if (++blk->lo[m % RC_QSKETCH_BLOCK]) return 0;
+        blk->lo[m % RC_QSKETCH_BLOCK]--; /* wrapped: undone, counted with the carry below */
     }
     return rc_qsketch_add_key(sk, rc_qsketch_bucket(b), 1);
 }

@@ -284,7 +284,7 @@ static void test_merge(void)
 static void test_memory(void)
 {
     /* values over binades 2^-4 .. 2^4, both signs: 16 full tables at most, however many rows */
-    const size_t table = RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_PAGE * sizeof(uint64_t);
+    const size_t table = RC_QSKETCH_BLOCKS * (sizeof(rc_qsketch_block *) + sizeof(rc_qsketch_block));
     size_t at[3];
     int64_t rows[3] = {10000, 100000, 1000000};
     rc_qsketch sk;
@@ -312,12 +312,38 @@ static void test_memory(void)
         rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
     /* every normal binade full; subnormal binades below 2^(10-149) have fewer buckets than blocks */
     size_t all = rc_qsketch_bytes(&sk);
-    const size_t sparse = RC_QSKETCH_BLOCKS * sizeof(uint64_t *) + RC_QSKETCH_BLOCK * sizeof(uint64_t);
+    const size_t sparse = RC_QSKETCH_BLOCKS * sizeof(rc_qsketch_block *) + sizeof(rc_qsketch_block);
     tap_ok(one == sizeof sk + 2 * RC_QSKETCH_BINADES * sparse &&
                all >= sizeof sk + 2 * 254 * table && all <= sizeof sk + 2 * RC_QSKETCH_BINADES * table,
            "one value per binade takes one block each (%zu bytes); the worst case is 2 x %d full tables (%zu bytes "
            "per column)", one, RC_QSKETCH_BINADES, rc_qsketch_bytes(&sk));
     rc_qsketch_free(&sk);
+}
+
+static int sum_counts(void *ctx, uint32_t key, uint64_t count)
+{
+    (void)key;
+    *(uint64_t *)ctx += count;
+    return 0;
+}
+
+/* Counts past 2^32 carry into the block's high halves, by increment, by add_key and by merge. */
+static void test_wide_counts(void)
+{
+    rc_qsketch a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    uint32_t one = bits_of(1.0f), key = rc_qsketch_bucket(one);
+    int good = rc_qsketch_add_key(&a, key, UINT32_MAX) == 0 && rc_qsketch_add(&a, one) == 0 &&
+               rc_qsketch_add(&a, one) == 0; /* 2^32 + 1 */
+    good &= rc_qsketch_add_key(&b, key, 3ull << 32) == 0 && rc_qsketch_add(&b, bits_of(2.0f)) == 0;
+    good &= rc_qsketch_merge(&a, &b) == 0 && rc_qsketch_merge(&a, &b) == 0;
+    uint64_t total = 0;
+    rc_qsketch_each(&a, sum_counts, &total);
+    tap_ok(good && total == (1ull << 32) + 1 + 2 * ((3ull << 32) + 1),
+           "counts carry past 2^32 (increment, add_key, merge): %llu", (unsigned long long)total);
+    rc_qsketch_free(&a);
+    rc_qsketch_free(&b);
 }
 
 int main(void)
@@ -326,5 +352,6 @@ int main(void)
     test_quantiles();
     test_merge();
     test_memory();
+    test_wide_counts();
     return tap_done();
 }
