@@ -13,6 +13,7 @@
 #include "common/rc_alloc.h"
 #include "convert/convert_int.h"
 #include "common/rc_budget.h"
+#include "stats/rc_run_stats.h"
 
 /* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
  * are left out), so the manifest describes exactly what training will read. */
@@ -192,7 +193,8 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
                 const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
                 D += sd ? sd->D : 0;
             }
-            RC_FAIL_IF(rc_stats_init(&out->stats[s], D) != 0, err, RC_E_NOMEM, "out of memory for statistics");
+            RC_FAIL_IF(rc_stats_init(&out->stats[s], D, rc_run_stats_quantiles(spec)) != 0, err, RC_E_NOMEM,
+                       "out of memory for statistics");
         }
     }
     RC_TRY(plan_resample_stages(spec, ep, out, plan, err));

@@ -299,9 +299,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     if (o->resume)
         RC_TRY(rc_task_resume(s.task, sp, s.output_dir, s.spec_hex, s.inputs_hex, s.manifest, s.stats,
                               &rep->shards_written, err));
+    RC_TRY(list_work(&s, err));
+    if (sp->stats && sp->stats_exact) RC_TRY(rc_exact_stats_check(&s, err)); /* before any output */
     RC_TRY(rc_task_prepare_output(s.task, s.output_dir, o->force, err));
 
-    RC_TRY(list_work(&s, err));
     s.pin = !strcmp(rep->backend, "cuda");
     RC_TRY(make_slots(&s, rep->buffers, err));
     rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);

@@ -126,5 +126,8 @@ rc_status rc_commit_shard(rc_run *s, rc_err *err);
 void rc_slot_clear(rc_slot *slot, const rc_spec *spec);
 /* Builds the slot's chunk and digest tasks from its outputs (tasks_left = their count). */
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err);
+/* stats: {quantiles: exact}: estimates the memory of the exact statistics of the listed work and
+ * refuses the run (RC_E_SPEC, exit 1, naming the estimate) when it is over the memory budget (rc_budget_bytes). */
+rc_status rc_exact_stats_check(rc_run *s, rc_err *err);
 
 #endif

@@ -692,6 +692,21 @@ uint64_t rc_spec_dense_frame_bytes(const rc_spec_stage *st)
     return mul_sat(cells, elem);
 }
 
+/* stats: a bool, or a map {quantiles: sketch|exact} that turns them on. */
+static void load_stats(ctx *c, yaml_node_t *root)
+{
+    yaml_node_t *n = get(c, root, "stats");
+    if (is_bad(c, n)) return;
+    if (n && n->type == YAML_MAPPING_NODE) {
+        yaml_node_t *q = get(c, n, "quantiles");
+        c->spec->stats = 1;
+        c->spec->stats_exact = q && !strcmp(rc_yaml_text(q), "exact");
+        return;
+    }
+    const char *t = text_of(c, c->sc.spec, root, "stats");
+    if (t) rc_scalar_bool(t, &c->spec->stats);
+}
+
 static void check_document(ctx *c, const char *schema_dir)
 {
     yaml_node_t *root = rc_yaml_root(&c->doc);
@@ -705,8 +720,7 @@ static void check_document(ctx *c, const char *schema_dir)
     c->spec->on_error = (rc_on_error)LOOKUP(g_on_error, t);
     load_timeline(c, root);
     load_stages(c, root);
-    t = text_of(c, c->sc.spec, root, "stats");
-    if (t) rc_scalar_bool(t, &c->spec->stats);
+    load_stats(c, root);
     get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }
 

@@ -89,6 +89,7 @@ typedef struct rc_spec {
     rc_spec_stage stages[RC_MAX_STAGES];
     int stats;                    /* default 0 */
     uint64_t memory;              /* limits.memory: the memory budget; 0 = not set */
+    int stats_exact;              /* stats: {quantiles: exact}; default 0 (the sketch) */
 } rc_spec;
 
 /* Reads, parses and validates the spec at `path` ("-": standard input, named <stdin> in errors,

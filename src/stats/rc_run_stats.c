@@ -9,7 +9,7 @@
 #include "common/rc_alloc.h"
 #include "common/rc_log.h"
 
-static const char MAGIC[8] = {'R', 'C', 'S', 'T', 'A', 'T', 'S', '1'};
+static const char MAGIC[8] = {'R', 'C', 'S', 'T', 'A', 'T', 'S', '2'};
 
 static rc_run_stats *alloc_stats(void)
 {
@@ -25,6 +25,11 @@ void rc_run_stats_free(rc_run_stats *rs)
         rc_stats_free(&rs->val[k]);
     }
     rc_free(rs);
+}
+
+rc_quantiles rc_run_stats_quantiles(const rc_spec *sp)
+{
+    return sp->stats_exact ? RC_QUANTILES_EXACT : RC_QUANTILES_SKETCH;
 }
 
 rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err)
@@ -52,6 +57,9 @@ rc_status rc_run_stats_add_output(rc_run_stats *rs, int k, const char *split, co
     RC_FAIL_IF((to->D && to->D != ep->D) || (other->D && other->D != ep->D), err, RC_E_INTERNAL,
                "output '%s': expected %d columns in every episode, found %d", rs->names[k],
                to->D ? to->D : other->D, ep->D);
+    RC_FAIL_IF(ep->D && ((to->D && to->quantiles != ep->quantiles) || (other->D && other->quantiles != ep->quantiles)),
+               err, RC_E_IO, "output '%s': expected statistics with one quantile mode (sketch or exact), found both",
+               rs->names[k]);
     RC_FAIL_IF(rc_stats_merge(to, ep) < 0, err, RC_E_NOMEM, "out of memory for statistics");
 done:
     return st;
@@ -105,8 +113,8 @@ rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err
     rc_stats all = {0};
     for (int k = 0; k < rs->n; k++) {
         rc_stats *tr = &rs->train[k], *va = &rs->val[k];
-        if (!tr->D && va->D) RC_FAIL_IF(rc_stats_init(tr, va->D) < 0, err, RC_E_NOMEM, "out of memory");
-        if (!va->D && tr->D) RC_FAIL_IF(rc_stats_init(va, tr->D) < 0, err, RC_E_NOMEM, "out of memory");
+        if (!tr->D && va->D) RC_FAIL_IF(rc_stats_init(tr, va->D, va->quantiles) < 0, err, RC_E_NOMEM, "out of memory");
+        if (!va->D && tr->D) RC_FAIL_IF(rc_stats_init(va, tr->D, tr->quantiles) < 0, err, RC_E_NOMEM, "out of memory");
         RC_FAIL_IF(rc_stats_compact(tr) < 0 || rc_stats_compact(va) < 0 || rc_stats_copy(&all, tr) < 0 ||
                        rc_stats_merge(&all, va) < 0 || rc_stats_compact(&all) < 0,
                    err, RC_E_NOMEM, "out of memory for statistics");
@@ -145,7 +153,7 @@ rc_status rc_run_stats_load(FILE *f, rc_run_stats **out, rc_err *err)
     rc_run_stats *rs = alloc_stats();
     RC_FAIL_IF(!rs, err, RC_E_NOMEM, "out of memory for statistics");
     RC_FAIL_IF(fread(magic, 1, 8, f) != 8 || memcmp(magic, MAGIC, 8) != 0, err, RC_E_IO,
-               "expected a statistics state starting with RCSTATS1, found something else");
+               "expected a statistics state starting with RCSTATS2, found something else");
     RC_FAIL_IF(rc_le_get_u64(f, &n) < 0 || n > RC_MAX_STAGES, err, RC_E_IO,
                "expected at most %d outputs in the statistics state", RC_MAX_STAGES);
     for (uint64_t k = 0; k < n; k++) {

@@ -19,6 +19,8 @@ typedef struct rc_run_stats {
     rc_stats val[RC_MAX_STAGES];
 } rc_run_stats;
 
+/* How sp's statistics keep quantiles (stats: {quantiles: exact} or the sketch). */
+rc_quantiles rc_run_stats_quantiles(const rc_spec *sp);
 /* One output per fuse/resample stage of sp, in stage order. */
 rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err);
 void rc_run_stats_free(rc_run_stats *rs); /* accepts NULL */
@@ -37,7 +39,7 @@ rc_status rc_stats_add_to_manifest(rc_manifest *m, const char *name, const rc_st
 /* Adds every output's stats to m and warns (rc_log) about each constant column. */
 rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err);
 
-/* The state file: "RCSTATS1", output count, then per output its name and the train and val
+/* The state file: "RCSTATS2", output count, then per output its name and the train and val
  * states of rc_stats_save (docs/FORMAT.md). */
 rc_status rc_run_stats_save(rc_run_stats *rs, FILE *f, rc_err *err);
 rc_status rc_run_stats_load(FILE *f, rc_run_stats **out, rc_err *err);

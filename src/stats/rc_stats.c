@@ -1,6 +1,7 @@
-/* rc_stats.c — exact per-column statistics (rc_stats.h).  Sums are kept as wide fixed-point
- * integers, the values as a sorted multiset of order keys; every reported figure is a function
- * of that exact state alone, so it does not depend on how values were split or ordered.
+/* rc_stats.c — per-column statistics (rc_stats.h).  Sums are kept as wide fixed-point integers,
+ * the values as a histogram (rc_quantile_sketch.h) or a sorted multiset of order keys; every
+ * reported figure is a function of that integer state alone, so it does not depend on how values
+ * were split or ordered.
  *
  * Order key of a float32 with bits b: b | 2^31 when the sign is clear, ~b when it is set.
  * Unsigned order of keys is the numeric order of the values (-0 just below +0, NaNs beyond
@@ -34,7 +35,7 @@ static float float_of_key(uint32_t k)
 
 /* ---- wide integers: little-endian uint64 limbs, two's complement where signed ---- */
 
-/* limbs += m << shift (or -= when negative); m < 2^49, the result wraps modulo 2^(64 n). */
+/* limbs += m << shift (or -= when negative); the result wraps modulo 2^(64 n). */
 static void wide_add_shifted(uint64_t *limbs, int n, uint64_t m, unsigned shift, int negative)
 {
     int idx = (int)(shift / 64);
@@ -127,10 +128,36 @@ static double wide_to_double(const uint64_t *a, int n, int exp2)
 
 /* ---- accumulation ---- */
 
-int rc_stats_init(rc_stats *s, int32_t D)
+/* sum, sumsq = c's sums with the per-shift accumulators folded in (they may be c's own). */
+static void fold_sums(const rc_stats_col *c, uint64_t *sum, uint64_t *sumsq)
+{
+    if (sum != c->sum) memcpy(sum, c->sum, sizeof c->sum);
+    if (sumsq != c->sumsq) memcpy(sumsq, c->sumsq, sizeof c->sumsq);
+    for (unsigned s = 0; c->acc_n && s < RC_STATS_SHIFTS; s++) {
+        int64_t a = c->acc_sum[s];
+        unsigned __int128 q = c->acc_sq[s];
+        if (a) wide_add_shifted(sum, RC_STATS_SUM_LIMBS, a < 0 ? -(uint64_t)a : (uint64_t)a, s, a < 0);
+        if (q) {
+            wide_add_shifted(sumsq, RC_STATS_SQ_LIMBS, (uint64_t)q, 2 * s, 0);
+            wide_add_shifted(sumsq, RC_STATS_SQ_LIMBS, (uint64_t)(q >> 64), 2 * s + 64, 0);
+        }
+    }
+}
+
+/* Folds the accumulators into c's sums and empties them. */
+static void flush_sums(rc_stats_col *c)
+{
+    fold_sums(c, c->sum, c->sumsq);
+    memset(c->acc_sum, 0, sizeof c->acc_sum);
+    memset(c->acc_sq, 0, sizeof c->acc_sq);
+    c->acc_n = 0;
+}
+
+int rc_stats_init(rc_stats *s, int32_t D, rc_quantiles q)
 {
     memset(s, 0, sizeof *s);
     s->D = D;
+    s->quantiles = q;
     if (D == 0) return 0;
     s->col = rc_calloc((size_t)D, sizeof *s->col);
     return s->col ? 0 : -1;
@@ -141,6 +168,7 @@ void rc_stats_free(rc_stats *s)
     for (int32_t j = 0; s->col && j < s->D; j++) {
         rc_free(s->col[j].runs);
         rc_free(s->col[j].pending);
+        rc_qsketch_free(&s->col[j].sketch);
     }
     rc_free(s->col);
     memset(s, 0, sizeof *s);
@@ -206,29 +234,72 @@ static int push_pending(rc_stats_col *c, uint32_t key, uint64_t count)
     return 0;
 }
 
-static int add_value(rc_stats_col *c, float x)
+/* Sketch mode: the exact min and max by order key, and the histogram. */
+static int sketch_value(rc_stats_col *c, uint32_t b)
+{
+    uint32_t k = key_of_bits(b);
+    if (c->count == 1 || k < c->min_key) c->min_key = k;
+    if (c->count == 1 || k > c->max_key) c->max_key = k;
+    return rc_qsketch_add(&c->sketch, b);
+}
+
+/* Adds the value with bits b to c's sums (or counts it as not finite). */
+static inline void add_sums(rc_stats_col *c, uint32_t b)
+{
+    uint32_t e = (b >> 23) & 0xff, frac = b & 0x7fffff;
+    if (e == 0xff) {
+        c->nonfinite++;
+        return;
+    }
+    uint64_t m = e ? frac | 0x800000u : frac;
+    unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
+    c->acc_sum[shift] += (b >> 31) ? -(int64_t)m : (int64_t)m;
+    c->acc_sq[shift] += m * m;
+    if (++c->acc_n >= 1ull << 32) flush_sums(c);
+}
+
+static int add_value(rc_stats_col *c, float x, rc_quantiles q)
 {
     uint32_t b;
     memcpy(&b, &x, sizeof b);
     c->count++;
-    uint32_t e = (b >> 23) & 0xff, frac = b & 0x7fffff;
-    if (e == 0xff) {
-        c->nonfinite++;
-    } else {
-        uint64_t m = e ? frac | 0x800000u : frac;
-        unsigned shift = e ? e - 1 : 0; /* x * 2^149 = m << shift */
-        wide_add_shifted(c->sum, RC_STATS_SUM_LIMBS, m, shift, (b >> 31) != 0);
-        wide_add_shifted(c->sumsq, RC_STATS_SQ_LIMBS, m * m, 2 * shift, 0);
+    add_sums(c, b);
+    return q == RC_QUANTILES_SKETCH ? sketch_value(c, b) : push_pending(c, key_of_bits(b), 1);
+}
+
+/* The sketch's loop over one column (x[k * stride], rows with valid[k] == 0 left out): the
+ * same as add_value per value, with the count and the extremes kept in registers. */
+static int add_sketch_column(rc_stats_col *c, const float *x, int64_t T, int32_t stride, const uint8_t *valid)
+{
+    int64_t count = c->count;
+    uint32_t lo = count ? c->min_key : UINT32_MAX, hi = count ? c->max_key : 0;
+    int bad = 0;
+    for (int64_t k = 0; k < T && !bad; k++) {
+        if (valid && !valid[k]) continue;
+        uint32_t b;
+        memcpy(&b, &x[k * stride], sizeof b);
+        uint32_t key = key_of_bits(b);
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+        count++;
+        add_sums(c, b);
+        bad = rc_qsketch_add(&c->sketch, b) < 0;
     }
-    return push_pending(c, key_of_bits(b), 1);
+    c->count = count; /* after a failure (out of memory) the state is only fit to be freed */
+    if (count) c->min_key = lo, c->max_key = hi;
+    return bad ? -1 : 0;
 }
 
 int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *valid)
 {
-    for (int64_t k = 0; k < T; k++) {
-        if (valid && !valid[k]) continue;
-        for (int32_t j = 0; j < s->D; j++)
-            if (add_value(&s->col[j], rows[k * s->D + j]) < 0) return -1;
+    /* column by column: one column's histogram blocks stay in cache */
+    for (int32_t j = 0; j < s->D; j++) {
+        if (s->quantiles == RC_QUANTILES_SKETCH) {
+            if (add_sketch_column(&s->col[j], rows + j, T, s->D, valid) < 0) return -1;
+            continue;
+        }
+        for (int64_t k = 0; k < T; k++)
+            if ((!valid || valid[k]) && add_value(&s->col[j], rows[k * s->D + j], RC_QUANTILES_EXACT) < 0) return -1;
     }
     return 0;
 }
@@ -259,21 +330,29 @@ int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_
     for (int64_t k = 0; k < T; k++) {
         if (valid && !valid[k]) continue;
         for (int32_t j = 0; j < s->D; j++)
-            if (add_value(&s->col[j], rc_half_to_f32(rows[k * s->D + j], bfloat16)) < 0) return -1;
+            if (add_value(&s->col[j], rc_half_to_f32(rows[k * s->D + j], bfloat16), s->quantiles) < 0) return -1;
     }
     return 0;
 }
 
 int rc_stats_merge(rc_stats *a, const rc_stats *b)
 {
-    if (a->D == 0 && b->D > 0 && rc_stats_init(a, b->D) < 0) return -1;
+    if (a->D == 0 && b->D > 0 && rc_stats_init(a, b->D, b->quantiles) < 0) return -1;
+    if (b->D > 0 && a->quantiles != b->quantiles) return -1;
     for (int32_t j = 0; j < a->D && j < b->D; j++) {
         rc_stats_col *x = &a->col[j];
         const rc_stats_col *y = &b->col[j];
+        if (a->quantiles == RC_QUANTILES_SKETCH && y->count) {
+            if (!x->count || y->min_key < x->min_key) x->min_key = y->min_key;
+            if (!x->count || y->max_key > x->max_key) x->max_key = y->max_key;
+            if (rc_qsketch_merge(&x->sketch, &y->sketch) < 0) return -1;
+        }
         x->count += y->count;
         x->nonfinite += y->nonfinite;
-        wide_add(x->sum, y->sum, RC_STATS_SUM_LIMBS);
-        wide_add(x->sumsq, y->sumsq, RC_STATS_SQ_LIMBS);
+        uint64_t sum[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+        fold_sums(y, sum, sumsq);
+        wide_add(x->sum, sum, RC_STATS_SUM_LIMBS);
+        wide_add(x->sumsq, sumsq, RC_STATS_SQ_LIMBS);
         for (size_t i = 0; i < y->n_runs; i++)
             if (push_pending(x, y->runs[i].key, y->runs[i].count) < 0) return -1;
         for (size_t i = 0; i < y->n_pending; i++)
@@ -291,7 +370,7 @@ int rc_stats_compact(rc_stats *s)
 
 int rc_stats_copy(rc_stats *dst, const rc_stats *src)
 {
-    if (rc_stats_init(dst, src->D) < 0 || rc_stats_merge(dst, src) < 0 || rc_stats_compact(dst) < 0) {
+    if (rc_stats_init(dst, src->D, src->quantiles) < 0 || rc_stats_merge(dst, src) < 0 || rc_stats_compact(dst) < 0) {
         rc_stats_free(dst);
         return -1;
     }
@@ -299,6 +378,59 @@ int rc_stats_copy(rc_stats *dst, const rc_stats *src)
 }
 
 /* ---- figures ---- */
+
+typedef struct rank_walk {
+    const uint64_t *rank; /* [n] */
+    const int *order;     /* [n] indices of rank, by increasing rank */
+    int n, i;             /* ranks, ranks found */
+    uint64_t seen;        /* values in the buckets passed */
+    uint32_t *key;        /* [n] the bucket holding each rank */
+} rank_walk;
+
+static int find_ranks(void *ctx, uint32_t key, uint64_t count)
+{
+    rank_walk *w = ctx;
+    while (w->i < w->n && w->rank[w->order[w->i]] < w->seen + count) w->key[w->order[w->i++]] = key;
+    w->seen += count;
+    return w->i == w->n;
+}
+
+/* Sketch mode: the values of ranks rank[n] (0-based, any order) in the sorted values,
+ * approximated in one pass over the buckets (docs/FORMAT.md "Quantile sketch"): the exact min and
+ * max at ranks 0 and count-1, else the midpoint of the range of the bucket holding the rank, cut
+ * to [min, max]. */
+static void sketch_values(const rc_stats_col *c, const uint64_t *rank, int n, double *out)
+{
+    uint32_t key[2 * RC_STATS_NQ];
+    int order[2 * RC_STATS_NQ];
+    for (int i = 0; i < n; i++) { /* insertion sort of the (few) ranks */
+        int k = i;
+        for (; k > 0 && rank[order[k - 1]] > rank[i]; k--) order[k] = order[k - 1];
+        order[k] = i;
+    }
+    rank_walk w = {rank, order, n, 0, 0, key};
+    rc_qsketch_each(&c->sketch, find_ranks, &w);
+    double mn = float_of_key(c->min_key), mx = float_of_key(c->max_key);
+    for (int i = 0; i < n; i++) {
+        if (rank[i] == 0 || rank[i] >= w.seen) { /* (beyond the count: cannot happen) */
+            out[i] = rank[i] == 0 ? mn : NAN;
+            continue;
+        }
+        if (rank[i] + 1 == (uint64_t)c->count) {
+            out[i] = mx;
+            continue;
+        }
+        uint32_t lo_bits, hi_bits;
+        rc_qsketch_bucket_range(key[i], &lo_bits, &hi_bits);
+        float lo_f, hi_f;
+        memcpy(&lo_f, &lo_bits, sizeof lo_f);
+        memcpy(&hi_f, &hi_bits, sizeof hi_f);
+        double lo = lo_f, hi = hi_f;
+        if (lo < mn) lo = mn;
+        if (hi > mx) hi = mx;
+        out[i] = lo == hi ? lo : lo / 2 + hi / 2; /* float32 halves are exact in double */
+    }
+}
 
 /* The value of rank r (0-based) in the sorted multiset. */
 static double value_at(const rc_stats_col *c, uint64_t r)
@@ -310,16 +442,26 @@ static double value_at(const rc_stats_col *c, uint64_t r)
     return NAN;
 }
 
-/* numpy's default ("linear") quantile, with the same float64 steps as numpy 1.24's _lerp. */
-static double quantile(const rc_stats_col *c, double p)
+/* numpy's default ("linear") quantiles at rc_stats_quantiles[], with the same float64 steps as
+ * numpy 1.24's _lerp. */
+static void quantiles(const rc_stats_col *c, rc_quantiles mode, double *q)
 {
-    uint64_t n = (uint64_t)c->count;
-    double h = (double)(n - 1) * p;
-    double fl = floor(h);
-    uint64_t lo = (uint64_t)fl, hi = lo + 1 < n ? lo + 1 : n - 1;
-    double g = h - fl, a = value_at(c, lo), b = value_at(c, hi);
-    double d = b - a;
-    return g >= 0.5 ? b - d * (1 - g) : a + d * g;
+    uint64_t n = (uint64_t)c->count, rank[2 * RC_STATS_NQ];
+    double g[RC_STATS_NQ], v[2 * RC_STATS_NQ];
+    for (int k = 0; k < RC_STATS_NQ; k++) {
+        double h = (double)(n - 1) * rc_stats_quantiles[k];
+        double fl = floor(h);
+        rank[2 * k] = (uint64_t)fl;
+        rank[2 * k + 1] = rank[2 * k] + 1 < n ? rank[2 * k] + 1 : n - 1;
+        g[k] = h - fl;
+    }
+    if (mode == RC_QUANTILES_SKETCH) sketch_values(c, rank, 2 * RC_STATS_NQ, v);
+    else
+        for (int i = 0; i < 2 * RC_STATS_NQ; i++) v[i] = value_at(c, rank[i]);
+    for (int k = 0; k < RC_STATS_NQ; k++) {
+        double a = v[2 * k], b = v[2 * k + 1], d = b - a;
+        q[k] = g[k] >= 0.5 ? b - d * (1 - g[k]) : a + d * g[k];
+    }
 }
 
 void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
@@ -330,14 +472,15 @@ void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
     out->mean = out->std = out->min = out->max = NAN;
     for (int q = 0; q < RC_STATS_NQ; q++) out->q[q] = NAN;
     if (c->count == 0) return;
-    out->min = float_of_key(c->runs[0].key);
-    out->max = float_of_key(c->runs[c->n_runs - 1].key);
-    for (int q = 0; q < RC_STATS_NQ; q++) out->q[q] = quantile(c, rc_stats_quantiles[q]);
-    out->constant = c->n_runs == 1;
+    int sketch = s->quantiles == RC_QUANTILES_SKETCH;
+    out->min = float_of_key(sketch ? c->min_key : c->runs[0].key);
+    out->max = float_of_key(sketch ? c->max_key : c->runs[c->n_runs - 1].key);
+    quantiles(c, s->quantiles, out->q);
+    out->constant = sketch ? c->min_key == c->max_key : c->n_runs == 1;
     if (c->nonfinite) return;
     /* mean = S / n with S rounded once; variance = (n Q - S^2) / n^2, numerator exact. */
-    uint64_t mag[RC_STATS_SUM_LIMBS];
-    memcpy(mag, c->sum, sizeof mag);
+    uint64_t mag[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+    fold_sums(c, mag, sumsq);
     int neg = (mag[RC_STATS_SUM_LIMBS - 1] >> 63) != 0;
     if (neg) { /* two's complement negate */
         uint64_t zero[RC_STATS_SUM_LIMBS] = {0};
@@ -348,7 +491,7 @@ void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out)
     double sum = wide_to_double(mag, RC_STATS_SUM_LIMBS, -SUM_SCALE);
     out->mean = (neg ? -sum : sum) / n;
     uint64_t nq[WIDE], s2[WIDE], cnt = (uint64_t)c->count;
-    wide_mul(nq, c->sumsq, RC_STATS_SQ_LIMBS, &cnt, 1);
+    wide_mul(nq, sumsq, RC_STATS_SQ_LIMBS, &cnt, 1);
     wide_mul(s2, mag, RC_STATS_SUM_LIMBS, mag, RC_STATS_SUM_LIMBS);
     wide_sub(nq, s2, WIDE);
     out->std = sqrt(wide_to_double(nq, WIDE, -2 * SUM_SCALE) / (n * n));
@@ -391,16 +534,49 @@ void rc_stats_write_json_fields(rc_json *j, const rc_stats *s)
 
 /* ---- serialized state ---- */
 
+/* The quantile mode as stored: 0 for the exact multiset, else the sketch's mantissa bits. */
+static uint64_t mode_code(rc_quantiles q) { return q == RC_QUANTILES_EXACT ? 0 : RC_QSKETCH_BITS; }
+
+typedef struct run_io {
+    FILE *f;
+    uint64_t n; /* runs seen */
+    int bad;
+} run_io;
+
+static int count_run(void *ctx, uint32_t key, uint64_t count)
+{
+    (void)key, (void)count;
+    ((run_io *)ctx)->n++;
+    return 0;
+}
+
+static int put_run(void *ctx, uint32_t key, uint64_t count)
+{
+    run_io *io = ctx;
+    io->bad |= rc_le_put_u64(io->f, key) | rc_le_put_u64(io->f, count);
+    return io->bad;
+}
+
 rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err)
 {
     rc_status st = RC_OK;
-    int bad = rc_le_put_u64(f, (uint64_t)s->D);
+    int bad = rc_le_put_u64(f, (uint64_t)s->D) | rc_le_put_u64(f, mode_code(s->quantiles));
     for (int32_t j = 0; j < s->D && !bad; j++) {
         const rc_stats_col *c = &s->col[j];
         RC_FAIL_IF(c->n_pending, err, RC_E_INTERNAL, "statistics saved before being compacted");
         bad |= rc_le_put_u64(f, (uint64_t)c->count) | rc_le_put_u64(f, (uint64_t)c->nonfinite);
-        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_put_u64(f, c->sum[i]);
-        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_put_u64(f, c->sumsq[i]);
+        uint64_t sum[RC_STATS_SUM_LIMBS], sumsq[RC_STATS_SQ_LIMBS];
+        fold_sums(c, sum, sumsq);
+        for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_put_u64(f, sum[i]);
+        for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_put_u64(f, sumsq[i]);
+        if (s->quantiles == RC_QUANTILES_SKETCH) {
+            run_io io = {f, 0, 0};
+            rc_qsketch_each(&c->sketch, count_run, &io);
+            bad |= rc_le_put_u64(f, c->min_key) | rc_le_put_u64(f, c->max_key) | rc_le_put_u64(f, io.n);
+            if (!bad) rc_qsketch_each(&c->sketch, put_run, &io);
+            bad |= io.bad;
+            continue;
+        }
         bad |= rc_le_put_u64(f, c->n_runs);
         for (size_t i = 0; i < c->n_runs && !bad; i++)
             bad |= rc_le_put_u64(f, c->runs[i].key) | rc_le_put_u64(f, c->runs[i].count);
@@ -410,14 +586,40 @@ done:
     return st;
 }
 
+/* Sketch mode: the exact min and max keys; checked against the buckets once those are read. */
+static rc_status load_extremes(rc_stats_col *c, FILE *f, int32_t j, rc_err *err)
+{
+    rc_status st = RC_OK;
+    uint64_t mn = 0, mx = 0;
+    RC_FAIL_IF(rc_le_get_u64(f, &mn) < 0 || rc_le_get_u64(f, &mx) < 0, err, RC_E_IO,
+               "column %d: expected the min and max keys, found the end of the file", (int)j);
+    RC_FAIL_IF(mn > UINT32_MAX || mx > UINT32_MAX || (c->count && mn > mx) || (!c->count && (mn || mx)), err,
+               RC_E_IO, "column %d: expected 32-bit min and max keys with min <= max (0 when empty)", (int)j);
+    c->min_key = (uint32_t)mn;
+    c->max_key = (uint32_t)mx;
+done:
+    return st;
+}
+
 rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
 {
     rc_status st = RC_OK;
-    uint64_t D = 0, v = 0;
+    uint64_t D = 0, v = 0, code = 0;
     memset(s, 0, sizeof *s);
     RC_FAIL_IF(rc_le_get_u64(f, &D) < 0 || D > (1u << 20), err, RC_E_IO,
                "expected a column count (at most 2^20), found %s", D ? "a larger one" : "the end of the file");
-    RC_FAIL_IF(rc_stats_init(s, (int32_t)D) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    RC_FAIL_IF(rc_le_get_u64(f, &code) < 0 || (code != 0 && code != RC_QSKETCH_BITS), err, RC_E_IO,
+               "expected the quantile mode 0 (exact) or %d (sketch bits), found %s", RC_QSKETCH_BITS,
+               code ? "another" : "the end of the file");
+    rc_quantiles mode = code ? RC_QUANTILES_SKETCH : RC_QUANTILES_EXACT;
+    /* a column takes at least its header (count, nonfinite, S, Q, runs: 19 u64) in the file and
+     * about 11 KB in memory: no more columns than the bytes left can hold */
+    long here = ftell(f), end = -1;
+    if (here >= 0 && fseek(f, 0, SEEK_END) == 0) end = ftell(f);
+    RC_FAIL_IF(end < 0 || fseek(f, here, SEEK_SET) != 0, err, RC_E_IO, "the statistics state cannot be sized");
+    RC_FAIL_IF(D * 19 * 8 > (uint64_t)(end - here), err, RC_E_IO,
+               "expected %llu columns, found %ld bytes left (too few for them)", (unsigned long long)D, end - here);
+    RC_FAIL_IF(rc_stats_init(s, (int32_t)D, mode) < 0, err, RC_E_NOMEM, "out of memory for statistics");
     for (int32_t j = 0; j < s->D; j++) {
         rc_stats_col *c = &s->col[j];
         int bad = rc_le_get_u64(f, &v);
@@ -426,27 +628,45 @@ rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err)
         c->nonfinite = (int64_t)v;
         for (int i = 0; i < RC_STATS_SUM_LIMBS; i++) bad |= rc_le_get_u64(f, &c->sum[i]);
         for (int i = 0; i < RC_STATS_SQ_LIMBS; i++) bad |= rc_le_get_u64(f, &c->sumsq[i]);
-        bad |= rc_le_get_u64(f, &v);
-        RC_FAIL_IF(bad || v > (uint64_t)c->count, err, RC_E_IO,
-                   "column %d: expected a column header and at most count runs, found %s", (int)j,
-                   bad ? "the end of the file" : "more runs than values");
-        RC_FAIL_IF(grow_runs(&c->runs, &c->cap_runs, v) < 0, err, RC_E_NOMEM, "out of memory for statistics");
-        uint64_t total = 0;
+        RC_FAIL_IF(bad || c->count < 0 || c->nonfinite < 0 || c->nonfinite > c->count, err, RC_E_IO,
+                   "column %d: expected a column header with 0 <= nonfinite <= count, found %s", (int)j,
+                   bad ? "the end of the file" : "other counts");
+        if (mode == RC_QUANTILES_SKETCH) RC_TRY(load_extremes(c, f, j, err));
+        RC_FAIL_IF(rc_le_get_u64(f, &v) < 0 || v > (uint64_t)c->count, err, RC_E_IO,
+                   "column %d: expected at most count runs, found %s", (int)j,
+                   v > (uint64_t)c->count ? "more runs than values" : "the end of the file");
+        if (mode == RC_QUANTILES_EXACT)
+            RC_FAIL_IF(grow_runs(&c->runs, &c->cap_runs, v) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+        uint64_t total = 0, prev = 0, first = 0;
         for (uint64_t i = 0; i < v; i++) {
             uint64_t key = 0, cnt = 0;
             RC_FAIL_IF(rc_le_get_u64(f, &key) < 0 || rc_le_get_u64(f, &cnt) < 0, err, RC_E_IO,
                        "column %d: expected %llu runs, found the end of the file", (int)j, (unsigned long long)v);
-            RC_FAIL_IF(key > UINT32_MAX || cnt == 0 || (i && key <= c->runs[i - 1].key), err, RC_E_IO,
-                       "column %d run %llu: expected increasing 32-bit keys with counts > 0", (int)j,
-                       (unsigned long long)i);
-            c->runs[i].key = (uint32_t)key;
-            c->runs[i].count = cnt;
+            RC_FAIL_IF(key > UINT32_MAX || cnt == 0 || (i && key <= prev) || cnt > (uint64_t)c->count - total, err,
+                       RC_E_IO, "column %d run %llu: expected increasing 32-bit keys with counts > 0 summing to count",
+                       (int)j, (unsigned long long)i);
             total += cnt;
+            prev = key;
+            if (i == 0) first = key;
+            if (mode == RC_QUANTILES_EXACT) {
+                c->runs[i].key = (uint32_t)key;
+                c->runs[i].count = cnt;
+                continue;
+            }
+            RC_FAIL_IF(!rc_qsketch_is_bucket((uint32_t)key), err, RC_E_IO,
+                       "column %d run %llu: expected a sketch bucket key, found 0x%08llx", (int)j,
+                       (unsigned long long)i, (unsigned long long)key);
+            RC_FAIL_IF(rc_qsketch_add_key(&c->sketch, (uint32_t)key, cnt) < 0, err, RC_E_NOMEM,
+                       "out of memory for statistics");
         }
-        c->n_runs = v;
+        c->n_runs = mode == RC_QUANTILES_EXACT ? v : 0;
         RC_FAIL_IF(total != (uint64_t)c->count, err, RC_E_IO,
                    "column %d: expected runs counting %lld values, found %llu", (int)j, (long long)c->count,
                    (unsigned long long)total);
+        RC_FAIL_IF(mode == RC_QUANTILES_SKETCH && c->count &&
+                       (rc_qsketch_bucket(bits_of_key(c->min_key)) != first ||
+                        rc_qsketch_bucket(bits_of_key(c->max_key)) != prev),
+                   err, RC_E_IO, "column %d: expected the min and max in the first and last buckets", (int)j);
     }
 done:
     if (st != RC_OK) rc_stats_free(s);

@@ -1,13 +1,14 @@
-/* rc_stats.h — exact, mergeable per-column statistics of one output for the manifest: count,
- * mean, std, min, max and the quantiles q01 q10 q50 q90 q99 of the valid float32 values.
+/* rc_stats.h — mergeable per-column statistics of one output for the manifest: count, mean,
+ * std, min, max and the quantiles q01 q10 q50 q90 q99 of the valid float32 values.
  *
- * The state is exact, so merging is exact and order-free: N tasks + merge = one task, bit for
+ * The state is integer, so merging is exact and order-free: N tasks + merge = one task, bit for
  * bit.  Per column it holds the sum of the values and the sum of their squares as wide
  * fixed-point integers (every float32 is an integer multiple of 2^-149, every square of
- * 2^-298), and the multiset of the values as sorted (value, multiplicity) runs, from which the
- * quantiles are read exactly.  Memory: 16 bytes per distinct value per column (at most 65536
- * distinct values for float16/bfloat16 outputs), plus 16 bytes per value not yet sorted in.
- * docs/FORMAT.md gives the formulas and the serialized form. */
+ * 2^-298), the exact min and max, and for the quantiles either a bounded histogram
+ * (rc_quantile_sketch.h, the default: each order statistic within 2^-11 of its value, memory
+ * independent of the number of values) or, with RC_QUANTILES_EXACT, the multiset of the values as sorted (value,
+ * multiplicity) runs, read exactly (16 bytes per distinct value per column, plus 16 bytes per
+ * value not yet sorted in).  docs/FORMAT.md gives the formulas and the serialized form. */
 #ifndef RC_STATS_H
 #define RC_STATS_H
 
@@ -17,10 +18,18 @@
 
 #include "common/rc_error.h"
 #include "common/rc_json.h"
+#include "stats/rc_quantile_sketch.h"
 
 #define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
 #define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */
 #define RC_STATS_NQ 5
+#define RC_STATS_SHIFTS 254    /* x * 2^149 = m << s, m < 2^24, s < 254 for finite float32 x */
+/* Worst-case bytes per value of RC_QUANTILES_EXACT over a run: a 16-byte run in the totals, as
+ * much again queued before it is sorted in, and the manifest's copies (all, train, val). */
+#define RC_STATS_EXACT_BYTES_PER_VALUE 64
+
+/* How quantiles are kept (spec `stats: {quantiles: ...}`). */
+typedef enum rc_quantiles { RC_QUANTILES_SKETCH = 0, RC_QUANTILES_EXACT = 1 } rc_quantiles;
 
 /* One distinct value (as an order key, see rc_stats.c) and how often it occurs. */
 typedef struct rc_stats_run {
@@ -33,7 +42,14 @@ typedef struct rc_stats_col {
     int64_t nonfinite;                    /* of which +-inf or NaN: not in the sums */
     uint64_t sum[RC_STATS_SUM_LIMBS];     /* sum of x * 2^149, two's complement, little-endian limbs */
     uint64_t sumsq[RC_STATS_SQ_LIMBS];    /* sum of x^2 * 2^298 */
-    rc_stats_run *runs;                   /* [n_runs] sorted by key, counts > 0 */
+    /* Not yet folded into sum and sumsq (counting is then two adds): per shift s of the values
+     * x * 2^149 = m << s, the sum of +-m and of m^2, over acc_n values (folded before 2^32). */
+    int64_t acc_sum[RC_STATS_SHIFTS];
+    unsigned __int128 acc_sq[RC_STATS_SHIFTS];
+    uint64_t acc_n;
+    uint32_t min_key, max_key;            /* sketch: order keys of the exact min and max (count > 0) */
+    rc_qsketch sketch;                    /* RC_QUANTILES_SKETCH: the values' histogram */
+    rc_stats_run *runs;                   /* RC_QUANTILES_EXACT: [n_runs] sorted by key, counts > 0 */
     size_t n_runs, cap_runs;
     rc_stats_run *pending;                /* [n_pending] not yet sorted into runs */
     size_t n_pending, cap_pending;
@@ -41,6 +57,7 @@ typedef struct rc_stats_col {
 
 typedef struct rc_stats {
     int32_t D;
+    rc_quantiles quantiles;
     rc_stats_col *col; /* [D] */
 } rc_stats;
 
@@ -56,7 +73,7 @@ typedef struct rc_stats_summary {
 extern const double rc_stats_quantiles[RC_STATS_NQ];   /* 0.01 0.10 0.50 0.90 0.99 */
 extern const char *const rc_stats_quantile_names[RC_STATS_NQ]; /* "q01" ... "q99" */
 
-int rc_stats_init(rc_stats *s, int32_t D); /* 0, or -1 out of memory */
+int rc_stats_init(rc_stats *s, int32_t D, rc_quantiles q); /* 0, or -1 out of memory */
 void rc_stats_free(rc_stats *s);           /* accepts a zeroed s */
 /* Adds rows[T, D]; rows with valid[k] == 0 are left out (valid may be NULL).  0 or -1 (out of
  * memory; s is then unchanged in count but must be freed). */
@@ -65,7 +82,7 @@ int rc_stats_add_f32(rc_stats *s, const float *rows, int64_t T, const uint8_t *v
 float rc_half_to_f32(uint16_t h, int bfloat16);
 /* Same as rc_stats_add_f32 for float16 or bfloat16 bits, taken at their exact float32 value. */
 int rc_stats_add_half(rc_stats *s, const uint16_t *rows, int64_t T, const uint8_t *valid, int bfloat16);
-/* a += b exactly (same D; a zeroed a takes b's D).  0 or -1. */
+/* a += b exactly (same D and quantiles; a zeroed a takes b's).  0 or -1. */
 int rc_stats_merge(rc_stats *a, const rc_stats *b);
 /* Sorts pending values into the runs (needed before summarize and save).  0 or -1. */
 int rc_stats_compact(rc_stats *s);

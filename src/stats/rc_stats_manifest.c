@@ -43,7 +43,7 @@ rc_status rc_stats_add_to_manifest(rc_manifest *m, const char *name, const rc_st
     rc_status st = RC_OK;
     figures *f = rc_calloc(1, sizeof *f);
     RC_FAIL_IF(!f || rc_stats_copy(&f->train, train) < 0 ||
-                   (val ? rc_stats_copy(&f->val, val) : rc_stats_init(&f->val, train->D)) < 0 ||
+                   (val ? rc_stats_copy(&f->val, val) : rc_stats_init(&f->val, train->D, train->quantiles)) < 0 ||
                    rc_stats_copy(&f->all, &f->train) < 0 || rc_stats_merge(&f->all, &f->val) < 0 ||
                    rc_stats_compact(&f->all) < 0,
                err, RC_E_NOMEM, "out of memory adding stats of %s to the manifest", name);

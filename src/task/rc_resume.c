@@ -36,7 +36,8 @@ static int cmp_path(const void *a, const void *b)
 }
 
 /* Folds <name>/data of episode id (rows with valid 0 left out) into *s, as the run does. */
-static rc_status stats_of_output(rc_shard_reader *r, const char *id, const char *name, rc_stats *s, rc_err *err)
+static rc_status stats_of_output(rc_shard_reader *r, const char *id, const char *name, rc_quantiles q, rc_stats *s,
+                                 rc_err *err)
 {
     rc_status st = RC_OK;
     rc_shard_dataset d, dv;
@@ -53,7 +54,7 @@ static rc_status stats_of_output(rc_shard_reader *r, const char *id, const char 
         RC_FAIL_IF(dv.elem != RC_ELEM_U8 || dv.rank != 1 || dv.dims[0] != d.dims[0], err, RC_E_INPUT,
                    "expected a uint8 valid mask [%llu]", (unsigned long long)d.dims[0]);
     }
-    RC_FAIL_IF(rc_stats_init(s, (int32_t)d.dims[1]) < 0, err, RC_E_NOMEM, "out of memory for statistics");
+    RC_FAIL_IF(rc_stats_init(s, (int32_t)d.dims[1], q) < 0, err, RC_E_NOMEM, "out of memory for statistics");
     int bad = d.elem == RC_ELEM_F32 ? rc_stats_add_f32(s, buf, (int64_t)d.dims[0], valid)
                                     : rc_stats_add_half(s, buf, (int64_t)d.dims[0], valid, d.elem == RC_ELEM_BF16);
     RC_FAIL_IF(bad < 0, err, RC_E_NOMEM, "out of memory for statistics");
@@ -112,7 +113,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         for (size_t i = 0; i < n; i++) {
             const char *split = rc_task_split(t, eps[i].id, sp->split_seed, sp->val_fraction);
             for (int k = 0; k < add->n; k++) {
-                RC_TRY(stats_of_output(r, eps[i].id, add->names[k], &one, err));
+                RC_TRY(stats_of_output(r, eps[i].id, add->names[k], rc_run_stats_quantiles(sp), &one, err));
                 RC_TRY(rc_run_stats_add_output(add, k, split, &one, err));
                 rc_stats_free(&one);
             }

@@ -88,6 +88,18 @@ stats: true
 """
 
 
+def sketch_bound(col, p):
+    """docs/FORMAT.md "Quantile sketch": numpy.quantile(col, p) is q = a + (b - a) g between the
+    order statistics a and b; the sketch's quantile is within 2^-11 ((1-g)|a| + g|b|) of it, plus
+    the rounding of the interpolation."""
+    s = np.sort(np.asarray(col, dtype=np.float64))
+    h = (len(s) - 1) * p
+    i = math.floor(h)
+    g = h - i
+    a, b = s[i], s[min(i + 1, len(s) - 1)]
+    return 2.0 ** -11 * ((1 - g) * abs(a) + g * abs(b)) + 4 * np.spacing(max(abs(a), abs(b)))
+
+
 def write_spec(path, **kw):
     args = dict(per_shard=2, on_error="fail", rate=50, span="intersection", dtype="float32",
                 mode="count", layout="sparse")

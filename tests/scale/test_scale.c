@@ -79,7 +79,7 @@ static void test_task_id(void)
 static void summary_of(const float *x, int64_t n, rc_stats_summary *sm)
 {
     rc_stats s;
-    rc_stats_init(&s, 1);
+    rc_stats_init(&s, 1, RC_QUANTILES_EXACT);
     rc_stats_add_f32(&s, x, n, NULL);
     rc_stats_compact(&s);
     rc_stats_summarize(&s, 0, sm);
@@ -132,7 +132,7 @@ static void test_stats_values(void)
     tap_ok(sm.count == 3 && isnan(sm.mean) && isnan(sm.std) && sm.max == INFINITY && sm.q[0] == 1.0 + 1.0 * 0.02,
            "an infinite value: mean and std null, order statistics still exact");
     rc_stats empty;
-    rc_stats_init(&empty, 2);
+    rc_stats_init(&empty, 2, RC_QUANTILES_EXACT);
     rc_stats_compact(&empty);
     rc_stats_summarize(&empty, 1, &sm);
     tap_ok(sm.count == 0 && isnan(sm.mean) && isnan(sm.min) && isnan(sm.q[0]) && !sm.constant,
@@ -163,7 +163,7 @@ static void test_stats_values(void)
 
     /* Merging in any grouping and order gives the same bits as one pass. */
     rc_stats whole;
-    rc_stats_init(&whole, 1);
+    rc_stats_init(&whole, 1, RC_QUANTILES_EXACT);
     rc_stats_add_f32(&whole, x, N, NULL);
     rc_stats_compact(&whole);
     rc_stats_summary w;
@@ -176,7 +176,7 @@ static void test_stats_values(void)
             int len = 1 + (int)(next_unit() * (trial == 0 ? 3 : 4000));
             int start = end - len < 0 ? 0 : end - len;
             rc_stats piece;
-            rc_stats_init(&piece, 1);
+            rc_stats_init(&piece, 1, RC_QUANTILES_EXACT);
             rc_stats_add_f32(&piece, x + start, end - start, NULL);
             rc_stats_merge(&acc, &piece);
             rc_stats_free(&piece);
@@ -211,7 +211,7 @@ static void test_stats_values(void)
            err.msg);
     fclose(f);
     /* swap the first two runs' keys: no longer increasing */
-    size_t off = 8 * (1 + 2 + RC_STATS_SUM_LIMBS + RC_STATS_SQ_LIMBS + 1);
+    size_t off = 8 * (2 + 2 + RC_STATS_SUM_LIMBS + RC_STATS_SQ_LIMBS + 1); /* D, mode, column header, R */
     uint8_t tmp[8];
     memcpy(tmp, buf + off, 8);
     memcpy(buf + off, buf + off + 16, 8);
@@ -235,7 +235,7 @@ static void test_half(void)
     for (int i = 0; i < 7; i++) {
         rc_stats s;
         rc_stats_summary sm;
-        rc_stats_init(&s, 1);
+        rc_stats_init(&s, 1, RC_QUANTILES_EXACT);
         rc_stats_add_half(&s, &h[i], 1, NULL, 0);
         rc_stats_compact(&s);
         rc_stats_summarize(&s, 0, &sm);
@@ -248,7 +248,7 @@ static void test_half(void)
     const uint8_t valid[] = {1, 1};
     rc_stats s;
     rc_stats_summary sm;
-    rc_stats_init(&s, 1);
+    rc_stats_init(&s, 1, RC_QUANTILES_EXACT);
     rc_stats_add_half(&s, bf, 2, valid, 1);
     rc_stats_compact(&s);
     rc_stats_summarize(&s, 0, &sm);

@@ -55,13 +55,13 @@ int main(int argc, char **argv)
     rc_err_clear(&err);
     rc_manifest *m = rc_manifest_new();
     rc_stats all;
-    rc_stats_init(&all, D);
+    rc_stats_init(&all, D, RC_QUANTILES_SKETCH);
     int64_t start = 0;
     char id[64];
     for (int i = 2; i < argc; i++) {
         int64_t len = atoll(argv[i]);
         rc_stats ep;
-        rc_stats_init(&ep, D);
+        rc_stats_init(&ep, D, RC_QUANTILES_SKETCH);
         rc_stats_add_f32(&ep, rows + start * D, len, valid + start);
         rc_stats_merge(&all, &ep);
         rc_stats_free(&ep);
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         start += len;
     }
     rc_stats none;
-    rc_stats_init(&none, 2);
+    rc_stats_init(&none, 2, RC_QUANTILES_SKETCH);
     if (rc_manifest_add_shard(m, "shard-00000.h5", 123456789012ull, argc - 2, &err) != RC_OK ||
         rc_manifest_add_skipped(m, "raw/bad \"one\".h5", "ep-9", "expected t increasing,\nfound a step back", &err) != RC_OK ||
         rc_stats_add_to_manifest(m, "state", &all, NULL, &err) != RC_OK ||

@@ -177,7 +177,7 @@ static void test_stats(void)
     for (int i = 0; i < T * D; i++) x[i] = (float)(1000.0 + 3.0 * next_unit() - (i % D == 2 ? 2000.0 : 0.0));
     for (int i = 0; i < T; i++) valid[i] = next_unit() < 0.9;
     rc_stats whole;
-    rc_stats_init(&whole, D);
+    rc_stats_init(&whole, D, RC_QUANTILES_EXACT);
     rc_stats_add_f32(&whole, x, T, valid);
     rc_stats_compact(&whole);
     int ok_ref = 1;
@@ -207,11 +207,11 @@ static void test_stats(void)
     int ok_merge = 1;
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
         rc_stats acc;
-        rc_stats_init(&acc, D);
+        rc_stats_init(&acc, D, RC_QUANTILES_EXACT);
         int start = 0;
         for (int p = 0; p < 4; p++) {
             rc_stats piece;
-            rc_stats_init(&piece, D);
+            rc_stats_init(&piece, D, RC_QUANTILES_EXACT);
             rc_stats_add_f32(&piece, x + (size_t)start * D, cuts[c][p] - start, valid + start);
             rc_stats_merge(&acc, &piece);
             rc_stats_free(&piece);
@@ -228,7 +228,7 @@ static void test_stats(void)
     }
     tap_ok(ok_merge, "merged stats equal the whole bit for bit, whatever the split");
     rc_stats one;
-    rc_stats_init(&one, 1);
+    rc_stats_init(&one, 1, RC_QUANTILES_EXACT);
     float v = 2.5f;
     rc_stats_add_f32(&one, &v, 1, NULL);
     rc_stats_compact(&one);

@@ -1,0 +1,79 @@
+/* rc_exact_stats_check.c — `stats: {quantiles: exact}` keeps every value of every column
+ * (docs/FORMAT.md), so before the run starts its memory is estimated from the episodes this run
+ * (or task) will convert: their timestamps give the grid steps (as `scan` computes them), the
+ * outputs' widths the values per step.  Over the memory budget the run stops there, exit 1,
+ * naming the estimate.  An episode that cannot be read is left to the run to report. */
+#include "config.h"
+
+#include <string.h>
+
+#include "common/rc_budget.h"
+#include "pipeline/rc_stream_int.h"
+#include "scan/rc_scan.h"
+#include "stats/rc_stats.h"
+
+/* Values one grid step adds to the statistics of ep: every column of every fuse/resample output
+ * (a window stage counts up to N rows per step). */
+static uint64_t values_per_step(const rc_spec *sp, const rc_episode *ep)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < sp->n_stages; i++) {
+        const rc_spec_stage *sg = &sp->stages[i];
+        if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue; /* no statistics of voxels, images */
+        for (int k = 0; k < sg->n_streams; k++) {
+            const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
+            uint64_t rows = sg->streams[k].method == RC_METHOD_WINDOW ? (uint64_t)sg->streams[k].window : 1;
+            n += sd ? (uint64_t)sd->D * rows : 0;
+        }
+    }
+    return n;
+}
+
+rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    const rc_spec *sp = s->spec;
+    rc_reader *r = NULL;
+    size_t open_file = (size_t)-1;
+    uint64_t values = 0;
+    int64_t episodes = 0;
+    rc_err skip;
+    for (int64_t k = 0; k < s->n_items; k++) {
+        const rc_work_item *w = &s->items[k];
+        if (w->why) continue;
+        if (w->file != open_file) {
+            rc_reader_close(r);
+            r = NULL;
+            open_file = w->file;
+            if (rc_reader_open_layout(s->files[w->file], &s->layout, sp->layout_rate_hz, sp->filter_key, &r, &skip) !=
+                RC_OK)
+                continue;
+        }
+        rc_episode ep;
+        rc_scan_episode se;
+        if (!r ||
+            rc_reader_read_episode_unordered(r, w->episode, &s->layout, s->names, s->n_names, &ep, &skip) != RC_OK)
+            continue;
+        if (rc_scan_episode_figures(sp, &ep, 0, &se, &skip) == RC_OK) {
+            uint64_t per = values_per_step(sp, &ep), steps = se.steps > 0 ? (uint64_t)se.steps : 0;
+            values += per && steps > UINT64_MAX / per ? UINT64_MAX : steps * per;
+            episodes++;
+            rc_scan_episode_free(&se);
+        }
+        rc_episode_free(&ep);
+    }
+    uint64_t bytes = values > UINT64_MAX / RC_STATS_EXACT_BYTES_PER_VALUE ? UINT64_MAX
+                                                                           : values * RC_STATS_EXACT_BYTES_PER_VALUE;
+    uint64_t budget = rc_budget_bytes();
+    const char *why = rc_budget_source();
+    rc_err_scope(err, s->o->spec_path, NULL, "stats.quantiles");
+    RC_FAIL_IF(bytes > budget, err, RC_E_SPEC,
+               "exact quantiles would hold up to %llu bytes (%llu values over %lld episodes, %d bytes each), over "
+               "the memory budget of %llu bytes (%s); use stats: true (the bounded sketch)",
+               (unsigned long long)bytes, (unsigned long long)values, (long long)episodes,
+               RC_STATS_EXACT_BYTES_PER_VALUE, (unsigned long long)budget, why);
+    rc_err_clear(err);
+done:
+    rc_reader_close(r);
+    return st;
+}
