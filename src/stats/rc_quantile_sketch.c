@@ -1,4 +1,4 @@
-/* rc_quantile_sketch.c — the float32 histogram of rc_quantile_sketch.h.  Counting is O(1): the
+/* rc_quantile_sketch.c — the float32 histogram of rc_quantile_sketch_int.h.  Counting is O(1): the
  * sign and the binade pick a table, the kept mantissa bits a block and the count in it (tables
  * and blocks allocated on first use, so a binade with few values costs one small block).
  *
@@ -7,7 +7,7 @@
  * (0..22) has x = p and m = the RC_QSKETCH_BITS bits below that one (zero-filled when fewer).
  * Larger x or m means a larger magnitude. */
 #include "config.h"
-#include "stats/rc_quantile_sketch.h"
+#include "stats/rc_quantile_sketch_int.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* rc_stats.c — per-column statistics (rc_stats.h).  Sums are kept as wide fixed-point integers,
- * the values as a histogram (rc_quantile_sketch.h) or a sorted multiset of order keys; every
+ * the values as a histogram (rc_quantile_sketch_int.h) or a sorted multiset of order keys; every
  * reported figure is a function of that integer state alone, so it does not depend on how values
  * were split or ordered.
  *

@@ -5,7 +5,7 @@
  * bit.  Per column it holds the sum of the values and the sum of their squares as wide
  * fixed-point integers (every float32 is an integer multiple of 2^-149, every square of
  * 2^-298), the exact min and max, and for the quantiles either a bounded histogram
- * (rc_quantile_sketch.h, the default: each order statistic within 2^-11 of its value, memory
+ * (rc_quantile_sketch_int.h, the default: each order statistic within 2^-11 of its value, memory
  * independent of the number of values) or, with RC_QUANTILES_EXACT, the multiset of the values as sorted (value,
  * multiplicity) runs, read exactly (16 bytes per distinct value per column, plus 16 bytes per
  * value not yet sorted in).  docs/FORMAT.md gives the formulas and the serialized form. */
@@ -18,7 +18,7 @@
 
 #include "common/rc_error.h"
 #include "common/rc_json.h"
-#include "stats/rc_quantile_sketch.h"
+#include "stats/rc_quantile_sketch_int.h"
 
 #define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
 #define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */

@@ -1,4 +1,4 @@
-/* test_sketch.c — the quantile sketch (rc_quantile_sketch.h) and the statistics built on it:
+/* test_sketch.c — the quantile sketch (rc_quantile_sketch_int.h) and the statistics built on it:
  * buckets (every float32 kind: normals, subnormals, +-0, +-inf, NaN) hold their values within
  * the stated width and sort like them; quantiles on adversarial columns stay within the bound of
  * docs/FORMAT.md of a sort-based numpy reference, min and max exact; any partition and merge
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/rc_quantile_sketch.h"
+#include "stats/rc_quantile_sketch_int.h"
 #include "stats/rc_stats.h"
 #include "tap.h"
 

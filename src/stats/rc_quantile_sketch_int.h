@@ -1,4 +1,4 @@
-/* rc_quantile_sketch.h — a bounded, deterministic, mergeable histogram of float32 values for the
+/* rc_quantile_sketch_int.h — a bounded, deterministic, mergeable histogram of float32 values for the
  * quantiles of the statistics (docs/FORMAT.md "Quantile sketch").
  *
  * A value falls in the bucket named by its float32 bits with the mantissa cut to
