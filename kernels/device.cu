@@ -1,4 +1,4 @@
-/* device.cu — finding and opening a CUDA device for the backend (SPEC section 2: `cuda` must
+/* device.cu — finding and opening a CUDA device for the backend (docs/SPEC.md §2: `cuda` must
  * fail loudly when it cannot run).  A device counts as usable only after a probe kernel from
  * this binary's own fatbin has run on it and returned the expected value: a driver that is
  * too old, a GPU with no matching SASS/PTX, or a broken context all fail here, with reasons. */

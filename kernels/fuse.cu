@@ -1,4 +1,4 @@
-/* fuse.cu — resample and fuse (SPEC section 4) on the GPU: the one canonical kernel for both
+/* fuse.cu — resample and fuse (docs/SPEC.md §4) on the GPU: the one canonical kernel for both
  * (a resample stage is a fuse of one stream).  It must match rc_fuse_cpu (src/ops/) bit for
  * bit: every output element comes from the same rc_numeric.h functions, and nvcc runs with
  * -fmad=false.  Test: tests/cuda/test_fuse_exact.c.

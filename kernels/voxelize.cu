@@ -1,4 +1,4 @@
-/* voxelize.cu — voxelization of point-cloud frames (SPEC section 4) on the GPU, every mode
+/* voxelize.cu — voxelization of point-cloud frames (docs/SPEC.md §4) on the GPU, every mode
  * (occupancy, count, mean, points) and layout (dense, sparse) of rc_ops.h, with the bits of
  * rc_voxelize_cpu (src/ops/): the voxel of a point is rc_voxel_of and a mean rc_vox_mean_store,
  * both from rc_numeric.h.  Test: tests/cuda/test_voxelize_exact.c.

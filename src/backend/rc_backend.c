@@ -1,4 +1,4 @@
-/* rc_backend.c — picks the compute backend of a run (SPEC section 2): "cpu" (OpenMP over
+/* rc_backend.c — picks the compute backend of a run (docs/SPEC.md §2): "cpu" (OpenMP over
  * rc_fuse_cpu / rc_voxelize_cpu of src/ops/), "cuda" (kernels/ through rc_cuda_int.h) or "auto".
  * Image resizes go to rc_image_resize_cpu or kernels/image.cu the same way.
  * `cuda` either runs the kernels or fails with RC_E_BACKEND and the precise reason; `auto`

@@ -1,7 +1,7 @@
 /* rc_backend.h — backend/'s public header.  The compute backend a run uses: "cpu" (OpenMP,
  * src/ops/) or "cuda" (kernels/).  `auto` picks CUDA when it is compiled in and a device runs
  * the kernels, and the choice is reported; `cuda` fails with RC_E_BACKEND when CUDA cannot
- * run — never a silent fallback.  Both backends produce the same bits (SPEC section 4).  Also
+ * run — never a silent fallback.  Both backends produce the same bits (docs/SPEC.md §4).  Also
  * what `info` reports (devices, versions, the CUDA targets a binary carries: rc_fatbin.c) and
  * the NVTX ranges of the pipeline.  Nothing here needs a CUDA header. */
 #ifndef RC_BACKEND_H

@@ -1,4 +1,4 @@
-/* cmd_info.c — the 'info' subcommand (SPEC section 2): version, backends compiled in, the CUDA
+/* cmd_info.c — the 'info' subcommand (docs/SPEC.md §2): version, backends compiled in, the CUDA
  * targets embedded in this very binary (read from /proc/self/exe's .nv_fatbin section, not
  * from what the build intended), the CUDA runtime and driver, the devices seen, and which
  * backend `auto` would pick and why (that runs the backend's probe kernel).  Text by default,

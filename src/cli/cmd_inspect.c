@@ -1,4 +1,4 @@
-/* cmd_inspect.c — `robocache-convert inspect SHARD|DIR [--json]` (SPEC section 2): prints the
+/* cmd_inspect.c — `robocache-convert inspect SHARD|DIR [--json]` (docs/SPEC.md §2): prints the
  * shard's format, provenance, episodes, datasets (dtype, shape, chunks, filter, digest of decoded
  * content) and checks each episode's content_sha256 against a recomputation; as text or as one
  * JSON object.  An output folder is summarised from its manifest (inspect_dir.c).  Exit 0 all

@@ -47,7 +47,7 @@ int cmd_validate(int argc, char **argv)
     if (st != RC_OK) {
         if (n_errors < 1) n_errors = 1;
         fprintf(stderr, "%s: %d error%s\n", path, n_errors, n_errors == 1 ? "" : "s");
-        return 1; /* SPEC section 2: a spec that cannot be used is "bad usage or spec" */
+        return 1; /* docs/SPEC.md §2: a spec that cannot be used is "bad usage or spec" */
     }
     printf("%s: ok (%d stage%s:", path, spec->n_stages, spec->n_stages == 1 ? "" : "s");
     for (int32_t i = 0; i < spec->n_stages; i++)

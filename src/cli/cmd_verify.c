@@ -1,5 +1,5 @@
-/* cmd_verify.c — `robocache-convert verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]` (SPEC
- * section 2): compares two conversion outputs by decoded content (src/verify), prints one line
+/* cmd_verify.c — `robocache-convert verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]` (docs/SPEC.md
+ * §2): compares two conversion outputs by decoded content (src/verify), prints one line
  * per difference and a summary.  Exit 0 equal, 5 different, 3 a manifest or shard missing or
  * unreadable, 1 bad usage. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* rc_cli_int.h — the subcommands of SPEC section 2.  Each cmd_* parses its own options, calls the
+/* rc_cli_int.h — the subcommands of docs/SPEC.md §2.  Each cmd_* parses its own options, calls the
  * library, prints through the log sink main() installed, and returns a process exit code. */
 #ifndef RC_CLI_H
 #define RC_CLI_H

@@ -1,5 +1,5 @@
 /* rc_error.c — fills and formats rc_err records; the one table from rc_status to the exit
- * codes of SPEC section 2. */
+ * codes of docs/SPEC.md §2. */
 #include "config.h"
 #include "common/rc_error.h"
 

@@ -1,6 +1,6 @@
 /* rc_error.h — status codes, the error record every fallible call fills, and the two macros
  * (RC_FAIL_IF, RC_TRY) that are the only way library code fails.  The status -> exit code table
- * of SPEC section 2 lives in rc_error.c; only src/cli/ turns a status into an exit. */
+ * of docs/SPEC.md §2 lives in rc_error.c; only src/cli/ turns a status into an exit. */
 #ifndef RC_ERROR_H
 #define RC_ERROR_H
 

@@ -1,5 +1,5 @@
 /* rc_zstd_filter.c — registers the zstd filter class with this process's HDF5 and compresses
- * chunks for the shard writer's direct chunk writes (SPEC sections 6 and 7).  The filter
+ * chunks for the shard writer's direct chunk writes (docs/SPEC.md §6 and §7).  The filter
  * function itself lives in rc_zstd_h5z.c, shared with the plugin build. */
 #include "config.h"
 #include "compress/rc_zstd_filter.h"

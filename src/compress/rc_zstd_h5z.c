@@ -1,4 +1,4 @@
-/* rc_zstd_h5z.c — the zstd HDF5 filter function (SPEC section 6: id 32015, cd_values[0] = the
+/* rc_zstd_h5z.c — the zstd HDF5 filter function (docs/SPEC.md §6: id 32015, cd_values[0] = the
  * compression level, the id and convention registered with The HDF Group for zstd).  Forward it
  * compresses a chunk into one zstd frame that records its content size; in reverse it decodes any
  * zstd stream, sizing the output from the frame header or, when the header does not say or the

@@ -15,7 +15,7 @@
 #include "writer/rc_shard.h"
 #include "stats/rc_stats.h"
 
-/* ---- the target grid of SPEC section 4 (rc_timeline.c): which span an episode's grid covers
+/* ---- the target grid of docs/SPEC.md §4 (rc_timeline.c): which span an episode's grid covers
  * (intersection, union or one stream's) and the timestamps t_k = t_start + round(k*1e9/rate);
  * scan shares it ---- */
 

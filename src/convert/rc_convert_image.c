@@ -1,5 +1,5 @@
-/* rc_convert_image.c — image resample stages (SPEC section 5: images pass through `nearest`
- * unchanged in type): for each grid step the nearest frame by the resample rule of SPEC section 4
+/* rc_convert_image.c — image resample stages (docs/SPEC.md §5: images pass through `nearest`
+ * unchanged in type): for each grid step the nearest frame by the resample rule of docs/SPEC.md §4
  * (t[i] <= t_k < t[i+1], the closer sample, ties to the earlier; the edge frames held outside
  * [t[0], t[S-1]]) is copied, so the output is uint8 [T, H, W, C] of stored frames.  This is
  * bookkeeping, not arithmetic: it runs on the host for every backend. */

@@ -1,4 +1,4 @@
-/* rc_timeline.c — span selection and grid generation for one episode (SPEC section 4). */
+/* rc_timeline.c — span selection and grid generation for one episode (docs/SPEC.md §4). */
 #include "config.h"
 
 #include "convert/rc_convert.h"

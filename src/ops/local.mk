@@ -1,4 +1,4 @@
-# src/ops — the CPU backend of SPEC section 4 and the per-element arithmetic it shares with
+# src/ops — the CPU backend of docs/SPEC.md §4 and the per-element arithmetic it shares with
 # kernels/ (rc_numeric.h).
 librobocache_a_SOURCES += \
 	src/ops/rc_ops.h src/ops/rc_numeric.h src/ops/rc_window.h \

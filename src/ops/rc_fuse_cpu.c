@@ -1,4 +1,4 @@
-/* rc_fuse_cpu.c — the CPU backend of resample/fuse (SPEC section 4): every output element comes
+/* rc_fuse_cpu.c — the CPU backend of resample/fuse (docs/SPEC.md §4): every output element comes
  * from rc_numeric.h, so the result is the CUDA backend's bits.  OpenMP splits each job's rows
  * over the threads without a barrier between jobs; a row is computed by one thread from its
  * inputs alone, so the output does not depend on the thread count. */

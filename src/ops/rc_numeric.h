@@ -1,4 +1,4 @@
-/* rc_numeric.h — the per-element arithmetic of SPEC section 4, written once and compiled by both
+/* rc_numeric.h — the per-element arithmetic of docs/SPEC.md §4, written once and compiled by both
  * gcc (CPU backend, src/ops/, built with -ffp-contract=off) and nvcc (CUDA backend, kernels/,
  * built with -fmad=false, IEEE float division/sqrt, no flush-to-zero).  Every function is pure:
  * it uses only + - * / sqrt, integer operations, the correctly rounded fmaf (__fmaf_rn on the

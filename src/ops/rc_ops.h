@@ -1,4 +1,4 @@
-/* rc_ops.h — the three operations of SPEC section 4 (resample, fuse, voxelize) as plain data
+/* rc_ops.h — the three operations of docs/SPEC.md §4 (resample, fuse, voxelize) as plain data
  * contracts shared by the CPU backend (src/ops/) and the CUDA backend (kernels/).  A job struct
  * describes one episode's work; both backends fill the same output buffers with the same bits.
  * Per-element arithmetic lives once, in rc_numeric.h, compiled by both gcc and nvcc. */

@@ -1,4 +1,4 @@
-/* rc_window.h — window packing (SPEC section 4, `method: window`): for step t_k the last N
+/* rc_window.h — window packing (docs/SPEC.md §4, `method: window`): for step t_k the last N
  * samples with t <= t_k, oldest first and the most recent in the last slot, zero-padded with a
  * per-slot mask where fewer than N exist.  Values are copied, never computed, so both
  * backends give the same bits through rc_store.  Compiled by gcc (rc_fuse_cpu) and nvcc

@@ -1,4 +1,4 @@
-/* rc_pipeline.h — pipeline's public header.  The conversion of SPEC section 1: spec -> input
+/* rc_pipeline.h — pipeline's public header.  The conversion of docs/SPEC.md §1: spec -> input
  * shards -> stages -> output shards + manifest, with on_error handling, shard rollover and
  * clean failure (a failed run leaves none of its shards and no manifest behind); progress; the
  * report and trace files. */
@@ -17,7 +17,7 @@
 /* Most compression workers (each is a thread and a trace track). */
 #define RC_MAX_COMPRESS_WORKERS 64
 
-/* Progress (SPEC section 2, --progress): line is one line of text without a newline, handed at
+/* Progress (docs/SPEC.md §2, --progress): line is one line of text without a newline, handed at
  * most every progress_interval_s seconds; final is 1 for the last call of the run. */
 typedef void (*rc_progress_fn)(const char *line, int final, void *ctx);
 

@@ -1,4 +1,4 @@
-/* rc_progress_int.h — the run's progress line (SPEC section 2, --progress): episodes and input
+/* rc_progress_int.h — the run's progress line (docs/SPEC.md §2, --progress): episodes and input
  * bytes done, rate and ETA, handed at most every interval_s seconds (and once at the end) to
  * the rc_progress_fn the CLI installs; the library itself never prints. */
 #ifndef RC_PROGRESS_H

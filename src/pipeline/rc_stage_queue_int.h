@@ -1,5 +1,5 @@
-/* rc_stage_queue_int.h — the bounded FIFO between two stages of the streaming pipeline (SPEC
- * section 7): a pusher blocks while it is full, a popper while it is empty; closing it lets
+/* rc_stage_queue_int.h — the bounded FIFO between two stages of the streaming pipeline (docs/SPEC.md
+ * §7): a pusher blocks while it is full, a popper while it is empty; closing it lets
  * poppers drain what is left and then see the end.  Items are pointers the stages own. */
 #ifndef RC_STAGE_QUEUE_H
 #define RC_STAGE_QUEUE_H

@@ -1,4 +1,4 @@
-/* rc_stream_int.h — the streaming pipeline's shared state (SPEC section 7), private to
+/* rc_stream_int.h — the streaming pipeline's shared state (docs/SPEC.md §7), private to
  * src/pipeline: the run-order list of work items, the episode slots ("buffers") that travel
  * reader -> compute -> compression workers -> writer, and the queues between the threads.
  *

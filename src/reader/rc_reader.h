@@ -1,4 +1,4 @@
-/* rc_reader.h — reads input files in the layouts of SPEC section 5 (robocache-raw, robomimic,
+/* rc_reader.h — reads input files in the layouts of docs/SPEC.md §5 (robocache-raw, robomimic,
  * aloha, robosuite; docs/LAYOUTS.md): lists the input files, opens one, finds the streams of an
  * episode in the file, and loads one episode's streams, checked, with timestamps converted once
  * to int64 ns and data converted to float32.  Every error names the file, the episode, the HDF5

@@ -1,4 +1,4 @@
-/* rc_scan.h — timestamp health of the input (SPEC section 2, `scan`): per episode and per
+/* rc_scan.h — timestamp health of the input (docs/SPEC.md §2, `scan`): per episode and per
  * stream, sample counts, rates, step jitter, the largest gaps, duplicate and decreasing
  * timestamps, start/stop offsets, the span the timeline would get, points per cloud frame and
  * the share of points a voxelize stage's range would drop.  rc_scan_episode_figures works on

@@ -1,4 +1,4 @@
-/* rc_spec.h — the validated pipeline spec (SPEC section 3) as plain structs, and the loader
+/* rc_spec.h — the validated pipeline spec (docs/SPEC.md §3) as plain structs, and the loader
  * that builds it from YAML.  Everything a run needs to know before reading data is here;
  * rc_spec.c checks it against schemas/pipeline.schema.yaml and the input layout. */
 #ifndef RC_SPEC_H

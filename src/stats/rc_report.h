@@ -1,5 +1,5 @@
 /* rc_report.h — what a run measured: per-stage intervals (wall and busy seconds, bytes in and
- * out, items), per-thread busy time of the streaming pipeline (SPEC section 7: reader, compute,
+ * out, items), per-thread busy time of the streaming pipeline (docs/SPEC.md §7: reader, compute,
  * compression workers, writer) with its overlap efficiency, the backend, skipped episodes.
  * pipeline/rc_report_write.c writes it as the --report JSON and the --trace Chrome trace-event
  * JSON; the CLI prints its one-screen summary.  Every recording function is safe to call from

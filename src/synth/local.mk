@@ -1,4 +1,4 @@
-# src/synth — synthetic robocache-raw shards (SPEC section 5): presets and the shard loop,
+# src/synth — synthetic robocache-raw shards (docs/SPEC.md §5): presets and the shard loop,
 # the episode model, LiDAR sweeps, camera frames and ALOHA files, the PRNG and the HDF5 write helpers.
 librobocache_a_SOURCES += \
 	src/synth/rc_synth.c src/synth/rc_synth.h src/synth/synth_int.h \

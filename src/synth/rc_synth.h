@@ -1,4 +1,4 @@
-/* rc_synth.h — writes synthetic robocache-raw input shards (SPEC section 5) that look like real
+/* rc_synth.h — writes synthetic robocache-raw input shards (docs/SPEC.md §5) that look like real
  * robot logs: multi-rate streams with their own start/stop times, timestamp jitter, dropped
  * samples and a few long gaps, and LiDAR sweeps of a ground plane, walls and objects; with the
  * camera presets, 480 x 640 camera frames with moving content (robocache-raw image streams at

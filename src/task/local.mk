@@ -1,4 +1,4 @@
-# src/task — the tasks of a run (SPEC section 8, docs/SLURM.md): which task (--shard, Slurm env),
+# src/task — the tasks of a run (docs/SPEC.md §8, docs/SLURM.md): which task (--shard, Slurm env),
 # the partition of episodes, task file names, --resume and merge-manifests.  Every run goes
 # through it, sharded or not.
 librobocache_a_SOURCES += \

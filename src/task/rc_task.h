@@ -1,4 +1,4 @@
-/* rc_task.h — one task of a sharded run (SPEC section 8, docs/SLURM.md): which task it is
+/* rc_task.h — one task of a sharded run (docs/SPEC.md §8, docs/SLURM.md): which task it is
  * (--shard I/N or the Slurm environment), the deterministic partition of the input episodes
  * balanced by stored size, the task's file names (it never touches another task's files), the
  * --resume check of shards already written, and the task manifest's extra state.

@@ -1,5 +1,5 @@
 /* rc_verify.h — compares two conversion outputs (OUTPUT_DIR and GOLDEN_DIR, each a manifest.json
- * and its shards) by decoded content, episode by episode and dataset by dataset (SPEC section 2,
+ * and its shards) by decoded content, episode by episode and dataset by dataset (docs/SPEC.md §2,
  * `verify`): dtype, shape and values, floats optionally within a tolerance in ULPs.  Provenance
  * (tool version, backend, input list, spec text, source file names, shard placement) is not
  * compared; docs/REPRODUCIBILITY.md lists what is and why. */

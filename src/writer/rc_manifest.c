@@ -1,4 +1,4 @@
-/* rc_manifest.c — builds and writes train/manifest.json (SPEC section 6; schema in
+/* rc_manifest.c — builds and writes train/manifest.json (docs/SPEC.md §6; schema in
  * docs/FORMAT.md): shards, episodes with their split and content digest, skipped episodes,
  * per-output stats.  Written to a temporary name, fsync'd and renamed like the shards. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* rc_manifest.h — train/manifest.json (SPEC section 6): shards, episodes (id, shard, split,
+/* rc_manifest.h — train/manifest.json (docs/SPEC.md §6): shards, episodes (id, shard, split,
  * steps, content digest), skipped episodes with reasons, stats per output, spec digest, tool
  * version, backend.  Written atomically (temporary name, fsync, rename). */
 #ifndef RC_MANIFEST_H

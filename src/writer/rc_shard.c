@@ -1,4 +1,4 @@
-/* rc_shard.c — writes one output shard (SPEC section 6): root attributes, /meta/pipeline, and per
+/* rc_shard.c — writes one output shard (docs/SPEC.md §6): root attributes, /meta/pipeline, and per
  * episode zstd-chunked datasets written chunk by chunk with H5Dwrite_chunk, then fsync and
  * rename, so a shard exists whole or not at all.  Layout and digest: docs/FORMAT.md.  Which
  * episodes go into which shard is the pipeline's decision. */

@@ -1,4 +1,4 @@
-/* rc_shard.h — writes one output shard (SPEC section 6): created under a temporary name,
+/* rc_shard.h — writes one output shard (docs/SPEC.md §6): created under a temporary name,
  * filled episode by episode with zstd-chunked datasets, then fsync'd and renamed (commit) or
  * removed (abort), so a shard exists whole or not at all.  Object time stamps are off and the
  * file layout is fixed, so equal content gives equal bytes. */

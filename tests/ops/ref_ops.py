@@ -75,7 +75,7 @@ def resample(method, t, x, grid):
 
 
 def window(t, x, grid, n):
-    """float32 [T, n, D] and mask uint8 [T, n] of method window (SPEC section 4): slot n-1 holds the
+    """float32 [T, n, D] and mask uint8 [T, n] of method window (docs/SPEC.md §4): slot n-1 holds the
     latest sample with t <= t_k, slot n-2 the one before, ...; slots with no sample are 0, mask 0."""
     t = np.asarray(t, dtype=np.int64)
     x = np.asarray(x, dtype=np.float32).reshape(len(t), -1)

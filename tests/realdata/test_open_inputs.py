@@ -93,7 +93,7 @@ def make_episode(path, eid, rows, seed):
 
 
 def voxel_counts(cloud, offsets):
-    """Dense count grid per frame [F, nx, ny, nz] (SPEC section 4: float32 subtract, divide, floor)."""
+    """Dense count grid per frame [F, nx, ny, nz] (docs/SPEC.md §4: float32 subtract, divide, floor)."""
     n = [int(np.floor((RANGE[a][1] - RANGE[a][0]) / VOX[a] + 0.5)) for a in range(3)]
     lo = np.array([r[0] for r in RANGE], dtype=np.float32)
     sz = np.array(VOX, dtype=np.float32)
