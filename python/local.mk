@@ -1,6 +1,9 @@
 # python — the reader package `robocache` (pure Python on h5py and numpy), installed into
 # $(pythondir)/robocache.  install-data-hook writes its _config.py, which names the folder the
 # zstd plugin is installed into, so `import robocache` finds the filter without HDF5_PLUGIN_PATH.
+# Installed only when configure found a Python (>= 3.7).
+.PHONY: install-robocache-config
+if HAVE_PYTHON
 robocachepydir = $(pythondir)/robocache
 robocachepy_PYTHON = python/robocache/__init__.py python/robocache/_filter.py \
 	python/robocache/store.py python/robocache/dataset.py
@@ -12,4 +15,4 @@ install-robocache-config:
 		>'$(DESTDIR)$(robocachepydir)/_config.py'
 uninstall-hook:
 	rm -f '$(DESTDIR)$(robocachepydir)/_config.py'
-.PHONY: install-robocache-config
+endif

@@ -363,7 +363,13 @@ static int check_map(walk *w, yaml_node_t *s, yaml_node_t *n, const char *path)
         append(known, sizeof known, "%s%s", i ? ", " : "", rc_yaml_text(rc_yaml_key(&sc->y, keys, i)));
     int bad = 0;
     int *first = first_occurrences(doc, n);
-    if (!first) return fail(w, n, path, "out of memory checking the keys of this map for duplicates%s%s", "", "");
+    if (!first) { /* no fault of the spec: counted as out of memory, so the run exits 3 */
+        rc_err e;
+        rc_err_clear(&e);
+        rc_err_set(&e, RC_E_NOMEM, __FILE__, __LINE__, "out of memory checking the keys of %s for duplicates", path);
+        rc_diag_add(w->d, &e);
+        return 1;
+    }
     for (int i = 0; i < rc_yaml_len(n); i++) {
         yaml_node_t *k = rc_yaml_key(doc, n, i), *v = rc_yaml_val(doc, n, i);
         const char *kt = rc_yaml_text(k);

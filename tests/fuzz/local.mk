@@ -9,11 +9,12 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 FUZZ_CPPFLAGS = -I$(top_srcdir)/src -I$(top_builddir) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/fuzz $(HDF5_CFLAGS) \
-	$(YAML_CFLAGS) -DFUZZ_SCHEMA_DIR='"$(abs_top_srcdir)/schemas"'
-FUZZ_LIBS = $(HDF5_LIBS) $(YAML_LIBS) -lm
+	$(ZSTD_CFLAGS) $(DEFLATE_CFLAGS) $(LZ4_CFLAGS) $(CRYPTO_CFLAGS) $(TURBOJPEG_CFLAGS) $(YAML_CFLAGS) \
+	-DFUZZ_SCHEMA_DIR='"$(abs_top_srcdir)/schemas"'
+FUZZ_LIBS = $(HDF5_LIBS) $(ZSTD_LIBS) $(DEFLATE_LIBS) $(LZ4_LIBS) $(CRYPTO_LIBS) $(TURBOJPEG_LIBS) $(YAML_LIBS) -lm
 # Whole modules (GNU make wildcard), so a file added to one of them needs no edit here.
 FUZZ_SPEC_SRC = $(wildcard $(top_srcdir)/src/common/*.c) $(wildcard $(top_srcdir)/src/spec/*.c)
-FUZZ_READER_SRC = $(FUZZ_SPEC_SRC) $(wildcard $(top_srcdir)/src/reader/*.c)
+FUZZ_READER_SRC = $(FUZZ_SPEC_SRC) $(wildcard $(top_srcdir)/src/compress/*.c) $(wildcard $(top_srcdir)/src/reader/*.c)
 FUZZ_TARGETS = tests/fuzz/fuzz_spec tests/fuzz/fuzz_episode tests/fuzz/fuzz_reader
 
 tests/fuzz/fuzz_spec: $(top_srcdir)/tests/fuzz/fuzz_spec.c $(top_srcdir)/tests/fuzz/fuzz_file.h $(FUZZ_SPEC_SRC)

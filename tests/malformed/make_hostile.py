@@ -276,15 +276,17 @@ def integer_cases(c):
 
 def big_spec_cases(c):
     """Item: the spec check is not quadratic; errors are capped; the file size is limited.  Each
-    1 MB spec of 100k keys must fail in well under a second (run_corpus's timing column)."""
+    1 MB spec of 100k keys must fail within 15 s (run_corpus's timing column): a guard against the
+    quadratic check, which took 58 s here, not a speed target; it leaves room for a sanitizer build
+    on a loaded 2-core machine (0.2 s in a plain build, 1.5 s under ASan)."""
     head = "version: 1\ninput: {dir: in}\noutput: {dir: out}\ntimeline: {rate_hz: 50}\n" \
            "stages:\n  - resample: {name: a, stream: action, method: linear}\n"
     c.spec_case("spec_100k_unknown_keys", head + "".join("k%06d: 1\n" % i for i in range(100000)), 1,
                 ["{D}/spec.yaml:7:1:", "unknown key 'k000000'", "99900 more errors not shown", "100000 errors"],
-                extra="seconds<1")
+                extra="seconds<15")
     c.spec_case("spec_100k_duplicate_keys", head + "stats: false\n" * 100000, 1,
                 ["{D}/spec.yaml:8:1:", "duplicate key 'stats' (first given at line 7", "99999 errors"],
-                extra="seconds<1")
+                extra="seconds<15")
     c.spec_case("spec_over_4_mib", head + "#" * (4 << 20) + "\n", 1, ["{D}/spec.yaml", "at most 4194304 bytes"])
 
 
