@@ -32,6 +32,7 @@ static void usage(FILE *f)
                "  --json FILE   the figures as JSON ('-': stdout; the table then goes to stderr)\n"
                "  --memory SIZE the memory budget, as for run (default: the spec's limits.memory, else\n"
                "                half of the smallest of RAM, RLIMIT_AS and the cgroup's memory.max)\n"
+               CLI_HELP_LOG_OPTIONS
                "  Exit 0 when `run` would succeed, 2 when it would fail (the reason is named), 3 when the\n"
                "  input folder cannot be opened (as for `run`).\n");
 }
