@@ -94,6 +94,8 @@ void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
  * RC_E_INPUT for a stream of another kind, a row that is not a unit quaternion (the first rows
  * and the count named) or a time that would leave int64 ns. */
 rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err);
+/* The quaternion check of rc_convert_prepare alone (scan reports what run would refuse). */
+rc_status rc_convert_check_quaternions(const rc_spec *spec, const rc_episode *ep, rc_err *err);
 
 /* What each output of ep holds, in words a reader needs (rc_describe.c, docs/FORMAT.md "Output
  * attributes"): kind, rate, column names and sources, voxel grids.  Writes them as attributes

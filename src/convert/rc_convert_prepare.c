@@ -51,6 +51,24 @@ static rc_status check_unit_quaternions(const rc_spec_stage *sg, const rc_stream
                       listed, bad > QUAT_ROWS_LISTED ? ", ..." : "");
 }
 
+rc_status rc_convert_check_quaternions(const rc_spec *spec, const rc_episode *ep, rc_err *err)
+{
+    rc_status st = RC_OK;
+    for (int32_t s = 0; s < spec->n_stages; s++) {
+        const rc_spec_stage *sg = &spec->stages[s];
+        if (sg->kind == RC_STAGE_VOXELIZE || sg->image) continue;
+        for (int k = 0; k < sg->n_streams; k++) {
+            const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[k].name);
+            if (sg->streams[k].method != RC_METHOD_SLERP || !sd || sd->kind != RC_STREAM_SERIES || sd->D != 4)
+                continue; /* a missing stream or another width: the stages report it */
+            rc_err_scope(err, ep->file, ep->id, "%s/%s", strcmp(ep->group, "/") ? ep->group : "", sd->name);
+            RC_TRY(check_unit_quaternions(sg, sd, err));
+        }
+    }
+done:
+    return st;
+}
+
 rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -67,10 +85,9 @@ rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err)
             rc_err_scope(err, ep->file, ep->id, "%s/%s", strcmp(ep->group, "/") ? ep->group : "", name);
             RC_FAIL_IF(sd->kind != want, err, RC_E_INPUT, "expected stream '%s' to be a %s (stage '%s'), found a %s",
                        name, kind_name(want), sg->name, kind_name(sd->kind));
-            if (sg->kind != RC_STAGE_VOXELIZE && sg->streams[k].method == RC_METHOD_SLERP && sd->D == 4)
-                RC_TRY(check_unit_quaternions(sg, sd, err));
         }
     }
+    RC_TRY(rc_convert_check_quaternions(spec, ep, err));
     for (int32_t k = 0; k < ep->n_streams; k++) {
         rc_stream_data *sd = &ep->streams[k];
         int64_t off = rc_spec_stream_offset(spec, sd->name);
