@@ -7,14 +7,7 @@
 
 cd "$TMP" || exit 1
 "$RC_BIN" synth raw --preset tiny --episodes 3 --seconds 1 >/dev/null 2>&1 || echo "Bail out! synth failed"
-cat >good.yaml <<'YAML'
-version: 1
-input: {dir: raw, layout: robocache-raw}
-output: {dir: train}
-timeline: {rate_hz: 50}
-stages:
-  - resample: {name: action, stream: action, method: linear}
-YAML
+action_spec raw train >good.yaml
 
 "$RC_BIN" run good.yaml >out 2>err
 r=$?

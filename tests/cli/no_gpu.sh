@@ -8,14 +8,7 @@
 
 cd "$TMP" || exit 1
 "$RC_BIN" synth raw --preset tiny --episodes 1 --seconds 1 >/dev/null 2>&1 || echo "Bail out! synth failed"
-cat >spec.yaml <<'YAML'
-version: 1
-input: {dir: raw, layout: robocache-raw}
-output: {dir: train}
-timeline: {rate_hz: 50}
-stages:
-  - resample: {name: action, stream: action, method: linear}
-YAML
+action_spec raw train >spec.yaml
 "$RC_BIN" info >info 2>&1
 "$RC_BIN" run spec.yaml --backend cuda >out 2>err
 r=$?
