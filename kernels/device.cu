@@ -2,8 +2,11 @@
  * fail loudly when it cannot run).  A device counts as usable only after a probe kernel from
  * this binary's own fatbin has run on it and returned the expected value: a driver that is
  * too old, a GPU with no matching SASS/PTX, or a broken context all fail here, with reasons. */
+#include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nvtx3/nvToolsExt.h>
 
@@ -29,6 +32,36 @@ extern "C" void rc_cuda_versions(int *runtime_version, int *driver_version)
     if (cudaDriverGetVersion(driver_version) != cudaSuccess) *driver_version = 0;
 }
 
+/* Why cudaGetDeviceCount found no device (error e, or success and 0 devices), named by what is
+ * missing: the NVIDIA driver (its library libcuda.so.1, which the runtime loads; without it the
+ * runtime says "driver version is insufficient"), a GPU, or a driver new enough for this
+ * binary's runtime.  The runtime's own words only for anything else. */
+static void no_device_reason(cudaError_t e, char *buf, size_t n)
+{
+    void *lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!lib) {
+        const char *why = dlerror();
+        snprintf(buf, n, "no NVIDIA driver (%s)", why ? why : "libcuda.so.1 cannot be loaded");
+        return;
+    }
+    dlclose(lib);
+    int runtime = 0, driver = 0;
+    rc_cuda_versions(&runtime, &driver);
+    const char *visible = getenv("CUDA_VISIBLE_DEVICES");
+    if (e == cudaErrorInsufficientDriver)
+        snprintf(buf, n, "the NVIDIA driver is too old: it supports CUDA %d.%d, this binary's CUDA runtime is %d.%d",
+                 driver / 1000, driver % 1000 / 10, runtime / 1000, runtime % 1000 / 10);
+    else if (e != cudaSuccess && e != cudaErrorNoDevice)
+        snprintf(buf, n, "CUDA cannot start: %s", cudaGetErrorString(e));
+    else if (access("/proc/driver/nvidia/version", F_OK) != 0)
+        snprintf(buf, n, "no NVIDIA GPU: the driver library is installed but the nvidia kernel module is not "
+                         "loaded (no /proc/driver/nvidia/version)");
+    else if (visible)
+        snprintf(buf, n, "no NVIDIA GPU visible with CUDA_VISIBLE_DEVICES='%.64s'", visible);
+    else
+        snprintf(buf, n, "no NVIDIA GPU: the driver is loaded and finds no device");
+}
+
 extern "C" rc_status rc_cuda_list_devices(rc_cuda_device *out, int max, int *n, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -36,9 +69,10 @@ extern "C" rc_status rc_cuda_list_devices(rc_cuda_device *out, int max, int *n, 
     cudaError_t e = cudaGetDeviceCount(&count);
     *n = 0;
     if (e != cudaSuccess || count == 0) {
+        char why[512];
         cudaGetLastError(); /* clear the sticky "no device" error for later calls */
-        return rc_err_set(err, RC_E_BACKEND, __FILE__, __LINE__, "no CUDA device: %s",
-                          e != cudaSuccess ? cudaGetErrorString(e) : "the runtime reports 0 devices");
+        no_device_reason(e, why, sizeof why);
+        return rc_err_set(err, RC_E_BACKEND, __FILE__, __LINE__, "no CUDA device: %s", why);
     }
     for (int d = 0; d < count && d < max; d++) {
         cudaDeviceProp prop;

@@ -43,3 +43,9 @@ check() {
     [ $r -eq 0 ] || { diag "failed: $*"; diag "$(tail -20 "$TMP/err")"; }
 }
 tap_done() { echo "1..$tap_n"; [ "$tap_failed" -eq 0 ]; }
+# action_spec RAW_DIR OUT_DIR: prints a one-stage spec (action resampled linearly at 50 Hz) over
+# the robocache-raw folder RAW_DIR, writing to OUT_DIR.
+action_spec() {
+    printf 'version: 1\ninput: {dir: %s, layout: robocache-raw}\noutput: {dir: %s}\ntimeline: {rate_hz: 50}\n' "$1" "$2"
+    printf 'stages:\n  - resample: {name: action, stream: action, method: linear}\n'
+}

@@ -17,8 +17,10 @@ tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
 tests_unit_test_budget_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_budget_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit/test_error tests/unit/test_budget tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
-EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh
+TESTS += tests/unit/test_error tests/unit/test_budget tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh \
+	tests/cli/log_options.sh tests/cli/no_gpu.sh
+EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh \
+	tests/cli/log_options.sh tests/cli/no_gpu.sh
 include tests/spec/local.mk
 include tests/synth/local.mk
 include tests/reader/local.mk

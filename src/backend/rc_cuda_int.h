@@ -31,8 +31,9 @@ typedef struct rc_cuda_timing {
  * driver is loaded). */
 void rc_cuda_versions(int *runtime_version, int *driver_version);
 
-/* Fills up to max devices and *n with how many exist.  No device (or no driver) is
- * RC_E_BACKEND "no CUDA device: <cudaGetErrorString>". */
+/* Fills up to max devices and *n with how many exist.  No device is RC_E_BACKEND "no CUDA
+ * device: <what is missing>": "no NVIDIA driver (...)" when libcuda.so.1 cannot be loaded, a
+ * driver too old for the runtime, no GPU, else the runtime's cudaGetErrorString. */
 rc_status rc_cuda_list_devices(rc_cuda_device *out, int max, int *n, rc_err *err);
 
 /* Selects device `device`, creates a stream and launches a probe kernel that must return a

@@ -1,5 +1,5 @@
 /* cli_common.c — what every subcommand shares: turning an rc_err into a message and an exit
- * code, usage errors, and --memory. */
+ * code, usage errors, progress lines, and --memory. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -26,6 +26,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, " (try 'robocache-convert %s --help')\n", cmd);
     va_end(ap);
     return 1;
+}
+
+void cli_progress_print(const char *line, int final, int tty)
+{
+    if (tty) fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+    else fprintf(stderr, "progress: %s\n", line);
+    fflush(stderr);
 }
 
 int cli_memory_option(const char *cmd, const char *arg)

@@ -184,7 +184,8 @@ int cmd_info(int argc, char **argv)
                    "  this binary, the CUDA runtime, driver and devices, what --backend auto picks,\n"
                    "  and the folder of the HDF5 zstd filter plugin (with the 'export HDF5_PLUGIN_PATH=...'\n"
                    "  line to run when it is not HDF5's default folder),\n"
-                   "  and the memory budget with where it comes from\n");
+                   "  and the memory budget with where it comes from\n"
+                   CLI_HELP_LOG_OPTIONS);
             return 0;
         }
         if (!strcmp(argv[i], "--json")) {

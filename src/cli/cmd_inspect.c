@@ -28,7 +28,8 @@ static void print_help(FILE *f)
                "An output folder DIR is summarised from DIR/manifest.json: its shards (and whether\n"
                "each is there), episodes per split, steps, skipped episodes and statistics.\n\n"
                "  --json   the same as one JSON object (the whole pipeline text for a shard)\n\n"
-               "  --memory SIZE   the memory budget: a dataset that decodes to more is refused (exit 2)\n\n"
+               "  --memory SIZE   the memory budget: a dataset that decodes to more is refused (exit 2)\n"
+               CLI_HELP_LOG_OPTIONS "\n"
                "exit codes: 0 all digests match; 2 a digest mismatch or undecodable data;\n"
                "            3 unreadable file, not a robocache shard or output folder, or a listed\n"
                "            shard missing; 1 bad usage\n");

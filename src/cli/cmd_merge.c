@@ -13,6 +13,7 @@ static void print_usage(FILE *f)
     fprintf(f, "usage: robocache-convert merge-manifests OUTPUT_DIR\n"
                "  joins manifest-tIIII-of-NNNN.json of every task 0..N-1 into OUTPUT_DIR/manifest.json:\n"
                "  episodes in input order, statistics combined exactly, shards under their task names\n"
+               CLI_HELP_LOG_OPTIONS
                "exit codes: 0 merged; 1 bad usage; 3 a task is missing, the tasks disagree, an episode is\n"
                "            missing or listed twice, or an I/O error\n");
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
+#include "common/rc_log.h"
 #include "pipeline/rc_pipeline.h"
 #include "stats/rc_report.h"
 #include "task/rc_task.h"
@@ -62,9 +63,7 @@ static int g_progress_tty;
 static void on_progress(const char *line, int final, void *ctx)
 {
     (void)ctx;
-    if (g_progress_tty) fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
-    else fprintf(stderr, "progress: %s\n", line);
-    fflush(stderr);
+    cli_progress_print(line, final, g_progress_tty);
 }
 
 static const char *env_of(const char *name)
@@ -97,6 +96,7 @@ static void print_usage(FILE *f)
             "  --memory SIZE         the memory budget (e.g. 8GiB): no buffer sized by the input may pass it;\n"
             "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"
             "                        the cgroup's memory.max (see `info`)\n"
+            CLI_HELP_LOG_OPTIONS
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
             "            error, or interrupted; 4 requested backend unavailable\n",
             RC_MAX_THREADS, RC_DEFAULT_BUFFERS);
@@ -173,7 +173,8 @@ int cmd_run(int argc, char **argv)
     rc_err_clear(&terr);
     if (rc_task_id_select(shard_arg, env_of, &o.task, &terr) != RC_OK) return cli_usage_error("run", "%s", terr.msg);
     g_progress_tty = isatty(STDERR_FILENO);
-    if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && g_progress_tty)) {
+    int quiet = rc_log_level() < RC_LOG_INFO; /* -q: errors only */
+    if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && g_progress_tty && !quiet)) {
         o.on_progress = on_progress;
         o.progress_interval_s = g_progress_tty ? 0.25 : 5.0;
     }
@@ -206,7 +207,7 @@ int cmd_run(int argc, char **argv)
     if (report_path && rc_report_write_json(&rep, &timestamps, report_path, &rerr) != RC_OK && !code)
         code = cli_fail(&rerr);
     if (trace_path && rc_report_write_trace(&rep, trace_path, &rerr) != RC_OK && !code) code = cli_fail(&rerr);
-    if (st == RC_OK) print_summary(&rep, stderr);
+    if (st == RC_OK && !quiet) print_summary(&rep, stderr);
     rc_report_free(&rep);
     rc_run_timestamps_free(&timestamps);
     return code;

@@ -20,6 +20,7 @@
 
 #define TABLE_ROWS 20     /* episodes listed on the terminal; the JSON has all of them */
 #define PROBLEM_LINES 100 /* problems listed on the terminal */
+#define COLUMN_NAMES_LISTED 16 /* column names listed per stream on the terminal; the JSON has all */
 
 static void usage(FILE *f)
 {
@@ -32,6 +33,7 @@ static void usage(FILE *f)
                "  --json FILE   the figures as JSON ('-': stdout; the table then goes to stderr)\n"
                "  --memory SIZE the memory budget, as for run (default: the spec's limits.memory, else\n"
                "                half of the smallest of RAM, RLIMIT_AS and the cgroup's memory.max)\n"
+               CLI_HELP_LOG_OPTIONS
                "  Exit 0 when `run` would succeed, 2 when it would fail (the reason is named), 3 when the\n"
                "  input folder cannot be opened (as for `run`).\n");
 }
@@ -78,12 +80,9 @@ static void print_table(FILE *f, const rc_scan_result *r, const int64_t *rank)
         fprintf(f, "... %lld more episode(s), in the JSON (--json)\n", (long long)(r->n_eps - rows));
 }
 
-/* One line per stream name over every scanned episode: the spread of median rates, the worst
- * p99 step, the largest gap (and its episode), order findings and the largest offsets.  The
- * median rates are those of the episodes: "lo-hi" when they differ. */
-static void print_streams(FILE *f, const rc_scan_result *r)
+/* The stream names of every scanned episode, each once, in the order first met; returns how many. */
+static int scanned_streams(const rc_scan_result *r, char names[RC_LAYOUT_MAX_STREAMS][64])
 {
-    char names[RC_LAYOUT_MAX_STREAMS][64];
     int n = 0;
     for (int64_t i = 0; i < r->n_eps; i++)
         for (int32_t k = 0; k < r->eps[i].n_streams; k++) {
@@ -92,6 +91,16 @@ static void print_streams(FILE *f, const rc_scan_result *r)
             if (!seen && n < RC_LAYOUT_MAX_STREAMS)
                 snprintf(names[n++], sizeof names[0], "%s", r->eps[i].streams[k].name);
         }
+    return n;
+}
+
+/* One line per stream name over every scanned episode: the spread of median rates, the worst
+ * p99 step, the largest gap (and its episode), order findings and the largest offsets.  The
+ * median rates are those of the episodes: "lo-hi" when they differ. */
+static void print_streams(FILE *f, const rc_scan_result *r)
+{
+    char names[RC_LAYOUT_MAX_STREAMS][64];
+    int n = scanned_streams(r, names);
     if (!n) return;
     fprintf(f, "%-18s %6s %19s %12s %-34s %5s %5s %11s %11s\n", "stream", "eps", "median rate Hz", "max p99 step",
             "largest gap (episode)", "dups", "decr", "max start", "max stop");
@@ -127,6 +136,31 @@ static void print_streams(FILE *f, const rc_scan_result *r)
         }
         fprintf(f, "%-18s %6lld %19s %12s %-34s %5lld %5lld %11s %11s\n", names[m], (long long)eps, rate, b, gap,
                 (long long)dups, (long long)decr, st, sp);
+    }
+}
+
+/* One line per series or cloud stream: its columns by the names its outputs give them (the
+ * input's `names` attribute, else "<stream>[<i>]"), as the first episode holding it has them;
+ * at most COLUMN_NAMES_LISTED names, then a count. */
+static void print_columns(FILE *f, const rc_scan_result *r)
+{
+    char names[RC_LAYOUT_MAX_STREAMS][64];
+    int n = scanned_streams(r, names), header = 0;
+    for (int m = 0; m < n; m++) {
+        const rc_scan_stream *s = NULL;
+        for (int64_t i = 0; i < r->n_eps && !s; i++) s = stream_named(&r->eps[i], names[m]);
+        if (!s || s->columns < 1) continue;
+        if (!header++) fprintf(f, "columns (named as in the outputs)\n");
+        fprintf(f, "  %s: %d column%s: ", s->name, (int)s->columns, s->columns == 1 ? "" : "s");
+        if (!s->col_names) {
+            if (s->columns == 1) fprintf(f, "%s[0] (no names attribute)\n", s->name);
+            else fprintf(f, "%s[0] .. %s[%d] (no names attribute)\n", s->name, s->name, (int)s->columns - 1);
+            continue;
+        }
+        for (int32_t c = 0; c < s->columns && c < COLUMN_NAMES_LISTED; c++)
+            fprintf(f, "%s%s", c ? ", " : "", s->col_names[c]);
+        if (s->columns > COLUMN_NAMES_LISTED) fprintf(f, ", ... (%d more)", (int)s->columns - COLUMN_NAMES_LISTED);
+        fputc('\n', f);
     }
 }
 
@@ -279,6 +313,7 @@ int cmd_scan(int argc, char **argv)
             (long long)res.n_files, (long long)res.n_episodes, (long long)res.n_bad_episodes);
     print_table(out, &res, rank);
     print_streams(out, &res);
+    print_columns(out, &res);
     print_problems(out, &res);
     if (res.would_fail) {
         char line[4096];

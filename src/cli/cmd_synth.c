@@ -1,5 +1,6 @@
 /* cmd_synth.c — the 'synth' subcommand: parses and checks the options, lets the preset fill
- * what was not given, writes the shards (src/synth) and prints a one-line summary. */
+ * what was not given, says what it will write when the preset decides, writes the shards
+ * (src/synth) with a progress line, and prints a one-line summary. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/rc_cli_int.h"
+#include "common/rc_clock.h"
+#include "common/rc_log.h"
 #include "synth/rc_synth.h"
 
 static void print_help(void)
@@ -27,8 +31,34 @@ static void print_help(void)
            "                  bench (16 x 60 s, 30k-120k points, 4 per file: about 12 GB),\n"
            "                  camera (2 x 2 s as tiny, plus 480x640 RGB streams cam_30hz, cam_50hz),\n"
            "                  aloha (2 x 2 s, 4 cameras 480x640 at 50 Hz, one episode per file),\n"
-           "                  aloha-jpeg (aloha with JPEG frames: padded rows + compress_len)\n",
+           "                  aloha-jpeg (aloha with JPEG frames: padded rows + compress_len)\n"
+           "  --progress WHEN auto (default: when stderr is a terminal), always, never\n"
+           CLI_HELP_LOG_OPTIONS,
            RC_SYNTH_MAX_EPISODES, RC_SYNTH_MAX_SECONDS);
+}
+
+/* The progress line's state: when writing began and when the last line was printed. */
+typedef struct synth_progress {
+    int tty;
+    double interval_s, t0, last_s;
+} synth_progress;
+
+/* "episodes 3/16 (18%), 0.4 episodes/s, ETA 32 s", at most every interval_s and at the end. */
+static void on_episode(int64_t written, int64_t total, void *ctx)
+{
+    synth_progress *p = ctx;
+    double now = rc_now_s(), el = now - p->t0, rate = el > 0 ? (double)written / el : 0.0;
+    int final = written >= total;
+    if (!final && now - p->last_s < p->interval_s) return;
+    p->last_s = now;
+    char line[160];
+    int len = snprintf(line, sizeof line, "episodes %" PRId64 "/%" PRId64 " (%d%%), %.2f episodes/s", written,
+                       total, (int)(100 * written / total), rate);
+    if (len > 0 && (size_t)len < sizeof line) {
+        if (final) snprintf(line + len, sizeof line - (size_t)len, ", %.1f s", el);
+        else if (rate > 0) snprintf(line + len, sizeof line - (size_t)len, ", ETA %.0f s", (double)(total - written) / rate);
+    }
+    cli_progress_print(line, final, p->tty);
 }
 
 /* Whole-string integer/number parses: no trailing junk, no overflow. */
@@ -68,8 +98,10 @@ int cmd_synth(int argc, char **argv)
     static const struct option longopts[] = {
         {"episodes", required_argument, NULL, 'e'}, {"seconds", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'k'},     {"preset", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"progress", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
+    const char *progress = "auto";
     rc_synth_opts o;
     rc_err err;
     memset(&o, 0, sizeof o);
@@ -99,6 +131,11 @@ int cmd_synth(int argc, char **argv)
                 return cli_usage_error("synth", "--preset: unknown preset '%s' (known: tiny, demo, bench, camera, aloha, aloha-jpeg)", optarg);
             snprintf(o.preset, sizeof o.preset, "%s", optarg);
             break;
+        case 'P':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                return cli_usage_error("synth", "--progress must be auto, always or never, not '%s'", optarg);
+            progress = optarg;
+            break;
         case 'h':
             print_help();
             return 0;
@@ -111,7 +148,15 @@ int cmd_synth(int argc, char **argv)
     const char *dir = argv[optind];
     int sized = o.episodes > 0 || o.seconds > 0.0;
     if (rc_synth_preset(&o, &err) != RC_OK) return cli_usage_error("synth", "%s", err.msg);
-    if (!sized) /* the preset decides the size: say what that means before writing it */
+    int quiet = rc_log_level() < RC_LOG_INFO; /* -q: errors only */
+    synth_progress prog = {isatty(STDERR_FILENO), 0, rc_now_s(), 0};
+    prog.interval_s = prog.tty ? 0.25 : 5.0;
+    prog.last_s = prog.t0;
+    if (!strcmp(progress, "always") || (!strcmp(progress, "auto") && prog.tty && !quiet)) {
+        o.on_episode = on_episode;
+        o.ctx = &prog;
+    }
+    if (!sized && !quiet) /* the preset decides the size: say what that means before writing it */
         fprintf(stderr,
                 "robocache-convert synth: writing %" PRId64 " episodes of %g s (preset %s, seed %" PRIu64
                 ") into %s, %" PRId64 " per file; --episodes and --seconds change that\n",

@@ -21,6 +21,7 @@ static void usage(FILE *f)
                "  its stream names, kinds and widths against the first input file when the input folder\n"
                "  exists (else it says which checks it left to the run).\n"
                "  Prints every error as FILE:LINE:COLUMN: key 'PATH': message, then 'SPEC: N errors'.\n"
+               CLI_HELP_LOG_OPTIONS
                "  Exit 0 when the spec is valid, 1 otherwise (also for a missing file or bad usage).\n");
 }
 

@@ -28,7 +28,8 @@ static void print_help(void)
            "elements per dataset, then a count) and a summary line.\n\n"
            "  --tolerance ULP   float values at most ULP units in the last place apart are equal\n"
            "                    (default 0: equal bits; NaN equals NaN); float16 and bfloat16 are\n"
-           "                    measured in their own ULPs\n\n"
+           "                    measured in their own ULPs\n"
+           CLI_HELP_LOG_OPTIONS "\n"
            "exit codes: 0 equal; 5 different; 3 a manifest or shard missing or unreadable; 1 bad usage\n",
            MAX_LISTED);
 }

@@ -52,9 +52,26 @@ static void print_help(FILE *f)
     fprintf(f, "usage: robocache-convert COMMAND [ARGS]   (robocache-convert FILE.yaml = run FILE.yaml)\n\n"
                "commands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %s\n", g_commands[i].synopsis);
-    fprintf(f, "\noptions: -h, --help (also after a command), -V, --version, -q (errors only), -v (debug)\n"
+    fprintf(f, "\noptions: -h, --help (also after a command), -V, --version; anywhere on the line:\n"
+               CLI_HELP_LOG_OPTIONS
                "exit codes: 0 done; 1 bad usage or spec; 2 bad input data; 3 I/O or system error;\n"
                "            4 requested backend unavailable; 5 verify found differences\n");
+}
+
+/* Takes -q/--quiet and -v/--verbose from anywhere on the line before a "--" (the last one
+ * wins), so that every command sees only its own arguments; returns the log level. */
+static int take_log_options(int *argc, char **argv)
+{
+    int level = RC_LOG_INFO, n = 1, i = 1;
+    for (; i < *argc && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) level = RC_LOG_ERROR;
+        else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) level = RC_LOG_DEBUG;
+        else argv[n++] = argv[i];
+    }
+    while (i < *argc) argv[n++] = argv[i++];
+    argv[n] = NULL;
+    *argc = n;
+    return level;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -65,7 +82,6 @@ static int ends_with(const char *s, const char *suffix)
 
 int main(int argc, char **argv)
 {
-    int level = RC_LOG_INFO;
     int i = 1;
     /* HDF5 1.10 closes every file still open at exit; a file whose close failed (a full disk)
      * stays half-closed and that exit-time close crashes on it.  The library closes all it
@@ -74,6 +90,7 @@ int main(int argc, char **argv)
     /* Failures come back as rc_err with file, episode and HDF5 path, never as HDF5's own
      * error stack on stderr: the one place the process-wide HDF5 error printing changes. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int level = take_log_options(&argc, argv);
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             print_help(stdout);
@@ -81,10 +98,6 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
             printf("robocache-convert %s\n", PACKAGE_VERSION);
             return 0;
-        } else if (!strcmp(argv[i], "-q")) {
-            level = RC_LOG_ERROR;
-        } else if (!strcmp(argv[i], "-v")) {
-            level = RC_LOG_DEBUG;
         } else {
             fprintf(stderr, "robocache-convert: unknown option '%s' (try --help)\n", argv[i]);
             return 1;

@@ -16,6 +16,12 @@ int cmd_merge_manifests(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
+/* The options main() takes anywhere on the line, for every command (main.c); each command's
+ * --help lists them with this text. */
+#define CLI_HELP_LOG_OPTIONS                                                                       \
+    "  -q, --quiet     print errors only (no notices, no summary, no automatic progress line)\n" \
+    "  -v, --verbose   also print a line per episode written and other detail\n"
+
 /* Prints err (formatted as rc_err_format does) as "robocache-convert: ..." on stderr and
  * returns the exit code of its status. */
 int cli_fail(const rc_err *err);
@@ -29,6 +35,9 @@ const char *cli_schema_dir(void);
 /* The same places without $RC_SCHEMA_DIR: where the built-in layouts are, which a
  * RC_SCHEMA_DIR never hides. */
 const char *cli_builtin_schema_dir(void);
+/* A progress line on stderr: rewritten in place on a terminal (tty 1; final ends it), else
+ * one "progress: ..." line per call. */
+void cli_progress_print(const char *line, int final, int tty);
 /* --memory SIZE of command cmd: sets the memory budget; returns 0, or 1 after a usage error. */
 int cli_memory_option(const char *cmd, const char *arg);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and

@@ -15,6 +15,11 @@ void rc_log_configure(int level, rc_log_sink sink)
     g_sink = sink;
 }
 
+int rc_log_level(void)
+{
+    return g_level;
+}
+
 static int rc_log_enabled(int level)
 {
     return g_sink != NULL && level <= g_level;

@@ -14,6 +14,9 @@ typedef void (*rc_log_sink)(int level, const char *line);
 
 /* Set once by main() before any work: messages above `level` are dropped. */
 void rc_log_configure(int level, rc_log_sink sink);
+/* The level set by rc_log_configure: what the CLI prints beside the log (summaries, progress)
+ * follows it too. */
+int rc_log_level(void);
 void rc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -84,10 +84,18 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
 void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
 
+/* How far from 1 the norm of a row of a stream resampled with slerp may be (docs/SPEC.md §4):
+ * within it the row is normalised; beyond it (a zero, NaN or unnormalised row) it is bad input. */
+#define RC_QUAT_NORM_TOLERANCE 1e-3
+
 /* Before any stage reads ep (rc_convert_prepare.c): checks that each stream is of the kind its
- * stages take, and adds each stream's offset (spec offset_ms) to its timestamps, once.
- * RC_E_INPUT for a stream of another kind or a time that would leave int64 ns. */
+ * stages take and that every row of a stream resampled with slerp is a unit quaternion within
+ * RC_QUAT_NORM_TOLERANCE, and adds each stream's offset (spec offset_ms) to its timestamps, once.
+ * RC_E_INPUT for a stream of another kind, a row that is not a unit quaternion (the first rows
+ * and the count named) or a time that would leave int64 ns. */
 rc_status rc_convert_prepare(const rc_spec *spec, rc_episode *ep, rc_err *err);
+/* The quaternion check of rc_convert_prepare alone (scan reports what run would refuse). */
+rc_status rc_convert_check_quaternions(const rc_spec *spec, const rc_episode *ep, rc_err *err);
 
 /* What each output of ep holds, in words a reader needs (rc_describe.c, docs/FORMAT.md "Output
  * attributes"): kind, rate, column names and sources, voxel grids.  Writes them as attributes

@@ -73,6 +73,8 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
                        rc_shard_bytes(s->shard) - before, 1);
     const char *split = rc_task_split(s->task, ep->id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep->id, s->shard_name, split, out->steps, hex, ep->file, err));
+    rc_log(RC_LOG_DEBUG, "episode %s of %s: %lld steps, split %s, in %s", ep->id, ep->file, (long long)out->steps,
+           split, s->shard_name);
     if (s->stats) RC_TRY(rc_run_stats_add_episode(s->stats, s->spec, split, out->stats, err));
     if (s->o->timestamps) RC_TRY(rc_run_timestamps_add(s->o->timestamps, &slot->fig, err));
     s->shard_episodes++;

@@ -32,6 +32,9 @@ typedef struct rc_scan_stream {
     char name[64];
     rc_stream_kind kind;
     int64_t samples;                 /* series samples, or cloud frames */
+    int32_t columns;                 /* series and cloud: D (a cloud's point columns) */
+    char **col_names;                /* [columns] the input's `names` attribute, or NULL (owned: one
+                                      * allocation, the strings after the pointers) */
     int64_t first_ns, last_ns;       /* t[0], t[S-1] as stored */
     int64_t start_offset_ns;         /* first_ns - the earliest first_ns of the episode's streams */
     int64_t stop_offset_ns;          /* the latest last_ns of the episode's streams - last_ns */
@@ -66,7 +69,8 @@ typedef struct rc_scan_episode {
 /* Fills *out from ep (read ordered or not): per-stream figures, offsets, the span by the spec's
  * timeline (a spec with rate_hz 0 gives no steps), with voxel_drops set the voxelize stages'
  * drop counts (one pass over every point: run leaves it to the stages themselves), and a
- * problem for each duplicate/decrease finding and for an empty span.  Free with
+ * problem for each duplicate/decrease finding, for an empty span and for a slerp stream whose
+ * rows are not unit quaternions (rc_convert_check_quaternions).  Free with
  * rc_scan_episode_free. */
 rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops,
                                   rc_scan_episode *out, rc_err *err);

@@ -39,6 +39,28 @@ done:
     return st;
 }
 
+/* A copy of sd's column names in one allocation (NULL when it has none), so the scan keeps
+ * them after the episode is freed. */
+static rc_status copy_names(const rc_stream_data *sd, rc_scan_stream *s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    s->columns = sd->kind == RC_STREAM_IMAGE ? 0 : sd->D;
+    if (!sd->col_names || s->columns < 1) return RC_OK;
+    size_t bytes = (size_t)s->columns * sizeof(char *);
+    for (int32_t c = 0; c < s->columns; c++) bytes += strlen(sd->col_names[c]) + 1;
+    s->col_names = rc_malloc(bytes);
+    RC_FAIL_IF(!s->col_names, err, RC_E_NOMEM, "out of memory for the column names of '%s'", sd->name);
+    char *at = (char *)(s->col_names + s->columns);
+    for (int32_t c = 0; c < s->columns; c++) {
+        size_t n = strlen(sd->col_names[c]) + 1;
+        memcpy(at, sd->col_names[c], n);
+        s->col_names[c] = at;
+        at += n;
+    }
+done:
+    return st;
+}
+
 /* Keeps the RC_SCAN_TOP_GAPS largest steps, largest first; an equal step keeps the earlier. */
 static void gap_insert(rc_scan_stream *s, int64_t index, int64_t t_ns, int64_t gap)
 {
@@ -180,6 +202,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         snprintf(s->name, sizeof s->name, "%s", sd->name);
         s->kind = sd->kind;
         s->samples = sd->S;
+        RC_TRY(copy_names(sd, s, err));
         if (sd->S < 1) continue;
         s->first_ns = sd->t_ns[0];
         s->last_ns = sd->t_ns[sd->S - 1];
@@ -204,6 +227,9 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         s->stop_offset_ns = (int64_t)((uint64_t)latest - (uint64_t)s->last_ns);
     }
     RC_TRY(span_figures(spec, ep, out, err));
+    rc_err p;
+    rc_err_clear(&p);
+    if (rc_convert_check_quaternions(spec, ep, &p) != RC_OK) RC_TRY(add_problem(out, &p, err));
 done:
     if (st != RC_OK) rc_scan_episode_free(out);
     return st;
@@ -212,7 +238,10 @@ done:
 void rc_scan_episode_free(rc_scan_episode *se)
 {
     if (!se) return;
-    for (int32_t k = 0; se->streams && k < se->n_streams; k++) rc_free(se->streams[k].vox);
+    for (int32_t k = 0; se->streams && k < se->n_streams; k++) {
+        rc_free(se->streams[k].vox);
+        rc_free(se->streams[k].col_names);
+    }
     rc_free(se->streams);
     rc_free(se->problems);
     memset(se, 0, sizeof *se);

@@ -26,6 +26,16 @@ static void stream_json(rc_json *j, const rc_scan_stream *s, int voxel_drops)
     rc_json_string(j, s->kind == RC_STREAM_CLOUD ? "cloud" : "series");
     rc_json_key(j, "samples");
     rc_json_int(j, s->samples);
+    rc_json_key(j, "columns");
+    rc_json_int(j, s->columns);
+    rc_json_key(j, "names");
+    if (s->col_names) {
+        rc_json_array_begin(j);
+        for (int32_t c = 0; c < s->columns; c++) rc_json_string(j, s->col_names[c]);
+        rc_json_array_end(j);
+    } else {
+        rc_json_null(j);
+    }
     rc_json_key(j, "first_ns");
     rc_json_int(j, s->first_ns);
     rc_json_key(j, "last_ns");

@@ -210,7 +210,10 @@ static rc_status write_shard(const char *path, const rc_synth_opts *o, const syn
     hid_t file = -1, episodes = -1;
     RC_TRY(synth_h5_create(path, &file, err));
     RC_TRY(synth_h5_group(file, "episodes", &episodes, err));
-    for (int64_t i = first; i < last; i++) RC_TRY(write_episode(episodes, o, p, i, err));
+    for (int64_t i = first; i < last; i++) {
+        RC_TRY(write_episode(episodes, o, p, i, err));
+        if (o->on_episode) o->on_episode(i + 1, o->episodes, o->ctx);
+    }
     H5Gclose(episodes);
     episodes = -1;
     herr_t closed = H5Fclose(file);
@@ -252,6 +255,7 @@ rc_status rc_synth_write(const char *dir, const rc_synth_opts *o, rc_err *err)
         int renamed = rename(tmp, path) == 0, e = errno;
         if (!renamed) unlink(tmp);
         RC_FAIL_IF(!renamed, err, RC_E_IO, "cannot rename %s to its final name: %s", tmp, strerror(e));
+        if (p->aloha && o->on_episode) o->on_episode(last, o->episodes, o->ctx);
     }
 done:
     return st;

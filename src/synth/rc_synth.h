@@ -19,6 +19,10 @@ typedef struct rc_synth_opts {
     uint64_t seed;
     char preset[32];           /* "tiny" (tests), "demo", "bench", "camera", "aloha", "aloha-jpeg" */
     int64_t episodes_per_shard; /* episodes in each raw-NNNNN.h5 */
+    /* Called after each episode is written (NULL: not called) with the episodes written so far;
+     * it changes nothing that is written. */
+    void (*on_episode)(int64_t written, int64_t total, void *ctx);
+    void *ctx;
 } rc_synth_opts;
 
 /* Fills the preset's defaults (episodes, seconds, episodes_per_shard) for fields left at 0.

@@ -1,8 +1,9 @@
 #!/bin/sh
 # test_man.sh — the man page (as make writes it from docs/robocache-convert.1.in): groff reads it
 # without warnings; no make variable or placeholder is left in it and its FILES are absolute; it
-# names every command of `robocache-convert --help`, and every option of each command's --help
-# as an entry of that command's own option list; every exit code; SEE ALSO names installed docs;
+# names every command of `robocache-convert --help`, every option of each command's --help
+# as an entry of that command's own option list (-q and -v, which every command takes, in
+# OPTIONS); every exit code; SEE ALSO names installed docs;
 # its version is the tool's; `make install-man` puts it where `man robocache-convert` finds it.
 . "$RC_SRCDIR/tests/lib.sh"
 
@@ -22,10 +23,15 @@ done
 [ -s "$TMP/left" ] && diag "$(head -3 "$TMP/left")"
 grep -qE '^\.I /.*/share/robocache/schemas/pipeline\.schema\.yaml$' "$page"
 tap_result $? "FILES names the installed schema by its absolute path"
+# The options every command takes (-q, -v): entries of the OPTIONS section, not of each command.
+for o in --quiet --verbose; do
+    sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$TMP/plain" | grep -qE "^\.BR -[a-z] \", \" $o\$"
+    tap_result $? "OPTIONS lists $o, which every command takes"
+done
 # Each command's options: entries (.B/.BI/.BR --option) of a list after the command's entry,
 # before the next command's entry.
 for c in $(cat "$TMP/cmds"); do
-    for o in $("$RC_BIN" "$c" --help | grep -oE -- '--[a-z][a-z-]*' | grep -vx -- '--help' | sort -u); do
+    for o in $("$RC_BIN" "$c" --help | grep -oE -- '--[a-z][a-z-]*' | grep -vxE -- '--(help|quiet|verbose)' | sort -u); do
         awk -v c="$c" -v o="$o" '
             /^\.BI? [a-z][a-z-]*( |$)/ && prev == ".TP" { split($2, w, " "); cur = w[1]; gsub(/"/, "", cur) }
             { prev = $0 }

@@ -33,6 +33,8 @@ def make_demos(path, lengths, drop=None):
             s = {}
             for k, c in KEYS.items():
                 s[k] = rng.normal(size=(S, c))
+                if k.endswith("_quat"):  # unit quaternions, as slerp requires (docs/SPEC.md §4)
+                    s[k] /= np.linalg.norm(s[k], axis=1, keepdims=True)
             s["gripper_state"] = rng.integers(-300, 300, size=(S, 2)).astype(np.int16)
             s["agentview_image"] = rng.integers(0, 256, size=(S, 8, 10, 3), dtype=np.uint8)
             for k, v in s.items():

@@ -92,8 +92,9 @@ class Corpus:
                 f.write("\t".join(r) + "\n")
 
     def data_case(self, case, code, fragments, damage=None, post=None, raw=None, rate=50, extra="-",
-                  on_error="fail", options=""):
-        """A run over one input file in.h5 (from good_streams, damaged) with SPEC (and options)."""
+                  on_error="fail", options="", stage=""):
+        """A run over one input file in.h5 (from good_streams, damaged) with SPEC (and options),
+        stage: one more stage line appended to SPEC's stages."""
         d = self.folder(case)
         os.makedirs(os.path.join(d, "in"), exist_ok=True)
         path = os.path.join(d, "in", "in.h5")
@@ -105,7 +106,7 @@ class Corpus:
                 damage(s)
             write_h5(path, s, post)
         with open(os.path.join(d, "spec.yaml"), "w") as f:
-            f.write(SPEC.format(rate=rate, on_error=on_error))
+            f.write(SPEC.format(rate=rate, on_error=on_error) + stage)
         self.add(case, "run {D}/spec.yaml --progress never" + options, code,
                  [f.replace("{F}", "{D}/in/in.h5") for f in fragments], extra)
 
@@ -144,6 +145,49 @@ def absurd(where, cols, dtype, units=None):
         if units:
             d.attrs["units"] = units
     return post
+
+
+SLERP_STAGE = "  - resample: {name: orient, stream: base_quat, method: slerp}\n"
+
+
+def with_quat(norms, nan_row=None):
+    """Adds stream base_quat: unit quaternions (float32, turning about a tilted axis) scaled to
+    norms[row] for the rows norms names, and a NaN in nan_row."""
+    def damage(s):
+        k = np.arange(N, dtype=np.float64)
+        axis = np.array([0.3, -0.5, 0.81])
+        axis /= np.linalg.norm(axis)
+        q = np.concatenate([np.cos(0.05 * k)[:, None], np.sin(0.05 * k)[:, None] * axis], axis=1)
+        for row, norm in norms.items():
+            q[row] *= norm
+        q = q.astype(np.float32)
+        if nan_row is not None:
+            q[nan_row, 1] = np.nan
+        s["base_quat"] = {"data": (q, None), "t": (good_t(), "ns")}
+    return damage
+
+
+def quaternion_cases(c, F, E, where):
+    """Slerp needs unit quaternions: | |q| - 1 | <= 1e-3 is normalised, beyond it exit 2 naming
+    the file, the episode, the stream and the first rows with their norms, and the count."""
+    c.data_case("quat_unit", 0, ["1 episodes in 1 shards"], with_quat({}), stage=SLERP_STAGE, extra="steps=10")
+    c.data_case("quat_within_tolerance", 0, ["1 episodes in 1 shards"],
+                with_quat({0: 1 + 9e-4, 7: 1 - 9e-4, 19: 1 + 5e-4}), stage=SLERP_STAGE, extra="steps=10")
+    c.data_case("quat_zero_rows", 2, where("/base_quat") + [
+        "stage 'orient' resamples stream 'base_quat' with slerp, which needs unit quaternions (| |q| - 1 | <= 0.001)",
+        "3 of 20 rows are not: rows 3 (|q| = 0), 4 (|q| = 0), 11 (|q| = 0)"],
+        with_quat({3: 0.0, 4: 0.0, 11: 0.0}), stage=SLERP_STAGE)
+    c.data_case("quat_norm_1_01", 2, where("/base_quat") + [
+        "20 of 20 rows are not: rows 0 (|q| = 1.01), 1 (|q| = 1.01), 2 (|q| = 1.01), 3 (|q| = 1.01), "
+        "4 (|q| = 1.01), ..."],
+        with_quat({r: 1.01 for r in range(N)}), stage=SLERP_STAGE)
+    c.data_case("quat_one_row_off", 2, where("/base_quat") + ["1 of 20 rows are not: row 19 (|q| = 1.002)"],
+                with_quat({19: 1.002}), stage=SLERP_STAGE)
+    c.data_case("quat_nan_row", 2, where("/base_quat/data") + ["found nan at row 5, column 1"],
+                with_quat({}, nan_row=5), stage=SLERP_STAGE)
+    # The same stream resampled linearly is not a quaternion: no norm check.
+    c.data_case("quat_zero_rows_linear", 0, ["1 episodes in 1 shards"], with_quat({3: 0.0}),
+                stage=SLERP_STAGE.replace("slerp", "linear"), extra="steps=10")
 
 
 def input_cases(c):
@@ -270,6 +314,7 @@ def input_cases(c):
                 setd("action", "t", good_t() + 3_600_000_000_000, "ns"))
     # A timeline rate so low that one step spans more than int64 ns: one step, no endless loop.
     c.data_case("rate_tiny", 0, ["1 episodes in 1 shards"], rate="1e-300", extra="steps=1")
+    quaternion_cases(c, F, E, where)
 
 
 def spec_cases(c):
