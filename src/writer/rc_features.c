@@ -10,6 +10,7 @@
 
 #include "common/rc_alloc.h"
 #include "writer/rc_h5_int.h"
+#include "writer/rc_mimic_int.h"
 
 #define RC_FEATURE_NAMES_MAX_BYTES (16u << 20)
 
@@ -85,6 +86,7 @@ done:
 typedef struct visit_ctx {
     rc_features *f;
     int failed;
+    hid_t demo;         /* robomimic layout: the demo group, whose obs/<output> is the data; else -1 */
 } visit_ctx;
 
 static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *arg)
@@ -130,8 +132,11 @@ static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *ar
         if (a < 0 || H5Aread(a, H5T_NATIVE_DOUBLE, &e->rate_hz) < 0) e->rate_hz = NAN;
         if (a >= 0) H5Aclose(a);
     }
-    if (H5Lexists(g, "data", H5P_DEFAULT) > 0) {
-        hid_t ds = H5Dopen2(g, "data", H5P_DEFAULT);
+    char obs[600];
+    hid_t at = v->demo >= 0 ? v->demo : g;
+    snprintf(obs, sizeof obs, v->demo >= 0 ? "obs/%s" : "data", name);
+    if (H5Lexists(at, v->demo >= 0 ? "obs" : "data", H5P_DEFAULT) > 0 && H5Lexists(at, obs, H5P_DEFAULT) > 0) {
+        hid_t ds = H5Dopen2(at, obs, H5P_DEFAULT);
         hid_t t = ds < 0 ? -1 : H5Dget_type(ds), sp = ds < 0 ? -1 : H5Dget_space(ds);
         char bf[16] = "";
         rc_h5_attr_read_str(ds, "dtype", bf, sizeof bf);
@@ -155,17 +160,20 @@ static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *ar
 rc_status rc_features_read(const char *path, const char *episode_id, rc_features **out, rc_err *err)
 {
     rc_status st = RC_OK;
-    hid_t fid = -1, ep = -1;
-    visit_ctx v = {rc_calloc(1, sizeof(rc_features)), 0};
-    char where[600];
+    hid_t fid = -1, ep = -1, outs = -1;
+    visit_ctx v = {rc_calloc(1, sizeof(rc_features)), 0, -1};
     rc_err_scope(err, path, episode_id, "/episodes/%s", episode_id);
     RC_FAIL_IF(!v.f, err, RC_E_NOMEM, "out of memory");
-    snprintf(where, sizeof where, "/episodes/%s", episode_id);
     fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(fid < 0, err, RC_E_IO, "cannot open the shard to list its outputs");
-    ep = H5Gopen2(fid, where, H5P_DEFAULT);
+    ep = rc_mimic_open_episode(fid, episode_id);
     RC_FAIL_IF(ep < 0, err, RC_E_IO, "expected the episode group, not found");
-    herr_t rc = H5Lvisit(ep, H5_INDEX_NAME, H5_ITER_INC, visit, &v);
+    if (rc_mimic_is(fid)) { /* the output groups (and their attributes) are under robocache/ */
+        v.demo = ep;
+        outs = H5Gopen2(ep, "robocache", H5P_DEFAULT);
+        RC_FAIL_IF(outs < 0, err, RC_E_IO, "expected the group robocache of the demo, not found");
+    }
+    herr_t rc = H5Lvisit(outs >= 0 ? outs : ep, H5_INDEX_NAME, H5_ITER_INC, visit, &v);
     RC_FAIL_IF(v.failed, err, RC_E_NOMEM, "out of memory listing the outputs");
     RC_FAIL_IF(rc < 0, err, RC_E_IO, "cannot list the episode's outputs");
     v.f->fps = NAN;
@@ -175,6 +183,7 @@ rc_status rc_features_read(const char *path, const char *episode_id, rc_features
     v.f = NULL;
 done:
     rc_features_free(v.f);
+    if (outs >= 0) H5Gclose(outs);
     if (ep >= 0) H5Gclose(ep);
     if (fid >= 0) H5Fclose(fid);
     return st;

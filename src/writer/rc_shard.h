@@ -1,13 +1,15 @@
 /* rc_shard.h — writes one output shard (docs/SPEC.md §6): created under a temporary name,
  * filled episode by episode with zstd-chunked datasets, then fsync'd and renamed (commit) or
  * removed (abort), so a shard exists whole or not at all.  Object time stamps are off and the
- * file layout is fixed, so equal content gives equal bytes. */
+ * file layout is fixed, so equal content gives equal bytes.  In the robomimic layout the same
+ * logical datasets live under /data/demo_N (rc_mimic_int.h), with the same digest. */
 #ifndef RC_SHARD_H
 #define RC_SHARD_H
 
 #include <stdint.h>
 
 #include "common/rc_error.h"
+#include "spec/rc_kinds.h"
 #include "writer/rc_elem.h"
 
 /* Most dimensions of an output dataset (a dense mean voxel grid is [F, nx, ny, nz, C]). */
@@ -21,6 +23,8 @@ typedef struct rc_shard_info {
     const char *created_from_hex;   /* digest of the input shard list, 64 hex chars */
     const char *spec_text;          /* written to /meta/pipeline */
     int zstd_level;
+    rc_out_format format;           /* robocache (0) or robomimic: docs/FORMAT.md */
+    const char *actions;            /* robomimic: the output copied to /data/demo_N/actions; NULL = none */
 } rc_shard_info;
 
 typedef struct rc_shard rc_shard;
@@ -31,6 +35,9 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
 /* Starts /episodes/<id> with attributes source_file, source_group, steps. */
 rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *source_file,
                                  const char *source_group, int64_t steps, rc_err *err);
+/* The open episode's split ("train" or "val"), for the robomimic layout's /mask/train and
+ * /mask/valid; a robocache-layout shard does not record it.  Call before rc_shard_episode_end. */
+rc_status rc_shard_episode_split(rc_shard *sh, const char *split, rc_err *err);
 /* Writes dataset /episodes/<id>/<rel_path> (e.g. "observation/data"; intermediate groups are
  * created) of rank 1..RC_SHARD_MAX_RANK with the given dims, chunked along the first axis and
  * zstd-compressed, and folds its decoded content into the episode digest.  dims[0] may be 0 (an

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# test_formats.py — output.format (docs/FORMAT.md, "Other layouts"): one spec converted as
+# robocache and as robomimic holds the same decoded content (verify, and h5py side by side);
+# the robomimic shards read as robomimic's SequenceDataset reads them (its loading steps are
+# mirrored below: demos sorted by int(name[5:]), mask/<split> decoded as UTF-8, num_samples,
+# obs/<k>, next_obs/<k>, actions); --resume and sharded tasks with merge-manifests work on it;
+# the spec rejects actions without robomimic; the Python reader refuses the layout clearly.
+import json
+import os
+import shutil
+import sys
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import done, ok, rc, tmpdir  # noqa: E402
+
+STAGES = """timeline: {rate_hz: 25, span: intersection}
+stages:
+  - fuse:
+      name: observation
+      max_gap_ms: 30
+      streams:
+        - {name: joint_pos, method: linear}
+        - {name: base_quat, method: slerp}
+  - resample: {name: action, stream: action, method: linear, dtype: float16}
+  - resample: {name: action_bf16, stream: action, method: nearest, dtype: bfloat16}
+  - voxelize:
+      name: grid
+      stream: lidar
+      range: [[-10, 10], [-10, 10], [-2, 2]]
+      voxel_size: [2, 2, 2]
+      mode: count
+      layout: sparse
+stats: true
+"""
+
+
+def spec(base, name, fmt, extra=""):
+    path = os.path.join(base, name + ".yaml")
+    with open(path, "w") as f:
+        f.write("version: 1\ninput: {dir: raw}\noutput:\n  dir: %s\n  format: %s\n%s"
+                "  shard_max_episodes: 2\n  split: {val_fraction: 0.5, seed: 17}\n%s"
+                % (name, fmt, extra, STAGES))
+    return path
+
+
+def run(*args):
+    code, out, err = rc("-q", *args)
+    return code, err
+
+
+def load_robomimic(path):
+    """What robomimic's SequenceDataset reads of one file, by its own steps."""
+    f = h5py.File(path, "r", swmr=True)
+    demos = sorted(f["data"].keys(), key=lambda x: int(x[5:]))
+    masks = {k: [e.decode("utf-8") for e in np.array(f["mask/" + k][:])] for k in ("train", "valid")}
+    env = json.loads(f["data"].attrs["env_args"])
+    episodes = {}
+    for ep in demos:
+        g = f["data/" + ep]
+        n = int(g.attrs["num_samples"])
+        obs_keys = list(g["obs"].keys())
+        episodes[ep] = {"n": n, "id": g.attrs["episode_id"].decode(),
+                        "obs": {k: g["obs/" + k][()] for k in obs_keys},
+                        "next_obs": {k: g["next_obs/" + k][()] for k in obs_keys},
+                        "actions": g["actions"][()].astype("float32")}
+    return f, demos, masks, env, episodes
+
+
+def main():
+    base = tmpdir()
+    code, _, err = rc("-q", "synth", os.path.join(base, "raw"), "--preset", "tiny", "--seed", "3",
+                      "--episodes", "3", "--seconds", "1.5")
+    ok(code == 0, "synth", err)
+    a = spec(base, "rc", "robocache")
+    b = spec(base, "mimic", "robomimic", "  actions: action\n")
+    for p in (a, b):
+        code, err = run("run", p, "--backend", "cpu")
+        ok(code == 0, "run %s" % os.path.basename(p), err)
+    rc_dir, mimic_dir = os.path.join(base, "rc"), os.path.join(base, "mimic")
+    code, out, err = rc("verify", rc_dir, mimic_dir)
+    ok(code == 0 and "equal: 3 episodes" in out, "verify: robocache and robomimic of one spec are equal",
+       out + err)
+    ma = json.load(open(os.path.join(rc_dir, "manifest.json")))
+    mb = json.load(open(os.path.join(mimic_dir, "manifest.json")))
+    ok([e["content_sha256"] for e in ma["episodes"]] == [e["content_sha256"] for e in mb["episodes"]],
+       "content_sha256 of every episode is the same in both layouts")
+    ok(ma["features"] == mb["features"] and ma["stats"] == mb["stats"],
+       "features and stats in the manifest are the same in both layouts")
+
+    split = {e["id"]: e["split"] for e in mb["episodes"]}
+    seen = 0
+    for shard in sorted({e["shard"] for e in mb["episodes"]}):
+        f, demos, masks, env, eps = load_robomimic(os.path.join(mimic_dir, shard))
+        ok(demos == ["demo_%d" % i for i in range(len(demos))], "%s: demos demo_0.. (%d)" % (shard, len(demos)))
+        ok(sorted(masks["train"] + masks["valid"], key=lambda x: int(x[5:])) == demos,
+           "%s: mask/train and mask/valid cover every demo once" % shard)
+        ok(all(split[eps[d]["id"]] == ("val" if d in masks["valid"] else "train") for d in demos),
+           "%s: the masks are the manifest's split" % shard)
+        ok(int(f["data"].attrs["total"]) == sum(e["n"] for e in eps.values()), "%s: total = sum of num_samples" % shard)
+        ok(isinstance(env, dict) and "env_name" in env, "%s: env_args is a JSON object" % shard)
+        with h5py.File(os.path.join(rc_dir, shard), "r") as g:
+            for d in demos:
+                e = eps[d]
+                src = g["episodes"][e["id"]]
+                same = all(np.array_equal(e["obs"][k], src[k]["data"][()]) for k in e["obs"])
+                ok(same and sorted(e["obs"]) == ["action", "action_bf16", "observation"],
+                   "%s %s: obs/<output> equals the robocache data" % (shard, d))
+                nxt = all(np.array_equal(e["next_obs"][k][:-1], e["obs"][k][1:]) and
+                          np.array_equal(e["next_obs"][k][-1], e["obs"][k][-1]) for k in e["obs"])
+                ok(nxt, "%s %s: next_obs is obs one step ahead, the last row repeated" % (shard, d))
+                ok(np.array_equal(e["actions"], src["action"]["data"][()].astype("float32")) and
+                   e["n"] == len(e["actions"]) == int(src.attrs["steps"]),
+                   "%s %s: actions is output action, num_samples rows" % (shard, d))
+                ok(f["data/%s/robocache/observation" % d].attrs["kind"] == b"fuse",
+                   "%s %s: the output attributes are under robocache/" % (shard, d))
+                seen += 1
+        f.close()
+    ok(seen == 3, "all 3 episodes read the robomimic way")
+
+    # --resume: remove the last shard, rerun, the output is whole again
+    last = os.path.join(mimic_dir, mb["shards"][-1]["name"] if isinstance(mb["shards"][-1], dict)
+                        else mb["shards"][-1])
+    os.remove(last)
+    code, err = run("run", b, "--backend", "cpu", "--resume")
+    ok(code == 0, "--resume on a robomimic output", err)
+    code, out, err = rc("verify", rc_dir, mimic_dir)
+    ok(code == 0, "the resumed robomimic output equals the robocache one", out + err)
+
+    # two Slurm-style tasks, then merge-manifests
+    b2 = spec(base, "mimic2", "robomimic", "  actions: action\n")
+    for k in (0, 1):
+        code, err = run("run", b2, "--backend", "cpu", "--shard", "%d/2" % k)
+        ok(code == 0, "task %d/2 of a robomimic run" % k, err)
+    code, _, err = rc("-q", "merge-manifests", os.path.join(base, "mimic2"))
+    ok(code == 0, "merge-manifests of robomimic tasks", err)
+    code, out, err = rc("verify", rc_dir, os.path.join(base, "mimic2"))
+    ok(code == 0, "the merged robomimic tasks equal the robocache output", out + err)
+
+    bad = spec(base, "bad", "robocache", "  actions: action\n")
+    code, err = run("validate", bad)
+    ok(code != 0 and "output.actions" in err and "robomimic" in err, "actions without format robomimic is refused", err)
+    bad = spec(base, "bad2", "robomimic", "  actions: grid\n")
+    code, err = run("validate", bad)
+    ok(code != 0 and "output.actions" in err, "actions naming a voxelize stage is refused", err)
+
+    sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "python"))
+    import robocache
+    try:
+        robocache.open(mimic_dir)
+        ok(False, "the Python reader refuses a robomimic output")
+    except ValueError as e:
+        ok("robomimic" in str(e), "the Python reader refuses a robomimic output, naming it", str(e))
+    shutil.rmtree(base, ignore_errors=True)
+    done()
+
+
+main()
