@@ -81,12 +81,16 @@ class Store:
         if not self.episodes:
             return
         path = os.path.join(self.root, self.episodes[0]["shard"])
-        with h5py.File(path, "r") as f:
-            layout = f.attrs.get("output_format", b"robocache")
-        layout = layout.decode() if isinstance(layout, bytes) else str(layout)
+        if os.path.isdir(path):
+            layout = "zarr"
+        else:
+            with h5py.File(path, "r") as f:
+                layout = f.attrs.get("output_format", b"robocache")
+            layout = layout.decode() if isinstance(layout, bytes) else str(layout)
         if layout != "robocache":
             raise ValueError("%s: output.format %s, not robocache; this reader reads the robocache "
-                             "format only (read robomimic shards with robomimic's SequenceDataset)"
+                             "format only (read robomimic shards with robomimic's SequenceDataset, zarr "
+                             "stores with zarr.open or diffusion_policy's ReplayBuffer)"
                              % (path, layout))
 
     def _features_from_shard(self):

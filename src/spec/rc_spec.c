@@ -47,7 +47,7 @@ static const char *const g_vox_layouts[] = {"dense", "sparse"};
 static const char *const g_on_error[] = {"fail", "skip"};
 static const char *const g_spans[] = {"intersection", "union"};
 static const char *const g_codecs[] = {"zstd"};
-static const char *const g_formats[] = {"robocache", "robomimic"};
+static const char *const g_formats[] = {"robocache", "robomimic", "zarr"};
 static const char *const g_interps[] = {"area", "bilinear"};
 static const char *const g_encodings[] = {"raw", "jpeg"};
 

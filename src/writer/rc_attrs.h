@@ -27,8 +27,8 @@ rc_status rc_attr_put_f64(rc_shard *sh, const char *rel_path, const char *name, 
 
 /* The open episode's group (rc_shard.c), or -1 when no episode is open. */
 hid_t rc_shard_episode_group(const rc_shard *sh);
-/* Where logical rel_path lives below that group in the shard's layout; 0, or -1 when buf[n]
- * is too small. */
+/* Where logical rel_path lives below that group in the shard's layout; 0, 1 when the layout
+ * keeps no HDF5 objects (zarr: the attributes are left out), or -1 when buf[n] is too small. */
 int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n);
 
 #endif

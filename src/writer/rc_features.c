@@ -7,6 +7,7 @@
 #include <hdf5.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/rc_alloc.h"
 #include "writer/rc_h5_int.h"
@@ -164,6 +165,9 @@ rc_status rc_features_read(const char *path, const char *episode_id, rc_features
     visit_ctx v = {rc_calloc(1, sizeof(rc_features)), 0, -1};
     rc_err_scope(err, path, episode_id, "/episodes/%s", episode_id);
     RC_FAIL_IF(!v.f, err, RC_E_NOMEM, "out of memory");
+    v.f->fps = NAN;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) goto listed; /* zarr: no output attributes */
     fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(fid < 0, err, RC_E_IO, "cannot open the shard to list its outputs");
     ep = rc_mimic_open_episode(fid, episode_id);
@@ -176,7 +180,7 @@ rc_status rc_features_read(const char *path, const char *episode_id, rc_features
     herr_t rc = H5Lvisit(outs >= 0 ? outs : ep, H5_INDEX_NAME, H5_ITER_INC, visit, &v);
     RC_FAIL_IF(v.failed, err, RC_E_NOMEM, "out of memory listing the outputs");
     RC_FAIL_IF(rc < 0, err, RC_E_IO, "cannot list the episode's outputs");
-    v.f->fps = NAN;
+listed:
     for (size_t i = 0; i < v.f->n && isnan(v.f->fps); i++)
         if (strcmp(v.f->f[i].kind, "voxelize")) v.f->fps = v.f->f[i].rate_hz;
     *out = v.f;

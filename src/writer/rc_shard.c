@@ -19,6 +19,7 @@
 #include "writer/rc_durable_int.h"
 #include "writer/rc_h5_int.h"
 #include "writer/rc_mimic_int.h"
+#include "writer/rc_zarr_int.h"
 
 /* Target uncompressed chunk size: rows per chunk = max(1, RC_CHUNK_TARGET_BYTES / row bytes),
  * at most the dataset's rows.  1 MiB keeps zstd's ratio near its large-input value and one
@@ -44,6 +45,7 @@ struct rc_shard {
     char *actions;      /* the output copied to "actions"; NULL = none */
     int64_t n_demos, total_steps;
     char *split;        /* [n_demos] 't' or 'v' */
+    rc_zarr *zarr;      /* zarr layout: the store takes the datasets; no HDF5 file */
 };
 
 /* Fails with the innermost HDF5 message appended: "<what> failed: <HDF5's reason>". */
@@ -157,6 +159,14 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
     RC_FAIL_IF(!info->tool_version || !info->spec_sha256_hex || !info->backend || !info->created_from_hex ||
                    !info->spec_text,
                err, RC_E_INTERNAL, "expected every string of rc_shard_info, found a NULL");
+    if (info->format == RC_OUT_ZARR) {
+        sh->final_path = rc_strdup(final_path);
+        RC_FAIL_IF(!sh->final_path, err, RC_E_NOMEM, "out of memory creating a shard writer");
+        RC_TRY(rc_zarr_create(final_path, info, &sh->zarr, err));
+        *out = sh;
+        sh = NULL;
+        goto done;
+    }
     sh->level = info->zstd_level;
     sh->mimic = info->format == RC_OUT_ROBOMIMIC;
     if (sh->mimic && info->actions && info->actions[0])
@@ -205,6 +215,7 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
                "expected an episode id without '/', found '%s'", id);
     sh->ep_id = rc_strdup(id);
     RC_FAIL_IF(!sh->ep_id, err, RC_E_NOMEM, "out of memory");
+    if (sh->zarr) return rc_zarr_episode_begin(sh->zarr, id, source_file, source_group, steps, err);
     if (sh->mimic) { /* demo_N, with N the episode's place in the shard; the id is an attribute */
         char *p = rc_realloc(sh->split, (size_t)sh->n_demos + 1);
         RC_FAIL_IF(!p, err, RC_E_NOMEM, "out of memory");
@@ -246,6 +257,7 @@ hid_t rc_shard_episode_group(const rc_shard *sh)
 
 int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n)
 {
+    if (sh->zarr) return 1;
     if (sh->mimic) return rc_mimic_physical(rel_path, buf, n);
     return snprintf(buf, n, "%s", rel_path) < (int)n ? 0 : -1;
 }
@@ -512,9 +524,11 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
     rc_status st = RC_OK;
     char phys[600];
     scope_at(sh, err, rel_path);
-    RC_FAIL_IF(rc_shard_object_path(sh, rel_path, phys, sizeof phys) < 0, err, RC_E_INTERNAL,
-               "expected a dataset path under %zu bytes", sizeof phys);
-    RC_TRY(write_dataset(sh, phys, elem, rank, dims, data, z, z_n, err));
+    RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
+    int where = rc_shard_object_path(sh, rel_path, phys, sizeof phys);
+    RC_FAIL_IF(where < 0, err, RC_E_INTERNAL, "expected a dataset path under %zu bytes", sizeof phys);
+    if (sh->zarr) RC_TRY(rc_zarr_put(sh->zarr, rel_path, elem, rank, dims, data, z, z_n, err));
+    else RC_TRY(write_dataset(sh, phys, elem, rank, dims, data, z, z_n, err));
     if (sh->mimic && !strncmp(phys, "obs/", 4))
         RC_TRY(put_mimic_copies(sh, phys + 4, phys, elem, rank, dims, data, z, z_n, err));
     uint8_t sha[32];
@@ -552,10 +566,15 @@ rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err)
     scope_at(sh, err, "");
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected an open episode, found none");
     rc_digest_episode(sh->ds, sh->n_ds, hex);
+    if (sh->zarr) {
+        RC_TRY(rc_zarr_episode_end(sh->zarr, hex, err));
+        goto ended;
+    }
     H5_FAIL_IF(rc_h5_attr_write_str(sh->ep, "content_sha256", hex) < 0, err, "writing attribute content_sha256");
     herr_t closed = H5Gclose(sh->ep);
     sh->ep = -1;
     H5_FAIL_IF(closed < 0, err, "closing the episode group");
+ended:
     free_digests(sh);
     rc_free(sh->ep_id);
     sh->ep_id = NULL;
@@ -566,7 +585,7 @@ done:
 
 uint64_t rc_shard_bytes(const rc_shard *sh)
 {
-    return sh->bytes;
+    return sh->zarr ? rc_zarr_bytes(sh->zarr) : sh->bytes;
 }
 
 /* /mask/<name>: the demo names of split s ('t' or 'v') as fixed-length strings, in demo order. */
@@ -625,6 +644,12 @@ rc_status rc_shard_commit(rc_shard *sh, rc_err *err)
     rc_status st = RC_OK;
     rc_err_scope(err, sh->final_path, NULL, NULL);
     RC_FAIL_IF(sh->ep_id, err, RC_E_INTERNAL, "expected episode %s to be ended before commit", sh->ep_id);
+    if (sh->zarr) {
+        rc_zarr *z = sh->zarr;
+        sh->zarr = NULL;
+        shard_free(sh);
+        return rc_zarr_commit(z, err);
+    }
     if (sh->mimic) RC_TRY(write_mimic_index(sh, err));
     H5_FAIL_IF(close_ids(sh) < 0, err, "closing the temporary file %s", sh->tmp_path);
     RC_TRY(rc_durable_publish(sh->tmp_path, sh->final_path, err));
@@ -638,6 +663,7 @@ done:
 void rc_shard_abort(rc_shard *sh)
 {
     if (!sh) return;
+    rc_zarr_abort(sh->zarr);
     close_ids(sh);
     if (sh->tmp_path) unlink(sh->tmp_path);
     shard_free(sh);

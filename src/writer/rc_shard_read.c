@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/rc_alloc.h"
 #include "common/rc_budget.h"
@@ -16,6 +17,7 @@
 #include "writer/rc_digest_int.h"
 #include "writer/rc_h5_int.h"
 #include "writer/rc_mimic_int.h"
+#include "writer/rc_zarr_int.h"
 
 struct rc_shard_reader {
     char *path;
@@ -26,6 +28,7 @@ struct rc_shard_reader {
     int mimic;          /* robomimic layout: groups[i] is the demo group of ids[i] */
     char **groups;
     rc_shard_root root;
+    rc_zarr_reader *zarr; /* a zarr store (a folder): it answers every call */
 };
 
 /* A list of names gathered by an HDF5 iteration. */
@@ -232,6 +235,11 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->fid = r->episodes = -1;
     r->path = rc_strdup(path);
     RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        RC_TRY(rc_zarr_reader_open(path, &r->zarr, &r->root, err));
+        goto opened;
+    }
     RC_TRY(rc_zstd_filter_register(err));
     /* A shard holds no external link: without the class HDF5 cannot follow a forged one into
      * another file (error ignored: already gone). */
@@ -242,6 +250,7 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "opening the HDF5 file failed");
     RC_TRY(read_root(r, err));
+opened:
     *out = r;
     *root = &r->root;
     r = NULL;
@@ -252,6 +261,7 @@ done:
 
 size_t rc_shard_reader_n_episodes(const rc_shard_reader *r)
 {
+    if (r->zarr) return rc_zarr_reader_n_episodes(r->zarr);
     return r->n_ids;
 }
 
@@ -377,6 +387,7 @@ rc_status rc_shard_reader_episode(rc_shard_reader *r, size_t i, rc_shard_episode
 {
     rc_status st = RC_OK;
     hid_t g = -1;
+    if (r->zarr) return rc_zarr_reader_episode(r->zarr, i, ep, err);
     memset(ep, 0, sizeof *ep);
     snprintf(ep->id, sizeof ep->id, "%s", r->ids[i]);
     rc_err_scope(err, r->path, ep->id, "%s/%s", r->mimic ? "/data" : "/episodes", group_of(r, ep->id));
@@ -400,6 +411,7 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
     rc_status st = RC_OK;
     hid_t g = -1, ds = -1, t = -1;
     void *buf = NULL;
+    if (r->zarr) return rc_zarr_reader_data(r->zarr, id, rel_path, d, data, err);
     *data = NULL;
     memset(d, 0, sizeof *d);
     snprintf(d->rel_path, sizeof d->rel_path, "%s", rel_path);
@@ -439,6 +451,7 @@ done:
 int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path)
 {
     char phys[600], path[1024];
+    if (r->zarr) return rc_zarr_reader_has(r->zarr, id, rel_path);
     const char *group = group_of(r, id);
     if (!group || physical(r, rel_path, phys, sizeof phys) < 0) return 0;
     snprintf(path, sizeof path, "%s/%s", group, phys);
@@ -461,6 +474,7 @@ void rc_shard_reader_close(rc_shard_reader *r)
     }
     rc_free(r->ids);
     rc_free(r->groups);
+    rc_zarr_reader_close(r->zarr);
     rc_free(r->root.pipeline);
     if (r->episodes >= 0) H5Gclose(r->episodes);
     if (r->fid >= 0) H5Fclose(r->fid);

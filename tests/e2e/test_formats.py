@@ -12,9 +12,13 @@ import sys
 
 import h5py
 import numpy as np
+import zarr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import done, ok, rc, tmpdir  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "python"))
+import robocache  # noqa: E402  (the shipped reader: reads the robocache layout, with its zstd filter)
 
 STAGES = """timeline: {rate_hz: 25, span: intersection}
 stages:
@@ -67,6 +71,74 @@ def load_robomimic(path):
                         "next_obs": {k: g["next_obs/" + k][()] for k in obs_keys},
                         "actions": g["actions"][()].astype("float32")}
     return f, demos, masks, env, episodes
+
+
+def zarr_checks(base, rc_dir):
+    """output.format zarr: zarr.open reads every store, equal to the robocache output."""
+    z = spec(base, "zarr", "zarr")
+    code, err = run("run", z, "--backend", "cpu")
+    ok(code == 0, "run zarr.yaml", err)
+    zdir = os.path.join(base, "zarr")
+    code, out, err = rc("verify", rc_dir, zdir)
+    ok(code == 0 and "equal: 3 episodes" in out, "verify: robocache and zarr of one spec are equal", out + err)
+    code, out, err = rc("verify", os.path.join(base, "mimic"), zdir)
+    ok(code == 0, "verify: robomimic and zarr of one spec are equal", out + err)
+    ok(not [n for n in os.listdir(zdir) if ".tmp." in n], "no temporary store is left")
+    mz = json.load(open(os.path.join(zdir, "manifest.json")))
+    ma = json.load(open(os.path.join(rc_dir, "manifest.json")))
+    ok([e["content_sha256"] for e in mz["episodes"]] == [e["content_sha256"] for e in ma["episodes"]],
+       "content_sha256 of every episode is the same as in the robocache layout")
+    src = robocache.open(rc_dir)
+    shards = sorted({e["shard"] for e in mz["episodes"]})
+    ok(shards == ["shard-00000.zarr", "shard-00001.zarr"], "one store per shard, named shard-NNNNN.zarr", shards)
+    for shard in shards:
+        root = zarr.open(os.path.join(zdir, shard), mode="r")
+        ids = [e["id"] for e in mz["episodes"] if e["shard"] == shard]
+        steps = [e["steps"] for e in mz["episodes"] if e["shard"] == shard]
+        ends = root["meta/episode_ends"][:]
+        ok(ends.dtype == np.int64 and list(ends) == list(np.cumsum(steps)),
+           "%s: meta/episode_ends is the cumulative steps, int64" % shard, ends)
+        keys = sorted(root["data"].array_keys())
+        ok(keys == ["action", "action_bf16", "observation"], "%s: data/<output> for each time-first output" % shard,
+           keys)
+        for k in keys:
+            arr = root["data"][k]
+            want = np.concatenate([src.read(i, k)["data"] if k != "action_bf16" else
+                                   h5py.File(src.shard_path(i), "r")["episodes"][i][k]["data"][()] for i in ids])
+            ok(arr.compressor.codec_id == "zstd" and arr.shape[0] == ends[-1] and
+               np.array_equal(arr[:], want), "%s: data/%s equals the robocache data (zstd chunks)" % (shard, k))
+        for k in ("observation/t", "observation/valid", "grid/coords", "grid/offsets", "grid/values", "grid/t"):
+            stage, name = k.split("/")
+            want = np.concatenate([h5py.File(src.shard_path(i), "r")["episodes"][i][stage][name][()] for i in ids])
+            ok(np.array_equal(root["robocache/" + k][:], want), "%s: robocache/%s equals the robocache data" % (shard, k))
+
+    # --resume: a removed store is written again
+    last = os.path.join(zdir, shards[-1])
+    shutil.rmtree(last)
+    code, err = run("run", z, "--backend", "cpu", "--resume")
+    ok(code == 0 and os.path.isdir(last), "--resume on a zarr output writes the missing store", err)
+    code, out, err = rc("verify", rc_dir, zdir)
+    ok(code == 0, "the resumed zarr output equals the robocache one", out + err)
+    code, err = run("run", z, "--backend", "cpu")
+    ok(code != 0 and "--force" in err, "a second run without --force is refused", err)
+    code, err = run("run", z, "--backend", "cpu", "--force")
+    ok(code == 0 and sorted(n for n in os.listdir(zdir) if n.startswith("shard")) == shards,
+       "--force replaces the stores", err)
+
+    # two Slurm-style tasks, then merge-manifests
+    z2 = spec(base, "zarr2", "zarr")
+    for k in (0, 1):
+        code, err = run("run", z2, "--backend", "cpu", "--shard", "%d/2" % k)
+        ok(code == 0, "task %d/2 of a zarr run" % k, err)
+    code, _, err = rc("-q", "merge-manifests", os.path.join(base, "zarr2"))
+    ok(code == 0, "merge-manifests of zarr tasks", err)
+    code, out, err = rc("verify", rc_dir, os.path.join(base, "zarr2"))
+    ok(code == 0 and "equal: 3 episodes" in out, "the merged zarr tasks equal the robocache output", out + err)
+    names = sorted(n for n in os.listdir(os.path.join(base, "zarr2")) if n.startswith("shard"))
+    ok(names and all(n.startswith("shard-t000") and n.endswith(".zarr") for n in names),
+       "task stores are named shard-tIIII-KKKKK.zarr", names)
+    ok(all(zarr.open(os.path.join(base, "zarr2", n), mode="r")["meta/episode_ends"].shape[0] >= 1 for n in names),
+       "every task store opens with zarr")
 
 
 def main():
@@ -139,6 +211,8 @@ def main():
     code, out, err = rc("verify", rc_dir, os.path.join(base, "mimic2"))
     ok(code == 0, "the merged robomimic tasks equal the robocache output", out + err)
 
+    zarr_checks(base, rc_dir)
+
     bad = spec(base, "bad", "robocache", "  actions: action\n")
     code, err = run("validate", bad)
     ok(code != 0 and "output.actions" in err and "robomimic" in err, "actions without format robomimic is refused", err)
@@ -146,13 +220,12 @@ def main():
     code, err = run("validate", bad)
     ok(code != 0 and "output.actions" in err, "actions naming a voxelize stage is refused", err)
 
-    sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "python"))
-    import robocache
-    try:
-        robocache.open(mimic_dir)
-        ok(False, "the Python reader refuses a robomimic output")
-    except ValueError as e:
-        ok("robomimic" in str(e), "the Python reader refuses a robomimic output, naming it", str(e))
+    for out, name in ((mimic_dir, "robomimic"), (os.path.join(base, "zarr"), "zarr")):
+        try:
+            robocache.open(out)
+            ok(False, "the Python reader refuses a %s output" % name)
+        except ValueError as e:
+            ok(name in str(e), "the Python reader refuses a %s output, naming it" % name, str(e))
     shutil.rmtree(base, ignore_errors=True)
     done()
 
