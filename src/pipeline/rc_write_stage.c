@@ -30,6 +30,7 @@ rc_status rc_commit_shard(rc_run *s, rc_err *err)
     rc_status st = RC_OK;
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
+    RC_TRY(rc_shard_seal(s->shard, err));
     uint64_t bytes = rc_shard_bytes(s->shard);
     /* Room in the committed list first: a committed shard must be in it, so that a failure
      * later in the run removes it. */

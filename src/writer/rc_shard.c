@@ -583,6 +583,11 @@ done:
     return st;
 }
 
+rc_status rc_shard_seal(rc_shard *sh, rc_err *err)
+{
+    return sh->zarr ? rc_zarr_seal(sh->zarr, err) : RC_OK;
+}
+
 uint64_t rc_shard_bytes(const rc_shard *sh)
 {
     return sh->zarr ? rc_zarr_bytes(sh->zarr) : sh->bytes;

@@ -61,8 +61,12 @@ rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem el
                                   const uint8_t data_sha256[32], rc_err *err);
 /* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err);
-/* Compressed bytes written so far (for shard_max_bytes rollover). */
+/* Compressed bytes written so far (for shard_max_bytes rollover; a zarr store holds back each
+ * array's last, partial chunk until rc_shard_seal). */
 uint64_t rc_shard_bytes(const rc_shard *sh);
+/* Writes what the layout holds back until the end (zarr: the last chunks), so rc_shard_bytes
+ * is the shard's final count; no episode may follow.  rc_shard_commit seals too. */
+rc_status rc_shard_seal(rc_shard *sh, rc_err *err);
 /* Closes, fsyncs, renames to the final path and fsyncs the folder; frees sh in all cases. */
 rc_status rc_shard_commit(rc_shard *sh, rc_err *err);
 /* Closes and removes the temporary file; frees sh.  Accepts NULL. */

@@ -341,6 +341,16 @@ uint64_t rc_zarr_bytes(const rc_zarr *z)
     return z->bytes;
 }
 
+rc_status rc_zarr_seal(rc_zarr *z, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(z->open, err, RC_E_INTERNAL, "expected the open episode to be ended before the store is sealed");
+    for (size_t k = 0; k < z->n_a; k++)
+        if (z->a[k].n_pend) RC_TRY(flush_chunk(z, k, err));
+done:
+    return st;
+}
+
 /* Where array a goes: data/<output> when it is "<output>/data" with one row per step of every
  * episode (the ReplayBuffer's time axis), else robocache/<logical path>. */
 static void store_path(const rc_zarr *z, const zarray *a, char *buf, size_t n)
@@ -404,6 +414,7 @@ static rc_status write_root_attrs(const rc_zarr *z, char (*paths)[700], rc_err *
     rc_json_key(&j, "backend"), rc_json_string(&j, z->backend);
     rc_json_key(&j, "created_from"), rc_json_string(&j, z->created_from);
     rc_json_key(&j, "pipeline"), rc_json_string(&j, z->pipeline);
+    rc_json_key(&j, "chunk_bytes"), rc_json_uint(&j, z->bytes);
     rc_json_key(&j, "episodes");
     rc_json_array_begin(&j);
     for (size_t e = 0; e < z->n_ep; e++) {
@@ -479,12 +490,11 @@ rc_status rc_zarr_commit(rc_zarr *z, rc_err *err)
     char from[ZARR_PATH_MAX + 900], to[ZARR_PATH_MAX + 800];
     rc_err_scope(err, z->final_path, NULL, NULL);
     RC_FAIL_IF(!paths, err, RC_E_NOMEM, "out of memory");
-    RC_FAIL_IF(z->open, err, RC_E_INTERNAL, "expected the open episode to be ended before commit");
+    RC_TRY(rc_zarr_seal(z, err));
     RC_TRY(zgroup_at(z->tmp_path, "", err));
     RC_TRY(zgroup_at(z->tmp_path, "data", err)); /* the ReplayBuffer's group, even when empty */
     for (size_t k = 0; k < z->n_a; k++) {
         zarray *a = &z->a[k];
-        if (a->n_pend) RC_TRY(flush_chunk(z, k, err));
         store_path(z, a, paths[k], sizeof paths[k]);
         RC_TRY(parent_groups(z, paths[k], err));
         snprintf(from, sizeof from, "%s/.staging/%zu", z->tmp_path, k);

@@ -27,12 +27,15 @@ rc_status rc_zarr_put(rc_zarr *z, const char *rel_path, rc_elem elem, int rank, 
                       const void *data, void *const *zc, const size_t *zc_n, rc_err *err);
 rc_status rc_zarr_episode_end(rc_zarr *z, const char hex[65], rc_err *err);
 uint64_t rc_zarr_bytes(const rc_zarr *z);
+/* Writes the arrays' last, partial chunks: rc_zarr_bytes is then the store's chunk bytes. */
+rc_status rc_zarr_seal(rc_zarr *z, rc_err *err);
 /* Writes the last chunks and the metadata, fsyncs and renames the folder; frees z. */
 rc_status rc_zarr_commit(rc_zarr *z, rc_err *err);
 void rc_zarr_abort(rc_zarr *z); /* removes the temporary folder; accepts NULL */
 
 /* Reading back (rc_zarr_read.c), behind rc_shard_reader. */
 typedef struct rc_zarr_reader rc_zarr_reader;
+/* Fills *root (root->stored_bytes: the bytes of every chunk file of the store). */
 rc_status rc_zarr_reader_open(const char *path, rc_zarr_reader **out, rc_shard_root *root, rc_err *err);
 size_t rc_zarr_reader_n_episodes(const rc_zarr_reader *r);
 rc_status rc_zarr_reader_episode(rc_zarr_reader *r, size_t i, rc_shard_episode *ep, rc_err *err);

@@ -178,6 +178,10 @@ static rc_status read_root(rc_zarr_reader *r, rc_shard_root *root, rc_err *err)
     const char *pipe = rc_jv_get_string(v, "pipeline");
     root->pipeline = rc_strdup(pipe ? pipe : "");
     RC_FAIL_IF(!root->pipeline, err, RC_E_NOMEM, "out of memory");
+    int64_t chunk_bytes = 0;
+    RC_FAIL_IF(rc_jv_get_int(v, "chunk_bytes", &chunk_bytes) < 0 || chunk_bytes < 0, err, RC_E_IO,
+               "expected an integer chunk_bytes");
+    root->stored_bytes = (uint64_t)chunk_bytes;
     const rc_jv *eps = rc_jv_get(v, "episodes"), *dss = rc_jv_get(v, "datasets");
     RC_FAIL_IF(!eps || eps->type != RC_JV_ARRAY || !dss || dss->type != RC_JV_ARRAY, err, RC_E_IO,
                "expected arrays episodes and datasets");
