@@ -527,7 +527,15 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
     int where = rc_shard_object_path(sh, rel_path, phys, sizeof phys);
     RC_FAIL_IF(where < 0, err, RC_E_INTERNAL, "expected a dataset path under %zu bytes", sizeof phys);
-    if (sh->zarr) RC_TRY(rc_zarr_put(sh->zarr, rel_path, elem, rank, dims, data, z, z_n, err));
+    RC_FAIL_IF(rank < 1 || rank > RC_SHARD_MAX_RANK, err, RC_E_INTERNAL, "expected rank 1..%d, found %d",
+               RC_SHARD_MAX_RANK, rank);
+    if (sh->zarr) {
+        uint64_t big[RC_SHARD_MAX_RANK]; /* the store's chunks: the row rule without the episode's length */
+        memcpy(big, dims, (size_t)rank * sizeof *dims);
+        big[0] = UINT64_MAX;
+        RC_TRY(rc_zarr_put(sh->zarr, rel_path, elem, rank, dims, rc_shard_chunk_rows(elem, rank, big), data, z, z_n,
+                           rc_shard_chunk_rows(elem, rank, dims), err));
+    }
     else RC_TRY(write_dataset(sh, phys, elem, rank, dims, data, z, z_n, err));
     if (sh->mimic && !strncmp(phys, "obs/", 4))
         RC_TRY(put_mimic_copies(sh, phys + 4, phys, elem, rank, dims, data, z, z_n, err));
@@ -581,6 +589,12 @@ ended:
     if (sh->mimic) sh->n_demos++;
 done:
     return st;
+}
+
+rc_status rc_shard_attr_json(rc_shard *sh, const char *rel_path, const char *name, const char *json, rc_err *err)
+{
+    if (!sh->zarr) return rc_err_set(err, RC_E_INTERNAL, __FILE__, __LINE__, "expected a zarr shard");
+    return rc_zarr_attr(sh->zarr, rel_path, name, json, err);
 }
 
 rc_status rc_shard_seal(rc_shard *sh, rc_err *err)

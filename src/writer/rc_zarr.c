@@ -36,6 +36,10 @@ typedef struct zarray {
     int64_t *rows;        /* [episodes] rows per episode, -1: the episode has no such dataset */
 } zarray;
 
+typedef struct zattr {
+    char *rel, *name, *json; /* logical object, attribute name, JSON value */
+} zattr;
+
 typedef struct zepisode {
     char *id, *file, *group;
     int64_t steps;
@@ -51,6 +55,8 @@ struct rc_zarr {
     zepisode *ep;
     size_t n_ep, cap_ep;
     int open;             /* an episode is open (ep[n_ep - 1]) */
+    zattr *at;            /* the first episode's attributes */
+    size_t n_at, cap_at;
     uint64_t bytes;
 };
 
@@ -124,6 +130,12 @@ static void zarr_free(rc_zarr *z)
         rc_free(z->ep[i].group);
     }
     rc_free(z->ep);
+    for (size_t i = 0; i < z->n_at; i++) {
+        rc_free(z->at[i].rel);
+        rc_free(z->at[i].name);
+        rc_free(z->at[i].json);
+    }
+    rc_free(z->at);
     rc_free(z->tool_version);
     rc_free(z->spec_sha256);
     rc_free(z->backend);
@@ -245,7 +257,7 @@ done:
 
 /* The array of rel_path, created on first use with the row shape of dims. */
 static rc_status array_of(rc_zarr *z, const char *rel_path, rc_elem elem, int rank, const uint64_t *dims,
-                          size_t *k, rc_err *err)
+                          uint64_t chunk_rows, size_t *k, rc_err *err)
 {
     rc_status st = RC_OK;
     for (size_t i = 0; i < z->n_a; i++) {
@@ -268,10 +280,7 @@ static rc_status array_of(rc_zarr *z, const char *rel_path, rc_elem elem, int ra
     }
     zarray *a = &z->a[z->n_a];
     memset(a, 0, sizeof *a);
-    uint64_t big[RC_SHARD_MAX_RANK];
-    memcpy(big, dims, (size_t)rank * sizeof *dims);
-    big[0] = UINT64_MAX;
-    a->chunk_rows = rc_shard_chunk_rows(elem, rank, big);
+    a->chunk_rows = chunk_rows;
     RC_FAIL_IF(a->chunk_rows == 0, err, RC_E_INTERNAL, "a dataset shape the writer cannot chunk");
     a->elem = elem;
     a->rank = rank;
@@ -295,13 +304,14 @@ done:
 }
 
 rc_status rc_zarr_put(rc_zarr *z, const char *rel_path, rc_elem elem, int rank, const uint64_t *dims,
-                      const void *data, void *const *zc, const size_t *zc_n, rc_err *err)
+                      uint64_t chunk_rows, const void *data, void *const *zc, const size_t *zc_n, uint64_t zc_rows,
+                      rc_err *err)
 {
     rc_status st = RC_OK;
     size_t k = 0;
     uint8_t *chunk = NULL;
     RC_FAIL_IF(!z->open, err, RC_E_INTERNAL, "expected an open episode before writing a dataset");
-    RC_TRY(array_of(z, rel_path, elem, rank, dims, &k, err));
+    RC_TRY(array_of(z, rel_path, elem, rank, dims, chunk_rows, &k, err));
     zarray *a = &z->a[k];
     RC_FAIL_IF(a->rows[z->n_ep - 1] >= 0, err, RC_E_INTERNAL, "expected %s once per episode", rel_path);
     a->rows[z->n_ep - 1] = (int64_t)dims[0];
@@ -310,7 +320,8 @@ rc_status rc_zarr_put(rc_zarr *z, const char *rel_path, rc_elem elem, int rank, 
         goto done;
     }
     /* the pipeline's pre-compressed chunks: decoded here, since zarr chunks span episodes */
-    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    uint64_t rows = zc_rows;
+    RC_FAIL_IF(rows == 0, err, RC_E_INTERNAL, "expected chunks of >= 1 rows");
     size_t full = (size_t)rows * a->row_bytes;
     chunk = rc_malloc(full);
     RC_FAIL_IF(!chunk, err, RC_E_NOMEM, "out of memory for a %zu-byte chunk", full);
@@ -332,6 +343,28 @@ rc_status rc_zarr_episode_end(rc_zarr *z, const char hex[65], rc_err *err)
     RC_FAIL_IF(!z->open, err, RC_E_INTERNAL, "expected an open episode, found none");
     memcpy(z->ep[z->n_ep - 1].hex, hex, 65);
     z->open = 0;
+done:
+    return st;
+}
+
+rc_status rc_zarr_attr(rc_zarr *z, const char *rel_path, const char *name, const char *json, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int failed = 0;
+    RC_FAIL_IF(!z->open, err, RC_E_INTERNAL, "expected an open episode before attribute %s", name);
+    if (z->n_ep > 1) return RC_OK;
+    if (z->n_at == z->cap_at) {
+        size_t cap = z->cap_at ? 2 * z->cap_at : 16;
+        zattr *p = rc_realloc(z->at, cap * sizeof *p);
+        RC_FAIL_IF(!p, err, RC_E_NOMEM, "out of memory");
+        z->at = p;
+        z->cap_at = cap;
+    }
+    zattr *a = &z->at[z->n_at++];
+    a->rel = dup_or_fail(rel_path, &failed);
+    a->name = dup_or_fail(name, &failed);
+    a->json = dup_or_fail(json, &failed);
+    RC_FAIL_IF(failed, err, RC_E_NOMEM, "out of memory");
 done:
     return st;
 }
@@ -380,6 +413,52 @@ static rc_status write_zarray(const rc_zarr *z, const char *dir, rc_elem elem, i
     snprintf(text + len, sizeof text - (size_t)len, "],\n    \"zarr_format\": 2\n}\n");
     snprintf(path, sizeof path, "%s/.zarray", dir);
     return write_text(path, text, err);
+}
+
+static rc_status parent_groups(const rc_zarr *z, const char *rel, rc_err *err);
+
+/* dir/.zattrs: the attributes of logical object rel, and dtype "bfloat16" when bf16. */
+static rc_status write_attrs(const rc_zarr *z, const char *dir, const char *rel, int bf16, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char *text = NULL, path[ZARR_PATH_MAX + 900];
+    size_t len = 0, n = 0;
+    FILE *f = open_memstream(&text, &len);
+    RC_FAIL_IF(!f, err, RC_E_NOMEM, "out of memory");
+    fputs("{", f);
+    if (bf16) fprintf(f, "%s\n    \"dtype\": \"bfloat16\"", n++ ? "," : "");
+    for (size_t i = 0; i < z->n_at; i++)
+        if (!strcmp(z->at[i].rel, rel) && !(bf16 && !strcmp(z->at[i].name, "dtype")))
+            fprintf(f, "%s\n    \"%s\": %s", n++ ? "," : "", z->at[i].name, z->at[i].json);
+    fputs("\n}\n", f);
+    RC_FAIL_IF(fclose(f) != 0, err, RC_E_NOMEM, "out of memory");
+    if (n) {
+        snprintf(path, sizeof path, "%s/.zattrs", dir);
+        RC_TRY(write_file(path, text, len, err));
+    }
+done:
+    free(text); /* open_memstream's buffer comes from malloc */
+    return st;
+}
+
+/* The attributes of output groups (objects that are no array): robocache/<rel>/.zattrs. */
+static rc_status write_group_attrs(const rc_zarr *z, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char rel[700], dir[ZARR_PATH_MAX + 800];
+    for (size_t i = 0; i < z->n_at; i++) {
+        int done_before = 0, is_array = 0;
+        for (size_t k = 0; k < i && !done_before; k++) done_before = !strcmp(z->at[k].rel, z->at[i].rel);
+        for (size_t k = 0; k < z->n_a && !is_array; k++) is_array = !strcmp(z->a[k].rel, z->at[i].rel);
+        if (done_before || is_array) continue;
+        snprintf(rel, sizeof rel, "robocache/%s", z->at[i].rel);
+        RC_TRY(parent_groups(z, rel, err));
+        RC_TRY(zgroup_at(z->tmp_path, rel, err));
+        snprintf(dir, sizeof dir, "%s/%s", z->tmp_path, rel);
+        RC_TRY(write_attrs(z, dir, z->at[i].rel, 0, err));
+    }
+done:
+    return st;
 }
 
 /* Opens groups (with .zgroup) for every folder of rel up to its last '/'. */
@@ -501,11 +580,9 @@ rc_status rc_zarr_commit(rc_zarr *z, rc_err *err)
         snprintf(to, sizeof to, "%s/%s", z->tmp_path, paths[k]);
         RC_FAIL_IF(rename(from, to) != 0, err, RC_E_IO, "moving %s to %s failed: %s", from, to, strerror(errno));
         RC_TRY(write_zarray(z, to, a->elem, a->rank, a->shape, a->chunk_rows, err));
-        if (a->elem == RC_ELEM_BF16) {
-            snprintf(from, sizeof from, "%s/.zattrs", to);
-            RC_TRY(write_text(from, "{\n    \"dtype\": \"bfloat16\"\n}\n", err));
-        }
+        RC_TRY(write_attrs(z, to, a->rel, a->elem == RC_ELEM_BF16, err));
     }
+    RC_TRY(write_group_attrs(z, err));
     snprintf(from, sizeof from, "%s/.staging", z->tmp_path);
     RC_FAIL_IF(rmdir(from) != 0, err, RC_E_IO, "removing %s failed: %s", from, strerror(errno));
     RC_TRY(write_episode_ends(z, err));

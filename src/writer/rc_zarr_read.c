@@ -79,7 +79,7 @@ done:
     return st;
 }
 
-static rc_status read_json(const char *path, rc_jv **out, rc_err *err)
+rc_status rc_zarr_read_json(const char *path, rc_jv **out, rc_err *err)
 {
     rc_status st = RC_OK;
     char *text = NULL;
@@ -114,7 +114,7 @@ static rc_status read_zarray(const rc_zarr_reader *r, zds *d, uint64_t total_row
     uint64_t chunks[RC_SHARD_MAX_RANK];
     snprintf(path, sizeof path, "%s/%s/.zarray", r->path, d->array);
     rc_err_scope(err, r->path, NULL, "%s", d->array);
-    RC_TRY(read_json(path, &v, err));
+    RC_TRY(rc_zarr_read_json(path, &v, err));
     const rc_jv *comp = rc_jv_get(v, "compressor");
     const char *dtype = rc_jv_get_string(v, "dtype"), *order = rc_jv_get_string(v, "order");
     const char *cid = rc_jv_get_string(comp, "id");
@@ -164,7 +164,7 @@ static rc_status read_root(rc_zarr_reader *r, rc_shard_root *root, rc_err *err)
     char path[4096];
     snprintf(path, sizeof path, "%s/.zattrs", r->path);
     rc_err_scope(err, r->path, NULL, ".zattrs");
-    RC_TRY(read_json(path, &v, err));
+    RC_TRY(rc_zarr_read_json(path, &v, err));
     const char *fmt = rc_jv_get_string(v, "format");
     RC_FAIL_IF(!fmt || strcmp(fmt, RC_ZARR_FORMAT), err, RC_E_IO, "not a robocache zarr shard: expected format \"%s\"",
                RC_ZARR_FORMAT);
@@ -386,7 +386,11 @@ rc_status rc_zarr_reader_episode(rc_zarr_reader *r, size_t i, rc_shard_episode *
 done:
     rc_free(data);
     rc_free(items);
-    if (st != RC_OK) rc_shard_episode_free(ep);
+    if (st != RC_OK) { /* as rc_shard_episode_free, without calling back into rc_shard_read.c */
+        rc_free(ep->datasets);
+        ep->datasets = NULL;
+        ep->n_datasets = 0;
+    }
     return st;
 }
 

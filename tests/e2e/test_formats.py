@@ -88,6 +88,9 @@ def zarr_checks(base, rc_dir):
     ma = json.load(open(os.path.join(rc_dir, "manifest.json")))
     ok([e["content_sha256"] for e in mz["episodes"]] == [e["content_sha256"] for e in ma["episodes"]],
        "content_sha256 of every episode is the same as in the robocache layout")
+    ok(mz["features"] == ma["features"] and mz["stats"] == ma["stats"] and mz["fps"] == ma["fps"],
+       "features, fps and stats in the manifest are the same as in the robocache layout")
+    ok(all(s["bytes"] > 0 for s in mz["shards"]), "the manifest counts each store's chunk bytes", mz["shards"])
     src = robocache.open(rc_dir)
     shards = sorted({e["shard"] for e in mz["episodes"]})
     ok(shards == ["shard-00000.zarr", "shard-00001.zarr"], "one store per shard, named shard-NNNNN.zarr", shards)
@@ -98,6 +101,10 @@ def zarr_checks(base, rc_dir):
         ends = root["meta/episode_ends"][:]
         ok(ends.dtype == np.int64 and list(ends) == list(np.cumsum(steps)),
            "%s: meta/episode_ends is the cumulative steps, int64" % shard, ends)
+        names = list(root["data/observation"].attrs["names"])
+        ok(names == ma["features"]["observation"]["names"] and
+           root["robocache/observation"].attrs["kind"] == "fuse",
+           "%s: the output attributes are in the .zattrs (names on data/observation, kind on its group)" % shard)
         keys = sorted(root["data"].array_keys())
         ok(keys == ["action", "action_bf16", "observation"], "%s: data/<output> for each time-first output" % shard,
            keys)
