@@ -201,7 +201,10 @@ int cmd_inspect(int argc, char **argv)
     }
     if (!path) return cli_usage_error("inspect", "expected a SHARD or DIR argument");
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return cli_inspect_dir(path, json);
+    char zattrs[4096];
+    snprintf(zattrs, sizeof zattrs, "%s/.zattrs", path);
+    struct stat zb; /* a folder holding .zattrs is a zarr shard, not an output folder */
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(zattrs, &zb) != 0) return cli_inspect_dir(path, json);
 
     rc_err err;
     rc_shard_reader *r = NULL;

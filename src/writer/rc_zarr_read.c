@@ -60,7 +60,9 @@ static rc_status read_all(const char *path, size_t max, char **buf, size_t *n, r
     struct stat sb;
     FILE *f = NULL;
     *buf = NULL;
-    RC_FAIL_IF(stat(path, &sb) != 0 || !S_ISREG(sb.st_mode), err, RC_E_IO, "expected a file %s, found none", path);
+    /* lstat: a symbolic link could lead outside the store */
+    RC_FAIL_IF(lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode), err, RC_E_IO,
+               "expected a plain file %s, found none or another kind (a link?)", path);
     RC_FAIL_IF((uint64_t)sb.st_size > max, err, RC_E_IO, "expected %s under %zu bytes, found %lld", path, max,
                (long long)sb.st_size);
     f = fopen(path, "rb");

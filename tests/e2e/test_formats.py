@@ -20,25 +20,10 @@ from e2e_common import done, ok, rc, tmpdir  # noqa: E402
 sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "python"))
 import robocache  # noqa: E402  (the shipped reader: reads the robocache layout, with its zstd filter)
 
-STAGES = """timeline: {rate_hz: 25, span: intersection}
-stages:
-  - fuse:
-      name: observation
-      max_gap_ms: 30
-      streams:
-        - {name: joint_pos, method: linear}
-        - {name: base_quat, method: slerp}
-  - resample: {name: action, stream: action, method: linear, dtype: float16}
-  - resample: {name: action_bf16, stream: action, method: nearest, dtype: bfloat16}
-  - voxelize:
-      name: grid
-      stream: lidar
-      range: [[-10, 10], [-10, 10], [-2, 2]]
-      voxel_size: [2, 2, 2]
-      mode: count
-      layout: sparse
-stats: true
-"""
+sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "verify"))
+from verify_common import SPEC  # noqa: E402  (outputs of every element type: fuse, float16, bfloat16, voxels)
+
+STAGES = SPEC[SPEC.index("timeline:"):]
 
 
 def spec(base, name, fmt, extra=""):
@@ -106,18 +91,44 @@ def zarr_checks(base, rc_dir):
            root["robocache/observation"].attrs["kind"] == "fuse",
            "%s: the output attributes are in the .zattrs (names on data/observation, kind on its group)" % shard)
         keys = sorted(root["data"].array_keys())
-        ok(keys == ["action", "action_bf16", "observation"], "%s: data/<output> for each time-first output" % shard,
+        ok(keys == ["action_bf16", "action_half", "observation"], "%s: data/<output> for each time-first output" % shard,
            keys)
         for k in keys:
             arr = root["data"][k]
-            want = np.concatenate([src.read(i, k)["data"] if k != "action_bf16" else
-                                   h5py.File(src.shard_path(i), "r")["episodes"][i][k]["data"][()] for i in ids])
+            want = np.concatenate([h5py.File(src.shard_path(i), "r")["episodes"][i][k]["data"][()] for i in ids])
             ok(arr.compressor.codec_id == "zstd" and arr.shape[0] == ends[-1] and
                np.array_equal(arr[:], want), "%s: data/%s equals the robocache data (zstd chunks)" % (shard, k))
         for k in ("observation/t", "observation/valid", "grid/coords", "grid/offsets", "grid/values", "grid/t"):
             stage, name = k.split("/")
             want = np.concatenate([h5py.File(src.shard_path(i), "r")["episodes"][i][stage][name][()] for i in ids])
             ok(np.array_equal(root["robocache/" + k][:], want), "%s: robocache/%s equals the robocache data" % (shard, k))
+
+    # read back by our own tools: inspect, and damaged stores refused with the file named
+    store = os.path.join(zdir, shards[0])
+    code, out, err = rc("inspect", store)
+    ok(code == 0 and "content_sha256 ok" in out and "robocache-zarr" in out, "inspect reads a zarr store", out + err)
+    bad = os.path.join(base, "zbad")
+    shutil.copytree(zdir, bad)
+    chunk = os.path.join(bad, shards[0], "data", "observation", "0.0")
+    with open(chunk, "r+b") as f:
+        f.truncate(os.path.getsize(chunk) // 2)
+    code, out, err = rc("verify", rc_dir, bad)
+    ok(code != 0 and "data/observation/0.0" in err, "verify refuses a truncated chunk, naming it", out + err)
+    shutil.rmtree(bad)
+    shutil.copytree(zdir, bad)
+    attrs = os.path.join(bad, shards[0], ".zattrs")
+    meta = json.load(open(attrs))
+    meta["datasets"][0]["rows"][0] += 1
+    json.dump(meta, open(attrs, "w"))
+    code, out, err = rc("verify", rc_dir, bad)
+    ok(code != 0 and "expected" in err and "rows" in err, "verify refuses rows that disagree with the array's shape",
+       out + err)
+    shutil.rmtree(bad)
+    shutil.copytree(zdir, bad)
+    os.remove(chunk)
+    os.symlink("/etc/passwd", chunk)
+    code, out, err = rc("verify", rc_dir, bad)
+    ok(code != 0 and "0.0" in err, "verify does not follow a symbolic link out of the store", out + err)
 
     # --resume: a removed store is written again
     last = os.path.join(zdir, shards[-1])
@@ -154,7 +165,7 @@ def main():
                       "--episodes", "3", "--seconds", "1.5")
     ok(code == 0, "synth", err)
     a = spec(base, "rc", "robocache")
-    b = spec(base, "mimic", "robomimic", "  actions: action\n")
+    b = spec(base, "mimic", "robomimic", "  actions: action_half\n")
     for p in (a, b):
         code, err = run("run", p, "--backend", "cpu")
         ok(code == 0, "run %s" % os.path.basename(p), err)
@@ -185,14 +196,14 @@ def main():
                 e = eps[d]
                 src = g["episodes"][e["id"]]
                 same = all(np.array_equal(e["obs"][k], src[k]["data"][()]) for k in e["obs"])
-                ok(same and sorted(e["obs"]) == ["action", "action_bf16", "observation"],
+                ok(same and sorted(e["obs"]) == ["action_bf16", "action_half", "observation"],
                    "%s %s: obs/<output> equals the robocache data" % (shard, d))
                 nxt = all(np.array_equal(e["next_obs"][k][:-1], e["obs"][k][1:]) and
                           np.array_equal(e["next_obs"][k][-1], e["obs"][k][-1]) for k in e["obs"])
                 ok(nxt, "%s %s: next_obs is obs one step ahead, the last row repeated" % (shard, d))
-                ok(np.array_equal(e["actions"], src["action"]["data"][()].astype("float32")) and
+                ok(np.array_equal(e["actions"], src["action_half"]["data"][()].astype("float32")) and
                    e["n"] == len(e["actions"]) == int(src.attrs["steps"]),
-                   "%s %s: actions is output action, num_samples rows" % (shard, d))
+                   "%s %s: actions is output action_half, num_samples rows" % (shard, d))
                 ok(f["data/%s/robocache/observation" % d].attrs["kind"] == b"fuse",
                    "%s %s: the output attributes are under robocache/" % (shard, d))
                 seen += 1
@@ -209,7 +220,7 @@ def main():
     ok(code == 0, "the resumed robomimic output equals the robocache one", out + err)
 
     # two Slurm-style tasks, then merge-manifests
-    b2 = spec(base, "mimic2", "robomimic", "  actions: action\n")
+    b2 = spec(base, "mimic2", "robomimic", "  actions: action_half\n")
     for k in (0, 1):
         code, err = run("run", b2, "--backend", "cpu", "--shard", "%d/2" % k)
         ok(code == 0, "task %d/2 of a robomimic run" % k, err)
@@ -220,7 +231,7 @@ def main():
 
     zarr_checks(base, rc_dir)
 
-    bad = spec(base, "bad", "robocache", "  actions: action\n")
+    bad = spec(base, "bad", "robocache", "  actions: action_half\n")
     code, err = run("validate", bad)
     ok(code != 0 and "output.actions" in err and "robomimic" in err, "actions without format robomimic is refused", err)
     bad = spec(base, "bad2", "robomimic", "  actions: grid\n")
