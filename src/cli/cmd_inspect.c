@@ -20,7 +20,8 @@
 static void print_help(FILE *f)
 {
     fprintf(f, "usage: robocache-convert inspect SHARD|DIR [--json] [--memory SIZE]\n\n"
-               "Prints a robocache shard's format and provenance (tool version, backend, spec digest,\n"
+               "Prints a robocache shard's (any output.format: an HDF5 file or a .zarr store)\n"
+               "format and provenance (tool version, backend, spec digest,\n"
                "input digest, the first lines of the pipeline spec), then every episode with its\n"
                "attributes and every dataset with dtype, shape, chunk shape, filter and the SHA-256\n"
                "of its decoded content.  Each episode's content_sha256 is recomputed from the decoded\n"

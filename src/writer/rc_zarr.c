@@ -17,6 +17,7 @@
 #include <zstd.h>
 
 #include "common/rc_alloc.h"
+#include "common/rc_fault.h"
 #include "common/rc_fs.h"
 #include "common/rc_json.h"
 #include "compress/rc_zstd_filter.h"
@@ -73,7 +74,7 @@ static rc_status write_file(const char *path, const void *bytes, size_t n, rc_er
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     RC_FAIL_IF(fd < 0, err, RC_E_IO, "cannot create %s: %s", path, strerror(errno));
     for (size_t off = 0; off < n;) {
-        ssize_t w = write(fd, (const char *)bytes + off, n - off);
+        ssize_t w = rc_fault_hit(RC_FAULT_WRITE) ? (errno = EIO, -1) : write(fd, (const char *)bytes + off, n - off);
         if (w < 0 && errno == EINTR) continue;
         RC_FAIL_IF(w <= 0, err, RC_E_IO, "writing %s failed: %s", path, strerror(errno));
         off += (size_t)w;
