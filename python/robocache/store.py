@@ -65,6 +65,7 @@ class Store:
             raise ValueError("%s: not a robocache manifest" % path)
         register()
         self.episodes = list(self.manifest["episodes"])
+        self._check_layout()
         self.splits = {}
         for e in self.episodes:
             self.splits.setdefault(e["split"], []).append(e["id"])
@@ -74,6 +75,23 @@ class Store:
         if self.features is None:
             self.features = self._features_from_shard()
         self._by_id = {e["id"]: e for e in self.episodes}
+
+    def _check_layout(self):
+        """Refuses shards of another output.format: their groups are not /episodes/<id>."""
+        if not self.episodes:
+            return
+        path = os.path.join(self.root, self.episodes[0]["shard"])
+        if os.path.isdir(path):
+            layout = "zarr"
+        else:
+            with h5py.File(path, "r") as f:
+                layout = f.attrs.get("output_format", b"robocache")
+            layout = layout.decode() if isinstance(layout, bytes) else str(layout)
+        if layout != "robocache":
+            raise ValueError("%s: output.format %s, not robocache; this reader reads the robocache "
+                             "format only (read robomimic shards with robomimic's SequenceDataset, zarr "
+                             "stores with zarr.open or diffusion_policy's ReplayBuffer)"
+                             % (path, layout))
 
     def _features_from_shard(self):
         """Manifests older than `features`: the first episode's outputs describe them all."""

@@ -20,7 +20,8 @@
 static void print_help(FILE *f)
 {
     fprintf(f, "usage: robocache-convert inspect SHARD|DIR [--json] [--memory SIZE]\n\n"
-               "Prints a robocache shard's format and provenance (tool version, backend, spec digest,\n"
+               "Prints a robocache shard's (any output.format: an HDF5 file or a .zarr store)\n"
+               "format and provenance (tool version, backend, spec digest,\n"
                "input digest, the first lines of the pipeline spec), then every episode with its\n"
                "attributes and every dataset with dtype, shape, chunk shape, filter and the SHA-256\n"
                "of its decoded content.  Each episode's content_sha256 is recomputed from the decoded\n"
@@ -202,7 +203,10 @@ int cmd_inspect(int argc, char **argv)
     }
     if (!path) return cli_usage_error("inspect", "expected a SHARD or DIR argument");
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) return cli_inspect_dir(path, json);
+    char zattrs[4096];
+    snprintf(zattrs, sizeof zattrs, "%s/.zattrs", path);
+    struct stat zb; /* a folder holding .zattrs is a zarr shard, not an output folder */
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && stat(zattrs, &zb) != 0) return cli_inspect_dir(path, json);
 
     rc_err err;
     rc_shard_reader *r = NULL;

@@ -1,12 +1,14 @@
-/* rc_fs.c — small file-system helpers: mkdir -p. */
+/* rc_fs.c — small file-system helpers: mkdir -p, rm -r. */
 #include "config.h"
 
 #include "common/rc_fs.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 rc_status rc_mkdir_p(const char *dir, rc_err *err)
 {
@@ -30,4 +32,20 @@ rc_status rc_mkdir_p(const char *dir, rc_err *err)
     }
 done:
     return st;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path) != 0 ? -1 : 0;
+}
+
+int rc_remove_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0) return -1;
+    if (!S_ISDIR(sb.st_mode)) return unlink(path);
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -1,4 +1,4 @@
-/* rc_fs.h — small file-system helpers every module may use. */
+/* rc_fs.h — small file-system helpers every module may use: mkdir -p, rm -r. */
 #ifndef RC_FS_H
 #define RC_FS_H
 #include "common/rc_error.h"
@@ -6,5 +6,8 @@
 /* Creates the folder `dir` and any missing parents (mkdir -p, mode 0777 before umask).
  * RC_E_IO naming the folder when one cannot be created or a path component is not a folder. */
 rc_status rc_mkdir_p(const char *dir, rc_err *err);
+/* Removes path: a file, or a folder with everything in it (rm -r; symbolic links are removed,
+ * not followed).  0, or -1 with errno set by the first removal that failed. */
+int rc_remove_tree(const char *path);
 
 #endif

@@ -19,6 +19,7 @@
 #include "backend/rc_backend.h"
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
+#include "common/rc_fs.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
@@ -270,6 +271,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(digest_inputs(&s, err));
     RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
                         &s.task, err));
+    rc_task_set_format(s.task, sp->out_format);
     RC_TRY(rc_task_plan_split(s.task, sp->split_seed, sp->val_fraction, err));
     RC_TRY(rc_zstd_filter_register(err));
     hbool_t threadsafe = 0;
@@ -320,7 +322,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     RC_TRY(rc_manifest_write(s.manifest, mpath, s.spec_hex, PACKAGE_VERSION, rep->backend, err));
 done:
     if (st != RC_OK) /* no partial conversion is left behind */
-        for (int64_t i = 0; i < s.n_committed; i++) unlink(s.committed[i]);
+        for (int64_t i = 0; i < s.n_committed; i++) rc_remove_tree(s.committed[i]);
     run_free(&s);
     rep->wall_s = rc_now_s() - rep->t0;
     return st;

@@ -20,7 +20,7 @@ static rc_status open_shard(rc_run *s, rc_err *err)
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
     rc_shard_info info = {PACKAGE_VERSION, s->spec_hex, s->backend_attr, s->inputs_hex, s->spec->text,
-                          s->spec->zstd_level};
+                          s->spec->zstd_level, s->spec->out_format, s->spec->actions};
     s->shard_episodes = 0;
     return rc_shard_create(path, &info, &s->shard, err);
 }
@@ -30,6 +30,7 @@ rc_status rc_commit_shard(rc_run *s, rc_err *err)
     rc_status st = RC_OK;
     char path[RC_PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/%s", s->output_dir, s->shard_name);
+    RC_TRY(rc_shard_seal(s->shard, err));
     uint64_t bytes = rc_shard_bytes(s->shard);
     /* Room in the committed list first: a committed shard must be in it, so that a failure
      * later in the run removes it. */
@@ -68,10 +69,11 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
                                        slot->z[i].z_n, slot->z[i].sha, err));
     }
     RC_TRY(rc_describe_episode(s->spec, ep, s->shard, err));
+    const char *split = rc_task_split(s->task, ep->id, s->spec->split_seed, s->spec->val_fraction);
+    RC_TRY(rc_shard_episode_split(s->shard, split, err));
     RC_TRY(rc_shard_episode_end(s->shard, hex, err));
     rc_report_interval(s->rep, RC_TIMED_WRITE, slot->item, t0, rc_now_s(), slot->raw_bytes,
                        rc_shard_bytes(s->shard) - before, 1);
-    const char *split = rc_task_split(s->task, ep->id, s->spec->split_seed, s->spec->val_fraction);
     RC_TRY(rc_manifest_add_episode(s->manifest, ep->id, s->shard_name, split, out->steps, hex, ep->file, err));
     rc_log(RC_LOG_DEBUG, "episode %s of %s: %lld steps, split %s, in %s", ep->id, ep->file, (long long)out->steps,
            split, s->shard_name);

@@ -17,6 +17,9 @@ typedef enum rc_dtype { RC_DTYPE_F32 = 0, RC_DTYPE_F16, RC_DTYPE_BF16 } rc_dtype
 typedef enum rc_interp { RC_INTERP_AREA = 0, RC_INTERP_BILINEAR } rc_interp; /* image resize */
 typedef enum rc_vox_mode { RC_VOX_OCCUPANCY = 0, RC_VOX_COUNT, RC_VOX_MEAN, RC_VOX_POINTS } rc_vox_mode;
 
+/* output.format: the layout of the shards on disk. */
+typedef enum rc_out_format { RC_OUT_ROBOCACHE = 0, RC_OUT_ROBOMIMIC, RC_OUT_ZARR } rc_out_format;
+
 /* Bytes of one element of the fused output. */
 static inline int rc_dtype_size(rc_dtype d) { return d == RC_DTYPE_F32 ? 4 : 2; }
 

@@ -47,6 +47,7 @@ static const char *const g_vox_layouts[] = {"dense", "sparse"};
 static const char *const g_on_error[] = {"fail", "skip"};
 static const char *const g_spans[] = {"intersection", "union"};
 static const char *const g_codecs[] = {"zstd"};
+static const char *const g_formats[] = {"robocache", "robomimic", "zarr"};
 static const char *const g_interps[] = {"area", "bilinear"};
 static const char *const g_encodings[] = {"raw", "jpeg"};
 
@@ -287,6 +288,12 @@ static void load_output(ctx *c, yaml_node_t *root)
     yaml_node_t *ss = rc_schema_child(&c->sc, s, "split"), *ms = get(c, m, "split");
     get_num(c, ss, ms, "val_fraction", &sp->val_fraction);
     if (get_int(c, ss, ms, "seed", &v)) sp->split_seed = (uint64_t)v;
+    sp->out_format = (rc_out_format)LOOKUP(g_formats, text_of(c, s, m, "format"));
+    get_str(c, s, m, "actions", "output.actions", sp->actions, sizeof sp->actions);
+    if (sp->actions[0] && sp->out_format != RC_OUT_ROBOMIMIC)
+        error_at(c, get(c, m, "actions"), "output.actions",
+                 "actions names the output written as robomimic's /data/demo_N/actions: it needs "
+                 "format: robomimic, found format %s", g_formats[sp->out_format]);
 }
 
 static void load_timeline(ctx *c, yaml_node_t *root)
@@ -707,6 +714,25 @@ static void load_stats(ctx *c, yaml_node_t *root)
     if (t) rc_scalar_bool(t, &c->spec->stats);
 }
 
+/* output.actions names a stage with a [T, D] data output: fuse, or resample of a non-image stream. */
+static void check_actions(ctx *c, yaml_node_t *root)
+{
+    const rc_spec *sp = c->spec;
+    if (!sp->actions[0]) return;
+    for (int32_t i = 0; i < sp->n_stages; i++) {
+        const rc_spec_stage *st = &sp->stages[i];
+        if (strcmp(st->name, sp->actions)) continue;
+        if (st->kind == RC_STAGE_FUSE || (st->kind == RC_STAGE_RESAMPLE && !st->image &&
+                                          st->streams[0].method != RC_METHOD_WINDOW))
+            return;
+        error_at(c, get(c, get(c, root, "output"), "actions"), "output.actions",
+                 "expected a fuse or resample stage (a [T, D] output), found stage '%s' of another kind", st->name);
+        return;
+    }
+    error_at(c, get(c, get(c, root, "output"), "actions"), "output.actions",
+             "expected the name of a stage, found '%s' (no stage has that name)", sp->actions);
+}
+
 static void check_document(ctx *c, const char *schema_dir)
 {
     yaml_node_t *root = rc_yaml_root(&c->doc);
@@ -720,6 +746,7 @@ static void check_document(ctx *c, const char *schema_dir)
     c->spec->on_error = (rc_on_error)LOOKUP(g_on_error, t);
     load_timeline(c, root);
     load_stages(c, root);
+    check_actions(c, root);
     load_stats(c, root);
     get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }

@@ -77,6 +77,8 @@ typedef struct rc_spec {
     uint64_t shard_max_bytes;     /* 0 = not set */
     int64_t shard_max_episodes;   /* 0 = not set */
     int zstd_level;               /* default 3 */
+    rc_out_format out_format;     /* output.format; default robocache */
+    char actions[RC_NAME_MAX];    /* output.actions: the output written as robomimic's actions; "" = none */
     double val_fraction;          /* default 0 */
     uint64_t split_seed;          /* default 0 */
 

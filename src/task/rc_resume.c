@@ -107,6 +107,7 @@ static rc_status keep_shard(rc_task *t, const rc_spec *sp, const char *dir, cons
         rc_shard_episode_free(&ep);
     }
     qsort(eps, n, sizeof *eps, cmp_episode);
+    if (root->stored_bytes) bytes = root->stored_bytes;
 
     if (rs) {
         RC_TRY(rc_run_stats_new(sp, &add, err));

@@ -46,6 +46,8 @@ rc_status rc_task_open(const rc_task_id *id, const char *input_dir, char **files
                        const rc_layout *layout, double rate_hz, const char *filter_key, rc_task **out,
                        rc_err *err);
 void rc_task_free(rc_task *t); /* accepts NULL */
+/* The output format: shards are named .zarr (folders) for zarr, .h5 otherwise (the default). */
+void rc_task_set_format(rc_task *t, rc_out_format format);
 
 /* Whether the run should open file f / convert episode id of file f: in this task's part and
  * not already in a shard kept by rc_task_resume. */

@@ -39,6 +39,7 @@ struct rc_task {
     int resuming;                /* rc_task_resume ran: earlier files are replaced, not refused */
     char stats_name[64], stats_hex[65]; /* the state file written by rc_task_finish */
     char *train_pick;            /* owned: the episode the split sends to train (rc_task_split.c) */
+    char shard_ext[8];           /* ".h5", or ".zarr" for output.format zarr (rc_task_set_format) */
 };
 
 /* Adds (file, id) to the kept set (unsorted until rc_task_sort_kept). */

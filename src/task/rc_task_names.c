@@ -8,10 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+void rc_task_set_format(rc_task *t, rc_out_format format)
+{
+    snprintf(t->shard_ext, sizeof t->shard_ext, "%s", format == RC_OUT_ZARR ? ".zarr" : ".h5");
+}
+
+static const char *ext_of(const rc_task *t)
+{
+    return t->shard_ext[0] ? t->shard_ext : ".h5";
+}
+
 void rc_task_shard_name(const rc_task *t, int64_t k, char *buf, size_t n)
 {
-    if (t->id.count > 0) snprintf(buf, n, "shard-t%04d-%05lld.h5", t->id.index, (long long)k);
-    else snprintf(buf, n, "shard-%05lld.h5", (long long)k);
+    if (t->id.count > 0) snprintf(buf, n, "shard-t%04d-%05lld%s", t->id.index, (long long)k, ext_of(t));
+    else snprintf(buf, n, "shard-%05lld%s", (long long)k, ext_of(t));
+}
+
+/* Whether name[len] ends with a shard extension (either format: a run replaces the other's too). */
+static int shard_suffix(const char *name, size_t len, size_t min)
+{
+    return (len > min + 3 && !strncmp(name + len - 3, ".h5", 3)) ||
+           (len > min + 5 && !strncmp(name + len - 5, ".zarr", 5));
 }
 
 void rc_task_manifest_name(const rc_task *t, char *buf, size_t n)
@@ -36,14 +53,14 @@ int rc_task_owns_file(const rc_task *t, const char *name)
     int kind = len < strlen(name) ? 2 : 1;
     if (t->id.count == 0) {
         if (len == 13 && !strncmp(name, "manifest.json", 13)) return kind;
-        return len > 9 && !strncmp(name, "shard-", 6) && !strncmp(name + len - 3, ".h5", 3) ? kind : 0;
+        return !strncmp(name, "shard-", 6) && shard_suffix(name, len, 6) ? kind : 0;
     }
     rc_task_manifest_name(t, own, sizeof own);
     if (len == strlen(own) && !strncmp(name, own, len)) return kind;
     rc_task_state_name(t, own, sizeof own);
     if (len == strlen(own) && !strncmp(name, own, len)) return kind;
     snprintf(own, sizeof own, "shard-t%04d-", t->id.index);
-    return len > strlen(own) + 3 && !strncmp(name, own, strlen(own)) && !strncmp(name + len - 3, ".h5", 3) ? kind : 0;
+    return !strncmp(name, own, strlen(own)) && shard_suffix(name, len, strlen(own)) ? kind : 0;
 }
 
 /* Whether name is shard K of this task with K below the kept count (K read after the last '-'). */

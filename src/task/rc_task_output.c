@@ -26,7 +26,7 @@ rc_status rc_task_prepare_output(const rc_task *t, const char *output_dir, int f
         RC_FAIL_IF(own == 1 && !force && !t->resuming, err, RC_E_USAGE,
                    "already holds a conversion (%s); use --force to replace it", e->d_name);
         snprintf(path, sizeof path, "%s/%s", output_dir, e->d_name);
-        RC_FAIL_IF(unlink(path) != 0, err, RC_E_IO, "cannot remove %s: %s", path, strerror(errno));
+        RC_FAIL_IF(rc_remove_tree(path) != 0, err, RC_E_IO, "cannot remove %s: %s", path, strerror(errno));
     }
 done:
     if (d) closedir(d);

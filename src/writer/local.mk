@@ -10,4 +10,6 @@ librobocache_a_SOURCES += \
 	src/writer/rc_manifest.c src/writer/rc_manifest.h \
 	src/writer/rc_manifest_read.c src/writer/rc_manifest_read.h \
 	src/writer/rc_attrs.c src/writer/rc_attrs.h \
-	src/writer/rc_features.c src/writer/rc_features.h
+	src/writer/rc_features.c src/writer/rc_features.h \
+	src/writer/rc_mimic.c src/writer/rc_mimic_int.h \
+	src/writer/rc_zarr.c src/writer/rc_zarr_read.c src/writer/rc_zarr_int.h

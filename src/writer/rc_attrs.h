@@ -1,7 +1,8 @@
 /* rc_attrs.h — attributes that describe an episode's outputs (docs/FORMAT.md, "Output
  * attributes"), written onto groups and datasets of the shard's open episode: strings and
  * string lists (fixed-length, NUL-padded UTF-8, like every string of a shard), and int64 or
- * float64 scalars and arrays.  Attributes change no dataset and no content digest. */
+ * float64 scalars and arrays.  Attributes change no dataset and no content digest.  A zarr
+ * store keeps them as JSON in the .zattrs of the output's arrays and groups. */
 #ifndef RC_ATTRS_H
 #define RC_ATTRS_H
 
@@ -27,5 +28,10 @@ rc_status rc_attr_put_f64(rc_shard *sh, const char *rel_path, const char *name, 
 
 /* The open episode's group (rc_shard.c), or -1 when no episode is open. */
 hid_t rc_shard_episode_group(const rc_shard *sh);
+/* Where logical rel_path lives below that group in the shard's layout; 0, 1 when the layout
+ * keeps no HDF5 objects (zarr: the attributes are left out), or -1 when buf[n] is too small. */
+int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n);
+/* The zarr layout: attribute `name` of logical object rel_path as JSON text (rc_shard.c). */
+rc_status rc_shard_attr_json(rc_shard *sh, const char *rel_path, const char *name, const char *json, rc_err *err);
 
 #endif

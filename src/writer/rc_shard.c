@@ -18,6 +18,8 @@
 #include "writer/rc_digest_int.h"
 #include "writer/rc_durable_int.h"
 #include "writer/rc_h5_int.h"
+#include "writer/rc_mimic_int.h"
+#include "writer/rc_zarr_int.h"
 
 /* Target uncompressed chunk size: rows per chunk = max(1, RC_CHUNK_TARGET_BYTES / row bytes),
  * at most the dataset's rows.  1 MiB keeps zstd's ratio near its large-input value and one
@@ -38,6 +40,12 @@ struct rc_shard {
     rc_ds_digest *ds;   /* [n_ds] datasets put into the open episode */
     size_t n_ds, cap_ds;
     uint64_t bytes;     /* compressed chunk bytes written so far */
+    /* robomimic layout (mimic = 1): /data holds demo_N groups (sh->episodes), N counting from 0 */
+    int mimic;
+    char *actions;      /* the output copied to "actions"; NULL = none */
+    int64_t n_demos, total_steps;
+    char *split;        /* [n_demos] 't' or 'v' */
+    rc_zarr *zarr;      /* zarr layout: the store takes the datasets; no HDF5 file */
 };
 
 /* Fails with the innermost HDF5 message appended: "<what> failed: <HDF5's reason>". */
@@ -75,6 +83,8 @@ static void shard_free(rc_shard *sh)
     free_digests(sh);
     rc_free(sh->ds);
     rc_free(sh->ep_id);
+    rc_free(sh->actions);
+    rc_free(sh->split);
     rc_free(sh->tmp_path);
     rc_free(sh->final_path);
     rc_free(sh);
@@ -123,12 +133,14 @@ static rc_status write_root(rc_shard *sh, const rc_shard_info *info, rc_err *err
                    rc_h5_attr_write_str(sh->fid, "tool_version", info->tool_version) < 0 ||
                    rc_h5_attr_write_str(sh->fid, "spec_sha256", info->spec_sha256_hex) < 0 ||
                    rc_h5_attr_write_str(sh->fid, "backend", info->backend) < 0 ||
-                   rc_h5_attr_write_str(sh->fid, "created_from", info->created_from_hex) < 0,
+                   rc_h5_attr_write_str(sh->fid, "created_from", info->created_from_hex) < 0 ||
+                   (sh->mimic && rc_h5_attr_write_str(sh->fid, RC_MIMIC_FORMAT_ATTR, "robomimic") < 0),
                err, "writing the root attributes");
     RC_TRY(write_pipeline_text(sh, info->spec_text, err));
-    rc_err_scope(err, sh->final_path, NULL, "/episodes");
-    sh->episodes = new_group(sh, sh->fid, "episodes");
-    H5_FAIL_IF(sh->episodes < 0, err, "creating group /episodes");
+    const char *top = sh->mimic ? "data" : "episodes";
+    rc_err_scope(err, sh->final_path, NULL, "/%s", top);
+    sh->episodes = new_group(sh, sh->fid, top);
+    H5_FAIL_IF(sh->episodes < 0, err, "creating group /%s", top);
 done:
     return st;
 }
@@ -147,7 +159,18 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
     RC_FAIL_IF(!info->tool_version || !info->spec_sha256_hex || !info->backend || !info->created_from_hex ||
                    !info->spec_text,
                err, RC_E_INTERNAL, "expected every string of rc_shard_info, found a NULL");
+    if (info->format == RC_OUT_ZARR) {
+        sh->final_path = rc_strdup(final_path);
+        RC_FAIL_IF(!sh->final_path, err, RC_E_NOMEM, "out of memory creating a shard writer");
+        RC_TRY(rc_zarr_create(final_path, info, &sh->zarr, err));
+        *out = sh;
+        sh = NULL;
+        goto done;
+    }
     sh->level = info->zstd_level;
+    sh->mimic = info->format == RC_OUT_ROBOMIMIC;
+    if (sh->mimic && info->actions && info->actions[0])
+        RC_FAIL_IF(!(sh->actions = rc_strdup(info->actions)), err, RC_E_NOMEM, "out of memory");
     /* Files are little-endian by construction (H5T_*LE types, raw chunk bytes from memory). */
     RC_FAIL_IF(*(const uint8_t *)&one != 1, err, RC_E_INTERNAL,
                "expected a little-endian host, found a big-endian one");
@@ -192,12 +215,37 @@ rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *sourc
                "expected an episode id without '/', found '%s'", id);
     sh->ep_id = rc_strdup(id);
     RC_FAIL_IF(!sh->ep_id, err, RC_E_NOMEM, "out of memory");
-    sh->ep = new_group(sh, sh->episodes, id);
+    if (sh->zarr) return rc_zarr_episode_begin(sh->zarr, id, source_file, source_group, steps, err);
+    if (sh->mimic) { /* demo_N, with N the episode's place in the shard; the id is an attribute */
+        char *p = rc_realloc(sh->split, (size_t)sh->n_demos + 1);
+        RC_FAIL_IF(!p, err, RC_E_NOMEM, "out of memory");
+        sh->split = p;
+        sh->split[sh->n_demos] = 't';
+        char demo[32];
+        snprintf(demo, sizeof demo, "demo_%lld", (long long)sh->n_demos);
+        rc_err_scope(err, sh->final_path, id, "/data/%s", demo);
+        sh->ep = new_group(sh, sh->episodes, demo);
+    } else {
+        sh->ep = new_group(sh, sh->episodes, id);
+    }
     H5_FAIL_IF(sh->ep < 0, err, "creating the episode group");
     H5_FAIL_IF(rc_h5_attr_write_str(sh->ep, "source_file", source_file) < 0 ||
                    rc_h5_attr_write_str(sh->ep, "source_group", source_group) < 0 ||
-                   rc_h5_attr_write_i64(sh->ep, "steps", steps) < 0,
+                   rc_h5_attr_write_i64(sh->ep, "steps", steps) < 0 ||
+                   (sh->mimic && (rc_h5_attr_write_str(sh->ep, RC_MIMIC_ID_ATTR, id) < 0 ||
+                                  rc_h5_attr_write_i64(sh->ep, "num_samples", steps) < 0)),
                err, "writing the episode attributes");
+    if (sh->mimic) sh->total_steps += steps;
+done:
+    return st;
+}
+
+rc_status rc_shard_episode_split(rc_shard *sh, const char *split, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(!sh->ep_id || (strcmp(split, "train") && strcmp(split, "val")), err, RC_E_INTERNAL,
+               "expected an open episode and split train or val, found %s", split);
+    if (sh->mimic) sh->split[sh->n_demos] = split[0];
 done:
     return st;
 }
@@ -205,6 +253,13 @@ done:
 hid_t rc_shard_episode_group(const rc_shard *sh)
 {
     return sh->ep_id ? sh->ep : -1;
+}
+
+int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n)
+{
+    if (sh->zarr) return 1;
+    if (sh->mimic) return rc_mimic_physical(rel_path, buf, n);
+    return snprintf(buf, n, "%s", rel_path) < (int)n ? 0 : -1;
 }
 
 /* Opens (creating as needed) the groups of rel_path up to its last '/' under the episode;
@@ -335,18 +390,24 @@ static hid_t make_dcpl(const rc_shard *sh, int rank, const uint64_t *dims, uint6
     return dcpl;
 }
 
-/* Writes dataset rel_path of the open episode: chunk c's compressed bytes come from
- * z[c] / z_n[c] when z is given, else they are compressed here from data.  The episode digest
- * gets data_sha256, or the digest of data when it is NULL. */
-static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                             const uint64_t *dims, const void *data, void *const *z,
-                             const size_t *z_n, const uint8_t data_sha256[32], rc_err *err)
+/* Error scope: the object at rel_path (physical) below the open episode group. */
+static void scope_at(const rc_shard *sh, rc_err *err, const char *rel_path)
+{
+    if (sh->mimic) rc_err_scope(err, sh->final_path, sh->ep_id, "/data/demo_%lld/%s", (long long)sh->n_demos, rel_path);
+    else rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
+}
+
+/* Writes dataset rel_path (physical) of the open episode: chunk c's compressed bytes come from
+ * z[c] / z_n[c] when z is given, else they are compressed here from data. */
+static rc_status write_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                               const uint64_t *dims, const void *data, void *const *z,
+                               const size_t *z_n, rc_err *err)
 {
     rc_status st = RC_OK;
     hid_t parent = -1, t = -1, space = -1, dcpl = -1, ds = -1;
     char *rel = NULL, *leaf = NULL;
     void *own_z = NULL;
-    rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
+    scope_at(sh, err, rel_path);
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
     RC_FAIL_IF(rank < 1 || rank > RC_SHARD_MAX_RANK, err, RC_E_INTERNAL, "expected rank 1..%d, found %d",
                RC_SHARD_MAX_RANK, rank);
@@ -397,12 +458,6 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
         rc_free(own_z);
         own_z = NULL;
     }
-    uint8_t sha[32];
-    if (!data_sha256) {
-        rc_shard_data_sha256(elem, rank, dims, data, sha);
-        data_sha256 = sha;
-    }
-    RC_TRY(note_digest(sh, rel_path, elem, rank, dims, data_sha256, err));
     herr_t closed = H5Dclose(ds);
     ds = -1;
     H5_FAIL_IF(closed < 0, err, "closing the dataset");
@@ -414,6 +469,83 @@ done:
     if (t >= 0) H5Tclose(t);
     if (parent >= 0) H5Gclose(parent);
     rc_free(rel);
+    return st;
+}
+
+/* The robomimic copies of output "<out>/data", written at obs/<out>: next_obs/<out> (row k holds
+ * row k + 1, the last row repeated, as robomimic's loader reads next observations) and, for the
+ * actions output, actions.  data may be NULL: the rows are then read back from obs/<out>. */
+static rc_status put_mimic_copies(rc_shard *sh, const char *out, const char *obs, rc_elem elem, int rank,
+                                  const uint64_t *dims, const void *data, void *const *z, const size_t *z_n,
+                                  rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t ds = -1, t = -1;
+    uint8_t *next = NULL;
+    char path[640];
+    size_t row = (size_t)rc_elem_size(elem);
+    for (int k = 1; k < rank; k++) row *= (size_t)dims[k];
+    size_t bytes = row * (size_t)dims[0];
+    snprintf(path, sizeof path, "robocache/%s/x", out); /* creates the output's attribute group */
+    char *leaf;
+    hid_t g = -1;
+    RC_TRY(open_parent(sh, path, &g, &leaf, err));
+    H5Gclose(g);
+    if (sh->actions && !strcmp(sh->actions, out))
+        RC_TRY(write_dataset(sh, "actions", elem, rank, dims, data, data ? NULL : z, z_n, err));
+    scope_at(sh, err, obs);
+    next = rc_malloc(bytes ? bytes : 1);
+    RC_FAIL_IF(!next, err, RC_E_NOMEM, "out of memory for %zu bytes of next_obs", bytes);
+    if (bytes && !data) {
+        ds = H5Dopen2(sh->ep, obs, H5P_DEFAULT);
+        t = ds < 0 ? -1 : H5Dget_type(ds);
+        H5_FAIL_IF(t < 0 || rc_zstd_filter_read(ds, t, next) < 0, err, "reading back the rows for next_obs");
+        data = next;
+    }
+    if (bytes) {
+        memmove(next, (const uint8_t *)data + row, bytes - row);
+        memcpy(next + bytes - row, (const uint8_t *)data + bytes - row, row);
+    }
+    snprintf(path, sizeof path, "next_obs/%s", out);
+    RC_TRY(write_dataset(sh, path, elem, rank, dims, next, NULL, NULL, err));
+done:
+    if (t >= 0) H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    rc_free(next);
+    return st;
+}
+
+/* Writes logical dataset rel_path of the open episode (at its place in the shard's layout) and
+ * adds it to the episode digest: data_sha256, or the digest of data when it is NULL. */
+static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                             const uint64_t *dims, const void *data, void *const *z,
+                             const size_t *z_n, const uint8_t data_sha256[32], rc_err *err)
+{
+    rc_status st = RC_OK;
+    char phys[600];
+    scope_at(sh, err, rel_path);
+    RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected rc_shard_episode_begin before writing a dataset");
+    int where = rc_shard_object_path(sh, rel_path, phys, sizeof phys);
+    RC_FAIL_IF(where < 0, err, RC_E_INTERNAL, "expected a dataset path under %zu bytes", sizeof phys);
+    RC_FAIL_IF(rank < 1 || rank > RC_SHARD_MAX_RANK, err, RC_E_INTERNAL, "expected rank 1..%d, found %d",
+               RC_SHARD_MAX_RANK, rank);
+    if (sh->zarr) {
+        uint64_t big[RC_SHARD_MAX_RANK]; /* the store's chunks: the row rule without the episode's length */
+        memcpy(big, dims, (size_t)rank * sizeof *dims);
+        big[0] = UINT64_MAX;
+        RC_TRY(rc_zarr_put(sh->zarr, rel_path, elem, rank, dims, rc_shard_chunk_rows(elem, rank, big), data, z, z_n,
+                           rc_shard_chunk_rows(elem, rank, dims), err));
+    }
+    else RC_TRY(write_dataset(sh, phys, elem, rank, dims, data, z, z_n, err));
+    if (sh->mimic && !strncmp(phys, "obs/", 4))
+        RC_TRY(put_mimic_copies(sh, phys + 4, phys, elem, rank, dims, data, z, z_n, err));
+    uint8_t sha[32];
+    if (!data_sha256) {
+        rc_shard_data_sha256(elem, rank, dims, data, sha);
+        data_sha256 = sha;
+    }
+    RC_TRY(note_digest(sh, rel_path, elem, rank, dims, data_sha256, err));
+done:
     return st;
 }
 
@@ -439,23 +571,91 @@ rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem el
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s", sh->ep_id ? sh->ep_id : "?");
+    scope_at(sh, err, "");
     RC_FAIL_IF(!sh->ep_id, err, RC_E_INTERNAL, "expected an open episode, found none");
     rc_digest_episode(sh->ds, sh->n_ds, hex);
+    if (sh->zarr) {
+        RC_TRY(rc_zarr_episode_end(sh->zarr, hex, err));
+        goto ended;
+    }
     H5_FAIL_IF(rc_h5_attr_write_str(sh->ep, "content_sha256", hex) < 0, err, "writing attribute content_sha256");
     herr_t closed = H5Gclose(sh->ep);
     sh->ep = -1;
     H5_FAIL_IF(closed < 0, err, "closing the episode group");
+ended:
     free_digests(sh);
     rc_free(sh->ep_id);
     sh->ep_id = NULL;
+    if (sh->mimic) sh->n_demos++;
 done:
     return st;
 }
 
+rc_status rc_shard_attr_json(rc_shard *sh, const char *rel_path, const char *name, const char *json, rc_err *err)
+{
+    if (!sh->zarr) return rc_err_set(err, RC_E_INTERNAL, __FILE__, __LINE__, "expected a zarr shard");
+    return rc_zarr_attr(sh->zarr, rel_path, name, json, err);
+}
+
+rc_status rc_shard_seal(rc_shard *sh, rc_err *err)
+{
+    return sh->zarr ? rc_zarr_seal(sh->zarr, err) : RC_OK;
+}
+
 uint64_t rc_shard_bytes(const rc_shard *sh)
 {
-    return sh->bytes;
+    return sh->zarr ? rc_zarr_bytes(sh->zarr) : sh->bytes;
+}
+
+/* /mask/<name>: the demo names of split s ('t' or 'v') as fixed-length strings, in demo order. */
+static rc_status write_mask(rc_shard *sh, hid_t mask, const char *name, char s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t t = -1, space = -1, dcpl = -1, ds = -1;
+    enum { W = 32 }; /* "demo_", up to 20 characters of digits and sign, NUL */
+    hsize_t n = 0;
+    char *names = rc_calloc((size_t)sh->n_demos + 1, W);
+    rc_err_scope(err, sh->final_path, NULL, "/mask/%s", name);
+    RC_FAIL_IF(!names, err, RC_E_NOMEM, "out of memory");
+    for (int64_t i = 0; i < sh->n_demos; i++)
+        if (sh->split[i] == s) snprintf(names + W * n++, W, "demo_%lld", (long long)i);
+    t = H5Tcopy(H5T_C_S1);
+    space = H5Screate_simple(1, &n, NULL);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5_FAIL_IF(t < 0 || H5Tset_size(t, W) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 || space < 0 || dcpl < 0 ||
+                   H5Pset_obj_track_times(dcpl, 0) < 0,
+               err, "making a string list");
+    ds = H5Dcreate2(mask, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5_FAIL_IF(ds < 0 || (n && H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0), err,
+               "writing %llu demo names", (unsigned long long)n);
+done:
+    if (ds >= 0) H5Dclose(ds);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    if (t >= 0) H5Tclose(t);
+    rc_free(names);
+    return st;
+}
+
+/* What robomimic reads besides the demos: total and env_args on /data, the split masks. */
+static rc_status write_mimic_index(rc_shard *sh, rc_err *err)
+{
+    rc_status st = RC_OK;
+    hid_t mask = -1;
+    rc_err_scope(err, sh->final_path, NULL, "/data");
+    /* no simulator stands behind converted logs: env_args names none */
+    H5_FAIL_IF(rc_h5_attr_write_i64(sh->episodes, "total", sh->total_steps) < 0 ||
+                   rc_h5_attr_write_str(sh->episodes, "env_args",
+                                        "{\"env_name\": \"robocache\", \"type\": null, \"env_kwargs\": {}}") < 0,
+               err, "writing attributes total and env_args");
+    rc_err_scope(err, sh->final_path, NULL, "/mask");
+    mask = new_group(sh, sh->fid, "mask");
+    H5_FAIL_IF(mask < 0, err, "creating group /mask");
+    RC_TRY(write_mask(sh, mask, "train", 't', err));
+    RC_TRY(write_mask(sh, mask, "valid", 'v', err));
+done:
+    if (mask >= 0) H5Gclose(mask);
+    return st;
 }
 
 rc_status rc_shard_commit(rc_shard *sh, rc_err *err)
@@ -463,6 +663,13 @@ rc_status rc_shard_commit(rc_shard *sh, rc_err *err)
     rc_status st = RC_OK;
     rc_err_scope(err, sh->final_path, NULL, NULL);
     RC_FAIL_IF(sh->ep_id, err, RC_E_INTERNAL, "expected episode %s to be ended before commit", sh->ep_id);
+    if (sh->zarr) {
+        rc_zarr *z = sh->zarr;
+        sh->zarr = NULL;
+        shard_free(sh);
+        return rc_zarr_commit(z, err);
+    }
+    if (sh->mimic) RC_TRY(write_mimic_index(sh, err));
     H5_FAIL_IF(close_ids(sh) < 0, err, "closing the temporary file %s", sh->tmp_path);
     RC_TRY(rc_durable_publish(sh->tmp_path, sh->final_path, err));
     shard_free(sh);
@@ -475,6 +682,7 @@ done:
 void rc_shard_abort(rc_shard *sh)
 {
     if (!sh) return;
+    rc_zarr_abort(sh->zarr);
     close_ids(sh);
     if (sh->tmp_path) unlink(sh->tmp_path);
     shard_free(sh);

@@ -1,13 +1,15 @@
 /* rc_shard.h — writes one output shard (docs/SPEC.md §6): created under a temporary name,
  * filled episode by episode with zstd-chunked datasets, then fsync'd and renamed (commit) or
  * removed (abort), so a shard exists whole or not at all.  Object time stamps are off and the
- * file layout is fixed, so equal content gives equal bytes. */
+ * file layout is fixed, so equal content gives equal bytes.  In the robomimic layout the same
+ * logical datasets live under /data/demo_N (rc_mimic_int.h), with the same digest. */
 #ifndef RC_SHARD_H
 #define RC_SHARD_H
 
 #include <stdint.h>
 
 #include "common/rc_error.h"
+#include "spec/rc_kinds.h"
 #include "writer/rc_elem.h"
 
 /* Most dimensions of an output dataset (a dense mean voxel grid is [F, nx, ny, nz, C]). */
@@ -21,6 +23,8 @@ typedef struct rc_shard_info {
     const char *created_from_hex;   /* digest of the input shard list, 64 hex chars */
     const char *spec_text;          /* written to /meta/pipeline */
     int zstd_level;
+    rc_out_format format;           /* robocache (0) or robomimic: docs/FORMAT.md */
+    const char *actions;            /* robomimic: the output copied to /data/demo_N/actions; NULL = none */
 } rc_shard_info;
 
 typedef struct rc_shard rc_shard;
@@ -31,6 +35,9 @@ rc_status rc_shard_create(const char *final_path, const rc_shard_info *info, rc_
 /* Starts /episodes/<id> with attributes source_file, source_group, steps. */
 rc_status rc_shard_episode_begin(rc_shard *sh, const char *id, const char *source_file,
                                  const char *source_group, int64_t steps, rc_err *err);
+/* The open episode's split ("train" or "val"), for the robomimic layout's /mask/train and
+ * /mask/valid; a robocache-layout shard does not record it.  Call before rc_shard_episode_end. */
+rc_status rc_shard_episode_split(rc_shard *sh, const char *split, rc_err *err);
 /* Writes dataset /episodes/<id>/<rel_path> (e.g. "observation/data"; intermediate groups are
  * created) of rank 1..RC_SHARD_MAX_RANK with the given dims, chunked along the first axis and
  * zstd-compressed, and folds its decoded content into the episode digest.  dims[0] may be 0 (an
@@ -54,8 +61,12 @@ rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem el
                                   const uint8_t data_sha256[32], rc_err *err);
 /* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err);
-/* Compressed bytes written so far (for shard_max_bytes rollover). */
+/* Compressed bytes written so far (for shard_max_bytes rollover; a zarr store holds back each
+ * array's last, partial chunk until rc_shard_seal). */
 uint64_t rc_shard_bytes(const rc_shard *sh);
+/* Writes what the layout holds back until the end (zarr: the last chunks), so rc_shard_bytes
+ * is the shard's final count; no episode may follow.  rc_shard_commit seals too. */
+rc_status rc_shard_seal(rc_shard *sh, rc_err *err);
 /* Closes, fsyncs, renames to the final path and fsyncs the folder; frees sh in all cases. */
 rc_status rc_shard_commit(rc_shard *sh, rc_err *err);
 /* Closes and removes the temporary file; frees sh.  Accepts NULL. */

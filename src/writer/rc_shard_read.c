@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/rc_alloc.h"
 #include "common/rc_budget.h"
@@ -15,14 +16,19 @@
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest_int.h"
 #include "writer/rc_h5_int.h"
+#include "writer/rc_mimic_int.h"
+#include "writer/rc_zarr_int.h"
 
 struct rc_shard_reader {
     char *path;
     hid_t fid;
-    hid_t episodes;     /* /episodes */
+    hid_t episodes;     /* /episodes (/data in the robomimic layout) */
     char **ids;         /* [n_ids] episode names, byte order */
     size_t n_ids, cap_ids;
+    int mimic;          /* robomimic layout: groups[i] is the demo group of ids[i] */
+    char **groups;
     rc_shard_root root;
+    rc_zarr_reader *zarr; /* a zarr store (a folder): it answers every call */
 };
 
 /* A list of names gathered by an HDF5 iteration. */
@@ -121,6 +127,67 @@ done:
     return st;
 }
 
+typedef struct id_group {
+    char *id, *group;
+} id_group;
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const id_group *)a)->id, ((const id_group *)b)->id);
+}
+
+/* Robomimic layout: r->ids holds the demo group names; they become r->groups, and r->ids the
+ * episode ids their episode_id attributes give, both in byte order of the ids. */
+static rc_status read_demo_ids(rc_shard_reader *r, rc_err *err)
+{
+    rc_status st = RC_OK;
+    char id[256];
+    id_group *p = rc_calloc(r->n_ids ? r->n_ids : 1, sizeof *p);
+    r->groups = rc_calloc(r->n_ids ? r->n_ids : 1, sizeof *r->groups);
+    RC_FAIL_IF(!p || !r->groups, err, RC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->n_ids; i++) {
+        p[i].group = r->ids[i];
+        rc_err_scope(err, r->path, NULL, "/data/%s", p[i].group);
+        hid_t g = H5Gopen2(r->episodes, p[i].group, H5P_DEFAULT);
+        int ok = g >= 0 && rc_h5_attr_read_str(g, RC_MIMIC_ID_ATTR, id, sizeof id) == 0;
+        if (g >= 0) H5Gclose(g);
+        RC_FAIL_IF(!ok, err, RC_E_IO, "expected a demo group with a string attribute %s", RC_MIMIC_ID_ATTR);
+        RC_FAIL_IF(!(p[i].id = rc_strdup(id)), err, RC_E_NOMEM, "out of memory");
+    }
+    qsort(p, r->n_ids, sizeof *p, by_id);
+    for (size_t i = 0; i < r->n_ids; i++) {
+        r->ids[i] = p[i].id;
+        r->groups[i] = p[i].group;
+        p[i].id = NULL;
+    }
+done:
+    for (size_t i = 0; p && i < r->n_ids; i++) rc_free(p[i].id);
+    rc_free(p);
+    return st;
+}
+
+/* The group (below r->episodes) of episode id; NULL when there is none. */
+static const char *group_of(const rc_shard_reader *r, const char *id)
+{
+    if (!r->mimic) return id;
+    size_t lo = 0, hi = r->n_ids;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(r->ids[mid], id);
+        if (!c) return r->groups[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* Logical rel_path -> the path below the episode group in r's layout; -1 when too long. */
+static int physical(const rc_shard_reader *r, const char *rel_path, char *buf, size_t n)
+{
+    if (r->mimic) return rc_mimic_physical(rel_path, buf, n);
+    return snprintf(buf, n, "%s", rel_path) < (int)n ? 0 : -1;
+}
+
 static rc_status read_root(rc_shard_reader *r, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -140,8 +207,10 @@ static rc_status read_root(rc_shard_reader *r, rc_err *err)
                    rc_h5_attr_read_str(r->fid, "created_from", root->created_from, sizeof root->created_from) < 0,
                err, RC_E_IO, "expected string attributes tool_version, spec_sha256, backend, created_from");
     RC_TRY(read_pipeline(r, err));
-    rc_err_scope(err, r->path, NULL, "/episodes");
-    r->episodes = H5Gopen2(r->fid, "/episodes", H5P_DEFAULT);
+    r->mimic = rc_mimic_is(r->fid);
+    const char *top = r->mimic ? "/data" : "/episodes";
+    rc_err_scope(err, r->path, NULL, "%s", top);
+    r->episodes = H5Gopen2(r->fid, top, H5P_DEFAULT);
     RC_FAIL_IF(r->episodes < 0, err, RC_E_IO, "expected the group of episodes, found none");
     name_list l = {0};
     hsize_t idx = 0;
@@ -150,6 +219,7 @@ static rc_status read_root(rc_shard_reader *r, rc_err *err)
     r->n_ids = l.n;
     RC_FAIL_IF(l.failed, err, RC_E_NOMEM, "out of memory listing episodes");
     RC_FAIL_IF(it < 0, err, RC_E_IO, "listing the episodes failed");
+    if (r->mimic) RC_TRY(read_demo_ids(r, err));
 done:
     return st;
 }
@@ -165,6 +235,11 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->fid = r->episodes = -1;
     r->path = rc_strdup(path);
     RC_FAIL_IF(!r->path, err, RC_E_NOMEM, "out of memory");
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        RC_TRY(rc_zarr_reader_open(path, &r->zarr, &r->root, err));
+        goto opened;
+    }
     RC_TRY(rc_zstd_filter_register(err));
     /* A shard holds no external link: without the class HDF5 cannot follow a forged one into
      * another file (error ignored: already gone). */
@@ -175,6 +250,7 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     r->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(r->fid < 0, err, RC_E_IO, "opening the HDF5 file failed");
     RC_TRY(read_root(r, err));
+opened:
     *out = r;
     *root = &r->root;
     r = NULL;
@@ -185,6 +261,7 @@ done:
 
 size_t rc_shard_reader_n_episodes(const rc_shard_reader *r)
 {
+    if (r->zarr) return rc_zarr_reader_n_episodes(r->zarr);
     return r->n_ids;
 }
 
@@ -274,23 +351,30 @@ static rc_status read_datasets(rc_shard_reader *r, hid_t g, rc_shard_episode *ep
     RC_FAIL_IF(l.foreign[0], err, RC_E_INPUT,
                "expected only data inside this file (hard links), found a soft or external link");
     RC_FAIL_IF(l.failed || it < 0, err, RC_E_INPUT, "listing the episode's datasets failed");
-    ep->datasets = rc_calloc(l.n, sizeof *ep->datasets);
-    items = rc_calloc(l.n, sizeof *items);
+    ep->datasets = rc_calloc(l.n ? l.n : 1, sizeof *ep->datasets);
+    items = rc_calloc(l.n ? l.n : 1, sizeof *items);
     RC_FAIL_IF(!ep->datasets || !items, err, RC_E_NOMEM, "out of memory");
     for (size_t i = 0; i < l.n; i++) {
-        rc_shard_dataset *d = &ep->datasets[i];
-        rc_err_scope(err, r->path, ep->id, "/episodes/%s/%s", ep->id, l.names[i]);
-        snprintf(d->rel_path, sizeof d->rel_path, "%s", l.names[i]);
-        items[i].rel_path = l.names[i];
+        rc_shard_dataset *d = &ep->datasets[ep->n_datasets];
+        rc_err_scope(err, r->path, ep->id, "%s/%s/%s", r->mimic ? "/data" : "/episodes", group_of(r, ep->id),
+                     l.names[i]);
+        if (r->mimic) {
+            int logical = rc_mimic_logical(l.names[i], d->rel_path, sizeof d->rel_path);
+            RC_FAIL_IF(logical < 0, err, RC_E_INPUT, "expected a dataset path under %zu bytes", sizeof d->rel_path);
+            if (!logical) continue; /* actions, next_obs: copies of obs */
+        } else {
+            snprintf(d->rel_path, sizeof d->rel_path, "%s", l.names[i]);
+        }
+        items[ep->n_datasets].rel_path = d->rel_path;
         ds = H5Dopen2(g, l.names[i], H5P_DEFAULT);
         RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "opening the dataset failed");
         RC_TRY(describe(ds, d, err));
-        RC_TRY(decode_and_hash(ds, d, &items[i], err));
+        RC_TRY(decode_and_hash(ds, d, &items[ep->n_datasets], err));
         H5Dclose(ds);
         ds = -1;
         ep->n_datasets++;
     }
-    rc_digest_episode(items, l.n, ep->computed_sha256); /* sorts items, not ep->datasets */
+    rc_digest_episode(items, ep->n_datasets, ep->computed_sha256); /* sorts items, not ep->datasets */
     qsort(ep->datasets, ep->n_datasets, sizeof *ep->datasets, by_rel_path);
 done:
     if (ds >= 0) H5Dclose(ds);
@@ -303,10 +387,11 @@ rc_status rc_shard_reader_episode(rc_shard_reader *r, size_t i, rc_shard_episode
 {
     rc_status st = RC_OK;
     hid_t g = -1;
+    if (r->zarr) return rc_zarr_reader_episode(r->zarr, i, ep, err);
     memset(ep, 0, sizeof *ep);
     snprintf(ep->id, sizeof ep->id, "%s", r->ids[i]);
-    rc_err_scope(err, r->path, ep->id, "/episodes/%s", ep->id);
-    g = H5Gopen2(r->episodes, ep->id, H5P_DEFAULT);
+    rc_err_scope(err, r->path, ep->id, "%s/%s", r->mimic ? "/data" : "/episodes", group_of(r, ep->id));
+    g = H5Gopen2(r->episodes, group_of(r, ep->id), H5P_DEFAULT);
     RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected an episode group, found something else");
     RC_FAIL_IF(rc_h5_attr_read_str(g, "source_file", ep->source_file, sizeof ep->source_file) < 0 ||
                    rc_h5_attr_read_str(g, "source_group", ep->source_group, sizeof ep->source_group) < 0 ||
@@ -326,13 +411,18 @@ rc_status rc_shard_reader_data(rc_shard_reader *r, const char *id, const char *r
     rc_status st = RC_OK;
     hid_t g = -1, ds = -1, t = -1;
     void *buf = NULL;
+    if (r->zarr) return rc_zarr_reader_data(r->zarr, id, rel_path, d, data, err);
     *data = NULL;
     memset(d, 0, sizeof *d);
     snprintf(d->rel_path, sizeof d->rel_path, "%s", rel_path);
     rc_err_scope(err, r->path, id, "/episodes/%s/%s", id, rel_path);
-    g = H5Gopen2(r->episodes, id, H5P_DEFAULT);
+    const char *group = group_of(r, id);
+    char phys[600];
+    RC_FAIL_IF(!group || physical(r, rel_path, phys, sizeof phys) < 0, err, RC_E_INPUT,
+               "expected an episode of this shard and a path under %zu bytes", sizeof phys);
+    g = H5Gopen2(r->episodes, group, H5P_DEFAULT);
     RC_FAIL_IF(g < 0, err, RC_E_INPUT, "expected an episode group, found none");
-    ds = H5Dopen2(g, rel_path, H5P_DEFAULT);
+    ds = H5Dopen2(g, phys, H5P_DEFAULT);
     RC_FAIL_IF(ds < 0, err, RC_E_INPUT, "expected a dataset, found none");
     RC_TRY(describe(ds, d, err));
     uint64_t n = (uint64_t)rc_elem_size(d->elem);
@@ -360,8 +450,11 @@ done:
 
 int rc_shard_reader_has(rc_shard_reader *r, const char *id, const char *rel_path)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", id, rel_path);
+    char phys[600], path[1024];
+    if (r->zarr) return rc_zarr_reader_has(r->zarr, id, rel_path);
+    const char *group = group_of(r, id);
+    if (!group || physical(r, rel_path, phys, sizeof phys) < 0) return 0;
+    snprintf(path, sizeof path, "%s/%s", group, phys);
     return H5Lexists(r->episodes, path, H5P_DEFAULT) > 0;
 }
 
@@ -375,8 +468,13 @@ void rc_shard_episode_free(rc_shard_episode *ep)
 void rc_shard_reader_close(rc_shard_reader *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->n_ids; i++) rc_free(r->ids[i]);
+    for (size_t i = 0; i < r->n_ids; i++) {
+        rc_free(r->ids[i]);
+        if (r->groups) rc_free(r->groups[i]);
+    }
     rc_free(r->ids);
+    rc_free(r->groups);
+    rc_zarr_reader_close(r->zarr);
     rc_free(r->root.pipeline);
     if (r->episodes >= 0) H5Gclose(r->episodes);
     if (r->fid >= 0) H5Fclose(r->fid);

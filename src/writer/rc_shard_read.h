@@ -19,6 +19,8 @@ typedef struct rc_shard_root {
     char backend[192];     /* "cpu" or "cuda (DEVICE NAME (sm_XY))", as rc_pipeline writes it */
     char created_from[80];
     char *pipeline; /* /meta/pipeline text; owned, freed by rc_shard_reader_close */
+    uint64_t stored_bytes; /* a zarr store: its chunk bytes (chunks span episodes, so its
+                            * datasets report 0); 0 for an HDF5 shard: sum its datasets' */
 } rc_shard_root;
 
 typedef struct rc_shard_dataset {
