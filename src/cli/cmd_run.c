@@ -240,6 +240,7 @@ int cmd_run(int argc, char **argv)
     /* The report and trace describe failed runs too: what ran, and for how long. */
     rc_err rerr;
     rc_err_clear(&rerr);
+    if (rep.paths_refused) report_path = trace_path = NULL; /* they could replace output files */
     if (report_path && rc_report_write_json(&rep, &timestamps, report_path, &rerr) != RC_OK && !code)
         code = cli_fail(&rerr);
     if (trace_path && rc_report_write_trace(&rep, trace_path, &rerr) != RC_OK && !code) code = cli_fail(&rerr);

@@ -44,8 +44,9 @@ rc_status rc_check_run_paths(const rc_run *s, rc_err *err)
     RC_FAIL_IF(rc_path_within(s->output_dir, s->spec->input_dir), err, RC_E_USAGE,
                "the output folder is the input folder %s or inside it; choose an output folder outside the input",
                s->spec->input_dir);
-    RC_TRY(check_side_file("--report", s->o->report_path, s->output_dir, err));
-    RC_TRY(check_side_file("--trace", s->o->trace_path, s->output_dir, err));
+    st = check_side_file("--report", s->o->report_path, s->output_dir, err);
+    if (st == RC_OK) st = check_side_file("--trace", s->o->trace_path, s->output_dir, err);
+    s->rep->paths_refused = st != RC_OK;
 done:
     return st;
 }
