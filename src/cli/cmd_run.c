@@ -116,7 +116,7 @@ static void print_usage(FILE *f)
             "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"
             "                        the cgroup's memory.max (see `info`)\n"
             "  the output folder is locked for the run (another run into it fails with exit 3); it may not\n"
-            "  be the input folder or inside it, and --report/--trace files may not be inside it\n"
+            "  be the input folder (inside it, its files are not input); --report/--trace may not be in it\n"
             "signals: SIGINT, SIGTERM, SIGHUP or SIGPIPE stop the run between episodes; complete shards stay\n"
             "  with a manifest marked incomplete (\"complete\": false) for --resume; a second signal stops at once\n"
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"

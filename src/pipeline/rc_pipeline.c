@@ -270,11 +270,12 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.layout = *sp->input_layout; /* the streams of the first input file, as the spec was checked against */
     RC_TRY(collect_stream_names(&s, err));
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
+    RC_TRY(rc_check_run_paths(&s, err));
+    RC_TRY(rc_exclude_output(&s, err));
     RC_TRY(digest_inputs(&s, err));
     RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
                         &s.task, err));
     RC_TRY(rc_task_plan_split(s.task, sp->split_seed, sp->val_fraction, err));
-    RC_TRY(rc_check_run_paths(&s, err));
     RC_TRY(rc_zstd_filter_register(err));
     hbool_t threadsafe = 0;
     RC_FAIL_IF(H5is_library_threadsafe(&threadsafe) < 0 || !threadsafe, err, RC_E_INTERNAL,

@@ -1,8 +1,8 @@
 /* rc_run_paths.c — the folder rules a run checks before it writes anything
- * (docs/RELIABILITY.md): the output folder is neither the input folder nor inside it, so a run
- * never reads its own shards as input and --force never removes an input file; --report and
- * --trace go to an existing writable folder outside the output folder, so they never replace
- * a shard or the manifest. */
+ * (docs/RELIABILITY.md): the output folder is not the input folder, and one inside the input
+ * folder is left out of the input listing, so a run never reads its own shards as input and
+ * --force never removes an input file; --report and --trace go to an existing writable folder
+ * outside the output folder, so they never replace a shard or the manifest. */
 #include "config.h"
 
 #include "pipeline/rc_stream_int.h"
@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/rc_alloc.h"
 #include "common/rc_fs.h"
+#include "common/rc_log.h"
 
 /* A --report or --trace path: RC_E_USAGE naming the option and the path when it cannot be used. */
 static rc_status check_side_file(const char *opt, const char *path, const char *output_dir, rc_err *err)
@@ -37,12 +39,33 @@ done:
     return st;
 }
 
+rc_status rc_exclude_output(rc_run *s, rc_err *err)
+{
+    rc_status st = RC_OK;
+    size_t kept = 0, n = s->n_files;
+    if (!rc_path_within(s->output_dir, s->spec->input_dir)) return RC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (rc_path_within(s->files[i], s->output_dir)) rc_free(s->files[i]);
+        else s->files[kept++] = s->files[i];
+    }
+    s->n_files = kept;
+    if (kept < n)
+        rc_log(RC_LOG_INFO, "%zu file(s) in the output folder %s left out of the input", n - kept, s->output_dir);
+    rc_err_scope(err, s->spec->input_dir, NULL, NULL);
+    RC_FAIL_IF(kept == 0, err, RC_E_INPUT, "no input file matches %s outside the output folder %s",
+               s->spec->input_pattern, s->output_dir);
+done:
+    return st;
+}
+
 rc_status rc_check_run_paths(const rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_err_scope(err, s->output_dir, NULL, NULL);
-    RC_FAIL_IF(rc_path_within(s->output_dir, s->spec->input_dir), err, RC_E_USAGE,
-               "the output folder is the input folder %s or inside it; choose an output folder outside the input",
+    struct stat in, out;
+    RC_FAIL_IF(stat(s->spec->input_dir, &in) == 0 && stat(s->output_dir, &out) == 0 && in.st_dev == out.st_dev &&
+                   in.st_ino == out.st_ino,
+               err, RC_E_USAGE, "the output folder is the input folder %s; choose another output folder",
                s->spec->input_dir);
     st = check_side_file("--report", s->o->report_path, s->output_dir, err);
     if (st == RC_OK) st = check_side_file("--trace", s->o->trace_path, s->output_dir, err);

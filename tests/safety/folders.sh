@@ -1,8 +1,8 @@
 #!/bin/sh
 # folders.sh — the folder rules of docs/RELIABILITY.md: one run per output folder (a lock held
 # for the run; a second run exits 3 naming the folder and the holder's pid; the tasks of one
-# sharded run lock only their own files); an output folder that is the input folder or inside
-# it refused (exit 1) before anything is written; --report and --trace checked before
+# sharded run lock only their own files); an output folder that is the input folder refused
+# (exit 1), one inside it left out of the input listing; --report and --trace checked before
 # converting (a writable folder, never inside the output folder: exit 1) and written under a
 # temporary name then renamed; input that is not HDF5 leaves no output folder; a broken stderr
 # never stops a conversion.  Runs are held at a known point by the fault shim (signals.sh).
@@ -11,22 +11,13 @@
 
 make_input "$TMP/raw" 4
 write_spec "$TMP/spec.yaml" "$TMP/raw" 2
-(cd "$TMP/raw" && cksum ./* | sort) >"$TMP/raw.sum"
+(cd "$TMP/raw" && cksum ./*.h5 | sort) >"$TMP/raw.sum"
 
-# hold OUT K [OPTION...]: starts a run held at its K-th temporary file; sets $pid.
+# hold OUT K [OPTION...]: a run held at its K-th temporary file (run_held).
 hold() {
-    mark="$TMP/mark.$(date +%s%N)"
     dir=$1 k=$2
     shift 2
-    RC_SHIM_PAUSE_AT_TMP=$k RC_SHIM_MARK="$mark" LD_PRELOAD="$SHIM" \
-        "$RC_BIN" run "$TMP/spec.yaml" --output "$dir" --progress never "$@" >"$TMP/held.out" 2>"$TMP/held.err" &
-    pid=$!
-    tries=0
-    while [ ! -e "$mark" ] && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 1200 ]; do
-        sleep 0.1
-        tries=$((tries + 1))
-    done
-    [ -e "$mark" ]
+    run_held "$k" "$TMP/mark.$(date +%s%N)" "$TMP/spec.yaml" --output "$dir" "$@"
 }
 
 # ---- the output folder's lock
@@ -58,15 +49,27 @@ wait "$pid"
 
 # ---- output folder equal to or inside the input folder
 ln -s "$TMP/raw" "$TMP/raw-link"
-for out in "$TMP/raw" "$TMP/raw/sub" "$TMP/raw-link/sub/deeper"; do
-    expect_exit 1 "output $out is refused (it is in the input folder)" \
+for out in "$TMP/raw" "$TMP/raw-link" "$TMP/raw/../raw"; do
+    expect_exit 1 "output $out (the input folder) is refused" \
         "$RC_BIN" run "$TMP/spec.yaml" --output "$out" --force --progress never
     grep "error:" "$TMP/err" | grep -q "the output folder is the input folder"
     tap_result $? "the message for $out says why"
 done
-(cd "$TMP/raw" && cksum ./* | sort) >"$TMP/raw.after"
-cmp -s "$TMP/raw.sum" "$TMP/raw.after" && [ ! -e "$TMP/raw/sub" ] && [ -z "$(no_conversion_in "$TMP/raw")" ]
-tap_result $? "the input folder is untouched: no input removed, no folder or shard made in it"
+# Inside the input folder: its files are left out of the input, so a second run (pattern *.h5,
+# which matches the first run's shards) converts the same episodes, and --force removes only
+# the first run's outputs.
+check "output inside the input folder: a first run" \
+    "$RC_BIN" run "$TMP/spec.yaml" --output "$TMP/raw/sub/out" --progress never
+check "a second run with --force, through a symbolic link to the input folder" \
+    "$RC_BIN" run "$TMP/spec.yaml" --output "$TMP/raw-link/sub/out" --force --progress never
+grep -q "2 file(s) in the output folder .* left out of the input" "$TMP/err" &&
+    "$PYTHON3" -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(len(m["episodes"]) != 4 or any("/sub/" in e["source_file"] for e in m["episodes"]))' \
+        "$TMP/raw/sub/out/manifest.json"
+tap_result $? "its own 2 shards were left out of the input: 4 episodes, all from the input files"
+(cd "$TMP/raw" && cksum ./*.h5 | sort) >"$TMP/raw.after"
+cmp -s "$TMP/raw.sum" "$TMP/raw.after"
+tap_result $? "the input files are untouched (none removed by --force)"
+rm -rf "$TMP/raw/sub" # the later runs write elsewhere: this output would be input to them
 
 # ---- --report and --trace
 check "a conversion to protect" "$RC_BIN" run "$TMP/spec.yaml" --output "$TMP/conv" --progress never

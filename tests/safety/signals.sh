@@ -22,21 +22,11 @@ manifest_field() {
         "$1/manifest.json" "$2" 2>/dev/null || echo "unreadable"
 }
 
-# start_held SPEC OUT K [OPTION...]: starts the run in the background, held at its K-th temporary file;
-# sets $pid, and returns 1 when the run ended without reaching that point.
+# start_held SPEC OUT K [OPTION...]: the run held at its K-th temporary file (run_held).
 start_held() {
-    mark="$TMP/mark.$$.$3.$(date +%s%N)"
     spec=$1 dir=$2 k=$3
     shift 3
-    RC_SHIM_PAUSE_AT_TMP=$k RC_SHIM_MARK="$mark" LD_PRELOAD="$SHIM" \
-        "$RC_BIN" run "$spec" --output "$dir" --progress never --report "$TMP/report.json" "$@" >"$TMP/out" 2>"$TMP/err" &
-    pid=$!
-    tries=0
-    while [ ! -e "$mark" ] && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 1200 ]; do
-        sleep 0.1
-        tries=$((tries + 1))
-    done
-    [ -e "$mark" ]
+    run_held "$k" "$TMP/mark.$k.$(date +%s%N)" "$spec" --output "$dir" --report "$TMP/report.json" "$@"
 }
 
 # case SIG NUMBER K SPEC REF KEPT: the signal at the K-th temporary file; KEPT = the shards kept.
