@@ -1,5 +1,6 @@
-# tests/safety — output safety through the CLI: a full disk (fault shim and tmpfs), SIGINT and
-# SIGTERM mid-run, unusable output and input paths, the hostile corpus under an address-space
+# tests/safety — output safety through the CLI: a full disk (fault shim and tmpfs), signals mid-run
+# then --resume (signals.sh), the output folder's lock and folder rules (folders.sh), unusable
+# output and input paths, the hostile corpus under an address-space
 # limit of the memory budget + 10% (budget_ulimit.sh).  fault_shim.so is an LD_PRELOAD library built
 # here with plain flags (no sanitizer: it is loaded into the program, not linked).
 FAULT_SHIM = tests/safety/fault_shim.so
