@@ -1,6 +1,7 @@
 /* cmd_run.c — `robocache-convert run SPEC [options]`: parses the options, installs the
- * SIGINT/SIGTERM handler that stops the run cleanly between episodes, runs the pipeline, and
- * writes the report, the trace and the end-of-run summary. */
+ * SIGINT/SIGTERM/SIGHUP/SIGPIPE handler that stops the run cleanly between episodes (a second
+ * signal ends it at once), runs the pipeline, and writes the report, the trace and the
+ * end-of-run summary. */
 #include "config.h"
 
 #include <getopt.h>
@@ -16,12 +17,29 @@
 #include "stats/rc_report.h"
 #include "task/rc_task.h"
 
-static volatile sig_atomic_t g_stop = 0;
+static volatile sig_atomic_t g_stop = 0; /* the first stopping signal's number */
 
-static void on_signal(int sig)
+/* The first signal asks the run to stop between episodes (docs/RELIABILITY.md); a second one
+ * ends the process at once with 128 + its number: committed shards are whole files under their
+ * final names, so they stay for --resume.  A SIGPIPE the process raised itself (a write to
+ * stderr or stdout whose reader has gone) is not a request to stop: the write just fails. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-    (void)sig;
-    g_stop = 1;
+    (void)uc;
+    if (sig == SIGPIPE && si && si->si_code == SI_USER && si->si_pid == getpid()) return;
+    if (g_stop) _exit(128 + sig);
+    g_stop = sig;
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGPIPE: return "SIGPIPE";
+    default: return "a signal";
+    }
 }
 
 /* The end-of-run summary on stderr: totals per stage and per pipeline thread group. */
@@ -96,9 +114,16 @@ static void print_usage(FILE *f)
             "  --memory SIZE         the memory budget (e.g. 8GiB): no buffer sized by the input may pass it;\n"
             "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"
             "                        the cgroup's memory.max (see `info`)\n"
+            "folders: the output folder is locked for the run (a second run into it fails with exit 3); it\n"
+            "  may not be the input folder (inside it, its files are not input); --report and --trace need an\n"
+            "  existing writable folder outside the output folder (checked before converting, else exit 1)\n"
+            "signals: SIGINT, SIGTERM, SIGHUP or SIGPIPE stop the run between episodes; complete shards stay\n"
+            "  with a manifest marked incomplete (\"complete\": false) for --resume; a second signal stops at once\n"
             CLI_HELP_LOG_OPTIONS
             "exit codes: 0 done; 1 bad usage or spec; 2 bad input data (on_error: fail); 3 I/O or system\n"
-            "            error, or interrupted; 4 requested backend unavailable\n",
+            "            error, or the output folder in use; 4 requested backend unavailable;\n"
+            "            128 + signal number when stopped by a signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP,\n"
+            "            141 SIGPIPE)\n",
             RC_MAX_THREADS, RC_DEFAULT_BUFFERS);
 }
 
@@ -181,9 +206,14 @@ int cmd_run(int argc, char **argv)
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    o.report_path = report_path;
+    o.trace_path = trace_path;
 
     rc_report rep;
     rc_report_init(&rep, trace_path != NULL);
@@ -197,6 +227,14 @@ int cmd_run(int argc, char **argv)
     if (st != RC_OK && rep.spec_errors > 0) {
         fprintf(stderr, "%s: %d error%s\n", o.spec_path, rep.spec_errors, rep.spec_errors == 1 ? "" : "s");
         code = 1;
+    } else if (st == RC_E_INTERRUPTED && g_stop) {
+        cli_fail(&err);
+        code = 128 + g_stop;
+        snprintf(rep.interrupted, sizeof rep.interrupted, "%s", signal_name(g_stop));
+        fprintf(stderr,
+                "robocache-convert: stopped by %s: %lld complete shard(s) kept (%lld episode(s) written by this run) and a "
+                "manifest marked incomplete; the same command with --resume converts the rest\n",
+                rep.interrupted, (long long)rep.shards_written, (long long)rep.episodes_written);
     } else if (st != RC_OK) {
         code = cli_fail(&err);
         if (st == RC_E_INPUT) fprintf(stderr, "robocache-convert: no output was kept (on_error: fail)\n");
@@ -204,6 +242,7 @@ int cmd_run(int argc, char **argv)
     /* The report and trace describe failed runs too: what ran, and for how long. */
     rc_err rerr;
     rc_err_clear(&rerr);
+    if (rep.paths_refused) report_path = trace_path = NULL; /* they could replace output files */
     if (report_path && rc_report_write_json(&rep, &timestamps, report_path, &rerr) != RC_OK && !code)
         code = cli_fail(&rerr);
     if (trace_path && rc_report_write_trace(&rep, trace_path, &rerr) != RC_OK && !code) code = cli_fail(&rerr);

@@ -1,4 +1,4 @@
-# src/common — errors, logging, allocation, the clock, the memory budget, digests, JSON, mkdir -p; includes nothing else of ours.
+# src/common — errors, logging, allocation, the clock, the memory budget, digests, JSON, mkdir -p and path checks; includes nothing else of ours.
 librobocache_a_SOURCES += \
 	src/common/rc_error.c src/common/rc_error.h \
 	src/common/rc_log.c src/common/rc_log.h \

@@ -1,4 +1,4 @@
-/* rc_fs.c — small file-system helpers: mkdir -p, rm -r. */
+/* rc_fs.c — small file-system helpers: mkdir -p, rm -r; whether a path lies inside a folder. */
 #include "config.h"
 
 #include "common/rc_fs.h"
@@ -48,4 +48,27 @@ int rc_remove_tree(const char *path)
     if (lstat(path, &sb) != 0) return -1;
     if (!S_ISDIR(sb.st_mode)) return unlink(path);
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int rc_path_within(const char *path, const char *dir)
+{
+    char p[4096];
+    struct stat d, sb;
+    if (stat(dir, &d) != 0) return 0;
+    size_t n = 0;
+    if (path[0] != '/') {
+        if (!getcwd(p, sizeof p)) return 0;
+        n = strlen(p);
+        if (n + 1 < sizeof p) p[n++] = '/';
+    }
+    if (n + strlen(path) >= sizeof p) return 0;
+    strcpy(p + n, path);
+    for (;;) {
+        if (stat(p, &sb) == 0 && sb.st_dev == d.st_dev && sb.st_ino == d.st_ino) return 1;
+        char *slash = strrchr(p, '/');
+        if (!slash) return 0;
+        while (slash > p && slash[-1] == '/') slash--;
+        if (slash == p) return stat("/", &sb) == 0 && sb.st_dev == d.st_dev && sb.st_ino == d.st_ino;
+        *slash = '\0';
+    }
 }

@@ -10,4 +10,10 @@ rc_status rc_mkdir_p(const char *dir, rc_err *err);
  * not followed).  0, or -1 with errno set by the first removal that failed. */
 int rc_remove_tree(const char *path);
 
+/* 1 when `path`, or a folder above it, is the existing folder `dir` (compared by device and
+ * inode, so another spelling or a symbolic link to it is found too); 0 otherwise, also when
+ * `dir` does not exist.  Folders above `path` are taken by removing its last components (a
+ * relative path is taken from the current folder); parts that do not exist yet are skipped. */
+int rc_path_within(const char *path, const char *dir);
+
 #endif

@@ -1,8 +1,10 @@
 /* rc_pipeline.c — the run: loads the spec and layout, opens the backend, lists the work (every
  * input episode in run order), starts the streaming threads of rc_stream_int.h (reader, compute,
  * compression workers; the caller's thread writes), and finishes with the last shard and the
- * manifest.  On any fatal error the shard being written is removed and so are the shards this
- * run already committed, so the output folder never holds a partial conversion. */
+ * manifest.  The output folder is locked for the whole run.  On any fatal error the shard being
+ * written is removed and so are the shards this run already committed, so the output folder
+ * never holds a partial conversion; after a signal the committed shards stay, listed by a
+ * manifest marked incomplete (rc_interrupt.c). */
 #include "config.h"
 
 #include "pipeline/rc_pipeline.h"
@@ -249,6 +251,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.o = o;
     s.rep = rep;
     char reason[256] = "";
+    rc_task_lock lock = {.fd = -1};
 
     int n_spec_errors = 0;
     st = rc_spec_load_input(o->spec_path, o->schema_dir, o->input_dir, rc_input_discover_run, &s.spec, &n_spec_errors,
@@ -268,6 +271,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.layout = *sp->input_layout; /* the streams of the first input file, as the spec was checked against */
     RC_TRY(collect_stream_names(&s, err));
     RC_TRY(rc_input_list(sp->input_dir, sp->input_pattern, &s.files, &s.n_files, err));
+    RC_TRY(rc_check_run_paths(&s, err));
+    RC_TRY(rc_exclude_output(&s, err));
     RC_TRY(digest_inputs(&s, err));
     RC_TRY(rc_task_open(&o->task, sp->input_dir, s.files, s.n_files, &s.layout, sp->layout_rate_hz, sp->filter_key,
                         &s.task, err));
@@ -298,6 +303,7 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.manifest = rc_manifest_new();
     RC_FAIL_IF(!s.manifest, err, RC_E_NOMEM, "out of memory");
     if (sp->stats) RC_TRY(rc_run_stats_new(sp, &s.stats, err));
+    RC_TRY(rc_task_lock_take(s.task, s.output_dir, &lock, err));
     if (o->resume)
         RC_TRY(rc_task_resume(s.task, sp, s.output_dir, s.spec_hex, s.inputs_hex, s.manifest, s.stats,
                               &rep->shards_written, err));
@@ -308,7 +314,23 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.pin = !strcmp(rep->backend, "cuda");
     RC_TRY(make_slots(&s, rep->buffers, err));
     rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);
-    RC_TRY(stream(&s, rep->compress_workers, err));
+    st = stream(&s, rep->compress_workers, err);
+    if (st == RC_OK && o->stop && *o->stop) { /* a signal during the last episode */
+        rc_err_clear(err);
+        rc_err_scope(err, s.output_dir, NULL, NULL);
+        st = rc_err_set(err, RC_E_INTERRUPTED, __FILE__, __LINE__, "interrupted by a signal after the last episode");
+    }
+    if (st == RC_E_INTERRUPTED) {
+        rc_err merr;
+        rc_err_clear(&merr);
+        if (rc_interrupted_finish(&s, &merr) != RC_OK) {
+            char msg[2048];
+            rc_err_format(&merr, msg, sizeof msg);
+            rc_log(RC_LOG_ERROR, "%s", msg);
+        }
+        goto done;
+    }
+    if (st != RC_OK) goto done;
     if (s.shard) RC_TRY(rc_commit_shard(&s, err));
     rc_progress_finish(&s.progress);
     rc_err_clear(err);
@@ -321,9 +343,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     snprintf(mpath, sizeof mpath, "%s/%s", s.output_dir, mname);
     RC_TRY(rc_manifest_write(s.manifest, mpath, s.spec_hex, PACKAGE_VERSION, rep->backend, err));
 done:
-    if (st != RC_OK) /* no partial conversion is left behind */
+    if (st != RC_OK && st != RC_E_INTERRUPTED) /* no partial conversion is left behind */
         for (int64_t i = 0; i < s.n_committed; i++) rc_remove_tree(s.committed[i]);
     run_free(&s);
+    rc_task_lock_release(&lock, st != RC_OK && st != RC_E_INTERRUPTED);
     rep->wall_s = rc_now_s() - rep->t0;
     return st;
 }

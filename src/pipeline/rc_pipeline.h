@@ -52,7 +52,11 @@ typedef struct rc_run_opts {
     rc_progress_fn on_progress; /* NULL: no progress lines */
     void *progress_ctx;
     double progress_interval_s; /* at most one progress line per this many seconds */
-    volatile sig_atomic_t *stop; /* set by a signal handler: every stage stops, the run fails */
+    volatile sig_atomic_t *stop; /* set by a signal handler (to the signal's number): no new episode
+                                  * is taken, the shard being written is removed, the complete
+                                  * shards stay with a manifest marked incomplete */
+    const char *report_path;  /* --report, --trace: checked before converting (a writable folder, */
+    const char *trace_path;   /* not inside the output folder); NULL or "-": not checked */
     rc_task_id task;          /* which task of a sharded run (count 0: not sharded) */
     int resume;               /* keep complete, verified shards of an earlier attempt */
     rc_run_timestamps *timestamps; /* not NULL (--report): each converted episode's timestamp
@@ -61,7 +65,8 @@ typedef struct rc_run_opts {
 
 /* Runs the conversion; rep receives the timings, backend and skipped episodes (initialise it
  * with rc_report_init first).  RC_E_SPEC/RC_E_USAGE before any data is read; RC_E_INPUT for
- * bad data with on_error: fail; RC_E_IO, RC_E_BACKEND, RC_E_INTERRUPTED otherwise. */
+ * bad data with on_error: fail; RC_E_IO, RC_E_BACKEND otherwise; RC_E_INTERRUPTED after a
+ * signal, with the complete shards kept and their manifest written marked incomplete. */
 rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err);
 
 #endif

@@ -6,7 +6,9 @@
 #include "pipeline/rc_pipeline.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/rc_alloc.h"
 #include "common/rc_json.h"
@@ -35,14 +37,20 @@ void rc_run_timestamps_free(rc_run_timestamps *ts)
     memset(ts, 0, sizeof *ts);
 }
 
-/* Opens path for writing ("-" is stdout) and starts the document's top-level object in *j. */
-static FILE *open_out(const char *path, rc_json *j, rc_err *err, rc_status *st)
+/* Opens path for writing ("-" is stdout) and starts the document's top-level object in *j.  A
+ * file is written under the temporary name tmp (PATH.tmp.PID) and renamed by close_out, so a
+ * reader never sees half a report and a failed write leaves the earlier file. */
+static FILE *open_out(const char *path, char *tmp, size_t n, rc_json *j, rc_err *err, rc_status *st)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    FILE *f = stdout;
+    tmp[0] = '\0';
+    if (strcmp(path, "-")) {
+        snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+        f = fopen(tmp, "w");
+    }
     if (!f) {
         rc_err_scope(err, path, NULL, NULL);
-        *st = rc_err_set(err, RC_E_IO, __FILE__, __LINE__, "cannot create the file: %s",
-                         strerror(errno));
+        *st = rc_err_set(err, RC_E_IO, __FILE__, __LINE__, "cannot create %s: %s", tmp, strerror(errno));
         return NULL;
     }
     rc_json_init(j, f);
@@ -50,13 +58,15 @@ static FILE *open_out(const char *path, rc_json *j, rc_err *err, rc_status *st)
     return f;
 }
 
-static rc_status close_out(FILE *f, rc_json *j, const char *path, rc_err *err)
+static rc_status close_out(FILE *f, rc_json *j, const char *path, const char *tmp, rc_err *err)
 {
     rc_status st = RC_OK;
     int bad = rc_json_finish(j) != 0;
     if (f == stdout) bad |= fflush(f) != 0;
     else bad |= fclose(f) != 0;
+    if (!bad && tmp[0]) bad = rename(tmp, path) != 0;
     if (bad) {
+        if (tmp[0]) unlink(tmp);
         rc_err_scope(err, path, NULL, NULL);
         st = rc_err_set(err, RC_E_IO, __FILE__, __LINE__, "write failed: %s", strerror(errno));
     }
@@ -67,7 +77,8 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
 {
     rc_status st = RC_OK;
     rc_json j;
-    FILE *f = open_out(path, &j, err, &st);
+    char tmp[4200];
+    FILE *f = open_out(path, tmp, sizeof tmp, &j, err, &st);
     if (!f) return st;
     rc_json_key(&j, "format");
     rc_json_string(&j, "robocache-report");
@@ -124,6 +135,8 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
     rc_json_int(&j, r->episodes_written);
     rc_json_key(&j, "shards_written");
     rc_json_int(&j, r->shards_written);
+    rc_json_key(&j, "interrupted");
+    r->interrupted[0] ? rc_json_string(&j, r->interrupted) : rc_json_null(&j);
     rc_json_key(&j, "stages");
     rc_json_object_begin(&j);
     for (int s = 0; s < RC_N_TIMED; s++) {
@@ -179,14 +192,15 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
     for (int64_t i = 0; ts && i < ts->n; i++) rc_scan_episode_json(&j, &ts->eps[i]);
     rc_json_array_end(&j);
     rc_json_object_end(&j);
-    return close_out(f, &j, path, err);
+    return close_out(f, &j, path, tmp, err);
 }
 
 rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_json j;
-    FILE *f = open_out(path, &j, err, &st);
+    char tmp[4200];
+    FILE *f = open_out(path, tmp, sizeof tmp, &j, err, &st);
     if (!f) return st;
     rc_json_key(&j, "displayTimeUnit");
     rc_json_string(&j, "ms");
@@ -233,5 +247,5 @@ rc_status rc_report_write_trace(const rc_report *r, const char *path, rc_err *er
     }
     rc_json_array_end(&j);
     rc_json_object_end(&j);
-    return close_out(f, &j, path, err);
+    return close_out(f, &j, path, tmp, err);
 }

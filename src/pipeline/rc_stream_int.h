@@ -130,4 +130,14 @@ rc_status rc_slot_plan(rc_slot *slot, rc_err *err);
  * refuses the run (RC_E_SPEC, exit 1, naming the estimate) when it is over the memory budget (rc_budget_bytes). */
 rc_status rc_exact_stats_check(rc_run *s, rc_err *err);
 
+/* rc_interrupt.c: ends a run stopped by a signal: removes the shard being written, keeps the
+ * committed ones and writes the manifest of what they hold, marked incomplete. */
+rc_status rc_interrupted_finish(rc_run *s, rc_err *err);
+/* rc_run_paths.c: before any output, the folder rules of docs/RELIABILITY.md: the output folder
+ * not the input folder, --report and --trace in a writable folder outside the output. */
+rc_status rc_check_run_paths(const rc_run *s, rc_err *err);
+/* rc_run_paths.c: leaves the files inside the output folder out of the input listing when the
+ * output folder lies inside the input folder; RC_E_INPUT when no input file is left. */
+rc_status rc_exclude_output(rc_run *s, rc_err *err);
+
 #endif

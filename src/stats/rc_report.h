@@ -68,7 +68,9 @@ typedef struct rc_report {
     int buffers;                /* episodes in flight (--buffers) */
     int compress_workers;
     rc_stage_totals stage[RC_N_TIMED];
-    int64_t episodes_written, shards_written;
+    int64_t episodes_written, shards_written; /* interrupted: what the kept shards hold */
+    int paths_refused;          /* --report/--trace refused: neither may be written */
+    char interrupted[16];       /* the signal that stopped the run ("SIGTERM"), "" when none */
     int64_t vox_points_in, vox_dropped_range, vox_dropped_points, vox_dropped_voxels;
     rc_skipped *skipped;
     int64_t n_skipped;

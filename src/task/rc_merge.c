@@ -344,6 +344,10 @@ rc_status rc_merge_manifests(const char *dir, rc_merge_result *res, rc_err *err)
     for (int i = 0; i < s.n; i++) {
         snprintf(path, sizeof path, "%s/manifest-t%04d-of-%04d.json", dir, i, s.n);
         RC_TRY(rc_manifest_read(path, &s.docs[i], err));
+        rc_err_scope(err, path, NULL, NULL);
+        RC_FAIL_IF(s.docs[i].incomplete, err, RC_E_IO,
+                   "this manifest is marked incomplete (\"complete\": false): task %d was interrupted; "
+                   "finish it with `run --resume` first", i);
         RC_TRY(check_header(&s, i, path, err));
         RC_TRY(collect(&s, i, path, err));
     }

@@ -70,6 +70,25 @@ void rc_task_manifest_name(const rc_task *t, char *buf, size_t n);
  * removed -- except the shards rc_task_resume kept. */
 rc_status rc_task_prepare_output(const rc_task *t, const char *output_dir, int force, rc_err *err);
 
+/* The output folder's lock (rc_task_lock.c): an exclusive flock on a lock file in the folder,
+ * held for the whole run, with the holder's pid in it.  An unsharded run locks .robocache.lock;
+ * task I of N of a sharded run locks .robocache-tIIII-of-NNNN.lock, so the tasks of one run
+ * write side by side while a second run of the same task is refused. */
+typedef struct rc_task_lock {
+    int fd;             /* -1: not held */
+    int created_dir;    /* the folder did not exist before the run */
+    char path[4200];    /* the lock file */
+    char dir[4096];
+} rc_task_lock;
+
+/* Creates the output folder when missing and takes its lock.  RC_E_IO naming the folder and the
+ * holder's pid when another run holds it.  A folder where no file can be created (read-only)
+ * is not locked: no other run can write there either, and the run fails on its first file. */
+rc_status rc_task_lock_take(const rc_task *t, const char *output_dir, rc_task_lock *lk, rc_err *err);
+/* Removes the lock file and lets the lock go; after a failed run (failed != 0) also removes
+ * the folder when the run created it and left it empty.  Accepts a lock never taken (fd -1). */
+void rc_task_lock_release(rc_task_lock *lk, int failed);
+
 /* --resume: keeps the longest run shard 0, 1, ... of this task's shards that exist under their
  * final names and pass the inspect check (same spec and input list digests, every episode's
  * content digest recomputed from the decoded data equal to the recorded one).  Adds the kept

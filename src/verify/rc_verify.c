@@ -194,6 +194,9 @@ static rc_status load_side(vside *s, rc_err *err)
     char mpath[4096];
     snprintf(mpath, sizeof mpath, "%s/manifest.json", s->dir);
     RC_TRY(rc_manifest_read(mpath, &s->mf, err));
+    RC_FAIL_IF(s->mf.incomplete, err, RC_E_IO,
+               "this manifest is marked incomplete (\"complete\": false): the run that wrote it was interrupted; "
+               "finish it with `run --resume` first");
     RC_TRY(collect_shards(s, err));
     for (size_t i = 0; i < s->n_shards; i++) RC_TRY(load_shard(s, s->shards[i], err));
     qsort(s->eps, s->n_eps, sizeof *s->eps, by_id);

@@ -52,6 +52,7 @@ struct rc_manifest {
     rc_features *features;      /* "fps" and "features"; NULL: none known */
     rc_manifest_extra_fn extra; /* writes more top-level keys after "stats" (task manifests) */
     const void *extra_ctx;
+    int incomplete;             /* written as "complete": false */
 };
 
 rc_manifest *rc_manifest_new(void)
@@ -196,6 +197,10 @@ static void write_document(rc_json *j, const rc_manifest *m, const char *spec_sh
     rc_json_string(j, backend);
     rc_json_key(j, "spec_sha256");
     rc_json_string(j, spec_sha256_hex);
+    if (m->incomplete) {
+        rc_json_key(j, "complete");
+        rc_json_bool(j, 0);
+    }
     rc_json_key(j, "shards");
     rc_json_array_begin(j);
     for (size_t i = 0; i < m->n_shards; i++) {
@@ -304,6 +309,25 @@ void rc_manifest_set_extra(rc_manifest *m, rc_manifest_extra_fn fn, const void *
 {
     m->extra = fn;
     m->extra_ctx = ctx;
+}
+
+void rc_manifest_mark_incomplete(rc_manifest *m, const char *discarded)
+{
+    size_t kept = 0;
+    m->incomplete = 1;
+    for (size_t i = 0; i < m->n_episodes; i++) {
+        episode_row *e = &m->episodes[i];
+        if (!discarded || strcmp(e->shard, discarded) != 0) {
+            m->episodes[kept++] = *e;
+            continue;
+        }
+        rc_free(e->id);
+        rc_free(e->shard);
+        rc_free(e->split);
+        rc_free(e->sha256_hex);
+        rc_free(e->source_file);
+    }
+    m->n_episodes = kept;
 }
 
 rc_status rc_manifest_write(const rc_manifest *m, const char *path, const char *spec_sha256_hex,

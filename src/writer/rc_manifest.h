@@ -20,6 +20,9 @@ rc_status rc_manifest_add_shard(rc_manifest *m, const char *name, uint64_t bytes
 rc_status rc_manifest_add_episode(rc_manifest *m, const char *id, const char *shard,
                                   const char *split, int64_t steps, const char *sha256_hex,
                                   const char *source_file, rc_err *err);
+/* An interrupted run's manifest (docs/FORMAT.md, "complete": false): the episodes recorded for
+ * shard `discarded` (NULL: none), which the run removed unfinished, are dropped. */
+void rc_manifest_mark_incomplete(rc_manifest *m, const char *discarded);
 rc_status rc_manifest_add_skipped(rc_manifest *m, const char *source_file, const char *episode,
                                   const char *reason, rc_err *err);
 /* The statistics of one output as the manifest holds them: an object made by stats/

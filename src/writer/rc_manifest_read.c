@@ -153,6 +153,9 @@ rc_status rc_manifest_read(const char *path, rc_manifest_doc *d, rc_err *err)
     d->spec_sha256 = rc_jv_get_string(d->root, "spec_sha256");
     d->tool_version = rc_jv_get_string(d->root, "tool_version");
     d->backend = rc_jv_get_string(d->root, "backend");
+    const rc_jv *complete = rc_jv_get(d->root, "complete");
+    RC_FAIL_IF(complete && complete->type != RC_JV_BOOL, err, RC_E_IO, "expected \"complete\" to be true or false");
+    d->incomplete = complete && !complete->boolean;
     RC_TRY(get_array(d->root, "shards", &arr, err));
     RC_TRY(load_shards(arr, d, err));
     RC_TRY(get_array(d->root, "episodes", &arr, err));

@@ -36,6 +36,7 @@ typedef struct rc_manifest_doc {
     size_t n_episodes;
     rc_mf_skipped *skipped;
     size_t n_skipped;
+    int incomplete;              /* "complete": false: written by an interrupted run */
 } rc_manifest_doc;
 
 /* Reads path (format robocache-manifest, version 1).  RC_E_IO, scoped to path, when it is

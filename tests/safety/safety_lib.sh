@@ -40,3 +40,20 @@ report_int() {
     "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], -1))' "$1" "$2" 2>/dev/null ||
         echo -1
 }
+
+# run_held K MARK_FILE RUN_ARG...: starts `run` in the background under the fault shim, held
+# right after its K-th temporary file is created; sets $pid; returns 0 once the hold's mark file
+# exists, 1 when the run ended (or 120 s passed) without reaching that point.
+run_held() {
+    held_k=$1 held_mark=$2
+    shift 2
+    RC_SHIM_PAUSE_AT_TMP=$held_k RC_SHIM_MARK="$held_mark" LD_PRELOAD="$SHIM" \
+        "$RC_BIN" run --progress never "$@" >"$TMP/held.out" 2>"$TMP/err" &
+    pid=$!
+    tries=0
+    while [ ! -e "$held_mark" ] && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 1200 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    [ -e "$held_mark" ]
+}

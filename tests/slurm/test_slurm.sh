@@ -3,7 +3,11 @@
 # starts munged, slurmctld and slurmd with a generated slurm.conf and state in a temporary folder
 # (no systemd), submits the example as a 4-task array with `sbatch --wait` and the dependent
 # merge, then checks the merged output equals a single-task run (same episodes in order, same
-# content digests, same statistics) and that every task took its index from Slurm.  The daemons
+# content digests, same statistics) and that every task took its index from Slurm.  Then two
+# conversions stopped by Slurm itself, `scancel --batch --signal=TERM` and a 1-minute time limit
+# (held at their second shard by the fault shim of tests/safety, so the stop always lands while
+# they write): each keeps its complete shards with a manifest marked incomplete, and a
+# resubmission with --resume gives output verify-equal to the single run.  The daemons
 # are stopped by the PIDs this test started.  Needs root (slurmd runs the jobs' processes) and
 # the packages of scripts/deps.sh: without them the test FAILS, saying what is missing.
 . "$RC_SRCDIR/tests/lib.sh"
@@ -82,6 +86,7 @@ AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
 MinJobAge=600
+KillWait=5
 NodeName=rcnode NodeHostname=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=rctest Nodes=rcnode Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -159,4 +164,47 @@ EOF
 r=$?
 tap_result $r "4 Slurm tasks + merge = one task: same episodes in order, digests, splits and statistics; each task had episodes"
 [ $r -eq 0 ] || diag "$(cat "$TMP/cmp.out")"
+
+# Stopped by Slurm: scancel --signal=TERM, and the time limit (SIGTERM, then SIGKILL after
+# KillWait).  Both jobs are held by the fault shim at their second temporary shard.
+SHIM="$RC_BUILDDIR/tests/safety/fault_shim.so"
+held_job() { # NAME SBATCH_OPTION...: submits a held conversion into $W/NAME; prints the job id
+    name=$1
+    shift
+    sbatch --parsable --ntasks=1 "$@" --job-name="rc-$name" --output="$W/$name.log" --chdir="$W" \
+        --wrap "RC_SHIM_PAUSE_AT_TMP=2 RC_SHIM_MARK='$W/$name.mark' LD_PRELOAD='$SHIM' exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --progress never"
+}
+job_gone() { # JOBID: waits up to 200 s for the job to leave the queue
+    i=0
+    while [ -n "$(squeue -h -j "$1" 2>/dev/null)" ] && [ $i -lt 2000 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -z "$(squeue -h -j "$1" 2>/dev/null)" ]
+}
+wait_mark() { # FILE: up to 120 s
+    i=0
+    while [ ! -e "$1" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -e "$1" ]
+}
+limit_job=$(held_job limit --time=1)
+cancel_job=$(held_job cancel)
+wait_mark "$W/cancel.mark" && wait_mark "$W/limit.mark"
+tap_result $? "two conversions run under Slurm, held while writing their second shard"
+scancel --batch --signal=TERM "$cancel_job"
+job_gone "$cancel_job"
+tap_result $? "scancel --batch --signal=TERM ends the first job"
+job_gone "$limit_job"
+tap_result $? "the 1-minute time limit ends the second job"
+for name in cancel limit; do
+    grep -q "stopped by SIGTERM" "$W/$name.log" &&
+        "$PYTHON3" -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(m.get("complete") is not False or [s["name"] for s in m["shards"]] != ["shard-00000.h5"])' \
+            "$W/$name/manifest.json"
+    r=$?
+    tap_result $r "$name: stopped by SIGTERM, shard 0 kept, manifest marked incomplete"
+    [ $r -eq 0 ] || diag "$(tail -n 5 "$W/$name.log")"
+    sbatch --parsable --wait --ntasks=1 --job-name="rc-$name-resume" --output="$W/$name-resume.log" --chdir="$W" \
+        --wrap "exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --resume --progress never" >/dev/null 2>&1
+    r=$?
+    tap_result $r "$name: resubmitted with --resume, the job succeeds"
+    [ $r -eq 0 ] || diag "$(tail -n 5 "$W/$name-resume.log")"
+    check "$name: the output is verify-equal to the single run" "$RC_BIN" verify "$W/$name" "$W/single"
+done
 tap_done
