@@ -147,13 +147,13 @@ done:
 
 /* Moves the fused outputs of a run plan into out, with their statistics, after the image
  * resamples (rc_convert_images) on the same timeline. */
-static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *ep, int64_t index,
+static rc_status finish_resample_stages(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
                                         rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *p,
                                         rc_err *err)
 {
     rc_status st = RC_OK;
     int64_t T = p->T;
-    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, ep, p->grid, T, index, rep, out, err));
+    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, b, ep, p->grid, T, index, rep, out, err));
     for (int k = 0; k < p->n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[p->job_stage[k]];
         if (is_window(sg)) {
@@ -210,7 +210,7 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err)
 {
     rc_status st = RC_OK;
-    RC_TRY(finish_resample_stages(spec, ep, index, rep, out, plan, err));
+    RC_TRY(finish_resample_stages(spec, b, ep, index, rep, out, plan, err));
     for (int s = 0; s < spec->n_stages; s++)
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
             RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));
