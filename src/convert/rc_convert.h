@@ -71,6 +71,10 @@ typedef struct rc_fuse_plan {
     uint64_t bytes_in, bytes_out;  /* for the report */
 } rc_fuse_plan;
 
+/* RC_E_SPEC naming the first image stage whose encoding the conversion does not write yet
+ * (jpeg; `validate` accepts it), so `run` refuses the spec before reading anything. */
+rc_status rc_convert_check_encodings(const rc_spec *spec, rc_err *err);
+
 /* Starts ep's conversion: *out empty (with statistics when the spec wants them) and *plan
  * holding the fuse/resample jobs (n_jobs may be 0).  RC_E_INPUT for data the stages cannot use
  * (err scoped by the caller to the episode); both are freed on failure. */
@@ -78,7 +82,7 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
                           rc_fuse_plan *plan, rc_err *err);
 /* After the plan's jobs ran on the backend: moves their results into out, runs the voxelize
  * stages of ep on b, and frees the plan.  On failure out is freed too.  `index` is the
- * episode's run-order number (report and trace). */
+ * episode's run-order number (report and trace).  Image stages resize on b too. */
 rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
 void rc_fuse_plan_free(rc_fuse_plan *plan);

@@ -43,6 +43,17 @@ void rc_image_stage_choose(const int64_t *t, int64_t S, rc_method m, int64_t max
     }
 }
 
+rc_status rc_convert_check_encodings(const rc_spec *spec, rc_err *err)
+{
+    rc_status st = RC_OK;
+    for (int s = 0; s < spec->n_stages; s++)
+        RC_FAIL_IF(spec->stages[s].kind == RC_STAGE_IMAGE && spec->stages[s].encoding == RC_IMAGE_JPEG, err,
+                   RC_E_SPEC, "image stage '%s': encoding jpeg is validated but not written by this version; use "
+                   "encoding raw", spec->stages[s].name);
+done:
+    return st;
+}
+
 rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const rc_episode *ep, const int64_t *grid,
                                  int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
 {

@@ -2,7 +2,9 @@
 # gpu_e2e.sh — (make check-gpu, on a GPU node) the whole pipeline on synth data, once per
 # backend: for every dtype, voxelize mode and layout and both spans, `--backend cuda` must give
 # the same manifest (content digests, steps, statistics) and the same decoded shards (window
-# packing included) as `--backend cpu`, apart from the backend names (and so the shard sizes).
+# packing included) as `--backend cpu`, apart from the backend names (and so the shard sizes);
+# then image stages (crop and resize, area and bilinear, on kernels/image.cu) on synth ALOHA
+# cameras, compared the same way.
 # Fails when the CUDA backend cannot run.  RC_E2E_CASES (a number) runs only the first cases;
 # RC_E2E_WRAP prefixes the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
 . "$RC_SRCDIR/tests/lib.sh"
@@ -80,4 +82,43 @@ run_case bf16-mean-dense bfloat16 mean dense union
 run_case f32-mean-sparse float32 mean sparse intersection
 run_case f32-points float32 points dense intersection
 run_case bf16-points-sparse bfloat16 points sparse union
+
+# image stages: 4 cameras of 480x640 at 50 Hz, on a 30 Hz timeline (frames reused and skipped)
+if [ "$cases_left" -gt 0 ]; then
+    "$RC_BIN" synth "$TMP/aloha" --preset aloha --episodes 2 --seconds 2 --seed 5 >/dev/null 2>&1
+    tap_result $? "synth aloha dataset"
+    cat >"$TMP/images.yaml" <<YAML
+version: 1
+input: {dir: aloha, pattern: "*.hdf5", layout: aloha}
+output: {dir: out-images}
+on_error: fail
+timeline: {rate_hz: 30}
+stages:
+  - resample: {name: qpos, stream: qpos, method: linear}
+  - image: {name: high_224, stream: cam_high, resize: [224, 224]}
+  - image: {name: low_crop, stream: cam_low, method: previous, max_gap_ms: 30, crop: [0, 80, 480, 480], resize: [96, 96], interpolation: bilinear}
+  - image: {name: wrist_up, stream: cam_left_wrist, crop: [100, 100, 50, 70], resize: [120, 150], interpolation: bilinear}
+  - image: {name: right_raw, stream: cam_right_wrist}
+YAML
+    for b in cpu cuda; do
+        "$RC_BIN" run "$TMP/images.yaml" --backend "$b" --output "$TMP/images-$b" --progress never \
+            >"$TMP/images-$b.out" 2>"$TMP/images-$b.err"
+        r=$?
+        tap_result $r "images: --backend $b runs (exit 0)"
+        [ $r -eq 0 ] || diag "$(tail -5 "$TMP/images-$b.err")"
+    done
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/images-cpu/manifest.json" >"$TMP/m-cpu"
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/images-cuda/manifest.json" >"$TMP/m-cuda"
+    n=$(grep -c '"content_sha256"' "$TMP/m-cpu")
+    [ "$n" -eq 2 ] && cmp -s "$TMP/m-cpu" "$TMP/m-cuda"
+    r=$?
+    tap_result $r "images: manifests equal (2 content digests)"
+    [ $r -eq 0 ] || diag "$(diff "$TMP/m-cpu" "$TMP/m-cuda" | head -20)"
+    "$RC_BIN" inspect "$TMP/images-cpu/shard-00000.h5" | grep -v -e backend -e '^file:' >"$TMP/i-cpu"
+    "$RC_BIN" inspect "$TMP/images-cuda/shard-00000.h5" | grep -v -e backend -e '^file:' >"$TMP/i-cuda"
+    cmp -s "$TMP/i-cpu" "$TMP/i-cuda"
+    r=$?
+    tap_result $r "images: the frames, source_index, dt_ns and valid have the same digests on both backends"
+    [ $r -eq 0 ] || diag "$(diff "$TMP/i-cpu" "$TMP/i-cuda" | head -20)"
+fi
 tap_done

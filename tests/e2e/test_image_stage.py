@@ -4,7 +4,8 @@
 # here from docs/SPEC.md's words: the frame each step takes (numpy searchsorted, the edge holds,
 # nearest's tie to the earlier frame), dt_ns, the gap rule of valid, and the pixels through the
 # resize reference tests/ops/ref_image.py, byte for byte; the describing attributes and the
-# manifest's features; a crop outside the frames is exit 2 naming file, episode and stream.
+# manifest's features; a crop outside the frames is exit 2 naming file, episode and stream;
+# encoding jpeg (validated only) is refused by run.
 import json
 import os
 import sys
@@ -163,4 +164,12 @@ code, _, err = rc("run", os.path.join(D, "bad.yaml"), "--backend", "cpu", "--pro
 ok(code == 2 and "cams.h5" in err and "run_a" in err and "depth" in err and "crop" in err,
    "a crop outside the frames: exit 2 naming file, episode and stream", err)
 ok(not os.path.exists(os.path.join(D, "bad", "manifest.json")), "and nothing is written")
+
+# encoding jpeg is validated, not yet written: run refuses the spec (exit 1) before any output
+with open(os.path.join(D, "jpeg.yaml"), "w") as f:
+    f.write("version: 1\ninput: {dir: in}\noutput: {dir: jpeg}\ntimeline: {rate_hz: 40}\nstages:\n"
+            "  - image: {name: small, stream: front, resize: [8, 8], encoding: jpeg}\n")
+code, _, err = rc("run", os.path.join(D, "jpeg.yaml"), "--backend", "cpu", "--progress", "never")
+ok(code == 1 and "'small'" in err and "jpeg" in err and not os.path.exists(os.path.join(D, "jpeg")),
+   "encoding jpeg: run refuses the spec (exit 1) naming the stage, nothing written", err)
 done()
