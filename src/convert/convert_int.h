@@ -22,10 +22,6 @@ rc_status rc_convert_images(const rc_spec *spec, rc_backend *b, const rc_episode
 /* The geometry of image stage sg over [H, W, C] frames: no crop is the whole frame, no resize
  * the crop's size. */
 void rc_image_stage_geom(const rc_spec_stage *sg, int32_t H, int32_t W, int32_t C, rc_image_geom *g);
-/* Per step k of grid[T] over frame times t[S] (S >= 1): the frame method m chooses, dt_ns[k] =
- * grid[k] - t[source[k]], valid[k] by the fuse gap rule (max_gap_ns 0: no gap check). */
-void rc_image_stage_choose(const int64_t *t, int64_t S, rc_method m, int64_t max_gap_ns, const int64_t *grid,
-                           int64_t T, int64_t *source, int64_t *dt_ns, uint8_t *valid);
 /* Image stage sg of ep on grid[T]: outputs data uint8 [T, out_h, out_w, C], t, source_index,
  * dt_ns (int64 [T]) and valid (uint8 [T]).  A crop or resize the frames cannot take is
  * RC_E_INPUT naming the file, episode and stream. */

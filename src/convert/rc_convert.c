@@ -119,7 +119,7 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
         j->T = T;
         j->width = width;
         j->dtype = sg->dtype;
-        j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
+        j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? rc_stage_max_gap_ns(sg) : 0;
         p->job_stage[p->n_jobs] = s;
         char what[160];
         snprintf(what, sizeof what, "output '%s' [%lld, %d]", sg->name, (long long)T, (int)width);

@@ -37,6 +37,16 @@ rc_status rc_timeline_steps(int64_t t_start, int64_t t_end, double rate_hz, uint
 /* grid[k] = t_start + llround(k * 1e9 / rate_hz) for k < T (the product and quotient in double). */
 void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T);
 
+/* ---- the frame an image stage takes per step (rc_convert_camera.c; scan shares it) ---- */
+
+/* Per step k of grid[T] over frame times t[S] (S >= 1): the frame method m (nearest or
+ * previous) chooses by the resample rule, dt_ns[k] = grid[k] - t[source[k]], valid[k] by the
+ * fuse gap rule (max_gap_ns 0: no gap check). */
+void rc_image_stage_choose(const int64_t *t, int64_t S, rc_method m, int64_t max_gap_ns, const int64_t *grid,
+                           int64_t T, int64_t *source, int64_t *dt_ns, uint8_t *valid);
+/* The max_gap_ms of a fuse or image stage in whole ns (0: no gap check). */
+int64_t rc_stage_max_gap_ns(const rc_spec_stage *sg);
+
 /* ---- one episode's outputs ---- */
 
 /* One output dataset of an episode, held in memory until the episode is written. */

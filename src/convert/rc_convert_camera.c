@@ -43,6 +43,11 @@ void rc_image_stage_choose(const int64_t *t, int64_t S, rc_method m, int64_t max
     }
 }
 
+int64_t rc_stage_max_gap_ns(const rc_spec_stage *sg)
+{
+    return sg->max_gap_ms > 0 ? llround(sg->max_gap_ms * 1e6) : 0;
+}
+
 rc_status rc_convert_check_encodings(const rc_spec *spec, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -81,8 +86,7 @@ rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const r
     dt = rc_malloc((size_t)T * sizeof *dt + 1);
     valid = rc_malloc((size_t)T + 1);
     RC_FAIL_IF(!frames || !t_copy || !source || !dt || !valid, err, RC_E_NOMEM, "out of memory for %s", what);
-    rc_image_stage_choose(sd->t_ns, sd->S, sg->streams[0].method,
-                          sg->max_gap_ms > 0 ? llround(sg->max_gap_ms * 1e6) : 0, grid, T, source, dt, valid);
+    rc_image_stage_choose(sd->t_ns, sd->S, sg->streams[0].method, rc_stage_max_gap_ns(sg), grid, T, source, dt, valid);
     rc_image_batch batch = {sd->u8, sd->S, source, T, frames};
     RC_TRY(rc_backend_image_resize(b, &g, &batch, err));
     memcpy(t_copy, grid, (size_t)T * sizeof *t_copy);

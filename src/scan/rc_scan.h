@@ -1,7 +1,8 @@
 /* rc_scan.h — timestamp health of the input (docs/SPEC.md §2, `scan`): per episode and per
  * stream, sample counts, rates, step jitter, the largest gaps, duplicate and decreasing
  * timestamps, start/stop offsets, the span the timeline would get, points per cloud frame and
- * the share of points a voxelize stage's range would drop.  rc_scan_episode_figures works on
+ * the share of points a voxelize stage's range would drop; for cameras frozen and dropped frames
+ * and the dt_ns an image stage would write.  rc_scan_episode_figures works on
  * any rc_episode (run --report uses it on what it converted); rc_scan_input reads the input the
  * way `run` does but collects every problem instead of stopping at the first. */
 #ifndef RC_SCAN_H
@@ -28,6 +29,15 @@ typedef struct rc_scan_vox {
     int64_t points, dropped;
 } rc_scan_vox;
 
+/* The dt_ns (step time minus the time of the frame it takes) one image stage would write for a
+ * camera stream on the spec's timeline, and how many steps its gap rule flags. */
+typedef struct rc_scan_dt {
+    char stage[RC_NAME_MAX];
+    int64_t steps, invalid;          /* grid steps; steps with valid 0 */
+    int64_t frames_used;             /* distinct frames some step takes */
+    int64_t min_ns, p50_ns, p99_ns, max_ns; /* of dt_ns over the steps, nearest rank */
+} rc_scan_dt;
+
 typedef struct rc_scan_stream {
     char name[64];
     rc_stream_kind kind;
@@ -45,6 +55,15 @@ typedef struct rc_scan_stream {
     int64_t points_min, points_median, points_max; /* clouds: points per frame */
     int n_vox;
     rc_scan_vox *vox;                /* clouds: [n_vox], one per voxelize stage using it (owned) */
+    /* cameras (image streams, rc_scan_camera.c) */
+    int64_t frozen_frames;           /* frames byte-identical to the frame before them */
+    int64_t frozen_runs;             /* runs of >= 2 identical consecutive frames */
+    int64_t frozen_longest, frozen_longest_at; /* frames in the longest run, its first index (-1: none) */
+    int64_t dropped_gaps;            /* steps t[i] - t[i-1] over 1.5 median steps */
+    int64_t dropped_frames;          /* frames missing in them: sum of round(step / median) - 1 */
+    int64_t first_drop_index;        /* i of the first such step (-1: none) */
+    int n_dt;
+    rc_scan_dt *dt;                  /* [n_dt], one per image stage of the stream (owned) */
 } rc_scan_stream;
 
 typedef struct rc_scan_episode {

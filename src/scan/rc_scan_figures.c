@@ -1,10 +1,11 @@
 /* rc_scan_figures.c — the timestamp figures of one episode (rc_scan.h): steps and their
  * percentiles, the largest gaps, duplicates and decreases, offsets between streams, the span
  * and grid size the spec's timeline would give, points per cloud frame and the points each
- * voxelize stage's range would drop (the kernels' own keep rule, rc_voxel_of). */
+ * voxelize stage's range would drop (the kernels' own keep rule, rc_voxel_of); the camera
+ * figures come from rc_scan_camera.c. */
 #include "config.h"
 
-#include "scan/rc_scan.h"
+#include "scan/scan_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,14 +15,13 @@
 #include "ops/rc_numeric.h"
 #include "convert/rc_convert.h"
 
-static int cmp_i64(const void *a, const void *b)
+int rc_scan_cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
-/* Nearest-rank percentile p (0 < p <= 1) of sorted v[n], n >= 1. */
-static int64_t rank_of(const int64_t *v, int64_t n, double p)
+int64_t rc_scan_rank_of(const int64_t *v, int64_t n, double p)
 {
     int64_t r = (int64_t)ceil(p * (double)n);
     return v[(r < 1 ? 1 : r > n ? n : r) - 1];
@@ -67,11 +67,11 @@ static rc_status time_figures(const rc_stream_data *sd, rc_scan_stream *s, rc_er
         if (d < 0 && s->decreases++ == 0) s->first_decrease = i;
         gap_insert(s, i, sd->t_ns[i - 1], d);
     }
-    qsort(steps, (size_t)n, sizeof *steps, cmp_i64);
+    qsort(steps, (size_t)n, sizeof *steps, rc_scan_cmp_i64);
     s->step_min_ns = steps[0];
     s->step_max_ns = steps[n - 1];
-    s->step_p50_ns = rank_of(steps, n, 0.50);
-    s->step_p99_ns = rank_of(steps, n, 0.99);
+    s->step_p50_ns = rc_scan_rank_of(steps, n, 0.50);
+    s->step_p99_ns = rc_scan_rank_of(steps, n, 0.99);
     s->median_rate_hz = s->step_p50_ns > 0 ? 1e9 / (double)s->step_p50_ns : 0.0;
 done:
     rc_free(steps);
@@ -89,9 +89,9 @@ static rc_status cloud_figures(const rc_spec *spec, const rc_stream_data *sd, in
         per = rc_malloc((size_t)sd->S * sizeof *per);
         RC_FAIL_IF(!per, err, RC_E_NOMEM, "out of memory for %lld frames of '%s'", (long long)sd->S, sd->name);
         for (int64_t f = 0; f < sd->S; f++) per[f] = sd->offsets[f + 1] - sd->offsets[f];
-        qsort(per, (size_t)sd->S, sizeof *per, cmp_i64);
+        qsort(per, (size_t)sd->S, sizeof *per, rc_scan_cmp_i64);
         s->points_min = per[0];
-        s->points_median = rank_of(per, sd->S, 0.50);
+        s->points_median = rc_scan_rank_of(per, sd->S, 0.50);
         s->points_max = per[sd->S - 1];
     }
     if (!voxel_drops) goto done;
@@ -188,6 +188,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         any = 1;
         RC_TRY(time_figures(sd, s, err));
         if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, voxel_drops, s, err));
+        if (sd->kind == RC_STREAM_IMAGE && sd->u8) rc_scan_camera_frames(sd, s);
         RC_TRY(order_problems(ep, sd, s, out, err));
         if (s->step_p50_ns > 0) {
             double ratio = (double)s->step_max_ns / (double)s->step_p50_ns;
@@ -204,6 +205,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         s->stop_offset_ns = (int64_t)((uint64_t)latest - (uint64_t)s->last_ns);
     }
     RC_TRY(span_figures(spec, ep, out, err));
+    RC_TRY(rc_scan_camera_dt(spec, ep, out, err));
 done:
     if (st != RC_OK) rc_scan_episode_free(out);
     return st;
@@ -212,7 +214,10 @@ done:
 void rc_scan_episode_free(rc_scan_episode *se)
 {
     if (!se) return;
-    for (int32_t k = 0; se->streams && k < se->n_streams; k++) rc_free(se->streams[k].vox);
+    for (int32_t k = 0; se->streams && k < se->n_streams; k++) {
+        rc_free(se->streams[k].vox);
+        rc_free(se->streams[k].dt);
+    }
     rc_free(se->streams);
     rc_free(se->problems);
     memset(se, 0, sizeof *se);

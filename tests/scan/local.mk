@@ -1,3 +1,4 @@
-# tests/scan — `scan` on synth data against a numpy model, with injected timestamp faults.
-TESTS += tests/scan/test_scan.py
-EXTRA_DIST += tests/scan/test_scan.py
+# tests/scan — `scan` on synth data against a numpy model, with injected timestamp faults; and
+# the camera figures (frozen and dropped frames, dt_ns of image stages) on a file with known faults.
+TESTS += tests/scan/test_scan.py tests/scan/test_scan_camera.py
+EXTRA_DIST += tests/scan/test_scan.py tests/scan/test_scan_camera.py
