@@ -215,7 +215,10 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
                "stream '%s': layouts other than robocache-raw hold series and images, found a cloud", ls->name);
     snprintf(s->name, sizeof s->name, "%s", ls->name);
     s->kind = ls->kind;
-    if (ls->kind == RC_STREAM_IMAGE)
+    if (ls->kind == RC_STREAM_IMAGE && rd_is_jpeg_rows(ep, stream_path(ls)))
+        RC_TRY(rd_read_jpeg_rows(ep, stream_path(ls), &w, ls->name, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
+                                 &s->bytes_read, err));
+    else if (ls->kind == RC_STREAM_IMAGE)
         RC_TRY(rd_read_images(ep, stream_path(ls), &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
                               &s->bytes_read, err));
     else

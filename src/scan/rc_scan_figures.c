@@ -15,18 +15,6 @@
 #include "ops/rc_numeric.h"
 #include "convert/rc_convert.h"
 
-int rc_scan_cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-int64_t rc_scan_rank_of(const int64_t *v, int64_t n, double p)
-{
-    int64_t r = (int64_t)ceil(p * (double)n);
-    return v[(r < 1 ? 1 : r > n ? n : r) - 1];
-}
-
 /* Appends a problem (scope file / episode / path) to se. */
 static rc_status add_problem(rc_scan_episode *se, const rc_err *p, rc_err *err)
 {
