@@ -77,7 +77,8 @@ static int uint8_4d(hid_t loc, const char *name)
     return yes;
 }
 
-/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data -> image, else series. */
+/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data or JPEG rows (encoding
+ * "jpeg") -> image, else series. */
 static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int64_t *width)
 {
     hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
@@ -91,6 +92,7 @@ static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int
         ok = 1;
     } else { /* data + t; a group without data is a series whose read says what is missing */
         if (!classify_dataset(g, "data", 0, kind, width)) *kind = RC_STREAM_SERIES;
+        else if (rd_is_jpeg_encoded(g, "data")) *kind = RC_STREAM_IMAGE, *width = 0; /* channels: the frames say */
         else if (*kind == RC_STREAM_IMAGE && !uint8_4d(g, "data")) *kind = RC_STREAM_SERIES;
         ok = 1;
     }

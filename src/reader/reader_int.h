@@ -38,6 +38,8 @@ rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t w
 /* 1 when name (a child of g) is a uint8 [S, P] dataset: JPEG frames in zero-padded rows
  * (reader_jpeg.c), as ALOHA's compressed files store cameras. */
 int rd_is_jpeg_rows(hid_t g, const char *name);
+/* 1 when it is, and carries the string attribute encoding = "jpeg" (a robocache-raw camera). */
+int rd_is_jpeg_encoded(hid_t g, const char *name);
 /* Reads and decodes those rows into uint8 frames [S, H, W, C] (the first frame's size; every
  * frame must have it); want_c > 0 requires C = want_c.  A bad frame is RC_E_INPUT naming the
  * stream and the frame index. */

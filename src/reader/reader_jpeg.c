@@ -1,6 +1,7 @@
 /* reader_jpeg.c — camera frames stored as JPEG, decoded with libjpeg-turbo (compress/rc_jpeg.h)
  * when read: ALOHA's compressed layout keeps each frame's JPEG bytes zero-padded in a row of a
- * uint8 [S, P] dataset.  A frame's JPEG ends at its end-of-image marker (0xFF 0xD9): the padding
+ * uint8 [S, P] dataset; a robocache-raw image stream may store its `data` the same way, marked
+ * by the string attribute encoding = "jpeg".  A frame's JPEG ends at its end-of-image marker (0xFF 0xD9): the padding
  * after it is zeros, so its length is found in the row itself (the file's /compress_len lists the
  * same lengths, in the recording tool's camera order, which the file does not store).  Every
  * frame must declare the first frame's size; a frame that does not, or that fails to decode, is
@@ -66,6 +67,18 @@ int rd_is_jpeg_rows(hid_t g, const char *name)
           H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
+    H5Dclose(d);
+    return yes;
+}
+
+int rd_is_jpeg_encoded(hid_t g, const char *name)
+{
+    char enc[16] = "";
+    rc_err ignored;
+    hid_t d;
+    if (!rd_is_jpeg_rows(g, name) || (d = H5Dopen2(g, name, H5P_DEFAULT)) < 0) return 0;
+    int yes = H5Aexists(d, "encoding") > 0 && rd_string_attr(d, "encoding", enc, sizeof enc, &ignored) == RC_OK &&
+              !strcmp(enc, "jpeg");
     H5Dclose(d);
     return yes;
 }

@@ -7,7 +7,6 @@
 
 #include "scan/scan_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 

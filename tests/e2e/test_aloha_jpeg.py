@@ -3,7 +3,9 @@
 # byte for byte Pillow's decoding of the same JPEG bytes (the first compress_len bytes of each
 # row), before and after an image stage's resize; a corrupt frame (damaged header, lost end
 # marker, another frame size) is exit 2 naming the file, the episode, the stream and the frame
-# index, and nothing is written.
+# index, and nothing is written.  A robocache-raw camera stored the same way (data uint8 [S, P]
+# with attribute encoding = "jpeg", JPEGs written here by Pillow, one greyscale) converts to
+# Pillow's decoding too.
 import io
 import os
 import shutil
@@ -106,4 +108,40 @@ for name, fn, says in (("header", header, ""), ("truncated", truncated, "end-of-
     ok(code == 2 and "episode_0.hdf5" in err and "episode_0" in err and "cam_low" in err and "frame 17" in err
        and says in err, "a corrupt frame (%s): exit 2 naming file, episode, stream and frame 17" % name, err)
     ok(not os.path.exists(os.path.join(D, "out-" + name, "manifest.json")), "  and nothing is written")
+
+# robocache-raw: JPEG rows marked encoding = "jpeg", colour and greyscale, with jittered times
+rng = np.random.default_rng(4)
+os.makedirs(os.path.join(D, "raw"))
+want = {}
+with h5py.File(os.path.join(D, "raw", "cams.h5"), "w") as f:
+    for name, mode, S in (("rgb", "RGB", 12), ("grey", "L", 9)):
+        jpegs = []
+        for i in range(S):
+            y, x = np.mgrid[0:36, 0:52]
+            px = ((x * 4 + y * 3 + 17 * i) % 256).astype(np.uint8)
+            im = Image.fromarray(np.stack([px, px[::-1], 255 - px], -1) if mode == "RGB" else px, mode)
+            buf = io.BytesIO()
+            im.save(buf, format="JPEG", quality=85)
+            jpegs.append(np.frombuffer(buf.getvalue(), np.uint8))
+        rows = np.zeros((S, max(len(j) for j in jpegs) + 7), np.uint8)
+        for i, j in enumerate(jpegs):
+            rows[i, :len(j)] = j
+        g = f.create_group("episodes/e0/" + name)
+        g["data"] = rows
+        g["data"].attrs["encoding"] = "jpeg"
+        g["t"] = (np.arange(S) * 50_000_000 + rng.integers(0, 9_000_000, S)).astype(np.int64)
+        g["t"].attrs["units"] = "ns"
+        dec = [np.asarray(Image.open(io.BytesIO(j.tobytes()))) for j in jpegs]
+        want[name] = np.stack([d if d.ndim == 3 else d[..., None] for d in dec])
+with open(os.path.join(D, "raw.yaml"), "w") as f:
+    f.write("version: 1\ninput: {dir: raw}\noutput: {dir: out-raw}\ntimeline: {rate_hz: 20, span: union}\n"
+            "stages:\n  - image: {name: rgb, stream: rgb}\n  - image: {name: grey, stream: grey}\n")
+code, _, err = rc("run", os.path.join(D, "raw.yaml"), "--backend", "cpu", "--progress", "never")
+ok(code == 0, "robocache-raw cameras stored as JPEG rows (encoding jpeg) convert", err)
+if code == 0:
+    ep = h5py.File(os.path.join(D, "out-raw", "shard-00000.h5"), "r")["episodes/e0"]
+    for name in ("rgb", "grey"):
+        si = ep[name + "/source_index"][()]
+        ok(np.array_equal(ep[name + "/data"][()], want[name][si]),
+           "%s: the frames equal Pillow's decoding, shape %s" % (name, ep[name + "/data"].shape))
 done()
