@@ -87,12 +87,13 @@ class Store:
         return os.path.join(self.root, self._by_id[episode_id]["shard"])
 
     def read(self, episode_id, key):
-        """{"data", "t", and "valid" or "mask" where the output has them} of one output of one
-        episode, as numpy arrays (bfloat16 data as float32)."""
+        """{"data", "t", and "valid" or "mask" where the output has them, and an image stage's
+        "source_index" and "dt_ns"} of one output of one episode, as numpy arrays (bfloat16 data
+        as float32)."""
         with h5py.File(self.shard_path(episode_id), "r") as f:
             g = f["episodes"][episode_id][key]
             out = {}
-            for name in ("data", "t", "valid", "mask"):
+            for name in ("data", "t", "valid", "mask", "source_index", "dt_ns"):
                 if isinstance(g.get(name), h5py.Dataset):
                     out[name] = as_float32_if_bfloat16(g[name], g[name][()])
             return out

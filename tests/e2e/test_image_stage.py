@@ -146,6 +146,18 @@ for ep in ("run_a", "run_b"):
            dict((k, a[k]) for k in a))
         ok(text(g["dt_ns"].attrs["units"]) == "ns" and text(g["t"].attrs["units"]) == "ns", what + ": t and dt_ns in ns")
 
+# the shipped Python reader returns the frames with their provenance
+sys.path.insert(0, os.path.join(SRC, "python"))
+import robocache  # noqa: E402
+
+if f is not None:
+    st = robocache.open(os.path.join(D, "out"))
+    r = st.read("run_a", "front_prev")
+    g = f["episodes/run_a/front_prev"]
+    ok(sorted(r) == ["data", "dt_ns", "source_index", "t", "valid"]
+       and all(np.array_equal(r[k], g[k][()]) for k in r),
+       "robocache.open(...).read gives data, t, valid, source_index and dt_ns of an image output", sorted(r))
+
 man = json.load(open(os.path.join(D, "out", "manifest.json"))) if code == 0 else {}
 feats = man.get("features", {})
 for name, stream, method, gap, crop, size, interp in STAGES:
