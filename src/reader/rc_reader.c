@@ -220,7 +220,7 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
                "stream '%s': layouts other than robocache-raw hold series and images, found a cloud", ls->name);
     snprintf(s->name, sizeof s->name, "%s", ls->name);
     s->kind = ls->kind;
-    if (ls->kind == RC_STREAM_IMAGE && rd_is_jpeg_rows(ep, stream_path(ls)))
+    if (ls->kind == RC_STREAM_IMAGE && rd_is_uint8_rank(ep, stream_path(ls), 2))
         RC_TRY(rd_read_jpeg_rows(ep, stream_path(ls), &w, ls->name, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
                                  &s->bytes_read, err));
     else if (ls->kind == RC_STREAM_IMAGE)

@@ -56,14 +56,14 @@ done:
     return st;
 }
 
-int rd_is_jpeg_rows(hid_t g, const char *name)
+int rd_is_uint8_rank(hid_t g, const char *name, int rank)
 {
     hid_t d = H5Lexists(g, name, H5P_DEFAULT) > 0 ? H5Dopen2(g, name, H5P_DEFAULT) : -1, space = -1, type = -1;
     int yes = 0;
     if (d < 0) return 0;
     space = H5Dget_space(d);
     type = H5Dget_type(d);
-    yes = space >= 0 && type >= 0 && H5Sget_simple_extent_ndims(space) == 2 && H5Tget_class(type) == H5T_INTEGER &&
+    yes = space >= 0 && type >= 0 && H5Sget_simple_extent_ndims(space) == rank && H5Tget_class(type) == H5T_INTEGER &&
           H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
@@ -76,7 +76,7 @@ int rd_is_jpeg_encoded(hid_t g, const char *name)
     char enc[16] = "";
     rc_err ignored;
     hid_t d;
-    if (!rd_is_jpeg_rows(g, name) || (d = H5Dopen2(g, name, H5P_DEFAULT)) < 0) return 0;
+    if (!rd_is_uint8_rank(g, name, 2) || (d = H5Dopen2(g, name, H5P_DEFAULT)) < 0) return 0;
     int yes = H5Aexists(d, "encoding") > 0 && rd_string_attr(d, "encoding", enc, sizeof enc, &ignored) == RC_OK &&
               !strcmp(enc, "jpeg");
     H5Dclose(d);

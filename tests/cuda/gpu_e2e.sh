@@ -13,6 +13,39 @@ cases_left=${RC_E2E_CASES:-99}
 "$RC_BIN" synth "$TMP/raw" --preset tiny --episodes 3 --seconds 3 --seed 11 >/dev/null 2>&1
 tap_result $? "synth tiny dataset"
 
+# both_backends NAME DIGESTS: runs $TMP/NAME.yaml on cpu and cuda (output $TMP/NAME-cpu, -cuda)
+# and compares the manifests (DIGESTS content digests) and every shard's per-dataset digests
+both_backends() {
+    name=$1
+    for b in cpu cuda; do
+        wrap=
+        [ "$b" = cuda ] && wrap=${RC_E2E_WRAP:-}
+        $wrap "$RC_BIN" run "$TMP/$name.yaml" --backend "$b" --output "$TMP/$name-$b" --progress never \
+            >"$TMP/$name-$b.out" 2>"$TMP/$name-$b.err"
+        r=$?
+        tap_result $r "$name: --backend $b runs (exit 0)"
+        [ $r -eq 0 ] || diag "$(tail -5 "$TMP/$name-$b.err")"
+    done
+    grep -q "backend: cuda" "$TMP/$name-cuda.err"
+    tap_result $? "$name: the cuda run says it ran on cuda"
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cpu/manifest.json" >"$TMP/m-cpu"
+    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cuda/manifest.json" >"$TMP/m-cuda"
+    n=$(grep -c '"content_sha256"' "$TMP/m-cpu")
+    [ "$n" -eq "$2" ] && cmp -s "$TMP/m-cpu" "$TMP/m-cuda"
+    r=$?
+    tap_result $r "$name: manifests equal ($2 content digests, steps, stats)"
+    [ $r -eq 0 ] || diag "$(diff "$TMP/m-cpu" "$TMP/m-cuda" | head -20)"
+    for s in "$TMP/$name-cpu"/shard-*.h5; do
+        f=$(basename "$s")
+        "$RC_BIN" inspect "$s" | grep -v -e backend -e '^file:' >"$TMP/i-cpu"
+        "$RC_BIN" inspect "$TMP/$name-cuda/$f" | grep -v -e backend -e '^file:' >"$TMP/i-cuda"
+        cmp -s "$TMP/i-cpu" "$TMP/i-cuda"
+        r=$?
+        tap_result $r "$name: $f has the same per-dataset digests on both backends"
+        [ $r -eq 0 ] || diag "$(diff "$TMP/i-cpu" "$TMP/i-cuda" | head -20)"
+    done
+}
+
 # case NAME DTYPE MODE LAYOUT SPAN
 run_case() {
     name=$1
@@ -47,33 +80,7 @@ stages:
       max_voxels: 3000
 stats: true
 YAML
-    for b in cpu cuda; do
-        wrap=
-        [ "$b" = cuda ] && wrap=${RC_E2E_WRAP:-}
-        $wrap "$RC_BIN" run "$TMP/$name.yaml" --backend "$b" --output "$TMP/$name-$b" --progress never \
-            >"$TMP/$name-$b.out" 2>"$TMP/$name-$b.err"
-        r=$?
-        tap_result $r "$name: --backend $b runs (exit 0)"
-        [ $r -eq 0 ] || diag "$(tail -5 "$TMP/$name-$b.err")"
-    done
-    grep -q "backend: cuda" "$TMP/$name-cuda.err"
-    tap_result $? "$name: the cuda run says it ran on cuda"
-    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cpu/manifest.json" >"$TMP/m-cpu"
-    grep -v -e '"backend"' -e '"bytes"' "$TMP/$name-cuda/manifest.json" >"$TMP/m-cuda"
-    n=$(grep -c '"content_sha256"' "$TMP/m-cpu")
-    [ "$n" -eq 3 ] && cmp -s "$TMP/m-cpu" "$TMP/m-cuda"
-    r=$?
-    tap_result $r "$name: manifests equal (3 content digests, steps, stats)"
-    [ $r -eq 0 ] || diag "$(diff "$TMP/m-cpu" "$TMP/m-cuda" | head -20)"
-    for s in "$TMP/$name-cpu"/shard-*.h5; do
-        f=$(basename "$s")
-        "$RC_BIN" inspect "$s" | grep -v -e backend -e '^file:' >"$TMP/i-cpu"
-        "$RC_BIN" inspect "$TMP/$name-cuda/$f" | grep -v -e backend -e '^file:' >"$TMP/i-cuda"
-        cmp -s "$TMP/i-cpu" "$TMP/i-cuda"
-        r=$?
-        tap_result $r "$name: $f has the same per-dataset digests on both backends"
-        [ $r -eq 0 ] || diag "$(diff "$TMP/i-cpu" "$TMP/i-cuda" | head -20)"
-    done
+    both_backends "$name" 3
 }
 
 run_case f32-occupancy-dense float32 occupancy dense intersection
@@ -100,25 +107,6 @@ stages:
   - image: {name: wrist_up, stream: cam_left_wrist, crop: [100, 100, 50, 70], resize: [120, 150], interpolation: bilinear}
   - image: {name: right_raw, stream: cam_right_wrist}
 YAML
-    for b in cpu cuda; do
-        "$RC_BIN" run "$TMP/images.yaml" --backend "$b" --output "$TMP/images-$b" --progress never \
-            >"$TMP/images-$b.out" 2>"$TMP/images-$b.err"
-        r=$?
-        tap_result $r "images: --backend $b runs (exit 0)"
-        [ $r -eq 0 ] || diag "$(tail -5 "$TMP/images-$b.err")"
-    done
-    grep -v -e '"backend"' -e '"bytes"' "$TMP/images-cpu/manifest.json" >"$TMP/m-cpu"
-    grep -v -e '"backend"' -e '"bytes"' "$TMP/images-cuda/manifest.json" >"$TMP/m-cuda"
-    n=$(grep -c '"content_sha256"' "$TMP/m-cpu")
-    [ "$n" -eq 2 ] && cmp -s "$TMP/m-cpu" "$TMP/m-cuda"
-    r=$?
-    tap_result $r "images: manifests equal (2 content digests)"
-    [ $r -eq 0 ] || diag "$(diff "$TMP/m-cpu" "$TMP/m-cuda" | head -20)"
-    "$RC_BIN" inspect "$TMP/images-cpu/shard-00000.h5" | grep -v -e backend -e '^file:' >"$TMP/i-cpu"
-    "$RC_BIN" inspect "$TMP/images-cuda/shard-00000.h5" | grep -v -e backend -e '^file:' >"$TMP/i-cuda"
-    cmp -s "$TMP/i-cpu" "$TMP/i-cuda"
-    r=$?
-    tap_result $r "images: the frames, source_index, dt_ns and valid have the same digests on both backends"
-    [ $r -eq 0 ] || diag "$(diff "$TMP/i-cpu" "$TMP/i-cuda" | head -20)"
+    both_backends images 2
 fi
 tap_done
