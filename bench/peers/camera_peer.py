@@ -2,15 +2,17 @@
 script: h5py reads each ALOHA episode's four cameras (480x640 RGB at the layout's 50 Hz, frame i
 at i * 20 ms), numpy picks per step of the 50 Hz timeline the nearest frame (ties to the
 earlier, the edge frames held), Pillow resizes each picked frame to 224x224 (Image.BOX, the
-area filter), and h5py writes the frames with the zstd filter 32015 level 3 (gzip level 1 where
-this h5py cannot load it; the JSON says which), one shard per episode.  --compare checks that
-robocache-convert's shards took the same frames (source_index equal) and reports how far its
-integer resize is from Pillow's (max and mean absolute difference; equality is not the bar,
-the rounding rules differ).
+area filter) and encodes it as JPEG at quality 90, and h5py writes the JPEG bytes as zero-padded
+rows with their lengths (robocache's layout) with the zstd filter 32015 level 3 (gzip level 1
+where this h5py cannot load it; the JSON says which), one shard per episode.  --compare checks
+that robocache-convert's shards took the same frames (source_index equal) and reports how far
+its decoded frames are from the peer's (max and mean absolute difference; equality is not the
+bar: the resize rounding and the JPEG encoders differ).
 
 usage: camera_peer.py --input RAW --output DIR --json FILE [--compare OUT]"""
 import argparse
 import glob
+import io
 import json
 import os
 import sys
@@ -26,6 +28,7 @@ CAMERAS = ["cam_high", "cam_low", "cam_left_wrist", "cam_right_wrist"]
 LAYOUT_HZ = 50
 RATE_HZ = 50
 SIZE = (224, 224)  # height, width
+QUALITY = 90
 BLOCK = 64         # frames read at a time, so memory stays bounded
 
 
@@ -63,9 +66,7 @@ def convert_episode(path, out_path, codec, Image, stage):
     for c in CAMERAS:
         src = nearest_frames(times[c], g)
         chosen[c] = src
-        out = ep.create_dataset(c + "/data", shape=(len(g),) + SIZE + (3,), dtype=np.uint8,
-                                chunks=(1,) + SIZE + (3,), compression=codec[1], compression_opts=codec[2])
-        ep[c + "/source_index"] = src
+        jpegs = []
         for k0 in range(0, len(g), BLOCK):
             idx = src[k0:k0 + BLOCK]
             t = time.perf_counter()
@@ -73,16 +74,32 @@ def convert_episode(path, out_path, codec, Image, stage):
             block = dsets[c][lo:hi]
             stage["read"] += time.perf_counter() - t
             t = time.perf_counter()
-            small = np.stack([np.asarray(Image.fromarray(block[i - lo]).resize((SIZE[1], SIZE[0]), Image.BOX))
-                              for i in idx])
+            for i in idx:
+                buf = io.BytesIO()
+                Image.fromarray(block[i - lo]).resize((SIZE[1], SIZE[0]), Image.BOX).save(buf, format="JPEG",
+                                                                                         quality=QUALITY)
+                jpegs.append(np.frombuffer(buf.getvalue(), np.uint8))
             stage["resize"] += time.perf_counter() - t
-            t = time.perf_counter()
-            out[k0:k0 + len(idx)] = small
-            stage["write"] += time.perf_counter() - t
             frames += len(idx)
+        t = time.perf_counter()
+        rows = np.zeros((len(jpegs), max(len(j) for j in jpegs)), np.uint8)
+        for k, j in enumerate(jpegs):
+            rows[k, :len(j)] = j
+        ep.create_dataset(c + "/data", data=rows, chunks=(1, rows.shape[1]), compression=codec[1],
+                          compression_opts=codec[2])
+        ep[c + "/jpeg_len"] = np.array([len(j) for j in jpegs], np.int64)
+        ep[c + "/source_index"] = src
+        stage["write"] += time.perf_counter() - t
     fout.close()
     fin.close()
     return eid, chosen, frames
+
+
+def decode(g, n):
+    """The first n frames of an output group holding JPEG rows (data, jpeg_len)."""
+    from PIL import Image
+    rows, lens = g["data"][:n], g["jpeg_len"][:n]
+    return np.stack([np.asarray(Image.open(io.BytesIO(rows[i, :int(lens[i])].tobytes()))) for i in range(len(rows))])
 
 
 def compare(out_dir, results):
@@ -104,11 +121,11 @@ def compare(out_dir, results):
                 if not np.array_equal(si, chosen[c]):
                     agrees = False
                     details.append("%s/%s: source_index differs at %d steps" % (eid, c, int((si != chosen[c]).sum())))
-                a = eps[eid][c]["data"][: min(16, len(si))].astype(np.int16)
-                b = pf["episodes/%s/%s/data" % (eid, c)][: len(a)].astype(np.int16)
+                a = decode(eps[eid][c], min(16, len(si))).astype(np.int16)
+                b = decode(pf["episodes/%s/%s" % (eid, c)], len(a)).astype(np.int16)
                 d = np.abs(a - b)
-                details.append("%s/%s: pixels vs Pillow BOX, max |diff| %d, mean %.3f" % (eid, c, int(d.max()),
-                                                                                         float(d.mean())))
+                details.append("%s/%s: decoded pixels vs the peer's, max |diff| %d, mean %.3f" % (eid, c, int(d.max()),
+                                                                                               float(d.mean())))
     return agrees, details
 
 
@@ -125,7 +142,7 @@ def main():
     wall0 = time.perf_counter()
     files = sorted(glob.glob(os.path.join(a.input, "**", "*.hdf5"), recursive=True))
     raw_bytes = sum(os.path.getsize(p) for p in files)
-    stage = {"read": 0.0, "resize": 0.0, "write": 0.0}
+    stage = {"read": 0.0, "resize": 0.0, "write": 0.0}  # resize: resize and JPEG encoding
     results, frames = {}, 0
     for n, path in enumerate(files):
         out_path = os.path.join(a.output, "shard-%05d.h5" % n)

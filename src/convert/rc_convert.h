@@ -81,10 +81,6 @@ typedef struct rc_fuse_plan {
     uint64_t bytes_in, bytes_out;  /* for the report */
 } rc_fuse_plan;
 
-/* RC_E_SPEC naming the first image stage whose encoding the conversion does not write yet
- * (jpeg; `validate` accepts it), so `run` refuses the spec before reading anything. */
-rc_status rc_convert_check_encodings(const rc_spec *spec, rc_err *err);
-
 /* Starts ep's conversion: *out empty (with statistics when the spec wants them) and *plan
  * holding the fuse/resample jobs (n_jobs may be 0).  RC_E_INPUT for data the stages cannot use
  * (err scoped by the caller to the episode); both are freed on failure. */

@@ -2,7 +2,8 @@
  * frame of method nearest or previous by the one resample rule (rc_resample_pair of
  * ops/rc_numeric.h, edge frames held), its provenance (source_index, dt_ns = step time minus
  * frame time) and the fuse gap rule (valid); the chosen frames are cropped and resized on the
- * backend (rc_backend_image_resize: the same bytes on every backend), each distinct frame once. */
+ * backend (rc_backend_image_resize: the same bytes on every backend), each distinct frame once;
+ * encoding jpeg stores them through rc_convert_jpeg.c. */
 #include "config.h"
 
 #include <math.h>
@@ -48,17 +49,6 @@ int64_t rc_stage_max_gap_ns(const rc_spec_stage *sg)
     return sg->max_gap_ms > 0 ? llround(sg->max_gap_ms * 1e6) : 0;
 }
 
-rc_status rc_convert_check_encodings(const rc_spec *spec, rc_err *err)
-{
-    rc_status st = RC_OK;
-    for (int s = 0; s < spec->n_stages; s++)
-        RC_FAIL_IF(spec->stages[s].kind == RC_STAGE_IMAGE && spec->stages[s].encoding == RC_IMAGE_JPEG, err,
-                   RC_E_SPEC, "image stage '%s': encoding jpeg is validated but not written by this version; use "
-                   "encoding raw", spec->stages[s].name);
-done:
-    return st;
-}
-
 rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const rc_episode *ep, const int64_t *grid,
                                  int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
 {
@@ -93,7 +83,8 @@ rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const r
     rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), (uint64_t)sd->S * (uint64_t)rc_image_in_bytes(&g),
                        (uint64_t)T * (uint64_t)frame, T);
     uint64_t dims[4] = {(uint64_t)T, (uint64_t)g.out_h, (uint64_t)g.out_w, (uint64_t)g.C};
-    RC_TRY(rc_outputs_add(out, sg->name, "data", RC_ELEM_U8, 4, dims, (void **)&frames, err));
+    if (sg->encoding == RC_IMAGE_JPEG) RC_TRY(rc_image_stage_jpeg(sg, &g, frames, source, T, index, rep, out, err));
+    else RC_TRY(rc_outputs_add(out, sg->name, "data", RC_ELEM_U8, 4, dims, (void **)&frames, err));
     RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
     RC_TRY(rc_outputs_add(out, sg->name, "source_index", RC_ELEM_I64, 1, dims, (void **)&source, err));
     RC_TRY(rc_outputs_add(out, sg->name, "dt_ns", RC_ELEM_I64, 1, dims, (void **)&dt, err));

@@ -130,7 +130,7 @@ static rc_status describe_image_stage(const rc_spec_stage *sg, const rc_episode 
                sg->streams[0].name);
     rc_image_stage_geom(sg, sd->H, sd->W, sd->D, &g);
     int64_t frame[3] = {sd->H, sd->W, sd->D}, crop[4] = {g.crop_y, g.crop_x, g.crop_h, g.crop_w};
-    int64_t size[2] = {g.out_h, g.out_w};
+    int64_t size[2] = {g.out_h, g.out_w}, shape[3] = {g.out_h, g.out_w, g.C};
     RC_TRY(rc_attr_put_str(sh, sg->name, "source_stream", sd->name, err));
     RC_TRY(rc_attr_put_i64(sh, sg->name, "source_shape", frame, 1, &three, err));
     RC_TRY(rc_attr_put_str(sh, sg->name, "method", g_methods_of_image[sg->streams[0].method], err));
@@ -139,6 +139,13 @@ static rc_status describe_image_stage(const rc_spec_stage *sg, const rc_episode 
     RC_TRY(rc_attr_put_i64(sh, sg->name, "resize", size, 1, &two, err));
     RC_TRY(rc_attr_put_str(sh, sg->name, "interpolation", sg->interp == RC_INTERP_AREA ? "area" : "bilinear", err));
     RC_TRY(rc_attr_put_str(sh, sg->name, "encoding", sg->encoding == RC_IMAGE_JPEG ? "jpeg" : "raw", err));
+    RC_TRY(rc_attr_put_i64(sh, sg->name, "frame_shape", shape, 1, &three, err));
+    if (sg->encoding == RC_IMAGE_JPEG) {
+        int64_t quality = sg->quality;
+        RC_TRY(rc_attr_put_i64(sh, sg->name, "quality", &quality, 0, NULL, err));
+        snprintf(path, sizeof path, "%s/data", sg->name);
+        RC_TRY(rc_attr_put_str(sh, path, "encoding", "jpeg", err));
+    }
     snprintf(path, sizeof path, "%s/dt_ns", sg->name);
     RC_TRY(rc_attr_put_str(sh, path, "units", "ns", err));
 done:

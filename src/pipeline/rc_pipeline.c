@@ -261,7 +261,6 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     }
     rc_spec *sp = s.spec;
     rc_spec_apply_memory(sp);
-    RC_TRY(rc_convert_check_encodings(sp, err));
     snprintf(s.output_dir, sizeof s.output_dir, "%s", o->output_dir ? o->output_dir : sp->output_dir);
     RC_FAIL_IF(!s.output_dir[0], err, RC_E_USAGE, "no output folder: set output.dir or --output");
     rc_sha256_of(sp->text, strlen(sp->text), s.spec_hex);

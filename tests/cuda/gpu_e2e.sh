@@ -3,8 +3,8 @@
 # backend: for every dtype, voxelize mode and layout and both spans, `--backend cuda` must give
 # the same manifest (content digests, steps, statistics) and the same decoded shards (window
 # packing included) as `--backend cpu`, apart from the backend names (and so the shard sizes);
-# then image stages (crop and resize, area and bilinear, on kernels/image.cu) on synth ALOHA
-# cameras, compared the same way.
+# then image stages (crop and resize, area and bilinear, on kernels/image.cu; raw and JPEG) on
+# synth ALOHA cameras, compared the same way.
 # Fails when the CUDA backend cannot run.  RC_E2E_CASES (a number) runs only the first cases;
 # RC_E2E_WRAP prefixes the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
 . "$RC_SRCDIR/tests/lib.sh"
@@ -106,6 +106,7 @@ stages:
   - image: {name: low_crop, stream: cam_low, method: previous, max_gap_ms: 30, crop: [0, 80, 480, 480], resize: [96, 96], interpolation: bilinear}
   - image: {name: wrist_up, stream: cam_left_wrist, crop: [100, 100, 50, 70], resize: [120, 150], interpolation: bilinear}
   - image: {name: right_raw, stream: cam_right_wrist}
+  - image: {name: high_jpeg, stream: cam_high, resize: [224, 224], encoding: jpeg, quality: 85}
 YAML
     both_backends images 2
 fi
