@@ -70,7 +70,7 @@ typedef struct rc_scan_episode {
     char file[1024];
     char id[256];                    /* "*" for a problem of the whole file */
     int read_ok;                     /* 0: the reader refused it; problems[0] says why */
-    int voxel_drops;                 /* the clouds' vox figures were computed */
+    int voxel_drops;                 /* the passes over the data ran: clouds' vox figures, cameras' frozen frames */
     int32_t n_streams;
     rc_scan_stream *streams;
     int span_ok;                     /* the timeline's span is not empty */
@@ -83,11 +83,11 @@ typedef struct rc_scan_episode {
 } rc_scan_episode;
 
 /* Fills *out from ep (read ordered or not): per-stream figures, offsets, the span by the spec's
- * timeline (a spec with rate_hz 0 gives no steps), with voxel_drops set the voxelize stages'
- * drop counts (one pass over every point: run leaves it to the stages themselves), and a
- * problem for each duplicate/decrease finding and for an empty span.  Free with
- * rc_scan_episode_free. */
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops,
+ * timeline (a spec with rate_hz 0 gives no steps), the cameras' dropped frames and dt_ns, with
+ * data_passes set the voxelize stages' drop counts and the cameras' frozen frames (a pass over
+ * every point and pixel: run --report leaves them out), and a problem for each
+ * duplicate/decrease finding and for an empty span.  Free with rc_scan_episode_free. */
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int data_passes,
                                   rc_scan_episode *out, rc_err *err);
 void rc_scan_episode_free(rc_scan_episode *se);
 /* Writes se as one JSON object (file, episode, span, streams, problems). */

@@ -15,13 +15,13 @@
 #include "common/rc_budget.h"
 #include "convert/rc_convert.h"
 
-void rc_scan_camera_frames(const rc_stream_data *sd, rc_scan_stream *s)
+void rc_scan_camera_frames(const rc_stream_data *sd, int data_passes, rc_scan_stream *s)
 {
     size_t frame = (size_t)sd->H * (size_t)sd->W * (size_t)sd->D;
     int64_t run = 1;
     s->frozen_longest_at = s->first_drop_index = -1;
     for (int64_t i = 1; i < sd->S; i++) {
-        if (memcmp(sd->u8 + (size_t)i * frame, sd->u8 + (size_t)(i - 1) * frame, frame) == 0) {
+        if (data_passes && memcmp(sd->u8 + (size_t)i * frame, sd->u8 + (size_t)(i - 1) * frame, frame) == 0) {
             s->frozen_frames++;
             if (++run == 2) s->frozen_runs++;
             if (run > s->frozen_longest) {

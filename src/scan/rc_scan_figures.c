@@ -147,7 +147,7 @@ static rc_status span_figures(const rc_spec *spec, const rc_episode *ep, rc_scan
     return st;
 }
 
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops, rc_scan_episode *out,
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int data_passes, rc_scan_episode *out,
                                   rc_err *err)
 {
     rc_status st = RC_OK;
@@ -155,7 +155,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
     snprintf(out->file, sizeof out->file, "%s", ep->file);
     snprintf(out->id, sizeof out->id, "%s", ep->id);
     out->read_ok = 1;
-    out->voxel_drops = voxel_drops;
+    out->voxel_drops = data_passes;
     out->streams = rc_calloc(ep->n_streams > 0 ? (size_t)ep->n_streams : 1, sizeof *out->streams);
     RC_FAIL_IF(!out->streams, err, RC_E_NOMEM, "out of memory for the scan of %d streams", ep->n_streams);
     out->n_streams = ep->n_streams;
@@ -174,8 +174,8 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         if (!any || s->last_ns > latest) latest = s->last_ns;
         any = 1;
         RC_TRY(time_figures(sd, s, err));
-        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, voxel_drops, s, err));
-        if (sd->kind == RC_STREAM_IMAGE && sd->u8) rc_scan_camera_frames(sd, s);
+        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, data_passes, s, err));
+        if (sd->kind == RC_STREAM_IMAGE && sd->u8) rc_scan_camera_frames(sd, data_passes, s);
         RC_TRY(order_problems(ep, sd, s, out, err));
         if (s->step_p50_ns > 0) {
             double ratio = (double)s->step_max_ns / (double)s->step_p50_ns;

@@ -18,22 +18,26 @@ static void count_first(rc_json *j, const char *key, int64_t count, int64_t firs
 }
 
 /* An image stream's camera figures (docs/SCAN.md, "Cameras"). */
-static void camera_json(rc_json *j, const rc_scan_stream *s)
+static void camera_json(rc_json *j, const rc_scan_stream *s, int frozen)
 {
     rc_json_key(j, "camera");
     rc_json_object_begin(j);
     rc_json_key(j, "frozen");
-    rc_json_object_begin(j);
-    rc_json_key(j, "frames");
-    rc_json_int(j, s->frozen_frames);
-    rc_json_key(j, "runs");
-    rc_json_int(j, s->frozen_runs);
-    rc_json_key(j, "longest_run");
-    rc_json_int(j, s->frozen_longest);
-    rc_json_key(j, "longest_run_first_index");
-    if (s->frozen_runs) rc_json_int(j, s->frozen_longest_at);
-    else rc_json_null(j);
-    rc_json_object_end(j);
+    if (!frozen) { /* run --report: no pass over the pixels */
+        rc_json_null(j);
+    } else {
+        rc_json_object_begin(j);
+        rc_json_key(j, "frames");
+        rc_json_int(j, s->frozen_frames);
+        rc_json_key(j, "runs");
+        rc_json_int(j, s->frozen_runs);
+        rc_json_key(j, "longest_run");
+        rc_json_int(j, s->frozen_longest);
+        rc_json_key(j, "longest_run_first_index");
+        if (s->frozen_runs) rc_json_int(j, s->frozen_longest_at);
+        else rc_json_null(j);
+        rc_json_object_end(j);
+    }
     rc_json_key(j, "dropped");
     rc_json_object_begin(j);
     rc_json_key(j, "gaps");
@@ -130,7 +134,7 @@ static void stream_json(rc_json *j, const rc_scan_stream *s, int voxel_drops)
         rc_json_int(j, s->points_max);
         rc_json_object_end(j);
     }
-    if (s->kind == RC_STREAM_IMAGE) camera_json(j, s);
+    if (s->kind == RC_STREAM_IMAGE) camera_json(j, s, voxel_drops);
     if (s->kind == RC_STREAM_CLOUD && voxel_drops) {
         rc_json_key(j, "voxelize");
         rc_json_array_begin(j);

@@ -4,7 +4,7 @@ must give exactly those frozen and dropped figures, in the JSON and named on the
 dt_ns distribution, frames used and invalid steps of two image stages (nearest, previous with a
 gap check) must equal a numpy model of the timeline and the frame rule written here; a camera
 with one timestamp fewer than frames is a problem naming both counts, file, episode and path
-(exit 2)."""
+(exit 2); run --report carries the same figures but frozen."""
 import json
 import math
 import os
@@ -86,6 +86,15 @@ for name, method, gap in (("near", "nearest", 0), ("prev", "previous", GAP_MS * 
        (got, want))
 ok(stages.get("prev", {}).get("invalid_steps", 0) > 0 and stages.get("near", {}).get("invalid_steps") == 0,
    "the gap check flags steps inside the 3-step gap for 'prev' only")
+
+# run --report: the same dt_ns and dropped figures, frozen left out (no pass over the pixels)
+code, _, err = rc("run", os.path.join(D, "cam.yaml"), "--backend", "cpu", "--progress", "never", "--report",
+                  os.path.join(D, "report.json"))
+rep = json.load(open(os.path.join(D, "report.json"))) if code == 0 else {"timestamps": [{"streams": [{}]}]}
+rcam = rep["timestamps"][0]["streams"][0].get("camera", {})
+ok(code == 0 and rcam.get("frozen", 0) is None and rcam.get("dropped") == cam.get("dropped")
+   and rcam.get("image_stages") == cam.get("image_stages"),
+   "run --report: the camera figures of scan, frozen null", (err, rcam))
 
 # frames and timestamps that do not match: the reader's refusal, as a problem naming both counts
 with h5py.File(os.path.join(D, "in", "cam.h5"), "a") as f:
