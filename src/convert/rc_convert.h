@@ -55,6 +55,7 @@ typedef struct rc_output {
     rc_elem elem;
     int rank;
     uint64_t dims[5];
+    uint64_t chunk_rows; /* rows per HDF5 chunk asked of the writer (rc_shard_chunk_rows_as); 0: its rule */
     void *data;          /* owned */
 } rc_output;
 

@@ -83,8 +83,10 @@ rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const r
     rc_report_interval(rep, RC_TIMED_RESAMPLE, index, t0, rc_now_s(), (uint64_t)sd->S * (uint64_t)rc_image_in_bytes(&g),
                        (uint64_t)T * (uint64_t)frame, T);
     uint64_t dims[4] = {(uint64_t)T, (uint64_t)g.out_h, (uint64_t)g.out_w, (uint64_t)g.C};
+    int data_at = out->n; /* frames or JPEG rows: one per chunk */
     if (sg->encoding == RC_IMAGE_JPEG) RC_TRY(rc_image_stage_jpeg(sg, &g, frames, source, T, index, rep, out, err));
     else RC_TRY(rc_outputs_add(out, sg->name, "data", RC_ELEM_U8, 4, dims, (void **)&frames, err));
+    out->items[data_at].chunk_rows = 1;
     RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));
     RC_TRY(rc_outputs_add(out, sg->name, "source_index", RC_ELEM_I64, 1, dims, (void **)&source, err));
     RC_TRY(rc_outputs_add(out, sg->name, "dt_ns", RC_ELEM_I64, 1, dims, (void **)&dt, err));

@@ -251,12 +251,24 @@ uint64_t rc_shard_chunk_rows(rc_elem elem, int rank, const uint64_t *dims)
     return rows;
 }
 
+uint64_t rc_shard_chunk_rows_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows)
+{
+    uint64_t rule = rc_shard_chunk_rows(elem, rank, dims);
+    return rule && rows >= 1 && rows <= rule ? rows : rule;
+}
+
 rc_status rc_shard_compress_chunk(rc_elem elem, int rank, const uint64_t *dims, const void *data,
                                   uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err)
 {
+    return rc_shard_compress_chunk_as(elem, rank, dims, 0, data, chunk, level, z, z_n, err);
+}
+
+rc_status rc_shard_compress_chunk_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows_wanted,
+                                     const void *data, uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err)
+{
     rc_status st = RC_OK;
     uint8_t *pad = NULL;
-    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    uint64_t rows = rc_shard_chunk_rows_as(elem, rank, dims, rows_wanted);
     size_t row_bytes = (size_t)rc_elem_size(elem);
     for (int k = 1; k < rank; k++) row_bytes *= (size_t)dims[k];
     *z = NULL;
@@ -339,7 +351,7 @@ static hid_t make_dcpl(const rc_shard *sh, int rank, const uint64_t *dims, uint6
  * z[c] / z_n[c] when z is given, else they are compressed here from data.  The episode digest
  * gets data_sha256, or the digest of data when it is NULL. */
 static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                             const uint64_t *dims, const void *data, void *const *z,
+                             const uint64_t *dims, uint64_t rows_wanted, const void *data, void *const *z,
                              const size_t *z_n, const uint8_t data_sha256[32], rc_err *err)
 {
     rc_status st = RC_OK;
@@ -366,7 +378,7 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
     if (dims[0] == 0) h5max[0] = H5S_UNLIMITED;
     RC_FAIL_IF(dims[0] > SIZE_MAX / row_bytes, err, RC_E_INTERNAL, "dataset size overflows size_t");
     RC_FAIL_IF(!data && !z && dims[0] > 0, err, RC_E_INTERNAL, "expected data, found NULL");
-    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    uint64_t rows = rc_shard_chunk_rows_as(elem, rank, dims, rows_wanted);
 
     rel = rc_strdup(rel_path);
     RC_FAIL_IF(!rel, err, RC_E_NOMEM, "out of memory");
@@ -387,7 +399,7 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
             bytes = z[c];
             n = z_n[c];
         } else {
-            RC_TRY(rc_shard_compress_chunk(elem, rank, dims, data, c, sh->level, &own_z, &n, err));
+            RC_TRY(rc_shard_compress_chunk_as(elem, rank, dims, rows, data, c, sh->level, &own_z, &n, err));
             bytes = own_z;
         }
         hsize_t offset[RC_SHARD_MAX_RANK] = {c * rows};
@@ -420,12 +432,19 @@ done:
 rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                        const uint64_t *dims, const void *data, rc_err *err)
 {
-    return put_dataset(sh, rel_path, elem, rank, dims, data, NULL, NULL, NULL, err);
+    return put_dataset(sh, rel_path, elem, rank, dims, 0, data, NULL, NULL, NULL, err);
 }
 
 rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                                   const uint64_t *dims, void *const *z, const size_t *z_n,
                                   const uint8_t data_sha256[32], rc_err *err)
+{
+    return rc_shard_put_compressed_as(sh, rel_path, elem, rank, dims, 0, z, z_n, data_sha256, err);
+}
+
+rc_status rc_shard_put_compressed_as(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                                     const uint64_t *dims, uint64_t rows_wanted, void *const *z, const size_t *z_n,
+                                     const uint8_t data_sha256[32], rc_err *err)
 {
     if (dims[0] > 0 && !z) {
         rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
@@ -433,7 +452,8 @@ rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem el
     }
     static void *const none[1] = {NULL};
     static const size_t none_n[1] = {0};
-    return put_dataset(sh, rel_path, elem, rank, dims, NULL, z ? z : none, z ? z_n : none_n, data_sha256, err);
+    return put_dataset(sh, rel_path, elem, rank, dims, rows_wanted, NULL, z ? z : none, z ? z_n : none_n, data_sha256,
+                       err);
 }
 
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err)

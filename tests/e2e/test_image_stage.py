@@ -136,6 +136,7 @@ for ep in ("run_a", "run_b"):
            what + ": pixels %s equal the reference's byte for byte" % (data.shape,),
            "max difference %d" % (int(np.abs(data.astype(int) - ref.astype(int)).max()) if data.shape == ref.shape
                                   else -1))
+        ok(g["data"].chunks == (1,) + data.shape[1:], what + ": one frame per chunk %s" % (g["data"].chunks,))
         if crop is None and size is None:
             ok(np.array_equal(data, frames[want[:, 0]]), what + ": no crop, no resize: the stored frames unchanged")
         a = g.attrs
@@ -198,6 +199,7 @@ if code == 0:
         ok(rows.dtype == np.uint8 and rows.ndim == 2 and rows.shape[0] == len(si) and rows.shape[1] == lens.max()
            and all(not rows[k, lens[k]:].any() for k in range(len(si))),
            "%s: data is [T, P] JPEG rows zero-padded to the longest (P = %d)" % (name, rows.shape[1]))
+        ok(g["data"].chunks == (1, rows.shape[1]), "%s: one row per chunk" % name)
         ok(all(np.array_equal(rows[k], rows[k - 1]) for k in range(1, len(si)) if si[k] == si[k - 1]),
            "%s: steps taking the same frame store the same bytes" % name)
         dec = np.stack([np.asarray(Image.open(io.BytesIO(rows[k, :lens[k]].tobytes()))).reshape(shape)
