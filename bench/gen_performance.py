@@ -49,7 +49,7 @@ def newest_results(folder):
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick"):
+        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
             continue
         if best is None or r.get("date", "") >= best[1].get("date", ""):
             best = (p, r)
@@ -499,7 +499,7 @@ def section_others(folder, shown):
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick"):
+        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
             continue
         run = Run(r)
         key = {c["name"]: c for c in run.ours("resample") + run.ours("voxelize")}

@@ -143,7 +143,9 @@ sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 step peer-pillow-camera 200 $rc python3 bench/peers/camera_peer.py --input "$W/synth-aloha" --output "$W/peer-camera" \
     --json "$W/peer-pillow-camera.json" --compare "$W/out-cuda-camera"
 
-python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q \
+partial=
+[ "$mode" = camera ] && partial="--partial camera"
+python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q $partial \
     --device-csv "$W/device.csv" --versions "$W/versions.json" \
     --cases "$W/rc-bench.jsonl" "$W/torch.jsonl" --e2e-input "$W/e2e-input.json" \
     --e2e "robocache-cuda=$W/report-cuda.json" "robocache-cpu=$W/report-cpu.json" \

@@ -214,6 +214,18 @@ ok(row(md5, "camera conversion ≥ 2000 frames/s")[2] == "met"
    and row(md5, "camera conversion ≥ 20.0× the h5py + Pillow script")[1:] == ["25.0×", "met"]
    and row(md5, "resize faster than PyTorch (image/area/B256-480x640x3-224x224)")[2] == "met",
    "camera verdicts: 3000 frames/s, 25× the peer, faster than PyTorch")
+# a partial run (run-gpu.sh camera) is never the page's source, even when newer
+import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
+pick = os.path.join(tmp, "pick")
+os.makedirs(pick)
+full, newer = copy.deepcopy(RES), copy.deepcopy(RES)
+full["date"], newer["date"], newer["partial"] = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "camera"
+for name, r in (("a-full.json", full), ("b-camera.json", newer)):
+    with open(os.path.join(pick, name), "w") as f:
+        json.dump(r, f)
+got = gen_performance.newest_results(pick)
+ok(got is not None and os.path.basename(got[0]) == "a-full.json", "the newest full run is chosen, not a newer partial one",
+   got and got[0])
 rp = os.path.join(tmp, "broken.json")
 with open(rp, "w") as f:
     f.write("{\"cases\": [")
