@@ -51,10 +51,10 @@ float bench_rng_gauss(bench_rng *r);  /* standard normal (Box-Muller) */
 /* ---- one case: timing loop and its JSON line ---- */
 typedef int (*bench_call_fn)(void *ctx); /* one launcher call; 0 on success */
 typedef struct bench_case {
-    const char *group;  /* "resample", "fuse", "voxelize", "mem" */
+    const char *group;  /* "resample", "fuse", "voxelize", "image", "mem" */
     char name[160];     /* unique key, e.g. "resample/f32/B32-S500-T250-D256" */
     double bytes;       /* fewest bytes a kernel must move (reads + writes) */
-    double items;       /* rows (resample, fuse) or points (voxelize) */
+    double items;       /* rows (resample, fuse), points (voxelize) or frames (image) */
     const char *items_unit;
     int checked;        /* 1: output equals the CPU backend's, 0: differs, -1: not checked */
 } bench_case;
@@ -72,6 +72,7 @@ int bench_mem(const bench_opts *o);
 int bench_resample(const bench_opts *o);
 int bench_fuse(const bench_opts *o);
 int bench_voxelize(const bench_opts *o);
+int bench_image(const bench_opts *o);
 
 /* The open backend device, shared by every group (rc_cuda handle of src/backend/rc_cuda_int.h). */
 struct rc_cuda;

@@ -89,6 +89,8 @@ def main():
     # runs on another input than --e2e-input's: NAME=FILE, FILE that input's JSON (raw_bytes, ...)
     ap.add_argument("--e2e-input-for", nargs="*", default=[])
     ap.add_argument("--profile", nargs="*", default=[])
+    # a run of part of the benchmarks (run-gpu.sh camera): recorded, never the source of the page
+    ap.add_argument("--partial", default=None)
     a = ap.parse_args()
     cases = []
     for p in a.cases:
@@ -109,6 +111,8 @@ def main():
     res = {"format": "robocache-bench-results", "format_version": 1, "commit": a.commit,
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "quick": a.quick, "device": device_info(a.device_csv, a.versions), "cases": cases, "e2e": e2e}
+    if a.partial:
+        res["partial"] = a.partial
     # ncu's figures per profiled case: one entry per kernel launch (the backend's probe left out)
     res["profile"] = {}
     for item in a.profile:

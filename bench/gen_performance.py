@@ -2,8 +2,9 @@
 """gen_performance.py - writes docs/PERFORMANCE.md and docs/performance.svg from a results file
 of bench/results/ (by default the newest full run): the copy limits, every kernel case beside
 its PyTorch peer, the end-to-end conversion beside the h5py + numpy and PyTorch scripts, the
-verdict against each target of issue 10 (by how much a missed one is missed), and the ncu
-profile of the run.  Every number comes from the results file; the page is never edited by hand.
+verdict against each target of issue 10 (by how much a missed one is missed), the cameras of
+issue 22 (resize kernel, camera conversion) when the run measured them, and the ncu profile of
+the run.  Every number comes from the results file; the page is never edited by hand.
 
 usage: gen_performance.py [--results FILE] [--out MD] [--svg SVG]
        gen_performance.py --summary FILE     (a short table on stdout, for run-gpu.sh)"""
@@ -48,7 +49,7 @@ def newest_results(folder):
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick"):
+        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
             continue
         if best is None or r.get("date", "") >= best[1].get("date", ""):
             best = (p, r)
@@ -333,6 +334,67 @@ def section_verdict(res):
     return "## Verdict against the targets of issue 10\n\n" + table(["target", "measured", "met in"], rows)
 
 
+# issue 22's targets: the resize kernel against D2D and PyTorch, the camera conversion in frames/s
+CAM_FRAC_D2D, CAM_FPS, CAM_SPEEDUP = 0.80, 2000.0, 20.0
+
+
+def camera_fps(r):
+    """Camera frames a camera run wrote per second of wall: robocache's report counts the image
+    stages' output rows as resample items; the peer says how many frames it wrote."""
+    items = ((r.get("report_stages") or {}).get("resample") or {}).get("items") or r.get("frames")
+    return items / r["wall_s"] if items and r.get("wall_s") else None
+
+
+def section_camera(res):
+    """The image resize cases and the camera conversion (issue 22), with their verdict; empty when
+    the results file has neither."""
+    run = Run(res)
+    cases = run.ours("image")
+    _, runs = e2e_figures(res)
+    cu, peer = runs.get("robocache-cuda-camera"), runs.get("pillow-camera")
+    if not cases and not cu and not peer:
+        return ""
+    out = ["## Cameras (issue 22)"]
+    if cases:
+        rows = [[c["name"], fmt(c["kernel_ms"]["median"]), fmt(c["kernel_ms"]["p99"]), fmt(benchlib.gb_s(c)),
+                 pct(run.frac(c)), fmt((run.peer(c) or {}).get("kernel_ms", {}).get("median")), times(run.speedup(c)),
+                 {1: "yes", 0: "NO"}.get(c.get("checked"), "—")] for c in cases]
+        out.append("The resize of a batch of distinct frames through `rc_cuda_image_resize` (kernel time; the "
+                   "copies of the frames are not in it) beside PyTorch's `interpolate` on the same shapes "
+                   "(`area`; `bilinear` with `antialias=True`).\n\n" +
+                   table(["case", "median ms", "p99 ms", "GB/s", "of D2D", "PyTorch ms", "speed-up", "same bytes as CPU"],
+                         rows))
+    rows = []
+    for name, r in (("robocache-cuda-camera", cu), ("pillow-camera", peer)):
+        if r:
+            rows.append([name, fmt(r["wall_s"]), fmt(camera_fps(r)),
+                         {True: "yes", False: "NO"}.get(r.get("agrees_with_robocache"), "—")])
+    if rows:
+        out.append("ALOHA-like episodes (four 480×640 cameras at 50 Hz) to 224×224 JPEG "
+                   "(`bench/pipeline-camera.yaml`) beside the h5py + Pillow script "
+                   "(`bench/peers/camera_peer.py`, its frame choice checked).\n\n" +
+                   table(["run", "wall s", "camera frames/s", "same frame choice"], rows))
+    verdict = []
+    area = [c for c in cases if c["params"].get("interpolation") == "area"]
+    for c in area:
+        f, sp = run.frac(c), run.speedup(c)
+        verdict.append(["resize ≥ %s of D2D (%s)" % (pct(CAM_FRAC_D2D), c["name"]), pct(f),
+                        "met" if f is not None and f >= CAM_FRAC_D2D else "missed"])
+        verdict.append(["resize faster than PyTorch (%s)" % c["name"], times(sp),
+                        "met" if sp is not None and sp > 1 else "missed"])
+    fps = camera_fps(cu) if cu else None
+    if cu:
+        verdict.append(["camera conversion ≥ %s frames/s" % fmt(CAM_FPS), fmt(fps),
+                        "met" if fps is not None and fps >= CAM_FPS else "missed"])
+    if cu and peer and fps and camera_fps(peer):
+        x = fps / camera_fps(peer)
+        verdict.append(["camera conversion ≥ %s the h5py + Pillow script" % times(CAM_SPEEDUP), times(x),
+                        "met" if x >= CAM_SPEEDUP and peer.get("agrees_with_robocache") else "missed"])
+    if verdict:
+        out.append(table(["target", "measured", "verdict"], verdict))
+    return "\n\n".join(out)
+
+
 def _profile_kernel(res, case, kernel):
     for x in (res.get("profile") or {}).get(case, []):
         if x["kernel"] == kernel:
@@ -437,7 +499,7 @@ def section_others(folder, shown):
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick"):
+        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
             continue
         run = Run(r)
         key = {c["name"]: c for c in run.ours("resample") + run.ours("voxelize")}
@@ -541,7 +603,7 @@ def page(res, src, svg_rel, others=""):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_e2e(res), section_why(res), section_profile(res), others]
+            section_vox(run), section_e2e(res), section_camera(res), section_why(res), section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 
@@ -558,7 +620,7 @@ def _warmup(res):
 def summary(res):
     run = Run(res)
     print("D2D %s GB/s" % fmt(run.d2d))
-    for g in ("resample", "fuse", "voxelize"):
+    for g in ("resample", "fuse", "voxelize", "image"):
         for c in run.ours(g):
             r = benchlib.items_per_s(c)
             print("%-62s %9s ms  %7s GB/s  %6s of D2D  %8s Gitems/s  x%s vs torch" % (

@@ -1,8 +1,8 @@
-/* rc_bench.c — rc-bench: times the CUDA backend's launchers (kernels/fuse.cu, kernels/voxelize.cu
- * through src/backend/rc_cuda_int.h) and the device's copy bandwidth; one JSON line per case on
+/* rc_bench.c — rc-bench: times the CUDA backend's launchers (kernels/fuse.cu, kernels/voxelize.cu,
+ * kernels/image.cu through src/backend/rc_cuda_int.h) and the device's copy bandwidth; one JSON line per case on
  * stdout, progress on stderr.  bench/run-gpu.sh runs it on the GPU machine.
  * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] GROUP...
- *        GROUP: mem resample fuse voxelize all */
+ *        GROUP: mem resample fuse voxelize image all */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@ int g_bench_cupti_ok;
 static int usage(void)
 {
     fprintf(stderr, "usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] "
-                    "mem|resample|fuse|voxelize|all...\n");
+                    "mem|resample|fuse|voxelize|image|all...\n");
     return 1;
 }
 
@@ -54,6 +54,7 @@ int main(int argc, char **argv)
         if (all || !strcmp(argv[i], "resample")) rc |= bench_resample(&o), known = 1;
         if (all || !strcmp(argv[i], "fuse")) rc |= bench_fuse(&o), known = 1;
         if (all || !strcmp(argv[i], "voxelize")) rc |= bench_voxelize(&o), known = 1;
+        if (all || !strcmp(argv[i], "image")) rc |= bench_image(&o), known = 1;
         if (!known) {
             rc_cuda_close(g_bench_cuda);
             return usage();

@@ -1,11 +1,12 @@
-"""torch_ops.py - the PyTorch peers of rc-bench: resample, fuse and voxelize written the way a
+"""torch_ops.py - the PyTorch peers of rc-bench: resample, fuse, voxelize and the image resize
+written the way a
 PyTorch user would, on the same GPU, on inputs of the same shapes and distributions (the
 real-looking clouds are the very points rc-bench dumped).  Device time of the ops with CUDA
 events, median and p99 over the timed runs after warm-up; one JSON line per case, named as
 rc-bench names the case.  Also importable: convert_peer.py --engine torch uses the functions.
 
 usage: torch_ops.py [--quick] [--runs N] [--warmup N] [--dump DIR] GROUP...  (resample fuse
-voxelize all)"""
+voxelize image all)"""
 import argparse
 import json
 import os
@@ -183,6 +184,18 @@ def make_grid(B, T, device):
     return t0 + torch.arange(T, device=device, dtype=torch.int64) * (SPAN_NS // T)
 
 
+def resize_frames(x, size, interp):
+    """uint8 frames [B, H, W, C] -> uint8 [B, h, w, C] as a PyTorch user resizes camera frames:
+    to float, interpolate (area, or bilinear with antialias), round, back to uint8."""
+    import torch.nn.functional as F
+    y = x.permute(0, 3, 1, 2).float()
+    if interp == "area":
+        y = F.interpolate(y, size=size, mode="area")
+    else:
+        y = F.interpolate(y, size=size, mode="bilinear", antialias=True, align_corners=False)
+    return y.round_().clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+
+
 # ---- timing ----
 
 def time_ms(fn, runs, warmup):
@@ -276,6 +289,19 @@ def bench_voxelize(a, dev, gen):
          {"mode": "count", "layout": "sparse", "frames": F, "points": pts.shape[0]}, ms, True)
 
 
+def bench_image(a, dev, gen):
+    B = 16 if a.quick else 256
+    x = torch.randint(0, 256, (B, 480, 640, 3), generator=gen, device=dev, dtype=torch.int32).to(torch.uint8)
+    for interp in ("area", "bilinear"):
+        ms = time_ms(lambda: resize_frames(x, (224, 224), interp), a.runs, a.warmup)
+        emit("image", "image/%s/B%d-480x640x3-224x224" % (interp, B),
+             {"B": B, "in": [480, 640, 3], "out": [224, 224], "interpolation": interp,
+              "torch": "interpolate(mode=%s)" % ("'area'" if interp == "area" else "'bilinear', antialias=True")},
+             ms, True)
+    del x
+    torch.cuda.empty_cache()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -289,7 +315,8 @@ def main():
     gen = torch.Generator(device=dev)
     gen.manual_seed(1234)
     for grp in a.groups:
-        for name, fn in (("resample", bench_resample), ("fuse", bench_fuse), ("voxelize", bench_voxelize)):
+        for name, fn in (("resample", bench_resample), ("fuse", bench_fuse), ("voxelize", bench_voxelize),
+                         ("image", bench_image)):
             if grp in (name, "all"):
                 fn(a, dev, gen)
 

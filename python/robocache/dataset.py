@@ -7,7 +7,7 @@ import os
 import h5py
 import numpy as np
 
-from .store import Store, as_float32_if_bfloat16
+from .store import Store, as_float32_if_bfloat16, frames
 
 CHUNK_CACHE_BYTES = 32 << 20
 
@@ -105,7 +105,7 @@ class Dataset:
         item = {}
         for key in self.keys:
             data, flags = self._datasets(k, key)
-            x = as_float32_if_bfloat16(data, data[s:s + n])
+            x = as_float32_if_bfloat16(data, frames(data, s, s + n))
             valid = flags[s:s + n] != 0 if flags is not None else np.ones(n, dtype=bool)
             if n < w:
                 x = np.concatenate([x, np.zeros((w - n,) + x.shape[1:], x.dtype)])

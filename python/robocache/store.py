@@ -1,6 +1,7 @@
 # store.py — robocache.open(dir): a converted dataset's manifest read into episodes, splits,
 # features and statistics, and its episodes' arrays read from the shards (h5py).
 import builtins
+import io
 import json
 import os
 
@@ -33,6 +34,21 @@ def as_float32_if_bfloat16(ds, a):
     return a
 
 
+def frames(data, start=0, stop=None):
+    """Rows start..stop of an image output's `data` as uint8 frames [n, H, W, C]: as stored, or,
+    for encoding jpeg (zero-padded JPEG rows, `jpeg_len` bytes each), decoded with Pillow."""
+    if _attr(data, "encoding") != "jpeg":
+        return data[start:stop]
+    from PIL import Image  # python3-pil
+    g = data.parent
+    shape = tuple(int(v) for v in _attr(g, "frame_shape"))
+    rows, lens = data[start:stop], g["jpeg_len"][start:stop]
+    out = np.empty((len(rows),) + shape, np.uint8)
+    for i in range(len(rows)):
+        out[i] = np.asarray(Image.open(io.BytesIO(rows[i, :int(lens[i])].tobytes()))).reshape(shape)
+    return out
+
+
 def _outputs(group, prefix=""):
     """{output path: group} of the groups below an episode group that hold a `data` dataset."""
     out = {}
@@ -49,7 +65,8 @@ def _outputs(group, prefix=""):
 def _feature(g):
     ds = g["data"]
     dtype = _attr(ds, "dtype") or ds.dtype.name
-    return {"kind": _attr(g, "kind"), "dtype": dtype, "shape": list(ds.shape[1:]),
+    shape = _attr(g, "frame_shape") if _attr(ds, "encoding") == "jpeg" else list(ds.shape[1:])
+    return {"kind": _attr(g, "kind"), "dtype": dtype, "shape": shape,
             "names": _attr(ds, "names"), "rate_hz": _attr(g, "rate_hz")}
 
 
@@ -105,14 +122,17 @@ class Store:
         return os.path.join(self.root, self._by_id[episode_id]["shard"])
 
     def read(self, episode_id, key):
-        """{"data", "t", and "valid" or "mask" where the output has them} of one output of one
-        episode, as numpy arrays (bfloat16 data as float32)."""
+        """{"data", "t", and "valid" or "mask" where the output has them, and an image stage's
+        "source_index" and "dt_ns"} of one output of one episode, as numpy arrays (bfloat16 data
+        as float32, JPEG frames decoded)."""
         with h5py.File(self.shard_path(episode_id), "r") as f:
             g = f["episodes"][episode_id][key]
             out = {}
-            for name in ("data", "t", "valid", "mask"):
+            if isinstance(g.get("data"), h5py.Dataset):
+                out["data"] = as_float32_if_bfloat16(g["data"], frames(g["data"]))
+            for name in ("t", "valid", "mask", "source_index", "dt_ns"):
                 if isinstance(g.get(name), h5py.Dataset):
-                    out[name] = as_float32_if_bfloat16(g[name], g[name][()])
+                    out[name] = g[name][()]
             return out
 
     def __repr__(self):

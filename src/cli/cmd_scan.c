@@ -21,6 +21,7 @@
 #define TABLE_ROWS 20     /* episodes listed on the terminal; the JSON has all of them */
 #define PROBLEM_LINES 100 /* problems listed on the terminal */
 #define COLUMN_NAMES_LISTED 16 /* column names listed per stream on the terminal; the JSON has all */
+#define CAMERA_LINES 20   /* camera streams listed on the terminal */
 
 static void usage(FILE *f)
 {
@@ -162,6 +163,44 @@ static void print_columns(FILE *f, const rc_scan_result *r)
         if (s->columns > COLUMN_NAMES_LISTED) fprintf(f, ", ... (%d more)", (int)s->columns - COLUMN_NAMES_LISTED);
         fputc('\n', f);
     }
+}
+
+/* One line per camera stream of an episode: frozen and dropped frames, then per image stage the
+ * dt_ns the timeline would give (the first CAMERA_LINES lines; all of it is in the JSON). */
+static void print_cameras(FILE *f, const rc_scan_result *r)
+{
+    int64_t shown = 0;
+    for (int64_t i = 0; i < r->n_eps; i++)
+        for (int k = 0; k < r->eps[i].n_streams; k++) {
+            const rc_scan_stream *s = &r->eps[i].streams[k];
+            if (s->kind != RC_STREAM_IMAGE || s->samples < 1) continue;
+            if (shown == 0) fprintf(f, "cameras:\n");
+            if (shown++ == CAMERA_LINES) {
+                fprintf(f, "  ... more, in the JSON (--json)\n");
+                return;
+            }
+            fprintf(f, "  %s %s: %lld frames", r->eps[i].id, s->name, (long long)s->samples);
+            if (s->frozen_runs)
+                fprintf(f, ", %lld frozen (%lld run%s, longest %lld frames from index %lld)", (long long)s->frozen_frames,
+                        (long long)s->frozen_runs, s->frozen_runs == 1 ? "" : "s", (long long)s->frozen_longest,
+                        (long long)s->frozen_longest_at);
+            else
+                fprintf(f, ", none frozen");
+            if (s->dropped_gaps)
+                fprintf(f, ", %lld dropped in %lld gap%s over 1.5 steps (first at index %lld)", (long long)s->dropped_frames,
+                        (long long)s->dropped_gaps, s->dropped_gaps == 1 ? "" : "s", (long long)s->first_drop_index);
+            else
+                fprintf(f, ", none dropped");
+            for (int d = 0; d < s->n_dt; d++) {
+                char p50[24], p99[24], mx[24];
+                fmt_ns(p50, sizeof p50, s->dt[d].p50_ns);
+                fmt_ns(p99, sizeof p99, s->dt[d].p99_ns);
+                fmt_ns(mx, sizeof mx, s->dt[d].max_ns);
+                fprintf(f, "; %s: dt p50 %s, p99 %s, max %s, %lld of %lld steps invalid", s->dt[d].stage, p50, p99, mx,
+                        (long long)s->dt[d].invalid, (long long)s->dt[d].steps);
+            }
+            fprintf(f, "\n");
+        }
 }
 
 static void print_problems(FILE *f, const rc_scan_result *r)
@@ -314,6 +353,7 @@ int cmd_scan(int argc, char **argv)
     print_table(out, &res, rank);
     print_streams(out, &res);
     print_columns(out, &res);
+    print_cameras(out, &res);
     print_problems(out, &res);
     if (res.would_fail) {
         char line[4096];

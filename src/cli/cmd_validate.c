@@ -1,7 +1,6 @@
 /* cmd_validate.c — `robocache-convert validate SPEC|-`: loads the spec as `run` would (schema,
  * cross-field rules, input layout, and the stream names, kinds and widths of the first input
- * file when the input is at hand) without converting any data, image stages
- * included (run does not convert them yet and refuses them).  The library logs every error
+ * file when the input is at hand) without converting any data.  The library logs every error
  * through the stderr sink; this file prints the one-line verdict and picks the exit code. */
 #include "config.h"
 
@@ -43,7 +42,7 @@ int cmd_validate(int argc, char **argv)
     rc_err err;
     int n_errors = 0;
     rc_err_clear(&err);
-    rc_status st = rc_spec_load_images(path, cli_schema_dir(), rc_input_discover, &spec, &n_errors, &err);
+    rc_status st = rc_spec_load_input(path, cli_schema_dir(), NULL, rc_input_discover, &spec, &n_errors, &err);
     if (!strcmp(path, "-")) path = "<stdin>";
     if (st != RC_OK) {
         if (n_errors < 1) n_errors = 1;

@@ -4,16 +4,35 @@
 #define RC_CONVERT_INT_H
 
 #include "convert/rc_convert.h"
+#include "ops/rc_image.h"
 
 /* Appends an output and takes ownership of *data (sets *data to NULL; on failure the
  * buffer is freed), so the caller's cleanup never frees it twice. */
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,
                          rc_elem elem, int rank, const uint64_t *dims, void **data, rc_err *err);
 
-/* The image resample stages of spec (method nearest) for ep on grid[T] (rc_convert_image.c):
- * each output frame is a copy of the nearest input frame, uint8 [T, H, W, C]. */
-rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,
+/* The stages of spec that carry an image stream, for ep on grid[T] (rc_convert_image.c): a
+ * resample (method nearest) copies the nearest input frame, uint8 [T, H, W, C]; an image stage
+ * runs rc_convert_image_stage on backend b. */
+rc_status rc_convert_images(const rc_spec *spec, rc_backend *b, const rc_episode *ep, const int64_t *grid, int64_t T,
                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+
+/* ---- the image stage (rc_convert_camera.c) ---- */
+
+/* The geometry of image stage sg over [H, W, C] frames: no crop is the whole frame, no resize
+ * the crop's size. */
+void rc_image_stage_geom(const rc_spec_stage *sg, int32_t H, int32_t W, int32_t C, rc_image_geom *g);
+/* The frames [T, out_h, out_w, C] of image stage sg (steps taking source[k]) as JPEG
+ * (rc_convert_jpeg.c): outputs data uint8 [T, P] (zero-padded rows), jpeg_len int64 [T] and
+ * pixels_sha256 uint8 [32] (of the frames decoded back, in step order).  frames is overwritten.
+ * The work is reported as a compress interval of episode `index` (items: frames encoded). */
+rc_status rc_image_stage_jpeg(const rc_spec_stage *sg, const rc_image_geom *g, uint8_t *frames, const int64_t *source,
+                              int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+/* Image stage sg of ep on grid[T]: outputs data uint8 [T, out_h, out_w, C] (or JPEG rows), t, source_index,
+ * dt_ns (int64 [T]) and valid (uint8 [T]).  A crop or resize the frames cannot take is
+ * RC_E_INPUT naming the file, episode and stream. */
+rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const rc_episode *ep, const int64_t *grid,
+                                 int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
 
 /* Voxelize stage st of ep (rc_convert_vox.c). */
 rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,

@@ -119,7 +119,7 @@ static rc_status plan_resample_stages(const rc_spec *spec, const rc_episode *ep,
         j->T = T;
         j->width = width;
         j->dtype = sg->dtype;
-        j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? llround(sg->max_gap_ms * 1e6) : 0;
+        j->max_gap_ns = sg->kind == RC_STAGE_FUSE ? rc_stage_max_gap_ns(sg) : 0;
         p->job_stage[p->n_jobs] = s;
         char what[160];
         snprintf(what, sizeof what, "output '%s' [%lld, %d]", sg->name, (long long)T, (int)width);
@@ -147,13 +147,13 @@ done:
 
 /* Moves the fused outputs of a run plan into out, with their statistics, after the image
  * resamples (rc_convert_images) on the same timeline. */
-static rc_status finish_resample_stages(const rc_spec *spec, const rc_episode *ep, int64_t index,
+static rc_status finish_resample_stages(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
                                         rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *p,
                                         rc_err *err)
 {
     rc_status st = RC_OK;
     int64_t T = p->T;
-    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, ep, p->grid, T, index, rep, out, err));
+    if (p->n_images > 0) RC_TRY(rc_convert_images(spec, b, ep, p->grid, T, index, rep, out, err));
     for (int k = 0; k < p->n_jobs; k++) {
         const rc_spec_stage *sg = &spec->stages[p->job_stage[k]];
         if (is_window(sg)) {
@@ -210,7 +210,7 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err)
 {
     rc_status st = RC_OK;
-    RC_TRY(finish_resample_stages(spec, ep, index, rep, out, plan, err));
+    RC_TRY(finish_resample_stages(spec, b, ep, index, rep, out, plan, err));
     for (int s = 0; s < spec->n_stages; s++)
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
             RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));

@@ -37,6 +37,16 @@ rc_status rc_timeline_steps(int64_t t_start, int64_t t_end, double rate_hz, uint
 /* grid[k] = t_start + llround(k * 1e9 / rate_hz) for k < T (the product and quotient in double). */
 void rc_timeline_fill(int64_t t_start, double rate_hz, int64_t *grid, int64_t T);
 
+/* ---- the frame an image stage takes per step (rc_convert_camera.c; scan shares it) ---- */
+
+/* Per step k of grid[T] over frame times t[S] (S >= 1): the frame method m (nearest or
+ * previous) chooses by the resample rule, dt_ns[k] = grid[k] - t[source[k]], valid[k] by the
+ * fuse gap rule (max_gap_ns 0: no gap check). */
+void rc_image_stage_choose(const int64_t *t, int64_t S, rc_method m, int64_t max_gap_ns, const int64_t *grid,
+                           int64_t T, int64_t *source, int64_t *dt_ns, uint8_t *valid);
+/* The max_gap_ms of a fuse or image stage in whole ns (0: no gap check). */
+int64_t rc_stage_max_gap_ns(const rc_spec_stage *sg);
+
 /* ---- one episode's outputs ---- */
 
 /* One output dataset of an episode, held in memory until the episode is written. */
@@ -45,6 +55,7 @@ typedef struct rc_output {
     rc_elem elem;
     int rank;
     uint64_t dims[5];
+    uint64_t chunk_rows; /* rows per HDF5 chunk asked of the writer (rc_shard_chunk_rows_as); 0: its rule */
     void *data;          /* owned */
 } rc_output;
 
@@ -78,7 +89,7 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
                           rc_fuse_plan *plan, rc_err *err);
 /* After the plan's jobs ran on the backend: moves their results into out, runs the voxelize
  * stages of ep on b, and frees the plan.  On failure out is freed too.  `index` is the
- * episode's run-order number (report and trace). */
+ * episode's run-order number (report and trace).  Image stages resize on b too. */
 rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
 void rc_fuse_plan_free(rc_fuse_plan *plan);

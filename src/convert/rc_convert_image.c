@@ -1,4 +1,5 @@
-/* rc_convert_image.c — image resample stages (docs/SPEC.md §5: images pass through `nearest`
+/* rc_convert_image.c — the stages that carry an image stream: image stages go to
+ * rc_convert_camera.c; image resample stages (docs/SPEC.md §5: images pass through `nearest`
  * unchanged in type): for each grid step the nearest frame by the resample rule of docs/SPEC.md §4
  * (t[i] <= t_k < t[i+1], the closer sample, ties to the earlier; the edge frames held outside
  * [t[0], t[S-1]]) is copied, so the output is uint8 [T, H, W, C] of stored frames.  This is
@@ -20,7 +21,7 @@ static int64_t nearest_frame(const int64_t *t, int64_t S, int64_t tk)
     return rc_resample_pair(t, S, RC_METHOD_NEAREST, rc_bracket(t, S, tk), tk).row;
 }
 
-rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int64_t *grid, int64_t T,
+rc_status rc_convert_images(const rc_spec *spec, rc_backend *b, const rc_episode *ep, const int64_t *grid, int64_t T,
                             int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -29,6 +30,10 @@ rc_status rc_convert_images(const rc_spec *spec, const rc_episode *ep, const int
     for (int s = 0; s < spec->n_stages; s++) {
         const rc_spec_stage *sg = &spec->stages[s];
         if (sg->kind == RC_STAGE_VOXELIZE || !sg->image) continue;
+        if (sg->kind == RC_STAGE_IMAGE) {
+            RC_TRY(rc_convert_image_stage(sg, b, ep, grid, T, index, rep, out, err));
+            continue;
+        }
         const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[0].name);
         RC_FAIL_IF(!sd || sd->kind != RC_STREAM_IMAGE || !sd->u8, err, RC_E_INTERNAL, "image stream '%s' was not read",
                    sg->streams[0].name);

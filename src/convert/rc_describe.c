@@ -1,6 +1,6 @@
 /* rc_describe.c — the describing attributes of an episode's outputs (rc_convert.h, rc_describe_episode): kind and
  * rate_hz on each output group, units on each t, column names and sources on fuse/resample data,
- * and the grid of voxel outputs. */
+ * the grid of voxel outputs, and the source, crop and resize of image stages. */
 #include "config.h"
 #include "convert/convert_int.h"
 
@@ -116,6 +116,42 @@ done:
     return st;
 }
 
+static const char *const g_methods_of_image[] = {[RC_METHOD_NEAREST] = "nearest", [RC_METHOD_PREVIOUS] = "previous"};
+
+/* An image stage: where its frames come from and what was done to them (docs/FORMAT.md). */
+static rc_status describe_image_stage(const rc_spec_stage *sg, const rc_episode *ep, rc_shard *sh, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_image_geom g;
+    char path[RC_NAME_MAX + 16];
+    uint64_t two = 2, three = 3, four = 4;
+    const rc_stream_data *sd = rc_episode_stream(ep, sg->streams[0].name);
+    RC_FAIL_IF(!sd || sd->kind != RC_STREAM_IMAGE, err, RC_E_INTERNAL, "image stream '%s' was not read",
+               sg->streams[0].name);
+    rc_image_stage_geom(sg, sd->H, sd->W, sd->D, &g);
+    int64_t frame[3] = {sd->H, sd->W, sd->D}, crop[4] = {g.crop_y, g.crop_x, g.crop_h, g.crop_w};
+    int64_t size[2] = {g.out_h, g.out_w}, shape[3] = {g.out_h, g.out_w, g.C};
+    RC_TRY(rc_attr_put_str(sh, sg->name, "source_stream", sd->name, err));
+    RC_TRY(rc_attr_put_i64(sh, sg->name, "source_shape", frame, 1, &three, err));
+    RC_TRY(rc_attr_put_str(sh, sg->name, "method", g_methods_of_image[sg->streams[0].method], err));
+    RC_TRY(rc_attr_put_f64(sh, sg->name, "max_gap_ms", &sg->max_gap_ms, 0, NULL, err));
+    RC_TRY(rc_attr_put_i64(sh, sg->name, "crop", crop, 1, &four, err));
+    RC_TRY(rc_attr_put_i64(sh, sg->name, "resize", size, 1, &two, err));
+    RC_TRY(rc_attr_put_str(sh, sg->name, "interpolation", sg->interp == RC_INTERP_AREA ? "area" : "bilinear", err));
+    RC_TRY(rc_attr_put_str(sh, sg->name, "encoding", sg->encoding == RC_IMAGE_JPEG ? "jpeg" : "raw", err));
+    RC_TRY(rc_attr_put_i64(sh, sg->name, "frame_shape", shape, 1, &three, err));
+    if (sg->encoding == RC_IMAGE_JPEG) {
+        int64_t quality = sg->quality;
+        RC_TRY(rc_attr_put_i64(sh, sg->name, "quality", &quality, 0, NULL, err));
+        snprintf(path, sizeof path, "%s/data", sg->name);
+        RC_TRY(rc_attr_put_str(sh, path, "encoding", "jpeg", err));
+    }
+    snprintf(path, sizeof path, "%s/dt_ns", sg->name);
+    RC_TRY(rc_attr_put_str(sh, path, "units", "ns", err));
+done:
+    return st;
+}
+
 rc_status rc_describe_episode(const rc_spec *spec, const rc_episode *ep, rc_shard *sh, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -131,6 +167,7 @@ rc_status rc_describe_episode(const rc_spec *spec, const rc_episode *ep, rc_shar
         RC_TRY(rc_attr_put_f64(sh, sg->name, "rate_hz", &spec->rate_hz, 0, NULL, err));
         snprintf(path, sizeof path, "%s/t", sg->name);
         RC_TRY(rc_attr_put_str(sh, path, "units", "ns", err));
+        if (sg->kind == RC_STAGE_IMAGE) RC_TRY(describe_image_stage(sg, ep, sh, err));
         if (sg->image) continue;
         RC_TRY(rc_describe_columns(sg, ep, &cols, err));
         snprintf(path, sizeof path, "%s/data", sg->name);

@@ -22,7 +22,7 @@ rc_status rc_slot_plan(rc_slot *slot, rc_err *err)
     RC_FAIL_IF(!slot->z, err, RC_E_NOMEM, "out of memory planning %d outputs", out->n);
     for (int i = 0; i < out->n; i++) {
         const rc_output *o = &out->items[i];
-        uint64_t rows = rc_shard_chunk_rows(o->elem, o->rank, o->dims);
+        uint64_t rows = rc_shard_chunk_rows_as(o->elem, o->rank, o->dims, o->chunk_rows);
         uint64_t n = (uint64_t)rc_elem_size(o->elem);
         for (int d = 0; d < o->rank; d++) n *= o->dims[d];
         slot->raw_bytes += n;
@@ -93,9 +93,9 @@ static rc_status run_task(rc_run *s, const rc_chunk_task *t, rc_err *err)
         rc_shard_data_sha256(o->elem, o->rank, o->dims, o->data, z->sha);
     } else {
         rc_err_scope(err, slot->ep.file, slot->ep.id, "%s/%s", slot->ep.group, o->rel_path);
-        RC_TRY(rc_shard_compress_chunk(o->elem, o->rank, o->dims, o->data, (uint64_t)t->chunk,
-                                       s->spec->zstd_level, &z->z[t->chunk], &z->z_n[t->chunk], err));
-        uint64_t rows = rc_shard_chunk_rows(o->elem, o->rank, o->dims);
+        RC_TRY(rc_shard_compress_chunk_as(o->elem, o->rank, o->dims, o->chunk_rows, o->data, (uint64_t)t->chunk,
+                                          s->spec->zstd_level, &z->z[t->chunk], &z->z_n[t->chunk], err));
+        uint64_t rows = rc_shard_chunk_rows_as(o->elem, o->rank, o->dims, o->chunk_rows);
         in = rows * (uint64_t)rc_elem_size(o->elem);
         for (int d = 1; d < o->rank; d++) in *= o->dims[d];
         out = z->z_n[t->chunk];

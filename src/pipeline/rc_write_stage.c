@@ -65,8 +65,8 @@ static rc_status write_episode(rc_run *s, rc_slot *slot, rc_err *err)
     RC_TRY(rc_shard_episode_begin(s->shard, ep->id, ep->file, ep->group, out->steps, err));
     for (int i = 0; i < out->n; i++) {
         const rc_output *o = &out->items[i];
-        RC_TRY(rc_shard_put_compressed(s->shard, o->rel_path, o->elem, o->rank, o->dims, slot->z[i].z,
-                                       slot->z[i].z_n, slot->z[i].sha, err));
+        RC_TRY(rc_shard_put_compressed_as(s->shard, o->rel_path, o->elem, o->rank, o->dims, o->chunk_rows,
+                                          slot->z[i].z, slot->z[i].z_n, slot->z[i].sha, err));
     }
     RC_TRY(rc_describe_episode(s->spec, ep, s->shard, err));
     const char *split = rc_task_split(s->task, ep->id, s->spec->split_seed, s->spec->val_fraction);

@@ -1,6 +1,6 @@
 # src/reader — input files: the file list (rc_input_list.c), the episode reader for every layout
 # format (rc_reader.c), the checked dataset reads (reader_h5.c) and the /data/demo_N list with
-# robomimic filter keys (reader_demos.c), the rule that reads stay inside the file
+# robomimic filter keys (reader_demos.c), JPEG camera rows (reader_jpeg.c), the rule that reads stay inside the file
 # (reader_links.c), and direct reads outside HDF5's data path
 # (rc_direct*.c: plan under the HDF5 lock, pread + filter decoding without it).
 librobocache_a_SOURCES += \
@@ -9,4 +9,5 @@ librobocache_a_SOURCES += \
 	src/reader/rc_direct_int.h src/reader/rc_direct.c src/reader/rc_direct_plan.c \
 	src/reader/rc_direct_exec.c src/reader/rc_direct_decode_int.h src/reader/rc_direct_decode.c \
 	src/reader/reader_links.c \
-	src/reader/reader_names.c
+	src/reader/reader_names.c \
+	src/reader/reader_jpeg.c

@@ -157,7 +157,7 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
     snprintf(path, sizeof path, "%s/%s", e->group, stream_path(ls));
     rd_where w = {e->file, e->id, path, 0};
     const char *kind = ls->kind == RC_STREAM_CLOUD   ? "cloud: points, offsets, t"
-                       : ls->kind == RC_STREAM_IMAGE ? "image: uint8 data [S, H, W, C], t"
+                       : ls->kind == RC_STREAM_IMAGE ? "image: uint8 data [S, H, W, C] (or JPEG rows [S, P]), t"
                                                      : "series: data, t";
     rc_err_scope(err, e->file, e->id, "%s", path);
     RC_TRY(rd_inside_path(ep, stream_path(ls), err));
@@ -180,7 +180,12 @@ static rc_status read_stream(hid_t ep, const rc_episode *e, const rc_layout_stre
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else if (ls->kind == RC_STREAM_IMAGE) {
-        RC_TRY(rd_read_images(g, "data", &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D, &s->bytes_read, err));
+        if (rd_is_jpeg_encoded(g, "data"))
+            RC_TRY(rd_read_jpeg_rows(g, "data", &w, ls->name, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
+                                     &s->bytes_read, err));
+        else
+            RC_TRY(rd_read_images(g, "data", &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D, &s->bytes_read,
+                                  err));
         int64_t n = 0;
         RC_TRY(rd_read_times(g, &w, s->S, ordered, &s->t_ns, &n, &s->bytes_read, err));
     } else {
@@ -215,7 +220,10 @@ static rc_status read_dataset_stream(hid_t ep, const rc_reader *r, const rc_epis
                "stream '%s': layouts other than robocache-raw hold series and images, found a cloud", ls->name);
     snprintf(s->name, sizeof s->name, "%s", ls->name);
     s->kind = ls->kind;
-    if (ls->kind == RC_STREAM_IMAGE)
+    if (ls->kind == RC_STREAM_IMAGE && rd_is_uint8_rank(ep, stream_path(ls), 2))
+        RC_TRY(rd_read_jpeg_rows(ep, stream_path(ls), &w, ls->name, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
+                                 &s->bytes_read, err));
+    else if (ls->kind == RC_STREAM_IMAGE)
         RC_TRY(rd_read_images(ep, stream_path(ls), &w, ls->columns, &s->u8, &s->S, &s->H, &s->W, &s->D,
                               &s->bytes_read, err));
     else

@@ -61,23 +61,8 @@ static int classify_dataset(hid_t loc, const char *name, int images, rc_stream_k
     return ok;
 }
 
-/* A uint8 [S, H, W, C] dataset: the data of a robocache-raw image stream. */
-static int uint8_4d(hid_t loc, const char *name)
-{
-    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), space = -1, type = -1;
-    int yes = 0;
-    if (d < 0) return 0;
-    space = H5Dget_space(d);
-    type = H5Dget_type(d);
-    yes = space >= 0 && type >= 0 && H5Sget_simple_extent_ndims(space) == 4 && H5Tget_class(type) == H5T_INTEGER &&
-          H5Tget_size(type) == 1 && H5Tget_sign(type) == H5T_SGN_NONE;
-    if (type >= 0) H5Tclose(type);
-    if (space >= 0) H5Sclose(space);
-    H5Dclose(d);
-    return yes;
-}
-
-/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data -> image, else series. */
+/* A robocache-raw stream group loc/name: points -> cloud, uint8 4-D data or JPEG rows (encoding
+ * "jpeg") -> image, else series. */
 static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int64_t *width)
 {
     hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
@@ -91,7 +76,8 @@ static int classify_group(hid_t loc, const char *name, rc_stream_kind *kind, int
         ok = 1;
     } else { /* data + t; a group without data is a series whose read says what is missing */
         if (!classify_dataset(g, "data", 0, kind, width)) *kind = RC_STREAM_SERIES;
-        else if (*kind == RC_STREAM_IMAGE && !uint8_4d(g, "data")) *kind = RC_STREAM_SERIES;
+        else if (rd_is_jpeg_encoded(g, "data")) *kind = RC_STREAM_IMAGE, *width = 0; /* channels: the frames say */
+        else if (*kind == RC_STREAM_IMAGE && !rd_is_uint8_rank(g, "data", 4)) *kind = RC_STREAM_SERIES;
         ok = 1;
     }
     H5Gclose(g);

@@ -35,6 +35,17 @@ rc_status rd_read_column_times(hid_t g, const char *name, const rd_where *w, int
  * want_c > 0 requires C = want_c. */
 rc_status rd_read_images(hid_t g, const char *name, const rd_where *w, int32_t want_c, uint8_t **u8,
                          int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err);
+/* 1 when name (a child of g) is a uint8 dataset of that rank (reader_jpeg.c): rank 4 holds
+ * frames [S, H, W, C], rank 2 JPEG frames in zero-padded rows [S, P], as ALOHA's compressed
+ * files store cameras. */
+int rd_is_uint8_rank(hid_t g, const char *name, int rank);
+/* 1 when it is uint8 [S, P] with the string attribute encoding = "jpeg" (a robocache-raw camera). */
+int rd_is_jpeg_encoded(hid_t g, const char *name);
+/* Reads and decodes those rows into uint8 frames [S, H, W, C] (the first frame's size; every
+ * frame must have it); want_c > 0 requires C = want_c.  A bad frame is RC_E_INPUT naming the
+ * stream and the frame index. */
+rc_status rd_read_jpeg_rows(hid_t g, const char *name, const rd_where *w, const char *stream, int32_t want_c,
+                            uint8_t **u8, int64_t *S, int32_t *H, int32_t *W, int32_t *C, uint64_t *bytes, rc_err *err);
 /* Times of a layout that stores none: t[i] = llround(i * 1e9 / rate_hz) ns, i < n. */
 rc_status rd_rate_times(double rate_hz, int64_t n, int64_t **t_ns, rc_err *err);
 /* The episode groups under /data (robomimic, robosuite), sorted by name with their numbers

@@ -1,7 +1,8 @@
 /* rc_scan.h — timestamp health of the input (docs/SPEC.md §2, `scan`): per episode and per
  * stream, sample counts, rates, step jitter, the largest gaps, duplicate and decreasing
  * timestamps, start/stop offsets, the span the timeline would get, points per cloud frame and
- * the share of points a voxelize stage's range would drop.  rc_scan_episode_figures works on
+ * the share of points a voxelize stage's range would drop; for cameras frozen and dropped frames
+ * and the dt_ns an image stage would write.  rc_scan_episode_figures works on
  * any rc_episode (run --report uses it on what it converted); rc_scan_input reads the input the
  * way `run` does but collects every problem instead of stopping at the first. */
 #ifndef RC_SCAN_H
@@ -28,6 +29,15 @@ typedef struct rc_scan_vox {
     int64_t points, dropped;
 } rc_scan_vox;
 
+/* The dt_ns (step time minus the time of the frame it takes) one image stage would write for a
+ * camera stream on the spec's timeline, and how many steps its gap rule flags. */
+typedef struct rc_scan_dt {
+    char stage[RC_NAME_MAX];
+    int64_t steps, invalid;          /* grid steps; steps with valid 0 */
+    int64_t frames_used;             /* distinct frames some step takes */
+    int64_t min_ns, p50_ns, p99_ns, max_ns; /* of dt_ns over the steps, nearest rank */
+} rc_scan_dt;
+
 typedef struct rc_scan_stream {
     char name[64];
     rc_stream_kind kind;
@@ -48,13 +58,22 @@ typedef struct rc_scan_stream {
     int64_t points_min, points_median, points_max; /* clouds: points per frame */
     int n_vox;
     rc_scan_vox *vox;                /* clouds: [n_vox], one per voxelize stage using it (owned) */
+    /* cameras (image streams, rc_scan_camera.c) */
+    int64_t frozen_frames;           /* frames byte-identical to the frame before them */
+    int64_t frozen_runs;             /* runs of >= 2 identical consecutive frames */
+    int64_t frozen_longest, frozen_longest_at; /* frames in the longest run, its first index (-1: none) */
+    int64_t dropped_gaps;            /* steps t[i] - t[i-1] over 1.5 median steps */
+    int64_t dropped_frames;          /* frames missing in them: sum of round(step / median) - 1 */
+    int64_t first_drop_index;        /* i of the first such step (-1: none) */
+    int n_dt;
+    rc_scan_dt *dt;                  /* [n_dt], one per image stage of the stream (owned) */
 } rc_scan_stream;
 
 typedef struct rc_scan_episode {
     char file[1024];
     char id[256];                    /* "*" for a problem of the whole file */
     int read_ok;                     /* 0: the reader refused it; problems[0] says why */
-    int voxel_drops;                 /* the clouds' vox figures were computed */
+    int voxel_drops;                 /* the passes over the data ran: clouds' vox figures, cameras' frozen frames */
     int32_t n_streams;
     rc_scan_stream *streams;
     int span_ok;                     /* the timeline's span is not empty */
@@ -67,12 +86,12 @@ typedef struct rc_scan_episode {
 } rc_scan_episode;
 
 /* Fills *out from ep (read ordered or not): per-stream figures, offsets, the span by the spec's
- * timeline (a spec with rate_hz 0 gives no steps), with voxel_drops set the voxelize stages'
- * drop counts (one pass over every point: run leaves it to the stages themselves), and a
- * problem for each duplicate/decrease finding, for an empty span and for a slerp stream whose
- * rows are not unit quaternions (rc_convert_check_quaternions).  Free with
- * rc_scan_episode_free. */
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops,
+ * timeline (a spec with rate_hz 0 gives no steps), the cameras' dropped frames and dt_ns, with
+ * data_passes set the voxelize stages' drop counts and the cameras' frozen frames (a pass over
+ * every point and pixel: run --report leaves them out), and a problem for each
+ * duplicate/decrease finding, for an empty span and for a slerp stream whose rows are not unit
+ * quaternions (rc_convert_check_quaternions).  Free with rc_scan_episode_free. */
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int data_passes,
                                   rc_scan_episode *out, rc_err *err);
 void rc_scan_episode_free(rc_scan_episode *se);
 /* Writes se as one JSON object (file, episode, span, streams, problems). */

@@ -1,31 +1,18 @@
 /* rc_scan_figures.c — the timestamp figures of one episode (rc_scan.h): steps and their
  * percentiles, the largest gaps, duplicates and decreases, offsets between streams, the span
  * and grid size the spec's timeline would give, points per cloud frame and the points each
- * voxelize stage's range would drop (the kernels' own keep rule, rc_voxel_of). */
+ * voxelize stage's range would drop (the kernels' own keep rule, rc_voxel_of); the camera
+ * figures come from rc_scan_camera.c. */
 #include "config.h"
 
-#include "scan/rc_scan.h"
+#include "scan/scan_int.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/rc_alloc.h"
 #include "ops/rc_numeric.h"
 #include "convert/rc_convert.h"
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile p (0 < p <= 1) of sorted v[n], n >= 1. */
-static int64_t rank_of(const int64_t *v, int64_t n, double p)
-{
-    int64_t r = (int64_t)ceil(p * (double)n);
-    return v[(r < 1 ? 1 : r > n ? n : r) - 1];
-}
 
 /* Appends a problem (scope file / episode / path) to se. */
 static rc_status add_problem(rc_scan_episode *se, const rc_err *p, rc_err *err)
@@ -89,11 +76,11 @@ static rc_status time_figures(const rc_stream_data *sd, rc_scan_stream *s, rc_er
         if (d < 0 && s->decreases++ == 0) s->first_decrease = i;
         gap_insert(s, i, sd->t_ns[i - 1], d);
     }
-    qsort(steps, (size_t)n, sizeof *steps, cmp_i64);
+    qsort(steps, (size_t)n, sizeof *steps, rc_scan_cmp_i64);
     s->step_min_ns = steps[0];
     s->step_max_ns = steps[n - 1];
-    s->step_p50_ns = rank_of(steps, n, 0.50);
-    s->step_p99_ns = rank_of(steps, n, 0.99);
+    s->step_p50_ns = rc_scan_rank_of(steps, n, 0.50);
+    s->step_p99_ns = rc_scan_rank_of(steps, n, 0.99);
     s->median_rate_hz = s->step_p50_ns > 0 ? 1e9 / (double)s->step_p50_ns : 0.0;
 done:
     rc_free(steps);
@@ -111,9 +98,9 @@ static rc_status cloud_figures(const rc_spec *spec, const rc_stream_data *sd, in
         per = rc_malloc((size_t)sd->S * sizeof *per);
         RC_FAIL_IF(!per, err, RC_E_NOMEM, "out of memory for %lld frames of '%s'", (long long)sd->S, sd->name);
         for (int64_t f = 0; f < sd->S; f++) per[f] = sd->offsets[f + 1] - sd->offsets[f];
-        qsort(per, (size_t)sd->S, sizeof *per, cmp_i64);
+        qsort(per, (size_t)sd->S, sizeof *per, rc_scan_cmp_i64);
         s->points_min = per[0];
-        s->points_median = rank_of(per, sd->S, 0.50);
+        s->points_median = rc_scan_rank_of(per, sd->S, 0.50);
         s->points_max = per[sd->S - 1];
     }
     if (!voxel_drops) goto done;
@@ -182,7 +169,7 @@ static rc_status span_figures(const rc_spec *spec, const rc_episode *ep, rc_scan
     return st;
 }
 
-rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int voxel_drops, rc_scan_episode *out,
+rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int data_passes, rc_scan_episode *out,
                                   rc_err *err)
 {
     rc_status st = RC_OK;
@@ -190,7 +177,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
     snprintf(out->file, sizeof out->file, "%s", ep->file);
     snprintf(out->id, sizeof out->id, "%s", ep->id);
     out->read_ok = 1;
-    out->voxel_drops = voxel_drops;
+    out->voxel_drops = data_passes;
     out->streams = rc_calloc(ep->n_streams > 0 ? (size_t)ep->n_streams : 1, sizeof *out->streams);
     RC_FAIL_IF(!out->streams, err, RC_E_NOMEM, "out of memory for the scan of %d streams", ep->n_streams);
     out->n_streams = ep->n_streams;
@@ -210,7 +197,8 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
         if (!any || s->last_ns > latest) latest = s->last_ns;
         any = 1;
         RC_TRY(time_figures(sd, s, err));
-        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, voxel_drops, s, err));
+        if (sd->kind == RC_STREAM_CLOUD) RC_TRY(cloud_figures(spec, sd, data_passes, s, err));
+        if (sd->kind == RC_STREAM_IMAGE && sd->u8) rc_scan_camera_frames(sd, data_passes, s);
         RC_TRY(order_problems(ep, sd, s, out, err));
         if (s->step_p50_ns > 0) {
             double ratio = (double)s->step_max_ns / (double)s->step_p50_ns;
@@ -230,6 +218,7 @@ rc_status rc_scan_episode_figures(const rc_spec *spec, const rc_episode *ep, int
     rc_err p;
     rc_err_clear(&p);
     if (rc_convert_check_quaternions(spec, ep, &p) != RC_OK) RC_TRY(add_problem(out, &p, err));
+    RC_TRY(rc_scan_camera_dt(spec, ep, out, err));
 done:
     if (st != RC_OK) rc_scan_episode_free(out);
     return st;
@@ -241,6 +230,7 @@ void rc_scan_episode_free(rc_scan_episode *se)
     for (int32_t k = 0; se->streams && k < se->n_streams; k++) {
         rc_free(se->streams[k].vox);
         rc_free(se->streams[k].col_names);
+        rc_free(se->streams[k].dt);
     }
     rc_free(se->streams);
     rc_free(se->problems);

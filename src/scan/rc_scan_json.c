@@ -17,13 +17,74 @@ static void count_first(rc_json *j, const char *key, int64_t count, int64_t firs
     rc_json_object_end(j);
 }
 
+/* An image stream's camera figures (docs/SCAN.md, "Cameras"). */
+static void camera_json(rc_json *j, const rc_scan_stream *s, int frozen)
+{
+    rc_json_key(j, "camera");
+    rc_json_object_begin(j);
+    rc_json_key(j, "frozen");
+    if (!frozen) { /* run --report: no pass over the pixels */
+        rc_json_null(j);
+    } else {
+        rc_json_object_begin(j);
+        rc_json_key(j, "frames");
+        rc_json_int(j, s->frozen_frames);
+        rc_json_key(j, "runs");
+        rc_json_int(j, s->frozen_runs);
+        rc_json_key(j, "longest_run");
+        rc_json_int(j, s->frozen_longest);
+        rc_json_key(j, "longest_run_first_index");
+        if (s->frozen_runs) rc_json_int(j, s->frozen_longest_at);
+        else rc_json_null(j);
+        rc_json_object_end(j);
+    }
+    rc_json_key(j, "dropped");
+    rc_json_object_begin(j);
+    rc_json_key(j, "gaps");
+    rc_json_int(j, s->dropped_gaps);
+    rc_json_key(j, "frames");
+    rc_json_int(j, s->dropped_frames);
+    rc_json_key(j, "first_index");
+    if (s->dropped_gaps) rc_json_int(j, s->first_drop_index);
+    else rc_json_null(j);
+    rc_json_object_end(j);
+    rc_json_key(j, "image_stages");
+    rc_json_array_begin(j);
+    for (int d = 0; d < s->n_dt; d++) {
+        const rc_scan_dt *e = &s->dt[d];
+        rc_json_object_begin(j);
+        rc_json_key(j, "stage");
+        rc_json_string(j, e->stage);
+        rc_json_key(j, "steps");
+        rc_json_int(j, e->steps);
+        rc_json_key(j, "invalid_steps");
+        rc_json_int(j, e->invalid);
+        rc_json_key(j, "frames_used");
+        rc_json_int(j, e->frames_used);
+        rc_json_key(j, "dt_ns");
+        rc_json_object_begin(j);
+        rc_json_key(j, "min");
+        rc_json_int(j, e->min_ns);
+        rc_json_key(j, "p50");
+        rc_json_int(j, e->p50_ns);
+        rc_json_key(j, "p99");
+        rc_json_int(j, e->p99_ns);
+        rc_json_key(j, "max");
+        rc_json_int(j, e->max_ns);
+        rc_json_object_end(j);
+        rc_json_object_end(j);
+    }
+    rc_json_array_end(j);
+    rc_json_object_end(j);
+}
+
 static void stream_json(rc_json *j, const rc_scan_stream *s, int voxel_drops)
 {
     rc_json_object_begin(j);
     rc_json_key(j, "name");
     rc_json_string(j, s->name);
     rc_json_key(j, "kind");
-    rc_json_string(j, s->kind == RC_STREAM_CLOUD ? "cloud" : "series");
+    rc_json_string(j, s->kind == RC_STREAM_CLOUD ? "cloud" : s->kind == RC_STREAM_IMAGE ? "image" : "series");
     rc_json_key(j, "samples");
     rc_json_int(j, s->samples);
     rc_json_key(j, "columns");
@@ -83,6 +144,7 @@ static void stream_json(rc_json *j, const rc_scan_stream *s, int voxel_drops)
         rc_json_int(j, s->points_max);
         rc_json_object_end(j);
     }
+    if (s->kind == RC_STREAM_IMAGE) camera_json(j, s, voxel_drops);
     if (s->kind == RC_STREAM_CLOUD && voxel_drops) {
         rc_json_key(j, "voxelize");
         rc_json_array_begin(j);

@@ -35,7 +35,6 @@ typedef struct ctx {
     const char *input_dir; /* replaces input.dir (run --input), or NULL */
     char deferred[512];  /* stream names checked by the run, not here (no input at hand) */
     uint64_t frame_budget;
-    int allow_images;    /* image stages accepted (rc_spec_load_images) */
 } ctx;
 
 static const char *const g_methods[] = {"linear", "nearest", "previous", "slerp", "window"};
@@ -597,6 +596,7 @@ static void load_image(ctx *c, rc_spec_stage *st, yaml_node_t *s, yaml_node_t *m
     rc_spec_stream *e = &st->streams[0];
     const char *t = text_of(c, s, m, "stream"), *enc = text_of(c, s, m, "encoding");
     st->n_streams = 1;
+    st->image = 1; /* carries an image stream: the plan's image path, no statistics */
     e->method = (rc_method)LOOKUP(g_methods, text_of(c, s, m, "method"));
     get_num(c, s, m, "max_gap_ms", &st->max_gap_ms);
     st->interp = (rc_interp)LOOKUP(g_interps, text_of(c, s, m, "interpolation"));
@@ -667,9 +667,6 @@ static void load_stages(ctx *c, yaml_node_t *root)
         else if (st->kind == RC_STAGE_VOXELIZE) load_voxelize(c, st, s, m, path);
         else {
             load_image(c, st, s, m, path);
-            if (!c->allow_images)
-                error_at(c, rc_yaml_key(&c->doc, item, 0), path,
-                         "image stages are checked by `validate` but not converted yet: run and scan refuse them");
         }
     }
 }
@@ -751,16 +748,15 @@ static void check_document(ctx *c, const char *schema_dir)
     get_size(c, rc_schema_child(&c->sc, c->sc.spec, "limits"), get(c, root, "limits"), "memory", &c->spec->memory);
 }
 
-/* Every public load: allow_images accepts image stages (validate only, for now). */
+/* Every public load. */
 static rc_status load(const char *path, const char *schema_dir, const char *input_dir, rc_spec_discover_fn discover,
-                      int allow_images, rc_spec **out, int *n_errors, rc_err *err)
+                      rc_spec **out, int *n_errors, rc_err *err)
 {
     rc_status st = RC_OK;
     ctx c;
     size_t n = 0;
     rc_err e;
     memset(&c, 0, sizeof c);
-    c.allow_images = allow_images;
     rc_err_clear(&e);
     const char *name = strcmp(path, "-") ? path : "<stdin>"; /* "-": the spec on standard input */
     rc_diag_init(&c.d, name);
@@ -815,20 +811,15 @@ done:
 
 rc_status rc_spec_load(const char *path, const char *schema_dir, rc_spec **out, int *n_errors, rc_err *err)
 {
-    return load(path, schema_dir, NULL, NULL, 0, out, n_errors, err);
+    return load(path, schema_dir, NULL, NULL, out, n_errors, err);
 }
 
 rc_status rc_spec_load_input(const char *path, const char *schema_dir, const char *input_dir,
                              rc_spec_discover_fn discover, rc_spec **out, int *n_errors, rc_err *err)
 {
-    return load(path, schema_dir, input_dir, discover, 0, out, n_errors, err);
+    return load(path, schema_dir, input_dir, discover, out, n_errors, err);
 }
 
-rc_status rc_spec_load_images(const char *path, const char *schema_dir, rc_spec_discover_fn discover, rc_spec **out,
-                              int *n_errors, rc_err *err)
-{
-    return load(path, schema_dir, NULL, discover, 1, out, n_errors, err);
-}
 
 void rc_spec_apply_memory(const rc_spec *spec)
 {

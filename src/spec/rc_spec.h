@@ -38,7 +38,7 @@ typedef struct rc_spec_stage {
     double max_gap_ms;        /* fuse; 0 = no gap check */
     int32_t n_streams;
     rc_spec_stream streams[RC_MAX_FUSE_STREAMS];
-    int image;                /* resample of an image stream: method nearest, frames kept uint8 */
+    int image;                /* carries an image stream: an image stage, or a resample (method nearest) */
     /* voxelize */
     char cloud[RC_NAME_MAX];  /* the point-cloud stream */
     int32_t cloud_columns;    /* its C, from the input layout */
@@ -117,10 +117,6 @@ int64_t rc_spec_stream_offset(const rc_spec *spec, const char *name);
  * 0 on success, -1 when not a number of whole nanoseconds in range. */
 #define RC_OFFSET_MS_MAX 86400000
 int rc_offset_ms_parse(const char *text, int64_t *ns);
-/* As rc_spec_load_input (no --input), and image stages are accepted (the others refuse them: the
- * conversion does not run them yet).  For `validate`. */
-rc_status rc_spec_load_images(const char *path, const char *schema_dir, rc_spec_discover_fn discover, rc_spec **out,
-                              int *n_errors, rc_err *err);
 void rc_spec_free(rc_spec *spec);
 /* Makes the spec's limits.memory the process's memory budget, unless --memory set one. */
 void rc_spec_apply_memory(const rc_spec *spec);

@@ -94,6 +94,23 @@ typedef struct visit_ctx {
     hid_t demo;         /* robomimic layout: the demo group, whose obs/<output> is the data; else -1 */
 } visit_ctx;
 
+/* An image output stored as JPEG rows (data attribute encoding = "jpeg") is listed by the
+ * frames it decodes to: [T] + the group's frame_shape [H, W, C]. */
+static void jpeg_frame_shape(hid_t g, hid_t ds, feature *e)
+{
+    char enc[8] = "";
+    int64_t shape[3];
+    rc_h5_attr_read_str(ds, "encoding", enc, sizeof enc);
+    if (strcmp(enc, "jpeg") || H5Aexists(g, "frame_shape") <= 0) return;
+    hid_t a = H5Aopen(g, "frame_shape", H5P_DEFAULT), sp = a < 0 ? -1 : H5Aget_space(a);
+    if (sp >= 0 && H5Sget_simple_extent_npoints(sp) == 3 && H5Aread(a, H5T_NATIVE_INT64, shape) >= 0) {
+        e->rank = 4;
+        for (int k = 0; k < 3; k++) e->shape[k + 1] = (uint64_t)shape[k];
+    }
+    if (sp >= 0) H5Sclose(sp);
+    if (a >= 0) H5Aclose(a);
+}
+
 static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *arg)
 {
     visit_ctx *v = arg;
@@ -153,6 +170,7 @@ static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *ar
             e->rank = rank;
             for (int k = 0; k < rank; k++) e->shape[k] = dims[k];
             e->names = read_names(ds, &e->n_names);
+            jpeg_frame_shape(g, ds, e);
         }
         if (sp >= 0) H5Sclose(sp);
         if (t >= 0) H5Tclose(t);

@@ -306,12 +306,24 @@ uint64_t rc_shard_chunk_rows(rc_elem elem, int rank, const uint64_t *dims)
     return rows;
 }
 
+uint64_t rc_shard_chunk_rows_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows)
+{
+    uint64_t rule = rc_shard_chunk_rows(elem, rank, dims);
+    return rule && rows >= 1 && rows <= rule ? rows : rule;
+}
+
 rc_status rc_shard_compress_chunk(rc_elem elem, int rank, const uint64_t *dims, const void *data,
                                   uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err)
 {
+    return rc_shard_compress_chunk_as(elem, rank, dims, 0, data, chunk, level, z, z_n, err);
+}
+
+rc_status rc_shard_compress_chunk_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows_wanted,
+                                     const void *data, uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err)
+{
     rc_status st = RC_OK;
     uint8_t *pad = NULL;
-    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    uint64_t rows = rc_shard_chunk_rows_as(elem, rank, dims, rows_wanted);
     size_t row_bytes = (size_t)rc_elem_size(elem);
     for (int k = 1; k < rank; k++) row_bytes *= (size_t)dims[k];
     *z = NULL;
@@ -398,9 +410,10 @@ static void scope_at(const rc_shard *sh, rc_err *err, const char *rel_path)
 }
 
 /* Writes dataset rel_path (physical) of the open episode: chunk c's compressed bytes come from
- * z[c] / z_n[c] when z is given, else they are compressed here from data. */
+ * z[c] / z_n[c] when z is given, else they are compressed here from data, rows_wanted rows a chunk
+ * (rc_shard_chunk_rows_as; 0: the rule). */
 static rc_status write_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                               const uint64_t *dims, const void *data, void *const *z,
+                               const uint64_t *dims, uint64_t rows_wanted, const void *data, void *const *z,
                                const size_t *z_n, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -427,7 +440,7 @@ static rc_status write_dataset(rc_shard *sh, const char *rel_path, rc_elem elem,
     if (dims[0] == 0) h5max[0] = H5S_UNLIMITED;
     RC_FAIL_IF(dims[0] > SIZE_MAX / row_bytes, err, RC_E_INTERNAL, "dataset size overflows size_t");
     RC_FAIL_IF(!data && !z && dims[0] > 0, err, RC_E_INTERNAL, "expected data, found NULL");
-    uint64_t rows = rc_shard_chunk_rows(elem, rank, dims);
+    uint64_t rows = rc_shard_chunk_rows_as(elem, rank, dims, rows_wanted);
 
     rel = rc_strdup(rel_path);
     RC_FAIL_IF(!rel, err, RC_E_NOMEM, "out of memory");
@@ -448,7 +461,7 @@ static rc_status write_dataset(rc_shard *sh, const char *rel_path, rc_elem elem,
             bytes = z[c];
             n = z_n[c];
         } else {
-            RC_TRY(rc_shard_compress_chunk(elem, rank, dims, data, c, sh->level, &own_z, &n, err));
+            RC_TRY(rc_shard_compress_chunk_as(elem, rank, dims, rows, data, c, sh->level, &own_z, &n, err));
             bytes = own_z;
         }
         hsize_t offset[RC_SHARD_MAX_RANK] = {c * rows};
@@ -492,7 +505,7 @@ static rc_status put_mimic_copies(rc_shard *sh, const char *out, const char *obs
     RC_TRY(open_parent(sh, path, &g, &leaf, err));
     H5Gclose(g);
     if (sh->actions && !strcmp(sh->actions, out))
-        RC_TRY(write_dataset(sh, "actions", elem, rank, dims, data, data ? NULL : z, z_n, err));
+        RC_TRY(write_dataset(sh, "actions", elem, rank, dims, 0, data, data ? NULL : z, z_n, err));
     scope_at(sh, err, obs);
     next = rc_malloc(bytes ? bytes : 1);
     RC_FAIL_IF(!next, err, RC_E_NOMEM, "out of memory for %zu bytes of next_obs", bytes);
@@ -507,7 +520,7 @@ static rc_status put_mimic_copies(rc_shard *sh, const char *out, const char *obs
         memcpy(next + bytes - row, (const uint8_t *)data + bytes - row, row);
     }
     snprintf(path, sizeof path, "next_obs/%s", out);
-    RC_TRY(write_dataset(sh, path, elem, rank, dims, next, NULL, NULL, err));
+    RC_TRY(write_dataset(sh, path, elem, rank, dims, 0, next, NULL, NULL, err));
 done:
     if (t >= 0) H5Tclose(t);
     if (ds >= 0) H5Dclose(ds);
@@ -515,10 +528,11 @@ done:
     return st;
 }
 
-/* Writes logical dataset rel_path of the open episode (at its place in the shard's layout) and
- * adds it to the episode digest: data_sha256, or the digest of data when it is NULL. */
+/* Writes logical dataset rel_path of the open episode (at its place in the shard's layout),
+ * rows_wanted rows a chunk (0: the rule), and adds it to the episode digest: data_sha256, or the
+ * digest of data when it is NULL. */
 static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
-                             const uint64_t *dims, const void *data, void *const *z,
+                             const uint64_t *dims, uint64_t rows_wanted, const void *data, void *const *z,
                              const size_t *z_n, const uint8_t data_sha256[32], rc_err *err)
 {
     rc_status st = RC_OK;
@@ -534,9 +548,9 @@ static rc_status put_dataset(rc_shard *sh, const char *rel_path, rc_elem elem, i
         memcpy(big, dims, (size_t)rank * sizeof *dims);
         big[0] = UINT64_MAX;
         RC_TRY(rc_zarr_put(sh->zarr, rel_path, elem, rank, dims, rc_shard_chunk_rows(elem, rank, big), data, z, z_n,
-                           rc_shard_chunk_rows(elem, rank, dims), err));
+                           rc_shard_chunk_rows_as(elem, rank, dims, rows_wanted), err));
     }
-    else RC_TRY(write_dataset(sh, phys, elem, rank, dims, data, z, z_n, err));
+    else RC_TRY(write_dataset(sh, phys, elem, rank, dims, rows_wanted, data, z, z_n, err));
     if (sh->mimic && !strncmp(phys, "obs/", 4))
         RC_TRY(put_mimic_copies(sh, phys + 4, phys, elem, rank, dims, data, z, z_n, err));
     uint8_t sha[32];
@@ -552,12 +566,19 @@ done:
 rc_status rc_shard_put(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                        const uint64_t *dims, const void *data, rc_err *err)
 {
-    return put_dataset(sh, rel_path, elem, rank, dims, data, NULL, NULL, NULL, err);
+    return put_dataset(sh, rel_path, elem, rank, dims, 0, data, NULL, NULL, NULL, err);
 }
 
 rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                                   const uint64_t *dims, void *const *z, const size_t *z_n,
                                   const uint8_t data_sha256[32], rc_err *err)
+{
+    return rc_shard_put_compressed_as(sh, rel_path, elem, rank, dims, 0, z, z_n, data_sha256, err);
+}
+
+rc_status rc_shard_put_compressed_as(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                                     const uint64_t *dims, uint64_t rows_wanted, void *const *z, const size_t *z_n,
+                                     const uint8_t data_sha256[32], rc_err *err)
 {
     if (dims[0] > 0 && !z) {
         rc_err_scope(err, sh->final_path, sh->ep_id, "/episodes/%s/%s", sh->ep_id ? sh->ep_id : "?", rel_path);
@@ -565,7 +586,8 @@ rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem el
     }
     static void *const none[1] = {NULL};
     static const size_t none_n[1] = {0};
-    return put_dataset(sh, rel_path, elem, rank, dims, NULL, z ? z : none, z ? z_n : none_n, data_sha256, err);
+    return put_dataset(sh, rel_path, elem, rank, dims, rows_wanted, NULL, z ? z : none, z ? z_n : none_n, data_sha256,
+                       err);
 }
 
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err)

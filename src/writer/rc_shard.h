@@ -59,6 +59,15 @@ void rc_shard_data_sha256(rc_elem elem, int rank, const uint64_t *dims, const vo
 rc_status rc_shard_put_compressed(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
                                   const uint64_t *dims, void *const *z, const size_t *z_n,
                                   const uint8_t data_sha256[32], rc_err *err);
+/* The same three with the rows per chunk asked for: rows_wanted from 1 to the rule's rows (an
+ * image stage asks 1: one frame per chunk, read without its neighbours); 0 or another value
+ * keeps the rule.  rc_shard_chunk_rows_as says what a request gives. */
+uint64_t rc_shard_chunk_rows_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows_wanted);
+rc_status rc_shard_compress_chunk_as(rc_elem elem, int rank, const uint64_t *dims, uint64_t rows_wanted,
+                                     const void *data, uint64_t chunk, int level, void **z, size_t *z_n, rc_err *err);
+rc_status rc_shard_put_compressed_as(rc_shard *sh, const char *rel_path, rc_elem elem, int rank,
+                                     const uint64_t *dims, uint64_t rows_wanted, void *const *z, const size_t *z_n,
+                                     const uint8_t data_sha256[32], rc_err *err);
 /* Writes the episode's content_sha256 attribute; hex receives it (65 bytes with the NUL). */
 rc_status rc_shard_episode_end(rc_shard *sh, char hex[65], rc_err *err);
 /* Compressed bytes written so far (for shard_max_bytes rollover; a zarr store holds back each

@@ -3,7 +3,8 @@
 against values computed here from the raw medians (GB/s, fraction of D2D, Gpts/s, speed-up over
 PyTorch, end-to-end ratios), the verdicts (met / missed by how much), the SVG, determinism, and
 that the committed docs/PERFORMANCE.md and docs/performance.svg are exactly what the generator
-writes from the committed results (nobody edited them by hand).  TAP."""
+writes from the committed results (nobody edited them by hand); the cameras section (issue 22)
+on a variant with image cases and camera runs.  TAP."""
 import copy
 import filecmp
 import json
@@ -191,6 +192,40 @@ rc4, md4, _, err4 = gen(part, "partial")
 ok(rc4 == 0 and "No end-to-end runs" in md4, "without end-to-end runs the page says so", err4)
 r = row(md4, "f32/B1024-S1000-T500-D128")
 ok(r is not None and r[5] == "—" and "PyTorch not measured" in r[-1], "without a peer: no speed-up, 'not measured'", r)
+# issue 22: the camera section appears with image cases and camera runs, figures from their medians
+ok("## Cameras" not in md4, "no image cases and no camera runs: no camera section")
+cam = copy.deepcopy(RES)
+nbytes = 256 * (480 * 640 * 3 + 224 * 224 * 3)
+cam["cases"] += [
+    {"group": "image", "name": "image/area/B256-480x640x3-224x224", "engine": "robocache", "bytes": nbytes,
+     "items": 256, "checked": 1, "params": {"interpolation": "area"}, "kernel_ms": {"median": 2.0, "p99": 2.5, "n": 50}},
+    {"group": "image", "name": "image/area/B256-480x640x3-224x224", "engine": "torch", "params": {},
+     "kernel_ms": {"median": 5.0, "p99": 6.0, "n": 50}}]
+cam["e2e"]["runs"] += [
+    {"name": "robocache-cuda-camera", "wall_s": 4.0, "report_stages": {"resample": {"items": 12000}}},
+    {"name": "pillow-camera", "wall_s": 100.0, "frames": 12000, "agrees_with_robocache": True}]
+rc5, md5, _, err5 = gen(cam, "camera")
+r1 = row(md5, "image/area/B256-480x640x3-224x224")
+ok(rc5 == 0 and r1 is not None and close(num(r1[3]), nbytes / 2e-3 / 1e9) and r1[6] == "2.50×" and r1[7] == "yes",
+   "camera section: the resize case's GB/s, speed-up over PyTorch and byte check", (err5, r1))
+ok(row(md5, "robocache-cuda-camera")[2] == "3000" and row(md5, "pillow-camera")[2] == "120",
+   "camera runs: frames per second of wall (the report's image rows; the peer's frames)")
+ok(row(md5, "camera conversion ≥ 2000 frames/s")[2] == "met"
+   and row(md5, "camera conversion ≥ 20.0× the h5py + Pillow script")[1:] == ["25.0×", "met"]
+   and row(md5, "resize faster than PyTorch (image/area/B256-480x640x3-224x224)")[2] == "met",
+   "camera verdicts: 3000 frames/s, 25× the peer, faster than PyTorch")
+# a partial run (run-gpu.sh camera) is never the page's source, even when newer
+import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
+pick = os.path.join(tmp, "pick")
+os.makedirs(pick)
+full, newer = copy.deepcopy(RES), copy.deepcopy(RES)
+full["date"], newer["date"], newer["partial"] = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "camera"
+for name, r in (("a-full.json", full), ("b-camera.json", newer)):
+    with open(os.path.join(pick, name), "w") as f:
+        json.dump(r, f)
+got = gen_performance.newest_results(pick)
+ok(got is not None and os.path.basename(got[0]) == "a-full.json", "the newest full run is chosen, not a newer partial one",
+   got and got[0])
 rp = os.path.join(tmp, "broken.json")
 with open(rp, "w") as f:
     f.write("{\"cases\": [")

@@ -99,7 +99,7 @@ static rc_status load_edited(spec_file *sf, size_t from, size_t to, const char *
     rc_err err;
     int n = 0;
     g_n_log = 0;
-    rc_status st = rc_spec_load_images(g_tmp, g_schemas, NULL, &spec, &n, &err);
+    rc_status st = rc_spec_load_input(g_tmp, g_schemas, NULL, NULL, &spec, &n, &err);
     rc_spec_free(spec);
     return st;
 }

@@ -2,7 +2,8 @@
  * with rc_shard_put_compressed from rc_shard_compress_chunk and rc_shard_data_sha256, chunks
  * compressed in reverse order, give a file byte-identical to the same datasets written with
  * rc_shard_put (multi-chunk with a partial last chunk, a single chunk, an empty dataset, a
- * multi-dimensional one) and the same content digest; shapes it cannot write fail by name. */
+ * multi-dimensional one) and the same content digest; rows per chunk asked for (one frame per
+ * chunk, as image stages ask) are kept within the rule's; shapes it cannot write fail by name. */
 #include "config.h"
 
 #include <stdio.h>
@@ -107,6 +108,12 @@ int main(void)
     tap_ok(rc_shard_chunk_rows(RC_ELEM_U8, 1, g_ds[2].dims) == 17, "a dataset smaller than a chunk is one chunk");
     uint64_t bad[2] = {4, 0};
     tap_ok(rc_shard_chunk_rows(RC_ELEM_F32, 2, bad) == 0, "a zero inner dimension cannot be chunked");
+    tap_ok(rc_shard_chunk_rows_as(RC_ELEM_F32, 2, g_ds[0].dims, 1) == 1 &&
+               rc_shard_chunk_rows_as(RC_ELEM_F32, 2, g_ds[0].dims, 500) == 500 &&
+               rc_shard_chunk_rows_as(RC_ELEM_F32, 2, g_ds[0].dims, 0) == 87381 &&
+               rc_shard_chunk_rows_as(RC_ELEM_F32, 2, g_ds[0].dims, 87382) == 87381 &&
+               rc_shard_chunk_rows_as(RC_ELEM_F32, 2, bad, 1) == 0,
+           "rows asked for: 1..the rule's rows are kept, 0 or more keep the rule, an unwritable shape stays 0");
     int ok_a = write_shard(a, data, 0, ha, &err) == RC_OK;
     tap_ok(ok_a, "rc_shard_put writes the shard%s%s", ok_a ? "" : ": ", ok_a ? "" : err.msg);
     int ok_b = write_shard(b, data, 1, hb, &err) == RC_OK;
@@ -116,6 +123,31 @@ int main(void)
     tap_ok(ba && bb && na == nb && na > 0 && !memcmp(ba, bb, (size_t)na),
            "both files have the same %ld bytes", na);
     tap_ok(!strcmp(ha, hb) && strlen(ha) == 64, "and the same content digest %s", ha);
+
+    /* one row per chunk: every chunk of the small dataset is its own zstd frame of one row */
+    {
+        rc_shard *sh1 = NULL;
+        void *zz[17];
+        size_t zn[17];
+        uint8_t sha1[32];
+        int fine = 1;
+        snprintf(a, sizeof a, "%s/rows.h5", dir);
+        rc_err_clear(&err);
+        fine &= rc_shard_create(a, &g_info, &sh1, &err) == RC_OK;
+        fine &= rc_shard_episode_begin(sh1, "ep-1", "in.h5", "/episodes/ep-1", 17, &err) == RC_OK;
+        for (uint64_t c = 0; c < 17; c++)
+            fine &= rc_shard_compress_chunk_as(RC_ELEM_U8, 1, g_ds[2].dims, 1, data[2], c, 3, &zz[c], &zn[c], &err) ==
+                    RC_OK;
+        rc_shard_data_sha256(RC_ELEM_U8, 1, g_ds[2].dims, data[2], sha1);
+        fine &= rc_shard_put_compressed_as(sh1, "small/valid", RC_ELEM_U8, 1, g_ds[2].dims, 1, zz, zn, sha1, &err) ==
+                RC_OK;
+        char h1[65];
+        fine &= rc_shard_episode_end(sh1, h1, &err) == RC_OK && rc_shard_commit(sh1, &err) == RC_OK;
+        for (uint64_t c = 0; c < 17; c++) rc_free(zz[c]);
+        tap_ok(fine, "17 one-row chunks compressed elsewhere are written by rc_shard_put_compressed_as%s%s", fine ? "" : ": ",
+               fine ? "" : err.msg);
+        unlink(a);
+    }
 
     /* misuse comes back as an error naming the dataset */
     rc_shard *sh = NULL;
