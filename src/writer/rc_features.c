@@ -47,8 +47,9 @@ void rc_features_free(rc_features *f)
     rc_free(f);
 }
 
-/* The 1-D fixed-length string attribute `names` of dataset ds into one allocation, or NULL. */
-static char **read_names(hid_t ds, int64_t *n)
+/* The 1-D fixed-length string attribute `names` of dataset ds into one allocation, or NULL (none,
+ * or not a list of names; *nomem set when memory ran out). */
+static char **read_names(hid_t ds, int64_t *n, int *nomem)
 {
     char **out = NULL;
     hid_t a = -1, t = -1, sp = -1;
@@ -66,6 +67,7 @@ static char **read_names(hid_t ds, int64_t *n)
     out = rc_malloc((size_t)count * (sizeof(char *) + width + 1));
     char *raw = rc_malloc((size_t)count * width);
     if (!out || !raw || H5Aread(a, t, raw) < 0) {
+        *nomem |= !out || !raw;
         rc_free(out);
         rc_free(raw);
         out = NULL;
@@ -169,7 +171,7 @@ static herr_t visit(hid_t ep, const char *name, const H5L_info_t *info, void *ar
             e->elem = (rc_elem)elem;
             e->rank = rank;
             for (int k = 0; k < rank; k++) e->shape[k] = dims[k];
-            e->names = read_names(ds, &e->n_names);
+            e->names = read_names(ds, &e->n_names, &v->failed);
             jpeg_frame_shape(g, ds, e);
         }
         if (sp >= 0) H5Sclose(sp);
