@@ -307,7 +307,6 @@ static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *er
     if (send_msg(p->ctl, &m, sizeof m, -1) != 0 || recv_msg(p->ctl, &status, sizeof status, NULL) != 0)
         status = -1;
     pthread_mutex_unlock(&p->ctl_mu);
-    pid_t pid = pr->pid;
     pr->pid = 0;
     pr->sock = -1;
     pthread_mutex_lock(&p->s->rep->mu);
@@ -321,9 +320,9 @@ static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *er
     else
         snprintf(how, sizeof how, "broke off the exchange");
     return rc_err_set(err, RC_E_INPUT, __FILE__, __LINE__,
-                      "the reader process (pid %d) died reading this episode: %s; the HDF5 library crashed on "
-                      "this input (a damaged file)",
-                      (int)pid, how);
+                      "the reader process died reading this episode: %s; the HDF5 library crashed on this "
+                      "input (a damaged file)",
+                      how);
 }
 
 /* Grows the slot's shared memory to at least need bytes (memfd, mapped shared). */
