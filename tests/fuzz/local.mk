@@ -10,10 +10,10 @@ FUZZ_CFLAGS = -g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-
 	-fno-omit-frame-pointer
 FUZZ_CPPFLAGS = -I$(top_srcdir)/src -I$(top_builddir) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/fuzz $(HDF5_CFLAGS) \
 	$(YAML_CFLAGS) -DFUZZ_SCHEMA_DIR='"$(abs_top_srcdir)/schemas"'
-FUZZ_LIBS = $(HDF5_LIBS) $(YAML_LIBS) -lm
+FUZZ_LIBS = $(HDF5_LIBS) $(YAML_LIBS) $(CRYPTO_LIBS) $(ZSTD_LIBS) $(DEFLATE_LIBS) $(LZ4_LIBS) $(TURBOJPEG_LIBS) -lm
 # Whole modules (GNU make wildcard), so a file added to one of them needs no edit here.
 FUZZ_SPEC_SRC = $(wildcard $(top_srcdir)/src/common/*.c) $(wildcard $(top_srcdir)/src/spec/*.c)
-FUZZ_READER_SRC = $(FUZZ_SPEC_SRC) $(wildcard $(top_srcdir)/src/reader/*.c)
+FUZZ_READER_SRC = $(FUZZ_SPEC_SRC) $(wildcard $(top_srcdir)/src/reader/*.c) $(wildcard $(top_srcdir)/src/compress/*.c)
 FUZZ_TARGETS = tests/fuzz/fuzz_spec tests/fuzz/fuzz_episode tests/fuzz/fuzz_reader
 
 tests/fuzz/fuzz_spec: $(top_srcdir)/tests/fuzz/fuzz_spec.c $(top_srcdir)/tests/fuzz/fuzz_file.h $(FUZZ_SPEC_SRC)
