@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,10 +141,42 @@ static void child_setup(pid_t parent)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* A reader process's mappings of the slots' shared memory, kept from one episode to the next (a
+ * slot's memfd comes anew with every grant): mapping it again would fault every page in again. */
+#define MAP_CACHE 16
+typedef struct slot_map {
+    ino_t ino;
+    size_t cap;
+    void *at;
+} slot_map;
+
+/* The mapping of memfd fd (cap bytes), from the cache or made (replacing a smaller one of the same
+ * memfd, or the oldest); NULL when it cannot be mapped. */
+static void *map_slot(slot_map *cache, int fd, size_t cap)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) return NULL;
+    int k = 0;
+    while (k < MAP_CACHE && cache[k].at && cache[k].ino != sb.st_ino) k++;
+    if (k < MAP_CACHE && cache[k].at && cache[k].cap == cap) return cache[k].at;
+    if (k == MAP_CACHE) { /* full: the oldest goes */
+        munmap(cache[0].at, cache[0].cap);
+        memmove(cache, cache + 1, (MAP_CACHE - 1) * sizeof *cache);
+        k = MAP_CACHE - 1;
+        cache[k].at = NULL;
+    }
+    if (cache[k].at) munmap(cache[k].at, cache[k].cap);
+    void *at = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+    cache[k] = (slot_map){sb.st_ino, cap, at == MAP_FAILED ? NULL : at};
+    return cache[k].at;
+}
+
 /* The loop of a reader process: one request at a time until the run closes the socket. */
 static void reader_main(rc_run *s, int sock)
 {
     rc_reader *r = NULL;
+    slot_map cache[MAP_CACHE];
+    memset(cache, 0, sizeof cache);
     uint64_t open_file = UINT64_MAX;
     uint64_t seen_reads[RC_READ_PATHS], seen_bytes[RC_READ_PATHS];
     rc_reader_path_counts(seen_reads, seen_bytes);
@@ -186,10 +219,9 @@ static void reader_main(rc_run *s, int sock)
             int fd;
             if (recv_msg(sock, &g, sizeof g, &fd) != 0) break;
             if (g.ok && fd >= 0 && g.cap >= rp.size) {
-                void *map = mmap(NULL, g.cap, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-                if (map == MAP_FAILED) break; /* the run sees the end of the stream */
+                void *map = map_slot(cache, fd, g.cap);
+                if (!map) break; /* the run sees the end of the stream */
                 rc_wire_put(&ep, map);
-                munmap(map, g.cap);
             }
             if (fd >= 0) close(fd);
             msg_done d = {rc_now_s()};
