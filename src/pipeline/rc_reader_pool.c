@@ -69,26 +69,39 @@ struct rc_reader_pool {
     reader_proc procs[RC_MAX_READERS];
 };
 
+/* Room for the one descriptor a message may carry. */
+typedef union cmsg_room {
+    struct cmsghdr h;
+    char space[CMSG_SPACE(sizeof(int))];
+} cmsg_room;
+
+/* A message header over one buffer, with room for a descriptor. */
+static struct msghdr msg_over(struct iovec *iov, cmsg_room *cm)
+{
+    struct msghdr mh = {0};
+    memset(cm, 0, sizeof *cm);
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cm->space;
+    mh.msg_controllen = sizeof cm->space;
+    return mh;
+}
+
 /* Sends n bytes as one message, with fd attached when fd >= 0.  0 or -1. */
 static int send_msg(int sock, const void *buf, size_t n, int fd)
 {
     struct iovec iov = {(void *)buf, n};
-    struct msghdr mh = {0};
-    union {
-        struct cmsghdr h;
-        char space[CMSG_SPACE(sizeof(int))];
-    } cm;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
+    cmsg_room cm;
+    struct msghdr mh = msg_over(&iov, &cm);
     if (fd >= 0) {
-        memset(&cm, 0, sizeof cm);
-        mh.msg_control = cm.space;
-        mh.msg_controllen = sizeof cm.space;
         struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
         c->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    } else {
+        mh.msg_control = NULL;
+        mh.msg_controllen = 0;
     }
     ssize_t w;
     do w = sendmsg(sock, &mh, MSG_NOSIGNAL);
@@ -101,15 +114,8 @@ static int send_msg(int sock, const void *buf, size_t n, int fd)
 static int recv_msg(int sock, void *buf, size_t n, int *fd)
 {
     struct iovec iov = {buf, n};
-    struct msghdr mh = {0};
-    union {
-        struct cmsghdr h;
-        char space[CMSG_SPACE(sizeof(int))];
-    } cm;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = cm.space;
-    mh.msg_controllen = sizeof cm.space;
+    cmsg_room cm;
+    struct msghdr mh = msg_over(&iov, &cm);
     if (fd) *fd = -1;
     ssize_t r;
     do r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
