@@ -7,6 +7,7 @@
 #include "pipeline/rc_reader_pool_int.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -333,9 +334,9 @@ done:
     return st;
 }
 
-/* The end of reader process pr, which broke off the exchange: killed (it may be alive but
- * confused), waited for, and described in err. */
-static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *err)
+/* Ends reader process pr (it may be alive: stalled or confused) and returns its wait status
+ * (-1 when unknown); the next request gets a fresh process. */
+static int proc_end(rc_reader_pool *p, reader_proc *pr)
 {
     close(pr->sock);
     kill(pr->pid, SIGKILL);
@@ -347,6 +348,25 @@ static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *er
     pthread_mutex_unlock(&p->ctl_mu);
     pr->pid = 0;
     pr->sock = -1;
+    return status;
+}
+
+/* Waits until reader process pr has answered, or the run is asked to stop (-1): a read stalled
+ * inside HDF5 must not keep a signal from ending the run. */
+static int wait_answer(rc_reader_pool *p, reader_proc *pr)
+{
+    struct pollfd pf = {pr->sock, POLLIN, 0};
+    for (;;) {
+        int r = poll(&pf, 1, 200);
+        if (r > 0 || (r < 0 && errno != EINTR)) return 0;
+        if (p->s->o->stop && *p->s->o->stop) return -1;
+    }
+}
+
+/* The end of reader process pr, which broke off the exchange: described in err. */
+static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *err)
+{
+    int status = proc_end(p, pr);
     pthread_mutex_lock(&p->s->rep->mu);
     p->s->rep->reader_figures[k].restarts++;
     pthread_mutex_unlock(&p->s->rep->mu);
@@ -419,8 +439,13 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     if (pr->pid <= 0) RC_TRY(spawn(p, pr, err));
     msg_req q = {i, w->file, w->episode};
     msg_reply rp;
-    if (send_msg(pr->sock, &q, sizeof q, -1) != 0 || recv_msg(pr->sock, &rp, sizeof rp, NULL) != 0)
-        return proc_died(p, pr, k, err);
+    if (send_msg(pr->sock, &q, sizeof q, -1) != 0) return proc_died(p, pr, k, err);
+    if (wait_answer(p, pr) != 0) {
+        proc_end(p, pr);
+        return rc_err_set(err, RC_E_INTERRUPTED, __FILE__, __LINE__,
+                          "interrupted by a signal while a reader process read this episode");
+    }
+    if (recv_msg(pr->sock, &rp, sizeof rp, NULL) != 0) return proc_died(p, pr, k, err);
     if (rp.st != RC_OK) { /* the reader's own error, as a reader thread would have made it */
         *err = rp.err;
         err->file[sizeof err->file - 1] = err->episode[sizeof err->episode - 1] = 0;
