@@ -108,6 +108,9 @@ static void print_usage(FILE *f)
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
             "  --buffers N           episodes in flight through the streaming stages (>= 2, default %d)\n"
+            "  --readers N           reader processes, 1..%d (default: %d, or one per core when fewer);\n"
+            "                        each opens inputs with its own HDF5, so a library crash on a damaged\n"
+            "                        file fails only that episode (exit 2); results do not depend on N\n"
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
             "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
@@ -124,7 +127,7 @@ static void print_usage(FILE *f)
             "            error, or the output folder in use; 4 requested backend unavailable;\n"
             "            128 + signal number when stopped by a signal (130 SIGINT, 143 SIGTERM, 129 SIGHUP,\n"
             "            141 SIGPIPE)\n",
-            RC_MAX_THREADS, RC_DEFAULT_BUFFERS);
+            RC_MAX_THREADS, RC_DEFAULT_BUFFERS, RC_MAX_READERS, RC_DEFAULT_READERS);
 }
 
 /* Parses a positive int option value; returns -1 when it is not one. */
@@ -144,7 +147,7 @@ int cmd_run(int argc, char **argv)
         {"resume", no_argument, 0, 'R'},        {"force", no_argument, 0, 'f'},
         {"report", required_argument, 0, 'r'},  {"trace", required_argument, 0, 'T'},
         {"progress", required_argument, 0, 'p'}, {"help", no_argument, 0, 'h'},
-        {"memory", required_argument, 0, 'M'},
+        {"memory", required_argument, 0, 'M'},  {"readers", required_argument, 0, 'N'},
         {0, 0, 0, 0}};
     rc_run_opts o = {0};
     o.backend = "auto";
@@ -170,6 +173,11 @@ int cmd_run(int argc, char **argv)
         case 'B':
             if ((o.buffers = parse_count(optarg)) < 2)
                 return cli_usage_error("run", "--buffers needs an integer >= 2, not '%s'", optarg);
+            break;
+        case 'N':
+            if ((o.readers = parse_count(optarg)) < 0 || o.readers > RC_MAX_READERS)
+                return cli_usage_error("run", "--readers needs an integer from 1 to %d, not '%s'", RC_MAX_READERS,
+                                       optarg);
             break;
         case 'S': shard_arg = optarg; break;
         case 'R': o.resume = 1; break;

@@ -21,7 +21,7 @@ typedef struct command {
 
 static const command g_commands[] = {
     {"run", cmd_run, "run SPEC [--input DIR] [--output DIR] [--backend auto|cuda|cpu] [--threads N]\n"
-                     "      [--buffers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
+                     "      [--buffers N] [--readers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
                      "      [--trace FILE] [--progress auto|always|never] [--memory SIZE]\n"
                      "                      convert the spec's input into training shards"},
     {"validate", cmd_validate, "validate SPEC|-     check a spec ('-': stdin); every error names file:line:column"},

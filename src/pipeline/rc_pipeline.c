@@ -26,6 +26,7 @@
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "convert/rc_convert.h"
+#include "pipeline/rc_reader_pool_int.h"
 #include "pipeline/rc_stream_int.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_layout.h"
@@ -38,8 +39,14 @@
 static void run_free(rc_run *s)
 {
     rc_shard_abort(s->shard);
+    rc_reader_pool_stop(s->pool);
+    s->pool = NULL;
+    pthread_cond_destroy(&s->read_turn);
+    pthread_mutex_destroy(&s->read_mu);
+    pthread_mutex_destroy(&s->take_mu);
     for (int i = 0; s->slots && i < s->n_slots; i++) {
         rc_slot_clear(&s->slots[i], s->spec);
+        rc_slot_shm_free(&s->slots[i]);
         rc_backend_host_free(s->backend, s->slots[i].host, s->slots[i].host_pinned);
         pthread_cond_destroy(&s->slots[i].done);
         pthread_mutex_destroy(&s->slots[i].mu);
@@ -202,6 +209,7 @@ static rc_status make_slots(rc_run *s, int buffers, rc_err *err)
         pthread_mutex_init(&s->slots[i].mu, NULL);
         pthread_cond_init(&s->slots[i].done, NULL);
         s->slots[i].item = -1;
+        s->slots[i].shm_fd = -1;
     }
     RC_FAIL_IF(rc_stage_queue_init(&s->free_q, (size_t)buffers) || rc_stage_queue_init(&s->read_q, (size_t)buffers) ||
                    rc_stage_queue_init(&s->write_q, (size_t)buffers) || rc_stage_queue_init(&s->task_q, 4096),
@@ -215,8 +223,8 @@ done:
 static rc_status stream(rc_run *s, int workers, rc_err *err)
 {
     rc_status st = RC_OK;
-    pthread_t reader, compute, *pool = rc_calloc((size_t)workers, sizeof *pool);
-    int have_reader = 0, have_compute = 0, n_pool = 0;
+    pthread_t readers[RC_MAX_READERS], compute, *pool = rc_calloc((size_t)workers, sizeof *pool);
+    int n_readers = 0, have_compute = 0, n_pool = 0;
     RC_FAIL_IF(!pool, err, RC_E_NOMEM, "out of memory for %d workers", workers);
     s->rep->stream_t0 = rc_now_s();
     for (; n_pool < workers; n_pool++)
@@ -225,17 +233,19 @@ static rc_status stream(rc_run *s, int workers, rc_err *err)
     RC_FAIL_IF(pthread_create(&compute, NULL, rc_compute_stage, s) != 0, err, RC_E_IO,
                "cannot start the compute thread");
     have_compute = 1;
-    RC_FAIL_IF(pthread_create(&reader, NULL, rc_reader_stage, s) != 0, err, RC_E_IO,
-               "cannot start the reader thread");
-    have_reader = 1;
+    atomic_store(&s->readers_left, s->n_readers);
+    for (; n_readers < s->n_readers; n_readers++)
+        RC_FAIL_IF(pthread_create(&readers[n_readers], NULL, rc_reader_stage, s) != 0, err, RC_E_IO,
+                   "cannot start reader thread %d of %d", n_readers + 1, s->n_readers);
     st = rc_write_stage(s, err);
 done:
-    if (!have_reader) { /* the threads that did start see the end of their queues */
+    if (n_readers < s->n_readers) { /* the threads that did start see the end of their queues */
         atomic_store(&s->abort, 1);
-        rc_stage_queue_close(&s->read_q);
+        int missing = s->n_readers - n_readers; /* the last reader to end closes read_q */
+        if (atomic_fetch_sub(&s->readers_left, missing) == missing) rc_stage_queue_close(&s->read_q);
         if (!have_compute) rc_stage_queue_close(&s->task_q);
     }
-    if (have_reader) pthread_join(reader, NULL);
+    for (int i = 0; i < n_readers; i++) pthread_join(readers[i], NULL);
     if (have_compute) pthread_join(compute, NULL);
     for (int i = 0; i < n_pool; i++) pthread_join(pool[i], NULL);
     s->rep->stream_wall_s = rc_now_s() - s->rep->stream_t0;
@@ -248,6 +258,9 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     rc_status st = RC_OK;
     rc_run s;
     memset(&s, 0, sizeof s);
+    pthread_mutex_init(&s.take_mu, NULL);
+    pthread_mutex_init(&s.read_mu, NULL);
+    pthread_cond_init(&s.read_turn, NULL);
     s.o = o;
     s.rep = rep;
     char reason[256] = "";
@@ -313,6 +326,10 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
 
     s.pin = !strcmp(rep->backend, "cuda");
     RC_TRY(make_slots(&s, rep->buffers, err));
+    s.n_readers = o->readers > 0 ? o->readers : cores < RC_DEFAULT_READERS ? (cores > 0 ? (int)cores : 1)
+                                                                         : RC_DEFAULT_READERS;
+    if (s.n_readers > RC_MAX_READERS) s.n_readers = RC_MAX_READERS;
+    RC_TRY(rc_reader_pool_start(&s, s.n_readers, &s.pool, err)); /* forks: before any thread */
     rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);
     st = stream(&s, rep->compress_workers, err);
     if (st == RC_OK && o->stop && *o->stop) { /* a signal during the last episode */

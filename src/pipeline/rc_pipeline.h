@@ -16,6 +16,10 @@
 #define RC_DEFAULT_BUFFERS 4
 /* Most compression workers (each is a thread and a trace track). */
 #define RC_MAX_COMPRESS_WORKERS 64
+/* Reader processes when --readers is not given: this many, or one per core when fewer. */
+#define RC_DEFAULT_READERS 4
+/* The most reader processes --readers takes. */
+#define RC_MAX_READERS 64
 
 /* Progress (docs/SPEC.md §2, --progress): line is one line of text without a newline, handed at
  * most every progress_interval_s seconds; final is 1 for the last call of the run. */
@@ -48,6 +52,7 @@ typedef struct rc_run_opts {
     const char *backend;      /* "auto" | "cpu" | "cuda" */
     int threads;              /* CPU backend OpenMP threads and compression workers; 0 = all cores */
     int buffers;              /* episodes in flight (>= 1); 0 = RC_DEFAULT_BUFFERS */
+    int readers;              /* reader processes; 0 = RC_DEFAULT_READERS, at most the cores */
     int force;                /* replace an earlier conversion in the output folder */
     rc_progress_fn on_progress; /* NULL: no progress lines */
     void *progress_ctx;

@@ -73,6 +73,50 @@ static rc_status close_out(FILE *f, rc_json *j, const char *path, const char *tm
     return st;
 }
 
+/* The reader processes (per process: episodes, stored bytes, busy seconds, restarts) and the
+ * dataset reads by path: bytes decoded directly vs by H5Dread (per reason), and raw input GB/s. */
+static void write_readers(rc_json *j, const rc_report *r)
+{
+    rc_json_key(j, "readers");
+    rc_json_int(j, r->readers);
+    rc_json_key(j, "reader_processes");
+    rc_json_array_begin(j);
+    for (int k = 0; k < r->readers && k < RC_REPORT_MAX_READERS; k++) {
+        const rc_reader_figures *f = &r->reader_figures[k];
+        rc_json_object_begin(j);
+        rc_json_key(j, "episodes");
+        rc_json_int(j, f->episodes);
+        rc_json_key(j, "bytes");
+        rc_json_int(j, (int64_t)f->bytes);
+        rc_json_key(j, "busy_s");
+        rc_json_double(j, f->busy_s);
+        rc_json_key(j, "restarts");
+        rc_json_int(j, f->restarts);
+        rc_json_object_end(j);
+    }
+    rc_json_array_end(j);
+    uint64_t decoded = 0;
+    rc_json_key(j, "read_paths");
+    rc_json_object_begin(j);
+    for (int a = 0; a < r->n_paths; a++) {
+        decoded += r->path_bytes[a];
+        rc_json_key(j, a == 0 ? "direct" : r->path_names[a]);
+        rc_json_object_begin(j);
+        rc_json_key(j, "reads");
+        rc_json_int(j, (int64_t)r->path_reads[a]);
+        rc_json_key(j, "bytes");
+        rc_json_int(j, (int64_t)r->path_bytes[a]);
+        rc_json_object_end(j);
+    }
+    rc_json_object_end(j);
+    rc_json_key(j, "direct_bytes");
+    rc_json_int(j, r->n_paths ? (int64_t)r->path_bytes[0] : 0);
+    rc_json_key(j, "fallback_bytes");
+    rc_json_int(j, r->n_paths ? (int64_t)(decoded - r->path_bytes[0]) : 0);
+    rc_json_key(j, "raw_input_gb_s");
+    rc_json_double(j, r->stream_wall_s > 0 ? (double)decoded / r->stream_wall_s / 1e9 : 0);
+}
+
 rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, const char *path, rc_err *err)
 {
     rc_status st = RC_OK;
@@ -131,6 +175,7 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
         rc_json_object_end(&j);
     }
     rc_json_object_end(&j);
+    write_readers(&j, r);
     rc_json_key(&j, "episodes_written");
     rc_json_int(&j, r->episodes_written);
     rc_json_key(&j, "shards_written");

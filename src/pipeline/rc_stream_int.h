@@ -70,6 +70,10 @@ typedef struct rc_slot {
     size_t host_cap;
     int host_pinned;
     int ep_in_host;              /* ep's arrays point into host (not owned by ep) */
+    void *shm;                   /* the slot's shared memory (a memfd) that reader processes fill */
+    size_t shm_cap;
+    int shm_fd;                  /* valid when shm_cap > 0 */
+    int ep_in_shm;               /* ep's arrays point into shm (not owned by ep) */
     pthread_mutex_t mu;          /* guards the three fields below */
     pthread_cond_t done;
     int64_t tasks_left;
@@ -96,6 +100,15 @@ typedef struct rc_run {
     atomic_int abort;            /* a fatal error: stages stop working and drain */
     atomic_int next_worker;      /* numbers the compression workers' tracks */
     int pin;                     /* episodes move into page-locked slot buffers (CUDA) */
+    struct rc_reader_pool *pool; /* the reader processes (rc_reader_pool_int.h) */
+    int n_readers;               /* reader threads, one per reader process */
+    atomic_int next_reader;      /* numbers the reader threads */
+    atomic_int readers_left;     /* the last reader thread to end closes read_q */
+    pthread_mutex_t take_mu;     /* guards read_next: reader threads take items (and slots) in turn */
+    int64_t read_next;           /* the next work item a reader thread takes */
+    pthread_mutex_t read_mu;     /* guards read_pushed */
+    pthread_cond_t read_turn;
+    int64_t read_pushed;         /* items handed to compute: they go in run order */
     int cuda_tracks[3];          /* trace tracks of the copy-in, kernel and copy-out streams */
     /* the writer's */
     rc_manifest *manifest;

@@ -4,6 +4,9 @@
 #include "reader/rc_direct_int.h"
 
 #include "compress/rc_zstd_filter.h"
+#include "reader/rc_reader.h"
+
+#include <string.h>
 
 #include <stdatomic.h>
 
@@ -66,3 +69,15 @@ void rc_direct_counts_reset(void)
         atomic_store(&n_bytes[i], 0);
     }
 }
+
+_Static_assert(RC_READ_PATHS == RC_DIRECT_N_WHY, "rc_reader.h's path count is rc_direct_why's");
+
+void rc_reader_path_counts(uint64_t reads[RC_READ_PATHS], uint64_t bytes[RC_READ_PATHS])
+{
+    rc_direct_counts c;
+    rc_direct_counts_get(&c);
+    memcpy(reads, c.reads, sizeof c.reads);
+    memcpy(bytes, c.bytes, sizeof c.bytes);
+}
+
+const char *rc_reader_path_name(int path) { return rc_direct_why_name((rc_direct_why)path); }

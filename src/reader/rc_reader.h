@@ -92,6 +92,13 @@ int rc_input_discover(const rc_spec *spec, rc_layout *table, char *why, size_t n
 int rc_input_discover_run(const rc_spec *spec, rc_layout *table, char *why, size_t n);
 void rc_reader_close(rc_reader *r);
 
+/* How this process's dataset reads went since it started: reads and bytes (in memory) per path,
+ * [0] the direct path (pread and our own filter decoding), the others H5Dread for the reason
+ * rc_reader_path_name gives ("type", "filter", ...). */
+#define RC_READ_PATHS 9
+void rc_reader_path_counts(uint64_t reads[RC_READ_PATHS], uint64_t bytes[RC_READ_PATHS]);
+const char *rc_reader_path_name(int path);
+
 /* The stream called name in ep, or NULL. */
 const rc_stream_data *rc_episode_stream(const rc_episode *ep, const char *name);
 

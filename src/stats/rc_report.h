@@ -37,6 +37,18 @@ typedef struct rc_track {
     double wait_s;       /* time it waited for input or room downstream */
 } rc_track;
 
+#define RC_REPORT_MAX_READERS 64
+#define RC_REPORT_MAX_PATHS 16
+
+/* One reader process of the pool (docs/STREAMING.md): what it read and how long it worked,
+ * measured in the process itself; restarts counts the processes that died and were replaced. */
+typedef struct rc_reader_figures {
+    int64_t episodes;
+    uint64_t bytes;      /* stored bytes of the episodes it read */
+    double busy_s;       /* time spent reading episodes and writing them to shared memory */
+    int restarts;
+} rc_reader_figures;
+
 typedef struct rc_stage_totals {
     double first_s, last_s;  /* earliest start and latest end, seconds since the run began */
     double busy_s;           /* sum of interval lengths */
@@ -79,6 +91,11 @@ typedef struct rc_report {
     int keep_events;
     rc_track tracks[RC_REPORT_MAX_TRACKS];
     int n_tracks;
+    int readers;                /* reader processes (--readers) */
+    rc_reader_figures reader_figures[RC_REPORT_MAX_READERS];
+    int n_paths;                /* dataset reads per path, summed over the reader processes */
+    const char *path_names[RC_REPORT_MAX_PATHS]; /* [0] the direct path, then H5Dread's reasons */
+    uint64_t path_reads[RC_REPORT_MAX_PATHS], path_bytes[RC_REPORT_MAX_PATHS];
     pthread_mutex_t mu;         /* guards everything above that threads record into */
 } rc_report;
 

@@ -9,11 +9,13 @@ $(FAULT_SHIM): $(top_srcdir)/tests/safety/fault_shim.c
 	$(AM_V_CC)$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ $(top_srcdir)/tests/safety/fault_shim.c -ldl
 check_SCRIPTS += $(FAULT_SHIM)
 CLEANFILES += $(FAULT_SHIM)
-TESTS += tests/safety/disk_full.sh tests/safety/signals.sh tests/safety/folders.sh tests/safety/paths.sh tests/safety/budget_ulimit.sh
+TESTS += tests/safety/disk_full.sh tests/safety/signals.sh tests/safety/folders.sh tests/safety/paths.sh tests/safety/budget_ulimit.sh \
+	tests/safety/reader_crash.sh
 # fault_loop.sh needs a build made with configure --enable-fault-injection (docs/RELIABILITY.md).
 if FAULT_INJECTION
 TESTS += tests/safety/fault_loop.sh
 endif
 # valgrind.sh (memcheck over CLI commands) is slow: .ci/run runs it, make check does not.
 EXTRA_DIST += tests/safety/fault_shim.c tests/safety/safety_lib.sh tests/safety/disk_full.sh \
-	tests/safety/signals.sh tests/safety/folders.sh tests/safety/paths.sh tests/safety/valgrind.sh tests/safety/fault_loop.sh tests/safety/budget_ulimit.sh
+	tests/safety/signals.sh tests/safety/folders.sh tests/safety/paths.sh tests/safety/valgrind.sh tests/safety/fault_loop.sh tests/safety/budget_ulimit.sh \
+	tests/safety/reader_crash.sh

@@ -1,5 +1,6 @@
 # determinism.py — the streaming run's output bytes do not depend on thread timing, the number
-# of compression workers (--threads) or of buffers in flight (--buffers): every configuration
+# of compression workers (--threads), of buffers in flight (--buffers) or of reader processes
+# (--readers 1, 4, 16, 2, and one per core by default): every configuration
 # gives byte-identical shards and manifest, with a bad episode skipped in the middle of the run,
 # and with on_error: fail every configuration stops on the same (first in run order) episode.
 import filecmp
@@ -31,17 +32,19 @@ def break_episode(path, which):
 
 
 bad_mid = break_episode(os.path.join(raw, files[1]), 0)
-CONFIGS = [("1", "2"), ("4", "2"), ("3", "4"), ("2", "7")]  # (--threads, --buffers)
+# (--threads, --buffers, --readers); "" = the default
+CONFIGS = [("1", "2", "1"), ("4", "2", "4"), ("3", "4", "16"), ("2", "7", "2"), ("2", "4", "")]
 
 
 def run_all(spec_kw, tag):
     outs = []
     spec = write_spec(os.path.join(D, tag + ".yaml"), input="raw", output="unused", **spec_kw)
-    for threads, buffers in CONFIGS:
-        out = os.path.join(D, "%s-t%s-b%s" % (tag, threads, buffers))
+    for threads, buffers, readers in CONFIGS:
+        out = os.path.join(D, "%s-t%s-b%s-r%s" % (tag, threads, buffers, readers or "default"))
         code, _, err = rc("run", spec, "--backend", "cpu", "--output", out, "--threads", threads,
-                          "--buffers", buffers, "--progress", "never")
-        ok(code == 0, "%s: --threads %s --buffers %s runs" % (tag, threads, buffers), err)
+                          "--buffers", buffers, "--progress", "never", *(["--readers", readers] if readers else []))
+        ok(code == 0, "%s: --threads %s --buffers %s --readers %s runs" % (tag, threads, buffers, readers or "default"),
+           err)
         outs.append(out)
     names = sorted(os.listdir(outs[0]))
     ok(len([n for n in names if n.startswith("shard-")]) >= 2 and "manifest.json" in names,
@@ -62,12 +65,13 @@ run_all(dict(on_error="skip", per_shard=1, dtype="bfloat16", mode="count", layou
 # on_error fail: a second bad episode later in the run; the first in run order stops it
 bad_late = break_episode(os.path.join(raw, files[-1]), 0)
 spec = write_spec(os.path.join(D, "fail.yaml"), input="raw", output="unused", on_error="fail")
-for threads, buffers in CONFIGS:
-    out = os.path.join(D, "fail-t%s-b%s" % (threads, buffers))
+for threads, buffers, readers in CONFIGS:
+    out = os.path.join(D, "fail-t%s-b%s-r%s" % (threads, buffers, readers or "default"))
     code, _, err = rc("run", spec, "--backend", "cpu", "--output", out, "--threads", threads, "--buffers", buffers,
-                      "--progress", "never")
+                      "--progress", "never", *(["--readers", readers] if readers else []))
     left = os.listdir(out) if os.path.isdir(out) else []
     ok(code == 2 and bad_mid in err and bad_late not in err and left == [],
-       "fail with --threads %s --buffers %s: exit 2 on the first bad episode, nothing left" % (threads, buffers),
+       "fail with --threads %s --buffers %s --readers %s: exit 2 on the first bad episode, nothing left"
+       % (threads, buffers, readers or "default"),
        err + str(left))
 done()

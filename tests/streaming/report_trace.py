@@ -17,14 +17,23 @@ code, _, err = rc("synth", os.path.join(D, "raw"), "--preset", "tiny", "--episod
 ok(code == 0, "synth tiny dataset", err)
 spec = write_spec(os.path.join(D, "s.yaml"), input="raw", output="out")
 rep_p, tr_p = os.path.join(D, "rep.json"), os.path.join(D, "trace.json")
-code, _, err = rc("run", spec, "--backend", "cpu", "--threads", "3", "--buffers", "3", "--report", rep_p,
+code, _, err = rc("run", spec, "--backend", "cpu", "--threads", "3", "--buffers", "3", "--readers", "2", "--report", rep_p,
                   "--trace", tr_p, "--progress", "never")
 ok(code == 0, "run with --report and --trace", err)
 rep = json.load(open(rep_p))
 pipe = rep["pipeline"]
 ok(set(pipe) == {"reader", "compute", "compress", "writer"}, "the report has the four pipeline stages", pipe)
-ok([pipe[s]["threads"] for s in ("reader", "compute", "compress", "writer")] == [1, 1, 3, 1] and
-   rep["compress_workers"] == 3 and rep["buffers"] == 3, "one reader, compute and writer thread, 3 workers, 3 buffers")
+ok([pipe[s]["threads"] for s in ("reader", "compute", "compress", "writer")] == [2, 1, 3, 1] and
+   rep["compress_workers"] == 3 and rep["buffers"] == 3, "two reader threads, one compute and writer thread, 3 workers, "
+   "3 buffers")
+procs = rep["reader_processes"]
+ok(rep["readers"] == 2 and len(procs) == 2 and sum(p["episodes"] for p in procs) == 5 and
+   sum(p["bytes"] for p in procs) == rep["stages"]["read"]["bytes_in"] and all(p["restarts"] == 0 for p in procs) and
+   all(p["busy_s"] > 0 for p in procs if p["episodes"]), "two reader processes read the 5 episodes and their bytes", procs)
+paths = rep["read_paths"]
+ok(paths["direct"]["bytes"] == rep["direct_bytes"] > 0 and
+   rep["fallback_bytes"] == sum(v["bytes"] for k, v in paths.items() if k != "direct") and rep["raw_input_gb_s"] > 0,
+   "reads by path: direct and H5Dread bytes, raw input GB/s", paths)
 W = rep["stream_wall_s"]
 ok(0 < W <= rep["wall_s"], "streaming wall %.3f s within the run's %.3f s" % (W, rep["wall_s"]))
 good = True
@@ -52,7 +61,8 @@ ok(all(abs(v["idle_s"] - max(0.0, v["wall_s"] - v["busy_s"])) < 1e-6 for k, v in
 tr = json.load(open(tr_p))
 ev = tr["traceEvents"]
 names = {e["tid"]: e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"}
-want = {"reader", "compute", "writer", "compress 1", "compress 2", "compress 3"}
+want = {"reader 1", "reader 2", "reader process 1", "reader process 2", "compute", "writer", "compress 1", "compress 2",
+        "compress 3"}
 ok(want <= set(names.values()), "one named track per thread", sorted(names.values()))
 xs = [e for e in ev if e["ph"] == "X"]
 ok(xs and all(e["tid"] in names for e in xs), "every slice is on a named track")
