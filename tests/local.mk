@@ -3,7 +3,7 @@
 # malformed/ (bad inputs through the CLI), safety/ (disk full, signals, paths), fuzz/ (make fuzz).
 TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TEST_LIBS = $(RC_LIBS)
-EXTRA_DIST += tests/tap.h tests/lib.sh
+EXTRA_DIST += tests/tap.h tests/tap.py tests/lib.sh
 # tests/fresh: the README's two commands on a fresh Debian 12 root, run by .ci/run (not make check).
 EXTRA_DIST += tests/fresh/run.sh
 

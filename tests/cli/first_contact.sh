@@ -6,14 +6,7 @@
 . "$RC_SRCDIR/tests/lib.sh"
 
 cd "$TMP" || exit 1
-cat >good.yaml <<'YAML'
-version: 1
-input: {dir: raw, layout: robocache-raw}
-output: {dir: train}
-timeline: {rate_hz: 50}
-stages:
-  - resample: {name: action, stream: action, method: linear}
-YAML
+action_spec raw train >good.yaml
 "$RC_BIN" validate - <good.yaml >"$TMP/out" 2>"$TMP/err"
 r=$?
 [ $r -eq 0 ] && grep -qx "<stdin>: ok (1 stage: resample action)" "$TMP/out"

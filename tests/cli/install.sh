@@ -30,14 +30,7 @@ done
 # From another folder, with nothing in the environment pointing at the build.
 cd "$TMP/away" || exit 1
 run_installed() { env -u RC_SCHEMA_DIR -u HDF5_PLUGIN_PATH -u RC_SRCDIR "$@"; }
-cat >pipeline.yaml <<'EOF'
-version: 1
-input: {dir: raw, layout: robocache-raw}
-output: {dir: train}
-timeline: {rate_hz: 50}
-stages:
-  - resample: {name: action, stream: action, method: linear}
-EOF
+action_spec raw train >pipeline.yaml
 chmod 666 pipeline.yaml
 run_installed $as_user "$bin" synth raw --preset tiny --episodes 2 --seconds 2 --seed 3 >"$TMP/synth.log" 2>&1 &&
     run_installed $as_user "$bin" run pipeline.yaml >"$TMP/run.log" 2>&1

@@ -13,19 +13,8 @@ import tempfile
 
 import h5py
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[-20:]:
-            print("# " + line)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 
 RC = os.environ["RC_BIN"]
@@ -107,5 +96,4 @@ code, out, err = rc("inspect", "tasks")
 ok(code == 3 and "merge-manifests" in err, "only task manifests: exit 3 and the merge hint", err)
 
 shutil.rmtree(tmp)
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -22,20 +22,8 @@ RC_BIN = os.environ["RC_BIN"]
 PY = os.environ.get("PYTHON3", "/usr/bin/python3")
 MARKERS = ("gpu", "slurm", "install", "repo")
 FENCE = re.compile(r"^```(\S*)\s*(.*)$")
-_n = 0
-_failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global _n, _failed
-    _n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (_n, desc))
-    if not cond:
-        _failed += 1
-        for line in str(diag).splitlines()[-40:]:
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 
 def blocks(path):
@@ -104,5 +92,4 @@ for doc in docs:
 shutil.rmtree(bindir)
 print("# ran %d blocks; not run here: %s" % (ran, ", ".join("%d %s" % (excluded[m], m) for m in MARKERS)))
 ok(ran >= 10, "at least 10 example blocks found and run (%d)" % ran)
-print("1..%d" % _n)
-sys.exit(1 if _failed else 0)
+done()

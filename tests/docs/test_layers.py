@@ -11,20 +11,8 @@ import sys
 
 SRC = os.environ.get("RC_SRCDIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("RC_BUILDDIR", "")
-_n = 0
-_failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global _n, _failed
-    _n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (_n, desc))
-    if not cond:
-        _failed += 1
-        for line in str(diag).splitlines()[:60]:
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok, skip  # noqa: E402
 
 
 def design():
@@ -186,8 +174,6 @@ if lib and os.path.exists(lib):
     ok(not circles, "no call circle between the library's object files",
        "\n".join(" -> ".join(c) for c in circles))
 else:
-    print("ok %d - # SKIP librobocache.a not built" % (_n + 1))
-    _n += 1
+    skip("the library's call graph", "librobocache.a not built")
 
-print("1..%d" % _n)
-sys.exit(1 if _failed else 0)
+done()

@@ -1,5 +1,6 @@
-# e2e_common.py — shared by the end-to-end tests: TAP output, running robocache-convert,
-# synthesizing inputs, writing specs, and an independent numpy model of the resample ops.
+# e2e_common.py — shared by the end-to-end tests: TAP output (ok and done of tests/tap.py),
+# running robocache-convert, synthesizing inputs, writing specs, and an independent numpy model
+# of the resample ops.
 import math
 import os
 import subprocess
@@ -9,26 +10,9 @@ import tempfile
 import numpy as np
 
 RC_BIN = os.environ["RC_BIN"]
-_n = 0
-_failed = 0
 
-
-def ok(cond, desc, diag=None):
-    global _n, _failed
-    _n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (_n, desc))
-    if not cond:
-        _failed += 1
-        if diag:
-            for line in str(diag).splitlines()[:30]:
-                print("# " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def done():
-    print("1..%d" % _n)
-    sys.exit(1 if _failed else 0)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402,F401  (the tests import done and ok from here)
 
 
 def rc(*args, cwd=None):

@@ -36,18 +36,8 @@ def limit_address_space():
     as_bytes = MEMORY + MEMORY // 10
     resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
 
-n = failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global n, failed
-    n += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, desc))
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[:25]:
-            print("# " + line)
-    sys.stdout.flush()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 
 def run(args, cwd):
@@ -171,8 +161,7 @@ def main():
         plugin_checks(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print("1..%d" % n)
-    sys.exit(1 if failed else 0)
+    done()
 
 
 main()

@@ -1,10 +1,9 @@
-"""ops_case.py — runs tests/ops/ops_driver on one case and parses its result, and a small TAP
-emitter.  The case format (little-endian) mirrors ops_driver.c: u32 magic "RCOP", u32 op, then
-the op's fields.  Shared by the ops Python tests; holds no reference arithmetic."""
+"""ops_case.py — runs tests/ops/ops_driver on one case and parses its result.  The case format
+(little-endian) mirrors ops_driver.c: u32 magic "RCOP", u32 op, then the op's fields.  Shared by
+the ops Python tests; holds no reference arithmetic."""
 import os
 import struct
 import subprocess
-import sys
 import tempfile
 
 import numpy as np
@@ -130,28 +129,6 @@ def run_voxelize(points, mode, sparse, rng, size, max_points=0, max_voxels=0):
         res["dense"] = d.reshape(nx, ny, nz, C) if mode == "mean" else d.reshape(nx, ny, nz)
     r.done()
     return res
-
-
-class Tap:
-    """Prints TAP lines; done() prints the plan and exits non-zero if anything failed."""
-
-    def __init__(self):
-        self.n, self.failed = 0, 0
-
-    def ok(self, cond, name, diag=None):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if cond else "not ok", self.n, name))
-        if not cond:
-            self.failed += 1
-            if diag:
-                for line in str(diag).splitlines()[:20]:
-                    print("# " + line)
-        sys.stdout.flush()
-        return cond
-
-    def done(self):
-        print("1..%d" % self.n)
-        sys.exit(1 if self.failed else 0)
 
 
 def bits_equal(a, b):

@@ -13,10 +13,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_case  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
 import ref_image  # noqa: E402
 
 INTERP = {"area": 0, "bilinear": 1}
-tap = ops_case.Tap()
 rng = np.random.default_rng(22)
 
 
@@ -194,8 +195,7 @@ TORCH_CASES = [("random", 480, 640, 224, 224, "bilinear", 1), ("smooth", 480, 64
 for content, H, W, oh, ow, interp, tol in TORCH_CASES:
     label = "torch %s %s %dx%d -> %dx%d: max difference <= %d" % (interp, content, H, W, oh, ow, tol)
     if torch is None:
-        print("ok %d - %s # SKIP python3-torch is not installed" % (tap.n + 1, label))
-        tap.n += 1
+        tap.skip(label, "python3-torch is not installed")
         continue
     f = (frames_random(1, H, W, 3) if content == "random" else smooth(H, W, 3)[None])
     got, msg = image_case(f, [0], (0, 0, H, W), (oh, ow), interp)

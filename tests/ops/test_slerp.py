@@ -9,10 +9,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_case  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
 import ref_ops  # noqa: E402
 
 TOL = 2.0**-23
-tap = ops_case.Tap()
 rng = np.random.default_rng(4242)
 
 

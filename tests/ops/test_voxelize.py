@@ -9,9 +9,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_case  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
 import ref_ops  # noqa: E402
 
-tap = ops_case.Tap()
 rng = np.random.default_rng(99)
 RANGE = [[-2.0, 2.0], [-1.0, 3.0], [0.0, 1.0]]
 SIZE = [0.25, 0.5, 0.3]  # z: 1.0 / 0.3 rounds to n = 3, the top 0.1 m is outside

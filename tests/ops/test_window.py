@@ -12,9 +12,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import ops_case  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, ".."))
+import tap  # noqa: E402
 import ref_ops  # noqa: E402
 
-tap = ops_case.Tap()
 rng = np.random.default_rng(11)
 
 

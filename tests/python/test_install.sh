@@ -18,14 +18,7 @@ tap_result $? "_config.py names the installed plugin folder"
 
 mkdir "$TMP/work" && cd "$TMP/work" || exit 1
 "$RC_BIN" synth raw --preset tiny --episodes 2 --seconds 1 --seed 2 >/dev/null 2>&1
-cat >spec.yaml <<'YAML'
-version: 1
-input: {dir: raw, layout: robocache-raw}
-output: {dir: out}
-timeline: {rate_hz: 30}
-stages:
-  - resample: {name: action, stream: action, method: linear}
-YAML
+action_spec raw out >spec.yaml
 check "a small conversion runs" "$RC_BIN" run spec.yaml
 env -u HDF5_PLUGIN_PATH PYTHONPATH="$site" "$PYTHON3" -c '
 import sys, robocache

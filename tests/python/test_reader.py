@@ -16,20 +16,8 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "python"))
 import robocache  # noqa: E402
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[-20:]:
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import bail, done, ok  # noqa: E402
 
 
 SPEC = """version: 1
@@ -54,8 +42,7 @@ try:
         f.write(SPEC)
     r = subprocess.run([rc, "run", os.path.join(tmp, "spec.yaml")], capture_output=True, text=True)
     if r.returncode:
-        print("Bail out! run failed: " + r.stderr)
-        sys.exit(1)
+        bail("run failed: " + r.stderr)
     root = os.path.join(tmp, "out")
     with open(os.path.join(root, "manifest.json")) as f:
         man = json.load(f)
@@ -179,5 +166,4 @@ try:
            "DataLoader (2 workers, shuffled windows): batch shapes")
 finally:
     shutil.rmtree(tmp)
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -7,7 +7,11 @@ import os
 import random
 import re
 import subprocess
+import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import diag, done, ok  # noqa: E402
 
 src = os.environ["RC_SRCDIR"]
 rc_bin = os.environ["RC_BIN"]
@@ -16,12 +20,9 @@ texts = [open(f, encoding="utf-8").read() for f in specs]
 pieces = list(":{}[]-, \n\"'&*!#|>?%@`\t") + list("0123456789abxyz.") + ["---", "...", "\u00e9", "1e400", "~", "  "]
 rng = random.Random(20261125)
 line_re = re.compile(r"^robocache-convert: error: m\.yaml:(\d+):(\d+): ")
-n_test = 0
-failed = 0
 
 
 def check_batch(first, count, work):
-    global n_test, failed
     problems = []
     for k in range(count):
         t = rng.choice(texts)
@@ -53,19 +54,14 @@ def check_batch(first, count, work):
                 why = "errors not in file order"
         if why:
             problems.append((first + k, why, t, p.stderr[-600:]))
-    n_test += 1
-    ok = not problems
-    if not ok:
-        failed += 1
-    print("%s %d - mutations %d..%d: validate exits 0/1 with well-formed errors" % ("ok" if ok else "not ok", n_test, first, first + count - 1))
+    ok(not problems, "mutations %d..%d: validate exits 0/1 with well-formed errors" % (first, first + count - 1))
     for n, why, t, err in problems[:2]:
-        print("# mutation %d: %s" % (n, why))
-        for l in (t + "\n--- stderr:\n" + err).splitlines():
-            print("#   " + l)
+        diag("mutation %d: %s" % (n, why))
+        for line in (t + "\n--- stderr:\n" + err).splitlines():
+            diag("  " + line)
 
 
 with tempfile.TemporaryDirectory() as work:
     for b in range(8):
         check_batch(b * 50, 50, work)
-print("1..%d" % n_test)
-raise SystemExit(1 if failed else 0)
+done()

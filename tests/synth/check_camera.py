@@ -17,13 +17,11 @@ import h5py
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "ops"))
-import ops_case  # noqa: E402  (the TAP printer)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 RC_BIN = os.environ["RC_BIN"]
 CAMS = ["cam_high", "cam_low", "cam_left_wrist", "cam_right_wrist"]
-tap = ops_case.Tap()
-ok = tap.ok
 
 
 def synth(d, preset, *extra):
@@ -117,4 +115,4 @@ with tempfile.TemporaryDirectory() as T:
                 frames += f["episodes/%s/cam_high/data" % e].shape[0]
     ok(frames == 12, "the converted shards hold 2 x 6 cam_high frames at 30 Hz (found %d)" % frames)
 
-tap.done()
+done()

@@ -26,18 +26,8 @@ LAYOUT = {
 }
 NS = {"ns": 1, "us": 1000, "ms": 1000000}
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=None):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-        if diag:
-            print("# " + str(diag))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 
 def units_of(d):
@@ -155,5 +145,4 @@ with tempfile.TemporaryDirectory() as tmp:
     synth(os.path.join(tmp, "demo"), "--preset", "demo", "--episodes", "2", "--seconds", "2.5", "--seed", "4")
     check_run(os.path.join(tmp, "demo"), 2.5, (30000, 120000), ["ep-000000", "ep-000001"], "demo")
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -13,17 +13,8 @@ import tempfile
 
 import numpy as np
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import bail, done, ok  # noqa: E402
 
 
 def split_of(episode_id, seed, val_fraction):
@@ -39,8 +30,7 @@ try:
     for lengths in (["3000"], ["1", "999", "2000"], ["1000"] * 3, ["7", "0", "2993"]):
         r = subprocess.run([fixture, tmp] + lengths, capture_output=True, text=True)
         if r.returncode:
-            print("Bail out! manifest_fixture failed: " + r.stderr)
-            sys.exit(1)
+            bail("manifest_fixture failed: " + r.stderr)
         with open(os.path.join(tmp, "manifest.json")) as f:
             m = json.load(f)
         rows = np.fromfile(os.path.join(tmp, "rows.f32"), dtype="<f4").reshape(-1, 4).astype(np.float64)
@@ -89,5 +79,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

@@ -15,23 +15,8 @@ import tempfile
 import h5py
 import numpy as np
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-    sys.stdout.flush()
-    return cond
-
-
-def diag(text):
-    for line in str(text).splitlines():
-        print("# " + line)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import bail, diag, done, ok  # noqa: E402
 
 
 # (episode, rel_path, dtype name, dims, seed): the table of fixture.h, restated.
@@ -115,8 +100,7 @@ try:
     a, b = os.path.join(tmp, "a.h5"), os.path.join(tmp, "b.h5")
     ra, rb = run(fixture, a), run(fixture, b)
     if ra.returncode or rb.returncode:
-        print("Bail out! shard_fixture failed: " + ra.stderr + rb.stderr)
-        sys.exit(1)
+        bail("shard_fixture failed: " + ra.stderr + rb.stderr)
     ok(open(a, "rb").read() == open(b, "rb").read(), "two processes writing the same content give identical bytes")
     written = dict(line.split() for line in ra.stdout.splitlines())
     ok(sorted(os.listdir(tmp)) == ["a.h5", "b.h5"], "no temporary files left after commit")
@@ -263,5 +247,4 @@ try:
 finally:
     shutil.rmtree(tmp)
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()

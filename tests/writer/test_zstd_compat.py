@@ -16,17 +16,8 @@ import tempfile
 import h5py
 import numpy as np
 
-n = 0
-failed = 0
-
-
-def ok(cond, desc):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, desc))
-    if not cond:
-        failed += 1
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import done, ok  # noqa: E402
 
 
 zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
@@ -123,5 +114,4 @@ with h5py.File("other.h5", "r") as f:
         ok(same, "our plugin reads a chunk written as %s" % name.replace("_", " "))
 
 subprocess.run(["rm", "-rf", tmp])
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+done()
