@@ -289,6 +289,8 @@ rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *e
     p->spawner = fork();
     RC_FAIL_IF(p->spawner < 0, err, RC_E_IO, "cannot start the reader processes: %s", strerror(errno));
     if (p->spawner == 0) {
+        rc_free(p); /* the spawner needs only s and its socket */
+        p = NULL;
         child_setup(parent);
         /* nothing of the run's but the spawner socket and stdio: no output file, no lock */
         if (dup2(sv[1], 3) != 3) _exit(1);
@@ -457,7 +459,8 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
         count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0);
         return st;
     }
-    msg_grant g = {1, 0};
+    msg_grant g;
+    memset(&g, 0, sizeof g); /* padding included: every byte sent is defined */
     rc_err why;
     rc_err_clear(&why);
     st = rc_budget_check(rp.size, RC_E_INPUT, "the episode read", &why);

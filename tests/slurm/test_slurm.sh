@@ -166,13 +166,14 @@ tap_result $r "4 Slurm tasks + merge = one task: same episodes in order, digests
 [ $r -eq 0 ] || diag "$(cat "$TMP/cmp.out")"
 
 # Stopped by Slurm: scancel --signal=TERM, and the time limit (SIGTERM, then SIGKILL after
-# KillWait).  Both jobs are held by the fault shim at their second temporary shard.
+# KillWait).  Both jobs are held by the fault shim at their second temporary shard (preloaded:
+# a sanitizer build must be told that its runtime need not come first).
 SHIM="$RC_BUILDDIR/tests/safety/fault_shim.so"
 held_job() { # NAME SBATCH_OPTION...: submits a held conversion into $W/NAME; prints the job id
     name=$1
     shift
     sbatch --parsable --ntasks=1 "$@" --job-name="rc-$name" --output="$W/$name.log" --chdir="$W" \
-        --wrap "RC_SHIM_PAUSE_AT_TMP=2 RC_SHIM_MARK='$W/$name.mark' LD_PRELOAD='$SHIM' exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --progress never"
+        --wrap "ASAN_OPTIONS=verify_asan_link_order=0 RC_SHIM_PAUSE_AT_TMP=2 RC_SHIM_MARK='$W/$name.mark' LD_PRELOAD='$SHIM' exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --progress never"
 }
 job_gone() { # JOBID: waits up to 200 s for the job to leave the queue
     i=0
