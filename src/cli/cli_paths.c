@@ -75,28 +75,36 @@ static int first_with(char places[][PATH_MAX], int n, const char *file, char *ou
     return 0;
 }
 
-const char *cli_schema_dir(void)
+/* The installed or source schemas/ folder into found[n]: 1, or 0 with every place looked in. */
+static int find_builtin(char *found, size_t n, char *looked, size_t looked_n)
 {
-    const char *env = getenv("RC_SCHEMA_DIR");
-    if (env && *env) return env;
-    return cli_builtin_schema_dir();
+    char places[MAX_PLACES][PATH_MAX];
+    int np = 0;
+    if (in_build_tree()) add_place(places, &np, RC_SOURCE_SCHEMA_DIR, 0);
+    add_place(places, &np, RC_SCHEMA_DIR_FROM_BIN, 1);
+    add_place(places, &np, RC_INSTALLED_SCHEMA_DIR, 0);
+    return first_with(places, np, "pipeline.schema.yaml", found, n, looked, looked_n);
 }
 
-const char *cli_builtin_schema_dir(void)
+const char *cli_schema_dir(void)
 {
     static char found[PATH_MAX];
-    if (found[0]) return found;
-    char places[MAX_PLACES][PATH_MAX], looked[MAX_PLACES * (PATH_MAX + 2)];
-    int n = 0;
-    if (in_build_tree()) add_place(places, &n, RC_SOURCE_SCHEMA_DIR, 0);
-    add_place(places, &n, RC_SCHEMA_DIR_FROM_BIN, 1);
-    add_place(places, &n, RC_INSTALLED_SCHEMA_DIR, 0);
-    if (first_with(places, n, "pipeline.schema.yaml", found, sizeof found, looked, sizeof looked)) return found;
+    char looked[MAX_PLACES * (PATH_MAX + 2)];
+    const char *env = getenv("RC_SCHEMA_DIR");
+    if (env && *env) return env;
+    if (found[0] || find_builtin(found, sizeof found, looked, sizeof looked)) return found;
     fprintf(stderr,
             "robocache-convert: error: cannot find the schemas (pipeline.schema.yaml); looked in: %s "
             "(reinstall, or set RC_SCHEMA_DIR to the folder that holds them)\n",
             looked);
     exit(3);
+}
+
+const char *cli_builtin_schema_dir(void)
+{
+    static char found[PATH_MAX];
+    char looked[MAX_PLACES * (PATH_MAX + 2)];
+    return found[0] || find_builtin(found, sizeof found, looked, sizeof looked) ? found : NULL;
 }
 
 int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n)

@@ -33,7 +33,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * schemas, names every place it looked on stderr and exits 3. */
 const char *cli_schema_dir(void);
 /* The same places without $RC_SCHEMA_DIR: where the built-in layouts are, which a
- * RC_SCHEMA_DIR never hides. */
+ * RC_SCHEMA_DIR never hides; NULL when none holds them (then RC_SCHEMA_DIR must). */
 const char *cli_builtin_schema_dir(void);
 /* A progress line on stderr: rewritten in place on a terminal (tty 1; final ends it), else
  * one "progress: ..." line per call. */
