@@ -70,6 +70,10 @@ r=$?
 [ $r -eq 3 ] && grep -qF "looked in: $P/bin/../share/robocache/schemas, /" "$TMP/err"
 tap_result $? "schemas gone: exit 3 and every place looked (exit $r)"
 [ $r -eq 3 ] || diag "$(cat "$TMP/err")"
+run_installed env RC_SCHEMA_DIR="$P/share/robocache.moved/schemas" "$bin" validate pipeline.yaml >/dev/null 2>"$TMP/err"
+r=$?
+tap_result $r "schemas gone, RC_SCHEMA_DIR names them: validate works (exit $r)"
+[ $r -eq 0 ] || diag "$(cat "$TMP/err")"
 mv "$P/share/robocache.moved" "$P/share/robocache"
 mv "$P/lib/robocache" "$P/lib/robocache.moved"
 run_installed "$bin" info >"$TMP/info2" 2>&1
