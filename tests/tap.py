@@ -2,12 +2,23 @@
 a failure's diagnostic as "# " comments, "Bail out!", skips, and the closing plan "1..N" with the exit
 status (1 when any test failed). A test script reaches it through its parent folder:
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    from tap import done, ok"""
+    from tap import done, ok
+scratch_dir() gives a temporary folder that is removed when the test exits."""
+import atexit
+import shutil
 import sys
+import tempfile
 
 _n = 0
 _failed = 0
 DIAG_ENDS = 30      # a longer diagnostic shows this many lines from each end
+
+
+def scratch_dir(prefix):
+    """A new folder under $TMPDIR, removed with everything in it when the test exits."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def diag(text):

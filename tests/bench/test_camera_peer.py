@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 import h5py
 import numpy as np
 
-from bench_tap import SRC, done, ok
+from bench_tap import SRC, done, ok, scratch_dir
 
 sys.path.insert(0, os.path.join(SRC, "bench", "peers"))
 try:
@@ -23,7 +22,7 @@ except ImportError:
 import camera_peer  # noqa: E402
 
 RC = os.environ["RC_BIN"]
-D = tempfile.mkdtemp(prefix="rc-campeer-")
+D = scratch_dir("rc-campeer-")
 r = subprocess.run([RC, "synth", os.path.join(D, "aloha"), "--preset", "aloha", "--episodes", "1", "--seconds", "1"],
                    capture_output=True, text=True)
 ok(r.returncode == 0, "synth --preset aloha, one 1 s episode", r.stderr)

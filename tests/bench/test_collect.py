@@ -9,9 +9,8 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
-from bench_tap import SRC, done, ok
+from bench_tap import SRC, done, ok, scratch_dir
 import benchlib  # noqa: E402  (bench/ is on the path through bench_tap)
 
 FIX = os.path.join(SRC, "tests", "bench", "fixtures", "collect")
@@ -45,7 +44,7 @@ ok(all("<" not in x["kernel"] and "(" not in x["kernel"] for x in launches), "te
 ok(benchlib.parse_ncu("==PROF== nothing profiled\n") == [], "a log without launches parses to nothing")
 
 # ---- collect.py on recorded pieces ----
-tmp = tempfile.mkdtemp(prefix="rc-collect-")
+tmp = scratch_dir("rc-collect-")
 out = os.path.join(tmp, "results.json")
 
 

@@ -8,15 +8,14 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
-from bench_tap import SRC, done, ok
+from bench_tap import SRC, done, ok, scratch_dir
 
 GATE = os.path.join(SRC, "bench", "gate")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
 
 
-tmp = tempfile.mkdtemp(prefix="rc-gate-")
+tmp = scratch_dir("rc-gate-")
 with open(FIXTURE) as f:
     BASE = json.load(f)
 base_path = os.path.join(tmp, "base.json")

@@ -12,16 +12,15 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
-from bench_tap import SRC, done, ok
+from bench_tap import SRC, done, ok, scratch_dir
 
 GEN = os.path.join(SRC, "bench", "gen_performance.py")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
 
 
-tmp = tempfile.mkdtemp(prefix="rc-gen-")
+tmp = scratch_dir("rc-gen-")
 with open(FIXTURE) as f:
     RES = json.load(f)
 

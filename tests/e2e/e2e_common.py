@@ -5,14 +5,13 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
 RC_BIN = os.environ["RC_BIN"]
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tap import done, ok  # noqa: E402,F401  (the tests import done and ok from here)
+from tap import done, ok, scratch_dir  # noqa: E402,F401  (the tests import done and ok from here)
 
 
 def rc(*args, cwd=None):
@@ -22,7 +21,8 @@ def rc(*args, cwd=None):
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="rc-e2e-")
+    """A scratch folder, removed when the test exits."""
+    return scratch_dir("rc-e2e-")
 
 
 def shard_episodes(out):

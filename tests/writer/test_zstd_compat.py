@@ -11,13 +11,12 @@ import ctypes.util
 import os
 import subprocess
 import sys
-import tempfile
 
 import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tap import done, ok  # noqa: E402
+from tap import done, ok, scratch_dir  # noqa: E402
 
 
 zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
@@ -47,7 +46,7 @@ def compress(raw, record_size):
 
 
 rc_bin = os.environ["RC_BIN"]
-tmp = tempfile.mkdtemp(prefix="rc-zstdcompat.")
+tmp = scratch_dir("rc-zstdcompat.")
 os.chdir(tmp)
 subprocess.run([rc_bin, "synth", "raw", "--preset", "tiny", "--episodes", "2", "--seconds", "2", "--seed", "5"],
                check=True, stdout=subprocess.DEVNULL)
