@@ -7,8 +7,8 @@
 # initcheck and synccheck; cuobjdump --list-elf /
 # --list-ptx of the binary; tests/golden/check.sh cuda (the CUDA output against the goldens).  Logs and summary.txt go to
 # $OUT.  Exits non-zero when any step failed; a missing tool is a failed step, not a pass.
-# Run from the repository root after tests/cuda/pack-for-device.sh (carry build and .carry):
-#   sh tests/cuda/gpu-session.sh [BUILD_DIR]
+# Run from the repository root after tests/cuda/pack-for-device.sh (carry .carry):
+#   sh tests/cuda/gpu-session.sh .carry/build
 set -u
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -22,6 +22,8 @@ if ldd "$b/robocache-convert" "$b/tests/cuda/test_fuse_exact" 2>/dev/null | grep
 fi
 export PATH="$PATH:/usr/local/cuda/bin"
 export RC_BIN="$root/$b/robocache-convert" RC_SRCDIR="$root" RC_BUILDDIR="$root/$b"
+# a carried binary runs outside any install: the tree's schemas and the build's filter plugins
+export RC_SCHEMA_DIR="$root/schemas" HDF5_PLUGIN_PATH="$root/$b/plugins"
 summary="$OUT/summary.txt"
 # Everything must fit one device command (10 minutes): steps past this budget fail unrun.
 budget=${RC_SESSION_BUDGET:-540}
