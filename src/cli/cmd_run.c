@@ -112,7 +112,7 @@ static void print_usage(FILE *f)
             "                        each opens inputs with its own HDF5, so a library crash on a damaged\n"
             "                        file fails only that episode (exit 2); results do not depend on N\n"
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
-            "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS (docs/SLURM.md)\n"
+            "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS of an srun step (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
             "  --memory SIZE         the memory budget (e.g. 8GiB): no buffer sized by the input may pass it;\n"
             "                        default limits.memory, else half of the smallest of RAM, RLIMIT_AS and\n"

@@ -28,8 +28,8 @@ typedef struct rc_task_id {
 typedef const char *(*rc_getenv_fn)(const char *name);
 
 /* From shard_arg "I/N" when not NULL; else SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (or
- * SLURM_ARRAY_TASK_MIN/MAX, and SLURM_ARRAY_TASK_STEP), else SLURM_PROCID with SLURM_NTASKS;
- * else not sharded.  A count of 1 from the environment is not sharded (a plain Slurm job);
+ * SLURM_ARRAY_TASK_MIN/MAX, and SLURM_ARRAY_TASK_STEP), else SLURM_PROCID with SLURM_NTASKS
+ * inside a job step (SLURM_STEP_ID set: srun); else not sharded.  A count of 1 from the environment is not sharded (a plain Slurm job);
  * "--shard 0/1" is.  RC_E_USAGE naming the option or variable when a value is malformed or
  * out of range. */
 rc_status rc_task_id_select(const char *shard_arg, rc_getenv_fn getenv_fn, rc_task_id *out, rc_err *err);

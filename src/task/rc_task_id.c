@@ -1,5 +1,8 @@
 /* rc_task_id.c — which task of a sharded run this process is (rc_task.h): --shard I/N, else the
- * Slurm array variables, else the Slurm step's task rank, else not sharded. */
+ * Slurm array variables, else the task rank inside a Slurm job step (srun), else not sharded.
+ * A batch script itself is no step: Slurm gives it SLURM_PROCID 0, and SLURM_NTASKS when the job
+ * asked for several tasks, but no SLURM_STEP_ID; run there, the tool is one process converting
+ * everything. */
 #include "config.h"
 #include "task/rc_task.h"
 
@@ -86,7 +89,7 @@ rc_status rc_task_id_select(const char *shard_arg, rc_getenv_fn get, rc_task_id 
         return RC_OK;
     }
     if (get("SLURM_ARRAY_TASK_ID")) RC_TRY(from_array(get, out, err));
-    else if (get("SLURM_PROCID")) RC_TRY(from_procid(get, out, err));
+    else if (get("SLURM_PROCID") && get("SLURM_STEP_ID")) RC_TRY(from_procid(get, out, err));
     if (out->count == 1) memset(out, 0, sizeof *out); /* a single Slurm task: an ordinary run */
 done:
     return st;

@@ -48,13 +48,20 @@ static void test_task_id(void)
                           "SLURM_ARRAY_TASK_STEP", "2", NULL};
     tap_ok(select_env(NULL, step, &id, &err) == RC_OK && id.index == 2 && id.count == 4,
            "array 1-7:2, task 5: index 2 of 4");
-    const char *procid[] = {"SLURM_PROCID", "3", "SLURM_NTASKS", "5", NULL};
+    const char *procid[] = {"SLURM_PROCID", "3", "SLURM_NTASKS", "5", "SLURM_STEP_ID", "0", NULL};
     tap_ok(select_env(NULL, procid, &id, &err) == RC_OK && id.index == 3 && id.count == 5 &&
                !strcmp(id.source, "SLURM_PROCID"), "PROCID/NTASKS without an array");
-    const char *single[] = {"SLURM_PROCID", "0", "SLURM_NTASKS", "1", NULL};
+    const char *single[] = {"SLURM_PROCID", "0", "SLURM_NTASKS", "1", "SLURM_STEP_ID", "0", NULL};
     tap_ok(select_env(NULL, single, &id, &err) == RC_OK && id.count == 0, "one Slurm task is an ordinary run");
     tap_ok(select_env("0/1", single, &id, &err) == RC_OK && id.count == 1, "--shard 0/1 is a sharded run of one task");
     tap_ok(select_env(NULL, NULL, &id, &err) == RC_OK && id.count == 0, "no variables: not sharded");
+    /* what Slurm gives a batch script: PROCID 0, NTASKS only with --ntasks, never a STEP_ID */
+    const char *batch[] = {"SLURM_PROCID", "0", "SLURM_JOB_ID", "7", NULL};
+    tap_ok(select_env(NULL, batch, &id, &err) == RC_OK && id.count == 0,
+           "a batch script without --ntasks (PROCID, no NTASKS) is an ordinary run");
+    const char *batch_n[] = {"SLURM_PROCID", "0", "SLURM_NTASKS", "4", "SLURM_NPROCS", "4", NULL};
+    tap_ok(select_env(NULL, batch_n, &id, &err) == RC_OK && id.count == 0,
+           "a batch script of a 4-task job, outside srun, converts everything, not a quarter");
     static const char *const bad_args[] = {"4/4", "-1/4", "1/0", "1", "a/4", "1/4x", "/4", "1/10000", ""};
     int all_bad = 1;
     for (size_t i = 0; i < sizeof bad_args / sizeof bad_args[0]; i++) {
@@ -69,7 +76,7 @@ static void test_task_id(void)
     const char *nocount[] = {"SLURM_ARRAY_TASK_ID", "1", NULL};
     tap_ok(select_env(NULL, nocount, &id, &err) == RC_E_USAGE && strstr(err.msg, "SLURM_ARRAY_TASK_COUNT"),
            "array id without a count or MIN/MAX is refused");
-    const char *badrank[] = {"SLURM_PROCID", "x", "SLURM_NTASKS", "4", NULL};
+    const char *badrank[] = {"SLURM_PROCID", "x", "SLURM_NTASKS", "4", "SLURM_STEP_ID", "0", NULL};
     tap_ok(select_env(NULL, badrank, &id, &err) == RC_E_USAGE && strstr(err.msg, "SLURM_PROCID"),
            "a non-numeric SLURM_PROCID is refused");
 }

@@ -2,7 +2,8 @@
 # test_slurm.sh — pipelines/convert.sbatch on a real single-node Slurm (Debian slurm-wlm + munge):
 # starts munged, slurmctld and slurmd with a generated slurm.conf and state in a temporary folder
 # (no systemd), submits the example as a 4-task array with `sbatch --wait` and the dependent
-# merge, then checks the merged output equals a single-task run (same episodes in order, same
+# merge, then checks the merged output equals a single-task run; a run called straight from the
+# batch script of a 2-task job converts everything (same episodes in order, same
 # content digests, same statistics) and that every task took its index from Slurm.  Then two
 # conversions stopped by Slurm itself, `scancel --batch --signal=TERM` and a 1-minute time limit
 # (held at their second shard by the fault shim of tests/safety, so the stop always lands while
@@ -165,14 +166,25 @@ r=$?
 tap_result $r "4 Slurm tasks + merge = one task: same episodes in order, digests, splits and statistics; each task had episodes"
 [ $r -eq 0 ] || diag "$(cat "$TMP/cmp.out")"
 
+# Called straight from the batch script of a 2-task job, outside srun: Slurm sets SLURM_PROCID=0 and
+# SLURM_NTASKS=2 there, and the run must still be one process converting every episode.
+sbatch --parsable --wait --ntasks=2 --job-name=rc-batch2 --output="$W/batch2.log" --chdir="$W" \
+    --wrap "exec '$RC_BIN' run '$W/spec.yaml' --output '$W/batch2' --progress never" >/dev/null 2>&1
+r=$?
+[ $r -eq 0 ] && [ -f "$W/batch2/manifest.json" ]
+r=$?
+tap_result $r "sbatch --ntasks=2, the tool in the batch script itself: an ordinary run writing manifest.json"
+[ $r -eq 0 ] || diag "$(tail -n 5 "$W/batch2.log")"
+check "that run is verify-equal to the single run (all episodes, not a half)" "$RC_BIN" verify "$W/batch2" "$W/single"
+
 # Stopped by Slurm: scancel --signal=TERM, and the time limit (SIGTERM, then SIGKILL after
-# KillWait).  Both jobs are held by the fault shim at their second temporary shard (preloaded:
+# KillWait); submitted without --ntasks, as most batch jobs are.  Both jobs are held by the fault shim at their second temporary shard (preloaded:
 # a sanitizer build must be told that its runtime need not come first).
 SHIM="$RC_BUILDDIR/tests/safety/fault_shim.so"
 held_job() { # NAME SBATCH_OPTION...: submits a held conversion into $W/NAME; prints the job id
     name=$1
     shift
-    sbatch --parsable --ntasks=1 "$@" --job-name="rc-$name" --output="$W/$name.log" --chdir="$W" \
+    sbatch --parsable "$@" --job-name="rc-$name" --output="$W/$name.log" --chdir="$W" \
         --wrap "ASAN_OPTIONS=verify_asan_link_order=0 RC_SHIM_PAUSE_AT_TMP=2 RC_SHIM_MARK='$W/$name.mark' LD_PRELOAD='$SHIM' exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --progress never"
 }
 job_gone() { # JOBID: waits up to 200 s for the job to leave the queue
@@ -201,7 +213,7 @@ for name in cancel limit; do
     r=$?
     tap_result $r "$name: stopped by SIGTERM, shard 0 kept, manifest marked incomplete"
     [ $r -eq 0 ] || diag "$(tail -n 5 "$W/$name.log")"
-    sbatch --parsable --wait --ntasks=1 --job-name="rc-$name-resume" --output="$W/$name-resume.log" --chdir="$W" \
+    sbatch --parsable --wait --job-name="rc-$name-resume" --output="$W/$name-resume.log" --chdir="$W" \
         --wrap "exec '$RC_BIN' run '$W/spec.yaml' --output '$W/$name' --resume --progress never" >/dev/null 2>&1
     r=$?
     tap_result $r "$name: resubmitted with --resume, the job succeeds"
