@@ -6,7 +6,6 @@
 #ifndef RC_ATTRS_H
 #define RC_ATTRS_H
 
-#include <hdf5.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,13 +24,5 @@ rc_status rc_attr_put_i64(rc_shard *sh, const char *rel_path, const char *name, 
                           int rank, const uint64_t *dims, rc_err *err);
 rc_status rc_attr_put_f64(rc_shard *sh, const char *rel_path, const char *name, const double *values,
                           int rank, const uint64_t *dims, rc_err *err);
-
-/* The open episode's group (rc_shard.c), or -1 when no episode is open. */
-hid_t rc_shard_episode_group(const rc_shard *sh);
-/* Where logical rel_path lives below that group in the shard's layout; 0, 1 when the layout
- * keeps no HDF5 objects (zarr: the attributes are left out), or -1 when buf[n] is too small. */
-int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n);
-/* The zarr layout: attribute `name` of logical object rel_path as JSON text (rc_shard.c). */
-rc_status rc_shard_attr_json(rc_shard *sh, const char *rel_path, const char *name, const char *json, rc_err *err);
 
 #endif
