@@ -13,7 +13,7 @@
 #include "rc_cuda_check.h"
 #include "rc_cuda_ctx.h"
 extern "C" {
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 }
 
 /* What the probe must write: a value no uninitialised or zeroed buffer holds. */

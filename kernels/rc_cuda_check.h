@@ -8,7 +8,7 @@
 
 #include <cuda_runtime.h>
 
-#include "backend/rc_cuda_int.h" /* first: gives rc_error.h and rc_ops.h C linkage */
+#include "backend/rc_cuda_int.h" /* first: gives rc_common.h and rc_ops.h C linkage */
 
 #define RC_CUDA_TRY(call, err, what)                                                        \
     do {                                                                                    \

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define FATBIN_MAGIC 0xBA55ED50u
 #define FATBIN_MAGIC_RELOCATABLE 0x466243B1u /* -rdc objects: same layout */

@@ -6,8 +6,8 @@
 #include <stdio.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_budget.h"
-#include "spec/rc_size.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 
 int cli_fail(const rc_err *err)
 {

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_pipeline.h"
-#include "stats/rc_report.h"
+#include "stats/rc_stats.h"
 #include "task/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0; /* the first stopping signal's number */

@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_clock.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "synth/rc_synth.h"
 
 static void print_help(void)

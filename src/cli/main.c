@@ -10,8 +10,8 @@
 #include <hdf5.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_log.h"
-#include "spec/rc_layout.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 
 typedef struct command {
     const char *name;

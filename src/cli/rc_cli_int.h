@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -1,11 +1,10 @@
 /* rc_voxelize_cpu.c — the CPU backend of voxelize (docs/SPEC.md §4) for one frame.  The voxel of
- * each point comes from rc_numeric.h (the CUDA backend's rule).  Points are visited in input
+ * each point comes from rc_ops.h (the CUDA backend's rule).  Points are visited in input
  * order, one thread: that order defines first-appearance numbering, which points a voxel keeps
  * and the order of the float64 sums of mode mean.  Parallelism is over frames, in the caller. */
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "ops/rc_numeric.h"
+#include "common/rc_common.h"
 #include "ops/rc_ops.h"
 #include "ops/rc_voxmap_int.h"
 

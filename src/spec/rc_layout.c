@@ -1,10 +1,10 @@
-/* rc_layout.c — reads a layout file (see rc_layout.h): the reader format, the time source, and
+/* rc_layout.c — reads a layout file (see rc_spec.h): the reader format, the time source, and
  * what the layout knows of some streams (kind, column count, quaternion order, HDF5 path), each
  * key optional: the streams themselves are discovered in the input.  The file is checked as
  * strictly as a spec: unknown keys and impossible values are errors naming the layout file's
  * line. */
 #include "config.h"
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "spec/rc_schema_int.h"
 #include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"

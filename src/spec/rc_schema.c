@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "spec/rc_size.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 #include "spec/rc_suggest_int.h"
 
 #define DESC_MAX 512

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "spec/rc_diag_int.h"
 #include "spec/rc_yaml_int.h"
 

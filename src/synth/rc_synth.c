@@ -4,7 +4,7 @@
 #include "config.h"
 #include "synth/rc_synth.h"
 
-#include "common/rc_fs.h"
+#include "common/rc_common.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
 #include "synth/synth_int.h"
 
 typedef struct synth_preset {

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "synth/synth_int.h"
 
 #define ALOHA_RATE_HZ 50.0

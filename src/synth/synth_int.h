@@ -7,7 +7,7 @@
 
 #include <hdf5.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "synth/rc_synth.h"
 
 /* --- PRNG: xoshiro256** seeded through splitmix64 (same seed, same sequence everywhere) --- */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 /* The little-endian file datatype of e (float16: IEEE half; bfloat16: uint16).  Caller closes
  * it with H5Tclose; negative on failure. */
