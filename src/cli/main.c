@@ -11,7 +11,6 @@
 
 #include "cli/rc_cli_int.h"
 #include "common/rc_common.h"
-#include "spec/rc_spec.h"
 
 typedef struct command {
     const char *name;
@@ -104,7 +103,6 @@ int main(int argc, char **argv)
         }
     }
     rc_log_configure(level, stderr_sink);
-    rc_layout_set_builtin_dir(cli_builtin_schema_dir()); /* RC_SCHEMA_DIR hides no built-in layout */
     if (i >= argc) {
         print_help(stderr);
         return 1;

@@ -77,12 +77,13 @@ typedef struct rc_layout {
     char from_episode[256]; /*                     and the episode */
 } rc_layout;
 
-/* The schemas/ folder of the shipped layouts (the installed one, or the source tree's before
- * installation), tried after schema_dir: a schema_dir given for testing (RC_SCHEMA_DIR) hides
- * no built-in layout.  Set once at start-up; NULL or "" for none. */
-void rc_layout_set_builtin_dir(const char *schema_dir);
-/* Loads schema_dir/layouts/NAME.yaml (else the built-in folder's) into *out.  RC_E_SPEC when NAME is unknown (message lists
- * the known layouts), RC_E_IO when the file cannot be read. */
+/* Every schema_dir below is one schemas/ folder, or several separated by ':' (as PATH): the
+ * first holds pipeline.schema.yaml, and layouts are looked up in each in turn (the CLI passes
+ * $RC_SCHEMA_DIR then the shipped folder, so a folder given for testing hides no built-in
+ * layout). */
+/* Loads DIR/layouts/NAME.yaml from the first folder DIR of schema_dir that has it into *out.
+ * RC_E_SPEC when NAME is unknown (message lists the known layouts), RC_E_IO when the file
+ * cannot be read. */
 rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *out, rc_err *err);
 /* Reads the layout file at path into *out; its `name` key, when given, must be expect_name. */
 rc_status rc_layout_load_file(const char *path, const char *expect_name, rc_layout *out, rc_err *err);
