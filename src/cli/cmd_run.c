@@ -154,8 +154,7 @@ int cmd_run(int argc, char **argv)
     o.stop = &g_stop;
     const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_options_begin();
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': o.input_dir = optarg; break;

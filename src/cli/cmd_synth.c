@@ -106,8 +106,7 @@ int cmd_synth(int argc, char **argv)
     memset(&o, 0, sizeof o);
     rc_err_clear(&err);
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_options_begin();
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'e':

@@ -37,6 +37,9 @@ const char *cli_schema_dir(void);
 /* A progress line on stderr: rewritten in place on a terminal (tty 1; final ends it), else
  * one "progress: ..." line per call. */
 void cli_progress_print(const char *line, int final, int tty);
+/* Starts a command's getopt_long over its argv from argv[1], with getopt's own messages off:
+ * the command reports an unknown option itself. */
+void cli_options_begin(void);
 /* --memory SIZE of command cmd: sets the memory budget; returns 0, or 1 after a usage error. */
 int cli_memory_option(const char *cmd, const char *arg);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and
