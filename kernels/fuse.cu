@@ -24,8 +24,8 @@
  * event only.  Device buffers are kept in rc_cuda between calls. */
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
 #include "ops/rc_ops.h"
 extern "C" {
 #include "common/rc_common.h"

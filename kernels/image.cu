@@ -18,8 +18,8 @@
  * calls. */
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
 #include "ops/rc_ops.h"
 extern "C" {
 #include "common/rc_common.h"

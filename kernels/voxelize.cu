@@ -30,8 +30,8 @@
 #include <cub/device/device_scan.cuh>
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
 #include "ops/rc_ops.h"
 extern "C" {
 #include "common/rc_common.h"
