@@ -1,7 +1,7 @@
 /* rc_ops.h — the public header of src/ops: the data contracts of the ops that the CPU backend
  * (src/ops/) and the CUDA backend (kernels/) both fill, and the per-element arithmetic both
- * compile (gcc and nvcc). It includes only the C library and spec's kinds, so nvcc compiles all
- * of it. */
+ * compile (gcc and nvcc).  It includes only the C library and spec/rc_spec.h (for the kinds;
+ * plain C as well), so nvcc compiles all of it. */
 #ifndef RC_OPS_H
 #define RC_OPS_H
 
