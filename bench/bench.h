@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 
 /* ---- options shared by every group ---- */
 typedef struct bench_opts {

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "bench.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -9,7 +9,7 @@
 #include <cupti.h>
 
 #include "bench.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define BUF_BYTES (8u << 20)
 #define MAX_NAMES 32

@@ -10,7 +10,7 @@
 
 #include "backend/rc_cuda_int.h"
 #include "bench.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define MAX_STREAMS 4
 #define EPOCH_NS INT64_C(1700000000000000000)

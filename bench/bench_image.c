@@ -9,8 +9,8 @@
 
 #include "backend/rc_cuda_int.h"
 #include "bench.h"
-#include "common/rc_alloc.h"
-#include "ops/rc_image.h"
+#include "common/rc_common.h"
+#include "ops/rc_ops.h"
 
 #define CHECK_FRAMES 4 /* frames the CPU backend redoes for the byte comparison */
 

@@ -11,7 +11,7 @@
 
 #include "backend/rc_cuda_int.h"
 #include "bench.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define C_COLS 4 /* x, y, z, intensity */
 #define POINTS_MAX_POINTS 32

@@ -10,10 +10,10 @@
 
 #include <nvtx3/nvToolsExt.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
 extern "C" {
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 }
 
 /* What the probe must write: a value no uninitialised or zeroed buffer holds. */

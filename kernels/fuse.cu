@@ -1,6 +1,6 @@
 /* fuse.cu — resample and fuse (docs/SPEC.md §4) on the GPU: the one canonical kernel for both
  * (a resample stage is a fuse of one stream).  It must match rc_fuse_cpu (src/ops/) bit for
- * bit: every output element comes from the same rc_numeric.h functions, and nvcc runs with
+ * bit: every output element comes from the same rc_ops.h functions, and nvcc runs with
  * -fmad=false.  Test: tests/cuda/test_fuse_exact.c.
  *
  * Launch shape: one launch for a whole batch of jobs (episodes).  Each job's rows are cut into
@@ -15,7 +15,7 @@
  * each element made from its descriptor with rc_pair_elem's own arithmetic and stored
  * through rc_store.  A row's valid flag is the AND of its pairs' flags, read back by one thread
  * per row and written once after the last chunk: no atomics.  A window job (method window,
- * rc_window.h) is one more kind of job in the same launch: one thread per row of its tile
+ * rc_ops.h) is one more kind of job in the same launch: one thread per row of its tile
  * copies the N most recent samples and writes the row's mask (docs/KERNELS.md says why it is
  * not a kernel of its own).
  *
@@ -24,12 +24,11 @@
  * event only.  Device buffers are kept in rc_cuda between calls. */
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
-#include "ops/rc_numeric.h"
-#include "ops/rc_window.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
+#include "ops/rc_ops.h"
 extern "C" {
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 }
 
 /* Tile shape.  Phase 1 of a tile is a chain of dependent reads (the job table, the bracket

@@ -1,7 +1,7 @@
 /* image.cu — the image resize (crop, then area or bilinear resize of uint8 [H, W, C] frames) on
  * the GPU, with the bytes of rc_image_resize_cpu (src/ops/): the taps and weights are the
  * tables rc_resize_axis_init builds on the host, and every pixel goes through rc_resize_h_tap
- * and rc_resize_v_tap of rc_resize.h, integer arithmetic only.  Test:
+ * and rc_resize_v_tap of rc_ops.h, integer arithmetic only.  Test:
  * tests/cuda/test_image_exact.c.
  *
  * Each distinct source frame of the batch is copied in and resized once (steps that reuse a
@@ -18,11 +18,11 @@
  * calls. */
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
-#include "ops/rc_resize.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
+#include "ops/rc_ops.h"
 extern "C" {
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 }
 
 #define IMG_THREADS 256

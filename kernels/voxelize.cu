@@ -1,7 +1,7 @@
 /* voxelize.cu — voxelization of point-cloud frames (docs/SPEC.md §4) on the GPU, every mode
  * (occupancy, count, mean, points) and layout (dense, sparse) of rc_ops.h, with the bits of
  * rc_voxelize_cpu (src/ops/): the voxel of a point is rc_voxel_of and a mean rc_vox_mean_store,
- * both from rc_numeric.h.  Test: tests/cuda/test_voxelize_exact.c.
+ * both from rc_ops.h.  Test: tests/cuda/test_voxelize_exact.c.
  *
  * Nothing here depends on thread timing: the only atomics are integer adds, whose sum does not
  * depend on their order, and every floating-point sum runs in input order.  Two paths:
@@ -30,11 +30,11 @@
 #include <cub/device/device_scan.cuh>
 #include <string.h>
 
-#include "rc_cuda_check.h"
-#include "rc_cuda_ctx.h"
-#include "ops/rc_numeric.h"
+#include "rc_cuda_check_int.h"
+#include "rc_cuda_ctx_int.h"
+#include "ops/rc_ops.h"
 extern "C" {
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 }
 
 #define VOX_THREADS 256

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 #include "tap.h"
 
 static char g_layout_dir[1024];

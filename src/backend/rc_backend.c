@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #ifdef RC_HAVE_CUDA
 #include "backend/rc_cuda_int.h"
 #endif

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "ops/rc_image.h"
+#include "common/rc_common.h"
 #include "ops/rc_ops.h"
 
 typedef struct rc_backend rc_backend;
@@ -29,7 +28,7 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
  * frames[f] (host buffers, allocated by the caller as rc_ops.h says). */
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
-/* Resizes one episode's image batch (rc_image.h): out[k] = resize(crop(frames[source[k]]))
+/* Resizes one episode's image batch (rc_ops.h): out[k] = resize(crop(frames[source[k]]))
  * with the integer arithmetic of docs/KERNELS.md, the same bytes on both backends; each
  * distinct source frame is resized once.  g must pass rc_image_geom_check and every source[k]
  * lie in [0, S): otherwise RC_E_INTERNAL (callers check them first, with the file and

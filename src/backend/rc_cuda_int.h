@@ -13,8 +13,8 @@
 extern "C" {
 #endif
 
-#include "backend/rc_backend.h" /* rc_cuda_device, rc_error.h, rc_ops.h */
-#include "ops/rc_image.h"
+#include "backend/rc_backend.h" /* rc_cuda_device, rc_common.h, rc_ops.h */
+#include "ops/rc_ops.h"
 
 /* An open device: its id, its copy and kernel streams, and device buffers kept between calls. */
 typedef struct rc_cuda rc_cuda;

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define FATBIN_MAGIC 0xBA55ED50u
 #define FATBIN_MAGIC_RELOCATABLE 0x466243B1u /* -rdc objects: same layout */
@@ -27,6 +27,40 @@
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }
 static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+/* The two records of the walk: a container in the section, an entry in a container. */
+typedef struct record_kind {
+    const char *name;   /* "container", "entry" */
+    const char *body;   /* what follows its header */
+    const char *holder; /* what it lies in */
+    int header_min;
+} record_kind;
+static const record_kind CONTAINER = {"container", "entries", "section's", CONTAINER_HEADER};
+static const record_kind ENTRY = {"entry", "payload", "container's", ENTRY_HEADER_MIN};
+
+/* A record of kind k at offset at, with left bytes left, has room for its smallest header. */
+static rc_status record_room(const record_kind *k, size_t at, size_t left, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(left < (size_t)k->header_min, err, RC_E_INPUT,
+               "fatbin %s at offset %zu: expected a %d-byte header, found %zu bytes left", k->name, at,
+               k->header_min, left);
+done:
+    return st;
+}
+
+/* Its header of hs bytes and its body of size bytes lie inside the left bytes. */
+static rc_status record_span(const record_kind *k, size_t at, size_t left, uint32_t hs, uint64_t size,
+                             rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_FAIL_IF(hs < (uint32_t)k->header_min || hs > left || size > left - hs, err, RC_E_INPUT,
+               "fatbin %s at offset %zu: expected a header of >= %d bytes and its %s inside the %s %zu "
+               "remaining bytes, found header %u + %s %llu",
+               k->name, at, k->header_min, k->body, k->holder, left, hs, k->body, (unsigned long long)size);
+done:
+    return st;
+}
 
 /* Inserts t into the sorted set out[0..*n). */
 static rc_status add_target(rc_fatbin_target *out, int max, int *n, rc_fatbin_target t, rc_err *err)
@@ -52,16 +86,11 @@ static rc_status walk_entries(const uint8_t *sec, size_t b, size_t e, rc_fatbin_
         uint16_t kind;
         uint32_t hs;
         uint64_t size;
-        RC_FAIL_IF(e - b < ENTRY_HEADER_MIN, err, RC_E_INPUT,
-                   "fatbin entry at offset %zu: expected a %d-byte header, found %zu bytes left",
-                   b, ENTRY_HEADER_MIN, e - b);
+        RC_TRY(record_room(&ENTRY, b, e - b, err));
         kind = rd16(sec + b);
         hs = rd32(sec + b + 4);
         size = rd64(sec + b + 8);
-        RC_FAIL_IF(hs < ENTRY_HEADER_MIN || hs > e - b || size > e - b - hs, err, RC_E_INPUT,
-                   "fatbin entry at offset %zu: expected a header of >= %d bytes and its payload "
-                   "inside the container's %zu remaining bytes, found header %u + payload %llu",
-                   b, ENTRY_HEADER_MIN, e - b, hs, (unsigned long long)size);
+        RC_TRY(record_span(&ENTRY, b, e - b, hs, size, err));
         if (kind == RC_FATBIN_PTX || kind == RC_FATBIN_SASS) {
             rc_fatbin_target t = {(rc_fatbin_kind)kind, (int)rd32(sec + b + 28)};
             RC_TRY(add_target(out, max, n_out, t, err));
@@ -86,19 +115,14 @@ rc_status rc_fatbin_walk(const uint8_t *sec, size_t n, rc_fatbin_target *out, in
             o += 8;
             continue;
         }
-        RC_FAIL_IF(n - o < CONTAINER_HEADER, err, RC_E_INPUT,
-                   "fatbin container at offset %zu: expected a %d-byte header, found %zu bytes left",
-                   o, CONTAINER_HEADER, n - o);
+        RC_TRY(record_room(&CONTAINER, o, n - o, err));
         magic = rd32(sec + o);
         RC_FAIL_IF(magic != FATBIN_MAGIC && magic != FATBIN_MAGIC_RELOCATABLE, err, RC_E_INPUT,
                    "fatbin container at offset %zu: expected magic 0x%08X, found 0x%08X", o,
                    FATBIN_MAGIC, magic);
         hs = rd16(sec + o + 6);
         size = rd64(sec + o + 8);
-        RC_FAIL_IF(hs < CONTAINER_HEADER || hs > n - o || size > n - o - hs, err, RC_E_INPUT,
-                   "fatbin container at offset %zu: expected a header of >= %d bytes and its entries "
-                   "inside the section's %zu remaining bytes, found header %u + entries %llu",
-                   o, CONTAINER_HEADER, n - o, hs, (unsigned long long)size);
+        RC_TRY(record_span(&CONTAINER, o, n - o, hs, size, err));
         RC_TRY(walk_entries(sec, o + hs, o + hs + (size_t)size, out, max, n_out, err));
         o += hs + (size_t)size;
     }

@@ -2,12 +2,13 @@
  * code, usage errors, progress lines, and --memory. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_budget.h"
-#include "spec/rc_size.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 
 int cli_fail(const rc_err *err)
 {
@@ -44,4 +45,10 @@ int cli_memory_option(const char *cmd, const char *arg)
         return cli_usage_error(cmd, "--memory needs a SIZE above 0 (e.g. 8GiB): %s", bytes ? why : "found 0");
     rc_budget_set(bytes, "--memory");
     return 0;
+}
+
+void cli_options_begin(void)
+{
+    optind = 1;
+    opterr = 0;
 }

@@ -88,23 +88,21 @@ static int find_builtin(char *found, size_t n, char *looked, size_t looked_n)
 
 const char *cli_schema_dir(void)
 {
-    static char found[PATH_MAX];
+    static char found[PATH_MAX], both[2 * PATH_MAX + 2];
     char looked[MAX_PLACES * (PATH_MAX + 2)];
     const char *env = getenv("RC_SCHEMA_DIR");
-    if (env && *env) return env;
+    if (env && *env) {
+        /* the shipped folder after it: RC_SCHEMA_DIR hides no built-in layout */
+        if (!found[0] && !find_builtin(found, sizeof found, looked, sizeof looked)) return env;
+        snprintf(both, sizeof both, "%s:%s", env, found);
+        return both;
+    }
     if (found[0] || find_builtin(found, sizeof found, looked, sizeof looked)) return found;
     fprintf(stderr,
             "robocache-convert: error: cannot find the schemas (pipeline.schema.yaml); looked in: %s "
             "(reinstall, or set RC_SCHEMA_DIR to the folder that holds them)\n",
             looked);
     exit(3);
-}
-
-const char *cli_builtin_schema_dir(void)
-{
-    static char found[PATH_MAX];
-    char looked[MAX_PLACES * (PATH_MAX + 2)];
-    return found[0] || find_builtin(found, sizeof found, looked, sizeof looked) ? found : NULL;
 }
 
 int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n)

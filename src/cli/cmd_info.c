@@ -11,7 +11,7 @@
 
 #include "backend/rc_backend.h"
 #include "cli/rc_cli_int.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 
 #define MAX_TARGETS 32
 #define MAX_DEVICES 16

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_json.h"
-#include "compress/rc_zstd_filter.h"
-#include "writer/rc_shard_read.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
+#include "writer/rc_writer.h"
 
 /* How much of /meta/pipeline to show: the spec digest identifies the rest. */
 #define PIPELINE_LINES 8

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/rc_cli_int.h"
-#include "task/rc_merge.h"
+#include "task/rc_task.h"
 
 static void print_usage(FILE *f)
 {

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_pipeline.h"
-#include "stats/rc_report.h"
+#include "stats/rc_stats.h"
 #include "task/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0; /* the first stopping signal's number */
@@ -154,8 +154,7 @@ int cmd_run(int argc, char **argv)
     o.stop = &g_stop;
     const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_options_begin();
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': o.input_dir = optarg; break;

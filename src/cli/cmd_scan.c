@@ -14,8 +14,7 @@
 #include "cli/rc_cli_int.h"
 
 #define DEFAULT_PATTERNS "*.h5|*.hdf5|*.hdf" /* no input.pattern: the HDF5 extensions */
-#include "common/rc_alloc.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 #include "scan/rc_scan.h"
 
 #define TABLE_ROWS 20     /* episodes listed on the terminal; the JSON has all of them */

@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_clock.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "synth/rc_synth.h"
 
 static void print_help(void)
@@ -107,8 +106,7 @@ int cmd_synth(int argc, char **argv)
     memset(&o, 0, sizeof o);
     rc_err_clear(&err);
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_options_begin();
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'e':

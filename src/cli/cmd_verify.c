@@ -52,8 +52,7 @@ int cmd_verify(int argc, char **argv)
     rc_err err;
     rc_err_clear(&err);
     int c;
-    optind = 1;
-    opterr = 0;
+    cli_options_begin();
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 't': {

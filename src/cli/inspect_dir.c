@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_json.h"
-#include "common/rc_json_read.h"
-#include "writer/rc_manifest_read.h"
+#include "common/rc_common.h"
+#include "writer/rc_writer.h"
 
 /* What the summary reports, gathered from the manifest and the folder. */
 typedef struct dir_facts {

@@ -10,8 +10,7 @@
 #include <hdf5.h>
 
 #include "cli/rc_cli_int.h"
-#include "common/rc_log.h"
-#include "spec/rc_layout.h"
+#include "common/rc_common.h"
 
 typedef struct command {
     const char *name;
@@ -104,7 +103,6 @@ int main(int argc, char **argv)
         }
     }
     rc_log_configure(level, stderr_sink);
-    rc_layout_set_builtin_dir(cli_builtin_schema_dir()); /* RC_SCHEMA_DIR hides no built-in layout */
     if (i >= argc) {
         print_help(stderr);
         return 1;

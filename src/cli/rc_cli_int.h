@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -29,15 +29,17 @@ int cli_fail(const rc_err *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Where schemas/ lives: $RC_SCHEMA_DIR; else the source tree (a binary in its build tree), the
  * install relative to this binary, the configured pkgdatadir/schemas (an installed binary never
- * reads a source tree).  When none holds the
- * schemas, names every place it looked on stderr and exits 3. */
+ * reads a source tree).  With $RC_SCHEMA_DIR the first of the others that holds the schemas
+ * follows it ("$RC_SCHEMA_DIR:FOLDER", the list of rc_spec.h), so it hides no built-in layout.
+ * When none holds the schemas and RC_SCHEMA_DIR is unset, names every place it looked on stderr
+ * and exits 3. */
 const char *cli_schema_dir(void);
-/* The same places without $RC_SCHEMA_DIR: where the built-in layouts are, which a
- * RC_SCHEMA_DIR never hides; NULL when none holds them (then RC_SCHEMA_DIR must). */
-const char *cli_builtin_schema_dir(void);
 /* A progress line on stderr: rewritten in place on a terminal (tty 1; final ends it), else
  * one "progress: ..." line per call. */
 void cli_progress_print(const char *line, int final, int tty);
+/* Starts a command's getopt_long over its argv from argv[1], with getopt's own messages off:
+ * the command reports an unknown option itself. */
+void cli_options_begin(void);
 /* --memory SIZE of command cmd: sets the memory budget; returns 0, or 1 after a usage error. */
 int cli_memory_option(const char *cmd, const char *arg);
 /* The folder holding the zstd filter plugin (RC_PLUGIN_FILE), looked up like the schemas: 1 and

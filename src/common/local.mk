@@ -1,14 +1,5 @@
 # src/common — errors, logging, allocation, the clock, the memory budget, digests, JSON, mkdir -p and path checks; includes nothing else of ours.
-librobocache_a_SOURCES += \
-	src/common/rc_error.c src/common/rc_error.h \
-	src/common/rc_log.c src/common/rc_log.h \
-	src/common/rc_alloc.c src/common/rc_alloc.h \
-	src/common/rc_clock.c src/common/rc_clock.h \
-	src/common/rc_fault.c src/common/rc_fault.h \
-	src/common/rc_budget.c src/common/rc_budget.h \
-	src/common/rc_utf8.c src/common/rc_utf8.h
-librobocache_a_SOURCES += \
-	src/common/rc_sha256.c src/common/rc_sha256.h \
-	src/common/rc_json.c src/common/rc_json.h \
-	src/common/rc_json_read.c src/common/rc_json_read.h \
-	src/common/rc_fs.c src/common/rc_fs.h src/common/rc_le_io.h
+librobocache_a_SOURCES += src/common/rc_common.h \
+	src/common/rc_error.c src/common/rc_log.c src/common/rc_alloc.c src/common/rc_clock.c \
+	src/common/rc_fault.c src/common/rc_budget.c src/common/rc_utf8.c src/common/rc_sha256.c \
+	src/common/rc_json.c src/common/rc_json_read.c src/common/rc_fs.c

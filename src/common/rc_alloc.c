@@ -1,13 +1,12 @@
-/* rc_alloc.c — thin checked wrappers over the C allocator (see rc_alloc.h), and the one place
- * allocation failures are injected (rc_fault.h). */
+/* rc_alloc.c — thin checked wrappers over the C allocator (see rc_common.h), and the one place
+ * allocation failures are injected (rc_common.h). */
 #include "config.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_fault.h"
 
 void *rc_malloc(size_t n_bytes)
 {

@@ -1,7 +1,7 @@
-/* rc_budget.c — the memory budget (rc_budget.h): its default from what this process may really
+/* rc_budget.c — the memory budget (rc_common.h): its default from what this process may really
  * use, read once, and the check every input-sized allocation passes first. */
 #include "config.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 
 #include <stdio.h>
 #include <string.h>

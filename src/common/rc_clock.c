@@ -1,7 +1,7 @@
 /* rc_clock.c — rc_now_s over clock_gettime(CLOCK_MONOTONIC). */
 #include "config.h"
 
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 
 #include <time.h>
 

@@ -1,7 +1,7 @@
 /* rc_error.c — fills and formats rc_err records; the one table from rc_status to the exit
  * codes of docs/SPEC.md §2. */
 #include "config.h"
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 #include <stdarg.h>
 #include <stdio.h>

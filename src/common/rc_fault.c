@@ -1,8 +1,8 @@
 /* rc_fault.c — counts the operations of each kind and fails the one RC_FAULT names
- * (rc_fault.h).  Compiled to nothing without --enable-fault-injection. */
+ * (rc_common.h).  Compiled to nothing without --enable-fault-injection. */
 #include "config.h"
 
-#include "common/rc_fault.h"
+#include "common/rc_common.h"
 
 #ifdef RC_FAULT_INJECTION
 #include <pthread.h>

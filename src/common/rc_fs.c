@@ -1,7 +1,7 @@
 /* rc_fs.c — small file-system helpers: mkdir -p, rm -r; whether a path lies inside a folder. */
 #include "config.h"
 
-#include "common/rc_fs.h"
+#include "common/rc_common.h"
 
 #include <errno.h>
 #include <ftw.h>

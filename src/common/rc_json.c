@@ -1,14 +1,13 @@
-/* rc_json.c — the streaming JSON writer of rc_json.h: two-space indented output, keys in the
+/* rc_json.c — the streaming JSON writer of rc_common.h: two-space indented output, keys in the
  * order written, strings escaped per RFC 8259 (bytes that are not UTF-8 as U+FFFD), doubles as %.17g (enough digits that strtod
  * reads back the same double), NaN/Inf as null since JSON has no spelling for them. */
 #include "config.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
-#include "common/rc_utf8.h"
 
 #define MAX_DEPTH ((int)(sizeof ((rc_json *)0)->first / sizeof(int)) - 1)
 

@@ -1,16 +1,14 @@
-/* rc_json_read.c — recursive-descent JSON parser into rc_jv trees (rc_json_read.h).  Depth is
+/* rc_json_read.c — recursive-descent JSON parser into rc_jv trees (rc_common.h).  Depth is
  * limited to 64 levels; \u escapes (with surrogate pairs) become UTF-8; a NUL inside a string
  * is refused since our strings are C strings. */
 #include "config.h"
-#include "common/rc_json_read.h"
+#include "common/rc_common.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_utf8.h"
 
 #define MAX_DEPTH 64
 

@@ -1,7 +1,7 @@
 /* rc_log.c — formats leveled messages and passes them to the CLI's sink.  The level and sink
  * are the one piece of mutable global state in the library, set once in main(). */
 #include "config.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * created by rc_sha256_init and freed by rc_sha256_final.  The digest values are SHA-256's, so
  * they do not depend on which implementation libcrypto picks for this CPU. */
 #include "config.h"
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

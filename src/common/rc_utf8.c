@@ -1,6 +1,6 @@
 /* rc_utf8.c — UTF-8 validation: one sequence at a time, by the table of RFC 3629 section 4. */
 #include "config.h"
-#include "common/rc_utf8.h"
+#include "common/rc_common.h"
 
 size_t rc_utf8_seq(const char *s, size_t n)
 {

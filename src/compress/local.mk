@@ -3,9 +3,9 @@
 # prefix unless configure --with-hdf5-plugin-dir says otherwise) so that
 # h5py and other HDF5 programs decode our shards through HDF5_PLUGIN_PATH.
 librobocache_a_SOURCES += \
-	src/compress/rc_zstd_filter.c src/compress/rc_zstd_filter.h \
+	src/compress/rc_zstd_filter.c src/compress/rc_compress.h \
 	src/compress/rc_zstd_h5z.c src/compress/rc_zstd_h5z_int.h \
-	src/compress/rc_jpeg.c src/compress/rc_jpeg.h
+	src/compress/rc_jpeg.c
 EXTRA_DIST += plugins/rc_zstd_plugin.c
 
 # The plugin is loaded into foreign processes (python), so it is built without the

@@ -1,12 +1,12 @@
 /* rc_jpeg.c — JPEG encode and decode of one camera frame through libjpeg-turbo's TurboJPEG API
- * (see rc_jpeg.h): the output buffer of an encode is sized up front (tjBufSize, no
+ * (see rc_compress.h): the output buffer of an encode is sized up front (tjBufSize, no
  * reallocation inside the library), and a decode checks the header against the expected frame
  * before any pixel is decoded, stops on libjpeg's warnings and caps progressive scans. */
 #include <math.h>
 #include <turbojpeg.h>
 
-#include "common/rc_alloc.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 
 static int dims_ok(int32_t H, int32_t W, int32_t C)
 {

@@ -2,14 +2,13 @@
  * chunks for the shard writer's direct chunk writes (docs/SPEC.md §6 and §7).  The filter
  * function itself lives in rc_zstd_h5z.c, shared with the plugin build. */
 #include "config.h"
-#include "compress/rc_zstd_filter.h"
+#include "compress/rc_compress.h"
 
 #include <hdf5.h>
 #include <stdint.h>
 #include <zstd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 #include "compress/rc_zstd_h5z_int.h"
 
 rc_status rc_zstd_filter_register(rc_err *err)

@@ -4,7 +4,7 @@
 #define RC_CONVERT_INT_H
 
 #include "convert/rc_convert.h"
-#include "ops/rc_image.h"
+#include "ops/rc_ops.h"
 
 /* Appends an output and takes ownership of *data (sets *data to NULL; on failure the
  * buffer is freed), so the caller's cleanup never frees it twice. */

@@ -10,10 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "convert/convert_int.h"
-#include "common/rc_budget.h"
-#include "stats/rc_run_stats.h"
+#include "stats/rc_stats.h"
 
 /* Folds the stored values of a fuse output into the episode's statistics (rows with valid 0
  * are left out), so the manifest describes exactly what training will read. */

@@ -8,12 +8,11 @@
 #include <stdint.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_error.h"
-#include "stats/rc_report.h"
+#include "common/rc_common.h"
+#include "stats/rc_stats.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_spec.h"
-#include "writer/rc_shard.h"
-#include "stats/rc_stats.h"
+#include "writer/rc_writer.h"
 
 /* ---- the target grid of docs/SPEC.md §4 (rc_timeline.c): which span an episode's grid covers
  * (intersection, union or one stream's) and the timestamps t_k = t_start + round(k*1e9/rate);

@@ -1,6 +1,6 @@
 /* rc_convert_camera.c — the image stage (docs/SPEC.md §5, "image"): per grid step the source
  * frame of method nearest or previous by the one resample rule (rc_resample_pair of
- * ops/rc_numeric.h, edge frames held), its provenance (source_index, dt_ns = step time minus
+ * ops/rc_ops.h, edge frames held), its provenance (source_index, dt_ns = step time minus
  * frame time) and the fuse gap rule (valid); the chosen frames are cropped and resized on the
  * backend (rc_backend_image_resize: the same bytes on every backend), each distinct frame once;
  * encoding jpeg stores them through rc_convert_jpeg.c. */
@@ -11,12 +11,9 @@
 #include <string.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "convert/convert_int.h"
-#include "ops/rc_image.h"
-#include "ops/rc_numeric.h"
+#include "ops/rc_ops.h"
 
 void rc_image_stage_geom(const rc_spec_stage *sg, int32_t H, int32_t W, int32_t C, rc_image_geom *g)
 {

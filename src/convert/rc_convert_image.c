@@ -9,13 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "convert/convert_int.h"
-#include "ops/rc_numeric.h"
+#include "ops/rc_ops.h"
 
-/* The frame of t[S] nearest to tk: the resample rule of method nearest (ops/rc_numeric.h). */
+/* The frame of t[S] nearest to tk: the resample rule of method nearest (ops/rc_ops.h). */
 static int64_t nearest_frame(const int64_t *t, int64_t S, int64_t tk)
 {
     return rc_resample_pair(t, S, RC_METHOD_NEAREST, rc_bracket(t, S, tk), tk).row;

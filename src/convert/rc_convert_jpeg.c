@@ -11,11 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_clock.h"
-#include "common/rc_sha256.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "convert/convert_int.h"
 
 /* Encodes (decode 0) step k's frame into jpg[k] / n[k], or decodes row k back into the frame. */

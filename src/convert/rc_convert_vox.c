@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 
 /* Frames handed to the backend at once are limited to about this many bytes of results. */
 #ifndef RC_VOX_BATCH_BYTES

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "writer/rc_attrs.h"
+#include "common/rc_common.h"
+#include "writer/rc_writer.h"
 
 static const char *const g_vox_modes[] = {"occupancy", "count", "mean", "points"};
 

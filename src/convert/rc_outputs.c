@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "convert/convert_int.h"
 
 rc_status rc_outputs_add(rc_episode_outputs *out, const char *stage, const char *dataset,

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 
 /* Does any fuse/resample stage of spec read the stream called name? */
 static int stream_is_resampled(const rc_spec *spec, const char *name)

@@ -1,16 +1,14 @@
 /* rc_fuse_cpu.c — the CPU backend of resample/fuse (docs/SPEC.md §4): every output element comes
- * from rc_numeric.h, so the result is the CUDA backend's bits.  OpenMP splits each job's rows
+ * from rc_ops.h, so the result is the CUDA backend's bits.  OpenMP splits each job's rows
  * over the threads without a barrier between jobs; a row is computed by one thread from its
  * inputs alone, so the output does not depend on the thread count. */
 #include <math.h>
 
-#include "ops/rc_numeric.h"
 #include "ops/rc_ops.h"
-#include "ops/rc_window.h"
 
 /* Row k of one job: every block's columns and the row's valid flag.  A stream without samples
  * gives NaN and valid 0 (the spec layer rejects such streams before a run); a window block
- * writes its N slots and mask row (rc_window.h). */
+ * writes its N slots and mask row (rc_ops.h). */
 static void fuse_row(const rc_fuse_job *job, int64_t k)
 {
     int64_t tk = job->grid[k], row = k * (int64_t)job->width;

@@ -1,12 +1,11 @@
 /* rc_image_resize_cpu.c — the CPU backend of the image resize: crop, horizontal pass into a
  * uint16 intermediate, vertical pass into the output, with the taps of rc_resize_axis_init and
- * the per-pixel arithmetic of rc_resize.h, so the bytes are the CUDA backend's.  OpenMP over the
+ * the per-pixel arithmetic of rc_ops.h, so the bytes are the CUDA backend's.  OpenMP over the
  * distinct frames of a batch (each resized once, by one thread); the steps that reuse a frame
  * copy its output afterwards.  Nothing depends on the thread count.  The sums run in the order
- * that suits the CPU (rc_resize.h allows it: integer sums), the roundings are rc_resize.h's. */
-#include "common/rc_alloc.h"
-#include "ops/rc_image.h"
-#include "ops/rc_resize.h"
+ * that suits the CPU (rc_ops.h allows it: integer sums), the roundings are rc_ops.h's. */
+#include "common/rc_common.h"
+#include "ops/rc_ops.h"
 
 /* Horizontal pass of one crop row into m[out_w, C], C a constant after inlining: each output
  * pixel's C sums share the loads of its weights. */

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "ops/rc_image.h"
+#include "common/rc_common.h"
+#include "ops/rc_ops.h"
 
 /* Positions are measured in units of 1/(2 n_out) source pixel, so every filter value below is
  * an exact integer: source pixel j spans [2 j m, 2 (j+1) m) and output o spans

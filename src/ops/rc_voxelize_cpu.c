@@ -1,11 +1,10 @@
 /* rc_voxelize_cpu.c — the CPU backend of voxelize (docs/SPEC.md §4) for one frame.  The voxel of
- * each point comes from rc_numeric.h (the CUDA backend's rule).  Points are visited in input
+ * each point comes from rc_ops.h (the CUDA backend's rule).  Points are visited in input
  * order, one thread: that order defines first-appearance numbering, which points a voxel keeps
  * and the order of the float64 sums of mode mean.  Parallelism is over frames, in the caller. */
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "ops/rc_numeric.h"
+#include "common/rc_common.h"
 #include "ops/rc_ops.h"
 #include "ops/rc_voxmap_int.h"
 
@@ -43,6 +42,25 @@ static int in_range(const rc_vox_params *p, const float *pt, int32_t ijk[3], int
     return 0;
 }
 
+/* The slot of point pt's voxel, slots numbered by first appearance: the voxel's slot so far,
+ * else the next one (*n_slots, counted up) while fewer than limit are taken; ijk and *d get the
+ * voxel.  -1 when the point is out of range (counted) or its voxel new with limit slots taken
+ * (counted in dropped_voxels). */
+static int64_t vox_slot(const rc_vox_params *p, const float *pt, rc_voxmap *map, int64_t *n_slots,
+                        int64_t limit, int32_t ijk[3], int64_t *d, rc_vox_frame *out)
+{
+    if (!in_range(p, pt, ijk, d, out)) return -1;
+    int64_t s = rc_voxmap_get(map, *d);
+    if (s >= 0) return s;
+    if (*n_slots >= limit) {
+        out->dropped_voxels++;
+        return -1;
+    }
+    s = (*n_slots)++;
+    rc_voxmap_put(map, *d, s);
+    return s;
+}
+
 /* Mode points: the first max_voxels voxels by first appearance, their first max_points
  * points in input order; the rest counted in dropped_voxels / dropped_points. */
 static void vox_points(const rc_vox_params *p, const float *points, int64_t N, rc_voxmap *map,
@@ -55,18 +73,10 @@ static void vox_points(const rc_vox_params *p, const float *points, int64_t N, r
     for (int64_t k = 0; k < N; k++) {
         const float *pt = points + k * C;
         int32_t ijk[3];
-        int64_t d;
-        if (!in_range(p, pt, ijk, &d, out)) continue;
-        int64_t s = rc_voxmap_get(map, d);
-        if (s < 0) {
-            if (out->n_voxels >= MV) {
-                out->dropped_voxels++;
-                continue;
-            }
-            s = out->n_voxels++;
-            rc_voxmap_put(map, d, s);
-            vox_put_coords(out->coords, s, ijk);
-        }
+        int64_t d, taken = out->n_voxels;
+        int64_t s = vox_slot(p, pt, map, &out->n_voxels, MV, ijk, &d, out);
+        if (s < 0) continue;
+        if (out->n_voxels > taken) vox_put_coords(out->coords, s, ijk);
         if (out->num_points[s] >= MP) {
             out->dropped_points++;
             continue;
@@ -91,16 +101,9 @@ static int vox_slots(const rc_vox_params *p, const float *points, int64_t N, rc_
     if (!count || !cell || !ijk_of || (mean && !sum)) goto done;
     for (int64_t k = 0; k < N; k++) {
         const float *pt = points + k * C;
-        int32_t ijk[3];
-        int64_t d;
-        if (!in_range(p, pt, ijk, &d, out)) continue;
-        int64_t s = rc_voxmap_get(map, d);
-        if (s < 0) {
-            s = n_slots++;
-            rc_voxmap_put(map, d, s);
-            cell[s] = d;
-            memcpy(ijk_of + s * 3, ijk, sizeof ijk);
-        }
+        /* a new voxel takes slot n_slots (< N): its cell and ijk go straight to their place */
+        int64_t s = vox_slot(p, pt, map, &n_slots, N, ijk_of + n_slots * 3, cell + n_slots, out);
+        if (s < 0) continue;
         count[s]++;
         if (mean)
             for (int64_t c = 0; c < C; c++) sum[s * C + c] += (double)pt[c];

@@ -1,7 +1,7 @@
 /* rc_voxmap.c — open-addressing hash map from dense voxel index to first-appearance slot. */
 #include <stddef.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "ops/rc_voxmap_int.h"
 
 /* Fibonacci hashing: the top bits of key * 2^64/phi spread neighbouring voxels apart. */

@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_stream_int.h"
 
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err)

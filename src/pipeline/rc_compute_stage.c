@@ -8,8 +8,7 @@
 #include <omp.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_stream_int.h"
 
 /* A batch grows while episodes are waiting and its fuse jobs hold fewer grid steps than this. */

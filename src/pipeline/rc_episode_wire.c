@@ -6,8 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 
 static const char wire_magic[8] = {'R', 'C', 'W', 'I', 'R', 'E', '0', '1'};
 

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
 
 /* Bytes of ep's image, or 0 when it would not fit a size_t. */

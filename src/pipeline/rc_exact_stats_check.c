@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_stream_int.h"
 #include "scan/rc_scan.h"
 #include "stats/rc_stats.h"

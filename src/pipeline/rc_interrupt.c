@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 rc_status rc_interrupted_finish(rc_run *s, rc_err *err)
 {

@@ -19,21 +19,16 @@
 #include <unistd.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
-#include "common/rc_fs.h"
-#include "common/rc_log.h"
-#include "common/rc_sha256.h"
-#include "compress/rc_zstd_filter.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "convert/rc_convert.h"
 #include "pipeline/rc_reader_pool_int.h"
 #include "pipeline/rc_stream_int.h"
 #include "reader/rc_reader.h"
-#include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
-#include "stats/rc_run_stats.h"
+#include "stats/rc_stats.h"
 #include "task/rc_task.h"
-#include "writer/rc_manifest.h"
+#include "writer/rc_writer.h"
 
 /* Everything one run holds; freed by run_free whatever happened (threads already joined). */
 static void run_free(rc_run *s)

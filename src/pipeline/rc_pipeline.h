@@ -7,9 +7,9 @@
 
 #include <signal.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "scan/rc_scan.h"
-#include "stats/rc_report.h"
+#include "stats/rc_stats.h"
 #include "task/rc_task.h"
 
 /* Episodes in flight when --buffers is not given (docs/STREAMING.md says why). */

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 
 void rc_progress_start(rc_progress *p, rc_progress_fn fn, void *ctx, double interval_s, int64_t total)
 {

@@ -17,9 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_episode_wire_int.h"
 
 /* run -> reader process */

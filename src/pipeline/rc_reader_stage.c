@@ -10,8 +10,7 @@
 
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_reader_pool_int.h"
 #include "pipeline/rc_stream_int.h"
 

@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 
 rc_status rc_run_timestamps_add(rc_run_timestamps *ts, rc_scan_episode *se, rc_err *err)
 {

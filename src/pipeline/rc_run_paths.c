@@ -12,9 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_fs.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 /* A --report or --trace path: RC_E_USAGE naming the option and the path when it cannot be used. */
 static rc_status check_side_file(const char *opt, const char *path, const char *output_dir, rc_err *err)

@@ -4,8 +4,7 @@
 
 #include "pipeline/rc_stage_queue_int.h"
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 
 int rc_stage_queue_init(rc_stage_queue *q, size_t cap)
 {

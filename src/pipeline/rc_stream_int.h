@@ -24,10 +24,10 @@
 #include "pipeline/rc_progress_int.h"
 #include "pipeline/rc_stage_queue_int.h"
 #include "reader/rc_reader.h"
-#include "stats/rc_run_stats.h"
+#include "stats/rc_stats.h"
 #include "task/rc_task.h"
-#include "spec/rc_layout.h"
-#include "writer/rc_manifest.h"
+#include "spec/rc_spec.h"
+#include "writer/rc_writer.h"
 
 /* One input episode to convert: file index and episode index in that file.  With `why` set it
  * is not converted: on_error: skip left it (or, episode -1, the whole file) out for that

@@ -9,9 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_stream_int.h"
 
 static rc_status open_shard(rc_run *s, rc_err *err)

@@ -3,7 +3,7 @@
 #include "config.h"
 #include "reader/rc_direct_int.h"
 
-#include "compress/rc_zstd_filter.h"
+#include "compress/rc_compress.h"
 #include "reader/rc_reader.h"
 
 #include <string.h>

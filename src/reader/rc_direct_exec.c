@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "reader/rc_direct_decode_int.h"
 
 #define FILTER_ZSTD 32015

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define FILTER_ZSTD 32015
 #define FILTER_LZ4 32004

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
 #include "spec/rc_spec.h"
 

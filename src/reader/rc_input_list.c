@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 typedef struct file_list {
     char **v;

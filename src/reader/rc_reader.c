@@ -15,7 +15,7 @@
 
 #include <hdf5.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "reader/reader_int.h"
 
 struct rc_reader {

@@ -9,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "spec/rc_layout.h"
+#include "common/rc_common.h"
 #include "spec/rc_spec.h"
 
 /* One stream of one episode, owned by the rc_episode. */

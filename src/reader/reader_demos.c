@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "compress/rc_zstd_filter.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 
 /* Compares names piece by piece: runs of digits by value (then by length: "01" after "1"),
  * everything else bytewise. */

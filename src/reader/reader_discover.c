@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
 #include "reader/reader_int.h"
 #include "spec/rc_spec.h"

@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 #include "reader/rc_direct_int.h"
 
 /* A readable name for an HDF5 type: "int16", "uint8", "float64", "string", "compound", ... */

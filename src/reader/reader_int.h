@@ -9,8 +9,8 @@
 
 #include <hdf5.h>
 
-#include "common/rc_error.h"
-#include "spec/rc_layout.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 
 /* Where a stream lives: file, episode id and the stream group's HDF5 path. */
 typedef struct rd_where {

@@ -1,4 +1,4 @@
-/* reader_jpeg.c — camera frames stored as JPEG, decoded with libjpeg-turbo (compress/rc_jpeg.h)
+/* reader_jpeg.c — camera frames stored as JPEG, decoded with libjpeg-turbo (compress/rc_compress.h)
  * when read: ALOHA's compressed layout keeps each frame's JPEG bytes zero-padded in a row of a
  * uint8 [S, P] dataset; a robocache-raw image stream may store its `data` the same way, marked
  * by the string attribute encoding = "jpeg".  A frame's JPEG ends at its end-of-image marker (0xFF 0xD9): the padding
@@ -12,9 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "reader/rc_direct_int.h"
 #include "reader/reader_int.h"
 

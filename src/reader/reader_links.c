@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_utf8.h"
+#include "common/rc_common.h"
 
 /* Describes the non-hard link `name` of base into buf: its kind, and a soft link's target.  (An
  * external link's target is not read: rc_reader_open has unregistered that link class.) */

@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "reader/reader_int.h"
 
 #define RD_NAMES_MAX_BYTES (16u << 20) /* bound on the attribute read into memory */

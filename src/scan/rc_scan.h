@@ -10,10 +10,8 @@
 
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
-#include "spec/rc_layout.h"
 #include "spec/rc_spec.h"
 
 #define RC_SCAN_TOP_GAPS 3

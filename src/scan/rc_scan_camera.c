@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 #include "convert/rc_convert.h"
 
 void rc_scan_camera_frames(const rc_stream_data *sd, int data_passes, rc_scan_stream *s)

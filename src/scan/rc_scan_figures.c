@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "ops/rc_numeric.h"
+#include "common/rc_common.h"
+#include "ops/rc_ops.h"
 #include "convert/rc_convert.h"
 
 /* Appends a problem (scope file / episode / path) to se. */

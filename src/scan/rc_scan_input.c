@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 rc_status rc_scan_folder_spec(const char *dir, const char *schema_dir, rc_spec **out, rc_err *err)
 {

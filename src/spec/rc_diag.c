@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 void rc_diag_init(rc_diag *d, const char *file)
 {

@@ -5,7 +5,7 @@
 #ifndef RC_DIAG_H
 #define RC_DIAG_H
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 /* Errors kept and shown; beyond them errors are only counted. */
 #define RC_DIAG_MAX_SHOWN 100

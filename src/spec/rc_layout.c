@@ -1,10 +1,10 @@
-/* rc_layout.c — reads a layout file (see rc_layout.h): the reader format, the time source, and
+/* rc_layout.c — reads a layout file (see rc_spec.h): the reader format, the time source, and
  * what the layout knows of some streams (kind, column count, quaternion order, HDF5 path), each
  * key optional: the streams themselves are discovered in the input.  The file is checked as
  * strictly as a spec: unknown keys and impossible values are errors naming the layout file's
  * line. */
 #include "config.h"
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -12,17 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "spec/rc_schema_int.h"
 #include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
-
-static char g_builtin_dir[1024]; /* rc_layout_set_builtin_dir */
-
-void rc_layout_set_builtin_dir(const char *schema_dir)
-{
-    snprintf(g_builtin_dir, sizeof g_builtin_dir, "%s", schema_dir ? schema_dir : "");
-}
 
 /* Values of the layout key `format`, in rc_layout_format order. */
 static const char *const g_formats[] = {"robocache-raw", "robomimic", "aloha", "robosuite"};
@@ -54,14 +47,14 @@ static void collect_layouts(const char *schema_dir, char **names, int *count)
     closedir(d);
 }
 
-/* "a, b, c": the layouts of schema_dir and of the built-in folder, sorted. */
+/* "a, b, c": the layouts of every folder of schema_dir, sorted. */
 static void list_layouts(const char *schema_dir, char *buf, size_t n)
 {
-    char *names[64];
+    char *names[64], dir[1024];
     int count = 0;
     buf[0] = '\0';
-    collect_layouts(schema_dir, names, &count);
-    if (g_builtin_dir[0]) collect_layouts(g_builtin_dir, names, &count);
+    for (const char *rest = schema_dir; (rest = rc_schema_dir_next(rest, dir, sizeof dir)) != NULL;)
+        collect_layouts(dir, names, &count);
     qsort(names, (size_t)count, sizeof names[0], cmp_str);
     for (int i = 0; i < count; i++) {
         size_t used = strlen(buf);
@@ -146,12 +139,15 @@ done:
 rc_status rc_layout_load(const char *schema_dir, const char *name, rc_layout *out, rc_err *err)
 {
     rc_status st = RC_OK;
-    char path[1200], known[512];
+    char path[1200], known[512], dir[1024];
+    int found = 0;
     memset(out, 0, sizeof *out);
-    snprintf(path, sizeof path, "%s/layouts/%s.yaml", schema_dir, name);
-    if (!strchr(name, '/') && access(path, F_OK) != 0 && g_builtin_dir[0])
-        snprintf(path, sizeof path, "%s/layouts/%s.yaml", g_builtin_dir, name);
-    if (strchr(name, '/') || access(path, F_OK) != 0) {
+    for (const char *rest = schema_dir; !strchr(name, '/') && !found &&
+                                        (rest = rc_schema_dir_next(rest, dir, sizeof dir)) != NULL;) {
+        snprintf(path, sizeof path, "%s/layouts/%s.yaml", dir, name);
+        found = access(path, F_OK) == 0;
+    }
+    if (!found) {
         list_layouts(schema_dir, known, sizeof known);
         rc_err_scope(err, NULL, NULL, NULL);
         char hint[96];

@@ -2,7 +2,7 @@
  * (schema_dir/layouts/NAME.yaml) or the path of a user's own layout file, relative to the spec's
  * folder.  Both kinds are available side by side: a layout by path hides no built-in one. */
 #include "config.h"
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 #include <stdio.h>
 #include <string.h>

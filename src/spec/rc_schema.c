@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "spec/rc_size.h"
+#include "common/rc_common.h"
+#include "spec/rc_spec.h"
 #include "spec/rc_suggest_int.h"
 
 #define DESC_MAX 512
@@ -526,12 +526,22 @@ done:
     return st;
 }
 
+const char *rc_schema_dir_next(const char *list, char *dir, size_t n)
+{
+    if (!*list) return NULL;
+    size_t len = strcspn(list, ":");
+    snprintf(dir, n, "%.*s", (int)len, list);
+    return list[len] ? list + len + 1 : list + len;
+}
+
 rc_status rc_schema_load(const char *schema_dir, rc_schema *sc, rc_err *err)
 {
     rc_status st = RC_OK;
     size_t n = 0;
+    char dir[1024] = "";
     memset(sc, 0, sizeof *sc);
-    snprintf(sc->path, sizeof sc->path, "%s/pipeline.schema.yaml", schema_dir);
+    rc_schema_dir_next(schema_dir, dir, sizeof dir);
+    snprintf(sc->path, sizeof sc->path, "%s/pipeline.schema.yaml", dir);
     RC_TRY(rc_yaml_read_file(sc->path, &sc->text, &n, err));
     st = rc_yaml_parse(sc->path, sc->text, n, &sc->y, err);
     if (st == RC_E_SPEC) err->code = st = RC_E_INTERNAL;

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "spec/rc_diag_int.h"
 #include "spec/rc_yaml_int.h"
 
@@ -32,7 +32,11 @@ typedef struct rc_schema {
     yaml_node_t *limits; /* the limits map, or NULL */
 } rc_schema;
 
-/* Loads and checks the schema file itself (a broken schema is RC_E_INTERNAL, naming its line). */
+/* The first folder of the ':'-separated list (rc_spec.h) into dir[n]; the rest of the list after
+ * it, or NULL when the list is used up (dir then untouched). */
+const char *rc_schema_dir_next(const char *list, char *dir, size_t n);
+/* Loads and checks the schema file itself, from the first folder of schema_dir (a broken schema
+ * is RC_E_INTERNAL, naming its line). */
 rc_status rc_schema_load(const char *schema_dir, rc_schema *sc, rc_err *err);
 void rc_schema_free(rc_schema *sc);
 

@@ -1,7 +1,7 @@
-/* rc_size.c — the size parser of rc_size.h.  Only integers: a fraction of a unit ("1.5GiB") is
+/* rc_size.c — the size parser of rc_spec.h.  Only integers: a fraction of a unit ("1.5GiB") is
  * rejected rather than rounded, so a size in the spec is exactly the bytes the writer uses. */
 #include "config.h"
-#include "spec/rc_size.h"
+#include "spec/rc_spec.h"
 
 #include <stdio.h>
 #include <string.h>

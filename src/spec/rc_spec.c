@@ -10,12 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_budget.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "spec/rc_diag_int.h"
-#include "spec/rc_layout.h"
 #include "spec/rc_schema_int.h"
-#include "spec/rc_size.h"
 #include "spec/rc_suggest_int.h"
 #include "spec/rc_yaml_int.h"
 

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 
 double rc_split_value(const char *episode_id, uint64_t seed)
 {

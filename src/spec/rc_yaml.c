@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 rc_status rc_yaml_read_file(const char *path, char **text, size_t *n, rc_err *err)
 {

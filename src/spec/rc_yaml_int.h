@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <yaml.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 typedef struct rc_yaml {
     yaml_document_t doc;

@@ -4,5 +4,5 @@
 librobocache_a_SOURCES += \
 	src/stats/rc_quantile_sketch.c src/stats/rc_quantile_sketch_int.h \
 	src/stats/rc_stats.c src/stats/rc_stats.h \
-	src/stats/rc_run_stats.c src/stats/rc_run_stats.h src/stats/rc_stats_manifest.c \
-	src/stats/rc_report.c src/stats/rc_report.h
+	src/stats/rc_run_stats.c src/stats/rc_stats_manifest.c \
+	src/stats/rc_report.c

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define K RC_QSKETCH_BITS
 #define SIGN 0x80000000u

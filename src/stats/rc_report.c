@@ -2,13 +2,12 @@
  * every pipeline thread, and derives the per-stage totals the report's writers show. */
 #include "config.h"
 
-#include "stats/rc_report.h"
+#include "stats/rc_stats.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_clock.h"
+#include "common/rc_common.h"
 
 static const char *const g_stage_names[RC_N_TIMED] = {"read", "resample", "voxelize", "compress", "write"};
 static const char *const g_pipe_names[RC_N_PIPE] = {"reader", "compute", "compress", "writer"};

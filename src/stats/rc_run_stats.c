@@ -1,13 +1,11 @@
-/* rc_run_stats.c — a run's statistics per output and split (rc_run_stats.h): accumulation,
+/* rc_run_stats.c — a run's statistics per output and split (rc_stats.h): accumulation,
  * exact merging, the state file, and the hand-over to the manifest. */
 #include "config.h"
-#include "stats/rc_run_stats.h"
+#include "stats/rc_stats.h"
 
 #include <string.h>
 
-#include "common/rc_le_io.h"
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 static const char MAGIC[8] = {'R', 'C', 'S', 'T', 'A', 'T', 'S', '2'};
 

@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_le_io.h"
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 const double rc_stats_quantiles[RC_STATS_NQ] = {0.01, 0.10, 0.50, 0.90, 0.99};
 const char *const rc_stats_quantile_names[RC_STATS_NQ] = {"q01", "q10", "q50", "q90", "q99"};

@@ -1,4 +1,20 @@
-/* rc_stats.h — mergeable per-column statistics of one output for the manifest: count, mean,
+/* rc_stats.h — the public header of src/stats: per-episode and per-run statistics of the outputs
+ * (the manifest asks them for its figures) and what a run measured (stage intervals, thread busy
+ * time). */
+#ifndef RC_STATS_H
+#define RC_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pthread.h>
+
+#include "common/rc_common.h"
+#include "stats/rc_quantile_sketch_int.h"
+#include "spec/rc_spec.h"
+#include "writer/rc_writer.h"
+
+/* rc_stats — mergeable per-column statistics of one output for the manifest: count, mean,
  * std, min, max and the quantiles q01 q10 q50 q90 q99 of the valid float32 values.
  *
  * The state is integer, so merging is exact and order-free: N tasks + merge = one task, bit for
@@ -9,17 +25,6 @@
  * independent of the number of values) or, with RC_QUANTILES_EXACT, the multiset of the values as sorted (value,
  * multiplicity) runs, read exactly (16 bytes per distinct value per column, plus 16 bytes per
  * value not yet sorted in).  docs/FORMAT.md gives the formulas and the serialized form. */
-#ifndef RC_STATS_H
-#define RC_STATS_H
-
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-
-#include "common/rc_error.h"
-#include "common/rc_json.h"
-#include "stats/rc_quantile_sketch_int.h"
-
 #define RC_STATS_SUM_LIMBS 6   /* 384 bits: |x| * 2^149 < 2^277, times up to 2^63 values */
 #define RC_STATS_SQ_LIMBS 10   /* 640 bits: x^2 * 2^298 < 2^554, times up to 2^63 values */
 #define RC_STATS_NQ 5
@@ -98,5 +103,171 @@ void rc_stats_write_json_fields(rc_json *j, const rc_stats *s);
 rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err);
 /* Reads what rc_stats_save wrote into a fresh *s; RC_E_IO naming what is malformed. */
 rc_status rc_stats_load(rc_stats *s, FILE *f, rc_err *err);
+
+/* rc_run_stats — the statistics of a run: per output with stats (fuse and resample stages),
+ * exact accumulators for the train and the val episodes (rc_stats.h).  A task saves them to its
+ * state file; merge-manifests loads and adds them; both hand them to the manifest, warning about
+ * constant columns. */
+typedef struct rc_run_stats {
+    int n;                            /* outputs */
+    char *names[RC_MAX_STAGES];       /* owned */
+    rc_stats train[RC_MAX_STAGES];    /* D 0 until the first episode */
+    rc_stats val[RC_MAX_STAGES];
+} rc_run_stats;
+
+/* How sp's statistics keep quantiles (stats: {quantiles: exact} or the sketch). */
+rc_quantiles rc_run_stats_quantiles(const rc_spec *sp);
+/* One output per fuse/resample stage of sp, in stage order. */
+rc_status rc_run_stats_new(const rc_spec *sp, rc_run_stats **out, rc_err *err);
+void rc_run_stats_free(rc_run_stats *rs); /* accepts NULL */
+/* Adds one episode's stats: ep[k] for output k ("train" or "val" by split). */
+rc_status rc_run_stats_add_output(rc_run_stats *rs, int k, const char *split, const rc_stats *ep, rc_err *err);
+/* Adds an episode's per-stage stats (rc_episode_outputs.stats: [n_stages], voxelize stages
+ * with D 0); the outputs are the spec's stages in order, as rc_run_stats_new made them. */
+rc_status rc_run_stats_add_episode(rc_run_stats *rs, const rc_spec *sp, const char *split,
+                                   const rc_stats *per_stage, rc_err *err);
+/* a += b: the same outputs in the same order are required (RC_E_IO naming the difference). */
+rc_status rc_run_stats_merge(rc_run_stats *a, const rc_run_stats *b, rc_err *err);
+/* Copies the stats of output `name` over the train and the val episodes (val may be NULL:
+ * none) into m (rc_stats_manifest.c); the manifest lists both and their union. */
+rc_status rc_stats_add_to_manifest(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
+                                   rc_err *err);
+/* Adds every output's stats to m and warns (rc_log) about each constant column. */
+rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err);
+
+/* The state file: "RCSTATS2", output count, then per output its name and the train and val
+ * states of rc_stats_save (docs/FORMAT.md). */
+rc_status rc_run_stats_save(rc_run_stats *rs, FILE *f, rc_err *err);
+rc_status rc_run_stats_load(FILE *f, rc_run_stats **out, rc_err *err);
+
+/* rc_report — what a run measured: per-stage intervals (wall and busy seconds, bytes in and
+ * out, items), per-thread busy time of the streaming pipeline (docs/SPEC.md §7: reader, compute,
+ * compression workers, writer) with its overlap efficiency, the backend, skipped episodes.
+ * pipeline/rc_report_write.c writes it as the --report JSON and the --trace Chrome trace-event
+ * JSON; the CLI prints its one-screen summary.  Every recording function is safe to call from
+ * several threads at once. */
+typedef enum rc_timed_stage {
+    RC_TIMED_READ = 0,  /* HDF5 reads and conversion to float32 / int64 ns */
+    RC_TIMED_RESAMPLE,  /* resample and fuse stages (the backend) */
+    RC_TIMED_VOXELIZE,  /* voxelize stages (the backend) */
+    RC_TIMED_COMPRESS,  /* zstd compression of chunks and their digests (the worker pool) */
+    RC_TIMED_WRITE,     /* HDF5 writes of compressed chunks, shard commits */
+    RC_N_TIMED
+} rc_timed_stage;
+
+/* The threads of the streaming pipeline, grouped by the stage they run. */
+typedef enum rc_pipe_stage {
+    RC_PIPE_READER = 0, RC_PIPE_COMPUTE, RC_PIPE_COMPRESS, RC_PIPE_WRITER, RC_N_PIPE,
+    RC_PIPE_NONE = -1   /* a track that is no pipeline thread (a CUDA stream) */
+} rc_pipe_stage;
+
+#define RC_REPORT_MAX_TRACKS 128
+
+/* One trace track: a thread of the pipeline, or a CUDA stream. */
+typedef struct rc_track {
+    char name[40];
+    int pipe;            /* rc_pipe_stage */
+    double busy_s;       /* time the thread spent working (not waiting on a queue) */
+    double wait_s;       /* time it waited for input or room downstream */
+} rc_track;
+
+#define RC_REPORT_MAX_READERS 64
+#define RC_REPORT_MAX_PATHS 16
+
+/* One reader process of the pool (docs/STREAMING.md): what it read and how long it worked,
+ * measured in the process itself; restarts counts the processes that died and were replaced. */
+typedef struct rc_reader_figures {
+    int64_t episodes;
+    uint64_t bytes;      /* stored bytes of the episodes it read */
+    double busy_s;       /* time spent reading episodes and writing them to shared memory */
+    int restarts;
+} rc_reader_figures;
+
+typedef struct rc_stage_totals {
+    double first_s, last_s;  /* earliest start and latest end, seconds since the run began */
+    double busy_s;           /* sum of interval lengths */
+    uint64_t bytes_in, bytes_out;
+    int64_t items;           /* episodes (read, write), grid steps (resample), frames (voxelize) */
+    int64_t n_intervals;
+} rc_stage_totals;
+
+typedef struct rc_trace_event {
+    int8_t stage;    /* rc_timed_stage */
+    int16_t track;
+    int64_t episode; /* index in run order */
+    double begin_s, end_s;
+} rc_trace_event;
+
+typedef struct rc_skipped {
+    char *file, *episode, *reason;
+} rc_skipped;
+
+typedef struct rc_report {
+    double t0;                  /* monotonic clock at run start */
+    double wall_s;              /* whole run */
+    double stream_t0, stream_wall_s; /* the streaming part: first read to last write */
+    char backend[16];
+    char backend_reason[256];
+    int spec_errors;          /* > 0: the spec did not load (each error already logged) */
+    char backend_device[128]; /* the CUDA device "NAME (sm_XY)", or the host */
+    int threads;
+    int buffers;                /* episodes in flight (--buffers) */
+    int compress_workers;
+    rc_stage_totals stage[RC_N_TIMED];
+    int64_t episodes_written, shards_written; /* interrupted: what the kept shards hold */
+    int paths_refused;          /* --report/--trace refused: neither may be written */
+    char interrupted[16];       /* the signal that stopped the run ("SIGTERM"), "" when none */
+    int64_t vox_points_in, vox_dropped_range, vox_dropped_points, vox_dropped_voxels;
+    rc_skipped *skipped;
+    int64_t n_skipped;
+    rc_trace_event *events;     /* kept only when a trace is wanted */
+    int64_t n_events, cap_events;
+    int keep_events;
+    rc_track tracks[RC_REPORT_MAX_TRACKS];
+    int n_tracks;
+    int readers;                /* reader processes (--readers) */
+    rc_reader_figures reader_figures[RC_REPORT_MAX_READERS];
+    int n_paths;                /* dataset reads per path, summed over the reader processes */
+    const char *path_names[RC_REPORT_MAX_PATHS]; /* [0] the direct path, then H5Dread's reasons */
+    uint64_t path_reads[RC_REPORT_MAX_PATHS], path_bytes[RC_REPORT_MAX_PATHS];
+    pthread_mutex_t mu;         /* guards everything above that threads record into */
+} rc_report;
+
+/* One pipeline stage's totals over its threads (from the tracks). */
+typedef struct rc_pipe_totals {
+    int threads;
+    double busy_s, wait_s, idle_s;  /* idle = threads x streaming wall - busy */
+    double load_s;                  /* busy_s / threads: the stage's time on its threads */
+} rc_pipe_totals;
+
+void rc_report_init(rc_report *r, int keep_events);
+void rc_report_free(rc_report *r);
+/* Registers a track (named thread or CUDA stream) and returns its number; pipe says which
+ * pipeline stage the thread runs (RC_PIPE_NONE for a CUDA stream).  rc_report_bind makes the
+ * calling thread's later rc_report_interval calls land on track t.  Track 0 ("main") exists
+ * from rc_report_init on. */
+int rc_report_track(rc_report *r, const char *name, rc_pipe_stage pipe);
+void rc_report_bind(int track);
+/* Records one interval of a stage (begin/end from rc_now_s) on the calling thread's track. */
+void rc_report_interval(rc_report *r, rc_timed_stage s, int64_t episode, double begin, double end,
+                        uint64_t bytes_in, uint64_t bytes_out, int64_t items);
+/* A trace slice on track `track` only (no stage totals): CUDA stream activity. */
+void rc_report_slice(rc_report *r, int track, rc_timed_stage s, int64_t episode, double begin,
+                     double end);
+/* Adds to the calling thread's track: seconds spent working, seconds spent waiting. */
+void rc_report_busy(rc_report *r, double busy_s, double wait_s);
+/* Totals of pipeline stage p over its threads (streaming wall from stream_wall_s). */
+rc_pipe_totals rc_report_pipe(const rc_report *r, rc_pipe_stage p);
+/* The pipeline stage with the largest load_s (RC_PIPE_READER when none ran). */
+rc_pipe_stage rc_report_slowest(const rc_report *r);
+rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
+                                const char *reason, rc_err *err);
+/* Overlap efficiency of the streaming part: (sum over the pipeline stages that ran of load_s) /
+ * (those stages x streaming wall).  1.0 when every stage was busy all the time; a sequential
+ * run of k equal stages gives 1/k. */
+double rc_report_overlap_efficiency(const rc_report *r);
+/* "read", "resample", ...; "reader", "compute", ...: the names the report and trace use. */
+const char *rc_timed_stage_name(rc_timed_stage s);
+const char *rc_pipe_stage_name(rc_pipe_stage p);
 
 #endif

@@ -3,9 +3,9 @@
  * manifest's stats object themselves. */
 #include "config.h"
 
-#include "stats/rc_run_stats.h"
+#include "stats/rc_stats.h"
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 typedef struct figures {
     rc_stats all, train, val; /* compacted copies; all = train + val */

@@ -4,7 +4,7 @@
 #include "config.h"
 #include "synth/rc_synth.h"
 
-#include "common/rc_fs.h"
+#include "common/rc_common.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
 #include "synth/synth_int.h"
 
 typedef struct synth_preset {
@@ -214,14 +213,9 @@ static rc_status write_shard(const char *path, const rc_synth_opts *o, const syn
         RC_TRY(write_episode(episodes, o, p, i, err));
         if (o->on_episode) o->on_episode(i + 1, o->episodes, o->ctx);
     }
-    H5Gclose(episodes);
-    episodes = -1;
-    herr_t closed = H5Fclose(file);
-    file = -1;
-    RC_FAIL_IF(closed < 0, err, RC_E_IO, "cannot close (flush) the file");
+    RC_TRY(synth_h5_close(&episodes, &file, err));
 done:
-    if (episodes >= 0) H5Gclose(episodes);
-    if (file >= 0) H5Fclose(file);
+    (void)synth_h5_close(&episodes, &file, NULL); /* what a failure left open */
     return st;
 }
 

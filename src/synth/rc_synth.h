@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 #define RC_SYNTH_MAX_EPISODES 1000000
 #define RC_SYNTH_MAX_SECONDS 3600.0

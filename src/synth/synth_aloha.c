@@ -12,8 +12,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "synth/synth_int.h"
 
 #define ALOHA_RATE_HZ 50.0
@@ -152,14 +152,9 @@ rc_status synth_aloha_episode(const char *path, const rc_synth_opts *o, int64_t 
     RC_TRY(synth_h5_group(file, "observations", &obs, err));
     RC_TRY(write_joints(file, obs, &m, &rv, t, S, err));
     RC_TRY(write_cameras(file, obs, &m, S, jpeg, err));
-    H5Gclose(obs);
-    obs = -1;
-    herr_t closed = H5Fclose(file);
-    file = -1;
-    RC_FAIL_IF(closed < 0, err, RC_E_IO, "cannot close (flush) the file");
+    RC_TRY(synth_h5_close(&obs, &file, err));
 done:
-    if (obs >= 0) H5Gclose(obs);
-    if (file >= 0) H5Fclose(file);
+    (void)synth_h5_close(&obs, &file, NULL); /* what a failure left open */
     rc_free(t);
     return st;
 }

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "synth/synth_int.h"
 
 #define TWO_PI (2.0 * M_PI)

@@ -20,6 +20,18 @@ done:
     return st;
 }
 
+rc_status synth_h5_close(hid_t *group, hid_t *file, rc_err *err)
+{
+    rc_status st = RC_OK;
+    if (*group >= 0) H5Gclose(*group);
+    *group = -1;
+    herr_t closed = *file >= 0 ? H5Fclose(*file) : 0;
+    *file = -1;
+    RC_FAIL_IF(closed < 0, err, RC_E_IO, "cannot close (flush) the file");
+done:
+    return st;
+}
+
 rc_status synth_h5_group(hid_t parent, const char *name, hid_t *out, rc_err *err)
 {
     rc_status st = RC_OK;

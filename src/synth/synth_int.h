@@ -7,7 +7,7 @@
 
 #include <hdf5.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "synth/rc_synth.h"
 
 /* --- PRNG: xoshiro256** seeded through splitmix64 (same seed, same sequence everywhere) --- */
@@ -89,6 +89,9 @@ rc_status synth_aloha_episode(const char *path, const rc_synth_opts *o, int64_t 
 /* --- HDF5 helpers: object time stamps off on every group and dataset --- */
 /* Creates the file at path (truncating) with fixed libver bounds and no time stamps. */
 rc_status synth_h5_create(const char *path, hid_t *file, rc_err *err);
+/* Closes *group and then *file, those that are open (>= 0), setting them to -1; RC_E_IO when
+ * the file's close (its flush) fails.  err may be NULL (the cleanup after a failure). */
+rc_status synth_h5_close(hid_t *group, hid_t *file, rc_err *err);
 /* A uint8 dataset [dims] of `rank` <= 4 dimensions, one row (dims[1..]) per chunk, left open in *out. */
 rc_status synth_h5_frames(hid_t parent, const char *name, int rank, const hsize_t *dims, hid_t *out, rc_err *err);
 /* Writes row `row` (uint8, dims[1..] elements) of a dataset of shape dims. */

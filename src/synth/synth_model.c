@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 #define TWO_PI (2.0 * M_PI)
 #define GRAVITY 9.81

@@ -1,11 +1,11 @@
-/* rc_merge.c — merge-manifests (rc_merge.h).  Checks, in this order: every task 0..N-1 is there
+/* rc_merge.c — merge-manifests (rc_task.h).  Checks, in this order: every task 0..N-1 is there
  * with the same N, spec, tool version, plan and outputs; the plan's assignment is a partition
  * (each episode given to one task, as many as the plan counted); each task listed exactly the
  * episodes it was given, converted or skipped; no episode id twice; the shards and state files
  * exist and are unaltered.  Then writes manifest.json with episodes in input order and the
  * statistics added exactly from the states. */
 #include "config.h"
-#include "task/rc_merge.h"
+#include "task/rc_task.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,12 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_sha256.h"
-#include "stats/rc_run_stats.h"
-#include "task/rc_task.h"
-#include "writer/rc_manifest.h"
-#include "writer/rc_manifest_read.h"
+#include "common/rc_common.h"
+#include "stats/rc_stats.h"
+#include "writer/rc_writer.h"
 
 /* An (input file, episode id) pair met in a task manifest. */
 typedef struct entry {

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
 
 static rc_status push_unit(rc_task *t, size_t *cap, size_t file, const char *id, uint64_t bytes, rc_err *err)

@@ -13,9 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
-#include "writer/rc_shard_read.h"
+#include "common/rc_common.h"
+#include "writer/rc_writer.h"
 
 /* What a verified shard contributes, held until the whole shard has passed. */
 typedef struct shard_episode {

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 
 void rc_task_free(rc_task *t)
 {

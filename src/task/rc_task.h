@@ -1,22 +1,23 @@
-/* rc_task.h — one task of a sharded run (docs/SPEC.md §8, docs/SLURM.md): which task it is
- * (--shard I/N or the Slurm environment), the deterministic partition of the input episodes
- * balanced by stored size, the task's file names (it never touches another task's files), the
- * --resume check of shards already written, and the task manifest's extra state.
- *
- * An unsharded run is a task too (count 0): it keeps the plain names shard-NNNNN.h5 and
- * manifest.json and wants every episode. */
+/* rc_task.h — the public header of src/task: the tasks of a run (selection, partition, file
+ * names, the output folder, --resume) and merge-manifests. */
 #ifndef RC_TASK_H
 #define RC_TASK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "spec/rc_layout.h"
-#include "stats/rc_run_stats.h"
+#include "common/rc_common.h"
 #include "spec/rc_spec.h"
-#include "writer/rc_manifest.h"
+#include "stats/rc_stats.h"
+#include "writer/rc_writer.h"
 
+/* rc_task — one task of a sharded run (docs/SPEC.md §8, docs/SLURM.md): which task it is
+ * (--shard I/N or the Slurm environment), the deterministic partition of the input episodes
+ * balanced by stored size, the task's file names (it never touches another task's files), the
+ * --resume check of shards already written, and the task manifest's extra state.
+ *
+ * An unsharded run is a task too (count 0): it keeps the plain names shard-NNNNN.h5 and
+ * manifest.json and wants every episode. */
 #define RC_TASK_MAX 9999 /* names carry the task index in 4 digits */
 
 /* Which task of how many; count 0 means not sharded. */
@@ -102,5 +103,19 @@ rc_status rc_task_resume(rc_task *t, const rc_spec *sp, const char *output_dir, 
  * "task" section (docs/FORMAT.md).  Nothing for an unsharded run.  t must outlive the
  * manifest's writing. */
 rc_status rc_task_finish(rc_task *t, const char *output_dir, rc_manifest *m, rc_run_stats *rs, rc_err *err);
+
+/* rc_merge — `merge-manifests OUTPUT_DIR`: joins the task manifests of a sharded run into
+ * manifest.json, as one task would have written it (same episodes in input order, same digests,
+ * statistics combined exactly from the tasks' states); shards keep their task names. */
+typedef struct rc_merge_result {
+    int tasks;
+    int64_t episodes, shards, skipped;
+} rc_merge_result;
+
+/* Reads every manifest-tIIII-of-NNNN.json of output_dir and writes output_dir/manifest.json
+ * (temporary name, fsync, rename).  Refused with RC_E_IO, naming what is wrong, when a task is
+ * missing, the tasks disagree (task count, spec, plan, outputs), an episode is listed twice or
+ * not at all, a listed shard or state file is missing or altered. */
+rc_status rc_merge_manifests(const char *output_dir, rc_merge_result *res, rc_err *err);
 
 #endif

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/rc_fs.h"
+#include "common/rc_common.h"
 
 static void lock_name(const rc_task *t, char *buf, size_t n)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_fs.h"
+#include "common/rc_common.h"
 
 rc_status rc_task_prepare_output(const rc_task *t, const char *output_dir, int force, rc_err *err)
 {

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "reader/rc_reader.h"
 #include "task/rc_task_int.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 
 static void write_task_section(rc_json *j, const void *ctx)
 {

@@ -11,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "verify/verify_int.h"
-#include "writer/rc_manifest_read.h"
-#include "writer/rc_shard_read.h"
+#include "writer/rc_writer.h"
 
 /* A dataset as found in a shard: enough to compare, without its values. */
 typedef struct vds {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 /* Receives each difference as one line of text (no newline). */
 typedef void (*rc_verify_sink)(void *ctx, const char *line);

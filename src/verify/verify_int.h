@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "writer/rc_shard.h"
+#include "common/rc_common.h"
+#include "writer/rc_writer.h"
 
 /* --- elements (verify_value.c) --- */
 typedef struct verify_cmp {

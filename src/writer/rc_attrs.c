@@ -1,16 +1,15 @@
-/* rc_attrs.c — writes the describing attributes of rc_attrs.h onto objects of a shard's open
+/* rc_attrs.c — writes the describing attributes of rc_writer.h onto objects of a shard's open
  * episode.  The same attributes in the same order give the same file bytes (no time stamps, no
  * global heap: strings are fixed-length). */
 #include "config.h"
-#include "writer/rc_attrs.h"
+#include "writer/rc_writer.h"
 
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 #include "writer/rc_h5_int.h"
 
 /* rank 0..2 dataspace of attribute values, or -1. */

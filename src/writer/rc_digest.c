@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 
 static int by_rel_path(const void *a, const void *b)
 {

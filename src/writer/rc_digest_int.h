@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 /* One dataset's part in the digest.  data_sha256 = SHA-256 of its decoded bytes (row-major,
  * little-endian elements, no chunk padding). */

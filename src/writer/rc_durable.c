@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_fault.h"
+#include "common/rc_common.h"
 
 static int fsync_path(const char *path, int flags)
 {

@@ -3,7 +3,7 @@
 #ifndef RC_DURABLE_H
 #define RC_DURABLE_H
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 
 /* fsyncs tmp_path, renames it to final_path and fsyncs final_path's folder.  On failure
  * returns RC_E_IO naming the step and errno's text; tmp_path is left for the caller to remove. */

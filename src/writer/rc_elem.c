@@ -1,7 +1,7 @@
-/* rc_elem.c — sizes and names of the output element types (rc_elem.h). */
+/* rc_elem.c — sizes and names of the output element types (rc_writer.h). */
 #include "config.h"
 
-#include "writer/rc_elem.h"
+#include "writer/rc_writer.h"
 
 int rc_elem_size(rc_elem e)
 {

@@ -2,7 +2,7 @@
  * names) of one episode's outputs back from a shard, and writes them as the manifest's
  * `features`. */
 #include "config.h"
-#include "writer/rc_features.h"
+#include "writer/rc_writer.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -11,11 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "writer/rc_h5_int.h"
 #include "writer/rc_mimic_int.h"
 #include "writer/rc_zarr_int.h"
-#include "common/rc_json_read.h"
 
 #define RC_FEATURE_NAMES_MAX_BYTES (16u << 20)
 

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 /* The little-endian file datatype of e (float16: IEEE half; bfloat16: uint16).  Caller closes
  * it with H5Tclose; negative on failure. */
@@ -26,5 +26,13 @@ int rc_h5_attr_read_str(hid_t obj, const char *name, char *buf, size_t n);
 int rc_h5_attr_read_i64(hid_t obj, const char *name, int64_t *value);
 /* The innermost message on HDF5's error stack ("" when empty), for our error messages. */
 void rc_h5_error_text(char *buf, size_t n);
+
+/* The open episode's group (rc_shard.c), or -1 when no episode is open. */
+hid_t rc_shard_episode_group(const rc_shard *sh);
+/* Where logical rel_path lives below that group in the shard's layout; 0, 1 when the layout
+ * keeps no HDF5 objects (zarr: the attributes are left out), or -1 when buf[n] is too small. */
+int rc_shard_object_path(const rc_shard *sh, const char *rel_path, char *buf, size_t n);
+/* The zarr layout: attribute `name` of logical object rel_path as JSON text (rc_shard.c). */
+rc_status rc_shard_attr_json(rc_shard *sh, const char *rel_path, const char *name, const char *json, rc_err *err);
 
 #endif

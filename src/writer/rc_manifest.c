@@ -2,7 +2,7 @@
  * docs/FORMAT.md): shards, episodes with their split and content digest, skipped episodes,
  * per-output stats.  Written to a temporary name, fsync'd and renamed like the shards. */
 #include "config.h"
-#include "writer/rc_manifest.h"
+#include "writer/rc_writer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,12 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_fault.h"
-#include "common/rc_json.h"
+#include "common/rc_common.h"
 #include "writer/rc_durable_int.h"
-#include "common/rc_log.h"
-#include "writer/rc_features.h"
 
 #define RC_MANIFEST_PATH_MAX 2200
 

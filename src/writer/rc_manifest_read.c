@@ -1,14 +1,14 @@
 /* rc_manifest_read.c — parses a manifest with the common JSON reader and checks the fields its
- * readers rely on (rc_manifest_read.h). */
+ * readers rely on (rc_writer.h). */
 #include "config.h"
 
-#include "writer/rc_manifest_read.h"
+#include "writer/rc_writer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 
 /* A manifest larger than this is refused rather than read into memory. */
 #define MANIFEST_MAX_BYTES (1024L * 1024 * 1024)

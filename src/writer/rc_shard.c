@@ -3,18 +3,15 @@
  * rename, so a shard exists whole or not at all.  Layout and digest: docs/FORMAT.md.  Which
  * episodes go into which shard is the pipeline's decision. */
 #include "config.h"
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_fault.h"
-#include "common/rc_sha256.h"
-#include "compress/rc_zstd_filter.h"
-#include "writer/rc_attrs.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "writer/rc_digest_int.h"
 #include "writer/rc_durable_int.h"
 #include "writer/rc_h5_int.h"

@@ -1,8 +1,8 @@
-/* rc_shard_read.c — reads a robocache shard back (rc_shard_read.h): root attributes, the
+/* rc_shard_read.c — reads a robocache shard back (rc_writer.h): root attributes, the
  * episode list, and each dataset decoded through HDF5's normal filter pipeline (filter 32015
  * registered in-process), hashed and folded into the recomputed episode digest. */
 #include "config.h"
-#include "writer/rc_shard_read.h"
+#include "writer/rc_writer.h"
 
 #include <hdf5.h>
 #include <stdio.h>
@@ -10,10 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_sha256.h"
-#include "compress/rc_zstd_filter.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "writer/rc_digest_int.h"
 #include "writer/rc_h5_int.h"
 #include "writer/rc_mimic_int.h"

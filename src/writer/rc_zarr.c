@@ -16,11 +16,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_fault.h"
-#include "common/rc_fs.h"
-#include "common/rc_json.h"
-#include "compress/rc_zstd_filter.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "writer/rc_durable_int.h"
 
 #define ZARR_PATH_MAX 4096 /* the store folder's path */

@@ -8,9 +8,8 @@
 
 #include <stdint.h>
 
-#include "common/rc_error.h"
-#include "writer/rc_shard.h"
-#include "writer/rc_shard_read.h"
+#include "common/rc_common.h"
+#include "writer/rc_writer.h"
 
 /* Root attribute "format" of a zarr shard. */
 #define RC_ZARR_FORMAT "robocache-zarr"

@@ -12,10 +12,7 @@
 #include <sys/stat.h>
 #include <zstd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_budget.h"
-#include "common/rc_json_read.h"
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 #include "writer/rc_digest_int.h"
 
 /* Largest metadata file read (.zattrs, .zarray). */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "compress/rc_jpeg.h"
+#include "common/rc_common.h"
+#include "compress/rc_compress.h"
 #include "tap.h"
 
 static uint8_t *smooth_frame(int32_t H, int32_t W, int32_t C, int seed)

@@ -1,4 +1,4 @@
-/* test_window_exact.c — window packing (method window, rc_window.h) on the CUDA backend against
+/* test_window_exact.c — window packing (method window, rc_ops.h) on the CUDA backend against
  * the CPU backend, every BYTE of data, mask and valid, and both against a slot-by-slot
  * reference written here from docs/SPEC.md §4 (the last N samples with t <= t_k, most recent in
  * the last slot, zero and mask 0 where none).  Window jobs share the one fuse launch with
@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "gpu_common.h"
-#include "ops/rc_numeric.h"
+#include "ops/rc_ops.h"
 
 #define MAX_JOBS 256
 

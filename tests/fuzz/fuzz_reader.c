@@ -16,7 +16,7 @@
 
 #include "fuzz_file.h"
 #include "reader/rc_reader.h"
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 #include "layout_fixture.h"
 #include "tap.h"
 

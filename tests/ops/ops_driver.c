@@ -1,6 +1,6 @@
 /* ops_driver.c — runs one ops case for the Python tests: reads a binary case file, calls the
  * CPU backend (rc_fuse_cpu, rc_voxelize_cpu, rc_image_resize_cpu and its axis tables) or the
- * conversions of rc_numeric.h, writes the raw result.  Not a test itself; tests/ops/ops_case.py defines the format (little-endian):
+ * conversions of rc_ops.h, writes the raw result.  Not a test itself; tests/ops/ops_case.py defines the format (little-endian):
  *   u32 magic 0x504F4352 ("RCOP"), u32 op, then the op's fields (see ops_case.py).
  * Output buffers are filled with 0xA5 first, so a result that skips zeroing shows up.
  * Usage: ops_driver CASE_IN RESULT_OUT; exit 0 on success, 2 on a malformed case. */
@@ -12,8 +12,6 @@
 #include <omp.h>
 #endif
 
-#include "ops/rc_image.h"
-#include "ops/rc_numeric.h"
 #include "ops/rc_ops.h"
 
 #define CASE_MAGIC 0x504F4352u

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 
 static const char *const raw_stream_names[] = {"joint_pos", "joint_vel", "imu", "base_quat", "gripper",
                                                "camera_features", "action", "lidar"};

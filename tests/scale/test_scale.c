@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_json_read.h"
+#include "common/rc_common.h"
 #include "task/rc_task.h"
 #include "tap.h"
 #include "stats/rc_stats.h"

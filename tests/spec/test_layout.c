@@ -1,7 +1,7 @@
 /* test_layout.c — rc_layout_load: schemas/layouts/robocache-raw.yaml lists no stream (the raw
  * format describes itself), unknown layouts name the supported ones, a layout's stream keys are
- * all optional, a layout file is found by path, and each kind of broken layout file is rejected
- * at its line with what was expected. */
+ * all optional, a layout file is found by path, schema_dir may list folders, and each kind of
+ * broken layout file is rejected at its line with what was expected. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spec/rc_layout.h"
+#include "spec/rc_spec.h"
 #include "layout_fixture.h"
 #include "tap.h"
 
@@ -86,6 +86,23 @@ int main(void)
     tap_ok(rc_layout_is_path("a/b") && rc_layout_is_path("x.yaml") && rc_layout_is_path("x.yml") &&
                !rc_layout_is_path("robomimic"),
            "names with '/' or a .yaml extension are paths");
+    /* schema_dir as a list of folders: layouts are looked up in each in turn */
+    char list[2200], own[1200];
+    snprintf(list, sizeof list, "/nowhere:%s:%s", g_layout_dir, schemas);
+    snprintf(own, sizeof own, "%s/layouts/l4.yaml", g_layout_dir);
+    if (!(f = fopen(own, "w"))) TAP_BAIL("cannot write %s", own);
+    fputs("name: l4\n", f);
+    fclose(f);
+    rc_err_clear(&err);
+    tap_ok(rc_layout_load(list, "l4", &l, &err) == RC_OK && !strcmp(l.name, "l4"),
+           "a list of schema folders: a layout of a later folder loads (%s)", err.msg);
+    tap_ok(rc_layout_load(list, "robomimic", &l, &err) == RC_OK && l.format == RC_FORMAT_ROBOMIMIC,
+           "... and a built-in one of the last (%s)", err.msg);
+    rc_err_clear(&err);
+    tap_ok(rc_layout_load(list, "nope", &l, &err) == RC_E_SPEC && strstr(err.msg, " l4,") &&
+               strstr(err.msg, "robomimic, "),
+           "an unknown layout lists those of every folder (%s)", err.msg);
+    unlink(own);
     unlink(mine);
     layout_dir_remove();
     return tap_done();

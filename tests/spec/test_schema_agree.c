@@ -14,8 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "spec/rc_schema_int.h"
 #include "spec/rc_spec.h"
 #include "spec/rc_yaml_int.h"

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "spec/rc_size.h"
+#include "spec/rc_spec.h"
 #include "tap.h"
 
 static void accepts(const char *s, uint64_t want)

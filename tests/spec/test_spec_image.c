@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "spec/rc_spec.h"
 #include "tap.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_log.h"
+#include "common/rc_common.h"
 #include "spec/rc_spec.h"
 #include "tap.h"
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "pipeline/rc_episode_wire_int.h"
 #include "tap.h"
 

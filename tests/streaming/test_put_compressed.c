@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/rc_alloc.h"
+#include "common/rc_common.h"
 #include "tap.h"
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 static const rc_shard_info g_info = {"0.1.0-test", "aa", "cpu", "bb", "spec: text\n", 3};
 

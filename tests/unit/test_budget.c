@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/rc_budget.h"
+#include "common/rc_common.h"
 #include "tap.h"
 
 static char g_tmp[64];

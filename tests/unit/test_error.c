@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "common/rc_error.h"
+#include "common/rc_common.h"
 #include "tap.h"
 
 static rc_status fails_at(rc_err *err, int x)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "common/rc_json_read.h"
+#include "common/rc_common.h"
 #include "verify/verify_int.h"
 
 static verify_cmp cmp_f32(uint32_t a, uint32_t b, uint64_t tol)

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 typedef struct fixture_ds {
     const char *episode;

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "spec/rc_spec.h"
-#include "writer/rc_manifest.h"
-#include "stats/rc_run_stats.h"
+#include "writer/rc_writer.h"
+#include "stats/rc_stats.h"
 
 enum { D = 4 };
 

@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/rc_alloc.h"
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 #include "fixture.h"
 
 int main(int argc, char **argv)

@@ -18,7 +18,7 @@ from tap import bail, done, ok  # noqa: E402
 
 
 def split_of(episode_id, seed, val_fraction):
-    """The split rule of rc_manifest.h, restated."""
+    """The split rule of src/spec/rc_split.c, restated."""
     d = hashlib.sha256(struct.pack("<Q", seed) + episode_id.encode()).digest()
     return "val" if struct.unpack("<Q", d[:8])[0] / 2.0 ** 64 < val_fraction else "train"
 

@@ -9,12 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/rc_json.h"
-#include "common/rc_sha256.h"
+#include "common/rc_common.h"
 #include "spec/rc_spec.h"
 #include "tap.h"
-#include "writer/rc_manifest.h"
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 #include "stats/rc_stats.h"
 
 static void test_sha256(void)

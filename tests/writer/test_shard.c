@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "compress/rc_zstd_filter.h"
+#include "compress/rc_compress.h"
 #include "fixture.h"
 #include "tap.h"
-#include "writer/rc_shard.h"
+#include "writer/rc_writer.h"
 
 /* Linked with -Wl,--wrap=ZSTD_compressCCtx: the library's calls come here, and fail on demand. */
 size_t __real_ZSTD_compressCCtx(ZSTD_CCtx *cctx, void *dst, size_t cap, const void *src, size_t n, int level);

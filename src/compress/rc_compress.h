@@ -1,4 +1,34 @@
-/* rc_jpeg.h — one camera frame to and from JPEG through libjpeg-turbo (TurboJPEG API).
+/* rc_compress.h — the public header of src/compress: the zstd HDF5 filter and chunk compressor of
+ * the shards, and JPEG frames through libjpeg-turbo. */
+#ifndef RC_COMPRESS_H
+#define RC_COMPRESS_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/rc_common.h"
+
+/* rc_zstd_filter — the zstd HDF5 filter (id 32015, cd_values[0] = level), registered
+ * in-process for reading and writing, and the chunk compressor the shard writer uses.  The same
+ * filter is built as an HDF5 plugin (plugins/) so h5py reads our shards via HDF5_PLUGIN_PATH. */
+#define RC_H5Z_FILTER_ZSTD 32015
+
+/* Registers the filter with the HDF5 library of this process (idempotent). */
+rc_status rc_zstd_filter_register(rc_err *err);
+
+/* H5Dread of all of ds as mem_type into buf, with the zstd decoder bounded by ds's own chunk
+ * size (its chunk shape times its element size): a chunk that decodes to more fails the read
+ * before the larger buffer is allocated; a chunk shape over the memory budget fails at once.
+ * Returns H5Dread's result. */
+herr_t rc_zstd_filter_read(hid_t ds, hid_t mem_type, void *buf);
+
+/* Compresses src[n] into one zstd frame that records its content size; *dst (rc_malloc'd,
+ * caller frees) holds *dst_n bytes.  Deterministic for a given level and input. */
+rc_status rc_zstd_compress_chunk(const void *src, size_t n, int level, void **dst, size_t *dst_n,
+                                 rc_err *err);
+
+/* rc_jpeg — one camera frame to and from JPEG through libjpeg-turbo (TurboJPEG API).
  * Frames are uint8 [H, W, C], channels last: C = 1 (greyscale) or 3 (RGB); JPEG stores no
  * alpha.  Encoding is deterministic for a given libjpeg-turbo build, quality and frame (4:2:0
  * chroma for RGB, the accurate integer DCT).  Decoding reads the header first and refuses a
@@ -8,14 +38,6 @@
  * call uses its own TurboJPEG handle.  Errors are RC_E_INPUT for the data, RC_E_USAGE for bad
  * arguments, RC_E_NOMEM; their messages start with the caller's `what` (e.g. "stream cam_high
  * frame 17"), the caller's rc_err scope naming the file and episode. */
-#ifndef RC_JPEG_H
-#define RC_JPEG_H
-
-#include <stddef.h>
-#include <stdint.h>
-
-#include "common/rc_error.h"
-
 #define RC_JPEG_MAX_DIM 16384 /* each side of a frame, as the image resize */
 
 /* Encodes px [H, W, C] at quality 1..100 into *out (rc_malloc'd, caller frees with rc_free),

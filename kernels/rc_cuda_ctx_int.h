@@ -1,4 +1,4 @@
-/* rc_cuda_ctx.h — the rc_cuda handle of src/backend/rc_cuda_int.h as the .cu files see it: the
+/* rc_cuda_ctx_int.h — the rc_cuda handle of src/backend/rc_cuda_int.h as the .cu files see it: the
  * device the backend opened, its three streams (host-to-device copies, kernels, device-to-host
  * copies: docs/SPEC.md §7) with the events that order them, the device buffers the launchers
  * keep between calls (cudaMalloc/cudaFree would synchronise the device on every call), and the

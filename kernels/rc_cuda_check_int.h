@@ -1,4 +1,4 @@
-/* rc_cuda_check.h — how the kernels/ .cu files check CUDA: every runtime call and every launch goes
+/* rc_cuda_check_int.h — how the kernels/ .cu files check CUDA: every runtime call and every launch goes
  * through RC_CUDA_TRY / RC_CUDA_LAUNCHED, which turn a failure into RC_E_BACKEND naming the
  * call, what it was doing (the launcher or kernel) and cudaGetErrorString — never an exit.
  * Like RC_TRY they need `rc_status st` and a `done:` label; in C++ every local must be
@@ -8,7 +8,7 @@
 
 #include <cuda_runtime.h>
 
-#include "backend/rc_cuda_int.h" /* first: gives rc_error.h and rc_ops.h C linkage */
+#include "backend/rc_cuda_int.h" /* first: gives rc_common.h and rc_ops.h C linkage */
 
 #define RC_CUDA_TRY(call, err, what)                                                        \
     do {                                                                                    \
