@@ -499,7 +499,7 @@ def ncu_figure(m, name):
 def case_figure(c, name):
     """A figure of a robocache case an explanation may rest on: kernels (distinct kernels and
     memsets of a call), sort_share (CUB radix sorts' part of the kernel time), d2h_share (the
-    device-to-host copies' part of the untraced call), span_over_kernel."""
+    device-to-host copies' part of the untraced call), d2h_us (those copies, µs), span_over_kernel."""
     k = c.get("kernels_ms_per_call") or {}
     kern = (c.get("kernel_ms") or {}).get("median")
     if name == "kernels":
@@ -509,6 +509,9 @@ def case_figure(c, name):
     if name == "d2h_share":
         d2h, call = (c.get("d2h_ms") or {}).get("median"), (c.get("call_pinned_ms") or {}).get("median")
         return d2h / call if d2h is not None and call else None
+    if name == "d2h_us":
+        d2h = (c.get("d2h_ms") or {}).get("median")
+        return d2h * 1e3 if d2h is not None else None
     if name == "span_over_kernel":
         span = (c.get("span_ms") or {}).get("median")
         return span / kern if span is not None and kern else None
