@@ -31,7 +31,7 @@ static int g_n_names;
 static void short_name(const char *mangled, char *out, size_t n)
 {
     static const char *const ours[] = {"fuse_kernel", "vox_scatter_kernel", "vox_key_kernel", "vox_head_kernel",
-                                       "vox_segment_kernel", "vox_rows_kernel",
+                                       "vox_segment_kernel", "vox_rows_kernel", "vox_tail_kernel",
                                        "vox_mean_dense_kernel", "vox_points_kernel", "probe_kernel"};
     static const char *const cub[][2] = {{"Onesweep", "cub radix sort (onesweep)"},
                                          {"RadixSortHistogram", "cub radix sort (histogram)"},

@@ -24,7 +24,10 @@
  *          consecutive rows) writes the output; a mean sums each column over the voxel's
  *          segment in input order in double.
  *     The sparse layouts keep every row of the call on the device and bring them back after
- *     the last chunk: no host synchronisation per frame.  Keys are 32-bit when they fit.
+ *     the last chunk: no host synchronisation per frame (a one-frame call zeroes its rows past
+ *     the voxel count on the device, so its rows and totals come back together: one
+ *     synchronisation).  Points mode sums its drop counts on the device.  Keys are 32-bit when
+ *     they fit.
  * Points are copied in on the copy-in stream, double-buffered against the kernel stream. */
 #include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
@@ -265,6 +268,17 @@ __global__ void vox_rows_kernel(const float *pts, vox_chunk ch, rc_vox_params p,
         kept[ch.f0 + f] = (unsigned)(lower_bound(key_s, K_pts, (uint64_t)(f + 1) * cells) -
                                      lower_bound(key_s, K_pts, (uint64_t)f * cells));
     }
+}
+
+/* After step 5 of a one-frame sparse call: its rows from the voxel count V to its point count n
+ * zeroed on the device (rc_voxelize_cpu leaves the caller's rows past V zero), so the frame's
+ * whole buffers come back in one copy, with no round trip to learn V first. */
+__global__ void vox_tail_kernel(const vox_totals *tot, int n, int64_t elem, int32_t *coords, uint8_t *values)
+{
+    int64_t V = tot->voxels, stride = (int64_t)gridDim.x * blockDim.x;
+    int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    for (int64_t i = V * 3 + t; i < (int64_t)n * 3; i += stride) coords[i] = 0;
+    for (int64_t i = V * elem + t; i < (int64_t)n * elem; i += stride) values[i] = 0;
 }
 
 /* Step 5, dense mean of one frame: one thread per voxel (any order: each writes its own cells). */
@@ -519,6 +533,36 @@ static rc_status sparse_chunk(vox_bufs *b, const float *pts, const rc_vox_params
         pts, *ch, *p, cells, (const K *)b->key_s, b->idx_s, b->start, b->order, b->first_s, b->tot, b->coords,
         b->values, b->vb, b->ve, b->kept);
     RC_CUDA_LAUNCHED(vox_rows_kernel, err);
+done:
+    return st;
+}
+
+/* sparse_finish of a one-frame call (its rows start at row 0): the rows past its voxel count
+ * zeroed on the device, then its rows, row range and kept count back with one synchronisation. */
+static rc_status sparse_finish_one(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, cudaStream_t s,
+                                   rc_vox_frame *fr, rc_err *err)
+{
+    rc_status st = RC_OK;
+    size_t elem = elem_size(p), N = (size_t)(offsets[1] - offsets[0]);
+    int64_t vb = 0, ve = 0;
+    unsigned kept = 0;
+    if (N) {
+        vox_tail_kernel<<<rc_cuda_blocks((int64_t)N, VOX_THREADS), VOX_THREADS, 0, s>>>(
+            b->tot, (int)N, (int64_t)elem, b->coords, (uint8_t *)b->values);
+        RC_CUDA_LAUNCHED(vox_tail_kernel, err);
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->coords, b->coords, N * 3 * sizeof(int32_t), cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying coords back");
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->values, b->values, N * elem, cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying values back");
+    }
+    RC_CUDA_TRY(cudaMemcpyAsync(&vb, b->vb, sizeof vb, cudaMemcpyDeviceToHost, s), err, "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(&ve, b->ve, sizeof ve, cudaMemcpyDeviceToHost, s), err, "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(&kept, b->kept, sizeof kept, cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: kept counts");
+    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment/vox_rows/vox_tail kernels");
+    fr->n_voxels = ve - vb;
+    fr->dropped_range = (int64_t)N - kept;
+    fr->dropped_points = fr->dropped_voxels = 0;
 done:
     return st;
 }
@@ -798,7 +842,9 @@ extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const 
         else RC_TRY(sort_chunk<uint64_t>(b, pts, p, &ch, cells, s, frames, err));
         RC_CUDA_TRY(cudaEventRecord(c->vox->done[k], s), err, "rc_cuda_voxelize");
     }
-    if (is_batched(p)) RC_TRY(sparse_finish(b, p, offsets, F, s, frames, err));
+    if (is_batched(p))
+        RC_TRY(F == 1 ? sparse_finish_one(b, p, offsets, s, frames, err)
+                      : sparse_finish(b, p, offsets, F, s, frames, err));
 done:
     if (st != RC_OK) { /* a failed call leaves no queued copy behind */
         cudaStreamSynchronize(c->h2d);
