@@ -133,11 +133,11 @@ if [ "$mode" != camera ]; then
             [ "$n" -gt "$big_n" ] && big=$f big_n=$n
         done
         if [ -n "$big" ]; then
-            tag=$(basename "$big" .bin)
-            prof frame-points 45 "frame/points/$tag-${big_n}pts/640x640x1" -c 24 -- \
-                --only "frame/points/$tag-" --frame "$big" frame
-            prof frame-count 45 "frame/count/$tag-${big_n}pts/1024x1024x40" -c 24 -- \
-                --only "frame/count/$tag-" --frame "$big" frame
+            sweep=$(basename "$big" .bin) # prof sets tag: a name of its own
+            prof frame-points 45 "frame/points/$sweep-${big_n}pts/640x640x1" -c 24 -- \
+                --only "frame/points/$sweep-" --frame "$big" frame
+            prof frame-count 45 "frame/count/$sweep-${big_n}pts/1024x1024x40" -c 24 -- \
+                --only "frame/count/$sweep-" --frame "$big" frame
         fi
     fi
 
