@@ -2,7 +2,7 @@
  * (occupancy, count, mean: dense grids; points: hard voxelization) on uniform clouds of 100k to
  * 100M points and grids 256x256x32 and 512x512x64, a real-looking LiDAR scene (dense ground
  * plane near the sensor, objects, far walls partly outside the grid), and a batch of 64 LiDAR
- * frames x 120k points into per-frame sparse counts.  Clouds up to 1M points are compared with
+ * frames x 120k points into per-frame sparse counts and into points mode.  Clouds up to 1M points are compared with
  * the CPU backend byte for byte; --dump writes the scene clouds for the PyTorch peer. */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #define C_COLS 4 /* x, y, z, intensity */
 #define POINTS_MAX_POINTS 32
 #define POINTS_MAX_VOXELS 100000
+#define BATCH_MAX_VOXELS 16000 /* points mode on the LiDAR batch: PointPillars' voxels per frame */
 #define CHECK_MAX_POINTS 1000000
 
 typedef bench_vox_set vox_set;
@@ -190,7 +191,7 @@ double bench_vox_bytes(const vox_set *s)
     double elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4.0 * p->C;
     double out = 0;
     if (p->mode == RC_VOX_POINTS)
-        out = (double)p->max_voxels * (16.0 + 4.0 * p->C * p->max_points);
+        out = (double)p->max_voxels * (16.0 + 4.0 * p->C * p->max_points) * (double)s->F;
     else if (p->sparse)
         for (int64_t f = 0; f < s->F; f++) out += (double)s->frames[f].n_voxels * (12.0 + elem);
     else
@@ -311,6 +312,16 @@ int bench_voxelize(const bench_opts *o)
         char name[160];
         s.grid_name = "512x512x64";
         snprintf(name, sizeof name, "voxelize/count/sparse/batch-%lldx%lldpts/512x512x64",
+                 (long long)frames, (long long)per_frame);
+        rc |= run_vox(o, &s, name);
+    } else {
+        rc = -1;
+    }
+    /* the same frames in points mode, at most BATCH_MAX_VOXELS voxels per frame */
+    if (grid_params(&s.p, 1, RC_VOX_POINTS, 0) == 0) {
+        char name[160];
+        s.p.max_voxels = BATCH_MAX_VOXELS;
+        snprintf(name, sizeof name, "voxelize/points/points/batch-%lldx%lldpts/512x512x64",
                  (long long)frames, (long long)per_frame);
         rc |= run_vox(o, &s, name);
     } else {

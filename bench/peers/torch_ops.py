@@ -292,6 +292,11 @@ def bench_voxelize(a, dev, gen):
     ms = time_ms(lambda: vox_sparse_count_frames(pts, fr, mn, sz, n), a.runs, a.warmup)
     emit("voxelize", "voxelize/count/sparse/batch-%dx%dpts/512x512x64" % (F, per),
          {"mode": "count", "layout": "sparse", "frames": F, "points": pts.shape[0]}, ms, True)
+    # points mode frame by frame, as rc-bench's batch (at most 16,000 voxels per frame)
+    ms = time_ms(lambda: [vox_points(pts[f * per:(f + 1) * per], mn, sz, n, 32, 16000) for f in range(F)],
+                 a.runs, a.warmup)
+    emit("voxelize", "voxelize/points/points/batch-%dx%dpts/512x512x64" % (F, per),
+         {"mode": "points", "layout": "points", "frames": F, "points": pts.shape[0]}, ms, True)
 
 
 # One LiDAR sweep as rc-bench's bench_frame.c runs it: points mode (pillars) and sparse count over
