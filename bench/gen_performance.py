@@ -520,7 +520,7 @@ def case_figure(c, name):
 
 def target_misses(run):
     """Issue 19's targets in page order: (key of explanations.json, label, [(case, measured text,
-    how far: factor > 1 when missed, else None)])."""
+    how far: factor > 1 when missed, else None, whether the run measured it)])."""
     out = []
     for key, group, prefix in (("resample-f32", "resample", "resample/f32/"),
                                ("resample-bf16", "resample", "resample/bf16/"), ("fuse", "fuse", "fuse/")):
@@ -532,7 +532,7 @@ def target_misses(run):
             short = [tg["frac_d2d"] / f if f else None, tg["speedup"] / sp if sp else None]
             worst = max((x for x in short if x is not None), default=None)
             rows.append((c, "%s of D2D, %s PyTorch" % (pct(f), times(sp)),
-                         worst if worst is not None and worst > 1 else None))
+                         worst if worst is not None and worst > 1 else None, f is not None and sp is not None))
         out.append((key, "%s ≥ %s of D2D and ≥ %s PyTorch" % (prefix.rstrip("/").replace("/", " "),
                                                                pct(tg["frac_d2d"]), times(tg["speedup"])), rows))
     for key, mode, batch in (("occupancy", "occupancy", False), ("count", "count", False), ("mean", "mean", False),
@@ -545,7 +545,7 @@ def target_misses(run):
                 continue
             r = benchlib.items_per_s(c)
             g = r / 1e9 if r else None
-            rows.append((c, "%s Gpts/s" % fmt(g), tgt / g if g and g < tgt else None))
+            rows.append((c, "%s Gpts/s" % fmt(g), tgt / g if g and g < tgt else None, g is not None))
         label = ("voxelize batch of LiDAR frames (%s) ≥ %s Gpts/s" % ("sparse count" if mode == "count" else "points mode",
                                                                        fmt(T["voxelize"]["batch"])) if batch else
                  "voxelize %s ≥ %s Gpts/s" % (mode, fmt(T["voxelize"][mode])))
@@ -553,8 +553,8 @@ def target_misses(run):
     for key, fig, lim, what in (("frame-kernel", "kernel_ms", T["frame"]["kernel_us"], "kernel"),
                                 ("frame-call", "call_pinned_ms", T["frame"]["call_us"], "launcher call")):
         rows = [(c, "%s µs" % fmt(frame_us(c, fig)),
-                 frame_us(c, fig) / lim if frame_us(c, fig) and frame_us(c, fig) > lim else None)
-                for c in run.ours("frame")]
+                 frame_us(c, fig) / lim if frame_us(c, fig) and frame_us(c, fig) > lim else None,
+                 frame_us(c, fig) is not None) for c in run.ours("frame")]
         out.append((key, "one LiDAR frame: %s ≤ %s µs" % (what, fmt(lim)), rows))
     return out
 
@@ -608,12 +608,17 @@ def section_misses(res, explanations):
         if not rows:
             continue
         missed = [r for r in rows if r[2] is not None]
+        unmeasured = "" if all(r[3] for r in rows) else " %d of the %d cases were not measured." % (
+            sum(1 for r in rows if not r[3]), len(rows))
         if not missed:
-            out.append("### %s\n\nMet in all %d cases." % (label, len(rows)))
+            n_meas = sum(1 for r in rows if r[3])
+            out.append("### %s\n\n%s" % (label, "Met in all %d cases." % len(rows) if not unmeasured else
+                                          "Not measured in this run." if not n_meas else
+                                          unmeasured.strip() + " The others meet it."))
             continue
         worst = max(missed, key=lambda r: r[2])
-        lines = ["%d of %d cases miss it; the furthest is `%s` at %s, %s× from the target." % (
-            len(missed), len(rows), case_label(worst[0]["name"]), worst[1], fmt(worst[2]))]
+        lines = ["%d of %d cases miss it; the furthest is `%s` at %s, %s× from the target.%s" % (
+            len(missed), len(rows), case_label(worst[0]["name"]), worst[1], fmt(worst[2]), unmeasured)]
         ex = (explanations or {}).get(key)
         if not ex:
             lines.append("No reading of this miss is recorded (bench/results/explanations.json).")

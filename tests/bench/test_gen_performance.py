@@ -289,6 +289,13 @@ ok("1 of 2 cases miss it; the furthest is `points/kitti-17238pts/640x640x1` at 1
 sec7 = md6[md6.index("### one LiDAR frame: kernel"):md6.index("### one LiDAR frame: launcher call")]
 ok("no ncu profile of `frame/points/cupcl-119978pts/640x640x1`" in sec7 and "miss needs a new look" in sec7,
    "the kernel's miss without the frame profile: no reading", sec7)
+nk = copy.deepcopy(fr)
+for c in nk["cases"]:
+    if c["group"] == "frame" and c["engine"] == "robocache":
+        del c["kernel_ms"]  # a run without CUPTI: no kernel time
+rc, md9, _, _ = gen(nk, "frame-no-cupti")
+ok(rc == 0 and "### one LiDAR frame: kernel ≤ 30.0 µs\n\nNot measured in this run." in md9,
+   "unmeasured cases are never counted as meeting a target", md9[md9.find("### one LiDAR frame: kernel"):][:200])
 rc, md7, _, _ = gen(RES, "no-frame")
 ok(rc == 0 and "## One LiDAR frame" not in md7 and row(md7, "one LiDAR frame: kernel ≤ 30.0 µs") is None,
    "a run without frame cases has no frame section or rows")
