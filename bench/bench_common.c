@@ -128,6 +128,7 @@ int bench_run_case(const bench_opts *o, bench_case *c, bench_call_fn call, void 
         rc_json_key(&j, "warmup");
         rc_json_int(&j, o->warmup);
         bench_json_stats(&j, "call_ms", call_ms, n);
+        if (c->extra_key) bench_json_stats(&j, c->extra_key, c->extra_ms, c->extra_n);
         if (g_bench_cupti_ok) {
             bench_json_stats(&j, "kernel_ms", kern, n);
             bench_json_stats(&j, "span_ms", span, n);

@@ -14,6 +14,10 @@
 #define BUF_BYTES (8u << 20)
 #define MAX_NAMES 32
 
+/* The kinds traced: bench_cupti_pause disables them all, so nothing is recorded until bench_cupti_resume. */
+static const CUpti_ActivityKind g_kinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,
+                                             CUPTI_ACTIVITY_KIND_MEMSET};
+
 static bench_dev g_acc;
 static uint64_t g_first, g_last;
 
@@ -27,7 +31,7 @@ static int g_n_names;
 static void short_name(const char *mangled, char *out, size_t n)
 {
     static const char *const ours[] = {"fuse_kernel", "vox_scatter_kernel", "vox_key_kernel", "vox_head_kernel",
-                                       "vox_segment_kernel", "vox_rows_kernel",
+                                       "vox_segment_kernel", "vox_rows_kernel", "vox_tail_kernel",
                                        "vox_mean_dense_kernel", "vox_points_kernel", "probe_kernel"};
     static const char *const cub[][2] = {{"Onesweep", "cub radix sort (onesweep)"},
                                          {"RadixSortHistogram", "cub radix sort (histogram)"},
@@ -120,13 +124,23 @@ int bench_cupti_start(char *why, size_t n)
 {
     const char *msg = NULL;
     CUptiResult r = cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed);
-    if (r == CUPTI_SUCCESS) r = cuptiActivityEnable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
-    if (r == CUPTI_SUCCESS) r = cuptiActivityEnable(CUPTI_ACTIVITY_KIND_MEMCPY);
-    if (r == CUPTI_SUCCESS) r = cuptiActivityEnable(CUPTI_ACTIVITY_KIND_MEMSET);
+    for (size_t i = 0; i < sizeof g_kinds / sizeof g_kinds[0] && r == CUPTI_SUCCESS; i++)
+        r = cuptiActivityEnable(g_kinds[i]);
     if (r == CUPTI_SUCCESS) return 0;
     cuptiGetResultString(r, &msg);
     snprintf(why, n, "CUPTI activity tracing unavailable: %s", msg ? msg : "unknown error");
     return -1;
+}
+
+void bench_cupti_pause(void)
+{
+    cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    for (size_t i = 0; i < sizeof g_kinds / sizeof g_kinds[0]; i++) cuptiActivityDisable(g_kinds[i]);
+}
+
+void bench_cupti_resume(void)
+{
+    for (size_t i = 0; i < sizeof g_kinds / sizeof g_kinds[0]; i++) cuptiActivityEnable(g_kinds[i]);
 }
 
 void bench_cupti_reset(void)

@@ -2,7 +2,7 @@
  * (occupancy, count, mean: dense grids; points: hard voxelization) on uniform clouds of 100k to
  * 100M points and grids 256x256x32 and 512x512x64, a real-looking LiDAR scene (dense ground
  * plane near the sensor, objects, far walls partly outside the grid), and a batch of 64 LiDAR
- * frames x 120k points into per-frame sparse counts.  Clouds up to 1M points are compared with
+ * frames x 120k points into per-frame sparse counts and into points mode.  Clouds up to 1M points are compared with
  * the CPU backend byte for byte; --dump writes the scene clouds for the PyTorch peer. */
 #include <math.h>
 #include <stdio.h>
@@ -16,16 +16,10 @@
 #define C_COLS 4 /* x, y, z, intensity */
 #define POINTS_MAX_POINTS 32
 #define POINTS_MAX_VOXELS 100000
+#define BATCH_MAX_VOXELS 16000 /* points mode on the LiDAR batch: PointPillars' voxels per frame */
 #define CHECK_MAX_POINTS 1000000
 
-typedef struct vox_set {
-    rc_vox_params p;
-    const char *grid_name, *cloud;
-    float *pts;
-    int64_t *offsets; /* [F + 1] */
-    int64_t F, N;     /* frames, points in all */
-    rc_vox_frame *frames;
-} vox_set;
+typedef bench_vox_set vox_set;
 
 static const char *const g_mode_name[] = {"occupancy", "count", "mean", "points"};
 
@@ -82,38 +76,37 @@ static void gen_scene(float *pts, int64_t N, bench_rng *r)
     }
 }
 
-/* Output buffers of one frame of n points, as rc_ops.h says for p's mode and layout. */
-static int frame_alloc(rc_vox_frame *f, const rc_vox_params *p, int64_t n)
+int bench_vox_frame_alloc(rc_vox_frame *f, const rc_vox_params *p, int64_t n, void *(*alloc)(size_t))
 {
     size_t cells = (size_t)p->n[0] * (size_t)p->n[1] * (size_t)p->n[2];
-    size_t elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4 * C_COLS;
+    size_t elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4 * (size_t)p->C;
     size_t cap = (size_t)(n > 0 ? n : 1);
     memset(f, 0, sizeof *f);
     if (p->mode == RC_VOX_POINTS) {
-        f->coords = rc_malloc((size_t)p->max_voxels * 3 * sizeof(int32_t));
-        f->voxels = rc_malloc((size_t)p->max_voxels * (size_t)p->max_points * C_COLS * sizeof(float));
-        f->num_points = rc_malloc((size_t)p->max_voxels * sizeof(int32_t));
+        f->coords = alloc((size_t)p->max_voxels * 3 * sizeof(int32_t));
+        f->voxels = alloc((size_t)p->max_voxels * (size_t)p->max_points * (size_t)p->C * sizeof(float));
+        f->num_points = alloc((size_t)p->max_voxels * sizeof(int32_t));
         return f->coords && f->voxels && f->num_points ? 0 : -1;
     }
     if (p->sparse) {
-        f->coords = rc_malloc(cap * 3 * sizeof(int32_t));
-        f->values = rc_malloc(cap * elem);
+        f->coords = alloc(cap * 3 * sizeof(int32_t));
+        f->values = alloc(cap * elem);
         return f->coords && f->values ? 0 : -1;
     }
-    f->dense = rc_malloc(cells * elem);
+    f->dense = alloc(cells * elem);
     return f->dense ? 0 : -1;
 }
 
-static void frame_free(rc_vox_frame *f)
+void bench_vox_frame_free(rc_vox_frame *f, void (*release)(void *))
 {
-    rc_free(f->dense);
-    rc_free(f->coords);
-    rc_free(f->values);
-    rc_free(f->voxels);
-    rc_free(f->num_points);
+    release(f->dense);
+    release(f->coords);
+    release(f->values);
+    release(f->voxels);
+    release(f->num_points);
 }
 
-static int call_vox(void *ctx)
+int bench_vox_call(void *ctx)
 {
     vox_set *s = ctx;
     rc_err err;
@@ -126,7 +119,7 @@ static int call_vox(void *ctx)
     return -1;
 }
 
-static void params_vox(rc_json *j, void *ctx)
+void bench_vox_params_json(rc_json *j, void *ctx)
 {
     vox_set *s = ctx;
     rc_json_key(j, "mode");
@@ -142,7 +135,7 @@ static void params_vox(rc_json *j, void *ctx)
     rc_json_key(j, "frames");
     rc_json_int(j, s->F);
     rc_json_key(j, "C");
-    rc_json_int(j, C_COLS);
+    rc_json_int(j, s->p.C);
     if (s->p.mode == RC_VOX_POINTS) {
         rc_json_key(j, "max_points");
         rc_json_int(j, s->p.max_points);
@@ -158,19 +151,19 @@ static void params_vox(rc_json *j, void *ctx)
 static int same_bytes(const void *a, const void *b, size_t n) { return n == 0 || !memcmp(a, b, n); }
 
 /* Frame 0 again on the CPU backend; 1 when every output byte and count agrees. */
-static int check_frame0(const vox_set *s)
+int bench_vox_check_frame0(const vox_set *s)
 {
     const rc_vox_params *p = &s->p;
     const rc_vox_frame *g = &s->frames[0];
     int64_t n = s->offsets[1] - s->offsets[0];
     size_t cells = (size_t)p->n[0] * (size_t)p->n[1] * (size_t)p->n[2];
-    size_t elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4 * C_COLS;
+    size_t elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4 * (size_t)p->C;
     rc_vox_frame c;
     int same;
-    if (frame_alloc(&c, p, n)) return -1;
+    if (bench_vox_frame_alloc(&c, p, n, rc_malloc)) return -1;
     if (c.dense) memset(c.dense, 0, cells * elem); /* the CPU backend fills only non-empty cells */
     if (rc_voxelize_cpu(p, s->pts, n, &c)) {
-        frame_free(&c);
+        bench_vox_frame_free(&c, rc_free);
         return -1;
     }
     same = c.n_voxels == g->n_voxels && c.dropped_range == g->dropped_range &&
@@ -179,31 +172,31 @@ static int check_frame0(const vox_set *s)
         same = same && same_bytes(c.coords, g->coords, (size_t)c.n_voxels * 3 * sizeof(int32_t)) &&
                same_bytes(c.num_points, g->num_points, (size_t)c.n_voxels * sizeof(int32_t)) &&
                same_bytes(c.voxels, g->voxels,
-                          (size_t)c.n_voxels * (size_t)p->max_points * C_COLS * sizeof(float));
+                          (size_t)c.n_voxels * (size_t)p->max_points * (size_t)p->C * sizeof(float));
     else if (p->sparse)
         same = same && same_bytes(c.coords, g->coords, (size_t)c.n_voxels * 3 * sizeof(int32_t)) &&
                same_bytes(c.values, g->values, (size_t)c.n_voxels * elem);
     else
         same = same && same_bytes(c.dense, g->dense, cells * elem);
-    frame_free(&c);
+    bench_vox_frame_free(&c, rc_free);
     return same;
 }
 
 /* Fewest bytes: the points read once, the output written once (dense grid, sparse rows for
  * the voxels found, or the points-mode buffers). */
-static double vox_bytes(const vox_set *s)
+double bench_vox_bytes(const vox_set *s)
 {
     const rc_vox_params *p = &s->p;
     double cells = (double)p->n[0] * p->n[1] * p->n[2];
-    double elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4.0 * C_COLS;
+    double elem = p->mode == RC_VOX_OCCUPANCY ? 1 : p->mode == RC_VOX_COUNT ? 4 : 4.0 * p->C;
     double out = 0;
     if (p->mode == RC_VOX_POINTS)
-        out = (double)p->max_voxels * (16.0 + 4.0 * C_COLS * p->max_points);
+        out = (double)p->max_voxels * (16.0 + 4.0 * p->C * p->max_points) * (double)s->F;
     else if (p->sparse)
         for (int64_t f = 0; f < s->F; f++) out += (double)s->frames[f].n_voxels * (12.0 + elem);
     else
         out = cells * elem * (double)s->F;
-    return (double)s->N * 4.0 * C_COLS + out;
+    return (double)s->N * 4.0 * p->C + out;
 }
 
 static int run_vox(const bench_opts *o, vox_set *s, const char *name)
@@ -216,18 +209,18 @@ static int run_vox(const bench_opts *o, vox_set *s, const char *name)
     s->frames = rc_calloc((size_t)s->F, sizeof *s->frames);
     if (!s->frames) return -1;
     for (f = 0; f < s->F && rc == 0; f++)
-        rc = frame_alloc(&s->frames[f], &s->p, s->offsets[f + 1] - s->offsets[f]);
+        rc = bench_vox_frame_alloc(&s->frames[f], &s->p, s->offsets[f + 1] - s->offsets[f], rc_malloc);
     if (rc) fprintf(stderr, "rc-bench: out of host memory for %s\n", name);
     c.group = "voxelize";
     snprintf(c.name, sizeof c.name, "%s", name);
     c.items = (double)s->N;
     c.items_unit = "points";
     c.checked = -1;
-    if (rc == 0) rc = call_vox(s);
-    if (rc == 0 && s->offsets[1] - s->offsets[0] <= CHECK_MAX_POINTS) c.checked = check_frame0(s);
-    c.bytes = vox_bytes(s);
-    if (rc == 0) rc = bench_run_case(o, &c, call_vox, s, params_vox);
-    for (f = 0; f < s->F; f++) frame_free(&s->frames[f]);
+    if (rc == 0) rc = bench_vox_call(s);
+    if (rc == 0 && s->offsets[1] - s->offsets[0] <= CHECK_MAX_POINTS) c.checked = bench_vox_check_frame0(s);
+    c.bytes = bench_vox_bytes(s);
+    if (rc == 0) rc = bench_run_case(o, &c, bench_vox_call, s, bench_vox_params_json);
+    for (f = 0; f < s->F; f++) bench_vox_frame_free(&s->frames[f], rc_free);
     rc_free(s->frames);
     s->frames = NULL;
     return rc;
@@ -319,6 +312,16 @@ int bench_voxelize(const bench_opts *o)
         char name[160];
         s.grid_name = "512x512x64";
         snprintf(name, sizeof name, "voxelize/count/sparse/batch-%lldx%lldpts/512x512x64",
+                 (long long)frames, (long long)per_frame);
+        rc |= run_vox(o, &s, name);
+    } else {
+        rc = -1;
+    }
+    /* the same frames in points mode, at most BATCH_MAX_VOXELS voxels per frame */
+    if (grid_params(&s.p, 1, RC_VOX_POINTS, 0) == 0) {
+        char name[160];
+        s.p.max_voxels = BATCH_MAX_VOXELS;
+        snprintf(name, sizeof name, "voxelize/points/points/batch-%lldx%lldpts/512x512x64",
                  (long long)frames, (long long)per_frame);
         rc |= run_vox(o, &s, name);
     } else {

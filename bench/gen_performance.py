@@ -10,6 +10,7 @@ usage: gen_performance.py [--results FILE] [--out MD] [--svg SVG]
        gen_performance.py --summary FILE     (a short table on stdout, for run-gpu.sh)"""
 import argparse
 import glob
+import json
 import os
 import sys
 
@@ -89,6 +90,15 @@ def short_fail(value, target, unit=""):
         return "met"
     return "missed (%s%s of %s%s: %s× short)" % (fmt(value), unit, fmt(target), unit,
                                                fmt(target / value) if value > 0 else "∞")
+
+
+def over_fail(value, limit, unit=""):
+    """'missed (130 µs of ≤ 100 µs: 1.30× over)' style, for a figure that must stay below a limit."""
+    if value is None:
+        return "not measured"
+    if value <= limit:
+        return "met"
+    return "missed (%s%s of ≤ %s%s: %s× over)" % (fmt(value), unit, fmt(limit), unit, fmt(value / limit))
 
 
 def verdict_bw(run, c, tg):
@@ -177,6 +187,41 @@ def section_vox(run):
               fmt(T["voxelize"]["points"]), fmt(T["voxelize"]["batch"]), "{:,}".format(VOX_TARGET_MIN_POINTS),
               met, judged))
     return "## voxelize\n\n%s\n\n%s" % (intro, table(head, rows))
+
+
+def frame_us(c, key, stat="median"):
+    """A frame case's figure in µs: kernel_ms (CUPTI) or call_pinned_ms (the whole call)."""
+    m = (c.get(key) or {}).get(stat)
+    return None if m is None else m * 1e3
+
+
+def section_frame(run):
+    """One LiDAR sweep per case (issue 19): kernel time and the whole launcher call with
+    page-locked host buffers, beside the PyTorch peer of the same first-appearance rule."""
+    cases = run.ours("frame")
+    if not cases:
+        return ""
+    tg = T["frame"]
+    rows = []
+    for c in cases:
+        p = run.peer(c) or {}
+        k, call = frame_us(c, "kernel_ms"), frame_us(c, "call_pinned_ms")
+        rows.append([case_label(c["name"]), c["params"].get("source", "—"), "{:,}".format(int(c["items"])),
+                     fmt(k), fmt(frame_us(c, "kernel_ms", "p99")),
+                     fmt(call), fmt(frame_us(p, "kernel_ms")), fmt(frame_us(p, "call_pinned_ms")), times(run.speedup(c)),
+                     {True: "yes", False: "NO", None: "—"}[c.get("checked_against_cpu")],
+                     over_fail(k, tg["kernel_us"], " µs"), over_fail(call, tg["call_us"], " µs")])
+    head = ["case", "sweep", "points", "kernel median µs", "p99 µs", "call median µs", "PyTorch kernel µs",
+            "PyTorch call µs", "speed-up (kernel)", "= CPU bytes", "kernel ≤ %s µs" % fmt(tg["kernel_us"]),
+            "call ≤ %s µs" % fmt(tg["call_us"])]
+    intro = ("One real LiDAR sweep per call of `rc_cuda_voxelize`: points mode (pillars of 0.16 × 0.16 m, at most "
+             "32 points per voxel and 16,000 voxels) and sparse count (0.1 × 0.1 × 0.2 m voxels), both over x, y in "
+             "[-51.2, 51.2), z in [-5, 3). Kernel time from CUPTI as above; `call` is the host wall around the "
+             "whole launcher call with page-locked host buffers in and out, CUPTI tracing off. The PyTorch peer "
+             "applies the same first-appearance rule (`bench/peers/torch_ops.py`): its kernel time by CUDA events "
+             "on the sweep already on the device, its call from the page-locked sweep to the results in host "
+             "memory. Every case is compared with the CPU backend byte for byte.")
+    return "## One LiDAR frame (issue 19)\n\n%s\n\n%s" % (intro, table(head, rows))
 
 
 def wall_over_slowest(r):
@@ -305,10 +350,10 @@ def section_verdict(res):
         rows.append(["%s ≥ %s PyTorch" % (g, times(tg["speedup"])), _range(sp, times),
                      "%d of %d cases" % (sum(1 for x in sp if x is not None and x >= tg["speedup"]), len(cs))])
     judged = [(c, vox_target(c)) for c in run.ours("voxelize") if vox_target(c) is not None]
-    for label, pick in (("occupancy", lambda c: c["params"].get("mode") == "occupancy"),
+    for label, pick in (("occupancy", lambda c: c["params"].get("mode") == "occupancy" and c["params"].get("frames", 1) == 1),
                         ("count", lambda c: c["params"].get("mode") == "count" and c["params"].get("frames", 1) == 1),
-                        ("mean", lambda c: c["params"].get("mode") == "mean"),
-                        ("points", lambda c: c["params"].get("mode") == "points"),
+                        ("mean", lambda c: c["params"].get("mode") == "mean" and c["params"].get("frames", 1) == 1),
+                        ("points", lambda c: c["params"].get("mode") == "points" and c["params"].get("frames", 1) == 1),
                         ("batch", lambda c: c["params"].get("frames", 1) > 1)):
         cs = [(c, t) for c, t in judged if pick(c)]
         if not cs:
@@ -317,6 +362,13 @@ def section_verdict(res):
         tgt = cs[0][1]
         rows.append(["voxelize %s ≥ %s Gpts/s" % (label, fmt(tgt)), _range(rates, lambda v: fmt(v) + " Gpts/s"),
                      "%d of %d cases" % (sum(1 for r in rates if r is not None and r >= tgt), len(cs))])
+    frames = run.ours("frame")
+    for label, key, lim in (("one LiDAR frame: kernel ≤ %s µs", "kernel_ms", T["frame"]["kernel_us"]),
+                            ("one LiDAR frame: launcher call ≤ %s µs", "call_pinned_ms", T["frame"]["call_us"])):
+        if frames:
+            us = [frame_us(c, key) for c in frames]
+            rows.append([label % fmt(lim), _range(us, lambda v: fmt(v) + " µs"),
+                         "%d of %d cases" % (sum(1 for u in us if u is not None and u <= lim), len(frames))])
     raw, runs = e2e_figures(res)
     cu, npy = runs.get("robocache-cuda"), runs.get("numpy")
     if cu and npy:
@@ -331,7 +383,7 @@ def section_verdict(res):
         x = wall_over_slowest(cu)
         rows.append(["end to end wall ≤ %s the slowest stage" % times(T["e2e"]["wall_over_slowest_stage"]), times(x),
                      "met" if x <= T["e2e"]["wall_over_slowest_stage"] else "missed"])
-    return "## Verdict against the targets of issue 10\n\n" + table(["target", "measured", "met in"], rows)
+    return "## Verdict against the targets of issues 10 and 19\n\n" + table(["target", "measured", "met in"], rows)
 
 
 # issue 22's targets: the resize kernel against D2D and PyTorch, the camera conversion in frames/s
@@ -402,91 +454,218 @@ def _profile_kernel(res, case, kernel):
     return None
 
 
-def _bullet_fuse(res, run, case, explain):
-    m = _profile_kernel(res, case, "fuse_kernel")
-    c = next((x for x in run.ours(case.split("/")[0]) if x["name"] == case), None)
-    if not m or not c:
-        return None
-    st = [ncu_value(m, "l1tex__t_%s_pipe_lsu_mem_global_op_st.sum" % k, "n") for k in ("sectors", "requests")]
-    spr = st[0] / st[1] if st[0] is not None and st[1] else None
-    return ("`fuse_kernel` on %s: %s of the D2D bandwidth; ncu: %s µs at %s%% of DRAM peak, achieved occupancy "
-            "%s%% (theoretical %s%%: %s registers per thread)%s.%s" % (
-                case, pct(run.frac(c)), fmt(ncu_value(m, "gpu__time_duration.sum", "us")),
-                fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
-                fmt(m.get("sm__warps_active.avg.pct_of_peak_sustained_active [%]")),
-                fmt(m.get("sm__maximum_warps_per_active_cycle_pct [%]")),
-                fmt(m.get("launch__registers_per_thread [register/thread]")),
-                "" if spr is None else "; %s sectors per store request (4 when coalesced)" % fmt(spr),
-                "" if not explain else
-                " Stores are coalesced (a thread block per tile of rows, threads across the columns). What is "
-                "left is the start of each tile: phase 1 is a chain of dependent reads (a binary search of the "
-                "stream's timestamps per row) during which the tile loads no sample, and "
-                "the smallest batches make too few tiles to fill the SMs. What would close it: brackets found "
-                "incrementally from the previous tile's (the grid and the timestamps both increase), or the "
-                "tile's timestamps staged in shared memory, so that phase 1 costs one read instead of a dozen."))
+EXPLANATIONS = os.path.join(ROOT, "bench", "results", "explanations.json")
+
+# ncu figures an explanation may rest on: name -> (metric of parse_ncu's dict, kind of ncu_value)
+NCU_FIGURES = {
+    "us": ("gpu__time_duration.sum", "us"),
+    "dram_pct": ("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]", None),
+    "l2_pct": ("lts__throughput.avg.pct_of_peak_sustained_elapsed [%]", None),
+    "sm_pct": ("sm__throughput.avg.pct_of_peak_sustained_elapsed [%]", None),
+    "occupancy_pct": ("sm__warps_active.avg.pct_of_peak_sustained_active [%]", None),
+    "theoretical_pct": ("sm__maximum_warps_per_active_cycle_pct [%]", None),
+    "registers": ("launch__registers_per_thread [register/thread]", None),
+}
 
 
-def _kernels_line(c, names):
+def call_launches(res, case):
+    """The profiled launches of case's first call (the probe left out by collect.py)."""
+    out, first = [], None
+    for x in (res.get("profile") or {}).get(case, []):
+        if first is not None and x["kernel"] == first and out:
+            break
+        first = first or x["kernel"]
+        out.append(x)
+    return out
+
+
+def ncu_figure(m, name):
+    """One figure of a profiled launch's metrics m, by the names of NCU_FIGURES, plus dram_mb and
+    sectors_per_load / sectors_per_store; None when ncu did not record it."""
+    if name in NCU_FIGURES:
+        metric, kind = NCU_FIGURES[name]
+        return ncu_value(m, metric, kind) if kind else m.get(metric)
+    if name == "dram_mb":
+        rd, wr = ncu_value(m, "dram__bytes_read.sum", "MB"), ncu_value(m, "dram__bytes_write.sum", "MB")
+        return rd + wr if rd is not None and wr is not None else None
+    if name in ("sectors_per_load", "sectors_per_store"):
+        op = "ld" if name.endswith("load") else "st"
+        sec = ncu_value(m, "l1tex__t_sectors_pipe_lsu_mem_global_op_%s.sum" % op, "n")
+        req = ncu_value(m, "l1tex__t_requests_pipe_lsu_mem_global_op_%s.sum" % op, "n")
+        return sec / req if sec is not None and req else None
+    return None
+
+
+def case_figure(c, name):
+    """A figure of a robocache case an explanation may rest on: kernels (distinct kernels and
+    memsets of a call), sort_share (CUB radix sorts' part of the kernel time), d2h_share (the
+    device-to-host copies' part of the untraced call), d2h_us (those copies, µs), span_over_kernel."""
     k = c.get("kernels_ms_per_call") or {}
-    sort = sum(v for n, v in k.items() if n.startswith("cub radix sort"))
-    parts = ["%s %s ms" % (n, fmt(k[n])) for n in names if n in k]
-    if sort:
-        parts.append("CUB radix sorts %s ms" % fmt(sort))
-    return ", ".join(parts)
+    kern = (c.get("kernel_ms") or {}).get("median")
+    if name == "kernels":
+        return len(k) if k else None
+    if name == "sort_share":
+        return sum(v for n, v in k.items() if n.startswith("cub radix sort")) / kern if k and kern else None
+    if name == "d2h_share":
+        d2h, call = (c.get("d2h_ms") or {}).get("median"), (c.get("call_pinned_ms") or {}).get("median")
+        return d2h / call if d2h is not None and call else None
+    if name == "d2h_us":
+        d2h = (c.get("d2h_ms") or {}).get("median")
+        return d2h * 1e3 if d2h is not None else None
+    if name == "span_over_kernel":
+        span = (c.get("span_ms") or {}).get("median")
+        return span / kern if span is not None and kern else None
+    return None
 
 
-def section_why(res):
+def target_misses(run):
+    """Issue 19's targets in page order: (key of explanations.json, label, [(case, measured text,
+    how far: factor > 1 when missed, else None, whether the run measured it)])."""
+    out = []
+    for key, group, prefix in (("resample-f32", "resample", "resample/f32/"),
+                               ("resample-bf16", "resample", "resample/bf16/"), ("fuse", "fuse", "fuse/")):
+        tg, rows = T[group], []
+        for c in run.ours(group):
+            if not c["name"].startswith(prefix):
+                continue
+            f, sp = run.frac(c), run.speedup(c)
+            short = [tg["frac_d2d"] / f if f else None, tg["speedup"] / sp if sp else None]
+            worst = max((x for x in short if x is not None), default=None)
+            rows.append((c, "%s of D2D, %s PyTorch" % (pct(f), times(sp)),
+                         worst if worst is not None and worst > 1 else None, f is not None and sp is not None))
+        out.append((key, "%s ≥ %s of D2D and ≥ %s PyTorch" % (prefix.rstrip("/").replace("/", " "),
+                                                               pct(tg["frac_d2d"]), times(tg["speedup"])), rows))
+    for key, mode, batch in (("occupancy", "occupancy", False), ("count", "count", False), ("mean", "mean", False),
+                             ("points", "points", False), ("batch-count", "count", True),
+                             ("batch-points", "points", True)):
+        rows = []
+        for c in run.ours("voxelize"):
+            tgt = vox_target(c)
+            if tgt is None or (c["params"].get("frames", 1) > 1) != batch or c["params"].get("mode") != mode:
+                continue
+            r = benchlib.items_per_s(c)
+            g = r / 1e9 if r else None
+            rows.append((c, "%s Gpts/s" % fmt(g), tgt / g if g and g < tgt else None, g is not None))
+        label = ("voxelize batch of LiDAR frames (%s) ≥ %s Gpts/s" % ("sparse count" if mode == "count" else "points mode",
+                                                                       fmt(T["voxelize"]["batch"])) if batch else
+                 "voxelize %s ≥ %s Gpts/s" % (mode, fmt(T["voxelize"][mode])))
+        out.append((key, label, rows))
+    for key, fig, lim, what in (("frame-kernel", "kernel_ms", T["frame"]["kernel_us"], "kernel"),
+                                ("frame-call", "call_pinned_ms", T["frame"]["call_us"], "launcher call")):
+        rows = [(c, "%s µs" % fmt(frame_us(c, fig)),
+                 frame_us(c, fig) / lim if frame_us(c, fig) and frame_us(c, fig) > lim else None,
+                 frame_us(c, fig) is not None) for c in run.ours("frame")]
+        out.append((key, "one LiDAR frame: %s ≤ %s µs" % (what, fmt(lim)), rows))
+    return out
+
+
+def check_holds(res, run, ex, chk):
+    """(holds, text): one check of an explanation against this run's data."""
+    op, want = chk["op"], chk["value"]
+    if "case" in chk:
+        c = next((x for x in run.ours(chk["case"].split("/")[0]) if x["name"].startswith(chk["case"])), None)
+        v = case_figure(c, chk["figure"]) if c else None
+        where = "%s of %s" % (chk["figure"], chk["case"])
+    else:
+        prof = chk.get("profile", (ex.get("profiles") or [None])[0])
+        m = next((x["metrics"] for x in call_launches(res, prof) if x["kernel"] == chk["kernel"]), None)
+        v = ncu_figure(m, chk["metric"]) if m else None
+        where = "%s of %s on %s" % (chk["metric"], chk["kernel"], prof)
+    if v is None:
+        return False, "%s is not in this run" % where
+    held = v >= want if op == ">=" else v <= want
+    return held, "%s = %s, %s %s" % (where, fmt(v), "≥" if op == ">=" else "≤", fmt(want))
+
+
+def profile_line(res, case):
+    """What ncu measured on one call of case: its kernels by time, with the figures of each."""
+    ls = call_launches(res, case)
+    if not ls:
+        return "no ncu profile of `%s` in this run" % case
+    tot = sum(ncu_figure(x["metrics"], "us") or 0 for x in ls)
+    parts = []
+    for x in sorted(ls, key=lambda x: -(ncu_figure(x["metrics"], "us") or 0))[:4]:
+        m = x["metrics"]
+        us = ncu_figure(m, "us")
+        pc = lambda name: "—" if ncu_figure(m, name) is None else fmt(ncu_figure(m, name)) + "%"  # noqa: E731
+        parts.append("`%s` %s µs (%s), DRAM %s, L2 %s, SM %s, achieved occupancy %s of %s, "
+                     "%s sectors per load request, %s per store request" % (
+                         x["kernel"], fmt(us), pct(us / tot) if us and tot else "—",
+                         pc("dram_pct"), pc("l2_pct"), pc("sm_pct"), pc("occupancy_pct"), pc("theoretical_pct"),
+                         fmt(ncu_figure(m, "sectors_per_load")), fmt(ncu_figure(m, "sectors_per_store"))))
+    more = len(ls) - len(parts)
+    return "ncu on `%s` (%d launch%s, %s µs): %s%s" % (case, len(ls), "" if len(ls) == 1 else "es", fmt(tot),
+                                                        "; ".join(parts),
+                                                      "; and %d shorter launches" % more if more > 0 else "")
+
+
+def section_misses(res, explanations):
+    """Per target of issue 19: met, or by how much it is missed, what ncu measured, and the reading
+    of explanations.json where every check of it holds in this run's data."""
     run = Run(res)
     out = []
-    for i, case in enumerate(("resample/f32/B1024-S1000-T500-D128", "fuse/f32/B1024-4streams-T500-W108")):
-        b = _bullet_fuse(res, run, case, i == 0)
-        if b:
-            out.append(b)
-    by = {c["name"]: c for c in run.ours("voxelize")}
-    oc = by.get("voxelize/occupancy/dense/uniform-100000000pts/512x512x64")
-    m = _profile_kernel(res, "voxelize/occupancy/dense/uniform-10000000pts/512x512x64", "vox_scatter_kernel")
-    if oc and m:
-        out.append("voxelize, occupancy and count (dense): one pass over the points, no sort (`vox_scatter_kernel`: "
-                   "%s of the %s ms per call at 100M points). ncu on 10M points: L2 at %s%% of its peak, DRAM at "
-                   "%s%%: every point is a random store (occupancy) or atomic (count) in L2, on top of its share "
-                   "of the points' sectors, so L2, not DRAM, is the limit. Count on the 512×512×64 grid is slower "
-                   "than occupancy because its 4-byte counters (64 MiB) do not fit the 50 MB L2 and the atomics "
-                   "go to DRAM. What would close it: bin the points by grid region first (one more pass, "
-                   "coalesced), then count each region in shared memory and write it out once." % (
-                       fmt((oc.get("kernels_ms_per_call") or {}).get("vox_scatter_kernel")),
-                       fmt(oc["kernel_ms"]["median"]),
-                       fmt(m.get("lts__throughput.avg.pct_of_peak_sustained_elapsed [%]")),
-                       fmt(m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]"))))
-    mn = by.get("voxelize/mean/dense/uniform-100000000pts/512x512x64")
-    if mn and mn.get("kernels_ms_per_call"):
-        out.append("voxelize, mean at 100M points (%s ms per call): %s. The in-order double sum (what the CPU's "
-                   "bits need) keeps a stable sort of the points; `vox_mean_dense_kernel` gathers each voxel's "
-                   "points through the sorted index, one thread per voxel. What would close it: sort the points "
-                   "themselves with the keys (one gather pass, then coalesced reads), and a segmented pass with a "
-                   "warp per long voxel." % (fmt(mn["kernel_ms"]["median"]),
-                                             _kernels_line(mn, ["vox_key_kernel", "vox_segment_kernel",
-                                                                "vox_mean_dense_kernel"])))
-    bt = next((c for n, c in by.items() if "/batch-" in n), None)
-    if bt and bt.get("kernels_ms_per_call"):
-        out.append("voxelize, batch of %s frames (sparse count): one sort for all frames (frame-major keys) and "
-                   "one host synchronisation per call: %s ms of kernels in a %s ms span; %s. What would close "
-                   "it: fewer passes over the points (key, head and segment kernels fused into the sort's last "
-                   "pass), and the first-appearance order from the segment starts without a second sort." % (
-                       bt["params"].get("frames"), fmt(bt["kernel_ms"]["median"]), fmt(bt["span_ms"]["median"]),
-                       _kernels_line(bt, ["vox_key_kernel", "vox_segment_kernel", "vox_rows_kernel"])))
+    for key, label, rows in target_misses(run):
+        if not rows:
+            continue
+        missed = [r for r in rows if r[2] is not None]
+        unmeasured = "" if all(r[3] for r in rows) else " %d of the %d cases were not measured." % (
+            sum(1 for r in rows if not r[3]), len(rows))
+        if not missed:
+            n_meas = sum(1 for r in rows if r[3])
+            out.append("### %s\n\n%s" % (label, "Met in all %d cases." % len(rows) if not unmeasured else
+                                          "Not measured in this run." if not n_meas else
+                                          unmeasured.strip() + " The others meet it."))
+            continue
+        worst = max(missed, key=lambda r: r[2])
+        lines = ["%d of %d cases miss it; the furthest is `%s` at %s, %s× from the target.%s" % (
+            len(missed), len(rows), case_label(worst[0]["name"]), worst[1], fmt(worst[2]), unmeasured)]
+        ex = (explanations or {}).get(key)
+        if not ex:
+            lines.append("No reading of this miss is recorded (bench/results/explanations.json).")
+        else:
+            lines += ["- " + profile_line(res, p) + "." for p in ex.get("profiles", [])]
+            checks = [check_holds(res, run, ex, c) for c in ex.get("checks", [])]
+            if all(h for h, _ in checks):
+                lines.append("Why (the figures it rests on: %s): %s" % ("; ".join(t for _, t in checks), ex["why"]))
+                lines.append("What would close it: " + ex["close"])
+            else:
+                lines.append("The recorded reading does not stand on this run's data (%s), so none is given: "
+                             "this miss needs a new look." % "; ".join(t for h, t in checks if not h))
+        out.append("### %s\n\n%s" % (label, "\n\n".join(lines)))
+    e2e = e2e_reading(res)
+    if e2e:
+        out.append("### End to end\n\n" + e2e)
+    if not out:
+        return ""
+    return ("## Missed targets, explained\n\nPer target: how far this run is from it, what Nsight Compute "
+            "measured on one call of the profiled cases, and the reading of that profile with what would close "
+            "the gap (bench/results/explanations.json), given only where every figure the reading rests on "
+            "holds in this run.\n\n" + "\n\n".join(out))
+
+
+def e2e_reading(res):
+    """The end-to-end run's slowest stage, from the streaming pipeline's report ("" without one)."""
     raw, runs = e2e_figures(res)
     cu = runs.get("robocache-cuda")
     if cu and cu.get("slowest_stage"):  # the streaming pipeline's report
-        out.append("End to end: the streaming run's slowest stage is `%s` (%s s of load) and the wall is %s× it "
-                   "over %s episodes: with so few episodes the start (the first read before any compute) and "
-                   "the drain (the last compression and commit) do not overlap anything. The reader is the "
-                   "bottleneck: HDF5 reads run under one library lock, then a copy into page-locked slots; "
-                   "reading straight into those slots, and runs of more episodes, are the next steps."
-                   % (cu["slowest_stage"], fmt(cu.get("slowest_load_s")), fmt(cu["wall_over_slowest"]),
-                      cu.get("episodes")))
-    if not out:
-        return ""
-    return "## Why the targets are missed, and what would close them\n\n" + "\n".join("- " + x for x in out)
+        return ("The streaming run's slowest stage is `%s` (%s s of load) and the wall is %s× it over %s "
+                "episodes: with so few episodes the start (the first read before any compute) and the drain "
+                "(the last compression and commit) do not overlap anything. The reader is the bottleneck: HDF5 "
+                "reads run under one library lock, then a copy into page-locked slots; reading straight into "
+                "those slots, and runs of more episodes, are the next steps."
+                % (cu["slowest_stage"], fmt(cu.get("slowest_load_s")), fmt(cu["wall_over_slowest"]),
+                   cu.get("episodes")))
+    return ""
+
+
+def load_explanations(path=EXPLANATIONS):
+    """explanations.json's readings by target key ({} when the file is absent)."""
+    try:
+        with open(path) as f:
+            d = json.load(f)
+    except OSError:
+        return {}
+    return d.get("targets", {})
 
 
 def section_others(folder, shown):
@@ -603,7 +782,9 @@ def page(res, src, svg_rel, others=""):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_e2e(res), section_camera(res), section_why(res), section_profile(res), others]
+            section_vox(run), section_frame(run), section_e2e(res), section_camera(res),
+            section_misses(res, load_explanations()),
+            section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 
@@ -626,6 +807,10 @@ def summary(res):
             print("%-62s %9s ms  %7s GB/s  %6s of D2D  %8s Gitems/s  x%s vs torch" % (
                 c["name"], fmt(c["kernel_ms"]["median"]), fmt(benchlib.gb_s(c)), pct(run.frac(c)),
                 fmt(r / 1e9 if r else None), fmt(run.speedup(c))))
+    for c in run.ours("frame"):
+        print("%-62s kernel %7s us  call (page-locked) %7s us  x%s vs torch  = CPU bytes: %s" % (
+            c["name"], fmt(frame_us(c, "kernel_ms")), fmt(frame_us(c, "call_pinned_ms")), fmt(run.speedup(c)),
+            c.get("checked_against_cpu")))
     raw, runs = e2e_figures(res)
     for name, r in sorted(runs.items()):
         print("e2e %-16s wall %s s  %s MB/s" % (name, fmt(r["wall_s"]), fmt(raw / r["wall_s"] / 1e6) if raw else "—"))

@@ -1,8 +1,9 @@
 /* rc_bench.c — rc-bench: times the CUDA backend's launchers (kernels/fuse.cu, kernels/voxelize.cu,
  * kernels/image.cu through src/backend/rc_cuda_int.h) and the device's copy bandwidth; one JSON line per case on
  * stdout, progress on stderr.  bench/run-gpu.sh runs it on the GPU machine.
- * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] GROUP...
- *        GROUP: mem resample fuse voxelize image all */
+ * usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] [--frame FILE]...
+ *                 GROUP...
+ *        GROUP: mem resample fuse voxelize image frame all (frame: the --frame sweeps, bench_frame.c) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,13 @@ int g_bench_cupti_ok;
 static int usage(void)
 {
     fprintf(stderr, "usage: rc-bench [--quick] [--runs N] [--warmup N] [--dump DIR] [--only SUBSTRING] "
-                    "mem|resample|fuse|voxelize|image|all...\n");
+                    "[--frame KITTI_BIN]... mem|resample|fuse|voxelize|image|frame|all...\n");
     return 1;
 }
 
 int main(int argc, char **argv)
 {
-    bench_opts o = {0, 50, 3, NULL, NULL};
+    bench_opts o = {0, 50, 3, NULL, NULL, {NULL}, 0};
     int i, rc = 0, runs_set = 0;
     char why[256];
     rc_err err;
@@ -32,6 +33,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) o.warmup = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) o.dump = argv[++i];
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) o.only = argv[++i];
+        else if (!strcmp(argv[i], "--frame") && i + 1 < argc &&
+                 o.n_frames < (int)(sizeof o.frames / sizeof o.frames[0]))
+            o.frames[o.n_frames++] = argv[++i];
         else return usage();
     }
     if (i == argc || o.runs < 1 || o.warmup < 0) return usage();
@@ -55,6 +59,7 @@ int main(int argc, char **argv)
         if (all || !strcmp(argv[i], "fuse")) rc |= bench_fuse(&o), known = 1;
         if (all || !strcmp(argv[i], "voxelize")) rc |= bench_voxelize(&o), known = 1;
         if (all || !strcmp(argv[i], "image")) rc |= bench_image(&o), known = 1;
+        if (all || !strcmp(argv[i], "frame")) rc |= bench_frame(&o), known = 1;
         if (!known) {
             rc_cuda_close(g_bench_cuda);
             return usage();

@@ -10,7 +10,13 @@
 # Run from the repository root after `make bench` and `sh bench/pack.sh BUILD` here, carrying
 # BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick|camera]
 # (quick: small sizes, 5 runs; camera: only the image resize cases and the camera conversion,
-# at the full camera size, for a run of its own)
+# at the full camera size, for a run of its own).
+# Single LiDAR frames: every .carry/data/NAME.bin (KITTI velodyne layout: float32 x, y, z,
+# intensity per point) is one sweep for rc-bench's and the PyTorch peer's `frame` cases.  Put
+# them there HERE before the run: `sh bench/pack.sh BUILD` copies the KITTI sweep and converts
+# the 120k-point PCD sweep of the real-data folder (RC_SHARED_DATA, default ../shared/data) with
+# bench/frames.py, or by hand: python3 bench/frames.py .carry/data NAME=FILE.bin|FILE.pcd.
+# Without them the frame cases are not run (the run says so in run.log).
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -61,8 +67,13 @@ python3 -c 'import json,torch,numpy,h5py;print(json.dumps({"torch":torch.__versi
     >"$W/versions.json" 2>>"$log"
 groups=all
 [ "$mode" = camera ] && groups=image
-step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $groups >'$W/rc-bench.jsonl'"
-step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $groups >'$W/torch.jsonl'"
+frames=
+for f in "$root"/.carry/data/*.bin; do
+    [ -f "$f" ] && frames="$frames --frame $f"
+done
+[ -n "$frames" ] || echo "=== no .carry/data/*.bin: the single-frame cases are not run (bench/pack.sh)" | tee -a "$log"
+step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $frames $groups >'$W/rc-bench.jsonl'"
+step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $frames $groups >'$W/torch.jsonl'"
 
 if [ "$mode" != camera ]; then
     # end to end: synth input (the bench preset, fewer episodes), then four conversions of it
@@ -81,23 +92,53 @@ if [ "$mode" != camera ]; then
             --output "$W/peer-$eng" --json "$W/peer-$eng.json" --compare "$W/out-cuda/train"
     done
 
-    # profiles of the largest resample and fuse, a 10M-point occupancy grid and the 64-frame sparse
-    # batch (DRAM and L2 throughput, bytes, occupancy, sectors per global load/store request: 4 =
-    # coalesced 32-bit accesses)
+    # ncu for every case that has a target (DRAM and L2 throughput, bytes, occupancy, sectors per
+    # global load/store request: 4 = coalesced 32-bit accesses): the largest resample (f32, bf16)
+    # and fuse, each voxelize mode on 10M points (count on both grids), the 64-frame sparse batch
+    # and the largest single frame in both of its modes.  One rc-bench call each (--runs 1
+    # --warmup 0: the case's kernels of its first call are what the page shows); -c bounds the
+    # launches profiled to about one call's (the backend's probe kernel is the first).
     ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
     metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
     metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
+    profiles=
+    # prof TAG LIMIT_S CASE NCU_FILTER... -- RC_BENCH_ARGS...: one profile, recorded for CASE
+    prof() {
+        tag=$1; lim=$2; case_name=$3; shift 3
+        filt=
+        while [ "$1" != -- ]; do filt="$filt $1"; shift; done
+        shift
+        step "ncu-$tag" "$lim" $rc "$ncu_bin" --clock-control none --metrics "$metrics" $filt \
+            --log-file "$W/ncu-$tag.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 "$@"
+        [ -f "$W/ncu-$tag.txt" ] && cat "$W/ncu-$tag.txt" >>"$OUT/ncu.txt"
+        profiles="$profiles $case_name=$W/ncu-$tag.txt"
+    }
     if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
-        step ncu-resample 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
-            --log-file "$W/ncu-resample.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only resample/f32/B1024 resample
-        step ncu-fuse 60 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
-            --log-file "$W/ncu-fuse.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only fuse/f32/B1024 fuse
-        step ncu-voxelize 120 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -c 20 \
-            --log-file "$W/ncu-vox.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 \
-            --only occupancy/dense/uniform-10000000pts/512 voxelize
-        step ncu-batch 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k regex:vox_ -c 8 \
-            --log-file "$W/ncu-batch.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only batch voxelize
-        cat "$W/ncu-resample.txt" "$W/ncu-fuse.txt" "$W/ncu-vox.txt" "$W/ncu-batch.txt" >"$OUT/ncu.txt" 2>/dev/null
+        : >"$OUT/ncu.txt"
+        u10=uniform-10000000pts
+        prof resample 60 resample/f32/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/f32/B1024 resample
+        prof resample-bf16 60 resample/bf16/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/bf16/B1024 resample
+        prof fuse 60 fuse/f32/B1024-4streams-T500-W108 -k fuse_kernel -c 1 -- --only fuse/f32/B1024 fuse
+        prof vox 60 voxelize/occupancy/dense/$u10/512x512x64 -c 20 -- --only occupancy/dense/$u10/512 voxelize
+        prof count-256 45 voxelize/count/dense/$u10/256x256x32 -c 4 -- --only count/dense/$u10/256 voxelize
+        prof count-512 45 voxelize/count/dense/$u10/512x512x64 -c 4 -- --only count/dense/$u10/512 voxelize
+        prof mean 60 voxelize/mean/dense/$u10/512x512x64 -c 24 -- --only mean/dense/$u10/512 voxelize
+        prof points 60 voxelize/points/points/$u10/512x512x64 -c 24 -- --only points/points/$u10/512 voxelize
+        prof batch 60 voxelize/count/sparse/batch-64x120000pts/512x512x64 -k regex:vox_ -c 8 -- --only batch voxelize
+        # the largest sweep carried (its case names carry its point count: found from the file size)
+        big= big_n=0
+        for f in "$root"/.carry/data/*.bin; do
+            [ -f "$f" ] || continue
+            n=$(($(wc -c <"$f") / 16))
+            [ "$n" -gt "$big_n" ] && big=$f big_n=$n
+        done
+        if [ -n "$big" ]; then
+            sweep=$(basename "$big" .bin) # prof sets tag: a name of its own
+            prof frame-points 45 "frame/points/$sweep-${big_n}pts/640x640x1" -c 24 -- \
+                --only "frame/points/$sweep-" --frame "$big" frame
+            prof frame-count 45 "frame/count/$sweep-${big_n}pts/1024x1024x40" -c 24 -- \
+                --only "frame/count/$sweep-" --frame "$big" frame
+        fi
     fi
 
     # Issue 18's inputs as users have them (bench/make_inputs.py), last, so the figures above keep
@@ -156,10 +197,7 @@ python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-
     --e2e-input-for "robocache-cuda-gzip=$W/e2e-input-gzip.json" "numpy-gzip=$W/e2e-input-gzip.json" \
     "robocache-cuda-robomimic=$W/e2e-input-robomimic.json" \
     "robocache-cuda-camera=$W/e2e-input-camera.json" "pillow-camera=$W/e2e-input-camera.json" \
-    --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
-    "fuse/f32/B1024-4streams-T500-W108=$W/ncu-fuse.txt" \
-    "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" \
-    "voxelize/count/sparse/batch-64x120000pts/512x512x64=$W/ncu-batch.txt" 2>&1 | tee -a "$log"
+    --profile ${profiles:-} 2>&1 | tee -a "$log"
 cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" \
     "$W/report-cuda-gzip.json" "$W/report-cuda-robomimic.json" "$W/report-cuda-camera.json" \
     "$W/peer-pillow-camera.json" "$OUT/" 2>/dev/null

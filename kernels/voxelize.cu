@@ -24,7 +24,10 @@
  *          consecutive rows) writes the output; a mean sums each column over the voxel's
  *          segment in input order in double.
  *     The sparse layouts keep every row of the call on the device and bring them back after
- *     the last chunk: no host synchronisation per frame.  Keys are 32-bit when they fit.
+ *     the last chunk: no host synchronisation per frame (a one-frame call zeroes its rows past
+ *     the voxel count on the device, so its rows and totals come back together: one
+ *     synchronisation).  Points mode sums its drop counts on the device.  Keys are 32-bit when
+ *     they fit.
  * Points are copied in on the copy-in stream, double-buffered against the kernel stream. */
 #include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
@@ -47,6 +50,7 @@ extern "C" {
 typedef struct vox_totals {
     int kept;   /* points inside the grid */
     int voxels; /* non-empty voxels */
+    unsigned dropped_points, dropped_voxels; /* points mode: rc_vox_frame's drop counts */
 } vox_totals;
 
 /* A chunk: frames [f0, f0 + G) of the call, n points from the call's point base (the chunk's
@@ -66,7 +70,7 @@ static int is_batched(const rc_vox_params *p) { return p->sparse && p->mode != R
 
 /* ---- device helpers ---- */
 
-/* Adds this thread's v to *total: one atomicAdd per block. */
+/* Adds this thread's v to *total: one atomicAdd per block.  Every thread of the block calls it. */
 __device__ static void block_add(unsigned v, unsigned *total)
 {
     __shared__ unsigned warp_sum[VOX_THREADS / 32];
@@ -78,6 +82,7 @@ __device__ static void block_add(unsigned v, unsigned *total)
         for (int w = 0; w < VOX_THREADS / 32; w++) s += warp_sum[w];
         if (s) atomicAdd(total, s);
     }
+    __syncthreads(); /* warp_sum is read: another block_add may follow */
 }
 
 /* The frame of point i (an index in the call's points): the last f < G with off[f] <= i. */
@@ -265,6 +270,17 @@ __global__ void vox_rows_kernel(const float *pts, vox_chunk ch, rc_vox_params p,
     }
 }
 
+/* After step 5 of a one-frame sparse call: its rows from the voxel count V to its point count n
+ * zeroed on the device (rc_voxelize_cpu leaves the caller's rows past V zero), so the frame's
+ * whole buffers come back in one copy, with no round trip to learn V first. */
+__global__ void vox_tail_kernel(const vox_totals *tot, int n, int64_t elem, int32_t *coords, uint8_t *values)
+{
+    int64_t V = tot->voxels, stride = (int64_t)gridDim.x * blockDim.x;
+    int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    for (int64_t i = V * 3 + t; i < (int64_t)n * 3; i += stride) coords[i] = 0;
+    for (int64_t i = V * elem + t; i < (int64_t)n * elem; i += stride) values[i] = 0;
+}
+
 /* Step 5, dense mean of one frame: one thread per voxel (any order: each writes its own cells). */
 template <typename K>
 __global__ void vox_mean_dense_kernel(const float *pts, rc_vox_params p, const K *key_s, const uint32_t *idx_s,
@@ -277,20 +293,25 @@ __global__ void vox_mean_dense_kernel(const float *pts, rc_vox_params p, const K
     }
 }
 
-/* Step 5, points mode of one frame: rank r (voxel order[r]) reports its point count (the host
- * counts the drops); ranks below max_voxels write coords, num_points and their first
- * max_points points in input order into the zeroed voxels buffer. */
+/* Step 5, points mode of one frame: ranks below max_voxels (rank r: voxel order[r]) write coords,
+ * num_points and their first max_points points in input order into the zeroed voxels buffer;
+ * their points past max_points, and every point of the ranks from max_voxels on, are added to
+ * the drop counts in tot (integer sums: the order of the adds does not matter). */
 template <typename K>
 __global__ void vox_points_kernel(const float *pts, rc_vox_params p, const K *key_s, const uint32_t *idx_s,
-                                  const int *start, const uint32_t *order, const vox_totals *tot, int32_t *coords,
-                                  float *voxels, int32_t *num_points, int *count_by_rank)
+                                  const int *start, const uint32_t *order, vox_totals *tot, int32_t *coords,
+                                  float *voxels, int32_t *num_points)
 {
     int V = tot->voxels;
+    unsigned past_points = 0, past_voxels = 0;
     for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < V; r += gridDim.x * blockDim.x) {
         int s = (int)order[r], b = start[s], e = s + 1 < V ? start[s + 1] : tot->kept;
-        count_by_rank[r] = e - b;
-        if (r >= p.max_voxels) continue;
+        if (r >= p.max_voxels) {
+            past_voxels += (unsigned)(e - b);
+            continue;
+        }
         int np = e - b < p.max_points ? e - b : p.max_points;
+        past_points += (unsigned)(e - b - np);
         cell_zyx((uint64_t)key_s[b], p, coords + (size_t)r * 3);
         num_points[r] = np;
         float *row = voxels + (size_t)r * p.max_points * p.C;
@@ -298,6 +319,8 @@ __global__ void vox_points_kernel(const float *pts, rc_vox_params p, const K *ke
             for (int c = 0; c < p.C; c++)
                 row[(size_t)j * p.C + c] = pts[(size_t)idx_s[b + j] * p.C + c];
     }
+    block_add(past_points, &tot->dropped_points);
+    block_add(past_voxels, &tot->dropped_voxels);
 }
 
 /* ---- buffers ---- */
@@ -321,7 +344,6 @@ typedef struct vox_bufs {
     int *head, *seg, *start;   /* [cap] */
     uint32_t *first, *first_s; /* [cap] */
     uint32_t *order;           /* [cap] */
-    int *count_by_rank;        /* points: [cap] */
     vox_totals *tot;
     void *cub_tmp;
     size_t cub_bytes;
@@ -332,7 +354,7 @@ static void bufs_free(vox_bufs *b)
 {
     void *all[] = {b->pts_db[0], b->pts_db[1], b->dense, b->coords, b->values, b->voxels, b->num_points,
                    b->kept, b->off, b->vb, b->ve, b->key, b->key_s, b->idx, b->idx_s, b->head, b->seg,
-                   b->start, b->first, b->first_s, b->order, b->count_by_rank, b->tot, b->cub_tmp};
+                   b->start, b->first, b->first_s, b->order, b->tot, b->cub_tmp};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]) cudaFree(all[i]);
 }
@@ -427,7 +449,6 @@ static rc_status bufs_alloc(vox_bufs *b, const rc_vox_params *p, int cap, uint64
         DEV_ALLOC(b->vb, frames * sizeof(int64_t));
         DEV_ALLOC(b->ve, frames * sizeof(int64_t));
     }
-    if (p->mode == RC_VOX_POINTS) DEV_ALLOC(b->count_by_rank, n * sizeof(int));
     if (keys_32(cells)) RC_TRY(sort_alloc<uint32_t>(b, n, s, err));
     else RC_TRY(sort_alloc<uint64_t>(b, n, s, err));
 done:
@@ -516,6 +537,36 @@ done:
     return st;
 }
 
+/* sparse_finish of a one-frame call (its rows start at row 0): the rows past its voxel count
+ * zeroed on the device, then its rows, row range and kept count back with one synchronisation. */
+static rc_status sparse_finish_one(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, cudaStream_t s,
+                                   rc_vox_frame *fr, rc_err *err)
+{
+    rc_status st = RC_OK;
+    size_t elem = elem_size(p), N = (size_t)(offsets[1] - offsets[0]);
+    int64_t vb = 0, ve = 0;
+    unsigned kept = 0;
+    if (N) {
+        vox_tail_kernel<<<rc_cuda_blocks((int64_t)N, VOX_THREADS), VOX_THREADS, 0, s>>>(
+            b->tot, (int)N, (int64_t)elem, b->coords, (uint8_t *)b->values);
+        RC_CUDA_LAUNCHED(vox_tail_kernel, err);
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->coords, b->coords, N * 3 * sizeof(int32_t), cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying coords back");
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->values, b->values, N * elem, cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying values back");
+    }
+    RC_CUDA_TRY(cudaMemcpyAsync(&vb, b->vb, sizeof vb, cudaMemcpyDeviceToHost, s), err, "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(&ve, b->ve, sizeof ve, cudaMemcpyDeviceToHost, s), err, "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(&kept, b->kept, sizeof kept, cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: kept counts");
+    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment/vox_rows/vox_tail kernels");
+    fr->n_voxels = ve - vb;
+    fr->dropped_range = (int64_t)N - kept;
+    fr->dropped_points = fr->dropped_voxels = 0;
+done:
+    return st;
+}
+
 /* After the last chunk of a sparse call: each frame's counts and rows back into frames. */
 static rc_status sparse_finish(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, int64_t F,
                                cudaStream_t s, rc_vox_frame *frames, rc_err *err)
@@ -583,15 +634,14 @@ done:
     return st;
 }
 
-/* Points mode of one frame (a chunk of one frame) into fr. */
+/* Points mode of one frame (a chunk of one frame) into fr: one synchronisation, after the
+ * buffers and the totals (drop counts included) came back. */
 template <typename K>
 static rc_status points_frame(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
                               uint64_t cells, cudaStream_t s, rc_vox_frame *fr, rc_err *err)
 {
     rc_status st = RC_OK;
     vox_totals tot;
-    int *counts = NULL;
-    int64_t M;
     RC_TRY(sort_segments<K>(b, pts, p, ch, cells, 1, s, err));
     RC_CUDA_TRY(cudaMemsetAsync(b->coords, 0, b->coords_bytes, s), err, "rc_cuda_voxelize");
     RC_CUDA_TRY(cudaMemsetAsync(b->voxels, 0, b->voxels_bytes, s), err, "rc_cuda_voxelize");
@@ -599,7 +649,7 @@ static rc_status points_frame(vox_bufs *b, const float *pts, const rc_vox_params
     if (ch->n > 0) {
         vox_points_kernel<K><<<rc_cuda_blocks(ch->n, VOX_THREADS), VOX_THREADS, 0, s>>>(
             pts, *p, (const K *)b->key_s, b->idx_s, b->start, b->order, b->tot, b->coords, b->voxels,
-            b->num_points, b->count_by_rank);
+            b->num_points);
         RC_CUDA_LAUNCHED(vox_points_kernel, err);
     }
     if (b->coords_bytes)
@@ -614,23 +664,11 @@ static rc_status points_frame(vox_bufs *b, const float *pts, const rc_vox_params
     RC_CUDA_TRY(cudaMemcpyAsync(&tot, b->tot, sizeof tot, cudaMemcpyDeviceToHost, s), err,
                 "rc_cuda_voxelize: frame totals");
     RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_points_kernel (run and copy back)");
-    counts = (int *)rc_malloc((size_t)(tot.voxels > 0 ? tot.voxels : 1) * sizeof(int));
-    RC_FAIL_IF(!counts, err, RC_E_NOMEM, "out of memory for %d voxel counts", tot.voxels);
-    if (tot.voxels > 0) {
-        RC_CUDA_TRY(cudaMemcpyAsync(counts, b->count_by_rank, (size_t)tot.voxels * sizeof(int),
-                                    cudaMemcpyDeviceToHost, s), err, "rc_cuda_voxelize: counts");
-        RC_CUDA_TRY(cudaStreamSynchronize(s), err, "rc_cuda_voxelize: counts");
-    }
     fr->dropped_range = ch->n - tot.kept;
-    fr->dropped_points = fr->dropped_voxels = 0;
-    M = tot.voxels < p->max_voxels ? tot.voxels : p->max_voxels;
-    for (int r = 0; r < tot.voxels; r++) {
-        if (r < M) fr->dropped_points += counts[r] > p->max_points ? counts[r] - p->max_points : 0;
-        else fr->dropped_voxels += counts[r];
-    }
-    fr->n_voxels = M;
+    fr->dropped_points = tot.dropped_points;
+    fr->dropped_voxels = tot.dropped_voxels;
+    fr->n_voxels = tot.voxels < p->max_voxels ? tot.voxels : p->max_voxels;
 done:
-    rc_free(counts);
     return st;
 }
 
@@ -804,7 +842,9 @@ extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const 
         else RC_TRY(sort_chunk<uint64_t>(b, pts, p, &ch, cells, s, frames, err));
         RC_CUDA_TRY(cudaEventRecord(c->vox->done[k], s), err, "rc_cuda_voxelize");
     }
-    if (is_batched(p)) RC_TRY(sparse_finish(b, p, offsets, F, s, frames, err));
+    if (is_batched(p))
+        RC_TRY(F == 1 ? sparse_finish_one(b, p, offsets, s, frames, err)
+                      : sparse_finish(b, p, offsets, F, s, frames, err));
 done:
     if (st != RC_OK) { /* a failed call leaves no queued copy behind */
         cudaStreamSynchronize(c->h2d);

@@ -5,12 +5,14 @@ real-looking clouds are the very points rc-bench dumped).  Device time of the op
 events, median and p99 over the timed runs after warm-up; one JSON line per case, named as
 rc-bench names the case.  Also importable: convert_peer.py --engine torch uses the functions.
 
-usage: torch_ops.py [--quick] [--runs N] [--warmup N] [--dump DIR] GROUP...  (resample fuse
-voxelize image all)"""
+usage: torch_ops.py [--quick] [--runs N] [--warmup N] [--dump DIR] [--frame KITTI_BIN]... GROUP...
+(resample fuse voxelize image frame all)"""
 import argparse
 import json
 import os
+import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import benchlib  # noqa: E402
@@ -214,9 +216,12 @@ def time_ms(fn, runs, warmup):
     return out
 
 
-def emit(group, name, params, ms, deterministic):
-    print(json.dumps({"group": group, "name": name, "engine": "torch", "params": params,
-                      "deterministic": deterministic, "kernel_ms": benchlib.stats(ms)}), flush=True)
+def emit(group, name, params, ms, deterministic, call_ms=None):
+    rec = {"group": group, "name": name, "engine": "torch", "params": params,
+           "deterministic": deterministic, "kernel_ms": benchlib.stats(ms)}
+    if call_ms is not None:
+        rec["call_pinned_ms"] = benchlib.stats(call_ms)
+    print(json.dumps(rec), flush=True)
 
 
 def bench_resample(a, dev, gen):
@@ -287,6 +292,71 @@ def bench_voxelize(a, dev, gen):
     ms = time_ms(lambda: vox_sparse_count_frames(pts, fr, mn, sz, n), a.runs, a.warmup)
     emit("voxelize", "voxelize/count/sparse/batch-%dx%dpts/512x512x64" % (F, per),
          {"mode": "count", "layout": "sparse", "frames": F, "points": pts.shape[0]}, ms, True)
+    # points mode frame by frame, as rc-bench's batch (at most 16,000 voxels per frame)
+    ms = time_ms(lambda: [vox_points(pts[f * per:(f + 1) * per], mn, sz, n, 32, 16000) for f in range(F)],
+                 a.runs, a.warmup)
+    emit("voxelize", "voxelize/points/points/batch-%dx%dpts/512x512x64" % (F, per),
+         {"mode": "points", "layout": "points", "frames": F, "points": pts.shape[0]}, ms, True)
+
+
+# One LiDAR sweep as rc-bench's bench_frame.c runs it: points mode (pillars) and sparse count over
+# x, y in [-51.2, 51.2), z in [-5, 3); the same first-appearance rule (vox_points,
+# vox_sparse_count_frames).
+FRAME_MIN = [-51.2, -51.2, -5.0]
+FRAME_GRIDS = {"points": ([0.16, 0.16, 8.0], [640, 640, 1]), "count": ([0.1, 0.1, 0.2], [1024, 1024, 40])}
+FRAME_MAX_POINTS_PER_VOXEL, FRAME_MAX_VOXELS = 32, 16000
+
+
+def frame_tag(path):
+    """The case tag of a sweep file, as bench_frame.c makes it."""
+    return re.sub(r"[^A-Za-z0-9_-]", "", os.path.basename(path).split(".")[0])[:40] or "frame"
+
+
+def host_ms(fn, runs, warmup):
+    """Host wall of fn (which ends synchronised), ms per run."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1e3)
+    return out
+
+
+def bench_frame(a, dev, gen):
+    import numpy as np
+    for path in a.frame or []:
+        host = torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(-1, C_COLS)).pin_memory()
+        pts = host.to(dev)
+        N = host.shape[0]
+        for mode, (size, n) in FRAME_GRIDS.items():
+            mn = torch.tensor(FRAME_MIN, dtype=torch.float32, device=dev)
+            sz = torch.tensor(size, dtype=torch.float32, device=dev)
+            nn = torch.tensor(n, dtype=torch.int64, device=dev)
+            if mode == "points":
+                def op(p):
+                    return vox_points(p, mn, sz, nn, FRAME_MAX_POINTS_PER_VOXEL, FRAME_MAX_VOXELS)
+            else:
+                zero = torch.zeros(N, dtype=torch.int64, device=dev)
+
+                def op(p):
+                    return vox_sparse_count_frames(p, zero, mn, sz, nn)
+
+            def call():  # the whole call: the sweep in from page-locked memory, the results out
+                outs = op(host.to(dev, non_blocking=True))
+                [o.cpu() for o in outs]
+                torch.cuda.synchronize()
+
+            ms = time_ms(lambda: op(pts), a.runs, a.warmup)
+            call_ms = host_ms(call, a.runs, a.warmup)
+            grid = "%dx%dx%d" % tuple(n)
+            emit("frame", "frame/%s/%s-%dpts/%s" % (mode, frame_tag(path), N, grid),
+                 {"mode": mode, "layout": "points" if mode == "points" else "sparse", "grid": grid, "points": N,
+                  "source": os.path.basename(path), "host_buffers": "page-locked in, pageable out"},
+                 ms, True, call_ms)
+        del host, pts
+        torch.cuda.empty_cache()
 
 
 def bench_image(a, dev, gen):
@@ -308,6 +378,7 @@ def main():
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--dump", default=None)
+    ap.add_argument("--frame", action="append", help="a LiDAR sweep (KITTI .bin) for the frame group")
     ap.add_argument("groups", nargs="+")
     a = ap.parse_args()
     a.runs = a.runs or (5 if a.quick else 50)
@@ -316,7 +387,7 @@ def main():
     gen.manual_seed(1234)
     for grp in a.groups:
         for name, fn in (("resample", bench_resample), ("fuse", bench_fuse), ("voxelize", bench_voxelize),
-                         ("image", bench_image)):
+                         ("image", bench_image), ("frame", bench_frame)):
             if grp in (name, "all"):
                 fn(a, dev, gen)
 

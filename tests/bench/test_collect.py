@@ -101,6 +101,24 @@ runs = {r["name"]: r for r in res["e2e"]["runs"]} if res else {}
 ok(runs.get("robocache-cuda-gzip", {}).get("input", {}).get("storage") == "gzip" and "input" not in runs.get("robocache-cuda", {}),
    "the run records the input it was measured on", runs.get("robocache-cuda-gzip"))
 
+# single LiDAR frames (issue 19): rc-bench's multi-line objects with the untraced whole call,
+# the peer's line, and their profiles (run-gpu.sh gives one per case; an absent log adds nothing)
+with open(os.path.join(SRC, "tests", "bench", "fixtures", "frame-cases.json")) as f:
+    FRAMES = json.load(f)
+ours, peers = [c for c in FRAMES if c["engine"] == "robocache"], [c for c in FRAMES if c["engine"] == "torch"]
+fr_rc, fr_torch = os.path.join(tmp, "frame-rc.jsonl"), os.path.join(tmp, "frame-torch.jsonl")
+with open(fr_rc, "w") as f:
+    f.write("".join(json.dumps(c, indent=1) + "\n" for c in ours))
+with open(fr_torch, "w") as f:
+    f.write("".join(json.dumps(c) + "\n" for c in peers))
+rc, res, log = collect(["--cases", fr_rc, fr_torch, "--profile", ours[0]["name"] + "=" + logs[-1],
+                        ours[1]["name"] + "=" + os.path.join(tmp, "ncu-absent.txt")])
+got = {(c["engine"], c["name"]): c for c in res["cases"]} if res else {}
+ok(rc == 0 and all(got.get((c["engine"], c["name"])) == c for c in FRAMES),
+   "frame cases (robocache's and the peer's) are carried whole, call_pinned_ms included", log)
+ok(res and list(res["profile"]) == [ours[0]["name"]] and len(res["profile"][ours[0]["name"]]) > 0,
+   "a frame case's profile is recorded under its name; an absent log is left out", res and list(res["profile"]))
+
 bad = os.path.join(tmp, "bad.jsonl")
 with open(bad, "w") as f:
     f.write('{"group": "mem", "name": "mem/d2d"}\n{"group": "resample", "name": ')

@@ -149,6 +149,43 @@ rc, out = gate(v)
 ok(rc == 0 and row(out, "robocache:resample/f32/B64-S500-T250-D256").rstrip().endswith("new"),
    "a case new in this run is listed as new", out)
 
+# a single LiDAR frame (issue 19): its kernel time and its whole launcher call (page-locked
+# buffers, call_pinned_ms) are both gated; the peer's are listed
+with open(os.path.join(SRC, "tests", "bench", "fixtures", "frame-cases.json")) as f:
+    FRAMES = json.load(f)
+FP = "frame/points/kitti-17238pts/640x640x1"
+fb = copy.deepcopy(BASE)
+fb["cases"] += FRAMES
+fb_path = os.path.join(tmp, "base-frame.json")
+with open(fb_path, "w") as f:
+    json.dump(fb, f)
+
+
+def metric_row(out, key, metric):
+    for line in out.splitlines():
+        if line.startswith(key + " ") and line.split()[1] == metric:
+            return line
+    return ""
+
+
+rc, out = gate(fb, baseline=fb_path)
+ok(rc == 0 and metric_row(out, "robocache:" + FP, "kernel_ms").rstrip().endswith("ok") and
+   metric_row(out, "robocache:" + FP, "call_pinned_ms").rstrip().endswith("ok"),
+   "a frame case is gated on its kernel time and on its whole call", out)
+v = copy.deepcopy(fb)
+case(v, "robocache", FP)["call_pinned_ms"]["median"] *= 1.25
+rc, out = gate(v, baseline=fb_path)
+ok(rc == 1 and "FAIL median" in metric_row(out, "robocache:" + FP, "call_pinned_ms") and
+   metric_row(out, "robocache:" + FP, "kernel_ms").rstrip().endswith("ok"),
+   "a frame's call 1.25x slower fails the gate, its kernel time still ok", out)
+v = copy.deepcopy(fb)
+case(v, "torch", FP)["call_pinned_ms"]["median"] *= 3
+rc, out = gate(v, baseline=fb_path)
+ok(rc == 0 and metric_row(out, "torch:" + FP, "call_pinned_ms").rstrip().endswith("info"),
+   "the PyTorch peer's frame call is listed, not gated", out)
+rc, out = gate(fb)
+ok(rc == 0 and row(out, "robocache:" + FP).rstrip().endswith("new"), "frame cases new against an older baseline", out)
+
 # files that must stop the gate
 v = copy.deepcopy(BASE)
 v["device"]["name"] = "NVIDIA H100 80GB HBM3"
