@@ -36,11 +36,13 @@ rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float
  * episode in scope).  Host buffers in and out. */
 rc_status rc_backend_image_resize(rc_backend *b, const rc_image_geom *g, const rc_image_batch *batch,
                                   rc_err *err);
-/* Host memory for episodes in flight: page-locked on CUDA (cudaHostAlloc, so copies to the
- * device run asynchronously), plain on the CPU.  NULL when none can be had; *pinned (if not
- * NULL) says which kind came.  rc_backend_host_free takes the same b and accepts NULL. */
-void *rc_backend_host_alloc(rc_backend *b, size_t n, int *pinned);
-void rc_backend_host_free(rc_backend *b, void *p, int pinned);
+/* Page-locks host memory the caller mapped (a slot's shared memory, n bytes at p) on CUDA
+ * (cudaHostRegister), so copies from it to the device run asynchronously and read it in place:
+ * no staging copy.  1 when p is now page-locked (undo it with rc_backend_host_unregister before
+ * unmapping), 0 on the CPU backend or when the driver refuses (the copies then still work, as
+ * from any pageable memory). */
+int rc_backend_host_register(rc_backend *b, void *p, size_t n);
+void rc_backend_host_unregister(rc_backend *b, void *p);
 /* Device-side intervals of the last rc_backend_fuse call, seconds after its start, for the
  * trace's CUDA stream tracks: [0] copy in, [1] kernel, [2] copy out, each {begin, end}.
  * Returns 0 (nothing filled) on the CPU backend. */

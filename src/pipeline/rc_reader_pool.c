@@ -385,8 +385,16 @@ static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *er
                       how);
 }
 
-/* Grows the slot's shared memory to at least need bytes (memfd, mapped shared). */
-static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
+/* Undoes the page-locking of the slot's shared memory, before it is unmapped. */
+static void shm_unpin(rc_slot *slot, rc_backend *b)
+{
+    if (slot->shm_pinned) rc_backend_host_unregister(b, slot->shm);
+    slot->shm_pinned = 0;
+}
+
+/* Grows the slot's shared memory to at least need bytes (memfd, mapped shared); on CUDA the
+ * mapping is page-locked once per growth, so the device copies read the episode in place. */
+static rc_status shm_reserve(rc_run *s, rc_slot *slot, size_t need, rc_err *err)
 {
     rc_status st = RC_OK;
     if (need <= slot->shm_cap) return RC_OK;
@@ -396,6 +404,7 @@ static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
         slot->shm_fd = memfd_create("robocache-slot", MFD_CLOEXEC);
         RC_FAIL_IF(slot->shm_fd < 0, err, RC_E_IO, "cannot make shared memory for a slot: %s", strerror(errno));
     } else {
+        shm_unpin(slot, s->backend);
         munmap(slot->shm, slot->shm_cap);
         slot->shm = NULL;
     }
@@ -407,6 +416,13 @@ static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
                strerror(errno));
     slot->shm = map;
     slot->shm_cap = cap;
+    if (s->pin) {
+        slot->shm_pinned = rc_backend_host_register(s->backend, map, cap);
+        pthread_mutex_lock(&s->rep->mu);
+        if (slot->shm_pinned) s->rep->slot_pins++;
+        else s->rep->slot_pins_refused++;
+        pthread_mutex_unlock(&s->rep->mu);
+    }
 done:
     if (st != RC_OK && slot->shm_fd >= 0 && slot->shm_cap == 0) {
         close(slot->shm_fd);
@@ -464,7 +480,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     rc_err why;
     rc_err_clear(&why);
     st = rc_budget_check(rp.size, RC_E_INPUT, "the episode read", &why);
-    if (st == RC_OK) st = shm_reserve(slot, (size_t)rp.size, &why);
+    if (st == RC_OK) st = shm_reserve(s, slot, (size_t)rp.size, &why);
     g.ok = st == RC_OK;
     g.cap = g.ok ? slot->shm_cap : 0;
     msg_done d;
@@ -503,9 +519,10 @@ void rc_reader_pool_stop(rc_reader_pool *p)
     rc_free(p);
 }
 
-void rc_slot_shm_free(rc_slot *slot)
+void rc_slot_shm_free(rc_slot *slot, rc_backend *b)
 {
     if (slot->shm_cap == 0) return;
+    shm_unpin(slot, b);
     munmap(slot->shm, slot->shm_cap);
     close(slot->shm_fd);
     slot->shm = NULL;

@@ -142,6 +142,10 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
     rc_json_int(&j, r->buffers);
     rc_json_key(&j, "compress_workers");
     rc_json_int(&j, r->compress_workers);
+    rc_json_key(&j, "slot_pins");
+    rc_json_int(&j, r->slot_pins);
+    rc_json_key(&j, "slot_pins_refused");
+    rc_json_int(&j, r->slot_pins_refused);
     rc_json_key(&j, "wall_s");
     rc_json_double(&j, r->wall_s);
     rc_json_key(&j, "stream_wall_s");

@@ -96,6 +96,8 @@ typedef struct rc_report {
     int n_paths;                /* dataset reads per path, summed over the reader processes */
     const char *path_names[RC_REPORT_MAX_PATHS]; /* [0] the direct path, then H5Dread's reasons */
     uint64_t path_reads[RC_REPORT_MAX_PATHS], path_bytes[RC_REPORT_MAX_PATHS];
+    int slot_pins;              /* CUDA: slot shared memories page-locked (once per slot and growth) */
+    int slot_pins_refused;      /* ... and the ones the driver refused (copied from pageable memory) */
     pthread_mutex_t mu;         /* guards everything above that threads record into */
 } rc_report;
 

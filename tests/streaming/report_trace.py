@@ -34,6 +34,8 @@ paths = rep["read_paths"]
 ok(paths["direct"]["bytes"] == rep["direct_bytes"] > 0 and
    rep["fallback_bytes"] == sum(v["bytes"] for k, v in paths.items() if k != "direct") and rep["raw_input_gb_s"] > 0,
    "reads by path: direct and H5Dread bytes, raw input GB/s", paths)
+ok(rep["slot_pins"] == 0 and rep["slot_pins_refused"] == 0, "the CPU backend page-locks no slot memory",
+   (rep["slot_pins"], rep["slot_pins_refused"]))
 W = rep["stream_wall_s"]
 ok(0 < W <= rep["wall_s"], "streaming wall %.3f s within the run's %.3f s" % (W, rep["wall_s"]))
 good = True
