@@ -3,10 +3,10 @@
 of bench/results/ (by default the newest full run): the copy limits, every kernel case beside
 its PyTorch peer, the end-to-end conversion beside the h5py + numpy and PyTorch scripts, the
 verdict against each target of issue 10 (by how much a missed one is missed), the cameras of
-issue 22 (resize kernel, camera conversion) when the run measured them, and the ncu profile of
-the run.  Every number comes from the results file; the page is never edited by hand.
+issue 22 (resize kernel, camera conversion) when the run measured them, the ncu profile of
+the run, and the CPU backend's perf profile (bench/results/cpu, issue 18).  Every number comes from the results file; the page is never edited by hand.
 
-usage: gen_performance.py [--results FILE] [--out MD] [--svg SVG]
+usage: gen_performance.py [--results FILE] [--cpu-profile FILE] [--out MD] [--svg SVG]
        gen_performance.py --summary FILE     (a short table on stdout, for run-gpu.sh)"""
 import argparse
 import glob
@@ -521,6 +521,62 @@ def section_others(folder, shown):
 
 # ---- plot ----
 
+# ---- the CPU backend's profile (issue 18, item 4): bench/results/cpu/*-cpu-profile.json ----
+
+CPU_OURS_LIMIT = 25.0  # no single function of ours above this share, unless the profile says why
+CPU_GROUP_NAMES = {"ours": "robocache's own functions", "fault": "page faults (kernel)", "kernel": "other kernel work"}
+
+
+def newest_cpu_profile(folder):
+    """The newest bench/cpu_profile.py result in folder (by date, then name), or None."""
+    best = None
+    for p in sorted(glob.glob(os.path.join(folder, "*-cpu-profile.json"))):
+        try:
+            r = benchlib.load(p)
+        except (OSError, ValueError):
+            continue
+        if r.get("format") == "robocache-cpu-profile" and (best is None or r.get("date", "") >= best[1].get("date", "")):
+            best = (p, r)
+    return best
+
+
+def section_cpu_profile(prof, src):
+    """The profile tables of each case, the shares by group and the verdict on our functions."""
+    syn = prof.get("synth", {})
+    raw = (prof.get("cases") or [{}])[0].get("raw_bytes")
+    out = ["## CPU work per byte (CPU backend, perf)",
+           "<!-- from %s -->" % src,
+           "`bench/cpu_profile.py` on the %s-core development machine (no GPU), commit `%s`, %s: synth preset `%s`, "
+           "%s episodes of %s s (%s MB of raw HDF5) converted with the CPU backend (%s). Shares are of all "
+           "samples of the run." % (
+               prof.get("cores", "?"), prof.get("commit", "?"), prof.get("date", "?"), syn.get("preset", "?"),
+               syn.get("episodes", "?"), syn.get("seconds", "?"), fmt(raw / 1e6) if raw else "?",
+               prof.get("sampling", "perf record")),
+           "Our functions above %s%% (the issue's bar) get their hottest instruction from `perf annotate`: when one "
+           "instruction holds most of a function's samples, the function waits on memory there (perf charges a "
+           "stalled load or read-modify-write to the instruction after it), not on arithmetic." % fmt(CPU_OURS_LIMIT)]
+    for c in prof.get("cases", []):
+        rows = [[pct(t["pct"] / 100), t["symbol"], t["dso"], CPU_GROUP_NAMES.get(t["group"], t["group"])]
+                for t in c.get("top", [])]
+        groups = ", ".join("%s %s" % (CPU_GROUP_NAMES.get(g, g), pct(v / 100)) for g, v in c.get("groups_pct", {}).items())
+        over = [t for t in c.get("top", []) if t["group"] == "ours" and t["pct"] > CPU_OURS_LIMIT]
+        parts = []
+        for t in c.get("top", []):
+            h = (c.get("over_limit") or {}).get(t["symbol"])
+            if t["group"] != "ours" or not h:
+                continue
+            parts.append("`%s` at %s (%s): %s of its samples on `%s`, source line `%s`" % (
+                t["symbol"], pct(t["pct"] / 100), "%s over" % pct((t["pct"] - CPU_OURS_LIMIT) / 100)
+                if t in over else "%s under" % pct((CPU_OURS_LIMIT - t["pct"]) / 100),
+                pct(h["pct_of_function"] / 100), h["instruction"], h["source"]))
+        verdict = ("%s function of ours above %s%%: %s." % ("a" if over else "no", fmt(CPU_OURS_LIMIT),
+                                                            "missed" if over else "met")
+                   + ("" if not parts else " Nearest the bar: " + "; ".join(parts) + "."))
+        out.append("### %s (%s)\n\n%s\n\nBy group: %s.\n\nVerdict: %s" % (
+            c["name"], c.get("spec", ""), table(["share", "function", "where", "group"], rows), groups, verdict))
+    return "\n\n".join(out)
+
+
 def svg_plot(run):
     import math
     cases = [c for g in ("resample", "fuse", "voxelize") for c in run.ours(g) if run.speedup(c)]
@@ -637,6 +693,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "PERFORMANCE.md"))
     ap.add_argument("--svg", default=None)
     ap.add_argument("--summary")
+    ap.add_argument("--cpu-profile", help="a bench/cpu_profile.py result (default: the newest in bench/results/cpu, "
+                                          "none with --results)")
     a = ap.parse_args()
     if a.summary:
         summary(benchlib.load(a.summary))
@@ -652,6 +710,13 @@ def main():
     svg = a.svg or os.path.join(os.path.dirname(os.path.abspath(a.out)), "performance.svg")
     rel_src = os.path.relpath(os.path.abspath(path), ROOT) if os.path.abspath(path).startswith(ROOT) else os.path.basename(path)
     others = "" if a.results else section_others(os.path.join(ROOT, "bench", "results"), path)
+    cpu = None if a.results and not a.cpu_profile else (
+        (a.cpu_profile, benchlib.load(a.cpu_profile)) if a.cpu_profile
+        else newest_cpu_profile(os.path.join(ROOT, "bench", "results", "cpu")))
+    if cpu:
+        cpu_src = os.path.relpath(os.path.abspath(cpu[0]), ROOT) if os.path.abspath(cpu[0]).startswith(ROOT) \
+            else os.path.basename(cpu[0])
+        others = "\n\n".join(x for x in (others, section_cpu_profile(cpu[1], cpu_src)) if x)
     with open(a.out, "w") as f:
         f.write(page(res, rel_src, os.path.relpath(svg, os.path.dirname(os.path.abspath(a.out))), others))
     with open(svg, "w") as f:

@@ -233,6 +233,48 @@ r = subprocess.run([sys.executable, GEN, "--results", rp, "--out", os.path.join(
                    capture_output=True, text=True)
 ok(r.returncode != 0, "a truncated results file fails the generator")
 
+# the CPU backend's perf profile (issue 18): its tables, the shares by group, the verdict at 25%
+PROF = {"format": "robocache-cpu-profile", "date": "2026-12-06", "commit": "abc1234", "cores": 2,
+        "synth": {"preset": "demo", "episodes": 4, "seconds": 8}, "sampling": "perf record",
+        "cases": [{"name": "dense", "spec": "demo with layout: dense", "raw_bytes": 355e6,
+                   "top": [{"pct": 31.5, "dso": "robocache-convert", "symbol": "rc_voxelize_cpu", "group": "ours"},
+                           {"pct": 12.0, "dso": "libcrypto.so.3", "symbol": "(no symbols: the whole library)",
+                            "group": "libcrypto"},
+                           {"pct": 6.0, "dso": "[kernel.kallsyms]", "symbol": "clear_page_erms", "group": "fault"}],
+                   "over_limit": {"rc_voxelize_cpu": {"pct_of_function": 70.0, "instruction": "addl $0x1,(%rcx)",
+                                                      "source": "dense[d]++;"}},
+                   "groups_pct": {"ours": 31.5, "libcrypto": 12.0, "fault": 6.0}}]}
+pp = os.path.join(tmp, "p-cpu-profile.json")
+with open(pp, "w") as f:
+    json.dump(PROF, f)
+rp6 = os.path.join(tmp, "res6.json")
+with open(rp6, "w") as f:
+    json.dump(RES, f)
+md6p = os.path.join(tmp, "p6.md")
+r = subprocess.run([sys.executable, GEN, "--results", rp6, "--cpu-profile", pp, "--out", md6p, "--svg",
+                    os.path.join(tmp, "p6.svg")], capture_output=True, text=True)
+md6 = open(md6p).read() if r.returncode == 0 else ""
+ok("## CPU work per byte" in md6 and row(md6, "31.5%") == ["31.5%", "rc_voxelize_cpu", "robocache-convert",
+                                                          "robocache's own functions"]
+   and row(md6, "6.00%")[3] == "page faults (kernel)", "the CPU profile's table: share, function, library, group",
+   r.stderr)
+ok("a function of ours above 25.0%: missed" in md6 and "`rc_voxelize_cpu` at 31.5% (6.50% over): 70.0% of its "
+   "samples on `addl $0x1,(%rcx)`, source line `dense[d]++;`" in md6, "a function over 25%: missed, by how much, and "
+   "where its samples sit")
+ok("By group: robocache's own functions 31.5%, libcrypto 12.0%, page faults (kernel) 6.00%." in md6,
+   "the shares by group")
+PROF["cases"][0]["top"][0]["pct"] = PROF["cases"][0]["groups_pct"]["ours"] = 24.0
+with open(pp, "w") as f:
+    json.dump(PROF, f)
+r = subprocess.run([sys.executable, GEN, "--results", rp6, "--cpu-profile", pp, "--out", md6p, "--svg",
+                    os.path.join(tmp, "p6.svg")], capture_output=True, text=True)
+md6 = open(md6p).read() if r.returncode == 0 else ""
+ok("no function of ours above 25.0%: met. Nearest the bar: `rc_voxelize_cpu` at 24.0% (1.00% under)" in md6,
+   "all under 25%: met, and the nearest one named", r.stderr)
+ok("## CPU work per byte" not in md, "a page from --results alone has no CPU profile section")
+got = gen_performance.newest_cpu_profile(tmp)
+ok(got is not None and got[0] == pp, "the newest *-cpu-profile.json is found", got and got[0])
+
 # the committed page is the generator's output for the committed results
 out_md, out_svg = os.path.join(tmp, "PERFORMANCE.md"), os.path.join(tmp, "performance.svg")
 r = subprocess.run([sys.executable, GEN, "--out", out_md, "--svg", out_svg], capture_output=True, text=True)
