@@ -235,6 +235,67 @@ def section_e2e(res):
         intro, table(head, rows), "\n".join("- " + x for x in v))
 
 
+def _verdict(label, value, target, unit, higher=True):
+    """One verdict line: met, or missed by how much (value and target in the same unit)."""
+    if value is None:
+        return "%s: not measured" % label
+    met = value >= target if higher else value <= target
+    miss = (target / value if higher else value / target) if value else None
+    return "%s: %s" % (label, "met (%s%s)" % (fmt(value), unit) if met else
+                       "missed (%s%s: %s× short)" % (fmt(value), unit, fmt(miss)) if miss else "missed (0)")
+
+
+def section_e2e16(res):
+    """Issue 18's end to end: 16 episodes of the bench preset, warm cache (cuda, cpu), a cold cuda
+    run beside dd's sequential read of the same files, and the peers per byte of the 2-episode runs."""
+    _, runs = e2e_figures(res)
+    cu, cpu, cold = runs.get("robocache-cuda-16"), runs.get("robocache-cpu-16"), runs.get("robocache-cuda-16-cold")
+    if not (cu or cpu or cold):
+        return ""
+    tg = T["e2e16"]
+    inp = next((r.get("input") for r in (cu, cpu, cold) if r and r.get("input")), None) or {}
+    raw = inp.get("raw_bytes")
+
+    def gbs(r):
+        return raw / r["wall_s"] / 1e9 if r and raw and r.get("wall_s") else None
+
+    rows = []
+    for name, r, cache in (("robocache-cuda-16", cu, "warm"), ("robocache-cpu-16", cpu, "warm"),
+                           ("robocache-cuda-16-cold", cold, "cold" if inp.get("caches_dropped") else "not dropped")):
+        if not r:
+            continue
+        rows.append([name, cache, fmt(r["wall_s"]), fmt(gbs(r)), r.get("slowest_stage") or "—",
+                     fmt(r.get("slowest_load_s")), fmt(wall_over_slowest(r)), fmt(r.get("raw_input_gb_s")),
+                     "%s / %s" % (fmt((r.get("direct_bytes") or 0) / 1e9), fmt((r.get("fallback_bytes") or 0) / 1e9))
+                     if r.get("direct_bytes") is not None else "—"])
+    head = ["run", "page cache", "wall s", "GB/s of raw input", "slowest stage", "its load s", "wall / slowest stage",
+            "report's raw GB/s (streaming wall)", "GB decoded directly / by H5Dread"]
+    dd = raw / inp["dd_s"] / 1e9 if raw and inp.get("dd_s") else None
+    # the peers ran the 2-episode set of the same run: compared per byte of raw input
+    raw2, runs2 = e2e_figures(res)
+    peer = {n: raw2 / runs2[n]["wall_s"] / 1e9 for n in ("numpy", "torch") if n in runs2 and raw2}
+    v = [_verdict("≥ %s GB/s of raw input (warm, cuda)" % fmt(tg["raw_gb_s"]), gbs(cu), tg["raw_gb_s"], " GB/s"),
+         _verdict("≥ %s× the h5py + numpy script (per byte)" % fmt(tg["speedup_vs_numpy"]),
+                  gbs(cu) / peer["numpy"] if gbs(cu) and peer.get("numpy") else None, tg["speedup_vs_numpy"], "×"),
+         _verdict("≥ %s× the PyTorch script (per byte)" % fmt(tg["speedup_vs_torch"]),
+                  gbs(cu) / peer["torch"] if gbs(cu) and peer.get("torch") else None, tg["speedup_vs_torch"], "×"),
+         _verdict("cuda ≥ %s× the cpu backend (wall)" % fmt(tg["cuda_over_cpu"]),
+                  cpu["wall_s"] / cu["wall_s"] if cu and cpu else None, tg["cuda_over_cpu"], "×"),
+         _verdict("wall ≤ %s× the slowest stage (warm, cuda)" % fmt(tg["wall_over_slowest_stage"]),
+                  wall_over_slowest(cu) if cu else None, tg["wall_over_slowest_stage"], "×", higher=False),
+         _verdict("cold cache ≥ %s of dd's sequential read (%s GB/s)" % (pct(tg["cold_of_dd"]), fmt(dd)),
+                  gbs(cold) / dd if gbs(cold) and dd else None, tg["cold_of_dd"], "")]
+    intro = ("Issue 18's targets: `robocache-convert run bench/pipeline.yaml` on 16 episodes of the bench preset "
+             "(%s GB of raw HDF5). The warm runs read files already in the page cache; the cold run follows a "
+             "drop of the caches%s, beside `dd`'s sequential read of the same files (%s GB/s). The peers were "
+             "measured on the 2-episode set of this run (above) and are compared per byte of raw input." % (
+                 fmt(raw / 1e9) if raw else "?",
+                 "" if inp.get("caches_dropped") else " — which this machine did not allow, so it is warm too",
+                 fmt(dd)))
+    return "## End to end, 16 episodes (issue 18)\n\n%s\n\n%s\n\nVerdict:\n\n%s" % (
+        intro, table(head, rows), "\n".join("- " + x for x in v))
+
+
 def ncu_value(m, base, kind):
     """A metric of parse_ncu's dict in one unit: kind "us" for times, "MB" for bytes, "n" for counts
     (ncu scales units itself: ns/us/ms, byte/Kbyte/Mbyte/Gbyte, sector/Ksector/...)."""
@@ -659,7 +720,7 @@ def page(res, src, svg_rel, others=""):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_e2e(res), section_camera(res), section_why(res), section_profile(res), others]
+            section_vox(run), section_e2e(res), section_e2e16(res), section_camera(res), section_why(res), section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
 
 

@@ -16,6 +16,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 from bench_tap import SRC, done, ok
+import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
 
 GEN = os.path.join(SRC, "bench", "gen_performance.py")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
@@ -215,7 +216,6 @@ ok(row(md5, "camera conversion ≥ 2000 frames/s")[2] == "met"
    and row(md5, "resize faster than PyTorch (image/area/B256-480x640x3-224x224)")[2] == "met",
    "camera verdicts: 3000 frames/s, 25× the peer, faster than PyTorch")
 # a partial run (run-gpu.sh camera) is never the page's source, even when newer
-import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
 pick = os.path.join(tmp, "pick")
 os.makedirs(pick)
 full, newer = copy.deepcopy(RES), copy.deepcopy(RES)
@@ -232,6 +232,35 @@ with open(rp, "w") as f:
 r = subprocess.run([sys.executable, GEN, "--results", rp, "--out", os.path.join(tmp, "b.md")],
                    capture_output=True, text=True)
 ok(r.returncode != 0, "a truncated results file fails the generator")
+
+# issue 18's 16 episodes: GB/s of raw input, wall over the slowest stage, cuda over cpu, the peers per
+# byte of the 2-episode runs, the cold run beside dd
+res7 = copy.deepcopy(RES)
+in16 = {"preset": "bench", "raw_bytes": 12e9, "caches_dropped": True, "dd_bytes": 12e9, "dd_s": 4.0}
+res7["e2e"]["runs"] += [
+    {"name": "robocache-cuda-16", "wall_s": 6.0, "input": in16, "slowest_stage": "reader", "slowest_load_s": 5.5,
+     "wall_over_slowest": 6.0 / 5.5, "raw_input_gb_s": 2.1, "direct_bytes": 11e9, "fallback_bytes": 1e9},
+    {"name": "robocache-cpu-16", "wall_s": 9.0, "input": in16, "slowest_stage": "compute", "slowest_load_s": 8.5,
+     "wall_over_slowest": 9.0 / 8.5},
+    {"name": "robocache-cuda-16-cold", "wall_s": 5.0 / 0.6, "input": in16, "slowest_stage": "reader",
+     "slowest_load_s": 8.0, "wall_over_slowest": 1.04}]
+rc7, md7, _, err7 = gen(res7, "e2e16")
+r = row(md7, "robocache-cuda-16")
+ok(rc7 == 0 and r is not None and r[1] == "warm" and num(r[2]) == 6.0 and num(r[3]) == 2.0 and r[4] == "reader"
+   and r[6] == "1.09" and r[8] == "11.0 / 1.00", "the 16-episode cuda row: wall, 2 GB/s of raw input, slowest stage, "
+   "wall / slowest, bytes by read path", r or err7)
+ok(row(md7, "robocache-cuda-16-cold")[1] == "cold", "the cold run is marked cold when the caches were dropped")
+raw2, cu2 = RES["e2e"]["input"]["raw_bytes"], 2.0
+npy = cu2 / (raw2 / [x for x in RES["e2e"]["runs"] if x["name"] == "numpy"][0]["wall_s"] / 1e9)
+ok("≥ 1.50 GB/s of raw input (warm, cuda): met (2.00 GB/s)" in md7 and
+   "cuda ≥ 1.30× the cpu backend (wall): met (1.50×)" in md7, "GB/s and cuda over cpu: met", md7[-1500:])
+ok("≥ 30.0× the h5py + numpy script (per byte): %s" % ("met (%s×)" % gen_performance.fmt(npy) if npy >= 30 else
+   "missed (%s×: %s× short)" % (gen_performance.fmt(npy), gen_performance.fmt(30 / npy))) in md7,
+   "the numpy peer compared per byte of the 2-episode run (%.2f×)" % npy)
+ok("wall ≤ 1.15× the slowest stage (warm, cuda): met (1.09×)" in md7 and
+   "cold cache ≥ 80.0% of dd's sequential read (3.00 GB/s): missed (0.480: 1.67× short)" in md7,
+   "wall over the slowest stage met; the cold run at 1.44 GB/s is 48% of dd's 3 GB/s: missed by 1.67×")
+ok("## End to end, 16 episodes" not in md, "no 16-episode runs: no such section")
 
 # the CPU backend's perf profile (issue 18): its tables, the shares by group, the verdict at 25%
 PROF = {"format": "robocache-cpu-profile", "date": "2026-12-06", "commit": "abc1234", "cores": 2,
