@@ -47,6 +47,7 @@ typedef struct msg_grant {
 /* reader process -> run: the image is written */
 typedef struct msg_done {
     double t1;
+    double waited;             /* seconds between the reply and the grant: waiting on the run */
 } msg_done;
 
 /* run <-> spawner */
@@ -224,14 +225,16 @@ static void reader_main(rc_run *s, int sock)
         if (st == RC_OK) {
             msg_grant g;
             int fd;
+            double asked = rc_now_s();
             if (recv_msg(sock, &g, sizeof g, &fd) != 0) break;
+            double waited = rc_now_s() - asked;
             if (g.ok && fd >= 0 && g.cap >= rp.size) {
                 void *map = map_slot(cache, fd, g.cap);
                 if (!map) break; /* the run sees the end of the stream */
                 rc_wire_put(&ep, map);
             }
             if (fd >= 0) close(fd);
-            msg_done d = {rc_now_s()};
+            msg_done d = {rc_now_s(), waited};
             if (g.ok && send_msg(sock, &d, sizeof d, -1) != 0) break;
         }
         rc_episode_free(&ep);
@@ -431,13 +434,15 @@ done:
     return st;
 }
 
-/* Adds one episode of reader process k to the report. */
-static void count_episode(rc_report *rep, int k, const msg_reply *rp, uint64_t bytes, double busy)
+/* Adds one episode of reader process k to the report: busy (its own time on the episode) and
+ * wait (the part of it spent waiting for the run's grant). */
+static void count_episode(rc_report *rep, int k, const msg_reply *rp, uint64_t bytes, double busy, double wait)
 {
     pthread_mutex_lock(&rep->mu);
     rep->reader_figures[k].episodes++;
     rep->reader_figures[k].bytes += bytes;
-    rep->reader_figures[k].busy_s += busy;
+    rep->reader_figures[k].busy_s += busy - wait;
+    rep->reader_figures[k].wait_s += wait;
     rep->n_paths = RC_READ_PATHS;
     for (int a = 0; a < RC_READ_PATHS; a++) {
         rep->path_names[a] = rc_reader_path_name(a);
@@ -472,7 +477,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
         err->src_line = __LINE__;
         st = rp.st > RC_OK && rp.st <= RC_E_INTERNAL ? (rc_status)rp.st : RC_E_INPUT;
         err->code = st;
-        count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0);
+        count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0, 0);
         return st;
     }
     msg_grant g;
@@ -495,7 +500,8 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     slot->ep_in_shm = 1;
     uint64_t bytes = 0;
     for (int a = 0; a < slot->ep.n_streams; a++) bytes += slot->ep.streams[a].bytes_read;
-    count_episode(s->rep, k, &rp, bytes, d.t1 - rp.t0);
+    double waited = d.waited >= 0 && d.waited <= d.t1 - rp.t0 ? d.waited : 0; /* trusted only within the episode */
+    count_episode(s->rep, k, &rp, bytes, d.t1 - rp.t0, waited);
     rc_report_slice(s->rep, pr->track, RC_TIMED_READ, i, rp.t0, d.t1);
 done:
     return st;
