@@ -42,16 +42,18 @@ def times(x):
     return "—" if x is None else "%s×" % fmt(x)
 
 
-def newest_results(folder):
+def newest_results(folder, pattern="*.json",
+                   accept=lambda r: r.get("format") == "robocache-bench-results" and not r.get("quick")
+                   and not r.get("partial")):
+    """(path, results) of the newest file of folder matching pattern that accept takes (by date,
+    then name), or None: by default the newest full benchmark run."""
     best = None
-    for p in sorted(glob.glob(os.path.join(folder, "*.json"))):
+    for p in sorted(glob.glob(os.path.join(folder, pattern))):
         try:
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
-            continue
-        if best is None or r.get("date", "") >= best[1].get("date", ""):
+        if accept(r) and (best is None or r.get("date", "") >= best[1].get("date", "")):
             best = (p, r)
     return best
 
@@ -589,16 +591,8 @@ CPU_GROUP_NAMES = {"ours": "robocache's own functions", "fault": "page faults (k
 
 
 def newest_cpu_profile(folder):
-    """The newest bench/cpu_profile.py result in folder (by date, then name), or None."""
-    best = None
-    for p in sorted(glob.glob(os.path.join(folder, "*-cpu-profile.json"))):
-        try:
-            r = benchlib.load(p)
-        except (OSError, ValueError):
-            continue
-        if r.get("format") == "robocache-cpu-profile" and (best is None or r.get("date", "") >= best[1].get("date", "")):
-            best = (p, r)
-    return best
+    """The newest bench/cpu_profile.py result in folder, or None."""
+    return newest_results(folder, "*-cpu-profile.json", lambda r: r.get("format") == "robocache-cpu-profile")
 
 
 def section_cpu_profile(prof, src):
