@@ -111,6 +111,17 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
     return RC_OK;
 }
 
+/* Frames per OpenMP thread in one CPU voxelize call: enough for schedule(dynamic) to even out
+ * frames of different sizes. */
+#define RC_CPU_VOX_FRAMES_PER_THREAD 4
+
+int64_t rc_backend_vox_frames_hint(const rc_backend *b)
+{
+    if (b->kind != KIND_CPU) return 0;
+    int threads = b->threads > 0 ? b->threads : omp_get_max_threads();
+    return (int64_t)RC_CPU_VOX_FRAMES_PER_THREAD * (threads > 0 ? threads : 1);
+}
+
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err)
 {

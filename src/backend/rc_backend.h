@@ -29,6 +29,11 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
  * frames[f] (host buffers, allocated by the caller as rc_ops.h says). */
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+/* Frames per voxelize call that suit the backend (callers bound it further by memory): on the
+ * CPU a few per OpenMP thread, since the threads share each call's frames and small calls keep
+ * the caller's result buffers small and hot from one call to the next; 0 on CUDA, where fewer,
+ * larger calls save launches and copies. */
+int64_t rc_backend_vox_frames_hint(const rc_backend *b);
 /* Resizes one episode's image batch (rc_image.h): out[k] = resize(crop(frames[source[k]]))
  * with the integer arithmetic of docs/KERNELS.md, the same bytes on both backends; each
  * distinct source frame is resized once.  g must pass rc_image_geom_check and every source[k]
