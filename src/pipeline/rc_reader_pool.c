@@ -7,6 +7,8 @@
 #include "pipeline/rc_reader_pool_int.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -179,9 +181,16 @@ static void *map_slot(slot_map *cache, int fd, size_t cap)
     return cache[k].at;
 }
 
-/* The loop of a reader process: one request at a time until the run closes the socket. */
+/* The loop of a reader process: one request at a time until the run closes the socket.  The
+ * process is single-threaded and frees each episode before it reads the next, so its episodes
+ * come from the heap, kept from one to the next (no mmap per large array, no trimming): the
+ * pages are faulted in by the first episode only, not again for every one (page faults and
+ * zeroing fresh pages cost more than the reads themselves).  The heap stays at about the
+ * largest episode read, the one episode a reader process holds anyway (docs/STREAMING.md). */
 static void reader_main(rc_run *s, int sock)
 {
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
     rc_reader *r = NULL;
     slot_map cache[MAP_CACHE];
     memset(cache, 0, sizeof cache);
