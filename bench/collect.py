@@ -58,6 +58,12 @@ def device_info(csv_path, versions_path):
     return dev
 
 
+# what a --report says about reading (issue 18), carried as is: raw input GB/s over the streaming
+# wall, bytes decoded directly vs by H5Dread, per reader process, and the slots page-locked in place
+REPORT_READ_FIGURES = ("raw_input_gb_s", "direct_bytes", "fallback_bytes", "read_paths", "readers", "reader_processes",
+                       "slot_pins", "slot_pins_refused")
+
+
 def e2e_entry(name, path):
     d = read_json(path)
     if d is None:
@@ -70,7 +76,9 @@ def e2e_entry(name, path):
                 "report_stages": d.get("stages"),
                 # the streaming pipeline's own verdict: wall over the slowest stage's per-thread load
                 "slowest_stage": d.get("slowest_stage"), "slowest_load_s": d.get("slowest_load_s"),
-                "wall_over_slowest": d.get("wall_over_slowest"), "stream_wall_s": d.get("stream_wall_s")}
+                "wall_over_slowest": d.get("wall_over_slowest"), "stream_wall_s": d.get("stream_wall_s"),
+                # issue 18: the readers, the read paths and the page-locked slots, where the report has them
+                **{k: d[k] for k in REPORT_READ_FIGURES if k in d}}
     d = dict(d)
     d["name"] = name
     return d

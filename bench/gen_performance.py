@@ -3,10 +3,10 @@
 of bench/results/ (by default the newest full run): the copy limits, every kernel case beside
 its PyTorch peer, the end-to-end conversion beside the h5py + numpy and PyTorch scripts, the
 verdict against each target of issue 10 (by how much a missed one is missed), the cameras of
-issue 22 (resize kernel, camera conversion) when the run measured them, and the ncu profile of
-the run.  Every number comes from the results file; the page is never edited by hand.
+issue 22 (resize kernel, camera conversion) when the run measured them, the ncu profile of
+the run, and the CPU backend's perf profile (bench/results/cpu, issue 18).  Every number comes from the results file; the page is never edited by hand.
 
-usage: gen_performance.py [--results FILE] [--out MD] [--svg SVG]
+usage: gen_performance.py [--results FILE] [--cpu-profile FILE] [--out MD] [--svg SVG]
        gen_performance.py --summary FILE     (a short table on stdout, for run-gpu.sh)"""
 import argparse
 import glob
@@ -43,16 +43,18 @@ def times(x):
     return "—" if x is None else "%s×" % fmt(x)
 
 
-def newest_results(folder):
+def newest_results(folder, pattern="*.json",
+                   accept=lambda r: r.get("format") == "robocache-bench-results" and not r.get("quick")
+                   and not r.get("partial")):
+    """(path, results) of the newest file of folder matching pattern that accept takes (by date,
+    then name), or None: by default the newest full benchmark run."""
     best = None
-    for p in sorted(glob.glob(os.path.join(folder, "*.json"))):
+    for p in sorted(glob.glob(os.path.join(folder, pattern))):
         try:
             r = benchlib.load(p)
         except (OSError, ValueError):
             continue
-        if r.get("format") != "robocache-bench-results" or r.get("quick") or r.get("partial"):
-            continue
-        if best is None or r.get("date", "") >= best[1].get("date", ""):
+        if accept(r) and (best is None or r.get("date", "") >= best[1].get("date", "")):
             best = (p, r)
     return best
 
@@ -277,6 +279,67 @@ def section_e2e(res):
              "Stage columns are busy seconds (robocache's --report; the peers' own timers)." %
              (inp.get("preset", "?"), inp.get("synth_args", ""), fmt(raw / 1e6) if raw else "?"))
     return "## End to end\n\n%s\n\n%s\n\nVerdict (cuda backend):\n\n%s" % (
+        intro, table(head, rows), "\n".join("- " + x for x in v))
+
+
+def _verdict(label, value, target, unit, higher=True):
+    """One verdict line: met, or missed by how much (value and target in the same unit)."""
+    if value is None:
+        return "%s: not measured" % label
+    met = value >= target if higher else value <= target
+    miss = (target / value if higher else value / target) if value else None
+    return "%s: %s" % (label, "met (%s%s)" % (fmt(value), unit) if met else
+                       "missed (%s%s: %s× short)" % (fmt(value), unit, fmt(miss)) if miss else "missed (0)")
+
+
+def section_e2e16(res):
+    """Issue 18's end to end: 16 episodes of the bench preset, warm cache (cuda, cpu), a cold cuda
+    run beside dd's sequential read of the same files, and the peers per byte of the 2-episode runs."""
+    _, runs = e2e_figures(res)
+    cu, cpu, cold = runs.get("robocache-cuda-16"), runs.get("robocache-cpu-16"), runs.get("robocache-cuda-16-cold")
+    if not (cu or cpu or cold):
+        return ""
+    tg = T["e2e16"]
+    inp = next((r.get("input") for r in (cu, cpu, cold) if r and r.get("input")), None) or {}
+    raw = inp.get("raw_bytes")
+
+    def gbs(r):
+        return raw / r["wall_s"] / 1e9 if r and raw and r.get("wall_s") else None
+
+    rows = []
+    for name, r, cache in (("robocache-cuda-16", cu, "warm"), ("robocache-cpu-16", cpu, "warm"),
+                           ("robocache-cuda-16-cold", cold, "cold" if inp.get("caches_dropped") else "not dropped")):
+        if not r:
+            continue
+        rows.append([name, cache, fmt(r["wall_s"]), fmt(gbs(r)), r.get("slowest_stage") or "—",
+                     fmt(r.get("slowest_load_s")), fmt(wall_over_slowest(r)), fmt(r.get("raw_input_gb_s")),
+                     "%s / %s" % (fmt((r.get("direct_bytes") or 0) / 1e9), fmt((r.get("fallback_bytes") or 0) / 1e9))
+                     if r.get("direct_bytes") is not None else "—"])
+    head = ["run", "page cache", "wall s", "GB/s of raw input", "slowest stage", "its load s", "wall / slowest stage",
+            "report's raw GB/s (streaming wall)", "GB decoded directly / by H5Dread"]
+    dd = raw / inp["dd_s"] / 1e9 if raw and inp.get("dd_s") else None
+    # the peers ran the 2-episode set of the same run: compared per byte of raw input
+    raw2, runs2 = e2e_figures(res)
+    peer = {n: raw2 / runs2[n]["wall_s"] / 1e9 for n in ("numpy", "torch") if n in runs2 and raw2}
+    v = [_verdict("≥ %s GB/s of raw input (warm, cuda)" % fmt(tg["raw_gb_s"]), gbs(cu), tg["raw_gb_s"], " GB/s"),
+         _verdict("≥ %s× the h5py + numpy script (per byte)" % fmt(tg["speedup_vs_numpy"]),
+                  gbs(cu) / peer["numpy"] if gbs(cu) and peer.get("numpy") else None, tg["speedup_vs_numpy"], "×"),
+         _verdict("≥ %s× the PyTorch script (per byte)" % fmt(tg["speedup_vs_torch"]),
+                  gbs(cu) / peer["torch"] if gbs(cu) and peer.get("torch") else None, tg["speedup_vs_torch"], "×"),
+         _verdict("cuda ≥ %s× the cpu backend (wall)" % fmt(tg["cuda_over_cpu"]),
+                  cpu["wall_s"] / cu["wall_s"] if cu and cpu else None, tg["cuda_over_cpu"], "×"),
+         _verdict("wall ≤ %s× the slowest stage (warm, cuda)" % fmt(tg["wall_over_slowest_stage"]),
+                  wall_over_slowest(cu) if cu else None, tg["wall_over_slowest_stage"], "×", higher=False),
+         _verdict("cold cache ≥ %s of dd's sequential read (%s GB/s)" % (pct(tg["cold_of_dd"]), fmt(dd)),
+                  gbs(cold) / dd if gbs(cold) and dd else None, tg["cold_of_dd"], "")]
+    intro = ("Issue 18's targets: `robocache-convert run bench/pipeline.yaml` on 16 episodes of the bench preset "
+             "(%s GB of raw HDF5). The warm runs read files already in the page cache; the cold run follows a "
+             "drop of the caches%s, beside `dd`'s sequential read of the same files (%s GB/s). The peers were "
+             "measured on the 2-episode set of this run (above) and are compared per byte of raw input." % (
+                 fmt(raw / 1e9) if raw else "?",
+                 "" if inp.get("caches_dropped") else " — which this machine did not allow, so it is warm too",
+                 fmt(dd)))
+    return "## End to end, 16 episodes (issue 18)\n\n%s\n\n%s\n\nVerdict:\n\n%s" % (
         intro, table(head, rows), "\n".join("- " + x for x in v))
 
 
@@ -700,6 +763,54 @@ def section_others(folder, shown):
 
 # ---- plot ----
 
+# ---- the CPU backend's profile (issue 18, item 4): bench/results/cpu/*-cpu-profile.json ----
+
+CPU_OURS_LIMIT = 25.0  # no single function of ours above this share, unless the profile says why
+CPU_GROUP_NAMES = {"ours": "robocache's own functions", "fault": "page faults (kernel)", "kernel": "other kernel work"}
+
+
+def newest_cpu_profile(folder):
+    """The newest bench/cpu_profile.py result in folder, or None."""
+    return newest_results(folder, "*-cpu-profile.json", lambda r: r.get("format") == "robocache-cpu-profile")
+
+
+def section_cpu_profile(prof, src):
+    """The profile tables of each case, the shares by group and the verdict on our functions."""
+    syn = prof.get("synth", {})
+    raw = (prof.get("cases") or [{}])[0].get("raw_bytes")
+    out = ["## CPU work per byte (CPU backend, perf)",
+           "<!-- from %s -->" % src,
+           "`bench/cpu_profile.py` on the %s-core development machine (no GPU), commit `%s`, %s: synth preset `%s`, "
+           "%s episodes of %s s (%s MB of raw HDF5) converted with the CPU backend (%s). Shares are of all "
+           "samples of the run." % (
+               prof.get("cores", "?"), prof.get("commit", "?"), prof.get("date", "?"), syn.get("preset", "?"),
+               syn.get("episodes", "?"), syn.get("seconds", "?"), fmt(raw / 1e6) if raw else "?",
+               prof.get("sampling", "perf record")),
+           "Our functions above %s%% (the issue's bar) get their hottest instruction from `perf annotate`: when one "
+           "instruction holds most of a function's samples, the function waits on memory there (perf charges a "
+           "stalled load or read-modify-write to the instruction after it), not on arithmetic." % fmt(CPU_OURS_LIMIT)]
+    for c in prof.get("cases", []):
+        rows = [[pct(t["pct"] / 100), t["symbol"], t["dso"], CPU_GROUP_NAMES.get(t["group"], t["group"])]
+                for t in c.get("top", [])]
+        groups = ", ".join("%s %s" % (CPU_GROUP_NAMES.get(g, g), pct(v / 100)) for g, v in c.get("groups_pct", {}).items())
+        over = [t for t in c.get("top", []) if t["group"] == "ours" and t["pct"] > CPU_OURS_LIMIT]
+        parts = []
+        for t in c.get("top", []):
+            h = (c.get("over_limit") or {}).get(t["symbol"])
+            if t["group"] != "ours" or not h:
+                continue
+            parts.append("`%s` at %s (%s): %s of its samples on `%s`, source line `%s`" % (
+                t["symbol"], pct(t["pct"] / 100), "%s over" % pct((t["pct"] - CPU_OURS_LIMIT) / 100)
+                if t in over else "%s under" % pct((CPU_OURS_LIMIT - t["pct"]) / 100),
+                pct(h["pct_of_function"] / 100), h["instruction"], h["source"]))
+        verdict = ("%s function of ours above %s%%: %s." % ("a" if over else "no", fmt(CPU_OURS_LIMIT),
+                                                            "missed" if over else "met")
+                   + ("" if not parts else " Nearest the bar: " + "; ".join(parts) + "."))
+        out.append("### %s (%s)\n\n%s\n\nBy group: %s.\n\nVerdict: %s" % (
+            c["name"], c.get("spec", ""), table(["share", "function", "where", "group"], rows), groups, verdict))
+    return "\n\n".join(out)
+
+
 def svg_plot(run):
     import math
     cases = [c for g in ("resample", "fuse", "voxelize") for c in run.ours(g) if run.speedup(c)]
@@ -782,7 +893,7 @@ def page(res, src, svg_rel, others=""):
             section_bw(run, "resample", "resample (one stream, linear)", T["resample"]),
             section_bw(run, "fuse", "fuse (4 streams: 200 Hz × 64 linear, 100 Hz quaternion slerp, "
                                     "30 Hz × 32 nearest, 10 Hz × 8 previous → 50 Hz, 108 columns)", T["fuse"]),
-            section_vox(run), section_frame(run), section_e2e(res), section_camera(res),
+            section_vox(run), section_frame(run), section_e2e(res), section_e2e16(res), section_camera(res),
             section_misses(res, load_explanations()),
             section_profile(res), others]
     return "\n".join(head) + "\n\n" + "\n\n".join(b for b in body if b) + "\n"
@@ -822,6 +933,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "PERFORMANCE.md"))
     ap.add_argument("--svg", default=None)
     ap.add_argument("--summary")
+    ap.add_argument("--cpu-profile", help="a bench/cpu_profile.py result (default: the newest in bench/results/cpu, "
+                                          "none with --results)")
     a = ap.parse_args()
     if a.summary:
         summary(benchlib.load(a.summary))
@@ -837,6 +950,13 @@ def main():
     svg = a.svg or os.path.join(os.path.dirname(os.path.abspath(a.out)), "performance.svg")
     rel_src = os.path.relpath(os.path.abspath(path), ROOT) if os.path.abspath(path).startswith(ROOT) else os.path.basename(path)
     others = "" if a.results else section_others(os.path.join(ROOT, "bench", "results"), path)
+    cpu = None if a.results and not a.cpu_profile else (
+        (a.cpu_profile, benchlib.load(a.cpu_profile)) if a.cpu_profile
+        else newest_cpu_profile(os.path.join(ROOT, "bench", "results", "cpu")))
+    if cpu:
+        cpu_src = os.path.relpath(os.path.abspath(cpu[0]), ROOT) if os.path.abspath(cpu[0]).startswith(ROOT) \
+            else os.path.basename(cpu[0])
+        others = "\n\n".join(x for x in (others, section_cpu_profile(cpu[1], cpu_src)) if x)
     with open(a.out, "w") as f:
         f.write(page(res, rel_src, os.path.relpath(svg, os.path.dirname(os.path.abspath(a.out))), others))
     with open(svg, "w") as f:

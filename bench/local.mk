@@ -5,7 +5,7 @@ RC_BENCH_SRC = bench/rc_bench.c bench/bench.h bench/bench_common.c bench/bench_c
 	bench/bench_mem.c bench/bench_fuse.c bench/bench_vox.c bench/bench_frame.c bench/bench_image.c
 RC_BENCH_FILES = bench/README.md bench/run-gpu.sh bench/pack.sh bench/collect.py bench/gate bench/gen_performance.py \
 	bench/benchlib.py bench/pipeline.yaml bench/pipeline-robomimic.yaml bench/pipeline-camera.yaml bench/make_inputs.py bench/frames.py \
-	bench/peers/torch_ops.py bench/peers/convert_peer.py bench/peers/camera_peer.py \
+	bench/peers/torch_ops.py bench/peers/convert_peer.py bench/peers/camera_peer.py bench/cpu_profile.py \
 	bench/results
 EXTRA_DIST += $(RC_BENCH_FILES)
 if HAVE_CUDA

@@ -166,19 +166,18 @@ extern "C" void rc_cuda_close(rc_cuda *c)
 
 extern "C" const char *rc_cuda_describe(const rc_cuda *c) { return c->describe; }
 
-extern "C" void *rc_cuda_host_alloc(size_t n)
+extern "C" int rc_cuda_host_register(void *p, size_t n)
 {
-    void *p = NULL;
-    if (cudaHostAlloc(&p, n ? n : 1, cudaHostAllocPortable) != cudaSuccess) {
-        cudaGetLastError(); /* not sticky: the caller falls back to plain memory */
-        return NULL;
+    if (cudaHostRegister(p, n, cudaHostRegisterPortable) != cudaSuccess) {
+        cudaGetLastError(); /* not sticky: the caller copies from pageable memory */
+        return 0;
     }
-    return p;
+    return 1;
 }
 
-extern "C" void rc_cuda_host_free(void *p)
+extern "C" void rc_cuda_host_unregister(void *p)
 {
-    if (p) cudaFreeHost(p);
+    if (cudaHostUnregister(p) != cudaSuccess) cudaGetLastError();
 }
 
 extern "C" rc_cuda_timing rc_cuda_last_timing(const rc_cuda *c) { return c->last; }

@@ -111,6 +111,17 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
     return RC_OK;
 }
 
+/* Frames per OpenMP thread in one CPU voxelize call: enough for schedule(dynamic) to even out
+ * frames of different sizes. */
+#define RC_CPU_VOX_FRAMES_PER_THREAD 4
+
+int64_t rc_backend_vox_frames_hint(const rc_backend *b)
+{
+    if (b->kind != KIND_CPU) return 0;
+    int threads = b->threads > 0 ? b->threads : omp_get_max_threads();
+    return (int64_t)RC_CPU_VOX_FRAMES_PER_THREAD * (threads > 0 ? threads : 1);
+}
+
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err)
 {
@@ -157,31 +168,21 @@ done:
     return st;
 }
 
-void *rc_backend_host_alloc(rc_backend *b, size_t n, int *pinned)
+int rc_backend_host_register(rc_backend *b, void *p, size_t n)
 {
-    if (pinned) *pinned = 0;
 #ifdef RC_HAVE_CUDA
-    if (b->kind == KIND_CUDA) {
-        void *p = rc_cuda_host_alloc(n);
-        if (p && pinned) *pinned = 1;
-        if (p) return p;
-    }
+    if (b->kind == KIND_CUDA) return rc_cuda_host_register(p, n);
 #endif
-    (void)b;
-    return rc_malloc(n ? n : 1);
+    (void)b, (void)p, (void)n;
+    return 0;
 }
 
-void rc_backend_host_free(rc_backend *b, void *p, int pinned)
+void rc_backend_host_unregister(rc_backend *b, void *p)
 {
-    (void)b;
 #ifdef RC_HAVE_CUDA
-    if (pinned) {
-        rc_cuda_host_free(p);
-        return;
-    }
+    if (b->kind == KIND_CUDA) rc_cuda_host_unregister(p);
 #endif
-    (void)pinned;
-    rc_free(p);
+    (void)b, (void)p;
 }
 
 int rc_backend_fuse_timing(const rc_backend *b, double iv[3][2])

@@ -28,6 +28,11 @@ rc_status rc_backend_fuse(rc_backend *b, const rc_fuse_job *jobs, int n_jobs, rc
  * frames[f] (host buffers, allocated by the caller as rc_ops.h says). */
 rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float *points,
                               const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err);
+/* Frames per voxelize call that suit the backend (callers bound it further by memory): on the
+ * CPU a few per OpenMP thread, since the threads share each call's frames and small calls keep
+ * the caller's result buffers small and hot from one call to the next; 0 on CUDA, where fewer,
+ * larger calls save launches and copies. */
+int64_t rc_backend_vox_frames_hint(const rc_backend *b);
 /* Resizes one episode's image batch (rc_ops.h): out[k] = resize(crop(frames[source[k]]))
  * with the integer arithmetic of docs/KERNELS.md, the same bytes on both backends; each
  * distinct source frame is resized once.  g must pass rc_image_geom_check and every source[k]
@@ -35,11 +40,13 @@ rc_status rc_backend_voxelize(rc_backend *b, const rc_vox_params *p, const float
  * episode in scope).  Host buffers in and out. */
 rc_status rc_backend_image_resize(rc_backend *b, const rc_image_geom *g, const rc_image_batch *batch,
                                   rc_err *err);
-/* Host memory for episodes in flight: page-locked on CUDA (cudaHostAlloc, so copies to the
- * device run asynchronously), plain on the CPU.  NULL when none can be had; *pinned (if not
- * NULL) says which kind came.  rc_backend_host_free takes the same b and accepts NULL. */
-void *rc_backend_host_alloc(rc_backend *b, size_t n, int *pinned);
-void rc_backend_host_free(rc_backend *b, void *p, int pinned);
+/* Page-locks host memory the caller mapped (a slot's shared memory, n bytes at p) on CUDA
+ * (cudaHostRegister), so copies from it to the device run asynchronously and read it in place:
+ * no staging copy.  1 when p is now page-locked (undo it with rc_backend_host_unregister before
+ * unmapping), 0 on the CPU backend or when the driver refuses (the copies then still work, as
+ * from any pageable memory). */
+int rc_backend_host_register(rc_backend *b, void *p, size_t n);
+void rc_backend_host_unregister(rc_backend *b, void *p);
 /* Device-side intervals of the last rc_backend_fuse call, seconds after its start, for the
  * trace's CUDA stream tracks: [0] copy in, [1] kernel, [2] copy out, each {begin, end}.
  * Returns 0 (nothing filled) on the CPU backend. */

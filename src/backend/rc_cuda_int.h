@@ -57,10 +57,12 @@ rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *poin
  * out), the bytes of rc_image_resize_cpu; g checked and sources in range by the caller. */
 rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, const rc_image_batch *batch, rc_err *err);
 
-/* Page-locked host memory (cudaHostAlloc), so copies from and to it run asynchronously; NULL
- * when it cannot be had.  Freed with rc_cuda_host_free (accepts NULL). */
-void *rc_cuda_host_alloc(size_t n);
-void rc_cuda_host_free(void *p);
+/* Page-locks n bytes of host memory at p that the caller mapped (cudaHostRegister, portable
+ * to every context), so copies from it run asynchronously; 1 on success, 0 when the driver
+ * refuses (the error is cleared: copies from pageable memory still work).  Undone by
+ * rc_cuda_host_unregister before p is unmapped. */
+int rc_cuda_host_register(void *p, size_t n);
+void rc_cuda_host_unregister(void *p);
 rc_cuda_timing rc_cuda_last_timing(const rc_cuda *c);
 
 /* NVTX ranges (kernels/device.cu, nvtx3 from the toolkit) around the pipeline's intervals, so

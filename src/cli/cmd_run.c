@@ -66,6 +66,12 @@ static void print_summary(const rc_report *r, FILE *f)
                "wall / slowest = %.2f\n",
             rc_report_overlap_efficiency(r), rc_pipe_stage_name(rc_report_slowest(r)),
             slow.load_s > 0 ? r->stream_wall_s / slow.load_s : 0.0);
+    if (r->readers > 0) {
+        uint64_t decoded = rc_report_decoded_bytes(r), direct = r->n_paths ? r->path_bytes[0] : 0;
+        fprintf(f, "  read: %d reader processes, %.3f GB decoded directly, %.3f GB by H5Dread; raw input %.2f GB/s\n",
+                r->readers, (double)direct / 1e9, (double)(decoded - direct) / 1e9,
+                r->stream_wall_s > 0 ? (double)decoded / r->stream_wall_s / 1e9 : 0.0);
+    }
     if (r->vox_points_in)
         fprintf(f, "  voxelize: %lld points, %lld out of range, %lld past max_points, %lld past max_voxels\n",
                 (long long)r->vox_points_in, (long long)r->vox_dropped_range,

@@ -1,5 +1,7 @@
 /* rc_convert_vox.c — an episode's voxelize stage: frames go to the backend in batches small
- * enough to bound memory, and per-frame results are packed into the stage's datasets:
+ * enough to bound memory (and no larger than the backend asks: a few per thread on the CPU, so
+ * the result buffers stay small and are reused batch after batch), and per-frame results are
+ * packed into the stage's datasets:
  *   dense   <name>/data [F, n_x, n_y, n_z] (mean: [F, n_x, n_y, n_z, C]), <name>/t [F]
  *   sparse  <name>/coords [M, 3] int32 (z, y, x), <name>/values [M] or [M, C],
  *           <name>/offsets [F + 1] int64 (frame f is rows offsets[f] .. offsets[f+1]), <name>/t
@@ -95,6 +97,8 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
     uint64_t per_frame = points_mode ? (uint64_t)p.max_voxels * (vox_bytes + 16)
                          : dense_mode ? 1 : max_pts * (12 + vb);
     int64_t batch = dense_mode ? (F ? F : 1) : (int64_t)(RC_VOX_BATCH_BYTES / per_frame);
+    int64_t hint = rc_backend_vox_frames_hint(b);
+    if (!dense_mode && hint > 0 && batch > hint) batch = hint;
     if (batch < 1) batch = 1;
     if (!dense_mode) {
         uint64_t rows = points_mode ? (uint64_t)p.max_voxels : max_pts;

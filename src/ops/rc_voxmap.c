@@ -11,37 +11,31 @@ int rc_voxmap_init(rc_voxmap *m, int64_t max_entries)
 {
     uint64_t cap = 16;
     while (cap < 2 * (uint64_t)(max_entries > 0 ? max_entries : 1)) cap <<= 1;
-    m->keys = rc_malloc(cap * sizeof *m->keys);
-    m->slots = rc_malloc(cap * sizeof *m->slots);
+    m->e = rc_malloc(cap * sizeof *m->e);
     m->mask = cap - 1;
-    if (!m->keys || !m->slots) {
-        rc_voxmap_free(m);
-        return -1;
-    }
-    for (uint64_t i = 0; i < cap; i++) m->keys[i] = -1;
+    if (!m->e) return -1;
+    for (uint64_t i = 0; i < cap; i++) m->e[i].key = -1;
     return 0;
 }
 
 int64_t rc_voxmap_get(const rc_voxmap *m, int64_t key)
 {
     for (uint64_t h = voxmap_hash(key) & m->mask;; h = (h + 1) & m->mask) {
-        if (m->keys[h] == key) return m->slots[h];
-        if (m->keys[h] < 0) return -1;
+        if (m->e[h].key == key) return m->e[h].slot;
+        if (m->e[h].key < 0) return -1;
     }
 }
 
 void rc_voxmap_put(rc_voxmap *m, int64_t key, int64_t slot)
 {
     uint64_t h = voxmap_hash(key) & m->mask;
-    while (m->keys[h] >= 0) h = (h + 1) & m->mask;
-    m->keys[h] = key;
-    m->slots[h] = slot;
+    while (m->e[h].key >= 0) h = (h + 1) & m->mask;
+    m->e[h].key = key;
+    m->e[h].slot = slot;
 }
 
 void rc_voxmap_free(rc_voxmap *m)
 {
-    rc_free(m->keys);
-    rc_free(m->slots);
-    m->keys = NULL;
-    m->slots = NULL;
+    rc_free(m->e);
+    m->e = NULL;
 }

@@ -6,10 +6,16 @@
 
 #include <stdint.h>
 
+/* One entry: a key and its slot side by side, so a probe that finds its key reads one cache
+ * line, not one in a key array and another in a slot array. */
+typedef struct rc_voxmap_entry {
+    int64_t key;    /* -1 = empty */
+    int64_t slot;
+} rc_voxmap_entry;
+
 typedef struct rc_voxmap {
-    int64_t *keys;  /* [cap], -1 = empty */
-    int64_t *slots; /* [cap] */
-    uint64_t mask;  /* cap - 1, cap a power of two >= 2 * max_entries */
+    rc_voxmap_entry *e; /* [cap] */
+    uint64_t mask;      /* cap - 1, cap a power of two >= 2 * max_entries */
 } rc_voxmap;
 
 /* Room for max_entries keys.  Returns 0, or -1 when memory could not be allocated. */

@@ -65,13 +65,13 @@ void rc_slot_clear(rc_slot *slot, const rc_spec *spec)
     slot->n_tasks = 0;
     rc_episode_outputs_free(&slot->out, spec);
     rc_scan_episode_free(&slot->fig);
-    for (int k = 0; (slot->ep_in_host || slot->ep_in_shm) && k < slot->ep.n_streams; k++) { /* not the episode's */
+    for (int k = 0; slot->ep_in_shm && k < slot->ep.n_streams; k++) { /* not the episode's */
         slot->ep.streams[k].t_ns = NULL;
         slot->ep.streams[k].x = NULL;
         slot->ep.streams[k].offsets = NULL;
-        if (slot->ep_in_shm) slot->ep.streams[k].u8 = NULL;
+        slot->ep.streams[k].u8 = NULL;
     }
-    slot->ep_in_host = slot->ep_in_shm = 0;
+    slot->ep_in_shm = 0;
     rc_episode_free(&slot->ep);
     memset(&slot->ep, 0, sizeof slot->ep);
     slot->st = slot->task_st = RC_OK;

@@ -41,8 +41,7 @@ static void run_free(rc_run *s)
     pthread_mutex_destroy(&s->take_mu);
     for (int i = 0; s->slots && i < s->n_slots; i++) {
         rc_slot_clear(&s->slots[i], s->spec);
-        rc_slot_shm_free(&s->slots[i]);
-        rc_backend_host_free(s->backend, s->slots[i].host, s->slots[i].host_pinned);
+        rc_slot_shm_free(&s->slots[i], s->backend);
         pthread_cond_destroy(&s->slots[i].done);
         pthread_mutex_destroy(&s->slots[i].mu);
     }

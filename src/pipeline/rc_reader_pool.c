@@ -7,6 +7,8 @@
 #include "pipeline/rc_reader_pool_int.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -45,6 +47,7 @@ typedef struct msg_grant {
 /* reader process -> run: the image is written */
 typedef struct msg_done {
     double t1;
+    double waited;             /* seconds between the reply and the grant: waiting on the run */
 } msg_done;
 
 /* run <-> spawner */
@@ -176,9 +179,16 @@ static void *map_slot(slot_map *cache, int fd, size_t cap)
     return cache[k].at;
 }
 
-/* The loop of a reader process: one request at a time until the run closes the socket. */
+/* The loop of a reader process: one request at a time until the run closes the socket.  The
+ * process is single-threaded and frees each episode before it reads the next, so its episodes
+ * come from the heap, kept from one to the next (no mmap per large array, no trimming): the
+ * pages are faulted in by the first episode only, not again for every one (page faults and
+ * zeroing fresh pages cost more than the reads themselves).  The heap stays at about the
+ * largest episode read, the one episode a reader process holds anyway (docs/STREAMING.md). */
 static void reader_main(rc_run *s, int sock)
 {
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
     rc_reader *r = NULL;
     slot_map cache[MAP_CACHE];
     memset(cache, 0, sizeof cache);
@@ -222,14 +232,16 @@ static void reader_main(rc_run *s, int sock)
         if (st == RC_OK) {
             msg_grant g;
             int fd;
+            double asked = rc_now_s();
             if (recv_msg(sock, &g, sizeof g, &fd) != 0) break;
+            double waited = rc_now_s() - asked;
             if (g.ok && fd >= 0 && g.cap >= rp.size) {
                 void *map = map_slot(cache, fd, g.cap);
                 if (!map) break; /* the run sees the end of the stream */
                 rc_wire_put(&ep, map);
             }
             if (fd >= 0) close(fd);
-            msg_done d = {rc_now_s()};
+            msg_done d = {rc_now_s(), waited};
             if (g.ok && send_msg(sock, &d, sizeof d, -1) != 0) break;
         }
         rc_episode_free(&ep);
@@ -383,8 +395,16 @@ static rc_status proc_died(rc_reader_pool *p, reader_proc *pr, int k, rc_err *er
                       how);
 }
 
-/* Grows the slot's shared memory to at least need bytes (memfd, mapped shared). */
-static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
+/* Undoes the page-locking of the slot's shared memory, before it is unmapped. */
+static void shm_unpin(rc_slot *slot, rc_backend *b)
+{
+    if (slot->shm_pinned) rc_backend_host_unregister(b, slot->shm);
+    slot->shm_pinned = 0;
+}
+
+/* Grows the slot's shared memory to at least need bytes (memfd, mapped shared); on CUDA the
+ * mapping is page-locked once per growth, so the device copies read the episode in place. */
+static rc_status shm_reserve(rc_run *s, rc_slot *slot, size_t need, rc_err *err)
 {
     rc_status st = RC_OK;
     if (need <= slot->shm_cap) return RC_OK;
@@ -394,6 +414,7 @@ static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
         slot->shm_fd = memfd_create("robocache-slot", MFD_CLOEXEC);
         RC_FAIL_IF(slot->shm_fd < 0, err, RC_E_IO, "cannot make shared memory for a slot: %s", strerror(errno));
     } else {
+        shm_unpin(slot, s->backend);
         munmap(slot->shm, slot->shm_cap);
         slot->shm = NULL;
     }
@@ -405,6 +426,13 @@ static rc_status shm_reserve(rc_slot *slot, size_t need, rc_err *err)
                strerror(errno));
     slot->shm = map;
     slot->shm_cap = cap;
+    if (s->pin) {
+        slot->shm_pinned = rc_backend_host_register(s->backend, map, cap);
+        pthread_mutex_lock(&s->rep->mu);
+        if (slot->shm_pinned) s->rep->slot_pins++;
+        else s->rep->slot_pins_refused++;
+        pthread_mutex_unlock(&s->rep->mu);
+    }
 done:
     if (st != RC_OK && slot->shm_fd >= 0 && slot->shm_cap == 0) {
         close(slot->shm_fd);
@@ -413,13 +441,15 @@ done:
     return st;
 }
 
-/* Adds one episode of reader process k to the report. */
-static void count_episode(rc_report *rep, int k, const msg_reply *rp, uint64_t bytes, double busy)
+/* Adds one episode of reader process k to the report: busy (its own time on the episode) and
+ * wait (the part of it spent waiting for the run's grant). */
+static void count_episode(rc_report *rep, int k, const msg_reply *rp, uint64_t bytes, double busy, double wait)
 {
     pthread_mutex_lock(&rep->mu);
     rep->reader_figures[k].episodes++;
     rep->reader_figures[k].bytes += bytes;
-    rep->reader_figures[k].busy_s += busy;
+    rep->reader_figures[k].busy_s += busy - wait;
+    rep->reader_figures[k].wait_s += wait;
     rep->n_paths = RC_READ_PATHS;
     for (int a = 0; a < RC_READ_PATHS; a++) {
         rep->path_names[a] = rc_reader_path_name(a);
@@ -454,7 +484,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
         err->src_line = __LINE__;
         st = rp.st > RC_OK && rp.st <= RC_E_INTERNAL ? (rc_status)rp.st : RC_E_INPUT;
         err->code = st;
-        count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0);
+        count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0, 0);
         return st;
     }
     msg_grant g;
@@ -462,7 +492,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     rc_err why;
     rc_err_clear(&why);
     st = rc_budget_check(rp.size, RC_E_INPUT, "the episode read", &why);
-    if (st == RC_OK) st = shm_reserve(slot, (size_t)rp.size, &why);
+    if (st == RC_OK) st = shm_reserve(s, slot, (size_t)rp.size, &why);
     g.ok = st == RC_OK;
     g.cap = g.ok ? slot->shm_cap : 0;
     msg_done d;
@@ -477,7 +507,8 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     slot->ep_in_shm = 1;
     uint64_t bytes = 0;
     for (int a = 0; a < slot->ep.n_streams; a++) bytes += slot->ep.streams[a].bytes_read;
-    count_episode(s->rep, k, &rp, bytes, d.t1 - rp.t0);
+    double waited = d.waited >= 0 && d.waited <= d.t1 - rp.t0 ? d.waited : 0; /* trusted only within the episode */
+    count_episode(s->rep, k, &rp, bytes, d.t1 - rp.t0, waited);
     rc_report_slice(s->rep, pr->track, RC_TIMED_READ, i, rp.t0, d.t1);
 done:
     return st;
@@ -501,9 +532,10 @@ void rc_reader_pool_stop(rc_reader_pool *p)
     rc_free(p);
 }
 
-void rc_slot_shm_free(rc_slot *slot)
+void rc_slot_shm_free(rc_slot *slot, rc_backend *b)
 {
     if (slot->shm_cap == 0) return;
+    shm_unpin(slot, b);
     munmap(slot->shm, slot->shm_cap);
     close(slot->shm_fd);
     slot->shm = NULL;

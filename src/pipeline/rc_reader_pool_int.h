@@ -25,7 +25,7 @@ rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *e
 void rc_reader_pool_read(rc_reader_pool *p, int k, int64_t i, rc_slot *slot);
 /* Ends the reader processes and the spawner and waits for the spawner (accepts NULL). */
 void rc_reader_pool_stop(rc_reader_pool *p);
-/* Unmaps and closes a slot's shared memory. */
-void rc_slot_shm_free(rc_slot *slot);
+/* Unpins (on CUDA), unmaps and closes a slot's shared memory. */
+void rc_slot_shm_free(rc_slot *slot, rc_backend *b);
 
 #endif

@@ -2,68 +2,17 @@
  * (rc_reader_pool_int.h).  They take the work list's items in turn, each with a free slot (so at
  * most --buffers episodes are in flight), have their process read the episode into the slot's
  * shared memory, and hand the slots to compute in run order whatever order the reads end in.
- * On CUDA the episode's arrays then move into the slot's page-locked buffer (reused episode
- * after episode), so the device copies from them run asynchronously.  A read failure stays in
+ * The episode's arrays stay where the process wrote them: on CUDA that shared memory is itself
+ * page-locked (rc_reader_pool.c), so the device copies read it in place.  A read failure stays in
  * the slot for the writer to handle in order; a stop request or a fatal error elsewhere ends
  * the walk. */
 #include "config.h"
 
-#include <string.h>
+#include <stdio.h>
 
 #include "common/rc_common.h"
 #include "pipeline/rc_reader_pool_int.h"
 #include "pipeline/rc_stream_int.h"
-
-/* Bytes of one array in the slot buffer, rounded up so every array starts 64-byte aligned. */
-static size_t padded(size_t n) { return (n + 63) / 64 * 64; }
-
-/* Moves the arrays of slot->ep into the slot's host buffer (grown as needed), so the
- * backend's copies from them run asynchronously. */
-static rc_status rc_slot_pin(rc_run *s, rc_slot *slot, rc_err *err)
-{
-    rc_status st = RC_OK;
-    rc_episode *ep = &slot->ep;
-    size_t need = 0;
-    for (int k = 0; k < ep->n_streams; k++) {
-        const rc_stream_data *sd = &ep->streams[k];
-        size_t x_rows = !sd->x ? 0 : (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
-        need += padded((size_t)sd->S * 8) + padded(x_rows * (size_t)sd->D * 4);
-        if (sd->offsets) need += padded(((size_t)sd->S + 1) * 8);
-    }
-    if (need > slot->host_cap) {
-        rc_backend_host_free(s->backend, slot->host, slot->host_pinned);
-        slot->host_cap = 0;
-        slot->host = rc_backend_host_alloc(s->backend, need + need / 4, &slot->host_pinned);
-        RC_FAIL_IF(!slot->host, err, RC_E_NOMEM, "out of memory for a %zu-byte episode buffer", need);
-        slot->host_cap = need + need / 4;
-    }
-    uint8_t *at = slot->host;
-    for (int k = 0; k < ep->n_streams; k++) {
-        rc_stream_data *sd = &ep->streams[k];
-        size_t x_rows = !sd->x ? 0 : (size_t)(sd->kind == RC_STREAM_CLOUD ? sd->P : sd->S);
-        size_t nt = (size_t)sd->S * 8, nx = x_rows * (size_t)sd->D * 4;
-        memcpy(at, sd->t_ns, nt);
-        if (!slot->ep_in_shm) rc_free(sd->t_ns);
-        sd->t_ns = (int64_t *)at;
-        at += padded(nt);
-        if (sd->x) { /* image frames (u8) never go to the device: they stay the episode's */
-            memcpy(at, sd->x, nx);
-            if (!slot->ep_in_shm) rc_free(sd->x);
-            sd->x = (float *)at;
-            at += padded(nx);
-        }
-        if (sd->offsets) {
-            size_t no = ((size_t)sd->S + 1) * 8;
-            memcpy(at, sd->offsets, no);
-            if (!slot->ep_in_shm) rc_free(sd->offsets);
-            sd->offsets = (int64_t *)at;
-            at += padded(no);
-        }
-    }
-    slot->ep_in_host = 1;
-done:
-    return st;
-}
 
 /* Takes the next work item and a free slot for it, in run order; -1 when the walk ends. */
 static int64_t take_item(rc_run *s, rc_slot **slot, double *waited)
@@ -116,7 +65,6 @@ void *rc_reader_stage(void *arg)
         else
             rc_reader_pool_read(s->pool, k, i, slot);
         if (slot->st == RC_OK) slot->st = rc_convert_prepare(s->spec, &slot->ep, &slot->err);
-        if (slot->st == RC_OK && s->pin) slot->st = rc_slot_pin(s, slot, &slot->err);
         double t1 = rc_now_s();
         rc_backend_range_pop();
         if (slot->st == RC_OK) {

@@ -72,7 +72,7 @@ static rc_status close_out(FILE *f, rc_json *j, const char *path, const char *tm
     return st;
 }
 
-/* The reader processes (per process: episodes, stored bytes, busy seconds, restarts) and the
+/* The reader processes (per process: episodes, stored bytes, busy and wait seconds, restarts) and the
  * dataset reads by path: bytes decoded directly vs by H5Dread (per reason), and raw input GB/s. */
 static void write_readers(rc_json *j, const rc_report *r)
 {
@@ -89,16 +89,17 @@ static void write_readers(rc_json *j, const rc_report *r)
         rc_json_int(j, (int64_t)f->bytes);
         rc_json_key(j, "busy_s");
         rc_json_double(j, f->busy_s);
+        rc_json_key(j, "wait_s");
+        rc_json_double(j, f->wait_s);
         rc_json_key(j, "restarts");
         rc_json_int(j, f->restarts);
         rc_json_object_end(j);
     }
     rc_json_array_end(j);
-    uint64_t decoded = 0;
+    uint64_t decoded = rc_report_decoded_bytes(r);
     rc_json_key(j, "read_paths");
     rc_json_object_begin(j);
     for (int a = 0; a < r->n_paths; a++) {
-        decoded += r->path_bytes[a];
         rc_json_key(j, a == 0 ? "direct" : r->path_names[a]);
         rc_json_object_begin(j);
         rc_json_key(j, "reads");
@@ -141,6 +142,10 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
     rc_json_int(&j, r->buffers);
     rc_json_key(&j, "compress_workers");
     rc_json_int(&j, r->compress_workers);
+    rc_json_key(&j, "slot_pins");
+    rc_json_int(&j, r->slot_pins);
+    rc_json_key(&j, "slot_pins_refused");
+    rc_json_int(&j, r->slot_pins_refused);
     rc_json_key(&j, "wall_s");
     rc_json_double(&j, r->wall_s);
     rc_json_key(&j, "stream_wall_s");

@@ -66,13 +66,11 @@ typedef struct rc_slot {
     int64_t n_tasks;
     uint64_t bytes_in, raw_bytes;
     rc_scan_episode fig;         /* the episode's timestamp figures when the run keeps them */
-    void *host;                  /* the slot's host buffer (page-locked on CUDA), kept for reuse */
-    size_t host_cap;
-    int host_pinned;
-    int ep_in_host;              /* ep's arrays point into host (not owned by ep) */
-    void *shm;                   /* the slot's shared memory (a memfd) that reader processes fill */
+    void *shm;                   /* the slot's shared memory (a memfd) that reader processes fill,
+                                    kept from episode to episode and grown only when one needs more */
     size_t shm_cap;
     int shm_fd;                  /* valid when shm_cap > 0 */
+    int shm_pinned;              /* shm is page-locked for the device's copies (CUDA) */
     int ep_in_shm;               /* ep's arrays point into shm (not owned by ep) */
     pthread_mutex_t mu;          /* guards the three fields below */
     pthread_cond_t done;
@@ -99,7 +97,7 @@ typedef struct rc_run {
     rc_stage_queue free_q, read_q, write_q, task_q;
     atomic_int abort;            /* a fatal error: stages stop working and drain */
     atomic_int next_worker;      /* numbers the compression workers' tracks */
-    int pin;                     /* episodes move into page-locked slot buffers (CUDA) */
+    int pin;                     /* the slots' shared memory is page-locked (CUDA) */
     struct rc_reader_pool *pool; /* the reader processes (rc_reader_pool_int.h) */
     int n_readers;               /* reader threads, one per reader process */
     atomic_int next_reader;      /* numbers the reader threads */
@@ -135,7 +133,7 @@ rc_status rc_write_stage(rc_run *s, rc_err *err);
 /* Commits the shard being written and records it (writer; also the run's last shard). */
 rc_status rc_commit_shard(rc_run *s, rc_err *err);
 /* Frees what a slot holds (episode, outputs, chunks, tasks) and resets it for reuse; the
- * host buffer stays. */
+ * shared memory stays. */
 void rc_slot_clear(rc_slot *slot, const rc_spec *spec);
 /* Builds the slot's chunk and digest tasks from its outputs (tasks_left = their count). */
 rc_status rc_slot_plan(rc_slot *slot, rc_err *err);

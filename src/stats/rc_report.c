@@ -154,6 +154,13 @@ done:
     return st;
 }
 
+uint64_t rc_report_decoded_bytes(const rc_report *r)
+{
+    uint64_t n = 0;
+    for (int a = 0; a < r->n_paths; a++) n += r->path_bytes[a];
+    return n;
+}
+
 double rc_report_overlap_efficiency(const rc_report *r)
 {
     double sum = 0;

@@ -180,6 +180,9 @@ typedef struct rc_reader_figures {
     int64_t episodes;
     uint64_t bytes;      /* stored bytes of the episodes it read */
     double busy_s;       /* time spent reading episodes and writing them to shared memory */
+    double wait_s;       /* time spent waiting for the run's grant of slot memory (budget check,
+                            growing and, on CUDA, page-locking the slot): a reader process's only
+                            wait inside an episode, as it shares no HDF5 lock with anyone */
     int restarts;
 } rc_reader_figures;
 
@@ -230,6 +233,8 @@ typedef struct rc_report {
     int n_paths;                /* dataset reads per path, summed over the reader processes */
     const char *path_names[RC_REPORT_MAX_PATHS]; /* [0] the direct path, then H5Dread's reasons */
     uint64_t path_reads[RC_REPORT_MAX_PATHS], path_bytes[RC_REPORT_MAX_PATHS];
+    int slot_pins;              /* CUDA: slot shared memories page-locked (once per slot and growth) */
+    int slot_pins_refused;      /* ... and the ones the driver refused (copied from pageable memory) */
     pthread_mutex_t mu;         /* guards everything above that threads record into */
 } rc_report;
 
@@ -262,6 +267,9 @@ rc_pipe_totals rc_report_pipe(const rc_report *r, rc_pipe_stage p);
 rc_pipe_stage rc_report_slowest(const rc_report *r);
 rc_status rc_report_add_skipped(rc_report *r, const char *file, const char *episode,
                                 const char *reason, rc_err *err);
+/* Bytes the reader processes decoded (as the ops get them), all read paths together: the
+ * "raw input" of the GB/s figures; path_bytes[0] of it went the direct path. */
+uint64_t rc_report_decoded_bytes(const rc_report *r);
 /* Overlap efficiency of the streaming part: (sum over the pipeline stages that ran of load_s) /
  * (those stages x streaming wall).  1.0 when every stage was busy all the time; a sequential
  * run of k equal stages gives 1/k. */

@@ -118,6 +118,23 @@ ok(rc == 0 and all(got.get((c["engine"], c["name"])) == c for c in FRAMES),
    "frame cases (robocache's and the peer's) are carried whole, call_pinned_ms included", log)
 ok(res and list(res["profile"]) == [ours[0]["name"]] and len(res["profile"][ours[0]["name"]]) > 0,
    "a frame case's profile is recorded under its name; an absent log is left out", res and list(res["profile"]))
+# issue 18's figures of a report (readers, read paths, raw input GB/s, pinned slots) are carried as
+# they are; a report without them gets none invented
+rep18 = dict(rep, raw_input_gb_s=1.7, direct_bytes=1000, fallback_bytes=24, readers=2, slot_pins=4, slot_pins_refused=0,
+             read_paths={"direct": {"reads": 3, "bytes": 1000}, "type": {"reads": 1, "bytes": 24}},
+             reader_processes=[{"episodes": 1, "bytes": 600, "busy_s": 0.5, "restarts": 0},
+                               {"episodes": 1, "bytes": 424, "busy_s": 0.4, "restarts": 0}])
+p18 = os.path.join(tmp, "report-cuda-16.json")
+with open(p18, "w") as f:
+    json.dump(rep18, f)
+rc, res, log = collect(["--e2e", "robocache-cuda-16=" + p18, "robocache-cuda=" + os.path.join(FIX, "robocache-report.json")])
+runs = {r["name"]: r for r in res["e2e"]["runs"]} if res else {}
+r16 = runs.get("robocache-cuda-16", {})
+ok(rc == 0 and all(r16.get(k) == rep18[k] for k in ("raw_input_gb_s", "direct_bytes", "fallback_bytes", "read_paths",
+                                                    "readers", "reader_processes", "slot_pins", "slot_pins_refused")),
+   "a report's reader figures, read paths, raw input GB/s and pinned slots are carried as they are", r16)
+ok(not any(k in runs.get("robocache-cuda", {}) for k in ("raw_input_gb_s", "reader_processes", "slot_pins")),
+   "a report without them gets none invented")
 
 bad = os.path.join(tmp, "bad.jsonl")
 with open(bad, "w") as f:

@@ -15,6 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 from bench_tap import SRC, done, ok, scratch_dir
+import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
 
 GEN = os.path.join(SRC, "bench", "gen_performance.py")
 FIXTURE = os.path.join(SRC, "tests", "bench", "fixtures", "results-h200.json")
@@ -227,7 +228,6 @@ ok(row(md5, "camera conversion ≥ 2000 frames/s")[2] == "met"
    and row(md5, "resize faster than PyTorch (image/area/B256-480x640x3-224x224)")[2] == "met",
    "camera verdicts: 3000 frames/s, 25× the peer, faster than PyTorch")
 # a partial run (run-gpu.sh camera) is never the page's source, even when newer
-import gen_performance  # noqa: E402  (bench/ is on the path through bench_tap)
 pick = os.path.join(tmp, "pick")
 os.makedirs(pick)
 full, newer = copy.deepcopy(RES), copy.deepcopy(RES)
@@ -298,6 +298,76 @@ ok(rc == 0 and "### one LiDAR frame: kernel ≤ 30.0 µs\n\nNot measured in this
 rc, md7, _, _ = gen(RES, "no-frame")
 ok(rc == 0 and "## One LiDAR frame" not in md7 and row(md7, "one LiDAR frame: kernel ≤ 30.0 µs") is None,
    "a run without frame cases has no frame section or rows")
+# issue 18's 16 episodes: GB/s of raw input, wall over the slowest stage, cuda over cpu, the peers per
+# byte of the 2-episode runs, the cold run beside dd
+res7 = copy.deepcopy(RES)
+in16 = {"preset": "bench", "raw_bytes": 12e9, "caches_dropped": True, "dd_bytes": 12e9, "dd_s": 4.0}
+res7["e2e"]["runs"] += [
+    {"name": "robocache-cuda-16", "wall_s": 6.0, "input": in16, "slowest_stage": "reader", "slowest_load_s": 5.5,
+     "wall_over_slowest": 6.0 / 5.5, "raw_input_gb_s": 2.1, "direct_bytes": 11e9, "fallback_bytes": 1e9},
+    {"name": "robocache-cpu-16", "wall_s": 9.0, "input": in16, "slowest_stage": "compute", "slowest_load_s": 8.5,
+     "wall_over_slowest": 9.0 / 8.5},
+    {"name": "robocache-cuda-16-cold", "wall_s": 5.0 / 0.6, "input": in16, "slowest_stage": "reader",
+     "slowest_load_s": 8.0, "wall_over_slowest": 1.04}]
+rc7, md7, _, err7 = gen(res7, "e2e16")
+r = row(md7, "robocache-cuda-16")
+ok(rc7 == 0 and r is not None and r[1] == "warm" and num(r[2]) == 6.0 and num(r[3]) == 2.0 and r[4] == "reader"
+   and r[6] == "1.09" and r[8] == "11.0 / 1.00", "the 16-episode cuda row: wall, 2 GB/s of raw input, slowest stage, "
+   "wall / slowest, bytes by read path", r or err7)
+ok(row(md7, "robocache-cuda-16-cold")[1] == "cold", "the cold run is marked cold when the caches were dropped")
+raw2, cu2 = RES["e2e"]["input"]["raw_bytes"], 2.0
+npy = cu2 / (raw2 / [x for x in RES["e2e"]["runs"] if x["name"] == "numpy"][0]["wall_s"] / 1e9)
+ok("≥ 1.50 GB/s of raw input (warm, cuda): met (2.00 GB/s)" in md7 and
+   "cuda ≥ 1.30× the cpu backend (wall): met (1.50×)" in md7, "GB/s and cuda over cpu: met", md7[-1500:])
+ok("≥ 30.0× the h5py + numpy script (per byte): %s" % ("met (%s×)" % gen_performance.fmt(npy) if npy >= 30 else
+   "missed (%s×: %s× short)" % (gen_performance.fmt(npy), gen_performance.fmt(30 / npy))) in md7,
+   "the numpy peer compared per byte of the 2-episode run (%.2f×)" % npy)
+ok("wall ≤ 1.15× the slowest stage (warm, cuda): met (1.09×)" in md7 and
+   "cold cache ≥ 80.0% of dd's sequential read (3.00 GB/s): missed (0.480: 1.67× short)" in md7,
+   "wall over the slowest stage met; the cold run at 1.44 GB/s is 48% of dd's 3 GB/s: missed by 1.67×")
+ok("## End to end, 16 episodes" not in md, "no 16-episode runs: no such section")
+
+# the CPU backend's perf profile (issue 18): its tables, the shares by group, the verdict at 25%
+PROF = {"format": "robocache-cpu-profile", "date": "2026-12-06", "commit": "abc1234", "cores": 2,
+        "synth": {"preset": "demo", "episodes": 4, "seconds": 8}, "sampling": "perf record",
+        "cases": [{"name": "dense", "spec": "demo with layout: dense", "raw_bytes": 355e6,
+                   "top": [{"pct": 31.5, "dso": "robocache-convert", "symbol": "rc_voxelize_cpu", "group": "ours"},
+                           {"pct": 12.0, "dso": "libcrypto.so.3", "symbol": "(no symbols: the whole library)",
+                            "group": "libcrypto"},
+                           {"pct": 6.0, "dso": "[kernel.kallsyms]", "symbol": "clear_page_erms", "group": "fault"}],
+                   "over_limit": {"rc_voxelize_cpu": {"pct_of_function": 70.0, "instruction": "addl $0x1,(%rcx)",
+                                                      "source": "dense[d]++;"}},
+                   "groups_pct": {"ours": 31.5, "libcrypto": 12.0, "fault": 6.0}}]}
+pp = os.path.join(tmp, "p-cpu-profile.json")
+with open(pp, "w") as f:
+    json.dump(PROF, f)
+rp6 = os.path.join(tmp, "res6.json")
+with open(rp6, "w") as f:
+    json.dump(RES, f)
+md6p = os.path.join(tmp, "p6.md")
+r = subprocess.run([sys.executable, GEN, "--results", rp6, "--cpu-profile", pp, "--out", md6p, "--svg",
+                    os.path.join(tmp, "p6.svg")], capture_output=True, text=True)
+md6 = open(md6p).read() if r.returncode == 0 else ""
+ok("## CPU work per byte" in md6 and row(md6, "31.5%") == ["31.5%", "rc_voxelize_cpu", "robocache-convert",
+                                                          "robocache's own functions"]
+   and row(md6, "6.00%")[3] == "page faults (kernel)", "the CPU profile's table: share, function, library, group",
+   r.stderr)
+ok("a function of ours above 25.0%: missed" in md6 and "`rc_voxelize_cpu` at 31.5% (6.50% over): 70.0% of its "
+   "samples on `addl $0x1,(%rcx)`, source line `dense[d]++;`" in md6, "a function over 25%: missed, by how much, and "
+   "where its samples sit")
+ok("By group: robocache's own functions 31.5%, libcrypto 12.0%, page faults (kernel) 6.00%." in md6,
+   "the shares by group")
+PROF["cases"][0]["top"][0]["pct"] = PROF["cases"][0]["groups_pct"]["ours"] = 24.0
+with open(pp, "w") as f:
+    json.dump(PROF, f)
+r = subprocess.run([sys.executable, GEN, "--results", rp6, "--cpu-profile", pp, "--out", md6p, "--svg",
+                    os.path.join(tmp, "p6.svg")], capture_output=True, text=True)
+md6 = open(md6p).read() if r.returncode == 0 else ""
+ok("no function of ours above 25.0%: met. Nearest the bar: `rc_voxelize_cpu` at 24.0% (1.00% under)" in md6,
+   "all under 25%: met, and the nearest one named", r.stderr)
+ok("## CPU work per byte" not in md, "a page from --results alone has no CPU profile section")
+got = gen_performance.newest_cpu_profile(tmp)
+ok(got is not None and got[0] == pp, "the newest *-cpu-profile.json is found", got and got[0])
 
 # the committed page is the generator's output for the committed results
 out_md, out_svg = os.path.join(tmp, "PERFORMANCE.md"), os.path.join(tmp, "performance.svg")

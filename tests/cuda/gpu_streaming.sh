@@ -1,6 +1,7 @@
 #!/bin/sh
 # gpu_streaming.sh — (make check-gpu, on a GPU node) the streaming pipeline on the CUDA backend:
-# page-locked slot buffers, the copy-in / kernel / copy-out streams and batched fuse launches
+# the slots' shared memory page-locked in place (one cudaHostRegister per slot: the report's
+# slot_pins, none refused), the copy-in / kernel / copy-out streams and batched fuse launches
 # give byte-identical shards and manifest whatever the buffers and workers (2 vs 5 buffers,
 # 1 vs 6 workers), and the same content as the CPU backend (manifests equal apart from the
 # backend name and shard sizes; every dataset digest equal); the trace has the CUDA stream tracks.
@@ -39,10 +40,15 @@ cd "$TMP" || exit 1
 for cfg in "1 2" "6 5" "3 3"; do
     set -- $cfg
     "$RC_BIN" run s.yaml --backend cuda --threads "$1" --buffers "$2" --output "cuda-$1-$2" --progress never \
-        --trace "trace-$1-$2.json" >/dev/null 2>"err-$1-$2"
+        --trace "trace-$1-$2.json" --report "rep-$1-$2.json" >/dev/null 2>"err-$1-$2"
     r=$?
     tap_result $r "cuda --threads $1 --buffers $2 runs"
     [ $r -eq 0 ] || diag "$(tail -5 "err-$1-$2")"
+    # every slot that held an episode was page-locked at least once (growth adds more), none refused
+    pins=$(sed -n 's/.*"slot_pins": *\([0-9]*\).*/\1/p' "rep-$1-$2.json")
+    refused=$(sed -n 's/.*"slot_pins_refused": *\([0-9]*\).*/\1/p' "rep-$1-$2.json")
+    [ "${pins:-0}" -ge "$2" ] && [ "${refused:-1}" -eq 0 ]
+    tap_result $? "cuda --buffers $2: the slots' shared memory is page-locked in place ($pins pins, $refused refused)"
 done
 "$RC_BIN" run s.yaml --backend cpu --threads 2 --buffers 2 --output cpu --progress never >/dev/null 2>err-cpu
 tap_result $? "cpu reference run"

@@ -3,7 +3,8 @@
 # (idle = threads x streaming wall - busy, load = busy / threads), overlap efficiency recomputed
 # from them, the slowest stage and wall / slowest; per-stage bytes, items and idle; a Chrome
 # trace with one named track per thread whose slices never overlap on a track and carry
-# episode ids.
+# episode ids; per reader process its bytes, busy and wait seconds, the reads by path, raw input
+# GB/s and the summary line that gives them.
 import json
 import os
 import sys
@@ -34,6 +35,16 @@ paths = rep["read_paths"]
 ok(paths["direct"]["bytes"] == rep["direct_bytes"] > 0 and
    rep["fallback_bytes"] == sum(v["bytes"] for k, v in paths.items() if k != "direct") and rep["raw_input_gb_s"] > 0,
    "reads by path: direct and H5Dread bytes, raw input GB/s", paths)
+ok(all(0 <= p["wait_s"] <= p["busy_s"] + p["wait_s"] and p["wait_s"] < 60 for p in procs) and
+   all(p["wait_s"] == 0 for p in procs if not p["episodes"]),
+   "per reader process: its wait for the run's grant, apart from its busy time", procs)
+decoded = sum(v["bytes"] for v in paths.values())
+line = [x for x in err.splitlines() if x.strip().startswith("read: ")]
+ok(len(line) == 1 and line[0].strip() == "read: 2 reader processes, %.3f GB decoded directly, %.3f GB by H5Dread; "
+   "raw input %.2f GB/s" % (rep["direct_bytes"] / 1e9, rep["fallback_bytes"] / 1e9, decoded / rep["stream_wall_s"] / 1e9),
+   "the end-of-run summary names the reader processes, the bytes by read path and the raw input GB/s", line)
+ok(rep["slot_pins"] == 0 and rep["slot_pins_refused"] == 0, "the CPU backend page-locks no slot memory",
+   (rep["slot_pins"], rep["slot_pins_refused"]))
 W = rep["stream_wall_s"]
 ok(0 < W <= rep["wall_s"], "streaming wall %.3f s within the run's %.3f s" % (W, rep["wall_s"]))
 good = True
