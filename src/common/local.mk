@@ -6,7 +6,8 @@ librobocache_a_SOURCES += \
 	src/common/rc_clock.c src/common/rc_clock.h \
 	src/common/rc_fault.c src/common/rc_fault.h \
 	src/common/rc_budget.c src/common/rc_budget.h \
-	src/common/rc_utf8.c src/common/rc_utf8.h
+	src/common/rc_utf8.c src/common/rc_utf8.h \
+	src/common/rc_isolate.c src/common/rc_isolate.h
 librobocache_a_SOURCES += \
 	src/common/rc_sha256.c src/common/rc_sha256.h \
 	src/common/rc_json.c src/common/rc_json.h \

@@ -6,9 +6,12 @@
 #include "config.h"
 #include "pipeline/rc_reader_pool_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -239,6 +242,28 @@ static void reader_main(rc_run *s, int sock)
     rc_reader_close(r);
 }
 
+/* Closes, as an exec would, every descriptor marked close-on-exec but keep: the run's own (all
+ * opened close-on-exec) go, and those another program meant this process's children to keep (the
+ * channel of a tool such as compute-sanitizer to the processes it follows) stay. */
+static void close_own_descriptors(int keep)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) { /* no /proc: every descriptor above stdio but keep */
+        for (int fd = 3; fd < keep; fd++) close(fd);
+        close_range((unsigned)keep + 1, ~0U, 0);
+        return;
+    }
+    int self = dirfd(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        char *end;
+        long fd = strtol(e->d_name, &end, 10);
+        if (*end || e->d_name[0] < '0' || e->d_name[0] > '9' || fd < 3 || fd == keep || fd == self) continue;
+        int flags = fcntl((int)fd, F_GETFD);
+        if (flags >= 0 && (flags & FD_CLOEXEC)) close((int)fd);
+    }
+    closedir(d);
+}
+
 /* The spawner: forks reader processes on request and waits for the ones that died. */
 static void spawner_main(rc_run *s, int ctl)
 {
@@ -292,10 +317,10 @@ rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *e
         rc_free(p); /* the spawner needs only s and its socket */
         p = NULL;
         child_setup(parent);
-        /* nothing of the run's but the spawner socket and stdio: no output file, no lock */
-        if (dup2(sv[1], 3) != 3) _exit(1);
-        close_range(4, ~0U, 0);
-        spawner_main(s, 3);
+        /* nothing of the run's but the spawner socket and stdio (it starts before the lock and
+         * the output are opened, and drops whatever else the run holds) */
+        close_own_descriptors(sv[1]);
+        spawner_main(s, sv[1]);
         _exit(0);
     }
     close(sv[1]);

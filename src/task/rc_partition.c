@@ -36,15 +36,16 @@ done:
 static rc_status list_file(rc_task *t, size_t f, size_t *cap, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_reader *r = NULL;
-    if (rc_reader_open_layout(t->files[f], t->layout, t->rate_hz, t->filter_key, &r, err) != RC_OK) { /* the run will report it; here one unit */
+    rc_file_episodes eps;
+    st = rc_reader_list_episodes(t->files[f], t->layout, t->rate_hz, t->filter_key, 1, &eps, err);
+    if (st == RC_E_NOMEM) return st;
+    if (st != RC_OK) { /* the run will report it; here one unit */
         rc_err_clear(err);
         return push_unit(t, cap, f, NULL, 0, err);
     }
-    for (int64_t i = 0; i < rc_reader_n_episodes(r); i++)
-        RC_TRY(push_unit(t, cap, f, rc_reader_episode_id(r, i), rc_reader_episode_stored_bytes(r, i), err));
+    for (int64_t i = 0; i < eps.n; i++) RC_TRY(push_unit(t, cap, f, eps.ids[i], eps.bytes[i], err));
 done:
-    rc_reader_close(r);
+    rc_file_episodes_free(&eps);
     return st;
 }
 

@@ -42,14 +42,13 @@ rc_status rc_task_plan_split(rc_task *t, uint64_t seed, double val_fraction, rc_
             if (t->units[i].id) consider(&p, t->units[i].id, seed, val_fraction);
     } else {
         for (size_t f = 0; f < t->n_files; f++) {
-            rc_reader *r = NULL;
-            if (rc_reader_open_layout(t->files[f], t->layout, t->rate_hz, t->filter_key, &r, err) != RC_OK) {
+            rc_file_episodes eps;
+            if (rc_reader_list_episodes(t->files[f], t->layout, t->rate_hz, t->filter_key, 0, &eps, err) != RC_OK) {
                 rc_err_clear(err); /* the run reports the file */
                 continue;
             }
-            for (int64_t i = 0; i < rc_reader_n_episodes(r); i++)
-                consider(&p, rc_reader_episode_id(r, i), seed, val_fraction);
-            rc_reader_close(r);
+            for (int64_t i = 0; i < eps.n; i++) consider(&p, eps.ids[i], seed, val_fraction);
+            rc_file_episodes_free(&eps);
         }
     }
     if (p.n >= 2 && !p.any_train) {
