@@ -191,19 +191,23 @@ rc_status rc_isolate_call(const char *file, rc_isolate_fn fn, void *arg, void **
     }
     if (a.st != RC_OK) { /* the child's own error, as the call would have made it here */
         rc_free(bytes);
-        *err = a.err;
-        err->file[sizeof err->file - 1] = err->episode[sizeof err->episode - 1] = 0;
-        err->path[sizeof err->path - 1] = err->msg[sizeof err->msg - 1] = 0;
-        err->src_file = __FILE__;
-        err->src_line = __LINE__;
-        st = a.st > RC_OK && a.st <= RC_E_INTERNAL ? (rc_status)a.st : RC_E_INPUT;
-        err->code = st;
-        return st;
+        return rc_isolate_err_take(err, &a.err, a.st);
     }
     *res = bytes;
     *n = (size_t)a.n;
 done:
     return st;
+}
+
+rc_status rc_isolate_err_take(rc_err *err, const rc_err *from, int32_t st)
+{
+    *err = *from;
+    err->file[sizeof err->file - 1] = err->episode[sizeof err->episode - 1] = 0;
+    err->path[sizeof err->path - 1] = err->msg[sizeof err->msg - 1] = 0;
+    err->src_file = __FILE__;
+    err->src_line = __LINE__;
+    err->code = st > RC_OK && st <= RC_E_INTERNAL ? (rc_status)st : RC_E_INPUT;
+    return err->code;
 }
 
 static void forward(int sig)

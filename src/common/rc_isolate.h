@@ -9,6 +9,7 @@
 #define RC_ISOLATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/rc_error.h"
 
@@ -30,6 +31,10 @@ int rc_isolate_in_process(void);
  * budget before they are taken).  fn's own error comes back as it made it.  A child that dies or
  * breaks off is RC_E_INPUT scoped to file: "the HDF5 library crashed ...", with the signal. */
 rc_status rc_isolate_call(const char *file, rc_isolate_fn fn, void *arg, void **res, size_t *n, rc_err *err);
+
+/* Takes the error a child process made (status st, error from) into *err as if made here: every
+ * string ends inside its field, a status out of range is RC_E_INPUT.  Returns the status. */
+rc_status rc_isolate_err_take(rc_err *err, const rc_err *from, int32_t st);
 
 /* Runs body(argc, argv) in a child process and returns its exit status; its standard output is
  * written out only when it ends without a crash.  A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,

@@ -23,6 +23,7 @@
 #include "common/rc_alloc.h"
 #include "common/rc_budget.h"
 #include "common/rc_clock.h"
+#include "common/rc_isolate.h"
 #include "pipeline/rc_episode_wire_int.h"
 
 /* run -> reader process */
@@ -474,13 +475,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     }
     if (recv_msg(pr->sock, &rp, sizeof rp, NULL) != 0) return proc_died(p, pr, k, err);
     if (rp.st != RC_OK) { /* the reader's own error, as a reader thread would have made it */
-        *err = rp.err;
-        err->file[sizeof err->file - 1] = err->episode[sizeof err->episode - 1] = 0;
-        err->path[sizeof err->path - 1] = err->msg[sizeof err->msg - 1] = 0;
-        err->src_file = __FILE__;
-        err->src_line = __LINE__;
-        st = rp.st > RC_OK && rp.st <= RC_E_INTERNAL ? (rc_status)rp.st : RC_E_INPUT;
-        err->code = st;
+        st = rc_isolate_err_take(err, &rp.err, rp.st);
         count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0);
         return st;
     }
