@@ -1,18 +1,18 @@
 /* rc_isolate.c — calls and commands on untrusted files in child processes (rc_isolate.h): the
- * fork, the answer through a pipe, the held-back standard output, and the crash told apart from
+ * fork, the requests and answers over a socket, the held-back standard output, and the crash told apart from
  * an ordinary end. */
 #define _GNU_SOURCE
 #include "config.h"
 #include "common/rc_isolate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,81 +107,151 @@ static void describe_end(int status, char *how, size_t n)
         snprintf(how, n, "ended without an answer");
 }
 
-/* The answer of a call's child: its status and error, then the bytes. */
+/* A request's header (then n bytes), and an answer's (then n bytes). */
+typedef struct request {
+    uint64_t n;
+} request;
 typedef struct answer {
     int32_t st;
     uint64_t n;
     rc_err err;
 } answer;
 
-rc_status rc_isolate_call(const char *file, rc_isolate_fn fn, void *arg, void **res, size_t *n, rc_err *err)
+struct rc_isolate_session {
+    rc_isolate_fn fn;
+    const void *ctx;
+    pid_t pid;                 /* 0: no child */
+    int sock;                  /* this process's end, when pid > 0 */
+};
+
+static int send_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = send(fd, c, n, MSG_NOSIGNAL); /* a dead child is no SIGPIPE for the run */
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The loop of a session's child: one request at a time until the end of the socket. */
+static void serve(rc_isolate_session *ss, int sock)
+{
+    request q;
+    while (read_all(sock, &q, sizeof q) == 0) {
+        void *req = q.n <= SIZE_MAX ? rc_malloc(q.n ? (size_t)q.n : 1) : NULL;
+        if (!req || read_all(sock, req, (size_t)q.n) != 0) break;
+        rc_isolate_out o = {0};
+        answer a;
+        memset(&a, 0, sizeof a); /* padding included: every byte sent is defined */
+        rc_err_clear(&a.err);
+        a.st = ss->fn(ss->ctx, req, (size_t)q.n, &o, &a.err);
+        a.n = a.st == RC_OK ? o.n : 0;
+        int bad = send_all(sock, &a, sizeof a) != 0 || send_all(sock, o.p, (size_t)a.n) != 0;
+        rc_free(o.p);
+        rc_free(req);
+        if (bad) break;
+    }
+}
+
+rc_status rc_isolate_open(rc_isolate_fn fn, const void *ctx, rc_isolate_session **out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_isolate_session *ss = rc_calloc(1, sizeof *ss);
+    RC_FAIL_IF(!ss, err, RC_E_NOMEM, "out of memory");
+    ss->fn = fn;
+    ss->ctx = ctx;
+    ss->sock = -1;
+    *out = ss;
+done:
+    return st;
+}
+
+/* Forks the session's child. */
+static rc_status start(rc_isolate_session *ss, rc_err *err)
+{
+    rc_status st = RC_OK;
+    int sv[2];
+    RC_FAIL_IF(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0, err, RC_E_IO,
+               "cannot make a socket for a reader process: %s", strerror(errno));
+    pid_t parent = getpid();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        child_setup(parent, 1);
+        serve(ss, sv[1]);
+        _exit(0);
+    }
+    close(sv[1]);
+    if (pid < 0) close(sv[0]);
+    RC_FAIL_IF(pid < 0, err, RC_E_IO, "cannot start a reader process: %s", strerror(errno));
+    ss->pid = pid;
+    ss->sock = sv[0];
+done:
+    return st;
+}
+
+/* Ends the session's child (it may be alive: confused, or answering too much) and returns its
+ * wait status (-1 when unknown). */
+static int stop(rc_isolate_session *ss, int kill_it)
+{
+    shutdown(ss->sock, SHUT_RDWR); /* the child sees the end even where another process holds a copy */
+    close(ss->sock);
+    if (kill_it) kill(ss->pid, SIGKILL);
+    int status = wait_child(ss->pid);
+    ss->pid = 0;
+    ss->sock = -1;
+    return status;
+}
+
+rc_status rc_isolate_ask(rc_isolate_session *ss, const char *file, const void *req, size_t n, void **res, size_t *rn,
+                         rc_err *err)
 {
     rc_status st = RC_OK;
     rc_isolate_out o = {0};
     *res = NULL;
-    *n = 0;
+    *rn = 0;
     if (g_in_process) {
-        st = fn(arg, &o, err);
+        st = ss->fn(ss->ctx, req, n, &o, err);
         if (st == RC_OK) {
             *res = o.p;
-            *n = o.n;
+            *rn = o.n;
         } else {
             rc_free(o.p);
         }
         return st;
     }
-    int fds[2];
-    RC_FAIL_IF(pipe2(fds, O_CLOEXEC) != 0, err, RC_E_IO, "cannot make a pipe for a reader process: %s",
-               strerror(errno));
-    pid_t parent = getpid();
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        child_setup(parent, 1);
-        answer a;
-        memset(&a, 0, sizeof a); /* padding included: every byte sent is defined */
-        rc_err_clear(&a.err);
-        a.st = fn(arg, &o, &a.err);
-        a.n = a.st == RC_OK ? o.n : 0;
-        int bad = write_all(fds[1], &a, sizeof a) != 0 || write_all(fds[1], o.p, (size_t)a.n) != 0;
-        _exit(bad ? 1 : 0);
-    }
-    close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        RC_FAIL_IF(1, err, RC_E_IO, "cannot start a reader process: %s", strerror(errno));
-    }
+    if (ss->pid <= 0) RC_TRY(start(ss, err));
+    request q = {n};
     answer a;
     void *bytes = NULL;
-    int got = read_all(fds[0], &a, sizeof a) == 0;
+    int got = send_all(ss->sock, &q, sizeof q) == 0 && send_all(ss->sock, req, n) == 0 &&
+              read_all(ss->sock, &a, sizeof a) == 0;
     if (got && a.st == RC_OK) {
         rc_err why;
         rc_err_clear(&why);
         if (a.n > SIZE_MAX || rc_budget_check(a.n, RC_E_INPUT, "a reader process's answer", &why) != RC_OK) {
-            kill(pid, SIGKILL);
-            wait_child(pid);
-            close(fds[0]);
+            stop(ss, 1);
             *err = why;
             rc_err_scope(err, file, NULL, NULL);
             return RC_E_INPUT;
         }
         bytes = rc_malloc(a.n ? (size_t)a.n : 1);
         if (!bytes) {
-            kill(pid, SIGKILL);
-            wait_child(pid);
-            close(fds[0]);
+            stop(ss, 1);
             RC_FAIL_IF(1, err, RC_E_NOMEM, "out of memory for a %llu-byte answer of a reader process",
                        (unsigned long long)a.n);
         }
-        got = read_all(fds[0], bytes, (size_t)a.n) == 0;
+        got = read_all(ss->sock, bytes, (size_t)a.n) == 0;
     }
-    close(fds[0]);
-    int status = wait_child(pid);
-    if (!got || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!got) {
         rc_free(bytes);
         char how[160];
-        describe_end(status, how, sizeof how);
+        describe_end(stop(ss, 1), how, sizeof how);
         rc_err_clear(err);
         rc_err_scope(err, file, NULL, NULL);
         return rc_err_set(err, RC_E_INPUT, __FILE__, __LINE__,
@@ -194,9 +264,16 @@ rc_status rc_isolate_call(const char *file, rc_isolate_fn fn, void *arg, void **
         return rc_isolate_err_take(err, &a.err, a.st);
     }
     *res = bytes;
-    *n = (size_t)a.n;
+    *rn = (size_t)a.n;
 done:
     return st;
+}
+
+void rc_isolate_close(rc_isolate_session *ss)
+{
+    if (!ss) return;
+    if (ss->pid > 0) stop(ss, 0);
+    rc_free(ss);
 }
 
 rc_status rc_isolate_err_take(rc_err *err, const rc_err *from, int32_t st)

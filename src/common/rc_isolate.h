@@ -1,7 +1,7 @@
 /* rc_isolate.h — work on an untrusted file done in a child process, so that a crash of a library
  * (HDF5 on a damaged file) ends only that child and becomes an input error naming the file
- * (docs/RELIABILITY.md).  Two forms: a call (rc_isolate_call: a function run in a forked child,
- * its result handed back as bytes through a pipe) and a whole command (rc_isolate_command: the
+ * (docs/RELIABILITY.md).  Two forms: a session (rc_isolate_open: a forked child answers requests
+ * through pipes, one per input file, and is forked again after a crash) and a whole command (rc_isolate_command: the
  * command runs in a child with its standard output held back until it ends, and the file it was
  * reading when it crashed comes from rc_isolate_note).  In-process mode (rc_isolate_set_in_process,
  * `run --readers 0`) runs both in this process: no crash isolation, no child processes. */
@@ -20,17 +20,26 @@ typedef struct rc_isolate_out {
 } rc_isolate_out;
 int rc_isolate_put(rc_isolate_out *o, const void *p, size_t n);
 
-typedef rc_status (*rc_isolate_fn)(void *arg, rc_isolate_out *out, rc_err *err);
+/* What a session's child does with one request (req: n bytes; ctx: as at rc_isolate_open). */
+typedef rc_status (*rc_isolate_fn)(const void *ctx, const void *req, size_t n, rc_isolate_out *out, rc_err *err);
 
 /* 1: calls and commands run in this process (set once, before any call). */
 void rc_isolate_set_in_process(int on);
 int rc_isolate_in_process(void);
 
-/* Runs fn(arg) in a child process forked from this one (call it while no other thread is inside a
- * library the child uses).  On RC_OK, *res (rc_free) holds its *n bytes (checked against the memory
- * budget before they are taken).  fn's own error comes back as it made it.  A child that dies or
- * breaks off is RC_E_INPUT scoped to file: "the HDF5 library crashed ...", with the signal. */
-rc_status rc_isolate_call(const char *file, rc_isolate_fn fn, void *arg, void **res, size_t *n, rc_err *err);
+/* A child process that answers requests with fn, one at a time: forked at the first request
+ * (from this process as it is then: call it while no other thread is inside a library the child
+ * uses; ctx must not change while the session is open) and forked again after one died. */
+typedef struct rc_isolate_session rc_isolate_session;
+rc_status rc_isolate_open(rc_isolate_fn fn, const void *ctx, rc_isolate_session **out, rc_err *err);
+/* Has the child answer req about file.  On RC_OK, *res (rc_free) holds its *rn bytes (checked
+ * against the memory budget before they are taken).  fn's own error comes back as it made it.  A
+ * child that dies or breaks off is RC_E_INPUT scoped to file: "the HDF5 library crashed ...", with
+ * the signal; the next request gets a fresh child. */
+rc_status rc_isolate_ask(rc_isolate_session *ss, const char *file, const void *req, size_t n, void **res, size_t *rn,
+                         rc_err *err);
+/* Ends the child (accepts NULL). */
+void rc_isolate_close(rc_isolate_session *ss);
 
 /* Takes the error a child process made (status st, error from) into *err as if made here: every
  * string ends inside its field, a status out of range is RC_E_INPUT.  Returns the status. */

@@ -32,9 +32,8 @@ static uint64_t values_per_step(const rc_spec *sp, const rc_episode *ep)
     return n;
 }
 
-/* One input file's part of the estimate: the work items [first, last) of file. */
+/* One input file's part of the estimate: the work items [first, last) of one file. */
 typedef struct file_call {
-    rc_run *s;
     int64_t first, last;
 } file_call;
 
@@ -44,11 +43,14 @@ typedef struct file_sum {
     int64_t episodes;
 } file_sum;
 
-/* In a reader process (rc_isolate_call): the sum of one file's episodes. */
-static rc_status sum_file(void *arg, rc_isolate_out *out, rc_err *err)
+/* In a reader process (rc_isolate_ask; ctx: the run, req: a file_call): the sum of one file's
+ * episodes. */
+static rc_status sum_file(const void *ctx, const void *req, size_t n, rc_isolate_out *out, rc_err *err)
 {
-    const file_call *c = arg;
-    rc_run *s = c->s;
+    const rc_run *s = ctx;
+    const file_call *c = req;
+    if (n != sizeof *c || c->first < 0 || c->first >= c->last || c->last > s->n_items)
+        return rc_err_set(err, RC_E_INTERNAL, __FILE__, __LINE__, "a request for no work item");
     const rc_spec *sp = s->spec;
     file_sum sum = {0, 0};
     rc_reader *r = NULL;
@@ -83,15 +85,17 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
     rc_status st = RC_OK;
     uint64_t values = 0;
     int64_t episodes = 0;
-    for (int64_t k = 0; k < s->n_items;) { /* the items of one file at a time, each file in a reader process */
-        file_call c = {s, k, k};
+    rc_isolate_session *ss = NULL;
+    RC_TRY(rc_isolate_open(sum_file, s, &ss, err));
+    for (int64_t k = 0; k < s->n_items;) { /* the items of one file at a time, read in a reader process */
+        file_call c = {k, k};
         while (c.last < s->n_items && s->items[c.last].file == s->items[k].file) c.last++;
         k = c.last;
         void *res = NULL;
         size_t len = 0;
         rc_err skip;
         rc_err_clear(&skip);
-        st = rc_isolate_call(s->files[s->items[c.first].file], sum_file, &c, &res, &len, &skip);
+        st = rc_isolate_ask(ss, s->files[s->items[c.first].file], &c, sizeof c, &res, &len, &skip);
         if (st == RC_E_NOMEM) {
             *err = skip;
             goto done;
@@ -100,6 +104,7 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
         if (res && len == sizeof(file_sum)) { /* a file whose process died is left to the run to report */
             file_sum sum;
             memcpy(&sum, res, sizeof sum);
+            if (sum.episodes < 0) sum.episodes = 0;
             values = sum.values > UINT64_MAX - values ? UINT64_MAX : values + sum.values;
             episodes += sum.episodes;
         }
@@ -117,5 +122,6 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
                RC_STATS_EXACT_BYTES_PER_VALUE, (unsigned long long)budget, why);
     rc_err_clear(err);
 done:
+    rc_isolate_close(ss);
     return st;
 }

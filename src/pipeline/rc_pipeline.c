@@ -166,12 +166,13 @@ static rc_status list_work(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
     rc_file_episodes eps = {0};
+    rc_reader_lister *lister = NULL;
     int skip = s->spec->on_error == RC_ON_ERROR_SKIP;
+    RC_TRY(rc_reader_lister_open(&s->layout, s->spec->layout_rate_hz, s->spec->filter_key, 0, &lister, err));
     for (size_t f = 0; f < s->n_files; f++) {
         rc_err_clear(err);
         if (!rc_task_wants_file(s->task, f)) continue; /* another task's part */
-        st = rc_reader_list_episodes(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, 0, &eps,
-                                     err);
+        st = rc_reader_list_episodes(lister, s->files[f], &eps, err);
         if (st == RC_E_INPUT && skip) {
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
@@ -197,6 +198,7 @@ static rc_status list_work(rc_run *s, rc_err *err)
     rc_err_clear(err);
 done:
     rc_file_episodes_free(&eps);
+    rc_reader_lister_close(lister);
     return st;
 }
 

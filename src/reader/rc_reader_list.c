@@ -1,5 +1,5 @@
-/* rc_reader_list.c — the episodes of one input file, listed in a reader process (rc_reader.h,
- * rc_reader_list_episodes): the child opens the file and answers with the count, then per
+/* rc_reader_list.c — the episodes of input files, listed in a reader process (rc_reader.h,
+ * rc_reader_lister): for each file the child opens it and answers with the count, then per
  * episode its stored bytes, the length of its id and the id; the answer is checked byte for byte
  * before anything of it is kept. */
 #include "config.h"
@@ -10,21 +10,27 @@
 #include "common/rc_isolate.h"
 #include "reader/rc_reader.h"
 
-typedef struct list_call {
-    const char *file;
+typedef struct list_ctx {
     const rc_layout *layout;
     double rate_hz;
     const char *filter_key;
     int with_bytes;
-} list_call;
+} list_ctx;
 
-/* In the child: the answer of list_call *arg. */
-static rc_status list_one(void *arg, rc_isolate_out *out, rc_err *err)
+struct rc_reader_lister {
+    list_ctx ctx;
+    rc_isolate_session *ss;
+};
+
+/* In the child (req: the file's path, NUL-ended): the answer for one file. */
+static rc_status list_one(const void *ctx, const void *req, size_t n_req, rc_isolate_out *out, rc_err *err)
 {
     rc_status st = RC_OK;
-    const list_call *c = arg;
+    const list_ctx *c = ctx;
+    const char *file = req;
     rc_reader *r = NULL;
-    RC_TRY(rc_reader_open_layout(c->file, c->layout, c->rate_hz, c->filter_key, &r, err));
+    RC_FAIL_IF(n_req == 0 || file[n_req - 1] != '\0', err, RC_E_INTERNAL, "a request without its file name");
+    RC_TRY(rc_reader_open_layout(file, c->layout, c->rate_hz, c->filter_key, &r, err));
     int64_t n = rc_reader_n_episodes(r);
     RC_FAIL_IF(rc_isolate_put(out, &n, sizeof n) != 0, err, RC_E_NOMEM, "out of memory");
     for (int64_t i = 0; i < n; i++) {
@@ -39,6 +45,28 @@ done:
     return st;
 }
 
+rc_status rc_reader_lister_open(const rc_layout *layout, double rate_hz, const char *filter_key, int with_bytes,
+                                rc_reader_lister **out, rc_err *err)
+{
+    rc_status st = RC_OK;
+    rc_reader_lister *l = rc_calloc(1, sizeof *l);
+    RC_FAIL_IF(!l, err, RC_E_NOMEM, "out of memory");
+    l->ctx = (list_ctx){layout, rate_hz, filter_key, with_bytes};
+    RC_TRY(rc_isolate_open(list_one, &l->ctx, &l->ss, err));
+    *out = l;
+    l = NULL;
+done:
+    rc_reader_lister_close(l);
+    return st;
+}
+
+void rc_reader_lister_close(rc_reader_lister *l)
+{
+    if (!l) return;
+    rc_isolate_close(l->ss);
+    rc_free(l);
+}
+
 /* Takes n bytes at *at of the answer (len bytes at p) into dst; -1 past its end. */
 static int take(const unsigned char *p, size_t len, size_t *at, void *dst, size_t n)
 {
@@ -48,16 +76,14 @@ static int take(const unsigned char *p, size_t len, size_t *at, void *dst, size_
     return 0;
 }
 
-rc_status rc_reader_list_episodes(const char *file, const rc_layout *layout, double rate_hz, const char *filter_key,
-                                  int with_bytes, rc_file_episodes *out, rc_err *err)
+rc_status rc_reader_list_episodes(rc_reader_lister *l, const char *file, rc_file_episodes *out, rc_err *err)
 {
     rc_status st = RC_OK;
-    list_call c = {file, layout, rate_hz, filter_key, with_bytes};
     void *res = NULL;
     size_t len = 0, at = 0;
     int64_t n = 0;
     memset(out, 0, sizeof *out);
-    RC_TRY(rc_isolate_call(file, list_one, &c, &res, &len, err));
+    RC_TRY(rc_isolate_ask(l->ss, file, file, strlen(file) + 1, &res, &len, err));
     const unsigned char *p = res;
     rc_err_scope(err, file, NULL, NULL);
     /* every episode takes at least 16 bytes of the answer: n is bounded by its length */
