@@ -1,5 +1,5 @@
-/* rc_isolate.c — calls and commands on untrusted files in child processes (rc_isolate.h): the
- * fork, the requests and answers over a socket, the held-back standard output, and the crash told apart from
+/* rc_isolate.c — work on untrusted files in child processes (rc_isolate.h): the fork, the
+ * requests and answers over a socket, the held-back standard output, and a crash told apart from
  * an ordinary end. */
 #define _GNU_SOURCE
 #include "config.h"
@@ -48,7 +48,7 @@ void rc_isolate_note(const char *file)
     if (g_note) snprintf(g_note, 4096, "%s", file);
 }
 
-/* The child's part of a call or command: it ends with the parent and leaves the signals of a
+/* The child's part of a session or command: it ends with the parent and leaves the signals of a
  * terminal to the parent. */
 static void child_setup(pid_t parent, int ignore_signals)
 {
