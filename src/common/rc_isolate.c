@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,12 +49,12 @@ void rc_isolate_note(const char *file)
     if (g_note) snprintf(g_note, 4096, "%s", file);
 }
 
-/* The child's part of a session or command: it ends with the parent and leaves the signals of a
- * terminal to the parent. */
-static void child_setup(pid_t parent, int ignore_signals)
+void rc_isolate_child(pid_t parent, int ignore_signals)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(0);
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core); /* a crash on a damaged input leaves no core file behind */
     if (ignore_signals) {
         signal(SIGINT, SIG_IGN);
         signal(SIGTERM, SIG_IGN);
@@ -182,7 +183,7 @@ static rc_status start(rc_isolate_session *ss, rc_err *err)
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
-        child_setup(parent, 1);
+        rc_isolate_child(parent, 1);
         serve(ss, sv[1]);
         _exit(0);
     }
@@ -316,7 +317,7 @@ int rc_isolate_command(int (*body)(int, char **), int argc, char **argv)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        child_setup(parent, 0);
+        rc_isolate_child(parent, 0);
         g_note = note;
         if (dup2(out, STDOUT_FILENO) != STDOUT_FILENO) _exit(rc_status_exit_code(RC_E_IO));
         close(out);

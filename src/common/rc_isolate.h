@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/rc_error.h"
 
@@ -50,6 +51,11 @@ rc_status rc_isolate_err_take(rc_err *err, const rc_err *from, int32_t st);
  * SIGILL) is exit 2 with an error naming the file last noted; a signal sent to this process goes
  * on to the child, and the child's end by it is this process's. */
 int rc_isolate_command(int (*body)(int, char **), int argc, char **argv);
+
+/* The first call of a child process that reads untrusted files (forked by parent): it is killed
+ * when parent ends, leaves no core file when it crashes, and ignores SIGPIPE and, when
+ * ignore_signals, SIGINT, SIGTERM and SIGHUP (the parent decides what those mean). */
+void rc_isolate_child(pid_t parent, int ignore_signals);
 
 /* Records file as the one being read, for rc_isolate_command's error (no-op elsewhere). */
 void rc_isolate_note(const char *file);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -138,18 +137,6 @@ static int recv_msg(int sock, void *buf, size_t n, int *fd)
         return -1;
     }
     return 0;
-}
-
-/* A child of this process ends with it, and leaves the run's signals to the run: a Ctrl-C
- * reaches the whole process group, but only the run decides what it means. */
-static void child_setup(pid_t parent)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(0);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
 }
 
 /* A reader process's mappings of the slots' shared memory, kept from one episode to the next (a
@@ -287,7 +274,7 @@ static void spawner_main(rc_run *s, int ctl)
         if (pid == 0) {
             close(ctl);
             close(sv[0]);
-            child_setup(self);
+            rc_isolate_child(self, 1);
             reader_main(s, sv[1]);
             _exit(0);
         }
@@ -317,7 +304,7 @@ rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *e
     if (p->spawner == 0) {
         rc_free(p); /* the spawner needs only s and its socket */
         p = NULL;
-        child_setup(parent);
+        rc_isolate_child(parent, 1);
         /* nothing of the run's but the spawner socket and stdio (it starts before the lock and
          * the output are opened, and drops whatever else the run holds) */
         close_own_descriptors(sv[1]);

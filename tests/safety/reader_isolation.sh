@@ -7,9 +7,15 @@
 # the partition of a sharded run, the exact-quantile estimate, scan DIR, inspect and verify of
 # shards), the fault shim's
 # RC_SHIM_CRASH_OPEN, under which H5Fopen of a file named *crashme* dies by SIGSEGV.
-# Then run --readers 0 (no reader process): the same output, and the report says so.
+# No crash leaves a core file.  Then run --readers 0 (no reader process): the same output, and
+# the report says so.
 . "$RC_SRCDIR/tests/lib.sh"
 . "$RC_SRCDIR/tests/safety/safety_lib.sh"
+# Under AddressSanitizer a fault is the sanitizer's report and exit: abort_on_error makes it the
+# SIGABRT that a crash is.  Core files allowed here, so that one left by a crash would be seen.
+ASAN_OPTIONS="abort_on_error=1:$ASAN_OPTIONS"
+export ASAN_OPTIONS
+ulimit -c unlimited 2>/dev/null
 cd "$TMP" || exit 1
 
 # crashed DESC FILE CODE: exit CODE was 2, stderr names FILE and the crash, stdout is empty
@@ -101,6 +107,9 @@ code=$?
 [ "$code" -eq 0 ] && grep -q . "$TMP/out"
 tap_result $? "inspect of a shard that opens: its output is written once the command ends (got $code)"
 unset RC_SHIM_CRASH_OPEN
+
+[ -z "$(find . -name 'core*' -type f)" ]
+tap_result $? "no core file left by any crash (core dumps allowed: ulimit -c $(ulimit -c))"
 
 # --- run --readers 0: the inputs read in the run's own process ---
 "$RC_BIN" run fail.yaml --input good --output r0 --readers 0 --progress never --report r0.json >/dev/null 2>"$TMP/err"
