@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "backend/rc_backend.h"
-#include "common/rc_isolate.h"
 #include "common/rc_alloc.h"
 #include "common/rc_clock.h"
 #include "common/rc_fs.h"
+#include "common/rc_isolate.h"
 #include "common/rc_log.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"

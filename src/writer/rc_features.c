@@ -13,10 +13,10 @@
 
 #include "common/rc_alloc.h"
 #include "common/rc_isolate.h"
+#include "common/rc_json_read.h"
 #include "writer/rc_h5_int.h"
 #include "writer/rc_mimic_int.h"
 #include "writer/rc_zarr_int.h"
-#include "common/rc_json_read.h"
 
 #define RC_FEATURE_NAMES_MAX_BYTES (16u << 20)
 

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 
 #include "common/rc_alloc.h"
-#include "common/rc_isolate.h"
 #include "common/rc_budget.h"
+#include "common/rc_isolate.h"
 #include "common/rc_sha256.h"
 #include "compress/rc_zstd_filter.h"
 #include "writer/rc_digest_int.h"
