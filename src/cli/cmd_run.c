@@ -114,9 +114,12 @@ static void print_usage(FILE *f)
             "  --trace FILE          write a Chrome trace-event JSON of the stage intervals (Perfetto)\n"
             "  --progress WHEN       auto (default: when stderr is a terminal), always, never\n"
             "  --buffers N           episodes in flight through the streaming stages (>= 2, default %d)\n"
-            "  --readers N           reader processes, 1..%d (default: %d, or one per core when fewer);\n"
+            "  --readers N           reader processes, 0..%d (default: %d, or one per core when fewer);\n"
             "                        each opens inputs with its own HDF5, so a library crash on a damaged\n"
-            "                        file fails only that episode (exit 2); results do not depend on N\n"
+            "                        file fails only that episode (exit 2); results do not depend on N.\n"
+            "                        0: no reader process, every input is opened in the run's own process,\n"
+            "                        for tools that do not follow child processes (compute-sanitizer); a\n"
+            "                        crash of the HDF5 library on a damaged input then ends the run itself\n"
             "  --shard I/N           convert task I's part of the episodes (0 <= I < N); default: from\n"
             "                        SLURM_ARRAY_TASK_ID/_COUNT, else SLURM_PROCID/SLURM_NTASKS of an srun step (docs/SLURM.md)\n"
             "  --resume              keep this task's complete, verified shards and convert the rest\n"
@@ -157,6 +160,7 @@ int cmd_run(int argc, char **argv)
         {0, 0, 0, 0}};
     rc_run_opts o = {0};
     o.backend = "auto";
+    o.readers = -1;
     o.stop = &g_stop;
     const char *report_path = NULL, *trace_path = NULL, *progress = "auto", *shard_arg = NULL;
     int c;
@@ -180,8 +184,9 @@ int cmd_run(int argc, char **argv)
                 return cli_usage_error("run", "--buffers needs an integer >= 2, not '%s'", optarg);
             break;
         case 'N':
-            if ((o.readers = parse_count(optarg)) < 0 || o.readers > RC_MAX_READERS)
-                return cli_usage_error("run", "--readers needs an integer from 1 to %d, not '%s'", RC_MAX_READERS,
+            o.readers = !strcmp(optarg, "0") ? 0 : parse_count(optarg);
+            if (o.readers < 0 || o.readers > RC_MAX_READERS)
+                return cli_usage_error("run", "--readers needs an integer from 0 to %d, not '%s'", RC_MAX_READERS,
                                        optarg);
             break;
         case 'S': shard_arg = optarg; break;

@@ -1,6 +1,8 @@
 /* main.c — robocache-convert's entry point: installs the stderr log sink, dispatches to the
  * subcommand (a bare FILE.yaml means `run FILE.yaml`), and prints --help / --version.
- * All work happens in the cmd_* files and the library; this file only routes. */
+ * scan, inspect and verify run in a reader process (rc_isolate_command: a crash of the HDF5
+ * library on a file is exit 2 naming it).  All work happens in the cmd_* files and the library;
+ * this file only routes. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,27 +18,28 @@ typedef struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
     const char *synopsis;
+    int isolated; /* reads files it did not make: the whole command runs in a reader process */
 } command;
 
 static const command g_commands[] = {
     {"run", cmd_run, "run SPEC [--input DIR] [--output DIR] [--backend auto|cuda|cpu] [--threads N]\n"
                      "      [--buffers N] [--readers N] [--shard I/N] [--resume] [--force] [--report FILE]\n"
                      "      [--trace FILE] [--progress auto|always|never] [--memory SIZE]\n"
-                     "                      convert the spec's input into training shards"},
-    {"validate", cmd_validate, "validate SPEC|-     check a spec ('-': stdin); every error names file:line:column"},
+                     "                      convert the spec's input into training shards", 0},
+    {"validate", cmd_validate, "validate SPEC|-     check a spec ('-': stdin); every error names file:line:column", 0},
     {"verify", cmd_verify, "verify OUTPUT_DIR GOLDEN_DIR [--tolerance ULP]\n"
-                           "                      compare decoded content with golden shards (exit 5 if different)"},
+                           "                      compare decoded content with golden shards (exit 5 if different)", 1},
     {"inspect", cmd_inspect, "inspect SHARD|DIR [--json]\n"
                              "                      a shard's layout, attributes, provenance and digests, or an\n"
-                             "                      output folder's summary from its manifest"},
+                             "                      output folder's summary from its manifest", 1},
     {"synth", cmd_synth, "synth DIR [--episodes N] [--seconds S] [--seed K] [--preset tiny|demo|bench]\n"
                          "                      write synthetic raw robot logs (robocache-raw layout);\n"
-                         "                      defaults: preset demo (6 episodes x 8 s, about 550 MB), seed 0"},
+                         "                      defaults: preset demo (6 episodes x 8 s, about 550 MB), seed 0", 0},
     {"merge-manifests", cmd_merge_manifests, "merge-manifests OUTPUT_DIR\n"
-                                             "                      join the per-task manifests of a sharded run"},
-    {"info", cmd_info, "info                version, backends, CUDA architectures, devices, HDF5 plugin, memory budget"},
+                                             "                      join the per-task manifests of a sharded run", 0},
+    {"info", cmd_info, "info                version, backends, CUDA architectures, devices, HDF5 plugin, memory budget", 0},
     {"scan", cmd_scan, "scan SPEC|DIR [--json FILE] [--memory SIZE]\n"
-                       "                      report per-episode timestamp health without converting"},
+                       "                      report per-episode timestamp health without converting", 1},
 };
 #define N_COMMANDS (sizeof g_commands / sizeof g_commands[0])
 
@@ -108,7 +111,9 @@ int main(int argc, char **argv)
         return 1;
     }
     for (size_t c = 0; c < N_COMMANDS; c++)
-        if (!strcmp(argv[i], g_commands[c].name)) return g_commands[c].fn(argc - i, argv + i);
+        if (!strcmp(argv[i], g_commands[c].name))
+            return g_commands[c].isolated ? rc_isolate_command(g_commands[c].fn, argc - i, argv + i)
+                                          : g_commands[c].fn(argc - i, argv + i);
     if (ends_with(argv[i], ".yaml") || ends_with(argv[i], ".yml")) {
         /* `robocache-convert FILE.yaml ...` is `run FILE.yaml ...`: argv[i-1] becomes "run". */
         argv[i - 1] = (char *)"run";

@@ -2,7 +2,8 @@
  * (docs/FORMAT.md), so before the run starts its memory is estimated from the episodes this run
  * (or task) will convert: their timestamps give the grid steps (as `scan` computes them), the
  * outputs' widths the values per step.  Over the memory budget the run stops there, exit 1,
- * naming the estimate.  An episode that cannot be read is left to the run to report. */
+ * naming the estimate.  Each file is read in a reader process (rc_common.h, rc_isolate); an episode that
+ * cannot be read, or a file whose process dies, is left to the run to report. */
 #include "config.h"
 
 #include <string.h>
@@ -29,38 +30,83 @@ static uint64_t values_per_step(const rc_spec *sp, const rc_episode *ep)
     return n;
 }
 
+/* One input file's part of the estimate: the work items [first, last) of one file. */
+typedef struct file_call {
+    int64_t first, last;
+} file_call;
+
+/* What a file adds: values and readable episodes. */
+typedef struct file_sum {
+    uint64_t values;
+    int64_t episodes;
+} file_sum;
+
+/* In a reader process (rc_isolate_ask; ctx: the run, req: a file_call): the sum of one file's
+ * episodes. */
+static rc_status sum_file(const void *ctx, const void *req, size_t n, rc_isolate_out *out, rc_err *err)
+{
+    const rc_run *s = ctx;
+    const file_call *c = req;
+    if (n != sizeof *c || c->first < 0 || c->first >= c->last || c->last > s->n_items)
+        return rc_err_set(err, RC_E_INTERNAL, __FILE__, __LINE__, "a request for no work item");
+    const rc_spec *sp = s->spec;
+    file_sum sum = {0, 0};
+    rc_reader *r = NULL;
+    rc_err skip;
+    if (rc_reader_open_layout(s->files[s->items[c->first].file], &s->layout, sp->layout_rate_hz, sp->filter_key, &r,
+                              &skip) == RC_OK) {
+        for (int64_t k = c->first; k < c->last; k++) {
+            const rc_work_item *w = &s->items[k];
+            rc_episode ep;
+            rc_scan_episode se;
+            if (w->why ||
+                rc_reader_read_episode_unordered(r, w->episode, &s->layout, s->names, s->n_names, &ep, &skip) != RC_OK)
+                continue;
+            if (rc_scan_episode_figures(sp, &ep, 0, &se, &skip) == RC_OK) {
+                uint64_t per = values_per_step(sp, &ep), steps = se.steps > 0 ? (uint64_t)se.steps : 0;
+                uint64_t v = per && steps > UINT64_MAX / per ? UINT64_MAX : steps * per;
+                sum.values = v > UINT64_MAX - sum.values ? UINT64_MAX : sum.values + v;
+                sum.episodes++;
+                rc_scan_episode_free(&se);
+            }
+            rc_episode_free(&ep);
+        }
+    }
+    rc_reader_close(r);
+    if (rc_isolate_put(out, &sum, sizeof sum) != 0)
+        return rc_err_set(err, RC_E_NOMEM, __FILE__, __LINE__, "out of memory");
+    return RC_OK;
+}
+
 rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
-    const rc_spec *sp = s->spec;
-    rc_reader *r = NULL;
-    size_t open_file = (size_t)-1;
     uint64_t values = 0;
     int64_t episodes = 0;
-    rc_err skip;
-    for (int64_t k = 0; k < s->n_items; k++) {
-        const rc_work_item *w = &s->items[k];
-        if (w->why) continue;
-        if (w->file != open_file) {
-            rc_reader_close(r);
-            r = NULL;
-            open_file = w->file;
-            if (rc_reader_open_layout(s->files[w->file], &s->layout, sp->layout_rate_hz, sp->filter_key, &r, &skip) !=
-                RC_OK)
-                continue;
+    rc_isolate_session *ss = NULL;
+    RC_TRY(rc_isolate_open(sum_file, s, &ss, err));
+    for (int64_t k = 0; k < s->n_items;) { /* the items of one file at a time, read in a reader process */
+        file_call c = {k, k};
+        while (c.last < s->n_items && s->items[c.last].file == s->items[k].file) c.last++;
+        k = c.last;
+        void *res = NULL;
+        size_t len = 0;
+        rc_err skip;
+        rc_err_clear(&skip);
+        st = rc_isolate_ask(ss, s->files[s->items[c.first].file], &c, sizeof c, &res, &len, &skip);
+        if (st == RC_E_NOMEM) {
+            *err = skip;
+            goto done;
         }
-        rc_episode ep;
-        rc_scan_episode se;
-        if (!r ||
-            rc_reader_read_episode_unordered(r, w->episode, &s->layout, s->names, s->n_names, &ep, &skip) != RC_OK)
-            continue;
-        if (rc_scan_episode_figures(sp, &ep, 0, &se, &skip) == RC_OK) {
-            uint64_t per = values_per_step(sp, &ep), steps = se.steps > 0 ? (uint64_t)se.steps : 0;
-            values += per && steps > UINT64_MAX / per ? UINT64_MAX : steps * per;
-            episodes++;
-            rc_scan_episode_free(&se);
+        st = RC_OK;
+        if (res && len == sizeof(file_sum)) { /* a file whose process died is left to the run to report */
+            file_sum sum;
+            memcpy(&sum, res, sizeof sum);
+            if (sum.episodes < 0) sum.episodes = 0;
+            values = sum.values > UINT64_MAX - values ? UINT64_MAX : values + sum.values;
+            episodes += sum.episodes;
         }
-        rc_episode_free(&ep);
+        rc_free(res);
     }
     uint64_t bytes = values > UINT64_MAX / RC_STATS_EXACT_BYTES_PER_VALUE ? UINT64_MAX
                                                                            : values * RC_STATS_EXACT_BYTES_PER_VALUE;
@@ -74,6 +120,6 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
                RC_STATS_EXACT_BYTES_PER_VALUE, (unsigned long long)budget, why);
     rc_err_clear(err);
 done:
-    rc_reader_close(r);
+    rc_isolate_close(ss);
     return st;
 }

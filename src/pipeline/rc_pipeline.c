@@ -158,12 +158,14 @@ done:
 static rc_status list_work(rc_run *s, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_reader *r = NULL;
+    rc_file_episodes eps = {0};
+    rc_reader_lister *lister = NULL;
     int skip = s->spec->on_error == RC_ON_ERROR_SKIP;
+    RC_TRY(rc_reader_lister_open(&s->layout, s->spec->layout_rate_hz, s->spec->filter_key, 0, &lister, err));
     for (size_t f = 0; f < s->n_files; f++) {
         rc_err_clear(err);
         if (!rc_task_wants_file(s->task, f)) continue; /* another task's part */
-        st = rc_reader_open_layout(s->files[f], &s->layout, s->spec->layout_rate_hz, s->spec->filter_key, &r, err);
+        st = rc_reader_list_episodes(lister, s->files[f], &eps, err);
         if (st == RC_E_INPUT && skip) {
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
@@ -171,8 +173,8 @@ static rc_status list_work(rc_run *s, rc_err *err)
             continue;
         }
         if (st != RC_OK) goto done;
-        for (int64_t i = 0; i < rc_reader_n_episodes(r); i++) {
-            const char *id = rc_reader_episode_id(r, i);
+        for (int64_t i = 0; i < eps.n; i++) {
+            const char *id = eps.ids[i];
             if (!rc_task_wants_episode(s->task, f, id)) continue; /* another task's, or kept by --resume */
             rc_err_clear(err);
             rc_err_scope(err, s->files[f], id, "/episodes/%s", id);
@@ -184,12 +186,12 @@ static rc_status list_work(rc_run *s, rc_err *err)
             }
             if (st != RC_OK) goto done;
         }
-        rc_reader_close(r);
-        r = NULL;
+        rc_file_episodes_free(&eps);
     }
     rc_err_clear(err);
 done:
-    rc_reader_close(r);
+    rc_file_episodes_free(&eps);
+    rc_reader_lister_close(lister);
     return st;
 }
 
@@ -259,6 +261,8 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
     s.rep = rep;
     char reason[256] = "";
     rc_task_lock lock = {.fd = -1};
+    int was_in_process = rc_isolate_in_process();
+    rc_isolate_set_in_process(o->readers == 0); /* --readers 0: no reader process, listing included */
 
     int n_spec_errors = 0;
     st = rc_spec_load_input(o->spec_path, o->schema_dir, o->input_dir, rc_input_discover_run, &s.spec, &n_spec_errors,
@@ -291,6 +295,14 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
                "expected an HDF5 library built thread-safe (the reader and writer threads both call it), "
                "found one that is not");
 
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    s.n_readers = o->readers > 0 ? o->readers : cores < RC_DEFAULT_READERS ? (cores > 0 ? (int)cores : 1)
+                                                                         : RC_DEFAULT_READERS;
+    if (s.n_readers > RC_MAX_READERS) s.n_readers = RC_MAX_READERS;
+    /* The spawner forks before any thread, before the backend initialises a device (a CUDA
+     * process's fork is what tools such as compute-sanitizer do not follow) and before the lock
+     * and the output are opened.  --readers 0: reader threads read in this process. */
+    if (o->readers != 0) RC_TRY(rc_reader_pool_start(&s, s.n_readers, &s.pool, err));
     RC_TRY(rc_backend_open(o->backend, o->threads, &s.backend, reason, sizeof reason, err));
     snprintf(rep->backend, sizeof rep->backend, "%s", rc_backend_name(s.backend));
     snprintf(rep->backend_reason, sizeof rep->backend_reason, "%s", reason);
@@ -301,7 +313,6 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
         snprintf(s.backend_attr, sizeof s.backend_attr, "%s (%s)", rep->backend, rep->backend_device);
     rep->threads = o->threads > 0 ? o->threads : omp_get_max_threads(); /* as the CPU backend uses */
     rep->buffers = o->buffers > 0 ? o->buffers : RC_DEFAULT_BUFFERS;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     rep->compress_workers = o->threads > 0 ? o->threads : cores > 0 ? (int)cores : 1;
     if (rep->compress_workers > RC_MAX_COMPRESS_WORKERS) rep->compress_workers = RC_MAX_COMPRESS_WORKERS;
     rc_log(RC_LOG_INFO, "backend: %s%s%s%s", rep->backend, reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
@@ -320,12 +331,20 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
 
     s.pin = !strcmp(rep->backend, "cuda");
     RC_TRY(make_slots(&s, rep->buffers, err));
-    s.n_readers = o->readers > 0 ? o->readers : cores < RC_DEFAULT_READERS ? (cores > 0 ? (int)cores : 1)
-                                                                         : RC_DEFAULT_READERS;
-    if (s.n_readers > RC_MAX_READERS) s.n_readers = RC_MAX_READERS;
-    RC_TRY(rc_reader_pool_start(&s, s.n_readers, &s.pool, err)); /* forks: before any thread */
     rc_progress_start(&s.progress, o->on_progress, o->progress_ctx, o->progress_interval_s, s.n_items);
+    uint64_t reads0[RC_READ_PATHS], bytes0[RC_READ_PATHS];
+    rc_reader_path_counts(reads0, bytes0);
     st = stream(&s, rep->compress_workers, err);
+    if (!s.pool) { /* --readers 0: the read paths of this process's own reads */
+        uint64_t reads[RC_READ_PATHS], bytes[RC_READ_PATHS];
+        rc_reader_path_counts(reads, bytes);
+        rep->n_paths = RC_READ_PATHS;
+        for (int a = 0; a < RC_READ_PATHS; a++) {
+            rep->path_names[a] = rc_reader_path_name(a);
+            rep->path_reads[a] = reads[a] - reads0[a];
+            rep->path_bytes[a] = bytes[a] - bytes0[a];
+        }
+    }
     if (st == RC_OK && o->stop && *o->stop) { /* a signal during the last episode */
         rc_err_clear(err);
         rc_err_scope(err, s.output_dir, NULL, NULL);
@@ -358,6 +377,7 @@ done:
         for (int64_t i = 0; i < s.n_committed; i++) rc_remove_tree(s.committed[i]);
     run_free(&s);
     rc_task_lock_release(&lock, st != RC_OK && st != RC_E_INTERRUPTED);
+    rc_isolate_set_in_process(was_in_process);
     rep->wall_s = rc_now_s() - rep->t0;
     return st;
 }

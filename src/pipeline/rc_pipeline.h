@@ -52,7 +52,8 @@ typedef struct rc_run_opts {
     const char *backend;      /* "auto" | "cpu" | "cuda" */
     int threads;              /* CPU backend OpenMP threads and compression workers; 0 = all cores */
     int buffers;              /* episodes in flight (>= 1); 0 = RC_DEFAULT_BUFFERS */
-    int readers;              /* reader processes; 0 = RC_DEFAULT_READERS, at most the cores */
+    int readers;              /* reader processes; -1 = RC_DEFAULT_READERS, at most the cores; 0 = none:
+                               * inputs are opened and read in this process (no crash isolation) */
     int force;                /* replace an earlier conversion in the output folder */
     rc_progress_fn on_progress; /* NULL: no progress lines */
     void *progress_ctx;

@@ -6,14 +6,16 @@
 #include "config.h"
 #include "pipeline/rc_reader_pool_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -137,18 +139,6 @@ static int recv_msg(int sock, void *buf, size_t n, int *fd)
     return 0;
 }
 
-/* A child of this process ends with it, and leaves the run's signals to the run: a Ctrl-C
- * reaches the whole process group, but only the run decides what it means. */
-static void child_setup(pid_t parent)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(0);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 /* A reader process's mappings of the slots' shared memory, kept from one episode to the next (a
  * slot's memfd comes anew with every grant): mapping it again would fault every page in again. */
 #define MAP_CACHE 16
@@ -249,6 +239,28 @@ static void reader_main(rc_run *s, int sock)
     rc_reader_close(r);
 }
 
+/* Closes, as an exec would, every descriptor marked close-on-exec but keep: the run's own (all
+ * opened close-on-exec) go, and those another program meant this process's children to keep (the
+ * channel of a tool such as compute-sanitizer to the processes it follows) stay. */
+static void close_own_descriptors(int keep)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) { /* no /proc: every descriptor above stdio but keep */
+        for (int fd = 3; fd < keep; fd++) close(fd);
+        close_range((unsigned)keep + 1, ~0U, 0);
+        return;
+    }
+    int self = dirfd(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        char *end;
+        long fd = strtol(e->d_name, &end, 10);
+        if (*end || e->d_name[0] < '0' || e->d_name[0] > '9' || fd < 3 || fd == keep || fd == self) continue;
+        int flags = fcntl((int)fd, F_GETFD);
+        if (flags >= 0 && (flags & FD_CLOEXEC)) close((int)fd);
+    }
+    closedir(d);
+}
+
 /* The spawner: forks reader processes on request and waits for the ones that died. */
 static void spawner_main(rc_run *s, int ctl)
 {
@@ -271,7 +283,7 @@ static void spawner_main(rc_run *s, int ctl)
         if (pid == 0) {
             close(ctl);
             close(sv[0]);
-            child_setup(self);
+            rc_isolate_child(self, 1);
             reader_main(s, sv[1]);
             _exit(0);
         }
@@ -301,11 +313,11 @@ rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *e
     if (p->spawner == 0) {
         rc_free(p); /* the spawner needs only s and its socket */
         p = NULL;
-        child_setup(parent);
-        /* nothing of the run's but the spawner socket and stdio: no output file, no lock */
-        if (dup2(sv[1], 3) != 3) _exit(1);
-        close_range(4, ~0U, 0);
-        spawner_main(s, 3);
+        rc_isolate_child(parent, 1);
+        /* nothing of the run's but the spawner socket and stdio (it starts before the lock and
+         * the output are opened, and drops whatever else the run holds) */
+        close_own_descriptors(sv[1]);
+        spawner_main(s, sv[1]);
         _exit(0);
     }
     close(sv[1]);
@@ -477,13 +489,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     }
     if (recv_msg(pr->sock, &rp, sizeof rp, NULL) != 0) return proc_died(p, pr, k, err);
     if (rp.st != RC_OK) { /* the reader's own error, as a reader thread would have made it */
-        *err = rp.err;
-        err->file[sizeof err->file - 1] = err->episode[sizeof err->episode - 1] = 0;
-        err->path[sizeof err->path - 1] = err->msg[sizeof err->msg - 1] = 0;
-        err->src_file = __FILE__;
-        err->src_line = __LINE__;
-        st = rp.st > RC_OK && rp.st <= RC_E_INTERNAL ? (rc_status)rp.st : RC_E_INPUT;
-        err->code = st;
+        st = rc_isolate_err_take(err, &rp.err, rp.st);
         count_episode(s->rep, k, &rp, 0, rc_now_s() - rp.t0, 0);
         return st;
     }

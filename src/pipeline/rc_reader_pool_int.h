@@ -3,8 +3,9 @@
  * library (so no HDF5 lock is shared between readers, and a crash of the library on a hostile
  * file kills only that child), and episodes come back through the slot's shared memory.
  *
- * A spawner process is forked once, before the streaming threads start, while the run's process
- * has no thread inside HDF5; it forks every reader process, the first ones and the replacements
+ * A spawner process is forked once, before the streaming threads start and before the backend
+ * opens a device, while the run's process has no thread inside HDF5 (--readers 0 starts none:
+ * the reader threads read in the run's process); it forks every reader process, the first ones and the replacements
  * of those that died, so no fork ever happens in the multi-threaded run.  Each reader thread of
  * the run owns one reader process and talks to it over a socket: request (work item) -> reply
  * (status, error, image size, timings, read-path counts) -> grant (the slot's memfd, grown to
@@ -18,7 +19,8 @@
 
 typedef struct rc_reader_pool rc_reader_pool;
 
-/* Forks the spawner; reader processes start on their first request.  Call before any thread. */
+/* Forks the spawner; reader processes start on their first request.  Call before any thread and
+ * before the backend opens. */
 rc_status rc_reader_pool_start(rc_run *s, int n, rc_reader_pool **out, rc_err *err);
 /* Reads work item i into slot (slot->st, slot->err, slot->ep with arrays in the slot's shared
  * memory) through reader process k; one caller per k at a time. */

@@ -105,6 +105,7 @@ rc_status rc_reader_open_layout(const char *file, const rc_layout *layout, doubl
     RC_FAIL_IF(strlen(file) >= sizeof r->file, err, RC_E_IO, "file path longer than %zu bytes",
                sizeof r->file - 1);
     RC_TRY(rd_utf8_name("a file name", file, err));
+    rc_isolate_note(file);
     RC_FAIL_IF(H5Fis_hdf5(file) <= 0, err, RC_E_INPUT, "expected an HDF5 file, found another format");
     r = rc_calloc(1, sizeof *r);
     RC_FAIL_IF(!r, err, RC_E_NOMEM, "out of memory for a reader");

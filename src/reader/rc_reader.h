@@ -59,6 +59,21 @@ const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
  * episode's group and below): what the partition of a sharded run balances.  0 when the group
  * cannot be opened (reading the episode will say why). */
 uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i);
+/* The episodes of input files as rc_reader_open_layout lists them, with their stored bytes when
+ * with_bytes (else 0), found in a reader process (rc_common.h, rc_isolate; one for all the files of a lister,
+ * replaced after a crash): a crash of the HDF5 library on a file is RC_E_INPUT naming it, as is
+ * an open that fails.  layout and filter_key must outlive the lister. */
+typedef struct rc_file_episodes {
+    int64_t n;
+    char **ids;
+    uint64_t *bytes;
+} rc_file_episodes;
+typedef struct rc_reader_lister rc_reader_lister;
+rc_status rc_reader_lister_open(const rc_layout *layout, double rate_hz, const char *filter_key, int with_bytes,
+                                rc_reader_lister **out, rc_err *err);
+rc_status rc_reader_list_episodes(rc_reader_lister *l, const char *file, rc_file_episodes *out, rc_err *err);
+void rc_reader_lister_close(rc_reader_lister *l);
+void rc_file_episodes_free(rc_file_episodes *e);
 /* Reads episode i's streams named in names[n_names] (each must be a stream the episode holds:
  * found in the file as reader_discover.c says, merged with what layout knows of it; a name the
  * episode lacks is RC_E_INPUT listing the streams it has), checks them (dtype numeric, shapes,

@@ -32,18 +32,19 @@ done:
 }
 
 /* The episodes of file f in the order the run reads them (rc_reader's), with their sizes. */
-static rc_status list_file(rc_task *t, size_t f, size_t *cap, rc_err *err)
+static rc_status list_file(rc_task *t, rc_reader_lister *lister, size_t f, size_t *cap, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_reader *r = NULL;
-    if (rc_reader_open_layout(t->files[f], t->layout, t->rate_hz, t->filter_key, &r, err) != RC_OK) { /* the run will report it; here one unit */
+    rc_file_episodes eps;
+    st = rc_reader_list_episodes(lister, t->files[f], &eps, err);
+    if (st == RC_E_NOMEM) return st;
+    if (st != RC_OK) { /* the run will report it; here one unit */
         rc_err_clear(err);
         return push_unit(t, cap, f, NULL, 0, err);
     }
-    for (int64_t i = 0; i < rc_reader_n_episodes(r); i++)
-        RC_TRY(push_unit(t, cap, f, rc_reader_episode_id(r, i), rc_reader_episode_stored_bytes(r, i), err));
+    for (int64_t i = 0; i < eps.n; i++) RC_TRY(push_unit(t, cap, f, eps.ids[i], eps.bytes[i], err));
 done:
-    rc_reader_close(r);
+    rc_file_episodes_free(&eps);
     return st;
 }
 
@@ -164,9 +165,12 @@ rc_status rc_task_plan(rc_task *t, rc_err *err)
 {
     rc_status st = RC_OK;
     size_t cap = 0;
-    for (size_t f = 0; f < t->n_files; f++) RC_TRY(list_file(t, f, &cap, err));
+    rc_reader_lister *lister = NULL;
+    RC_TRY(rc_reader_lister_open(t->layout, t->rate_hz, t->filter_key, 1, &lister, err));
+    for (size_t f = 0; f < t->n_files; f++) RC_TRY(list_file(t, lister, f, &cap, err));
     RC_TRY(assign(t, err));
     plan_digest(t);
 done:
+    rc_reader_lister_close(lister);
     return st;
 }

@@ -41,16 +41,18 @@ rc_status rc_task_plan_split(rc_task *t, uint64_t seed, double val_fraction, rc_
         for (size_t i = 0; i < t->n_units; i++)
             if (t->units[i].id) consider(&p, t->units[i].id, seed, val_fraction);
     } else {
+        rc_reader_lister *lister = NULL;
+        RC_TRY(rc_reader_lister_open(t->layout, t->rate_hz, t->filter_key, 0, &lister, err));
         for (size_t f = 0; f < t->n_files; f++) {
-            rc_reader *r = NULL;
-            if (rc_reader_open_layout(t->files[f], t->layout, t->rate_hz, t->filter_key, &r, err) != RC_OK) {
+            rc_file_episodes eps;
+            if (rc_reader_list_episodes(lister, t->files[f], &eps, err) != RC_OK) {
                 rc_err_clear(err); /* the run reports the file */
                 continue;
             }
-            for (int64_t i = 0; i < rc_reader_n_episodes(r); i++)
-                consider(&p, rc_reader_episode_id(r, i), seed, val_fraction);
-            rc_reader_close(r);
+            for (int64_t i = 0; i < eps.n; i++) consider(&p, eps.ids[i], seed, val_fraction);
+            rc_file_episodes_free(&eps);
         }
+        rc_reader_lister_close(lister);
     }
     if (p.n >= 2 && !p.any_train) {
         t->train_pick = rc_strdup(p.best_id);

@@ -301,6 +301,7 @@ rc_status rc_features_read(const char *path, const char *episode_id, rc_features
         RC_TRY(read_zarr(path, v.f, err));
         goto listed;
     }
+    rc_isolate_note(path);
     fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     RC_FAIL_IF(fid < 0, err, RC_E_IO, "cannot open the shard to list its outputs");
     ep = rc_mimic_open_episode(fid, episode_id);

@@ -242,6 +242,7 @@ rc_status rc_shard_reader_open(const char *path, rc_shard_reader **out, const rc
     /* A shard holds no external link: without the class HDF5 cannot follow a forged one into
      * another file (error ignored: already gone). */
     H5Lunregister(H5L_TYPE_EXTERNAL);
+    rc_isolate_note(path);
     htri_t is_h5 = H5Fis_hdf5(path);
     RC_FAIL_IF(is_h5 <= 0, err, RC_E_IO, "expected an HDF5 file, found %s",
                is_h5 < 0 ? "an unreadable or missing file" : "something else");

@@ -6,7 +6,9 @@
 # then image stages (crop and resize, area and bilinear, on kernels/image.cu; raw and JPEG) on
 # synth ALOHA cameras, compared the same way.
 # Fails when the CUDA backend cannot run.  RC_E2E_CASES (a number) runs only the first cases;
-# RC_E2E_WRAP prefixes the cuda runs (gpu-session.sh runs them under compute-sanitizer that way).
+# RC_E2E_WRAP prefixes the cuda runs (gpu-session.sh runs them under compute-sanitizer that way);
+# RC_E2E_READERS, when set, is the cuda runs' --readers (0 under the sanitizer: it does not follow
+# the reader processes).
 . "$RC_SRCDIR/tests/lib.sh"
 cases_left=${RC_E2E_CASES:-99}
 
@@ -18,9 +20,9 @@ tap_result $? "synth tiny dataset"
 both_backends() {
     name=$1
     for b in cpu cuda; do
-        wrap=
-        [ "$b" = cuda ] && wrap=${RC_E2E_WRAP:-}
-        $wrap "$RC_BIN" run "$TMP/$name.yaml" --backend "$b" --output "$TMP/$name-$b" --progress never \
+        wrap= readers=
+        [ "$b" = cuda ] && wrap=${RC_E2E_WRAP:-} && readers=${RC_E2E_READERS:+--readers $RC_E2E_READERS}
+        $wrap "$RC_BIN" run "$TMP/$name.yaml" --backend "$b" --output "$TMP/$name-$b" --progress never $readers \
             >"$TMP/$name-$b.out" 2>"$TMP/$name-$b.err"
         r=$?
         tap_result $r "$name: --backend $b runs (exit 0)"

@@ -1,5 +1,6 @@
 /* fault_shim.c — an LD_PRELOAD library for the tests in tests/safety/: it makes the file system
- * misbehave in two controlled ways, each switched on by an environment variable.
+ * and the HDF5 library misbehave in three controlled ways, each switched on by an environment
+ * variable.
  *
  *   RC_SHIM_ENOSPC_AFTER=N  write(), pwrite() and pwrite64() to regular files fail with ENOSPC
  *                           once the process has written N bytes to regular files (a full disk).
@@ -8,6 +9,9 @@
  *                           SIGTERM blocked until that wait (so none is lost) after creating the
  *                           empty file named by RC_SHIM_MARK: the test sends its signal once the
  *                           mark exists, at a known point of the run, with no race.
+ *   RC_SHIM_CRASH_OPEN=S    HDF5's H5Fopen of a file whose path holds S dies by SIGSEGV, as the
+ *                           library does on a damaged file it crashes on, whatever command opens
+ *                           the file (tests/safety/reader_isolation.sh).
  *
  * Writes to anything but regular files (stderr, pipes) are never failed.  Test code only. */
 #define _GNU_SOURCE
@@ -16,6 +20,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -114,4 +119,14 @@ int open64(const char *path, int flags, ...)
         va_end(ap);
     }
     return open_common("open64", path, flags, mode);
+}
+
+/* HDF5's H5Fopen (hid_t is int64_t in HDF5 1.10; the library's header is not needed here). */
+int64_t H5Fopen(const char *path, unsigned flags, int64_t fapl)
+{
+    const char *s = getenv("RC_SHIM_CRASH_OPEN");
+    if (s && *s && strstr(path, s)) raise(SIGSEGV);
+    int64_t (*real)(const char *, unsigned, int64_t) =
+        (int64_t(*)(const char *, unsigned, int64_t))dlsym(RTLD_NEXT, "H5Fopen");
+    return real(path, flags, fapl);
 }

@@ -1,8 +1,9 @@
 # determinism.py — the streaming run's output bytes do not depend on thread timing, the number
 # of compression workers (--threads), of buffers in flight (--buffers) or of reader processes
-# (--readers 1, 4, 16, 2, and one per core by default): every configuration
-# gives byte-identical shards and manifest, with a bad episode skipped in the middle of the run,
-# and with on_error: fail every configuration stops on the same (first in run order) episode.
+# (--readers 1, 4, 16, 2, one per core by default, and 0: read in the run's own process): every
+# configuration gives byte-identical shards and manifest, with a bad episode skipped in the middle
+# of the run, and with on_error: fail every configuration stops on the same (first in run order)
+# episode.
 import filecmp
 import os
 import sys
@@ -33,7 +34,7 @@ def break_episode(path, which):
 
 bad_mid = break_episode(os.path.join(raw, files[1]), 0)
 # (--threads, --buffers, --readers); "" = the default
-CONFIGS = [("1", "2", "1"), ("4", "2", "4"), ("3", "4", "16"), ("2", "7", "2"), ("2", "4", "")]
+CONFIGS = [("1", "2", "1"), ("4", "2", "4"), ("3", "4", "16"), ("2", "7", "2"), ("2", "4", ""), ("2", "4", "0")]
 
 
 def run_all(spec_kw, tag):
