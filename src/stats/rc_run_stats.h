@@ -32,11 +32,12 @@ rc_status rc_run_stats_add_episode(rc_run_stats *rs, const rc_spec *sp, const ch
                                    const rc_stats *per_stage, rc_err *err);
 /* a += b: the same outputs in the same order are required (RC_E_IO naming the difference). */
 rc_status rc_run_stats_merge(rc_run_stats *a, const rc_run_stats *b, rc_err *err);
-/* Copies the stats of output `name` over the train and the val episodes (val may be NULL:
- * none) into m (rc_stats_manifest.c); the manifest lists both and their union. */
+/* Hands the figures of output `name` over the train and the val episodes (val may be NULL:
+ * none) and over their union to m (rc_stats_manifest.c: summarized now, no state kept), and
+ * warns (rc_log) about each constant column of the union. */
 rc_status rc_stats_add_to_manifest(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
                                    rc_err *err);
-/* Adds every output's stats to m and warns (rc_log) about each constant column. */
+/* Adds every output's stats to m (rc_stats_add_to_manifest), compacting them first. */
 rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err);
 
 /* The state file: "RCSTATS2", output count, then per output its name and the train and val

@@ -90,9 +90,10 @@ int rc_stats_compact(rc_stats *s);
 int rc_stats_copy(rc_stats *dst, const rc_stats *src);
 /* Figures of column j of a compacted s. */
 void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out);
-/* Writes {"count": [..], "mean": [..], "std", "min", "max", "q01".."q99", "constant": [..]} of a
- * compacted s, without closing the object (the caller may add keys, then closes it). */
-void rc_stats_write_json_fields(rc_json *j, const rc_stats *s);
+/* Writes "count": [..], "mean": [..], "std", "min", "max", "q01".."q99", "constant": [..] of the
+ * summaries sm[D] of D columns, without closing the object (the caller may add keys, then
+ * closes it). */
+void rc_stats_write_summaries(rc_json *j, const rc_stats_summary *sm, int32_t D);
 
 /* The exact state, little-endian (docs/FORMAT.md "Task manifests"); s must be compacted. */
 rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err);
