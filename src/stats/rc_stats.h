@@ -25,7 +25,8 @@
 #define RC_STATS_NQ 5
 #define RC_STATS_SHIFTS 254    /* x * 2^149 = m << s, m < 2^24, s < 254 for finite float32 x */
 /* Worst-case bytes per value of RC_QUANTILES_EXACT over a run: a 16-byte run in the totals, as
- * much again queued before it is sorted in, and the manifest's copies (all, train, val). */
+ * much again queued before it is sorted in, and the union of train and val that the manifest's
+ * figures are read from (queued, then sorted in). */
 #define RC_STATS_EXACT_BYTES_PER_VALUE 64
 
 /* How quantiles are kept (spec `stats: {quantiles: ...}`). */
