@@ -1,8 +1,10 @@
 # e2e_common.py — shared by the end-to-end tests: TAP output (ok and done of tests/tap.py),
 # running robocache-convert, synthesizing inputs, writing specs, and an independent numpy model
 # of the resample ops.
+import atexit
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,7 +24,10 @@ def rc(*args, cwd=None):
 
 
 def tmpdir():
-    return tempfile.mkdtemp(prefix="rc-e2e-")
+    """A fresh folder, removed when the test exits (the disk is shared)."""
+    d = tempfile.mkdtemp(prefix="rc-e2e-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def shard_episodes(out):

@@ -8,9 +8,7 @@
 # that of 8 (about 1.03 here; the same conversion without statistics, measured only to explain a
 # failure, about 1.05).  Peak RSS comes from /usr/bin/time (GNU time, %M: maximum resident set
 # size in KiB).
-import atexit
 import os
-import shutil
 import subprocess
 import sys
 
@@ -18,7 +16,6 @@ sys.path.insert(0, os.path.join(os.environ["RC_SRCDIR"], "tests", "e2e"))
 from e2e_common import RC_BIN, done, ok, rc, tmpdir  # noqa: E402
 
 D = tmpdir()
-atexit.register(shutil.rmtree, D, True)  # about 1 GB of inputs and outputs
 SPEC = """version: 1
 input: {{dir: {raw}, layout: robocache-raw}}
 output: {{dir: out, shard_max_episodes: 100}}
