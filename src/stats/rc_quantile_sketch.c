@@ -1,6 +1,7 @@
 /* rc_quantile_sketch.c — the float32 histogram of rc_quantile_sketch_int.h.  Counting is O(1): the
  * sign and the binade pick a table, the kept mantissa bits a block and the count in it (tables
- * and blocks allocated on first use, so a binade with few values costs one small block).
+ * allocated on first use, blocks taken on first use from chunks of RC_QSKETCH_CHUNK, so a binade
+ * with few values costs one small block).
  *
  * Binade x of a finite nonzero magnitude: a normal with biased exponent e has x = e + 22 and
  * index m = its top RC_QSKETCH_BITS fraction bits; a subnormal whose leading one is bit p
@@ -101,7 +102,14 @@ static rc_qsketch_block *block_at(rc_qsketch *sk, unsigned s, unsigned x, unsign
     }
     rc_qsketch_block *blk = pg[m / RC_QSKETCH_BLOCK];
     if (!blk) {
-        if (!(blk = rc_calloc(1, sizeof *blk))) return NULL;
+        if (!sk->chunks || sk->used == RC_QSKETCH_CHUNK) {
+            rc_qsketch_chunk *c = rc_calloc(1, sizeof *c);
+            if (!c) return NULL;
+            c->next = sk->chunks;
+            sk->chunks = c;
+            sk->used = 0;
+        }
+        blk = &sk->chunks->blk[sk->used++];
         pg[m / RC_QSKETCH_BLOCK] = blk;
     }
     return blk;
@@ -156,51 +164,105 @@ void rc_qsketch_free(rc_qsketch *sk)
 {
     for (unsigned s = 0; s < 2; s++)
         for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++) {
-            for (unsigned k = 0; sk->page[s][x] && k < RC_QSKETCH_BLOCKS; k++) {
+            for (unsigned k = 0; sk->page[s][x] && k < RC_QSKETCH_BLOCKS; k++)
                 if (sk->page[s][x][k]) rc_free(sk->page[s][x][k]->hi);
-                rc_free(sk->page[s][x][k]);
-            }
             rc_free(sk->page[s][x]);
         }
+    while (sk->chunks) {
+        rc_qsketch_chunk *next = sk->chunks->next;
+        rc_free(sk->chunks);
+        sk->chunks = next;
+    }
     memset(sk, 0, sizeof *sk);
 }
 
-/* Visits one binade's non-empty buckets, m descending for negatives (ascending keys). */
-static int each_in_page(rc_qsketch_block *const *pg, unsigned s, unsigned x,
-                        int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx)
+/* A walk over the non-empty buckets in increasing order of key: fn per bucket, until it returns
+ * nonzero; when pass is set, a block whose counts sum to t with pass(ctx, t) nonzero is passed
+ * over whole (pass counted it) without a call per bucket. */
+typedef struct walk {
+    int (*fn)(void *ctx, uint32_t key, uint64_t count);
+    int (*pass)(void *ctx, uint64_t total);
+    void *ctx;
+} walk;
+
+/* One binade's buckets, m descending for negatives (ascending keys). */
+static int walk_page(rc_qsketch_block *const *pg, unsigned s, unsigned x, const walk *w)
 {
-    for (unsigned i = 0; i < RC_QSKETCH_PAGE; i++) {
-        unsigned m = s ? RC_QSKETCH_PAGE - 1 - i : i, drop;
-        const rc_qsketch_block *blk = pg[m / RC_QSKETCH_BLOCK];
-        if (!blk) { /* skip the block */
-            i |= RC_QSKETCH_BLOCK - 1;
-            continue;
+    for (unsigned bi = 0; bi < RC_QSKETCH_BLOCKS; bi++) {
+        unsigned k = s ? RC_QSKETCH_BLOCKS - 1 - bi : bi, drop;
+        const rc_qsketch_block *blk = pg[k];
+        if (!blk) continue;
+        if (w->pass) {
+            uint64_t t = 0;
+            for (unsigned i = 0; i < RC_QSKETCH_BLOCK; i++) t += count_of(blk, i);
+            if (w->pass(w->ctx, t)) continue;
         }
-        uint64_t n = count_of(blk, m % RC_QSKETCH_BLOCK);
-        if (!n) continue;
-        int r = fn(ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), n);
-        if (r) return r;
+        for (unsigned j = 0; j < RC_QSKETCH_BLOCK; j++) {
+            unsigned i = s ? RC_QSKETCH_BLOCK - 1 - j : j, m = k * RC_QSKETCH_BLOCK + i;
+            uint64_t n = count_of(blk, i);
+            if (!n) continue;
+            int r = w->fn(w->ctx, order_key((uint32_t)s << 31 | bucket_base(x, m, &drop)), n);
+            if (r) return r;
+        }
     }
+    return 0;
+}
+
+static int walk_all(const rc_qsketch *sk, const walk *w)
+{
+    int r = 0;
+    /* negatives, most negative first: NaN, -inf, binades downwards, -0 */
+    if (sk->nan[1] && (r = w->fn(w->ctx, order_key(SIGN | QNAN), sk->nan[1]))) return r;
+    if (sk->inf[1] && (r = w->fn(w->ctx, order_key(SIGN | 0x7f800000u), sk->inf[1]))) return r;
+    for (unsigned i = 0; i < RC_QSKETCH_BINADES; i++) {
+        unsigned x = RC_QSKETCH_BINADES - 1 - i;
+        if (sk->page[1][x] && (r = walk_page(sk->page[1][x], 1, x, w))) return r;
+    }
+    if (sk->zero[1] && (r = w->fn(w->ctx, order_key(SIGN), sk->zero[1]))) return r;
+    if (sk->zero[0] && (r = w->fn(w->ctx, order_key(0), sk->zero[0]))) return r;
+    for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++)
+        if (sk->page[0][x] && (r = walk_page(sk->page[0][x], 0, x, w))) return r;
+    if (sk->inf[0] && (r = w->fn(w->ctx, order_key(0x7f800000u), sk->inf[0]))) return r;
+    if (sk->nan[0] && (r = w->fn(w->ctx, order_key(QNAN), sk->nan[0]))) return r;
     return 0;
 }
 
 int rc_qsketch_each(const rc_qsketch *sk, int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx)
 {
-    int r = 0;
-    /* negatives, most negative first: NaN, -inf, binades downwards, -0 */
-    if (sk->nan[1] && (r = fn(ctx, order_key(SIGN | QNAN), sk->nan[1]))) return r;
-    if (sk->inf[1] && (r = fn(ctx, order_key(SIGN | 0x7f800000u), sk->inf[1]))) return r;
-    for (unsigned i = 0; i < RC_QSKETCH_BINADES; i++) {
-        unsigned x = RC_QSKETCH_BINADES - 1 - i;
-        if (sk->page[1][x] && (r = each_in_page(sk->page[1][x], 1, x, fn, ctx))) return r;
-    }
-    if (sk->zero[1] && (r = fn(ctx, order_key(SIGN), sk->zero[1]))) return r;
-    if (sk->zero[0] && (r = fn(ctx, order_key(0), sk->zero[0]))) return r;
-    for (unsigned x = 0; x < RC_QSKETCH_BINADES; x++)
-        if (sk->page[0][x] && (r = each_in_page(sk->page[0][x], 0, x, fn, ctx))) return r;
-    if (sk->inf[0] && (r = fn(ctx, order_key(0x7f800000u), sk->inf[0]))) return r;
-    if (sk->nan[0] && (r = fn(ctx, order_key(QNAN), sk->nan[0]))) return r;
-    return 0;
+    walk w = {fn, NULL, ctx};
+    return walk_all(sk, &w);
+}
+
+typedef struct rank_walk {
+    const uint64_t *rank; /* [n], increasing */
+    int n, i;             /* ranks, ranks found */
+    uint64_t seen;        /* values in the buckets passed */
+    uint32_t *key;        /* [n] */
+} rank_walk;
+
+static int rank_bucket(void *ctx, uint32_t key, uint64_t count)
+{
+    rank_walk *w = ctx;
+    while (w->i < w->n && w->rank[w->i] < w->seen + count) w->key[w->i++] = key;
+    w->seen += count;
+    return w->i == w->n;
+}
+
+/* A block that ends before the next rank is passed over. */
+static int rank_pass(void *ctx, uint64_t total)
+{
+    rank_walk *w = ctx;
+    if (w->seen + total > w->rank[w->i]) return 0;
+    w->seen += total;
+    return 1;
+}
+
+uint64_t rc_qsketch_rank_keys(const rc_qsketch *sk, const uint64_t *rank, int n, uint32_t *key)
+{
+    rank_walk rw = {rank, n, 0, 0, key};
+    walk w = {rank_bucket, rank_pass, &rw};
+    if (n > 0) walk_all(sk, &w);
+    return rw.i == n ? UINT64_MAX : rw.seen;
 }
 
 size_t rc_qsketch_bytes(const rc_qsketch *sk)
@@ -212,8 +274,9 @@ size_t rc_qsketch_bytes(const rc_qsketch *sk)
             n += RC_QSKETCH_BLOCKS * sizeof(rc_qsketch_block *);
             for (unsigned k = 0; k < RC_QSKETCH_BLOCKS; k++) {
                 const rc_qsketch_block *blk = sk->page[s][x][k];
-                if (blk) n += sizeof *blk + (blk->hi ? RC_QSKETCH_BLOCK * sizeof *blk->hi : 0);
+                if (blk && blk->hi) n += RC_QSKETCH_BLOCK * sizeof *blk->hi;
             }
         }
+    for (const rc_qsketch_chunk *c = sk->chunks; c; c = c->next) n += sizeof *c;
     return n;
 }

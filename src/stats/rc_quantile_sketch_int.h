@@ -8,9 +8,10 @@
  * of a bucket lies within 2^-RC_QSKETCH_BITS (relative) of every other.  Counts are integers, so
  * merging is addition and does not depend on order or partition.  Memory: per (sign, binade)
  * that holds a value a table of 16 pointers, and per 64 neighbouring buckets that hold one a block
- * of 64 32-bit counts (their high halves in a second array, made when a count passes 2^32 - 1);
- * at most 554 tables and 8864 blocks (2.3 MiB; 4.5 MiB with every high half), whatever the number
- * of values.
+ * of 64 32-bit counts (their high halves in a second array, made when a count passes 2^32 - 1),
+ * the blocks taken from chunks of RC_QSKETCH_CHUNK in the order they are first used; at most 554
+ * tables and 8864 blocks plus the unused rest of one chunk (2.3 MiB; 4.5 MiB with every high
+ * half), whatever the number of values.
  *
  * Buckets are named outside this file by the order key (rc_stats.c) of their smallest-magnitude
  * member (NaN: the quiet NaN 0x7fc00000 with the sign), so the sketch reads and writes as sorted
@@ -33,10 +34,19 @@ typedef struct rc_qsketch_block {
     uint32_t *hi;
 } rc_qsketch_block;
 
+/* Blocks are handed out RC_QSKETCH_CHUNK at a time, in the order they are first used. */
+#define RC_QSKETCH_CHUNK 16u
+typedef struct rc_qsketch_chunk {
+    struct rc_qsketch_chunk *next;
+    rc_qsketch_block blk[RC_QSKETCH_CHUNK];
+} rc_qsketch_chunk;
+
 typedef struct rc_qsketch {
     /* [sign][binade] -> [RC_QSKETCH_BLOCKS] blocks; NULL where nothing is */
     rc_qsketch_block **page[2][RC_QSKETCH_BINADES];
     uint64_t zero[2], inf[2], nan[2];      /* [sign] */
+    rc_qsketch_chunk *chunks;              /* every block's chunk, the newest first */
+    unsigned used;                         /* blocks handed out of the newest chunk */
 } rc_qsketch;
 
 /* The bucket name (order key) of the value with float32 bits b. */
@@ -72,6 +82,10 @@ void rc_qsketch_bucket_range(uint32_t key, uint32_t *lo_bits, uint32_t *hi_bits)
 /* Calls fn(ctx, key, count) for each non-empty bucket in increasing order of key (= of value),
  * until fn returns nonzero; returns that value, or 0. */
 int rc_qsketch_each(const rc_qsketch *sk, int (*fn)(void *ctx, uint32_t key, uint64_t count), void *ctx);
+/* key[i] = the bucket holding rank[i] (0-based, in the values sorted by key) for the n ranks
+ * rank[], increasing; blocks before the next rank are summed, not walked bucket by bucket.
+ * Returns UINT64_MAX, or the number of values when a rank is beyond it (key[] from there unset). */
+uint64_t rc_qsketch_rank_keys(const rc_qsketch *sk, const uint64_t *rank, int n, uint32_t *key);
 /* Bytes the sketch holds (the header, tables and blocks). */
 size_t rc_qsketch_bytes(const rc_qsketch *sk);
 

@@ -90,38 +90,17 @@ done:
     return st;
 }
 
-/* Logs one warning per constant column of s (output name), naming it by the features. */
-static void warn_constant(const char *name, const rc_stats *s, const rc_features *f)
-{
-    for (int32_t c = 0; c < s->D; c++) {
-        rc_stats_summary sm;
-        rc_stats_summarize(s, c, &sm);
-        if (sm.constant) {
-            const char *col = rc_features_column(f, name, c);
-            rc_log(RC_LOG_WARN, "output '%s' column %d%s%s%s is constant (%.9g in all %lld valid steps): std 0, "
-                   "do not normalise by it", name, (int)c, col ? " (" : "", col ? col : "", col ? ")" : "", sm.min,
-                   (long long)sm.count);
-        }
-    }
-}
-
 rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err)
 {
     rc_status st = RC_OK;
-    rc_stats all = {0};
     for (int k = 0; k < rs->n; k++) {
         rc_stats *tr = &rs->train[k], *va = &rs->val[k];
         if (!tr->D && va->D) RC_FAIL_IF(rc_stats_init(tr, va->D, va->quantiles) < 0, err, RC_E_NOMEM, "out of memory");
         if (!va->D && tr->D) RC_FAIL_IF(rc_stats_init(va, tr->D, tr->quantiles) < 0, err, RC_E_NOMEM, "out of memory");
-        RC_FAIL_IF(rc_stats_compact(tr) < 0 || rc_stats_compact(va) < 0 || rc_stats_copy(&all, tr) < 0 ||
-                       rc_stats_merge(&all, va) < 0 || rc_stats_compact(&all) < 0,
-                   err, RC_E_NOMEM, "out of memory for statistics");
-        warn_constant(rs->names[k], &all, rc_manifest_features(m));
-        rc_stats_free(&all);
+        RC_FAIL_IF(rc_stats_compact(tr) < 0 || rc_stats_compact(va) < 0, err, RC_E_NOMEM, "out of memory for statistics");
         RC_TRY(rc_stats_add_to_manifest(m, rs->names[k], tr, va, err));
     }
 done:
-    rc_stats_free(&all);
     return st;
 }
 

@@ -378,40 +378,26 @@ int rc_stats_copy(rc_stats *dst, const rc_stats *src)
 
 /* ---- figures ---- */
 
-typedef struct rank_walk {
-    const uint64_t *rank; /* [n] */
-    const int *order;     /* [n] indices of rank, by increasing rank */
-    int n, i;             /* ranks, ranks found */
-    uint64_t seen;        /* values in the buckets passed */
-    uint32_t *key;        /* [n] the bucket holding each rank */
-} rank_walk;
-
-static int find_ranks(void *ctx, uint32_t key, uint64_t count)
-{
-    rank_walk *w = ctx;
-    while (w->i < w->n && w->rank[w->order[w->i]] < w->seen + count) w->key[w->order[w->i++]] = key;
-    w->seen += count;
-    return w->i == w->n;
-}
-
 /* Sketch mode: the values of ranks rank[n] (0-based, any order) in the sorted values,
  * approximated in one pass over the buckets (docs/FORMAT.md "Quantile sketch"): the exact min and
  * max at ranks 0 and count-1, else the midpoint of the range of the bucket holding the rank, cut
  * to [min, max]. */
 static void sketch_values(const rc_stats_col *c, const uint64_t *rank, int n, double *out)
 {
-    uint32_t key[2 * RC_STATS_NQ];
+    uint32_t sorted_key[2 * RC_STATS_NQ], key[2 * RC_STATS_NQ];
+    uint64_t sorted[2 * RC_STATS_NQ];
     int order[2 * RC_STATS_NQ];
     for (int i = 0; i < n; i++) { /* insertion sort of the (few) ranks */
         int k = i;
         for (; k > 0 && rank[order[k - 1]] > rank[i]; k--) order[k] = order[k - 1];
         order[k] = i;
     }
-    rank_walk w = {rank, order, n, 0, 0, key};
-    rc_qsketch_each(&c->sketch, find_ranks, &w);
+    for (int i = 0; i < n; i++) sorted[i] = rank[order[i]];
+    uint64_t found = rc_qsketch_rank_keys(&c->sketch, sorted, n, sorted_key);
+    for (int i = 0; i < n; i++) key[order[i]] = sorted_key[i];
     double mn = float_of_key(c->min_key), mx = float_of_key(c->max_key);
     for (int i = 0; i < n; i++) {
-        if (rank[i] == 0 || rank[i] >= w.seen) { /* (beyond the count: cannot happen) */
+        if (rank[i] == 0 || rank[i] >= found) { /* (beyond the count: cannot happen) */
             out[i] = rank[i] == 0 ? mn : NAN;
             continue;
         }
@@ -516,19 +502,12 @@ static void write_column_array(rc_json *j, const char *key, const rc_stats_summa
     rc_json_array_end(j);
 }
 
-void rc_stats_write_json_fields(rc_json *j, const rc_stats *s)
+void rc_stats_write_summaries(rc_json *j, const rc_stats_summary *sm, int32_t D)
 {
-    rc_stats_summary one[64], *sm = s->D <= 64 ? one : rc_calloc((size_t)s->D, sizeof *sm);
-    if (!sm) { /* cannot happen for our outputs' widths; the writer's error flag reports it */
-        j->error = 1;
-        return;
-    }
-    for (int32_t c = 0; c < s->D; c++) rc_stats_summarize(s, c, &sm[c]);
     static const char *const names[] = {"count", "mean", "std", "min", "max"};
-    for (int f = 0; f < 5; f++) write_column_array(j, names[f], sm, s->D, f);
-    for (int q = 0; q < RC_STATS_NQ; q++) write_column_array(j, rc_stats_quantile_names[q], sm, s->D, 6 + q);
-    write_column_array(j, "constant", sm, s->D, 5);
-    if (sm != one) rc_free(sm);
+    for (int f = 0; f < 5; f++) write_column_array(j, names[f], sm, D, f);
+    for (int q = 0; q < RC_STATS_NQ; q++) write_column_array(j, rc_stats_quantile_names[q], sm, D, 6 + q);
+    write_column_array(j, "constant", sm, D, 5);
 }
 
 /* ---- serialized state ---- */

@@ -30,7 +30,8 @@
 #define RC_STATS_NQ 5
 #define RC_STATS_SHIFTS 254    /* x * 2^149 = m << s, m < 2^24, s < 254 for finite float32 x */
 /* Worst-case bytes per value of RC_QUANTILES_EXACT over a run: a 16-byte run in the totals, as
- * much again queued before it is sorted in, and the manifest's copies (all, train, val). */
+ * much again queued before it is sorted in, and the union of train and val that the manifest's
+ * figures are read from (queued, then sorted in). */
 #define RC_STATS_EXACT_BYTES_PER_VALUE 64
 
 /* How quantiles are kept (spec `stats: {quantiles: ...}`). */
@@ -95,9 +96,10 @@ int rc_stats_compact(rc_stats *s);
 int rc_stats_copy(rc_stats *dst, const rc_stats *src);
 /* Figures of column j of a compacted s. */
 void rc_stats_summarize(const rc_stats *s, int32_t j, rc_stats_summary *out);
-/* Writes {"count": [..], "mean": [..], "std", "min", "max", "q01".."q99", "constant": [..]} of a
- * compacted s, without closing the object (the caller may add keys, then closes it). */
-void rc_stats_write_json_fields(rc_json *j, const rc_stats *s);
+/* Writes "count": [..], "mean": [..], "std", "min", "max", "q01".."q99", "constant": [..] of the
+ * summaries sm[D] of D columns, without closing the object (the caller may add keys, then
+ * closes it). */
+void rc_stats_write_summaries(rc_json *j, const rc_stats_summary *sm, int32_t D);
 
 /* The exact state, little-endian (docs/FORMAT.md "Task manifests"); s must be compacted. */
 rc_status rc_stats_save(const rc_stats *s, FILE *f, rc_err *err);
@@ -128,11 +130,12 @@ rc_status rc_run_stats_add_episode(rc_run_stats *rs, const rc_spec *sp, const ch
                                    const rc_stats *per_stage, rc_err *err);
 /* a += b: the same outputs in the same order are required (RC_E_IO naming the difference). */
 rc_status rc_run_stats_merge(rc_run_stats *a, const rc_run_stats *b, rc_err *err);
-/* Copies the stats of output `name` over the train and the val episodes (val may be NULL:
- * none) into m (rc_stats_manifest.c); the manifest lists both and their union. */
+/* Hands the figures of output `name` over the train and the val episodes (val may be NULL:
+ * none) and over their union to m (rc_stats_manifest.c: summarized now, no state kept), and
+ * warns (rc_log) about each constant column of the union. */
 rc_status rc_stats_add_to_manifest(rc_manifest *m, const char *name, const rc_stats *train, const rc_stats *val,
                                    rc_err *err);
-/* Adds every output's stats to m and warns (rc_log) about each constant column. */
+/* Adds every output's stats to m (rc_stats_add_to_manifest), compacting them first. */
 rc_status rc_run_stats_to_manifest(rc_run_stats *rs, rc_manifest *m, rc_err *err);
 
 /* The state file: "RCSTATS2", output count, then per output its name and the train and val

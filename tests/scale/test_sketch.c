@@ -297,7 +297,7 @@ static void test_memory(void)
         }
         at[r] = rc_qsketch_bytes(&sk);
     }
-    tap_ok(at[0] == at[2] && at[2] <= sizeof sk + 16 * table,
+    tap_ok(at[0] == at[2] && at[2] <= sizeof sk + 16 * table + sizeof(rc_qsketch_chunk),
            "memory does not grow with the rows: %zu bytes at 10^4 rows, %zu at 10^6", at[0], at[2]);
     rc_qsketch_free(&sk);
     size_t one = 0;
@@ -310,11 +310,15 @@ static void test_memory(void)
         rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
     for (uint32_t b = 1; b < 0x800000u; b++) /* every subnormal */
         rc_qsketch_add(&sk, b), rc_qsketch_add(&sk, b | 0x80000000u);
-    /* every normal binade full; subnormal binades below 2^(10-149) have fewer buckets than blocks */
+    /* every normal binade full; subnormal binades below 2^(10-149) have fewer buckets than blocks.
+     * Blocks come in chunks of RC_QSKETCH_CHUNK: the last one may be part used. */
     size_t all = rc_qsketch_bytes(&sk);
-    const size_t sparse = RC_QSKETCH_BLOCKS * sizeof(rc_qsketch_block *) + sizeof(rc_qsketch_block);
-    tap_ok(one == sizeof sk + 2 * RC_QSKETCH_BINADES * sparse &&
-               all >= sizeof sk + 2 * 254 * table && all <= sizeof sk + 2 * RC_QSKETCH_BINADES * table,
+    const size_t chunk_share = sizeof(rc_qsketch_chunk) / RC_QSKETCH_CHUNK; /* a block and its link's share */
+    const size_t ones = 2 * RC_QSKETCH_BINADES, chunks = (ones + RC_QSKETCH_CHUNK - 1) / RC_QSKETCH_CHUNK;
+    tap_ok(one == sizeof sk + ones * RC_QSKETCH_BLOCKS * sizeof(rc_qsketch_block *) + chunks * sizeof(rc_qsketch_chunk) &&
+               all >= sizeof sk + 2 * 254 * table &&
+               all <= sizeof sk + 2 * RC_QSKETCH_BINADES * (table + RC_QSKETCH_BLOCKS * chunk_share) +
+                          sizeof(rc_qsketch_chunk),
            "one value per binade takes one block each (%zu bytes); the worst case is 2 x %d full tables (%zu bytes "
            "per column)", one, RC_QSKETCH_BINADES, rc_qsketch_bytes(&sk));
     rc_qsketch_free(&sk);
@@ -346,6 +350,67 @@ static void test_wide_counts(void)
     rc_qsketch_free(&b);
 }
 
+/* The reference for rc_qsketch_rank_keys: the bucket of each rank, found by summing every bucket
+ * in key order (rc_qsketch_each). */
+typedef struct bucket_list {
+    uint32_t key[1 << 16];
+    uint64_t end[1 << 16]; /* values up to and including this bucket */
+    int n;
+} bucket_list;
+
+static int list_bucket(void *ctx, uint32_t key, uint64_t count)
+{
+    bucket_list *l = ctx;
+    if (l->n == (int)(sizeof l->key / sizeof *l->key)) return 1;
+    l->end[l->n] = (l->n ? l->end[l->n - 1] : 0) + count;
+    l->key[l->n++] = key;
+    return 0;
+}
+
+/* Rank lookup passes blocks over by their sums: it must name the same buckets as a walk bucket
+ * by bucket, for every kind of column, at every rank a quantile asks for, at the first and last
+ * rank of buckets, and beyond the count. */
+static void test_rank_keys(void)
+{
+    static bucket_list l;
+    int good = 1, checked = 0;
+    for (int k = 0; k < N_KINDS; k++) {
+        rc_qsketch sk;
+        memset(&sk, 0, sizeof sk);
+        int64_t n = 1 + (int64_t)(next_u64() % 40000);
+        for (int64_t i = 0; i < n; i++) rc_qsketch_add(&sk, bits_of(draw((kind)k)));
+        l.n = 0;
+        rc_qsketch_each(&sk, list_bucket, &l);
+        uint64_t rank[64];
+        int m = 0;
+        for (int i = 0; i < 20; i++) rank[m++] = next_u64() % (uint64_t)n;
+        for (int i = 0; i < 20; i++) { /* the ends of buckets */
+            int b = (int)(next_u64() % (uint64_t)l.n);
+            rank[m++] = l.end[b] - 1;
+            if (l.end[b] < (uint64_t)n) rank[m++] = l.end[b];
+        }
+        rank[m++] = 0;
+        rank[m++] = (uint64_t)n - 1;
+        for (int i = 1; i < m; i++) /* increasing */
+            for (int j = i; j > 0 && rank[j - 1] > rank[j]; j--) {
+                uint64_t t = rank[j];
+                rank[j] = rank[j - 1];
+                rank[j - 1] = t;
+            }
+        uint32_t key[64];
+        good &= rc_qsketch_rank_keys(&sk, rank, m, key) == UINT64_MAX;
+        for (int i = 0, b = 0; i < m; i++, checked++) {
+            while (l.end[b] <= rank[i]) b++;
+            good &= key[i] == l.key[b];
+        }
+        uint64_t beyond[2] = {(uint64_t)n - 1, (uint64_t)n};
+        good &= rc_qsketch_rank_keys(&sk, beyond, 2, key) == (uint64_t)n && key[0] == l.key[l.n - 1];
+        rc_qsketch_free(&sk);
+    }
+    tap_ok(good, "rank lookup by block sums names the same buckets as a walk bucket by bucket (%d ranks over %d "
+           "kinds of column); a rank beyond the count is reported", checked, (int)N_KINDS);
+}
+
 int main(void)
 {
     test_buckets();
@@ -353,5 +418,6 @@ int main(void)
     test_merge();
     test_memory();
     test_wide_counts();
+    test_rank_keys();
     return tap_done();
 }

@@ -4,9 +4,10 @@
 # (a run that held the dataset, or leaked episodes, needs at least all of it).  Statistics are on
 # (quantiles from the bounded sketch): they must not make memory grow with the dataset either.  For
 # a 500 Hz fuse of 4 streams (the measurement: episodes of 30 s; no LiDAR, whose random
-# frame sizes move the peak), the peak RSS (least of 3 runs) from 8 to 32 episodes grows by at
-# most 1.1 times the growth of the same conversion without statistics (itself about 1.08: not the
-# statistics).  Peak RSS comes from /usr/bin/time (GNU time, %M: maximum resident set size in KiB).
+# frame sizes move the peak), the peak RSS (least of 3 runs) of 32 episodes is within 1.1 times
+# that of 8 (about 1.03 here; the same conversion without statistics, measured only to explain a
+# failure, about 1.05).  Peak RSS comes from /usr/bin/time (GNU time, %M: maximum resident set
+# size in KiB).
 import os
 import subprocess
 import sys
@@ -107,12 +108,13 @@ def least_peak(n, stats):
 
 c8, on8, e8 = least_peak(8, True)
 c32, on32, e32 = least_peak(32, True)
-d8, off8, g8 = least_peak(8, False)
-d32, off32, g32 = least_peak(32, False)
-# The conversion alone grows a little from 8 to 32 episodes (about 6%: not statistics); the
-# statistics must not add more than 10% to that growth.
-ok(c8 == 0 and c32 == 0 and d8 == 0 and d32 == 0 and 0 < on32 / on8 <= 1.1 * off32 / off8,
-   "statistics on, 500 Hz fuse: 32 episodes peak at %.1f MB, 8 at %.1f MB (x%.3f); without statistics x%.3f "
-   "(%.1f and %.1f MB): within 1.1 times that" % (on32 * 1024 / 1e6, on8 * 1024 / 1e6, on32 / on8, off32 / off8,
-                                                   off32 * 1024 / 1e6, off8 * 1024 / 1e6), e8 + e32 + g8 + g32)
+flat = c8 == 0 and c32 == 0 and 0 < on32 <= 1.1 * on8
+why = e8 + e32
+if not flat and c8 == 0 and c32 == 0:  # is it the statistics or the conversion itself?
+    _, off8, _ = least_peak(8, False)
+    _, off32, _ = least_peak(32, False)
+    why += "without statistics: 8 episodes peak at %.1f MB, 32 at %.1f MB (x%.3f)" % (
+        off8 * 1024 / 1e6, off32 * 1024 / 1e6, off32 / off8 if off8 > 0 else float("nan"))
+ok(flat, "statistics on, 500 Hz fuse: 32 episodes peak at %.1f MB, 8 at %.1f MB: x%.3f, within 1.1"
+   % (on32 * 1024 / 1e6, on8 * 1024 / 1e6, on32 / on8 if on8 > 0 else float("nan")), why)
 done()
