@@ -64,6 +64,12 @@ groups=all
 step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $groups >'$W/rc-bench.jsonl'"
 step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $groups >'$W/torch.jsonl'"
 
+# Nsight Compute for the kernel profiles below (DRAM and L2 throughput, bytes, occupancy, sectors
+# per global load/store request: 4 = coalesced 32-bit accesses)
+ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
+metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
+metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
+
 if [ "$mode" != camera ]; then
     # end to end: synth input (the bench preset, fewer episodes), then four conversions of it
     if [ "$mode" = quick ]; then eps="--episodes 1 --seconds 10"; else eps="--episodes 2"; fi
@@ -82,11 +88,7 @@ if [ "$mode" != camera ]; then
     done
 
     # profiles of the largest resample and fuse, a 10M-point occupancy grid and the 64-frame sparse
-    # batch (DRAM and L2 throughput, bytes, occupancy, sectors per global load/store request: 4 =
-    # coalesced 32-bit accesses)
-    ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
-    metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
-    metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
+    # batch
     if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
         step ncu-resample 90 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k fuse_kernel -c 1 \
             --log-file "$W/ncu-resample.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only resample/f32/B1024 resample
@@ -142,6 +144,13 @@ step convert-cuda-camera 120 $rc "$b/robocache-convert" run bench/pipeline-camer
 sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 step peer-pillow-camera 200 $rc python3 bench/peers/camera_peer.py --input "$W/synth-aloha" --output "$W/peer-camera" \
     --json "$W/peer-pillow-camera.json" --compare "$W/out-cuda-camera"
+# the resize kernel's profile: the first launch of the 256-frame area case (250 frames: the
+# launcher cuts a call into chunks of 256 MiB of frames and outputs)
+if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
+    step ncu-image 60 $rc "$ncu_bin" --clock-control none --metrics "$metrics" -k regex:image_resize -c 1 \
+        --log-file "$W/ncu-image.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 --only image/area/B256 image
+    cat "$W/ncu-image.txt" >>"$OUT/ncu.txt" 2>/dev/null
+fi
 
 partial=
 [ "$mode" = camera ] && partial="--partial camera"
@@ -159,7 +168,8 @@ python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-
     --profile "resample/f32/B1024-S1000-T500-D128=$W/ncu-resample.txt" \
     "fuse/f32/B1024-4streams-T500-W108=$W/ncu-fuse.txt" \
     "voxelize/occupancy/dense/uniform-10000000pts/512x512x64=$W/ncu-vox.txt" \
-    "voxelize/count/sparse/batch-64x120000pts/512x512x64=$W/ncu-batch.txt" 2>&1 | tee -a "$log"
+    "voxelize/count/sparse/batch-64x120000pts/512x512x64=$W/ncu-batch.txt" \
+    "image/area/B256-480x640x3-224x224=$W/ncu-image.txt" 2>&1 | tee -a "$log"
 cp "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/report-cuda.json" "$W/report-cpu.json" \
     "$W/report-cuda-gzip.json" "$W/report-cuda-robomimic.json" "$W/report-cuda-camera.json" \
     "$W/peer-pillow-camera.json" "$OUT/" 2>/dev/null
