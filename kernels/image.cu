@@ -1,7 +1,7 @@
 /* image.cu — the image resize (crop, then area or bilinear resize of uint8 [H, W, C] frames) on
  * the GPU, with the bytes of rc_image_resize_cpu (src/ops/): the taps and weights are the
- * tables rc_resize_axis_init builds on the host, and every pixel goes through rc_resize_h_tap
- * and rc_resize_v_tap of rc_resize.h, integer arithmetic only.  Test:
+ * tables rc_resize_axis_init builds on the host, and every pixel goes through rc_resize_h_pixel
+ * and rc_resize_v_pixel of rc_resize.h, integer arithmetic only.  Test:
  * tests/cuda/test_image_exact.c.
  *
  * Each distinct source frame of the batch is copied in and resized once (steps that reuse a
@@ -12,7 +12,8 @@
  * consecutive threads reading consecutive words of a row, so DRAM is read once and coalesced.
  * Phase 1 runs the horizontal pass for the tile's columns over those R rows into shared memory
  * (uint16, [R, TW, C]); after a barrier phase 2 runs the vertical pass from shared memory and
- * stores the tile, consecutive threads writing consecutive bytes.  The intermediate never goes
+ * stores the tile.  A thread takes a whole pixel (every channel, the weights loaded once),
+ * consecutive threads consecutive pixels of a row.  The intermediate never goes
  * through global memory.  TW and TH are the largest (TW first) whose staged rows and
  * intermediate fit IMG_SHARED bytes for every tile; when even a 1 x 1 tile's rows do not (taps
  * in the thousands on both axes), phase 1 reads the source from global memory instead, the same
@@ -78,22 +79,22 @@ __device__ static void resize_tile(const img_params &p, int64_t t, uint8_t *smem
         }
         __syncthreads();
     }
-    int32_t n1 = (R << p.lg_tw) * C;
+    int32_t n1 = R << p.lg_tw; /* pixels: thread e takes column e % TW of row e / TW, every channel */
     for (int32_t e = threadIdx.x; e < n1; e += blockDim.x) {
-        int32_t c = e % C, q = e / C, x = q & (p.TW - 1), r = q >> p.lg_tw, ox = ox0 + x;
+        int32_t x = e & (p.TW - 1), r = e >> p.lg_tw, ox = ox0 + x;
         if (x >= tw) continue;
         const uint8_t *row = first + r * row_bytes; /* where the staged copy of this row came from */
         if (STAGED) row = rows + (int64_t)r * p.SW + ((uintptr_t)row & 15);
-        mid[(r * p.TW + x) * C + c] = rc_resize_h_tap(row + (p.fx[ox] - x0) * C + c, C, p.wx + (int64_t)ox * p.Kx, p.Kx);
+        rc_resize_h_pixel(row + (p.fx[ox] - x0) * C, C, p.wx + (int64_t)ox * p.Kx, p.Kx, mid + (r * p.TW + x) * C);
     }
     __syncthreads();
-    int32_t n2 = ((oy1 - oy0) << p.lg_tw) * C;
+    int32_t n2 = (oy1 - oy0) << p.lg_tw;
     uint8_t *dst = p.out + f * p.out_bytes;
     for (int32_t e = threadIdx.x; e < n2; e += blockDim.x) {
-        int32_t c = e % C, q = e / C, x = q & (p.TW - 1), y = q >> p.lg_tw, oy = oy0 + y;
+        int32_t x = e & (p.TW - 1), y = e >> p.lg_tw, oy = oy0 + y;
         if (x >= tw) continue;
-        const uint16_t *m = mid + ((p.fy[oy] - r0) * p.TW + x) * C + c;
-        dst[((int64_t)oy * p.out_w + ox0 + x) * C + c] = rc_resize_v_tap(m, (int64_t)p.TW * C, p.wy + (int64_t)oy * p.Ky, p.Ky);
+        rc_resize_v_pixel(mid + ((p.fy[oy] - r0) * p.TW + x) * C, (int64_t)p.TW * C, C, p.wy + (int64_t)oy * p.Ky, p.Ky,
+                          dst + ((int64_t)oy * p.out_w + ox0 + x) * C);
     }
     __syncthreads(); /* mid and the staged rows are rewritten by the next tile */
 }
