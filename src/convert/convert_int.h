@@ -29,7 +29,6 @@ void rc_image_stage_geom(const rc_spec_stage *sg, int32_t H, int32_t W, int32_t 
  * scope path of the stage's stream. */
 rc_status rc_jpeg_job_add(const rc_spec_stage *sg, const rc_image_geom *g, uint8_t **frames, const int64_t *source,
                           int64_t T, const char *scope, rc_episode_outputs *out, rc_err *err);
-void rc_jpeg_job_free(rc_jpeg_job *j);
 /* Image stage sg of ep on grid[T]: outputs data uint8 [T, out_h, out_w, C] (or JPEG rows), t, source_index,
  * dt_ns (int64 [T]) and valid (uint8 [T]).  A crop or resize the frames cannot take is
  * RC_E_INPUT naming the file, episode and stream. */

@@ -58,16 +58,6 @@ done:
     return st;
 }
 
-void rc_jpeg_job_free(rc_jpeg_job *j)
-{
-    for (int64_t i = 0; j->jpg && i < j->n_first; i++) rc_free(j->jpg[i]);
-    rc_free(j->jpg);
-    rc_free(j->n);
-    rc_free(j->first);
-    rc_free(j->frames);
-    memset(j, 0, sizeof *j);
-}
-
 int64_t rc_jpeg_job_units(const rc_jpeg_job *j)
 {
     int64_t u = (j->n_first + RC_JPEG_UNIT_FRAMES - 1) / RC_JPEG_UNIT_FRAMES;
