@@ -397,13 +397,20 @@ def section_camera(res):
     rows = []
     for name, r in (("robocache-cuda-camera", cu), ("pillow-camera", peer)):
         if r:
+            st = r.get("stages_busy_s") or {}
+            slow = r.get("slowest_stage")
             rows.append([name, fmt(r["wall_s"]), fmt(camera_fps(r)),
-                         {True: "yes", False: "NO"}.get(r.get("agrees_with_robocache"), "—")])
+                         {True: "yes", False: "NO"}.get(r.get("agrees_with_robocache"), "—"),
+                         fmt(st.get("read")), fmt(st.get("resample", st.get("resize"))), fmt(st.get("compress")),
+                         "%s (%s s per thread)" % (slow, fmt(r.get("slowest_load_s"))) if slow else "—"])
     if rows:
         out.append("ALOHA-like episodes (four 480×640 cameras at 50 Hz) to 224×224 JPEG "
                    "(`bench/pipeline-camera.yaml`) beside the h5py + Pillow script "
-                   "(`bench/peers/camera_peer.py`, its frame choice checked).\n\n" +
-                   table(["run", "wall s", "camera frames/s", "same frame choice"], rows))
+                   "(`bench/peers/camera_peer.py`, its frame choice checked).  Busy seconds per stage, summed "
+                   "over its threads (robocache's compress includes the JPEG encoding); the slowest stage by "
+                   "busy time per thread is what bounds the wall.\n\n" +
+                   table(["run", "wall s", "camera frames/s", "same frame choice", "read s", "resize s",
+                          "compress s", "slowest stage"], rows))
     verdict = []
     area = [c for c in cases if c["params"].get("interpolation") == "area"]
     for c in area:
