@@ -460,6 +460,33 @@ def camera_fps(r):
     return items / r["wall_s"] if items and r.get("wall_s") else None
 
 
+CAM_PROFILE_CASE = "image/area/B256-480x640x3-224x224"
+
+
+def camera_profile(res):
+    """ncu's figures for the resize kernel (run-gpu.sh profiles the first launch of the area case),
+    as a sentence that says what bounds it; None without that profile."""
+    m = _profile_kernel(res, CAM_PROFILE_CASE, "image_resize_kernel")
+    if not m:
+        return None
+    rd, wr = ncu_value(m, "dram__bytes_read.sum", "MB"), ncu_value(m, "dram__bytes_write.sum", "MB")
+    ld = [ncu_value(m, "l1tex__t_%s_pipe_lsu_mem_global_op_ld.sum" % k, "n") for k in ("sectors", "requests")]
+    dram, sm = (m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]"),
+                m.get("sm__throughput.avg.pct_of_peak_sustained_elapsed [%]"))
+    bound = ("" if dram is None or sm is None else
+             "; the SM side is the busier, so the kernel is bound by its instructions (taps, shared memory), "
+             "not by DRAM" if sm > dram else "; DRAM is the busier side: the kernel is bound by memory")
+    return ("ncu on the first launch of %s: %s µs, DRAM at %s%% of peak (%s MB read and written), SM at %s%% of "
+            "peak, achieved occupancy %s%% (theoretical %s%%, %s registers per thread)%s%s." % (
+                CAM_PROFILE_CASE, fmt(ncu_value(m, "gpu__time_duration.sum", "us")), fmt(dram),
+                fmt(rd + wr) if rd is not None and wr is not None else "—", fmt(sm),
+                fmt(m.get("sm__warps_active.avg.pct_of_peak_sustained_active [%]")),
+                fmt(m.get("sm__maximum_warps_per_active_cycle_pct [%]")),
+                fmt(m.get("launch__registers_per_thread [register/thread]")),
+                "" if ld[0] is None or not ld[1] else ", %s sectors per global load request" % fmt(ld[0] / ld[1]),
+                bound))
+
+
 def section_camera(res):
     """The image resize cases and the camera conversion (issue 22), with their verdict; empty when
     the results file has neither."""
@@ -479,16 +506,26 @@ def section_camera(res):
                    "(`area`; `bilinear` with `antialias=True`).\n\n" +
                    table(["case", "median ms", "p99 ms", "GB/s", "of D2D", "PyTorch ms", "speed-up", "same bytes as CPU"],
                          rows))
+    prof = camera_profile(res)
+    if prof:
+        out.append(prof)
     rows = []
     for name, r in (("robocache-cuda-camera", cu), ("pillow-camera", peer)):
         if r:
+            st = r.get("stages_busy_s") or {}
+            slow = r.get("slowest_stage")
             rows.append([name, fmt(r["wall_s"]), fmt(camera_fps(r)),
-                         {True: "yes", False: "NO"}.get(r.get("agrees_with_robocache"), "—")])
+                         {True: "yes", False: "NO"}.get(r.get("agrees_with_robocache"), "—"),
+                         fmt(st.get("read")), fmt(st.get("resample", st.get("resize"))), fmt(st.get("compress")),
+                         "%s (%s s per thread)" % (slow, fmt(r.get("slowest_load_s"))) if slow else "—"])
     if rows:
         out.append("ALOHA-like episodes (four 480×640 cameras at 50 Hz) to 224×224 JPEG "
                    "(`bench/pipeline-camera.yaml`) beside the h5py + Pillow script "
-                   "(`bench/peers/camera_peer.py`, its frame choice checked).\n\n" +
-                   table(["run", "wall s", "camera frames/s", "same frame choice"], rows))
+                   "(`bench/peers/camera_peer.py`, its frame choice checked).  Busy seconds per stage, summed "
+                   "over its threads (robocache's compress includes the JPEG encoding); the slowest stage by "
+                   "busy time per thread is what bounds the wall.\n\n" +
+                   table(["run", "wall s", "camera frames/s", "same frame choice", "read s", "resize s",
+                          "compress s", "slowest stage"], rows))
     verdict = []
     area = [c for c in cases if c["params"].get("interpolation") == "area"]
     for c in area:

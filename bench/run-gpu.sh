@@ -88,6 +88,30 @@ fi
 step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $frames $groups >'$W/rc-bench.jsonl'"
 step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $frames $groups >'$W/torch.jsonl'"
 
+ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
+metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
+metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
+
+# ncu for every case that has a target (DRAM and L2 throughput, bytes, occupancy, sectors per
+# global load/store request: 4 = coalesced 32-bit accesses): the largest resample (f32, bf16)
+# and fuse, each voxelize mode on 10M points (count on both grids), the 64-frame sparse batch
+# and the largest single frame in both of its modes, and (with the cameras, in camera runs too)
+# the image resize.  One rc-bench call each (--runs 1
+# --warmup 0: the case's kernels of its first call are what the page shows); -c bounds the
+# launches profiled to about one call's (the backend's probe kernel is the first).
+profiles=
+# prof TAG LIMIT_S CASE NCU_FILTER... -- RC_BENCH_ARGS...: one profile, recorded for CASE
+prof() {
+    tag=$1; lim=$2; case_name=$3; shift 3
+    filt=
+    while [ "$1" != -- ]; do filt="$filt $1"; shift; done
+    shift
+    step "ncu-$tag" "$lim" $rc "$ncu_bin" --clock-control none --metrics "$metrics" $filt \
+        --log-file "$W/ncu-$tag.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 "$@"
+    [ -f "$W/ncu-$tag.txt" ] && cat "$W/ncu-$tag.txt" >>"$OUT/ncu.txt"
+    profiles="$profiles $case_name=$W/ncu-$tag.txt"
+}
+
 if [ "$mode" != camera ]; then
     # end to end: synth input (the bench preset, fewer episodes), then four conversions of it
     if [ "$mode" = quick ]; then eps="--episodes 1 --seconds 10"; else eps="--episodes 2"; fi
@@ -136,27 +160,6 @@ if [ "$mode" != camera ]; then
         rm -rf "$W/raw16"
     fi
 
-    # ncu for every case that has a target (DRAM and L2 throughput, bytes, occupancy, sectors per
-    # global load/store request: 4 = coalesced 32-bit accesses): the largest resample (f32, bf16)
-    # and fuse, each voxelize mode on 10M points (count on both grids), the 64-frame sparse batch
-    # and the largest single frame in both of its modes.  One rc-bench call each (--runs 1
-    # --warmup 0: the case's kernels of its first call are what the page shows); -c bounds the
-    # launches profiled to about one call's (the backend's probe kernel is the first).
-    ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
-    metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
-    metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum,l1tex__t_requests_pipe_lsu_mem_global_op_st.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum
-    profiles=
-    # prof TAG LIMIT_S CASE NCU_FILTER... -- RC_BENCH_ARGS...: one profile, recorded for CASE
-    prof() {
-        tag=$1; lim=$2; case_name=$3; shift 3
-        filt=
-        while [ "$1" != -- ]; do filt="$filt $1"; shift; done
-        shift
-        step "ncu-$tag" "$lim" $rc "$ncu_bin" --clock-control none --metrics "$metrics" $filt \
-            --log-file "$W/ncu-$tag.txt" "$b/bench/rc-bench" --runs 1 --warmup 0 "$@"
-        [ -f "$W/ncu-$tag.txt" ] && cat "$W/ncu-$tag.txt" >>"$OUT/ncu.txt"
-        profiles="$profiles $case_name=$W/ncu-$tag.txt"
-    }
     if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
         : >"$OUT/ncu.txt"
         u10=uniform-10000000pts
@@ -227,6 +230,11 @@ step convert-cuda-camera 120 $rc "$b/robocache-convert" run bench/pipeline-camer
 sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 step peer-pillow-camera 200 $rc python3 bench/peers/camera_peer.py --input "$W/synth-aloha" --output "$W/peer-camera" \
     --json "$W/peer-pillow-camera.json" --compare "$W/out-cuda-camera"
+# the resize kernel's profile: the first launch of the 256-frame area case (250 frames: the
+# launcher cuts a call into chunks of 256 MiB of frames and outputs)
+if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
+    prof image 60 image/area/B256-480x640x3-224x224 -k regex:image_resize -c 1 -- --only image/area/B256 image
+fi
 
 partial=
 [ "$mode" = camera ] && partial="--partial camera"

@@ -1,18 +1,24 @@
 /* image.cu — the image resize (crop, then area or bilinear resize of uint8 [H, W, C] frames) on
  * the GPU, with the bytes of rc_image_resize_cpu (src/ops/): the taps and weights are the
- * tables rc_resize_axis_init builds on the host, and every pixel goes through rc_resize_h_tap
- * and rc_resize_v_tap of rc_ops.h, integer arithmetic only.  Test:
+ * tables rc_resize_axis_init builds on the host, and every pixel goes through rc_resize_h_pixel
+ * and rc_resize_v_pixel of rc_ops.h, integer arithmetic only.  Test:
  * tests/cuda/test_image_exact.c.
  *
  * Each distinct source frame of the batch is copied in and resized once (steps that reuse a
  * frame copy its output on the host afterwards, as the CPU backend does).  One launch resizes
  * a chunk of frames: a thread block owns an output tile of TH rows x TW columns of one frame
- * (grid-stride over the tiles of every frame).  Phase 1 runs the horizontal pass for the
- * tile's columns over the R source rows its output rows read, into shared memory (uint16,
- * [R, TW, C]); after a barrier phase 2 runs the vertical pass from shared memory and stores
- * the tile, consecutive threads writing consecutive bytes.  The intermediate never goes
- * through global memory.  TW and TH are the largest (TW first) whose R fits IMG_SHARED bytes
- * for every tile; rc_image_geom_check's tap limit makes TW = TH = 1 always fit.
+ * (grid-stride over the tiles of every frame).  Phase 0 stages the source bytes the tile reads
+ * (R rows, each the span of its columns' taps) into shared memory as aligned 16-byte loads,
+ * consecutive threads reading consecutive words of a row, so DRAM is read once and coalesced.
+ * Phase 1 runs the horizontal pass for the tile's columns over those R rows into shared memory
+ * (uint16, [R, TW, C]); after a barrier phase 2 runs the vertical pass from shared memory and
+ * stores the tile.  A thread takes a whole pixel (every channel, the weights loaded once),
+ * consecutive threads consecutive pixels of a row.  The intermediate never goes
+ * through global memory.  TW and TH are the largest (TW first) whose staged rows and
+ * intermediate fit IMG_SHARED bytes for every tile; when even a 1 x 1 tile's rows do not (taps
+ * in the thousands on both axes), phase 1 reads the source from global memory instead, the same
+ * bytes through the same function, and only the intermediate is in shared memory
+ * (rc_image_geom_check's tap limit makes that fit).  The channel count is a template constant.
  * Frames go in on the copy-in stream, the kernel runs on the kernel stream after an event,
  * outputs come back on the copy-out stream after another; device buffers are kept between
  * calls. */
@@ -26,7 +32,8 @@ extern "C" {
 }
 
 #define IMG_THREADS 256
-#define IMG_SHARED 32768                  /* bytes of intermediate per block */
+#define IMG_SHARED 32768                  /* bytes of staged rows and intermediate per block */
+#define IMG_PAD 32                        /* bytes after the frames: a row's last 16-byte word may pass the end */
 #define IMG_CHUNK_BYTES ((size_t)256 << 20) /* device bytes of frames in and out per launch */
 
 /* Device buffers kept between calls (grow only). */
@@ -38,42 +45,65 @@ struct img_cache {
 
 /* What the kernel needs: device pointers and the geometry. */
 typedef struct img_params {
-    const uint8_t *in; /* [F, crop_h, W, C]: the crop's rows of each frame, whole width */
+    const uint8_t *in; /* [F, crop_h, W, C]: the crop's rows of each frame, whole width; 16-byte aligned */
     uint8_t *out;      /* [F, out_h, out_w, C] */
     const int32_t *fx, *fy;
     const uint16_t *wx, *wy;
-    int32_t Kx, Ky, W, C, crop_x, out_h, out_w, TW, TH, tiles_x, tiles_y;
+    int32_t Kx, Ky, W, crop_x, out_h, out_w, TW, lg_tw, TH, tiles_x, tiles_y;
+    int32_t SW;        /* bytes per staged row (a multiple of 16) */
+    int32_t mid_bytes; /* bytes of the intermediate, a multiple of 16: the staged rows follow it */
     int64_t n_tiles, band_bytes, out_bytes;
 } img_params;
 
-__global__ static void __launch_bounds__(IMG_THREADS) image_resize_kernel(img_params p)
+/* One output tile: t is its index over the launch's frames, smem the block's shared memory. */
+template <int C, bool STAGED>
+__device__ static void resize_tile(const img_params &p, int64_t t, uint8_t *smem)
 {
-    extern __shared__ uint16_t mid[]; /* [R, TW, C] */
-    int64_t per_frame = (int64_t)p.tiles_x * p.tiles_y;
-    for (int64_t t = blockIdx.x; t < p.n_tiles; t += gridDim.x) {
-        int64_t f = t / per_frame;
-        int32_t rem = (int32_t)(t - f * per_frame);
-        int32_t oy0 = rem / p.tiles_x * p.TH, ox0 = rem % p.tiles_x * p.TW;
-        int32_t oy1 = min(oy0 + p.TH, p.out_h), tw = min(p.TW, p.out_w - ox0);
-        int32_t r0 = p.fy[oy0], R = p.fy[oy1 - 1] + p.Ky - r0;
-        const uint8_t *frame = p.in + f * p.band_bytes;
-        int32_t n1 = R * tw * p.C;
-        for (int32_t e = threadIdx.x; e < n1; e += blockDim.x) {
-            int32_t c = e % p.C, x = e / p.C % tw, r = e / (p.C * tw), ox = ox0 + x;
-            const uint8_t *src = frame + ((int64_t)(r0 + r) * p.W + p.crop_x + p.fx[ox]) * p.C + c;
-            mid[(r * p.TW + x) * p.C + c] = rc_resize_h_tap(src, p.C, p.wx + (int64_t)ox * p.Kx, p.Kx);
+    uint16_t *mid = (uint16_t *)smem;  /* [R, TW, C] */
+    uint8_t *rows = smem + p.mid_bytes; /* [R, SW]: row r holds the 16-byte words around its span */
+    int64_t per_frame = (int64_t)p.tiles_x * p.tiles_y, row_bytes = (int64_t)p.W * C;
+    int64_t f = t / per_frame;
+    int32_t rem = (int32_t)(t - f * per_frame);
+    int32_t oy0 = rem / p.tiles_x * p.TH, ox0 = rem % p.tiles_x * p.TW;
+    int32_t oy1 = min(oy0 + p.TH, p.out_h), tw = min(p.TW, p.out_w - ox0);
+    int32_t r0 = p.fy[oy0], R = p.fy[oy1 - 1] + p.Ky - r0, x0 = p.fx[ox0];
+    /* the tile's first source byte in each row: source row r0 + r at band + (r0 + r) * row_bytes */
+    const uint8_t *first = p.in + f * p.band_bytes + (int64_t)r0 * row_bytes + (int64_t)(p.crop_x + x0) * C;
+    if (STAGED) {
+        /* the bytes [0, span) after `first` in each row are the only ones phase 1 reads */
+        int32_t span = (p.fx[ox0 + tw - 1] + p.Kx - x0) * C, n16 = (span + 30) / 16;
+        for (int32_t e = threadIdx.x; e < R * n16; e += blockDim.x) {
+            int32_t r = e / n16, w = e - r * n16;
+            const uint4 *g = (const uint4 *)((uintptr_t)(first + r * row_bytes) & ~(uintptr_t)15);
+            ((uint4 *)(rows + (int64_t)r * p.SW))[w] = __ldg(g + w);
         }
         __syncthreads();
-        int32_t n2 = (oy1 - oy0) * tw * p.C;
-        uint8_t *dst = p.out + f * p.out_bytes;
-        for (int32_t e = threadIdx.x; e < n2; e += blockDim.x) {
-            int32_t c = e % p.C, x = e / p.C % tw, y = e / (p.C * tw), oy = oy0 + y;
-            const uint16_t *m = mid + ((p.fy[oy] - r0) * p.TW + x) * p.C + c;
-            dst[((int64_t)oy * p.out_w + ox0 + x) * p.C + c] =
-                rc_resize_v_tap(m, (int64_t)p.TW * p.C, p.wy + (int64_t)oy * p.Ky, p.Ky);
-        }
-        __syncthreads(); /* mid is rewritten by the next tile */
     }
+    int32_t n1 = R << p.lg_tw; /* pixels: thread e takes column e % TW of row e / TW, every channel */
+    for (int32_t e = threadIdx.x; e < n1; e += blockDim.x) {
+        int32_t x = e & (p.TW - 1), r = e >> p.lg_tw, ox = ox0 + x;
+        if (x >= tw) continue;
+        const uint8_t *row = first + r * row_bytes; /* where the staged copy of this row came from */
+        if (STAGED) row = rows + (int64_t)r * p.SW + ((uintptr_t)row & 15);
+        rc_resize_h_pixel(row + (p.fx[ox] - x0) * C, C, p.wx + (int64_t)ox * p.Kx, p.Kx, mid + (r * p.TW + x) * C);
+    }
+    __syncthreads();
+    int32_t n2 = (oy1 - oy0) << p.lg_tw;
+    uint8_t *dst = p.out + f * p.out_bytes;
+    for (int32_t e = threadIdx.x; e < n2; e += blockDim.x) {
+        int32_t x = e & (p.TW - 1), y = e >> p.lg_tw, oy = oy0 + y;
+        if (x >= tw) continue;
+        rc_resize_v_pixel(mid + ((p.fy[oy] - r0) * p.TW + x) * C, (int64_t)p.TW * C, C, p.wy + (int64_t)oy * p.Ky, p.Ky,
+                          dst + ((int64_t)oy * p.out_w + ox0 + x) * C);
+    }
+    __syncthreads(); /* mid and the staged rows are rewritten by the next tile */
+}
+
+template <int C, bool STAGED>
+__global__ static void __launch_bounds__(IMG_THREADS) image_resize_kernel(img_params p)
+{
+    extern __shared__ uint4 smem4[]; /* 16-byte aligned */
+    for (int64_t t = blockIdx.x; t < p.n_tiles; t += gridDim.x) resize_tile<C, STAGED>(p, t, (uint8_t *)smem4);
 }
 
 /* The most source rows any tile of TH output rows reads. */
@@ -88,16 +118,46 @@ static int32_t rows_needed(const rc_resize_axis *ay, int32_t TH)
     return R;
 }
 
-/* Picks TW (32 down to 1) and then TH (16 down to 1), the first pair whose tiles' rows fit. */
-static void pick_tile(const rc_resize_axis *ay, int32_t C, int32_t *TW, int32_t *TH, int32_t *R)
+/* The bytes of a staged row for tiles of TW columns: the 16-byte words around the widest
+ * span of source bytes a tile's columns read (span + 15 bytes of alignment, rounded up). */
+static int32_t staged_row_bytes(const rc_resize_axis *ax, int32_t TW, int32_t C)
 {
-    for (*TW = 32; *TW >= 1; *TW /= 2)
-        for (*TH = 16; *TH >= 1; *TH /= 2) {
-            *R = rows_needed(ay, *TH);
-            if ((int64_t)*R * *TW * C * 2 <= IMG_SHARED) return;
-        }
-    *TW = *TH = 1; /* not reached: K <= RC_IMAGE_MAX_TAPS, C <= RC_IMAGE_MAX_C */
-    *R = ay->K;
+    int32_t span = 0;
+    for (int32_t ox0 = 0; ox0 < ax->n_out; ox0 += TW) {
+        int32_t ox1 = ox0 + TW < ax->n_out ? ox0 + TW : ax->n_out;
+        int32_t s = (ax->first[ox1 - 1] + ax->K - ax->first[ox0]) * C;
+        if (s > span) span = s;
+    }
+    return (span + 30) / 16 * 16;
+}
+
+/* Picks TW (32 down to 1) and then TH (16 down to 1), the first pair whose staged rows and
+ * intermediate fit; without staging when none does. */
+static void pick_tile(const rc_resize_axis *ax, const rc_resize_axis *ay, int32_t C, img_params *p, int *staged)
+{
+    for (*staged = 1; *staged >= 0; (*staged)--)
+        for (int32_t lg = 5; lg >= 0; lg--)
+            for (p->TH = 16; p->TH >= 1; p->TH /= 2) {
+                int64_t R = rows_needed(ay, p->TH);
+                p->TW = 1 << lg;
+                p->lg_tw = lg;
+                p->mid_bytes = (int32_t)((R * p->TW * C * 2 + 15) / 16 * 16);
+                p->SW = *staged ? staged_row_bytes(ax, p->TW, C) : 0;
+                if (p->mid_bytes + R * p->SW <= IMG_SHARED) return;
+            }
+    *staged = 0; /* not reached: K <= RC_IMAGE_MAX_TAPS, C <= RC_IMAGE_MAX_C */
+    p->TW = p->TH = 1;
+    p->lg_tw = 0;
+    p->SW = 0;
+    p->mid_bytes = (int32_t)((rows_needed(ay, 1) * C * 2 + 15) / 16 * 16);
+}
+
+/* Launches the kernel for g's channel count. */
+template <int C>
+static void launch(int staged, unsigned blocks, size_t shared, cudaStream_t s, const img_params &p)
+{
+    if (staged) image_resize_kernel<C, true><<<blocks, IMG_THREADS, shared, s>>>(p);
+    else image_resize_kernel<C, false><<<blocks, IMG_THREADS, shared, s>>>(p);
 }
 
 /* Makes *buf hold at least n bytes (grow only; the old contents are not kept). */
@@ -131,7 +191,8 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
     int64_t in_bytes = rc_image_in_bytes(g), out_bytes = rc_image_out_bytes(g);
     int64_t band = (int64_t)g->crop_h * g->W * g->C, per = 0;
     size_t fx_bytes = 0, fy_bytes = 0, wx_bytes = 0, wy_bytes = 0, shared = 0;
-    int32_t TW = 1, TH = 1, R = 1;
+    int staged = 0;
+    unsigned blocks = 1;
     img_params p;
     struct img_cache *ic = NULL;
     char *tab = NULL;
@@ -154,8 +215,8 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
         RC_FAIL_IF(!c->img, err, RC_E_NOMEM, "rc_cuda_image_resize: out of memory for the buffer cache");
     }
     ic = c->img;
-    pick_tile(&ay, g->C, &TW, &TH, &R);
-    shared = (size_t)R * TW * g->C * sizeof(uint16_t);
+    pick_tile(&ax, &ay, g->C, &p, &staged);
+    shared = (size_t)p.mid_bytes + (size_t)rows_needed(&ay, p.TH) * (size_t)p.SW;
     fx_bytes = (size_t)ax.n_out * sizeof(int32_t);
     fy_bytes = (size_t)ay.n_out * sizeof(int32_t);
     wx_bytes = (size_t)ax.n_out * ax.K * sizeof(uint16_t);
@@ -168,7 +229,7 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
     RC_CUDA_TRY(reserve(&ic->tab, &ic->tab_cap, fx_bytes + fy_bytes + wx_bytes + wy_bytes), err,
                 "rc_cuda_image_resize tables");
     if (U > 0) {
-        RC_CUDA_TRY(reserve((void **)&ic->in, &ic->in_cap, (size_t)(per * band)), err, "rc_cuda_image_resize frames");
+        RC_CUDA_TRY(reserve((void **)&ic->in, &ic->in_cap, (size_t)(per * band) + IMG_PAD), err, "rc_cuda_image_resize frames");
         RC_CUDA_TRY(reserve((void **)&ic->out, &ic->out_cap, (size_t)(per * out_bytes)), err,
                     "rc_cuda_image_resize outputs");
     }
@@ -190,14 +251,11 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
     p.Kx = ax.K;
     p.Ky = ay.K;
     p.W = g->W;
-    p.C = g->C;
     p.crop_x = g->crop_x;
     p.out_h = g->out_h;
     p.out_w = g->out_w;
-    p.TW = TW;
-    p.TH = TH;
-    p.tiles_x = (g->out_w + TW - 1) / TW;
-    p.tiles_y = (g->out_h + TH - 1) / TH;
+    p.tiles_x = (g->out_w + p.TW - 1) / p.TW;
+    p.tiles_y = (g->out_h + p.TH - 1) / p.TH;
     p.band_bytes = band;
     p.out_bytes = out_bytes;
 
@@ -208,10 +266,18 @@ extern "C" rc_status rc_cuda_image_resize(rc_cuda *c, const rc_image_geom *g, co
             RC_CUDA_TRY(cudaMemcpyAsync(ic->in + i * band, src, (size_t)band, cudaMemcpyHostToDevice, c->h2d), err,
                         "rc_cuda_image_resize: copying frames to the device");
         }
+        /* the bytes a staged row's last word may read past the frames: defined, never used */
+        RC_CUDA_TRY(cudaMemsetAsync(ic->in + n * band, 0, IMG_PAD, c->h2d), err, "rc_cuda_image_resize");
         RC_CUDA_TRY(cudaEventRecord(c->ev_in, c->h2d), err, "rc_cuda_image_resize");
         RC_CUDA_TRY(cudaStreamWaitEvent(c->stream, c->ev_in, 0), err, "rc_cuda_image_resize");
         p.n_tiles = n * p.tiles_x * p.tiles_y;
-        image_resize_kernel<<<rc_cuda_blocks(p.n_tiles, 1), IMG_THREADS, shared, c->stream>>>(p);
+        blocks = rc_cuda_blocks(p.n_tiles, 1);
+        switch (g->C) { /* rc_image_geom_check: 1 to RC_IMAGE_MAX_C (4) channels */
+        case 1: launch<1>(staged, blocks, shared, c->stream, p); break;
+        case 2: launch<2>(staged, blocks, shared, c->stream, p); break;
+        case 3: launch<3>(staged, blocks, shared, c->stream, p); break;
+        default: launch<4>(staged, blocks, shared, c->stream, p); break;
+        }
         RC_CUDA_LAUNCHED(image_resize_kernel, err);
         RC_CUDA_TRY(cudaEventRecord(c->ev_kernel, c->stream), err, "rc_cuda_image_resize");
         RC_CUDA_TRY(cudaStreamWaitEvent(c->d2h, c->ev_kernel, 0), err, "rc_cuda_image_resize");

@@ -22,12 +22,13 @@ rc_status rc_convert_images(const rc_spec *spec, rc_backend *b, const rc_episode
 /* The geometry of image stage sg over [H, W, C] frames: no crop is the whole frame, no resize
  * the crop's size. */
 void rc_image_stage_geom(const rc_spec_stage *sg, int32_t H, int32_t W, int32_t C, rc_image_geom *g);
-/* The frames [T, out_h, out_w, C] of image stage sg (steps taking source[k]) as JPEG
- * (rc_convert_jpeg.c): outputs data uint8 [T, P] (zero-padded rows), jpeg_len int64 [T] and
- * pixels_sha256 uint8 [32] (of the frames decoded back, in step order).  frames is overwritten.
- * The work is reported as a compress interval of episode `index` (items: frames encoded). */
-rc_status rc_image_stage_jpeg(const rc_spec_stage *sg, const rc_image_geom *g, uint8_t *frames, const int64_t *source,
-                              int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+/* Queues the frames [T, out_h, out_w, C] of image stage sg (steps taking source[k]) to be stored
+ * as JPEG (rc_convert_jpeg.c): a job on out->jpeg that takes *frames, and its three outputs,
+ * data uint8 [T, P] (zero-padded rows), jpeg_len int64 [T] and pixels_sha256 uint8 [32] (of
+ * the frames decoded back, in step order), empty until rc_jpeg_job_finish.  scope is the error
+ * scope path of the stage's stream. */
+rc_status rc_jpeg_job_add(const rc_spec_stage *sg, const rc_image_geom *g, uint8_t **frames, const int64_t *source,
+                          int64_t T, const char *scope, rc_episode_outputs *out, rc_err *err);
 /* Image stage sg of ep on grid[T]: outputs data uint8 [T, out_h, out_w, C] (or JPEG rows), t, source_index,
  * dt_ns (int64 [T]) and valid (uint8 [T]).  A crop or resize the frames cannot take is
  * RC_E_INPUT naming the file, episode and stream. */

@@ -56,11 +56,35 @@ typedef struct rc_output {
     uint64_t dims[5];
     uint64_t chunk_rows; /* rows per HDF5 chunk asked of the writer (rc_shard_chunk_rows_as); 0: its rule */
     void *data;          /* owned */
+    int from_job;        /* 0: data and dims final; j + 1: filled in by rc_jpeg_job_finish of jpeg[j] (the
+                            field stays: the caller knows when that job is finished) */
 } rc_output;
+
+/* An image stage's frames still to be stored as JPEG (encoding: jpeg; docs/FORMAT.md, "Image
+ * outputs").  The compute stage leaves the resized frames here; the compression workers encode
+ * them in units of RC_JPEG_UNIT_FRAMES distinct frames (rc_jpeg_job_encode, any order, in
+ * parallel), and after the last unit rc_jpeg_job_finish fills the stage's data, jpeg_len and
+ * pixels_sha256 outputs (from_job), which nothing may read before.  The bytes do not depend on
+ * the order, the thread count or the backend that resized. */
+#define RC_JPEG_UNIT_FRAMES 8
+typedef struct rc_jpeg_job {
+    const rc_spec_stage *sg;
+    rc_image_geom g;
+    char scope[512];     /* the error scope path (rc_err path): "<group>/<stream>" */
+    int64_t T;
+    uint8_t *frames;     /* [T, out_h, out_w, C] resized; each encoded frame decoded back in place */
+    int64_t *first;      /* [n_first] the steps that take a new frame (source changes), ascending */
+    int64_t n_first;
+    uint8_t **jpg;       /* [n_first] the JPEG of each */
+    size_t *n;           /* [n_first] its bytes */
+    int data_at;         /* items[data_at] is data, then jpeg_len and pixels_sha256 */
+} rc_jpeg_job;
 
 typedef struct rc_episode_outputs {
     rc_output *items;
     int n, cap;
+    rc_jpeg_job *jpeg;   /* [n_jpeg] */
+    int n_jpeg, cap_jpeg;
     int64_t steps;       /* grid steps (frames when the spec has only voxelize stages) */
     rc_stats *stats;     /* [spec->n_stages], this episode's; NULL when stats are off */
 } rc_episode_outputs;
@@ -93,6 +117,18 @@ rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode
                             rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
 void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
+
+/* ---- JPEG jobs (rc_convert_jpeg.c): run by the compression workers ---- */
+
+/* The encode units of job j (at least 1). */
+int64_t rc_jpeg_job_units(const rc_jpeg_job *j);
+/* Encodes unit u's frames and decodes each back in place; *frames and *bytes (JPEG bytes made)
+ * for the report.  Units touch disjoint parts of the job: any may run on any thread. */
+rc_status rc_jpeg_job_encode(rc_jpeg_job *j, int64_t u, int64_t *frames, uint64_t *bytes, rc_err *err);
+/* After every unit succeeded: the rows zero-padded to the longest JPEG, the lengths and the
+ * digest of the decoded frames in step order, into the job's outputs in out (data's dims[1]
+ * becomes P); frees the frames.  RC_E_INPUT when the rows are over the memory budget. */
+rc_status rc_jpeg_job_finish(rc_jpeg_job *j, rc_episode_outputs *out, rc_err *err);
 
 /* How far from 1 the norm of a row of a stream resampled with slerp may be (docs/SPEC.md §4):
  * within it the row is normalised; beyond it (a zero, NaN or unnormalised row) it is bad input. */

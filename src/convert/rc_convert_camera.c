@@ -3,7 +3,7 @@
  * ops/rc_ops.h, edge frames held), its provenance (source_index, dt_ns = step time minus
  * frame time) and the fuse gap rule (valid); the chosen frames are cropped and resized on the
  * backend (rc_backend_image_resize: the same bytes on every backend), each distinct frame once;
- * encoding jpeg stores them through rc_convert_jpeg.c. */
+ * encoding jpeg leaves them to the compression workers (rc_convert_jpeg.c). */
 #include "config.h"
 
 #include <math.h>
@@ -81,7 +81,7 @@ rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const r
                        (uint64_t)T * (uint64_t)frame, T);
     uint64_t dims[4] = {(uint64_t)T, (uint64_t)g.out_h, (uint64_t)g.out_w, (uint64_t)g.C};
     int data_at = out->n; /* frames or JPEG rows: one per chunk */
-    if (sg->encoding == RC_IMAGE_JPEG) RC_TRY(rc_image_stage_jpeg(sg, &g, frames, source, T, index, rep, out, err));
+    if (sg->encoding == RC_IMAGE_JPEG) RC_TRY(rc_jpeg_job_add(sg, &g, &frames, source, T, err->path, out, err));
     else RC_TRY(rc_outputs_add(out, sg->name, "data", RC_ELEM_U8, 4, dims, (void **)&frames, err));
     out->items[data_at].chunk_rows = 1;
     RC_TRY(rc_outputs_add(out, sg->name, "t", RC_ELEM_I64, 1, dims, (void **)&t_copy, err));

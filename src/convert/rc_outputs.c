@@ -1,5 +1,6 @@
 /* rc_outputs.c — the in-memory output list of one episode (rc_episode_outputs): appending an
- * output, which takes ownership of its buffer, and freeing the list with its statistics. */
+ * output, which takes ownership of its buffer, and freeing the list with its JPEG jobs and
+ * statistics. */
 #include "config.h"
 
 #include <stdio.h>
@@ -35,10 +36,22 @@ done:
     return st;
 }
 
+/* What a JPEG job holds (rc_convert_jpeg.c), finished or not. */
+static void jpeg_job_free(rc_jpeg_job *j)
+{
+    for (int64_t i = 0; j->jpg && i < j->n_first; i++) rc_free(j->jpg[i]);
+    rc_free(j->jpg);
+    rc_free(j->n);
+    rc_free(j->first);
+    rc_free(j->frames);
+}
+
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec)
 {
     for (int i = 0; i < out->n; i++) rc_free(out->items[i].data);
     rc_free(out->items);
+    for (int j = 0; j < out->n_jpeg; j++) jpeg_job_free(&out->jpeg[j]);
+    rc_free(out->jpeg);
     if (out->stats)
         for (int s = 0; s < spec->n_stages; s++) rc_stats_free(&out->stats[s]);
     rc_free(out->stats);

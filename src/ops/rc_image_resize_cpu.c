@@ -8,17 +8,11 @@
 #include "ops/rc_ops.h"
 
 /* Horizontal pass of one crop row into m[out_w, C], C a constant after inlining: each output
- * pixel's C sums share the loads of its weights. */
+ * pixel's C sums share the loads of its weights (rc_resize_h_pixel, as the CUDA kernel). */
 static inline void h_row(const uint8_t *row, const rc_resize_axis *ax, int32_t out_w, int32_t C, uint16_t *m)
 {
-    for (int32_t ox = 0; ox < out_w; ox++) {
-        const uint8_t *p = row + (int64_t)ax->first[ox] * C;
-        const uint16_t *w = ax->w + (int64_t)ox * ax->K;
-        uint32_t acc[RC_IMAGE_MAX_C] = {0, 0, 0, 0};
-        for (int32_t k = 0; k < ax->K; k++)
-            for (int32_t c = 0; c < C; c++) acc[c] += (uint32_t)w[k] * p[k * C + c];
-        for (int32_t c = 0; c < C; c++) m[ox * C + c] = rc_resize_h_round(acc[c]);
-    }
+    for (int32_t ox = 0; ox < out_w; ox++)
+        rc_resize_h_pixel(row + (int64_t)ax->first[ox] * C, C, ax->w + (int64_t)ox * ax->K, ax->K, m + (int64_t)ox * C);
 }
 
 /* out = resize(crop(frame)); mid is [crop_h, out_w, C], acc [out_w * C].  The vertical pass sums

@@ -548,25 +548,34 @@ RC_RESIZE_HD uint8_t rc_resize_v_round(uint32_t acc)
     return (uint8_t)(acc > 255u ? 255u : acc);
 }
 
-/* Horizontal pass, one channel of one output column: src points at channel c of the source
- * pixel first[o] of the row (consecutive pixels C bytes apart), w at the output's K weights.
- * acc = sum w[k] * src[k C] <= 255 * 2^14; mid = (acc + 2^5) >> 6, at most 255 * 2^8. */
-RC_RESIZE_HD uint16_t rc_resize_h_tap(const uint8_t *src, int32_t C, const uint16_t *w, int32_t K)
+/* Horizontal pass, one output column of one row, every channel: src points at the source pixel
+ * first[o] of the row (C bytes per pixel), w at the output's K weights; for each channel c,
+ * acc = sum w[k] * src[k C + c] <= 255 * 2^14 and mid[c] = (acc + 2^5) >> 6, at most 255 * 2^8.
+ * The weights are loaded once for all channels (C a constant where it is inlined). */
+RC_RESIZE_HD void rc_resize_h_pixel(const uint8_t *src, int32_t C, const uint16_t *w, int32_t K, uint16_t *mid)
 {
-    uint32_t acc = 0;
-    for (int32_t k = 0; k < K; k++) acc += (uint32_t)w[k] * src[(int64_t)k * C];
-    return rc_resize_h_round(acc);
+    uint32_t acc[RC_IMAGE_MAX_C] = {0, 0, 0, 0};
+    for (int32_t k = 0; k < K; k++) {
+        uint32_t wk = w[k];
+        for (int32_t c = 0; c < C; c++) acc[c] += wk * src[(int64_t)k * C + c];
+    }
+    for (int32_t c = 0; c < C; c++) mid[c] = rc_resize_h_round(acc[c]);
 }
 
-/* Vertical pass, one element: mid points at the element in the intermediate row first[o]
- * (consecutive rows `stride` elements apart), w at the output's K weights.
- * acc = sum w[k] * mid[k stride] <= 65280 * 2^14 < 2^31; out = (acc + 2^21) >> 22, clamped
- * to 255 (the bound makes the clamp a no-op; it is part of the rule all the same). */
-RC_RESIZE_HD uint8_t rc_resize_v_tap(const uint16_t *mid, int64_t stride, const uint16_t *w, int32_t K)
+/* Vertical pass, one output pixel, every channel: mid points at the pixel in the intermediate
+ * row first[o] (consecutive rows `stride` elements apart, C elements per pixel), w at the
+ * output's K weights; for each channel c, acc = sum w[k] * mid[k stride + c] <= 65280 * 2^14
+ * < 2^31 and out[c] = (acc + 2^21) >> 22, clamped to 255 (the bound makes the clamp a no-op; it
+ * is part of the rule all the same). */
+RC_RESIZE_HD void rc_resize_v_pixel(const uint16_t *mid, int64_t stride, int32_t C, const uint16_t *w, int32_t K,
+                                    uint8_t *out)
 {
-    uint32_t acc = 0;
-    for (int32_t k = 0; k < K; k++) acc += (uint32_t)w[k] * mid[(int64_t)k * stride];
-    return rc_resize_v_round(acc);
+    uint32_t acc[RC_IMAGE_MAX_C] = {0, 0, 0, 0};
+    for (int32_t k = 0; k < K; k++) {
+        uint32_t wk = w[k];
+        for (int32_t c = 0; c < C; c++) acc[c] += wk * mid[(int64_t)k * stride + c];
+    }
+    for (int32_t c = 0; c < C; c++) out[c] = rc_resize_v_round(acc[c]);
 }
 
 #endif

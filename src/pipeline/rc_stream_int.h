@@ -4,7 +4,8 @@
  *
  *   reader thread   takes a free slot, reads the next work item's episode into it
  *   compute thread  runs the stages on the backend, cuts the outputs into chunk tasks
- *   compress pool   compresses chunks (and digests datasets) in any order, in parallel
+ *   compress pool   encodes JPEG frames, compresses chunks (and digests datasets) in any order,
+ *                   in parallel
  *   writer (caller) takes slots in run order, waits for their chunks, writes them with
  *                   H5Dwrite_chunk, rolls shards over, and frees the slot for the reader
  *
@@ -47,10 +48,14 @@ typedef struct rc_out_z {
 } rc_out_z;
 
 struct rc_slot;
-/* A compression worker's unit: chunk `chunk` of output `out`, or (chunk = -1) its digest. */
+/* A compression worker's unit: chunk `chunk` of output `out`, or (chunk = -1) its digest; or,
+ * with job >= 0, encode unit `chunk` of the slot's JPEG job `job` (out unused).  The tasks of an
+ * output a JPEG job fills wait until the job is finished; the job's units are queued before
+ * them, so the wait always ends. */
 typedef struct rc_chunk_task {
     struct rc_slot *slot;
     int out;
+    int job;
     int64_t chunk;
 } rc_chunk_task;
 
@@ -72,9 +77,10 @@ typedef struct rc_slot {
     int shm_fd;                  /* valid when shm_cap > 0 */
     int shm_pinned;              /* shm is page-locked for the device's copies (CUDA) */
     int ep_in_shm;               /* ep's arrays point into shm (not owned by ep) */
-    pthread_mutex_t mu;          /* guards the three fields below */
-    pthread_cond_t done;
+    pthread_mutex_t mu;          /* guards the four fields below */
+    pthread_cond_t done;         /* broadcast when tasks_left or a jpeg_left changes */
     int64_t tasks_left;
+    int64_t *jpeg_left;          /* [out.n_jpeg] encode units still running; -1: the job is finished */
     rc_status task_st;           /* the first compression failure */
     rc_err task_err;
 } rc_slot;

@@ -227,6 +227,23 @@ ok(row(md5, "camera conversion ≥ 2000 frames/s")[2] == "met"
    and row(md5, "camera conversion ≥ 20.0× the h5py + Pillow script")[1:] == ["25.0×", "met"]
    and row(md5, "resize faster than PyTorch (image/area/B256-480x640x3-224x224)")[2] == "met",
    "camera verdicts: 3000 frames/s, 25× the peer, faster than PyTorch")
+ok("ncu on the first launch" not in md5, "without the resize kernel's profile there is no profile sentence")
+ok(row(md5, "robocache-cuda-camera")[4:] == ["—", "—", "—", "—"], "camera runs without stage figures: dashes")
+cam["e2e"]["runs"][-2].update({"stages_busy_s": {"read": 24.0, "resample": 2.5, "compress": 2.25},
+                               "slowest_stage": "reader", "slowest_load_s": 6.0})
+_, md7, _, err7 = gen(cam, "camera-stages")
+ok(row(md7, "robocache-cuda-camera")[4:] == ["24.0", "2.50", "2.25", "reader (6.00 s per thread)"],
+   "camera runs: busy read, resize and compress seconds and the slowest stage", (err7, row(md7, "robocache-cuda-camera")))
+cam["profile"] = {"image/area/B256-480x640x3-224x224": [{"kernel": "image_resize_kernel", "metrics": {
+    "gpu__time_duration.sum [us]": 400.0, "dram__throughput.avg.pct_of_peak_sustained_elapsed [%]": 60.0,
+    "sm__throughput.avg.pct_of_peak_sustained_elapsed [%]": 80.0, "dram__bytes_read.sum [Mbyte]": 230.0,
+    "dram__bytes_write.sum [Mbyte]": 37.0, "l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum [sector]": 800.0,
+    "l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum [request]": 100.0}}]}
+_, md6, _, err6 = gen(cam, "camera-profile")
+ok(re.search(r"ncu on the first launch of image/area/B256-480x640x3-224x224: 400 µs, DRAM at 60(\.0)?% of peak "
+             r"\(267 MB read and written\), SM at 80(\.0)?% of peak.*, 8(\.00?)? sectors per global load request; "
+             r"the SM side is the busier", md6) is not None,
+   "camera section: the resize kernel's ncu figures and what bounds it", err6)
 # a partial run (run-gpu.sh camera) is never the page's source, even when newer
 pick = os.path.join(tmp, "pick")
 os.makedirs(pick)

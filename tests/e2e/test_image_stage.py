@@ -225,4 +225,17 @@ if code == 0:
     ds = robocache.Dataset(os.path.join(D, "jpeg"), keys=["small"], window=3)
     ok(len(ds) > 0 and np.array_equal(ds[0]["small"], st.read(ds.episodes[0]["id"], "small")["data"][:3]),
        "robocache.Dataset items decode the JPEG rows (a window of 3 steps)")
+    # the compression workers encode the frames in any order: the same episodes whatever their
+    # number and the buffer count (the manifest's digests cover rows, lengths and decoded pixels)
+    def episode_digests(out):
+        with open(os.path.join(D, out, "manifest.json")) as f:
+            return {e["id"]: e["content_sha256"] for e in json.load(f)["episodes"]}
+    same = []
+    for threads, buffers in (("1", "2"), ("4", "3")):
+        out = "jpeg-t%s-b%s" % (threads, buffers)
+        code, _, err = rc("run", os.path.join(D, "jpeg.yaml"), "--backend", "cpu", "--progress", "never",
+                          "--output", os.path.join(D, out), "--threads", threads, "--buffers", buffers)
+        same.append(code == 0 and episode_digests(out) == episode_digests("jpeg"))
+    ok(all(same), "encoding jpeg: the same episodes with 1 worker and 2 buffers, and with 4 workers and 3 buffers",
+       same)
 done()
