@@ -7,6 +7,7 @@
  * in KITTI's velodyne layout (little-endian float32 x, y, z, intensity per point, no header);
  * bench/frames.py writes them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend/rc_cuda_int.h"
@@ -18,7 +19,26 @@
 #define FRAME_MAX_POINTS_PER_VOXEL 32
 #define FRAME_MAX_VOXELS 16000
 
-static void host_free(void *p) { rc_cuda_host_free(p); }
+/* Page-locked host memory for the whole-call timings: page-aligned, registered with the driver
+ * as the pipeline's slots are; NULL when either step fails (a bench that cannot pin says so). */
+static void *pinned_alloc(size_t n)
+{
+    size_t size = (n + 4095) / 4096 * 4096 + (n == 0) * 4096; /* aligned_alloc: whole pages */
+    void *p = aligned_alloc(4096, size);
+    if (!p) return NULL;
+    if (!rc_cuda_host_register(p, size)) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void pinned_free(void *p)
+{
+    if (!p) return;
+    rc_cuda_host_unregister(p);
+    free(p);
+}
 
 /* The case tag of a sweep file: its name up to the first '.', letters, digits, '-' and '_' only
  * (bench/peers/torch_ops.py names its cases the same way). */
@@ -36,7 +56,7 @@ static void frame_tag(const char *path, char *out, size_t n)
     out[k] = '\0';
 }
 
-/* The sweep of path into page-locked memory: *pts (freed with rc_cuda_host_free) and *N. */
+/* The sweep of path into page-locked memory: *pts (freed with pinned_free) and *N. */
 static int frame_load(const char *path, float **pts, int64_t *N)
 {
     FILE *fp = fopen(path, "rb");
@@ -52,10 +72,10 @@ static int frame_load(const char *path, float **pts, int64_t *N)
         return -1;
     }
     *N = size / (FRAME_COLS * 4);
-    *pts = rc_cuda_host_alloc((size_t)size);
+    *pts = pinned_alloc((size_t)size);
     if (!*pts || fread(*pts, 1, (size_t)size, fp) != (size_t)size) {
         fprintf(stderr, "rc-bench: %s: %s\n", path, *pts ? "short read" : "no page-locked memory");
-        rc_cuda_host_free(*pts);
+        pinned_free(*pts);
         *pts = NULL;
         fclose(fp);
         return -1;
@@ -102,7 +122,7 @@ static int run_frame_mode(const bench_opts *o, frame_ctx *f, int points_mode, co
     s->grid_name = grid;
     s->frames = &out;
     wall = rc_calloc((size_t)o->runs, sizeof *wall);
-    if (!wall || bench_vox_frame_alloc(&out, &s->p, s->N, rc_cuda_host_alloc)) {
+    if (!wall || bench_vox_frame_alloc(&out, &s->p, s->N, pinned_alloc)) {
         fprintf(stderr, "rc-bench: out of (page-locked) host memory for %s\n", c.name);
         rc = -1;
     }
@@ -126,7 +146,7 @@ static int run_frame_mode(const bench_opts *o, frame_ctx *f, int points_mode, co
     c.extra_n = o->runs;
     /* f starts with its bench_vox_set: bench_vox_call takes f for it */
     if (rc == 0) rc = bench_run_case(o, &c, bench_vox_call, f, params_frame);
-    bench_vox_frame_free(&out, host_free);
+    bench_vox_frame_free(&out, pinned_free);
     rc_free(wall);
     return rc;
 }
@@ -152,7 +172,7 @@ int bench_frame(const bench_opts *o)
         f.s.cloud = tag;
         rc |= run_frame_mode(o, &f, 1, tag);
         rc |= run_frame_mode(o, &f, 0, tag);
-        rc_cuda_host_free(f.s.pts);
+        pinned_free(f.s.pts);
     }
     return rc;
 }
