@@ -10,7 +10,7 @@
 # and by bench/peers/camera_peer.py (h5py + Pillow).  Writes to $OUT: results.json
 # (bench/collect.py), run.log (every step's output) and ncu.txt (profiles).
 # Run from the repository root after `make bench` and `sh bench/pack.sh BUILD` here, carrying
-# BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick|camera]
+# BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick|camera|ops|e2e]
 # (quick: small sizes, 5 runs; camera: only the image resize cases and the camera conversion,
 # at the full camera size, for a run of its own).
 # Single LiDAR frames: every .carry/data/NAME.bin (KITTI velodyne layout: float32 x, y, z,
@@ -24,6 +24,21 @@ cd "$(dirname "$0")/.."
 root=$PWD
 b=${1:-build}
 mode=${2:-full}
+# A full run no longer fits one device command (10 minutes), so it can be made in two calls on
+# the same machine: `ops` (rc-bench, the PyTorch ops, the ncu profiles; its files land in
+# $OUT/ops) then `e2e` (every conversion, the peers, the cameras), told where the ops part's
+# files are (RC_BENCH_OPS=DIR: $OUT/ops carried back in), so one results.json holds both parts,
+# each figure compared with peers measured in the same call.  `full` runs both in one call, its
+# last steps cut by the budget.
+do_ops=1 do_e2e=1
+case $mode in
+ops) do_e2e=0 ;;
+e2e) do_ops=0 ;;
+full | quick | camera) ;;
+*) echo "run-gpu.sh: unknown mode '$mode' (full, quick, camera, ops, e2e)" >&2; exit 1 ;;
+esac
+e16=0 # the 16-episode runs of issue 18
+case $mode in full | e2e) e16=1 ;; esac
 OUT=${OUT:-$root/bench-out}
 W=${RC_BENCH_WORK:-/tmp/rc-bench-work}
 mkdir -p "$OUT" "$W"
@@ -81,12 +96,23 @@ done
 # now, on one of the node's cores, while the kernel benchmarks (device-timed by CUPTI and CUDA
 # events, so a busy host core does not move them) and the 2-episode runs go on, and waits for
 # it before the 16-episode runs.
-if [ "$mode" = full ]; then
+if [ $e16 = 1 ]; then
     $rc "$b/robocache-convert" synth "$W/raw16" --preset bench --episodes 16 -q >"$W/synth16.log" 2>&1 &
     synth16=$!
 fi
-step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $frames $groups >'$W/rc-bench.jsonl'"
-step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $frames $groups >'$W/torch.jsonl'"
+if [ $do_ops = 1 ]; then
+    step rc-bench 300 sh -c "LD_LIBRARY_PATH='$carry_lib' '$b/bench/rc-bench' $q --dump '$W' $frames $groups >'$W/rc-bench.jsonl'"
+    step torch-peer 200 sh -c "python3 bench/peers/torch_ops.py $q --dump '$W' $frames $groups >'$W/torch.jsonl'"
+else # e2e: the ops part's files, measured on a device like this one
+    [ -n "${RC_BENCH_OPS:-}" ] && [ -f "$RC_BENCH_OPS/rc-bench.jsonl" ] || {
+        echo "run-gpu.sh e2e: RC_BENCH_OPS must name the \$OUT/ops folder of an ops run" | tee -a "$log"; exit 1; }
+    cmp -s "$RC_BENCH_OPS/device.csv" "$W/device.csv" || {
+        echo "run-gpu.sh e2e: the ops part ran on another device:" | tee -a "$log"
+        cat "$RC_BENCH_OPS/device.csv" "$W/device.csv" | tee -a "$log"; exit 1; }
+    cp "$RC_BENCH_OPS"/* "$W/"
+    cp "$RC_BENCH_OPS/ncu.txt" "$OUT/ncu.txt" 2>/dev/null
+    profiles=$(cat "$W/profiles.txt")
+fi
 
 ncu_bin=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -n 1)
 metrics=gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed,lts__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,sm__throughput.avg.pct_of_peak_sustained_elapsed,launch__registers_per_thread,launch__occupancy_limit_registers,sm__maximum_warps_per_active_cycle_pct
@@ -99,7 +125,7 @@ metrics=$metrics,dram__bytes_read.sum,dram__bytes_write.sum,l1tex__t_sectors_pip
 # the image resize.  One rc-bench call each (--runs 1
 # --warmup 0: the case's kernels of its first call are what the page shows); -c bounds the
 # launches profiled to about one call's (the backend's probe kernel is the first).
-profiles=
+[ $do_ops = 1 ] && profiles=
 # prof TAG LIMIT_S CASE NCU_FILTER... -- RC_BENCH_ARGS...: one profile, recorded for CASE
 prof() {
     tag=$1; lim=$2; case_name=$3; shift 3
@@ -112,7 +138,35 @@ prof() {
     profiles="$profiles $case_name=$W/ncu-$tag.txt"
 }
 
-if [ "$mode" != camera ]; then
+if [ $do_ops = 1 ] && [ -n "$ncu_bin" ] && [ "$mode" != quick ] && [ "$mode" != camera ]; then
+    : >"$OUT/ncu.txt"
+    u10=uniform-10000000pts
+    prof resample 60 resample/f32/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/f32/B1024 resample
+    prof resample-bf16 60 resample/bf16/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/bf16/B1024 resample
+    prof fuse 60 fuse/f32/B1024-4streams-T500-W108 -k fuse_kernel -c 1 -- --only fuse/f32/B1024 fuse
+    prof vox 60 voxelize/occupancy/dense/$u10/512x512x64 -c 20 -- --only occupancy/dense/$u10/512 voxelize
+    prof count-256 45 voxelize/count/dense/$u10/256x256x32 -c 4 -- --only count/dense/$u10/256 voxelize
+    prof count-512 45 voxelize/count/dense/$u10/512x512x64 -c 4 -- --only count/dense/$u10/512 voxelize
+    prof mean 60 voxelize/mean/dense/$u10/512x512x64 -c 24 -- --only mean/dense/$u10/512 voxelize
+    prof points 60 voxelize/points/points/$u10/512x512x64 -c 24 -- --only points/points/$u10/512 voxelize
+    prof batch 60 voxelize/count/sparse/batch-64x120000pts/512x512x64 -k regex:vox_ -c 8 -- --only batch voxelize
+    # the largest sweep carried (its case names carry its point count: found from the file size)
+    big= big_n=0
+    for f in "$root"/.carry/data/*.bin; do
+        [ -f "$f" ] || continue
+        n=$(($(wc -c <"$f") / 16))
+        [ "$n" -gt "$big_n" ] && big=$f big_n=$n
+    done
+    if [ -n "$big" ]; then
+        sweep=$(basename "$big" .bin) # prof sets tag: a name of its own
+        prof frame-points 45 "frame/points/$sweep-${big_n}pts/640x640x1" -c 24 -- \
+            --only "frame/points/$sweep-" --frame "$big" frame
+        prof frame-count 45 "frame/count/$sweep-${big_n}pts/1024x1024x40" -c 24 -- \
+            --only "frame/count/$sweep-" --frame "$big" frame
+    fi
+fi
+
+if [ "$mode" != camera ] && [ $do_e2e = 1 ]; then
     # end to end: synth input (the bench preset, fewer episodes), then four conversions of it
     if [ "$mode" = quick ]; then eps="--episodes 1 --seconds 10"; else eps="--episodes 2"; fi
     step synth 120 $rc "$b/robocache-convert" synth "$W/raw" --preset bench $eps
@@ -134,7 +188,7 @@ if [ "$mode" != camera ]; then
     # then the warm-cache cuda and cpu runs (the files stay in the page cache: 11.5 GB of the
     # node's memory).  Where the caches cannot be dropped (no root), caches_dropped says so and
     # the "cold" figures are warm ones.
-    if [ "$mode" = full ]; then
+    if [ $e16 = 1 ]; then
         # until synth ends (its zombie counts as ended), then its exit status; killed when over time
         step wait-synth16 150 sh -c "while [ -d /proc/$synth16 ] && [ \"\$(cut -d' ' -f3 /proc/$synth16/stat)\" != Z ]; do sleep 1; done"
         kill "$synth16" 2>/dev/null
@@ -158,34 +212,6 @@ if [ "$mode" != camera ]; then
             rm -rf "$W/out-$be-16"
         done
         rm -rf "$W/raw16"
-    fi
-
-    if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
-        : >"$OUT/ncu.txt"
-        u10=uniform-10000000pts
-        prof resample 60 resample/f32/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/f32/B1024 resample
-        prof resample-bf16 60 resample/bf16/B1024-S1000-T500-D128 -k fuse_kernel -c 1 -- --only resample/bf16/B1024 resample
-        prof fuse 60 fuse/f32/B1024-4streams-T500-W108 -k fuse_kernel -c 1 -- --only fuse/f32/B1024 fuse
-        prof vox 60 voxelize/occupancy/dense/$u10/512x512x64 -c 20 -- --only occupancy/dense/$u10/512 voxelize
-        prof count-256 45 voxelize/count/dense/$u10/256x256x32 -c 4 -- --only count/dense/$u10/256 voxelize
-        prof count-512 45 voxelize/count/dense/$u10/512x512x64 -c 4 -- --only count/dense/$u10/512 voxelize
-        prof mean 60 voxelize/mean/dense/$u10/512x512x64 -c 24 -- --only mean/dense/$u10/512 voxelize
-        prof points 60 voxelize/points/points/$u10/512x512x64 -c 24 -- --only points/points/$u10/512 voxelize
-        prof batch 60 voxelize/count/sparse/batch-64x120000pts/512x512x64 -k regex:vox_ -c 8 -- --only batch voxelize
-        # the largest sweep carried (its case names carry its point count: found from the file size)
-        big= big_n=0
-        for f in "$root"/.carry/data/*.bin; do
-            [ -f "$f" ] || continue
-            n=$(($(wc -c <"$f") / 16))
-            [ "$n" -gt "$big_n" ] && big=$f big_n=$n
-        done
-        if [ -n "$big" ]; then
-            sweep=$(basename "$big" .bin) # prof sets tag: a name of its own
-            prof frame-points 45 "frame/points/$sweep-${big_n}pts/640x640x1" -c 24 -- \
-                --only "frame/points/$sweep-" --frame "$big" frame
-            prof frame-count 45 "frame/count/$sweep-${big_n}pts/1024x1024x40" -c 24 -- \
-                --only "frame/count/$sweep-" --frame "$big" frame
-        fi
     fi
 
     # Issue 18's inputs as users have them (bench/make_inputs.py), last, so the figures above keep
@@ -221,6 +247,7 @@ quick) cams="--episodes 1 --seconds 4" ;;
 camera) cams="--episodes 3 --seconds 20" ;;
 *) cams="--episodes 2 --seconds 10" ;;
 esac
+if [ $do_e2e = 1 ]; then
 step synth-camera 120 $rc "$b/robocache-convert" synth "$W/synth-aloha" --preset aloha $cams
 cam_bytes=$(du -sb "$W/synth-aloha" 2>/dev/null | cut -f1)
 echo "{\"preset\": \"aloha\", \"synth_args\": \"$cams\", \"raw_bytes\": ${cam_bytes:-0}}" >"$W/e2e-input-camera.json"
@@ -230,12 +257,22 @@ step convert-cuda-camera 120 $rc "$b/robocache-convert" run bench/pipeline-camer
 sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
 step peer-pillow-camera 200 $rc python3 bench/peers/camera_peer.py --input "$W/synth-aloha" --output "$W/peer-camera" \
     --json "$W/peer-pillow-camera.json" --compare "$W/out-cuda-camera"
+fi
 # the resize kernel's profile: the first launch of the 256-frame area case (250 frames: the
 # launcher cuts a call into chunks of 256 MiB of frames and outputs)
-if [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
+if [ $do_ops = 1 ] && [ -n "$ncu_bin" ] && [ "$mode" != quick ]; then
     prof image 60 image/area/B256-480x640x3-224x224 -k regex:image_resize -c 1 -- --only image/area/B256 image
 fi
 
+if [ "$mode" = ops ]; then # the files the e2e part needs, for the next call to carry back in
+    mkdir -p "$OUT/ops"
+    echo "$profiles" >"$W/profiles.txt"
+    cp "$W/device.csv" "$W/versions.json" "$W/rc-bench.jsonl" "$W/torch.jsonl" "$W/profiles.txt" "$OUT/ops/"
+    cp "$W"/ncu-*.txt "$OUT/ops/" 2>/dev/null
+    cp "$OUT/ncu.txt" "$OUT/ops/" 2>/dev/null
+    echo "=== ops part done: carry $OUT/ops back in and run the e2e part with RC_BENCH_OPS set to it" | tee -a "$log"
+    exit 0
+fi
 partial=
 [ "$mode" = camera ] && partial="--partial camera"
 python3 bench/collect.py --out "$OUT/results.json" --commit "${RC_BENCH_COMMIT:-unknown}" $q $partial \
