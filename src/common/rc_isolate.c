@@ -135,18 +135,35 @@ static int send_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* The loop of a session's child: one request at a time until the end of the socket. */
+/* Reads and drops n bytes of a request there was no room for; -1 when the socket ends. */
+static int skip_bytes(int fd, uint64_t n)
+{
+    char buf[4096];
+    while (n > 0) {
+        size_t k = n < sizeof buf ? (size_t)n : sizeof buf;
+        if (read_all(fd, buf, k) != 0) return -1;
+        n -= k;
+    }
+    return 0;
+}
+
+/* The loop of a session's child: one request at a time until the end of the socket.  A request
+ * it has no memory for is answered RC_E_NOMEM (the run's "out of memory", not a crash). */
 static void serve(rc_isolate_session *ss, int sock)
 {
     request q;
     while (read_all(sock, &q, sizeof q) == 0) {
         void *req = q.n <= SIZE_MAX ? rc_malloc(q.n ? (size_t)q.n : 1) : NULL;
-        if (!req || read_all(sock, req, (size_t)q.n) != 0) break;
+        if (req ? read_all(sock, req, (size_t)q.n) != 0 : skip_bytes(sock, q.n) != 0) break;
         rc_isolate_out o = {0};
         answer a;
         memset(&a, 0, sizeof a); /* padding included: every byte sent is defined */
         rc_err_clear(&a.err);
-        a.st = ss->fn(ss->ctx, req, (size_t)q.n, &o, &a.err);
+        if (req)
+            a.st = ss->fn(ss->ctx, req, (size_t)q.n, &o, &a.err);
+        else
+            a.st = rc_err_set(&a.err, RC_E_NOMEM, __FILE__, __LINE__,
+                              "out of memory for a %llu-byte request in a reader process", (unsigned long long)q.n);
         a.n = a.st == RC_OK ? o.n : 0;
         int bad = send_all(sock, &a, sizeof a) != 0 || send_all(sock, o.p, (size_t)a.n) != 0;
         rc_free(o.p);
