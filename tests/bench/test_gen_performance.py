@@ -327,6 +327,23 @@ res7["e2e"]["runs"] += [
     {"name": "robocache-cuda-16-cold", "wall_s": 5.0 / 0.6, "input": in16, "slowest_stage": "reader",
      "slowest_load_s": 8.0, "wall_over_slowest": 1.04}]
 rc7, md7, _, err7 = gen(res7, "e2e16")
+
+# the reading of what bounded the 16-episode runs comes from their figures: a compute-bound warm run
+# splits the compute thread's load into the op stages and the rest; the cold run's read stage is
+# set beside dd
+rc8 = copy.deepcopy(res7)
+w8 = [x for x in rc8["e2e"]["runs"] if x["name"] == "robocache-cuda-16"][0]
+w8.update(slowest_stage="compute", slowest_load_s=5.0, stages_busy_s={"voxelize": 2.0, "resample": 0.5})
+c8 = [x for x in rc8["e2e"]["runs"] if x["name"] == "robocache-cuda-16-cold"][0]
+c8["report_stages"] = {"read": {"throughput_mb_s": 1200.0, "busy_s": 9.0}}
+_, md8r, _, err8 = gen(rc8, "e2e16-reading")
+ok("the one compute thread (5.00 s of load" in md8r and "take 2.50 s of it" in md8r and "the other 2.50 s" in md8r
+   and "the cuda wall is 1.50× the cpu backend's" in md8r,
+   "the warm run's reading: compute load split into the op stages and the rest, cuda over cpu", err8)
+ok("the read stage moved 1.20 GB/s (9.00 s busy" in md8r and "dd's sequential 3.00 GB/s" in md8r,
+   "the cold run's reading: the read stage beside dd", md8r[md8r.find("Cold cache:"):][:300])
+ok("Cold cache:" not in md7 and "the one compute thread" not in md7,
+   "no reading where the runs say nothing of it (a reader-bound run without stage figures)")
 r = row(md7, "robocache-cuda-16")
 ok(rc7 == 0 and r is not None and r[1] == "warm" and num(r[2]) == 6.0 and num(r[3]) == 2.0 and r[4] == "reader"
    and r[6] == "1.09" and r[8] == "11.0 / 1.00", "the 16-episode cuda row: wall, 2 GB/s of raw input, slowest stage, "
