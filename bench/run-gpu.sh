@@ -10,7 +10,7 @@
 # and by bench/peers/camera_peer.py (h5py + Pillow).  Writes to $OUT: results.json
 # (bench/collect.py), run.log (every step's output) and ncu.txt (profiles).
 # Run from the repository root after `make bench` and `sh bench/pack.sh BUILD` here, carrying
-# BUILD and .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh BUILD [quick|camera|ops|e2e]
+# .carry:   RC_BENCH_COMMIT=SHA sh bench/run-gpu.sh .carry/build [quick|camera|ops|e2e]
 # (quick: small sizes, 5 runs; camera: only the image resize cases and the camera conversion,
 # at the full camera size, for a run of its own).
 # Single LiDAR frames: every .carry/data/NAME.bin (KITTI velodyne layout: float32 x, y, z,
