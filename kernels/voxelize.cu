@@ -614,6 +614,21 @@ done:
     return st;
 }
 
+/* Queues the copies back of the nf frames' row ranges and kept counts (vb, ve, kept: [nf]). */
+static rc_status frame_counts_back(const vox_bufs *b, size_t nf, cudaStream_t s, int64_t *vb, int64_t *ve,
+                                   unsigned *kept, rc_err *err)
+{
+    rc_status st = RC_OK;
+    RC_CUDA_TRY(cudaMemcpyAsync(vb, b->vb, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(ve, b->ve, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(kept, b->kept, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: kept counts");
+done:
+    return st;
+}
+
 /* After the last chunk of a sparse call: each frame's counts and rows back into frames. */
 static rc_status sparse_finish(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, int64_t F,
                                cudaStream_t s, rc_vox_frame *frames, rc_err *err)
@@ -623,12 +638,7 @@ static rc_status sparse_finish(vox_bufs *b, const rc_vox_params *p, const int64_
     int64_t *vb = (int64_t *)rc_malloc(2 * nf * sizeof(int64_t)), *ve = vb ? vb + nf : NULL;
     unsigned *kept = (unsigned *)rc_malloc(nf * sizeof(unsigned));
     RC_FAIL_IF(!vb || !kept, err, RC_E_NOMEM, "out of memory for %lld frame summaries", (long long)F);
-    RC_CUDA_TRY(cudaMemcpyAsync(vb, b->vb, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(ve, b->ve, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(kept, b->kept, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: kept counts");
+    RC_TRY(frame_counts_back(b, nf, s, vb, ve, kept, err));
     RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment/vox_rows kernels");
     for (int64_t f = 0; f < F; f++) {
         size_t V = (size_t)(ve[f] - vb[f]);
@@ -743,12 +753,7 @@ static rc_status points_finish(vox_bufs *b, const rc_vox_params *p, const int64_
     unsigned *cnt = (unsigned *)rc_malloc(3 * nf * sizeof(unsigned));
     unsigned *kept = cnt, *dp = cnt ? cnt + nf : NULL, *dv = cnt ? cnt + 2 * nf : NULL;
     RC_FAIL_IF(!vb || !cnt, err, RC_E_NOMEM, "out of memory for %lld frame summaries", (long long)F);
-    RC_CUDA_TRY(cudaMemcpyAsync(vb, b->vb, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(ve, b->ve, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(kept, b->kept, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: kept counts");
+    RC_TRY(frame_counts_back(b, nf, s, vb, ve, kept, err));
     RC_CUDA_TRY(cudaMemcpyAsync(dp, b->drop_points, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
                 "rc_cuda_voxelize: drop counts");
     RC_CUDA_TRY(cudaMemcpyAsync(dv, b->drop_voxels, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
