@@ -7,9 +7,8 @@
  * depend on their order, and every floating-point sum runs in input order.  Two paths:
  *   - dense occupancy and count ("scatter"): per frame, zero the grid, then one pass over the
  *     points: occupancy stores 1, count adds the warp's points of one voxel with one atomicAdd;
- *   - everything else ("sort"), on a chunk of frames (sparse layouts and points: as many frames
- *     as fit VOX_CHUNK_POINTS points and the key range, and, points, VOX_CHUNK_OUT_BYTES of
- *     output; dense mean: one frame):
+ *   - everything else ("sort"), on a chunk of frames (sparse layouts: as many frames as fit
+ *     VOX_CHUNK_POINTS points and the key range; dense mean and points: one frame):
  *       1. vox_key_kernel: key = frame in chunk * cells + dense voxel index, or a sentinel past
  *          them when the point is dropped; value = the point's index in the chunk;
  *       2. CUB stable radix sort of (key, index): each voxel becomes one segment holding its
@@ -23,16 +22,12 @@
  *          rows are contiguous;
  *       5. one thread per voxel (dense) or row (sparse, points: consecutive threads write
  *          consecutive rows) writes the output; a mean sums each column over the voxel's
- *          segment in input order in double.  Points mode: a row's rank in its frame is its
- *          row less the rows of the frames before it (the voxels whose first index lies before
- *          the frame's first point), so each frame keeps its first max_voxels voxels.
+ *          segment in input order in double.
  *     The sparse layouts keep every row of the call on the device and bring them back after
  *     the last chunk: no host synchronisation per frame (a one-frame call zeroes its rows past
  *     the voxel count on the device, so its rows and totals come back together: one
- *     synchronisation).  Points mode writes a chunk's frames into its zeroed output buffers
- *     and queues their copies back behind the kernels (stream order keeps the next chunk from
- *     overwriting them), sums its drop counts per frame on the device, and synchronises once,
- *     after the last chunk.  Keys are 32-bit when they fit.
+ *     synchronisation).  Points mode sums its drop counts on the device.  Keys are 32-bit when
+ *     they fit.
  * Points are copied in on the copy-in stream, double-buffered against the kernel stream. */
 #include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_scan.cuh>
@@ -47,8 +42,7 @@ extern "C" {
 
 #define VOX_THREADS 256
 #define VOX_MAX_FRAME (1 << 30)    /* points in one frame */
-#define VOX_CHUNK_POINTS (1 << 24) /* sparse, points: points per chunk (or the largest frame) */
-#define VOX_CHUNK_OUT_BYTES ((size_t)1 << 30) /* points: output bytes per chunk (or one frame's) */
+#define VOX_CHUNK_POINTS (1 << 24) /* sparse layouts: points per chunk (or the largest frame) */
 #define VOX_MEAN_COLS 4            /* mean: columns summed per pass over a voxel's points */
 #define VOX_MEAN_AHEAD 4           /* mean: points loaded before they are summed */
 #define FULL_WARP 0xFFFFFFFFu
@@ -56,6 +50,7 @@ extern "C" {
 typedef struct vox_totals {
     int kept;   /* points inside the grid */
     int voxels; /* non-empty voxels */
+    unsigned dropped_points, dropped_voxels; /* points mode: rc_vox_frame's drop counts */
 } vox_totals;
 
 /* A chunk: frames [f0, f0 + G) of the call, n points from the call's point base (the chunk's
@@ -71,10 +66,7 @@ static int is_scatter(const rc_vox_params *p)
 {
     return !p->sparse && (p->mode == RC_VOX_OCCUPANCY || p->mode == RC_VOX_COUNT);
 }
-/* The sparse layouts' rows, [points of the call] per output. */
-static int is_rows(const rc_vox_params *p) { return p->sparse && p->mode != RC_VOX_POINTS; }
-/* Chunks of many frames: the sparse layouts and points mode. */
-static int is_batched(const rc_vox_params *p) { return is_rows(p) || p->mode == RC_VOX_POINTS; }
+static int is_batched(const rc_vox_params *p) { return p->sparse && p->mode != RC_VOX_POINTS; }
 
 /* ---- device helpers ---- */
 
@@ -91,15 +83,6 @@ __device__ static void block_add(unsigned v, unsigned *total)
         if (s) atomicAdd(total, s);
     }
     __syncthreads(); /* warp_sum is read: another block_add may follow */
-}
-
-/* Adds each lane's v to total[f] of its frame f (none when f < 0): one atomicAdd per frame of
- * the warp.  Every lane of the warp calls it. */
-__device__ static void warp_frame_add(int f, unsigned v, unsigned *total)
-{
-    unsigned same = __match_any_sync(FULL_WARP, f);
-    unsigned sum = __reduce_add_sync(same, v);
-    if (f >= 0 && sum && (int)(threadIdx.x & 31) == __ffs(same) - 1) atomicAdd(total + f, sum);
 }
 
 /* The frame of point i (an index in the call's points): the last f < G with off[f] <= i. */
@@ -260,20 +243,6 @@ __global__ void vox_segment_kernel(const K *key_s, const uint32_t *idx_s, const 
     }
 }
 
-/* Per frame f of the chunk: its rows [vb, ve) (the voxels whose first point lies in the frame:
- * first_s is sorted), from rows0, and its kept points; into the call's frame f0 + f. */
-template <typename K>
-__device__ static void frame_rows(const vox_chunk &ch, uint64_t cells, const K *key_s, const uint32_t *first_s,
-                                  int V, int K_pts, int64_t rows0, int64_t *vb, int64_t *ve, unsigned *kept)
-{
-    for (int f = blockIdx.x * blockDim.x + threadIdx.x; f < ch.G; f += gridDim.x * blockDim.x) {
-        vb[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f] - ch.base));
-        ve[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f + 1] - ch.base));
-        kept[ch.f0 + f] = (unsigned)(lower_bound(key_s, K_pts, (uint64_t)(f + 1) * cells) -
-                                     lower_bound(key_s, K_pts, (uint64_t)f * cells));
-    }
-}
-
 /* Step 5, sparse layouts: row r of the chunk (row rows0 + r of the call's rows) from voxel
  * order[r]: coords z, y, x and the value; per frame f of the chunk, its rows [vb, ve) (the
  * voxels whose first point lies in the frame: first_s is sorted) and kept points. */
@@ -293,7 +262,12 @@ __global__ void vox_rows_kernel(const float *pts, vox_chunk ch, rc_vox_params p,
         else if (p.mode == RC_VOX_COUNT) ((uint32_t *)values)[r] = (uint32_t)(e - b);
         else voxel_mean(pts, p.C, idx_s, b, e, (float *)values + r * p.C);
     }
-    frame_rows(ch, cells, key_s, first_s, V, K_pts, rows0, vb, ve, kept);
+    for (int f = blockIdx.x * blockDim.x + threadIdx.x; f < ch.G; f += gridDim.x * blockDim.x) {
+        vb[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f] - ch.base));
+        ve[ch.f0 + f] = rows0 + lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f + 1] - ch.base));
+        kept[ch.f0 + f] = (unsigned)(lower_bound(key_s, K_pts, (uint64_t)(f + 1) * cells) -
+                                     lower_bound(key_s, K_pts, (uint64_t)f * cells));
+    }
 }
 
 /* After step 5 of a one-frame sparse call: its rows from the voxel count V to its point count n
@@ -319,68 +293,52 @@ __global__ void vox_mean_dense_kernel(const float *pts, rc_vox_params p, const K
     }
 }
 
-/* Step 5, points mode of a chunk: row q (voxel order[q]) of frame f of the chunk has rank q - vb
- * in its frame, vb the rows of the frames before it.  Ranks below max_voxels write coords,
- * num_points and their first max_points points in input order into frame f's slot of the
- * zeroed output buffers; their points past max_points, and every point of the ranks from
- * max_voxels on, are added to the frame's drop counts (integer sums: the order of the adds
- * does not matter).  Per frame, frame_rows from row 0.  The loop runs warp by warp (base is
- * the same in a warp) so every lane joins warp_frame_add. */
+/* Step 5, points mode of one frame: ranks below max_voxels (rank r: voxel order[r]) write coords,
+ * num_points and their first max_points points in input order into the zeroed voxels buffer;
+ * their points past max_points, and every point of the ranks from max_voxels on, are added to
+ * the drop counts in tot (integer sums: the order of the adds does not matter). */
 template <typename K>
-__global__ void vox_points_kernel(const float *pts, vox_chunk ch, rc_vox_params p, uint64_t cells, const K *key_s,
-                                  const uint32_t *idx_s, const int *start, const uint32_t *order,
-                                  const uint32_t *first_s, const vox_totals *tot, int32_t *coords, float *voxels,
-                                  int32_t *num_points, unsigned *drop_points, unsigned *drop_voxels, int64_t *vb,
-                                  int64_t *ve, unsigned *kept)
+__global__ void vox_points_kernel(const float *pts, rc_vox_params p, const K *key_s, const uint32_t *idx_s,
+                                  const int *start, const uint32_t *order, vox_totals *tot, int32_t *coords,
+                                  float *voxels, int32_t *num_points)
 {
-    int V = tot->voxels, K_pts = tot->kept, lane = threadIdx.x & 31;
-    size_t row_floats = (size_t)p.max_points * (size_t)p.C;
-    for (int base = blockIdx.x * blockDim.x + (threadIdx.x & ~31); base < V; base += gridDim.x * blockDim.x) {
-        int q = base + lane, f = -1;
-        unsigned past_points = 0, past_voxels = 0;
-        if (q < V) {
-            int s = (int)order[q], b = start[s], e = s + 1 < V ? start[s + 1] : K_pts;
-            uint64_t key = (uint64_t)key_s[b];
-            f = (int)(key / cells);
-            int rank = q - lower_bound(first_s, V, (uint64_t)(ch.off[ch.f0 + f] - ch.base));
-            if (rank >= p.max_voxels) {
-                past_voxels = (unsigned)(e - b);
-            } else {
-                int np = e - b < p.max_points ? e - b : p.max_points;
-                size_t slot = (size_t)f * (size_t)p.max_voxels + (size_t)rank;
-                past_points = (unsigned)(e - b - np);
-                cell_zyx(key % cells, p, coords + slot * 3);
-                num_points[slot] = np;
-                float *row = voxels + slot * row_floats;
-                for (int j = 0; j < np; j++)
-                    for (int c = 0; c < p.C; c++)
-                        row[(size_t)j * p.C + c] = pts[(size_t)idx_s[b + j] * p.C + c];
-            }
+    int V = tot->voxels;
+    unsigned past_points = 0, past_voxels = 0;
+    for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < V; r += gridDim.x * blockDim.x) {
+        int s = (int)order[r], b = start[s], e = s + 1 < V ? start[s + 1] : tot->kept;
+        if (r >= p.max_voxels) {
+            past_voxels += (unsigned)(e - b);
+            continue;
         }
-        warp_frame_add(f, past_points, drop_points + ch.f0);
-        warp_frame_add(f, past_voxels, drop_voxels + ch.f0);
+        int np = e - b < p.max_points ? e - b : p.max_points;
+        past_points += (unsigned)(e - b - np);
+        cell_zyx((uint64_t)key_s[b], p, coords + (size_t)r * 3);
+        num_points[r] = np;
+        float *row = voxels + (size_t)r * p.max_points * p.C;
+        for (int j = 0; j < np; j++)
+            for (int c = 0; c < p.C; c++)
+                row[(size_t)j * p.C + c] = pts[(size_t)idx_s[b + j] * p.C + c];
     }
-    frame_rows(ch, cells, key_s, first_s, V, K_pts, 0, vb, ve, kept);
+    block_add(past_points, &tot->dropped_points);
+    block_add(past_voxels, &tot->dropped_voxels);
 }
 
 /* ---- buffers ---- */
 
 /* Device buffers of one path, for chunks of up to cap points and (sparse layouts) calls of up
- * to rows_cap points or (points) chunks of up to out_frames frames, and calls of up to
- * frames_cap frames; unused ones stay NULL. */
+ * to rows_cap points and frames_cap frames; unused ones stay NULL. */
 typedef struct vox_bufs {
     int cap;
-    int64_t rows_cap, frames_cap, out_frames;
+    int64_t rows_cap, frames_cap;
     float *pts_db[2];          /* chunk c's points in pts_db[c % 2] */
     void *dense;               /* dense layouts: the grid */
-    int32_t *coords;           /* sparse: [rows_cap, 3]; points: [out_frames, max_voxels, 3] */
+    int32_t *coords;           /* sparse: [rows_cap, 3]; points: [max_voxels, 3] */
     void *values;              /* sparse: [rows_cap] or [rows_cap, C] */
-    float *voxels;             /* points: [out_frames, max_voxels, max_points, C] */
-    int32_t *num_points;       /* points: [out_frames, max_voxels] */
-    unsigned *kept;            /* scatter: [1]; sparse, points: [frames_cap] */
-    unsigned *drop_points, *drop_voxels; /* points: [frames_cap], rc_vox_frame's drop counts */
-    int64_t *off;              /* sparse, points: [frames_cap + 1], the call's frame offsets */
-    int64_t *vb, *ve;          /* sparse, points: [frames_cap], each frame's rows */
+    float *voxels;             /* points: [max_voxels, max_points, C] */
+    int32_t *num_points;       /* points: [max_voxels] */
+    unsigned *kept;            /* scatter: [1]; sparse: [frames_cap] */
+    int64_t *off;              /* sparse: [frames_cap + 1], the call's frame offsets */
+    int64_t *vb, *ve;          /* sparse: [frames_cap], each frame's rows */
     void *key, *key_s;         /* sort: [cap] of K */
     uint32_t *idx, *idx_s;     /* [cap] */
     int *head, *seg, *start;   /* [cap] */
@@ -389,14 +347,14 @@ typedef struct vox_bufs {
     vox_totals *tot;
     void *cub_tmp;
     size_t cub_bytes;
-    size_t dense_bytes, coords_bytes, values_bytes, voxels_bytes, np_bytes; /* points: per frame */
+    size_t dense_bytes, coords_bytes, values_bytes, voxels_bytes, np_bytes;
 } vox_bufs;
 
 static void bufs_free(vox_bufs *b)
 {
     void *all[] = {b->pts_db[0], b->pts_db[1], b->dense, b->coords, b->values, b->voxels, b->num_points,
-                   b->kept, b->drop_points, b->drop_voxels, b->off, b->vb, b->ve, b->key, b->key_s, b->idx,
-                   b->idx_s, b->head, b->seg, b->start, b->first, b->first_s, b->order, b->tot, b->cub_tmp};
+                   b->kept, b->off, b->vb, b->ve, b->key, b->key_s, b->idx, b->idx_s, b->head, b->seg,
+                   b->start, b->first, b->first_s, b->order, b->tot, b->cub_tmp};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i]) cudaFree(all[i]);
 }
@@ -475,26 +433,21 @@ static rc_status bufs_alloc(vox_bufs *b, const rc_vox_params *p, int cap, uint64
 {
     rc_status st = RC_OK;
     size_t n = (size_t)cap, frames = (size_t)b->frames_cap;
-    size_t outs = p->mode == RC_VOX_POINTS ? (size_t)b->out_frames : 1;
     b->cap = cap;
     DEV_ALLOC(b->pts_db[0], n * (size_t)p->C * sizeof(float));
     DEV_ALLOC(b->pts_db[1], n * (size_t)p->C * sizeof(float));
     output_sizes(p, b->rows_cap, cells, b);
     DEV_ALLOC(b->dense, b->dense_bytes);
-    DEV_ALLOC(b->coords, b->coords_bytes * outs);
+    DEV_ALLOC(b->coords, b->coords_bytes);
     DEV_ALLOC(b->values, b->values_bytes);
-    DEV_ALLOC(b->voxels, b->voxels_bytes * outs);
-    DEV_ALLOC(b->num_points, b->np_bytes * outs);
+    DEV_ALLOC(b->voxels, b->voxels_bytes);
+    DEV_ALLOC(b->num_points, b->np_bytes);
     DEV_ALLOC(b->kept, frames * sizeof(unsigned));
     if (is_scatter(p)) return RC_OK;
     if (is_batched(p)) {
         DEV_ALLOC(b->off, (frames + 1) * sizeof(int64_t));
         DEV_ALLOC(b->vb, frames * sizeof(int64_t));
         DEV_ALLOC(b->ve, frames * sizeof(int64_t));
-    }
-    if (p->mode == RC_VOX_POINTS) {
-        DEV_ALLOC(b->drop_points, frames * sizeof(unsigned));
-        DEV_ALLOC(b->drop_voxels, frames * sizeof(unsigned));
     }
     if (keys_32(cells)) RC_TRY(sort_alloc<uint32_t>(b, n, s, err));
     else RC_TRY(sort_alloc<uint64_t>(b, n, s, err));
@@ -614,21 +567,6 @@ done:
     return st;
 }
 
-/* Queues the copies back of the nf frames' row ranges and kept counts (vb, ve, kept: [nf]). */
-static rc_status frame_counts_back(const vox_bufs *b, size_t nf, cudaStream_t s, int64_t *vb, int64_t *ve,
-                                   unsigned *kept, rc_err *err)
-{
-    rc_status st = RC_OK;
-    RC_CUDA_TRY(cudaMemcpyAsync(vb, b->vb, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(ve, b->ve, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame rows");
-    RC_CUDA_TRY(cudaMemcpyAsync(kept, b->kept, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: kept counts");
-done:
-    return st;
-}
-
 /* After the last chunk of a sparse call: each frame's counts and rows back into frames. */
 static rc_status sparse_finish(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, int64_t F,
                                cudaStream_t s, rc_vox_frame *frames, rc_err *err)
@@ -638,7 +576,12 @@ static rc_status sparse_finish(vox_bufs *b, const rc_vox_params *p, const int64_
     int64_t *vb = (int64_t *)rc_malloc(2 * nf * sizeof(int64_t)), *ve = vb ? vb + nf : NULL;
     unsigned *kept = (unsigned *)rc_malloc(nf * sizeof(unsigned));
     RC_FAIL_IF(!vb || !kept, err, RC_E_NOMEM, "out of memory for %lld frame summaries", (long long)F);
-    RC_TRY(frame_counts_back(b, nf, s, vb, ve, kept, err));
+    RC_CUDA_TRY(cudaMemcpyAsync(vb, b->vb, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(ve, b->ve, nf * sizeof(int64_t), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: frame rows");
+    RC_CUDA_TRY(cudaMemcpyAsync(kept, b->kept, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: kept counts");
     RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment/vox_rows kernels");
     for (int64_t f = 0; f < F; f++) {
         size_t V = (size_t)(ve[f] - vb[f]);
@@ -691,85 +634,41 @@ done:
     return st;
 }
 
-/* The host buffer of frame fr that points-mode output k (0 coords, 1 voxels, 2 num_points)
- * goes to. */
-static char *points_out(const rc_vox_frame *fr, int k)
-{
-    return k == 0 ? (char *)fr->coords : k == 1 ? (char *)fr->voxels : (char *)fr->num_points;
-}
-
-/* Queues the copies back of points-mode output k of frames [f0, f0 + G) (bytes per frame,
- * consecutive on the device from src): one copy per run of frames whose host buffers are
- * consecutive too, so a caller's one block of frames comes back in one copy. */
-static rc_status points_copy_back(const char *src, size_t bytes, rc_vox_frame *frames, int64_t f0, int G, int k,
-                                  cudaStream_t s, rc_err *err)
-{
-    rc_status st = RC_OK;
-    int g0 = 0, g1 = 0;
-    char *dst = NULL;
-    for (; bytes && g0 < G; g0 = g1) {
-        dst = points_out(&frames[f0 + g0], k);
-        for (g1 = g0 + 1; g1 < G; g1++)
-            if ((uintptr_t)points_out(&frames[f0 + g1], k) != (uintptr_t)dst + (size_t)(g1 - g0) * bytes) break;
-        RC_CUDA_TRY(cudaMemcpyAsync(dst, src + (size_t)g0 * bytes, (size_t)(g1 - g0) * bytes, cudaMemcpyDeviceToHost,
-                                    s), err, "rc_cuda_voxelize: copying points-mode outputs back");
-    }
-done:
-    return st;
-}
-
-/* Points mode of a chunk: its frames written into the zeroed output buffers (frame f0 + g at
- * slot g) and their copies back queued on s, behind the kernels and before the next chunk's
- * writes; no host synchronisation. */
+/* Points mode of one frame (a chunk of one frame) into fr: one synchronisation, after the
+ * buffers and the totals (drop counts included) came back. */
 template <typename K>
-static rc_status points_chunk(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
-                              uint64_t cells, cudaStream_t s, rc_vox_frame *frames, rc_err *err)
+static rc_status points_frame(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
+                              uint64_t cells, cudaStream_t s, rc_vox_frame *fr, rc_err *err)
 {
     rc_status st = RC_OK;
-    size_t G = (size_t)ch->G;
+    vox_totals tot;
     RC_TRY(sort_segments<K>(b, pts, p, ch, cells, 1, s, err));
-    RC_CUDA_TRY(cudaMemsetAsync(b->coords, 0, b->coords_bytes * G, s), err, "rc_cuda_voxelize");
-    RC_CUDA_TRY(cudaMemsetAsync(b->voxels, 0, b->voxels_bytes * G, s), err, "rc_cuda_voxelize");
-    RC_CUDA_TRY(cudaMemsetAsync(b->num_points, 0, b->np_bytes * G, s), err, "rc_cuda_voxelize");
-    vox_points_kernel<K><<<rc_cuda_blocks(ch->n > ch->G ? ch->n : ch->G, VOX_THREADS), VOX_THREADS, 0, s>>>(
-        pts, *ch, *p, cells, (const K *)b->key_s, b->idx_s, b->start, b->order, b->first_s, b->tot, b->coords,
-        b->voxels, b->num_points, b->drop_points, b->drop_voxels, b->vb, b->ve, b->kept);
-    RC_CUDA_LAUNCHED(vox_points_kernel, err);
-    RC_TRY(points_copy_back((const char *)b->coords, b->coords_bytes, frames, ch->f0, ch->G, 0, s, err));
-    RC_TRY(points_copy_back((const char *)b->voxels, b->voxels_bytes, frames, ch->f0, ch->G, 1, s, err));
-    RC_TRY(points_copy_back((const char *)b->num_points, b->np_bytes, frames, ch->f0, ch->G, 2, s, err));
-done:
-    return st;
-}
-
-/* After the last chunk of a points-mode call (whose outputs are queued back): each frame's
- * counts, with the call's one synchronisation. */
-static rc_status points_finish(vox_bufs *b, const rc_vox_params *p, const int64_t *offsets, int64_t F,
-                               cudaStream_t s, rc_vox_frame *frames, rc_err *err)
-{
-    rc_status st = RC_OK;
-    size_t nf = (size_t)F;
-    int64_t *vb = (int64_t *)rc_malloc(2 * nf * sizeof(int64_t)), *ve = vb ? vb + nf : NULL;
-    unsigned *cnt = (unsigned *)rc_malloc(3 * nf * sizeof(unsigned));
-    unsigned *kept = cnt, *dp = cnt ? cnt + nf : NULL, *dv = cnt ? cnt + 2 * nf : NULL;
-    RC_FAIL_IF(!vb || !cnt, err, RC_E_NOMEM, "out of memory for %lld frame summaries", (long long)F);
-    RC_TRY(frame_counts_back(b, nf, s, vb, ve, kept, err));
-    RC_CUDA_TRY(cudaMemcpyAsync(dp, b->drop_points, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: drop counts");
-    RC_CUDA_TRY(cudaMemcpyAsync(dv, b->drop_voxels, nf * sizeof(unsigned), cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: drop counts");
-    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment/vox_points kernels and copies back");
-    for (int64_t f = 0; f < F; f++) {
-        rc_vox_frame *fr = &frames[f];
-        int64_t V = ve[f] - vb[f];
-        fr->n_voxels = V < p->max_voxels ? V : p->max_voxels;
-        fr->dropped_range = offsets[f + 1] - offsets[f] - (int64_t)kept[f];
-        fr->dropped_points = dp[f];
-        fr->dropped_voxels = dv[f];
+    RC_CUDA_TRY(cudaMemsetAsync(b->coords, 0, b->coords_bytes, s), err, "rc_cuda_voxelize");
+    RC_CUDA_TRY(cudaMemsetAsync(b->voxels, 0, b->voxels_bytes, s), err, "rc_cuda_voxelize");
+    RC_CUDA_TRY(cudaMemsetAsync(b->num_points, 0, b->np_bytes, s), err, "rc_cuda_voxelize");
+    if (ch->n > 0) {
+        vox_points_kernel<K><<<rc_cuda_blocks(ch->n, VOX_THREADS), VOX_THREADS, 0, s>>>(
+            pts, *p, (const K *)b->key_s, b->idx_s, b->start, b->order, b->tot, b->coords, b->voxels,
+            b->num_points);
+        RC_CUDA_LAUNCHED(vox_points_kernel, err);
     }
+    if (b->coords_bytes)
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->coords, b->coords, b->coords_bytes, cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying coords back");
+    if (b->voxels_bytes)
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->voxels, b->voxels, b->voxels_bytes, cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying voxels back");
+    if (b->np_bytes)
+        RC_CUDA_TRY(cudaMemcpyAsync(fr->num_points, b->num_points, b->np_bytes, cudaMemcpyDeviceToHost, s), err,
+                    "rc_cuda_voxelize: copying num_points back");
+    RC_CUDA_TRY(cudaMemcpyAsync(&tot, b->tot, sizeof tot, cudaMemcpyDeviceToHost, s), err,
+                "rc_cuda_voxelize: frame totals");
+    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_points_kernel (run and copy back)");
+    fr->dropped_range = ch->n - tot.kept;
+    fr->dropped_points = tot.dropped_points;
+    fr->dropped_voxels = tot.dropped_voxels;
+    fr->n_voxels = tot.voxels < p->max_voxels ? tot.voxels : p->max_voxels;
 done:
-    rc_free(vb);
-    rc_free(cnt);
     return st;
 }
 
@@ -778,8 +677,8 @@ template <typename K>
 static rc_status sort_chunk(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
                             uint64_t cells, cudaStream_t s, rc_vox_frame *frames, rc_err *err)
 {
-    if (is_rows(p)) return sparse_chunk<K>(b, pts, p, ch, cells, s, err);
-    if (p->mode == RC_VOX_POINTS) return points_chunk<K>(b, pts, p, ch, cells, s, frames, err);
+    if (is_batched(p)) return sparse_chunk<K>(b, pts, p, ch, cells, s, err);
+    if (p->mode == RC_VOX_POINTS) return points_frame<K>(b, pts, p, ch, cells, s, &frames[ch->f0], err);
     return mean_dense_frame<K>(b, pts, p, ch, cells, s, &frames[ch->f0], err);
 }
 
@@ -840,15 +739,14 @@ void rc_vox_cache_free(rc_cuda *c)
     c->vox = NULL;
 }
 
-/* c->vox holding buffers for p with chunks of up to cap points and outs output frames, and
- * calls of up to rows points and F frames. */
-static rc_status vox_cache_get(rc_cuda *c, const rc_vox_params *p, int cap, int64_t rows, int64_t F, int64_t outs,
+/* c->vox holding buffers for p with chunks of up to cap points and calls of up to rows points
+ * and F frames. */
+static rc_status vox_cache_get(rc_cuda *c, const rc_vox_params *p, int cap, int64_t rows, int64_t F,
                                uint64_t cells, rc_err *err)
 {
     rc_status st = RC_OK;
     struct vox_cache *v = c->vox;
-    if (v && v->b.cap >= cap && v->b.rows_cap >= rows && v->b.frames_cap >= F && v->b.out_frames >= outs &&
-        v->cells == cells &&
+    if (v && v->b.cap >= cap && v->b.rows_cap >= rows && v->b.frames_cap >= F && v->cells == cells &&
         v->C == p->C && v->mode == (int)p->mode && v->sparse == p->sparse && v->max_points == p->max_points &&
         v->max_voxels == p->max_voxels)
         return RC_OK;
@@ -864,7 +762,6 @@ static rc_status vox_cache_get(rc_cuda *c, const rc_vox_params *p, int cap, int6
     v->max_voxels = p->max_voxels;
     v->b.rows_cap = rows;
     v->b.frames_cap = F;
-    v->b.out_frames = outs;
     for (int k = 0; k < 2; k++) {
         RC_CUDA_TRY(cudaEventCreateWithFlags(&v->in[k], cudaEventDisableTiming), err, "rc_cuda_voxelize");
         RC_CUDA_TRY(cudaEventCreateWithFlags(&v->done[k], cudaEventDisableTiming), err, "rc_cuda_voxelize");
@@ -874,27 +771,15 @@ done:
     return st;
 }
 
-/* Points mode: the frames whose outputs fit VOX_CHUNK_OUT_BYTES (at least 1, at most F);
- * other modes: F. */
-static int64_t out_frames(const rc_vox_params *p, int64_t F)
-{
-    size_t per_frame = (size_t)p->max_voxels * (3 * sizeof(int32_t) + sizeof(int32_t) +
-                                                 (size_t)p->max_points * (size_t)p->C * sizeof(float));
-    int64_t n = p->mode != RC_VOX_POINTS || !per_frame ? F : (int64_t)(VOX_CHUNK_OUT_BYTES / per_frame);
-    return n < 1 ? 1 : n < F ? n : F;
-}
-
-/* The end of the chunk starting at frame f0: one frame, or (sparse layouts, points) as many
- * frames as fit in cap points, in outs output frames and in the key range (G * cells within
- * the sort key type). */
+/* The end of the chunk starting at frame f0: one frame, or (sparse layouts) as many frames as
+ * fit in cap points and in the key range (G * cells within the sort key type). */
 static int64_t chunk_end(const rc_vox_params *p, const int64_t *offsets, int64_t F, int64_t f0, int cap,
-                         int64_t outs, uint64_t cells)
+                         uint64_t cells)
 {
     int64_t f1 = f0 + 1;
     uint64_t max_g = (keys_32(cells) ? 0xFFFFFFFFull : UINT64_MAX) / cells;
     if (!is_batched(p)) return f1;
-    while (f1 < F && (uint64_t)(f1 + 1 - f0) <= max_g && f1 + 1 - f0 <= outs && offsets[f1 + 1] - offsets[f0] <= cap)
-        f1++;
+    while (f1 < F && (uint64_t)(f1 + 1 - f0) <= max_g && offsets[f1 + 1] - offsets[f0] <= cap) f1++;
     return f1;
 }
 
@@ -917,17 +802,16 @@ done:
 }
 
 /* Chunk by chunk on the kernel stream; chunk k + 1's points are copied in on the copy-in
- * stream while chunk k's kernels run.  Dense layouts bring each frame back before the next
- * (it reuses the output buffers); points mode queues each chunk's outputs back behind its
- * kernels; the sparse layouts keep every frame's rows on the device and bring them back after
- * the last chunk. */
+ * stream while chunk k's kernels run.  Dense layouts and points mode bring each frame back
+ * before the next (it reuses the output buffers); the sparse layouts keep every frame's rows
+ * on the device and bring them back after the last chunk. */
 extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const float *points,
                                       const int64_t *offsets, int64_t F, rc_vox_frame *frames, rc_err *err)
 {
     rc_status st = RC_OK;
     uint64_t cells = 0;
     int n_max = 0, cap, k = 0;
-    int64_t f0, f1, next, total, outs, rows = 0;
+    int64_t f0, f1, next, total, rows = 0;
     cudaStream_t s = c->stream;
     vox_bufs *b;
 
@@ -935,26 +819,22 @@ extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const 
     RC_TRY(vox_check(p, offsets, F, &cells, &n_max, err));
     total = offsets[F] - offsets[0];
     cap = n_max > 0 ? n_max : 1;
-    if (is_batched(p) && total > cap)
-        cap = (int)(total < VOX_CHUNK_POINTS ? total : cap > VOX_CHUNK_POINTS ? cap : VOX_CHUNK_POINTS);
-    if (is_rows(p)) rows = total > 0 ? total : 1;
-    outs = out_frames(p, F);
+    if (is_batched(p)) {
+        if (total > cap) cap = (int)(total < VOX_CHUNK_POINTS ? total : cap > VOX_CHUNK_POINTS ? cap : VOX_CHUNK_POINTS);
+        rows = total > 0 ? total : 1;
+    }
     RC_CUDA_TRY(cudaSetDevice(c->device), err, "rc_cuda_voxelize");
-    RC_TRY(vox_cache_get(c, p, cap, rows, is_batched(p) ? F : 1, p->mode == RC_VOX_POINTS ? outs : 1, cells, err));
+    RC_TRY(vox_cache_get(c, p, cap, rows, is_batched(p) ? F : 1, cells, err));
     b = &c->vox->b;
     if (is_batched(p))
         RC_CUDA_TRY(cudaMemcpyAsync(b->off, offsets, (size_t)(F + 1) * sizeof(int64_t), cudaMemcpyHostToDevice, s),
                     err, "rc_cuda_voxelize: frame offsets");
-    if (p->mode == RC_VOX_POINTS) {
-        RC_CUDA_TRY(cudaMemsetAsync(b->drop_points, 0, (size_t)F * sizeof(unsigned), s), err, "rc_cuda_voxelize");
-        RC_CUDA_TRY(cudaMemsetAsync(b->drop_voxels, 0, (size_t)F * sizeof(unsigned), s), err, "rc_cuda_voxelize");
-    }
-    f1 = chunk_end(p, offsets, F, 0, cap, outs, cells);
+    f1 = chunk_end(p, offsets, F, 0, cap, cells);
     RC_TRY(copy_in(c, p, points, offsets, 0, f1, 0, err));
     for (f0 = 0; f0 < F; f0 = f1, f1 = next, k ^= 1) {
         const float *pts = b->pts_db[k];
         vox_chunk ch = {b->off, offsets[f0], offsets[0], (int)f0, (int)(f1 - f0), (int)(offsets[f1] - offsets[f0])};
-        next = f1 < F ? chunk_end(p, offsets, F, f1, cap, outs, cells) : F;
+        next = f1 < F ? chunk_end(p, offsets, F, f1, cap, cells) : F;
         if (f1 < F) RC_TRY(copy_in(c, p, points, offsets, f1, next, k ^ 1, err));
         RC_CUDA_TRY(cudaStreamWaitEvent(s, c->vox->in[k], 0), err, "rc_cuda_voxelize");
         if (is_scatter(p)) RC_TRY(scatter_frame(b, pts, p, ch.n, s, &frames[f0], err));
@@ -962,11 +842,9 @@ extern "C" rc_status rc_cuda_voxelize(rc_cuda *c, const rc_vox_params *p, const 
         else RC_TRY(sort_chunk<uint64_t>(b, pts, p, &ch, cells, s, frames, err));
         RC_CUDA_TRY(cudaEventRecord(c->vox->done[k], s), err, "rc_cuda_voxelize");
     }
-    if (is_rows(p))
+    if (is_batched(p))
         RC_TRY(F == 1 ? sparse_finish_one(b, p, offsets, s, frames, err)
                       : sparse_finish(b, p, offsets, F, s, frames, err));
-    else if (p->mode == RC_VOX_POINTS)
-        RC_TRY(points_finish(b, p, offsets, F, s, frames, err));
 done:
     if (st != RC_OK) { /* a failed call leaves no queued copy behind */
         cudaStreamSynchronize(c->h2d);

@@ -5,10 +5,8 @@
  * fail too.  Point sets: random with points outside the range, points on voxel faces and on
  * the range's borders, NaN and Inf coordinates and values, signed zeros, heavy truncation in
  * points mode, big frames (150k points), empty frames, frames with every point dropped, 600
- * frames (the sparse layouts' batched chunks), heavy contention on a few voxels, a grid of
- * 4e18 cells (64-bit sort keys; 4 frames per batched chunk), and points-mode batches of 300
- * frames with both caps hit, empty frames and frames in one voxel, their outputs per frame and
- * in one block.
+ * frames (the sparse layouts' batched chunks), heavy contention on a few voxels, and a grid of
+ * 4e18 cells (64-bit sort keys; 4 frames per batched chunk).
  * Needs a CUDA device: without one the first check fails and the program bails out. */
 #include "config.h"
 
@@ -79,24 +77,9 @@ static const char *mode_name(const rc_vox_params *p)
     return names[p->mode];
 }
 
-/* Points mode with every frame's outputs in one block per backend (frame f's buffers follow
- * frame f - 1's, as the converter lays them out): the launcher copies such runs back at once. */
-static void block_alloc(rc_vox_frame *fr, int64_t F, const fbuf *s, int poison)
-{
-    int32_t *coords = poisoned(s->coords_n * (size_t)F, poison), *np = poisoned(s->np_n * (size_t)F, poison);
-    float *voxels = poisoned(s->voxels_n * (size_t)F, poison);
-    for (int64_t f = 0; f < F; f++) {
-        fr[f].coords = (int32_t *)((char *)coords + s->coords_n * (size_t)f);
-        fr[f].voxels = (float *)((char *)voxels + s->voxels_n * (size_t)f);
-        fr[f].num_points = (int32_t *)((char *)np + s->np_n * (size_t)f);
-        fr[f].n_voxels = fr[f].dropped_range = fr[f].dropped_points = fr[f].dropped_voxels = -7 * poison;
-    }
-}
-
-/* Runs the point set through both backends with p (points mode with one_block: block_alloc);
- * one TAP line. */
-static void run_set_in(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, const pset *ps, int one_block,
-                       const char *name)
+/* Runs the point set through both backends with p; one TAP line. */
+static void run_set(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, const pset *ps,
+                    const char *name)
 {
     rc_vox_frame *fc = xcalloc((size_t)ps->F, sizeof *fc), *fg = xcalloc((size_t)ps->F, sizeof *fg);
     int ok = 1;
@@ -104,12 +87,7 @@ static void run_set_in(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p,
     char what[200];
     rc_err err;
     rc_err_clear(&err);
-    if (one_block) {
-        fbuf s = sizes_for(p, 0);
-        block_alloc(fc, ps->F, &s, 0x5A);
-        block_alloc(fg, ps->F, &s, 0xA5);
-    }
-    for (int64_t f = 0; !one_block && f < ps->F; f++) {
+    for (int64_t f = 0; f < ps->F; f++) {
         fbuf s = sizes_for(p, ps->off[f + 1] - ps->off[f]);
         frame_alloc(&fc[f], &s, 0x5A);
         frame_alloc(&fg[f], &s, 0xA5);
@@ -143,24 +121,15 @@ static void run_set_in(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p,
         }
         voxels += fc[f].n_voxels;
     }
-    tap_ok(ok, "%s: %s%s, %lld frame(s)%s, %lld voxels listed: cpu and cuda bytes identical", name,
+    tap_ok(ok, "%s: %s%s, %lld frame(s), %lld voxels listed: cpu and cuda bytes identical", name,
            mode_name(p), p->mode == RC_VOX_POINTS ? "" : p->sparse ? " sparse" : " dense",
-           (long long)ps->F, one_block ? " in one block" : "", (long long)voxels);
-    if (one_block && ps->F > 0) { /* frame 0's pointers are the blocks */
-        frame_free(&fc[0]);
-        frame_free(&fg[0]);
-    }
-    for (int64_t f = 0; !one_block && f < ps->F; f++) {
+           (long long)ps->F, (long long)voxels);
+    for (int64_t f = 0; f < ps->F; f++) {
         frame_free(&fc[f]);
         frame_free(&fg[f]);
     }
     free(fc);
     free(fg);
-}
-
-static void run_set(rc_backend *cpu, rc_backend *gpu, const rc_vox_params *p, const pset *ps, const char *name)
-{
-    run_set_in(cpu, gpu, p, ps, 0, name);
 }
 
 static void pset_free(pset *ps)
@@ -369,39 +338,6 @@ static void set_huge_grid(rc_backend *cpu, rc_backend *gpu)
     pset_free(&ps);
 }
 
-/* Points mode over 300 frames (30 under RC_TEST_SMALL) in one call: every fifth frame empty,
- * every third with all its points in one voxel of the 256-cell grid, where both caps are hit;
- * outputs per frame and in one block; then on a grid of 2^24 cells, where 32-bit keys allow
- * 255 frames per chunk, so the call crosses a chunk boundary. */
-static void set_points_batch(rc_backend *cpu, rc_backend *gpu)
-{
-    const double range[3][2] = {{-4, 4}, {-4, 4}, {-1, 1}}, size[3] = {1, 1, 0.5};
-    const double fine[3] = {8.0 / 256, 8.0 / 256, 2.0 / 256};
-    const float lo[3] = {-5, -5, -1.5f}, hi[3] = {5, 5, 1.5f};
-    int F = getenv("RC_TEST_SMALL") ? 30 : 300;
-    int64_t *n = xcalloc((size_t)F, sizeof *n);
-    for (int f = 0; f < F; f++) n[f] = f % 5 == 2 ? 0 : rng_range(1, big(3000));
-    pset ps = random_set(F, n, 4, lo, hi);
-    for (int f = 0; f < F; f += 3)
-        for (int64_t i = ps.off[f]; i < ps.off[f + 1]; i++) {
-            float *q = ps.pts + i * ps.C;
-            q[0] = 1.25f + 0.5f * rng_float(0.0f, 1.0f);
-            q[1] = -2.75f + 0.5f * rng_float(0.0f, 1.0f);
-            q[2] = 0.1f;
-        }
-    char name[96];
-    for (int grid = 0; grid < 2; grid++)
-        for (int one_block = 0; one_block < 2; one_block++) {
-            rc_vox_params p;
-            if (rc_vox_params_init(&p, RC_VOX_POINTS, 0, range, grid ? fine : size, ps.C, 7, 50))
-                TAP_BAIL("points batch: rc_vox_params_init rejected the test grid");
-            snprintf(name, sizeof name, "points batch of %d frames on %s", F, grid ? "2^24 cells" : "256 cells");
-            run_set_in(cpu, gpu, &p, &ps, one_block, name);
-        }
-    free(n);
-    pset_free(&ps);
-}
-
 int main(void)
 {
     rc_backend *cpu = NULL, *gpu = NULL;
@@ -415,7 +351,6 @@ int main(void)
     set_many_frames(cpu, gpu);
     set_contention(cpu, gpu);
     set_huge_grid(cpu, gpu);
-    set_points_batch(cpu, gpu);
     rc_backend_close(cpu);
     rc_backend_close(gpu);
     return tap_done();
