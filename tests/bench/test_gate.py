@@ -206,4 +206,25 @@ v["device"]["name"] = "A device without results"
 rc, out = gate(v, baseline=None)
 ok(rc == 2 and "no baseline" in out, "no committed baseline for the device: exit 2, asks for --baseline", out)
 
+# the default baseline: the newest full run of the device, never a newer partial one (a camera-only
+# run holds none of the kernels and end-to-end cases a full run is gated on); a copy of the gate
+# beside a results folder of its own
+import shutil  # noqa: E402
+gd = os.path.join(tmp, "pick", "bench")
+os.makedirs(os.path.join(gd, "results"))
+for f in ("gate", "benchlib.py"):
+    shutil.copy(os.path.join(SRC, "bench", f), gd)
+full, part = copy.deepcopy(BASE), copy.deepcopy(BASE)
+full["date"], full["commit"] = "2026-01-01T00:00:00Z", "fullrun"
+part["date"], part["commit"], part["partial"] = "2026-02-01T00:00:00Z", "partrun", "camera"
+for name, r in (("a-full.json", full), ("b-part.json", part)):
+    with open(os.path.join(gd, "results", name), "w") as f:
+        json.dump(r, f)
+newp = os.path.join(tmp, "pick-new.json")
+with open(newp, "w") as f:
+    json.dump(BASE, f)
+r = subprocess.run([sys.executable, os.path.join(gd, "gate"), newp], capture_output=True, text=True)
+ok("commit fullrun" in r.stdout, "the default baseline is the newest full run, not a newer partial one",
+   r.stdout[:300] + r.stderr[-300:])
+
 done()
