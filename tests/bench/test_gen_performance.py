@@ -342,6 +342,26 @@ ok("the one compute thread (5.00 s of load" in md8r and "take 2.50 s of it" in m
    "the warm run's reading: compute load split into the op stages and the rest, cuda over cpu", err8)
 ok("the read stage moved 1.20 GB/s (9.00 s busy" in md8r and "dd's sequential 3.00 GB/s" in md8r,
    "the cold run's reading: the read stage beside dd", md8r[md8r.find("Cold cache:"):][:300])
+# issue 18's inputs as users have them: the gzip-chunked run against its numpy script, the
+# robomimic-like run, and what bounded each, from their figures
+ri = copy.deepcopy(RES)
+gin = {"preset": "bench", "storage": "gzip level 4, h5py chunks", "raw_bytes": 2e9, "stored_bytes": 1.5e9}
+ri["e2e"]["runs"] += [
+    {"name": "robocache-cuda-gzip", "wall_s": 4.0, "input": gin, "episodes": 2, "slowest_stage": "reader",
+     "slowest_load_s": 1.5, "wall_over_slowest": 4.0 / 1.5, "stages_busy_s": {"read": 6.0}},
+    {"name": "numpy-gzip", "wall_s": 40.0, "input": gin},
+    {"name": "robocache-cuda-robomimic", "wall_s": 5.0, "input": {"layout": "robomimic", "demos": 2000,
+     "raw_bytes": 1e8, "stored_bytes": 1e8}, "slowest_stage": "writer", "slowest_load_s": 4.5,
+     "wall_over_slowest": 5.0 / 4.5}]
+_, mdi, _, erri = gen(ri, "inputs")
+r = row(mdi, "robocache-cuda-gzip")
+ok(r is not None and num(r[2]) == 4.0 and num(r[3]) == 0.5 and r[5] == "reader",
+   "the gzip row: wall, GB/s of decoded input, slowest stage", r or erri)
+ok("≥ 1.00 GB/s of decoded input (cuda): missed (0.500 GB/s: 2.00× short)" in mdi and
+   "≥ 30.0× the h5py + numpy script: missed (10.0×: 3.00× short)" in mdi, "the gzip verdicts", mdi[-2000:])
+ok("3.00 s per episode" in mdi and "one writer thread (4.50 s of load in a 5.00 s wall)" in mdi,
+   "the readings: gzip bound by reading per episode, robomimic by its writer")
+ok("## Inputs as users have them" not in md7, "no gzip or robomimic runs: no such section")
 ok("Cold cache:" not in md7 and "the one compute thread" not in md7,
    "no reading where the runs say nothing of it (a reader-bound run without stage figures)")
 r = row(md7, "robocache-cuda-16")
