@@ -600,7 +600,46 @@ def section_camera(res):
                         "met" if x >= CAM_SPEEDUP and peer.get("agrees_with_robocache") else "missed"])
     if verdict:
         out.append(table(["target", "measured", "verdict"], verdict))
+    out += camera_reading(res, cases, cu, peer)
     return "\n\n".join(out)
+
+
+def camera_reading(res, cases, cu, peer):
+    """What bounded the resize kernel and the camera conversion, from the profile and the reports."""
+    out = []
+    m = _profile_kernel(res, CAM_PROFILE_CASE, "image_resize_kernel") if cases else None
+    if m:
+        dram = m.get("dram__throughput.avg.pct_of_peak_sustained_elapsed [%]")
+        sm = m.get("sm__throughput.avg.pct_of_peak_sustained_elapsed [%]")
+        if dram is not None and sm is not None and sm > dram:
+            out.append("The resize kernel misses the share of D2D because its instructions, not DRAM, bound it "
+                       "(SM %s%%, DRAM %s%% of peak): each output pixel sums its taps byte by byte. What would "
+                       "close it: more output pixels per thread from one staged source tile, so loads and weight "
+                       "reads are shared, and four taps per instruction (byte dot products)." % (fmt(sm), fmt(dram)))
+    if cu and cu.get("slowest_stage") == "reader":
+        rd = (cu.get("report_stages") or {}).get("read", {})
+        pr = (peer or {}).get("stages_busy_s", {}).get("read")
+        eps = cu.get("episodes") or 0
+        text = ("The camera conversion is bound by its reader processes: %s s of reading %s GB of frames from a "
+                "cold cache (%s GB/s), one process per episode, so %s at a time"
+                % (fmt(rd.get("busy_s")), fmt(rd.get("bytes_in", 0) / 1e9), fmt(rd.get("throughput_mb_s", 0) / 1000),
+                   eps or "few"))
+        if pr:
+            text += ", where the script's h5py reads the same frames in %s s" % fmt(pr)
+        text += (". What would close it: reads as large and as ordered as a plain sequential read, and an "
+                 "episode's frames spread over several reader processes; the resize and the JPEG encoding in the "
+                 "compression workers come next.")
+        _, runs = e2e_figures(res)
+        inp = (runs.get("robocache-cuda-16-cold") or {}).get("input") or {}
+        dd = inp["dd_bytes"] / inp["dd_s"] / 1e9 if inp.get("dd_s") else None
+        if peer and dd:
+            need = rd.get("bytes_in", 0) / 1e9 / (peer["wall_s"] / 20)
+            text += (" The script's %s s wall makes 20× a %s s conversion of %s GB, %s GB/s, where this run's "
+                     "storage read %s GB/s sequentially (dd)%s."
+                     % (fmt(peer["wall_s"]), fmt(peer["wall_s"] / 20), fmt(rd.get("bytes_in", 0) / 1e9), fmt(need),
+                        fmt(dd), ": from a cold cache the target is beyond the disk" if need > dd else ""))
+        out.append(text)
+    return out
 
 
 def _profile_kernel(res, case, kernel):

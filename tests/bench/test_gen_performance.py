@@ -362,6 +362,21 @@ ok("≥ 1.00 GB/s of decoded input (cuda): missed (0.500 GB/s: 2.00× short)" in
 ok("3.00 s per episode" in mdi and "one writer thread (4.50 s of load in a 5.00 s wall)" in mdi,
    "the readings: gzip bound by reading per episode, robomimic by its writer")
 ok("## Inputs as users have them" not in md7, "no gzip or robomimic runs: no such section")
+
+# the camera reading: a reader-bound conversion against the script's own reading, and the 20× target
+# beside dd's sequential read of the same run
+rcam = copy.deepcopy(res7)
+cin = {"preset": "aloha", "raw_bytes": 4e9}
+rcam["e2e"]["runs"] += [
+    {"name": "robocache-cuda-camera", "wall_s": 5.0, "input": cin, "episodes": 2, "slowest_stage": "reader",
+     "slowest_load_s": 1.5, "stages_busy_s": {"read": 6.0}, "frames": 4000,
+     "report_stages": {"read": {"busy_s": 6.0, "bytes_in": 4e9, "throughput_mb_s": 600.0}}},
+    {"name": "pillow-camera", "wall_s": 8.0, "input": cin, "stages_busy_s": {"read": 2.0}, "frames": 4000}]
+_, mdc, _, errc = gen(rcam, "camera-reading")
+ok("6.00 s of reading 4.00 GB of frames from a cold cache (0.600 GB/s), one process per episode, so 2 at a time"
+   in mdc and "h5py reads the same frames in 2.00 s" in mdc and "a 0.400 s conversion of 4.00 GB, 10.0 GB/s" in mdc
+   and "beyond the disk" in mdc, "the camera reading: reader-bound, the script's reading, 20× beside dd", errc)
+
 ok("Cold cache:" not in md7 and "the one compute thread" not in md7,
    "no reading where the runs say nothing of it (a reader-bound run without stage figures)")
 r = row(md7, "robocache-cuda-16")
