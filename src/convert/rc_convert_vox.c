@@ -23,6 +23,9 @@
 #define RC_VOX_BATCH_BYTES ((uint64_t)256 << 20)
 #endif
 
+/* Batches with fewer voxels than this are packed by the calling thread alone. */
+#define RC_VOX_PACK_SERIAL_ROWS 16384
+
 /* A growable byte array for the packed sparse/points outputs, started from the buffer the
  * slot's last episode left for the same output (rc_out_keep). */
 typedef struct grow {
@@ -30,7 +33,8 @@ typedef struct grow {
     size_t n, cap;
 } grow;
 
-static int grow_append(grow *g, const void *src, size_t n)
+/* Makes room for n more bytes after g->n; -1 when out of memory. */
+static int grow_reserve(grow *g, size_t n)
 {
     if (g->n + n > g->cap) {
         size_t cap = g->cap ? g->cap : 4096;
@@ -40,9 +44,27 @@ static int grow_append(grow *g, const void *src, size_t n)
         g->p = p;
         g->cap = cap;
     }
-    if (n) memcpy(g->p + g->n, src, n);
-    g->n += n;
     return 0;
+}
+
+/* Appends the nb frames' results (frame k's rows start at offs[k] - offs[0]) to the packed
+ * arrays, room already made, frames copied in parallel: each has its own destination, so the
+ * bytes do not depend on the threads. */
+static void pack_batch(const rc_vox_frame *fr, const int64_t *offs, int64_t nb, grow *coords, grow *values,
+                       grow *npts, size_t vrow)
+{
+    const size_t m = (size_t)(offs[nb] - offs[0]);
+#pragma omp parallel for schedule(dynamic, 1) if (nb > 1 && m > RC_VOX_PACK_SERIAL_ROWS)
+    for (int64_t k = 0; k < nb; k++) {
+        size_t r0 = (size_t)(offs[k] - offs[0]), n = (size_t)fr[k].n_voxels;
+        if (n == 0) continue;
+        memcpy(coords->p + coords->n + r0 * 12, fr[k].coords, n * 12);
+        memcpy(values->p + values->n + r0 * vrow, npts ? (const void *)fr[k].voxels : fr[k].values, n * vrow);
+        if (npts) memcpy(npts->p + npts->n + r0 * 4, fr[k].num_points, n * 4);
+    }
+    coords->n += m * 12;
+    values->n += m * vrow;
+    if (npts) npts->n += m * 4;
 }
 
 static void grow_start(grow *g, rc_out_keep *keep, const rc_spec_stage *sg, const char *dataset)
@@ -195,17 +217,14 @@ rc_status rc_convert_voxelize(const rc_spec_stage *sg, rc_backend *b, const rc_e
             rep->vox_dropped_points += fr->dropped_points;
             rep->vox_dropped_voxels += fr->dropped_voxels;
             offs[f0 + k + 1] = offs[f0 + k] + (dense_mode ? 0 : fr->n_voxels);
-            if (dense_mode) continue;
-            size_t m = (size_t)fr->n_voxels;
-            bytes_out += m * (12 + (points_mode ? vox_bytes + 4 : vb));
-            int bad = grow_append(&coords, fr->coords, m * 12);
-            if (points_mode) {
-                bad |= grow_append(&values, fr->voxels, m * vox_bytes);
-                bad |= grow_append(&npts, fr->num_points, m * 4);
-            } else {
-                bad |= grow_append(&values, fr->values, m * vb);
-            }
+        }
+        if (!dense_mode) {
+            size_t m = (size_t)(offs[f0 + nb] - offs[f0]), vrow = points_mode ? vox_bytes : vb;
+            bytes_out += m * (12 + vrow + (points_mode ? 4 : 0));
+            int bad = grow_reserve(&coords, m * 12) | grow_reserve(&values, m * vrow) |
+                      (points_mode ? grow_reserve(&npts, m * 4) : 0);
             RC_FAIL_IF(bad, err, RC_E_NOMEM, "out of memory packing voxels of stage '%s'", sg->name);
+            pack_batch(frames + f0, offs + f0, nb, &coords, &values, points_mode ? &npts : NULL, vrow);
         }
         rc_report_interval(rep, RC_TIMED_VOXELIZE, index, t0, t1, (uint64_t)pts * (uint64_t)p.C * 4,
                            bytes_out, nb);
