@@ -2,14 +2,16 @@
  * take and put by path, replacement, the RC_OUT_KEEP_MAX bound, outputs without a cap freed; and
  * a voxelize stage (sparse count, points) run episode after episode through one slot's keep and
  * the compute thread's scratch, a large episode before a small one and the kept buffers filled
- * with a poison pattern, gives exactly the outputs of the same episodes converted with nothing
- * kept. */
+ * with a poison pattern, packed by 4 threads, gives exactly the outputs of the same episodes
+ * converted with nothing kept and packed by one thread. */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <omp.h>
 
 #include "common/rc_common.h"
 #include "convert/convert_int.h"
@@ -141,12 +143,12 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
     for (int a = 0; a < 3; a++) {
         sg.range[a][0] = -8;
         sg.range[a][1] = 8;
-        sg.voxel_size[a] = 0.5;
+        sg.voxel_size[a] = 0.25;
     }
     sg.mode = mode;
     sg.sparse = 1;
     sg.max_points_per_voxel = 4;
-    sg.max_voxels = 3000;
+    sg.max_voxels = 12000;
     rc_spec spec;
     memset(&spec, 0, sizeof spec);
     rc_report rep;
@@ -154,8 +156,9 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
     rc_out_keep keep, scratch;
     memset(&keep, 0, sizeof keep);
     memset(&scratch, 0, sizeof scratch);
-    const int64_t frames[4] = {9, 3, 12, 2}, points[4] = {4000, 300, 2500, 50};
+    const int64_t frames[4] = {9, 3, 12, 2}, points[4] = {16000, 300, 9000, 50};
     int all_same = 1, reused = 0;
+    uint64_t rows0 = 0;
     for (int e = 0; e < 4; e++) {
         rc_episode ep;
         rc_stream_data sd;
@@ -168,16 +171,21 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
         reused += keep.n > 0 && scratch.n > 0;
         poison(&keep);
         poison(&scratch);
+        omp_set_num_threads(4);
         rc_status s1 = rc_convert_voxelize(&sg, b, &ep, e, &rep, &kept, &keep, &scratch, &err);
+        omp_set_num_threads(1);
         rc_status s2 = rc_convert_voxelize(&sg, b, &ep, e, &rep, &fresh, NULL, NULL, &err);
+        if (e == 0 && s1 == RC_OK) rows0 = kept.items[0].dims[0];
         all_same &= s1 == RC_OK && s2 == RC_OK && same_outputs(&kept, &fresh);
         rc_episode_outputs_keep(&kept, &spec, &keep);
         rc_episode_outputs_free(&fresh, &spec);
         free_episode(&sd);
     }
     tap_ok(reused == 3, "mode %d: episodes 2-4 start from the kept buffers", (int)mode);
-    tap_ok(all_same, "mode %d: kept buffers give the bytes of fresh ones, a large episode before a small one",
-           (int)mode);
+    tap_ok(rows0 > 2 * 16384, "mode %d: the first episode's batches (8 frames) hold more voxels than one thread "
+           "packs (%llu in 9 frames)", (int)mode, (unsigned long long)rows0);
+    tap_ok(all_same, "mode %d: kept buffers, packed by 4 threads, give the bytes of fresh ones packed by 1, a large "
+           "episode before a small one", (int)mode);
     rc_out_keep_free(&keep);
     rc_out_keep_free(&scratch);
     rc_report_free(&rep);
