@@ -23,8 +23,9 @@
 #define RC_VOX_BATCH_BYTES ((uint64_t)256 << 20)
 #endif
 
-/* Batches with fewer voxels than this are packed by the calling thread alone. */
-#define RC_VOX_PACK_SERIAL_ROWS 16384
+/* Batches with fewer voxels than this (about 16 MB of count results) are packed by the calling
+ * thread alone: a smaller copy gains less than the threads' start and join cost it. */
+#define RC_VOX_PACK_SERIAL_ROWS ((size_t)1 << 20)
 
 /* A growable byte array for the packed sparse/points outputs, started from the buffer the
  * slot's last episode left for the same output (rc_out_keep). */

@@ -141,14 +141,14 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
     snprintf(sg.cloud, sizeof sg.cloud, "lidar");
     sg.cloud_columns = 4;
     for (int a = 0; a < 3; a++) {
-        sg.range[a][0] = -8;
-        sg.range[a][1] = 8;
-        sg.voxel_size[a] = 0.25;
+        sg.range[a][0] = -10;
+        sg.range[a][1] = 10;
+        sg.voxel_size[a] = 0.125;
     }
     sg.mode = mode;
     sg.sparse = 1;
-    sg.max_points_per_voxel = 4;
-    sg.max_voxels = 12000;
+    sg.max_points_per_voxel = 1;
+    sg.max_voxels = 160000;
     rc_spec spec;
     memset(&spec, 0, sizeof spec);
     rc_report rep;
@@ -156,7 +156,7 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
     rc_out_keep keep, scratch;
     memset(&keep, 0, sizeof keep);
     memset(&scratch, 0, sizeof scratch);
-    const int64_t frames[4] = {9, 3, 12, 2}, points[4] = {16000, 300, 9000, 50};
+    const int64_t frames[4] = {9, 3, 12, 2}, points[4] = {160000, 300, 9000, 50};
     int all_same = 1, reused = 0;
     uint64_t rows0 = 0;
     for (int e = 0; e < 4; e++) {
@@ -182,7 +182,7 @@ static void test_voxelize_reuse(rc_backend *b, rc_vox_mode mode)
         free_episode(&sd);
     }
     tap_ok(reused == 3, "mode %d: episodes 2-4 start from the kept buffers", (int)mode);
-    tap_ok(rows0 > 2 * 16384, "mode %d: the first episode's batches (8 frames) hold more voxels than one thread "
+    tap_ok(rows0 > 9 * ((uint64_t)1 << 20) / 8, "mode %d: the first episode's batches (8 frames) hold more voxels than one thread "
            "packs (%llu in 9 frames)", (int)mode, (unsigned long long)rows0);
     tap_ok(all_same, "mode %d: kept buffers, packed by 4 threads, give the bytes of fresh ones packed by 1, a large "
            "episode before a small one", (int)mode);
