@@ -17,12 +17,17 @@ tests_unit_test_budget_SOURCES = tests/unit/test_budget.c
 tests_unit_test_budget_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_budget_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/unit/test_out_keep
+tests_unit_test_out_keep_SOURCES = tests/unit/test_out_keep.c
+tests_unit_test_out_keep_CPPFLAGS = $(TEST_CPPFLAGS)
+tests_unit_test_out_keep_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/unit/test_isolate
 tests_unit_test_isolate_SOURCES = tests/unit/test_isolate.c
 tests_unit_test_isolate_CPPFLAGS = $(TEST_CPPFLAGS)
 tests_unit_test_isolate_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit/test_error tests/unit/test_budget tests/unit/test_isolate tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh \
+TESTS += tests/unit/test_error tests/unit/test_budget tests/unit/test_out_keep tests/unit/test_isolate tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh \
 	tests/cli/log_options.sh tests/cli/no_gpu.sh
 EXTRA_DIST += tests/cli/exit_codes.sh tests/cli/install.sh tests/cli/first_contact.sh \
 	tests/cli/log_options.sh tests/cli/no_gpu.sh

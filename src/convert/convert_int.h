@@ -35,9 +35,12 @@ rc_status rc_jpeg_job_add(const rc_spec_stage *sg, const rc_image_geom *g, uint8
 rc_status rc_convert_image_stage(const rc_spec_stage *sg, rc_backend *b, const rc_episode *ep, const int64_t *grid,
                                  int64_t T, int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
 
-/* Voxelize stage st of ep (rc_convert_vox.c). */
+/* Voxelize stage st of ep (rc_convert_vox.c); its packed sparse/points outputs reuse keep's
+ * buffers and may be kept again, its result buffers come from scratch and go back there (either
+ * may be NULL). */
 rc_status rc_convert_voxelize(const rc_spec_stage *st, rc_backend *b, const rc_episode *ep,
-                              int64_t index, rc_report *rep, rc_episode_outputs *out, rc_err *err);
+                              int64_t index, rc_report *rep, rc_episode_outputs *out, rc_out_keep *keep,
+                              rc_out_keep *scratch, rc_err *err);
 
 /* ---- what each output holds, written as attributes (rc_describe.c) ---- */
 

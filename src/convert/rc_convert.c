@@ -206,13 +206,14 @@ done:
 }
 
 rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
-                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err)
+                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_out_keep *keep,
+                            rc_out_keep *scratch, rc_err *err)
 {
     rc_status st = RC_OK;
     RC_TRY(finish_resample_stages(spec, b, ep, index, rep, out, plan, err));
     for (int s = 0; s < spec->n_stages; s++)
         if (spec->stages[s].kind == RC_STAGE_VOXELIZE)
-            RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, err));
+            RC_TRY(rc_convert_voxelize(&spec->stages[s], b, ep, index, rep, out, keep, scratch, err));
 done:
     rc_fuse_plan_free(plan);
     if (st != RC_OK) rc_episode_outputs_free(out, spec);

@@ -56,6 +56,8 @@ typedef struct rc_output {
     uint64_t dims[5];
     uint64_t chunk_rows; /* rows per HDF5 chunk asked of the writer (rc_shard_chunk_rows_as); 0: its rule */
     void *data;          /* owned */
+    size_t cap;          /* bytes data can hold when it may be kept for the slot's next episode
+                            (rc_out_keep); 0: freed with the list */
     int from_job;        /* 0: data and dims final; j + 1: filled in by rc_jpeg_job_finish of jpeg[j] (the
                             field stays: the caller knows when that job is finished) */
 } rc_output;
@@ -89,6 +91,19 @@ typedef struct rc_episode_outputs {
     rc_stats *stats;     /* [spec->n_stages], this episode's; NULL when stats are off */
 } rc_episode_outputs;
 
+/* Buffers kept from one episode to the next, one per path, so that large ones are neither
+ * allocated nor faulted in afresh every episode: the outputs an episode leaves to the next
+ * episode of the same pipeline slot, and the voxelize stages' result buffers, which the compute
+ * thread keeps for itself.  At most RC_OUT_KEEP_MAX of them, each no larger than the largest
+ * episode needed. */
+#define RC_OUT_KEEP_MAX 16
+typedef struct rc_out_keep {
+    char rel_path[RC_OUT_KEEP_MAX][160];
+    void *p[RC_OUT_KEEP_MAX];
+    size_t cap[RC_OUT_KEEP_MAX];
+    int n;
+} rc_out_keep;
+
 /* The fuse and resample stages of one episode, ready to run: one job per stage over the
  * episode's timeline, with the output buffers the jobs write.  Jobs of several episodes can
  * go to the backend in one rc_backend_fuse call (the compute stage batches small episodes). */
@@ -112,11 +127,22 @@ rc_status rc_convert_plan(const rc_spec *spec, const rc_episode *ep, rc_episode_
                           rc_fuse_plan *plan, rc_err *err);
 /* After the plan's jobs ran on the backend: moves their results into out, runs the voxelize
  * stages of ep on b, and frees the plan.  On failure out is freed too.  `index` is the
- * episode's run-order number (report and trace).  Image stages resize on b too. */
+ * episode's run-order number (report and trace).  Image stages resize on b too.  Voxelize
+ * stages pack into the buffers keep holds from the slot's last episode and take their result
+ * buffers from scratch, kept there again for the next call (either may be NULL). */
 rc_status rc_convert_finish(const rc_spec *spec, rc_backend *b, const rc_episode *ep, int64_t index,
-                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_err *err);
+                            rc_report *rep, rc_episode_outputs *out, rc_fuse_plan *plan, rc_out_keep *keep,
+                            rc_out_keep *scratch, rc_err *err);
 void rc_fuse_plan_free(rc_fuse_plan *plan);
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec);
+/* As rc_episode_outputs_free, but the outputs with a cap go into keep (keep may be NULL). */
+void rc_episode_outputs_keep(rc_episode_outputs *out, const rc_spec *spec, rc_out_keep *keep);
+/* Takes keep's buffer for rel_path (NULL, *cap 0 when there is none); the caller owns it. */
+void *rc_out_keep_take(rc_out_keep *keep, const char *rel_path, size_t *cap);
+/* Leaves buffer p of cap bytes in keep under rel_path, replacing one already there; frees it
+ * when keep is NULL or full, or cap is 0. */
+void rc_out_keep_put(rc_out_keep *keep, const char *rel_path, void *p, size_t cap);
+void rc_out_keep_free(rc_out_keep *keep);
 
 /* ---- JPEG jobs (rc_convert_jpeg.c): run by the compression workers ---- */
 

@@ -1,6 +1,6 @@
 /* rc_outputs.c — the in-memory output list of one episode (rc_episode_outputs): appending an
  * output, which takes ownership of its buffer, and freeing the list with its JPEG jobs and
- * statistics. */
+ * statistics, or leaving its reusable buffers to the slot's next episode (rc_out_keep). */
 #include "config.h"
 
 #include <stdio.h>
@@ -46,9 +46,49 @@ static void jpeg_job_free(rc_jpeg_job *j)
     rc_free(j->frames);
 }
 
+void *rc_out_keep_take(rc_out_keep *keep, const char *rel_path, size_t *cap)
+{
+    *cap = 0;
+    for (int i = 0; keep && i < keep->n; i++) {
+        if (!keep->p[i] || strcmp(keep->rel_path[i], rel_path) != 0) continue;
+        void *p = keep->p[i];
+        *cap = keep->cap[i];
+        keep->p[i] = NULL;
+        keep->cap[i] = 0;
+        return p;
+    }
+    return NULL;
+}
+
+void rc_out_keep_put(rc_out_keep *keep, const char *rel_path, void *p, size_t cap)
+{
+    int i = 0;
+    while (keep && cap && i < keep->n && strcmp(keep->rel_path[i], rel_path) != 0) i++;
+    if (!keep || !cap || i == RC_OUT_KEEP_MAX) {
+        rc_free(p);
+        return;
+    }
+    if (i == keep->n) keep->n++;
+    rc_free(keep->p[i]);
+    snprintf(keep->rel_path[i], sizeof keep->rel_path[i], "%s", rel_path);
+    keep->p[i] = p;
+    keep->cap[i] = cap;
+}
+
+void rc_out_keep_free(rc_out_keep *keep)
+{
+    for (int i = 0; i < keep->n; i++) rc_free(keep->p[i]);
+    memset(keep, 0, sizeof *keep);
+}
+
 void rc_episode_outputs_free(rc_episode_outputs *out, const rc_spec *spec)
 {
-    for (int i = 0; i < out->n; i++) rc_free(out->items[i].data);
+    rc_episode_outputs_keep(out, spec, NULL);
+}
+
+void rc_episode_outputs_keep(rc_episode_outputs *out, const rc_spec *spec, rc_out_keep *keep)
+{
+    for (int i = 0; i < out->n; i++) rc_out_keep_put(keep, out->items[i].rel_path, out->items[i].data, out->items[i].cap);
     rc_free(out->items);
     for (int j = 0; j < out->n_jpeg; j++) jpeg_job_free(&out->jpeg[j]);
     rc_free(out->jpeg);

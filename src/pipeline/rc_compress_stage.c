@@ -74,7 +74,7 @@ void rc_slot_clear(rc_slot *slot, const rc_spec *spec)
     rc_free(slot->tasks);
     slot->tasks = NULL;
     slot->n_tasks = 0;
-    rc_episode_outputs_free(&slot->out, spec);
+    rc_episode_outputs_keep(&slot->out, spec, &slot->keep);
     rc_scan_episode_free(&slot->fig);
     for (int k = 0; slot->ep_in_shm && k < slot->ep.n_streams; k++) { /* not the episode's */
         slot->ep.streams[k].t_ns = NULL;

@@ -110,7 +110,7 @@ void *rc_compute_stage(void *arg)
             rc_slot *sl = batch[k];
             if (sl->st == RC_OK)
                 sl->st = rc_convert_finish(s->spec, s->backend, &sl->ep, sl->item, s->rep, &sl->out, &plans[k],
-                                           &sl->err);
+                                           &sl->keep, &s->vox_scratch, &sl->err);
             else
                 rc_fuse_plan_free(&plans[k]);
             if (sl->st == RC_OK && s->o->timestamps) /* --report: as scan gives them */

@@ -41,11 +41,13 @@ static void run_free(rc_run *s)
     pthread_mutex_destroy(&s->take_mu);
     for (int i = 0; s->slots && i < s->n_slots; i++) {
         rc_slot_clear(&s->slots[i], s->spec);
+        rc_out_keep_free(&s->slots[i].keep);
         rc_slot_shm_free(&s->slots[i], s->backend);
         pthread_cond_destroy(&s->slots[i].done);
         pthread_mutex_destroy(&s->slots[i].mu);
     }
     rc_free(s->slots);
+    rc_out_keep_free(&s->vox_scratch);
     rc_stage_queue_destroy(&s->free_q);
     rc_stage_queue_destroy(&s->read_q);
     rc_stage_queue_destroy(&s->write_q);

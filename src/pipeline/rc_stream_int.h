@@ -66,6 +66,7 @@ typedef struct rc_slot {
     rc_err err;
     rc_episode ep;
     rc_episode_outputs out;
+    rc_out_keep keep;            /* out's buffers left for the slot's next episode */
     rc_out_z *z;                 /* [out.n] */
     rc_chunk_task *tasks;
     int64_t n_tasks;
@@ -100,6 +101,7 @@ typedef struct rc_run {
     char **ids;                  /* [n_items] episode ids, for the duplicate check */
     rc_slot *slots;
     int n_slots;
+    rc_out_keep vox_scratch;     /* the voxelize result buffers, the compute thread's only */
     rc_stage_queue free_q, read_q, write_q, task_q;
     atomic_int abort;            /* a fatal error: stages stop working and drain */
     atomic_int next_worker;      /* numbers the compression workers' tracks */
