@@ -859,17 +859,19 @@ def e2e_reading(res):
         other = w["slowest_load_s"] - ops
         text = ("16 episodes, warm cache, cuda: the slowest stage is the one compute thread (%s s of load; the wall "
                 "is %s× it). The op stages take %s s of it as the report times them (voxelize %s s, resample and "
-                "fuse %s s); the other %s s is the thread's own work around them (each episode's plan, its output "
-                "buffers, the statistics counted there). That part is the same on both backends, which is why "
+                "fuse %s s); the other %s s is the thread's own work around them, mostly packing each batch's voxels "
+                "into the episode's output arrays: page faults of fresh arrays and the copy, with statistics "
+                "and planning under 2%% of the thread (a CPU profile, bench/results/cpu/"
+                "2026-12-06-vox-buffer-reuse.json). That part is the same on both backends, which is why "
                 % (fmt(w["slowest_load_s"]), fmt(w["wall_over_slowest"]), fmt(ops), fmt(b.get("voxelize", 0)),
                    fmt(b.get("resample", 0)), fmt(other)))
         if cpu:
             text += "the cuda wall is %s× the cpu backend's. " % fmt(cpu["wall_s"] / w["wall_s"])
         else:
             text += "the GPU gains little end to end. "
-        text += ("What would close it: that work off the single compute thread (output buffers kept per slot "
-                 "instead of fresh pages each episode, the statistics counted by the compression workers), so "
-                 "the kernels are what the backends differ by, and the raw GB/s rises with it.")
+        text += ("What would close it: the output arrays kept per slot from episode to episode and packed by "
+                 "several threads, so the kernels are what the backends differ by, and the raw GB/s rises with "
+                 "it.")
         out.append(text)
     rd = (cold or {}).get("report_stages", {}).get("read", {})
     if cold and cold.get("input", {}).get("dd_s") and rd.get("throughput_mb_s"):
