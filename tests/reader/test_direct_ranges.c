@@ -13,14 +13,9 @@
 
 #define UNIVERSE 256
 
-static uint64_t rng = 0x9e3779b97f4a7c15u;
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rng = 1;
+/* A fixed sequence (Knuth's MMIX LCG, its high bits). */
+static uint64_t next(void) { return (rng = rng * 6364136223846793005u + 1442695040888963407u) >> 24; }
 
 /* The reference: the bytes inside [0, size) that some range covers, as maximal runs. */
 static size_t reference(const rc_direct_range *r, size_t n, uint64_t size, rc_direct_range *out)
