@@ -14,6 +14,10 @@
 
 #define FILTER_ZSTD 32015
 #define FILTER_LZ4 32004
+/* A large contiguous dataset is read in preads of PIECE bytes, the kernel asked (read-ahead) for
+ * AHEAD bytes past each; chunks are asked for AHEAD bytes past the one being read. */
+#define PIECE ((size_t)8 << 20)
+#define AHEAD ((uint64_t)64 << 20)
 
 struct rc_direct_ctx {
     rd_decoders dec;
@@ -63,6 +67,31 @@ static int read_at(int fd, void *buf, size_t n, uint64_t off)
         off += (uint64_t)got;
     }
     return 0;
+}
+
+/* Reads n bytes at off (inside the file: the plan checked) in pieces, with read-ahead. */
+static int read_ahead(int fd, uint8_t *buf, size_t n, uint64_t off)
+{
+    if (n <= PIECE) return read_at(fd, buf, n, off);
+    rc_direct_range whole = {off, n};
+    rc_direct_ahead a = {fd, &whole, 1, 0, 0};
+    for (size_t at = 0; at < n; at += PIECE) {
+        size_t k = n - at < PIECE ? n - at : PIECE;
+        rc_direct_ahead_to(&a, off + at + k + AHEAD);
+        if (read_at(fd, buf + at, k, off + at) != 0) return -1;
+    }
+    return 0;
+}
+
+/* The places of p's chunks, sorted and merged, for read-ahead; NULL (no read-ahead) when there is
+ * no memory for them. */
+static rc_direct_range *chunk_ranges(const rc_direct_plan *p, size_t *n)
+{
+    rc_direct_range *r = rc_malloc((size_t)p->n_chunks * sizeof *r);
+    if (!r) return NULL;
+    for (uint64_t i = 0; i < p->n_chunks; i++) r[i] = (rc_direct_range){p->chunks[i].offset, p->chunks[i].stored};
+    *n = rc_direct_ranges_merge(r, (size_t)p->n_chunks, UINT64_MAX);
+    return r;
 }
 
 /* Chunk i's first element, its extent inside the dataset, and whether that part of buf is
@@ -169,8 +198,13 @@ static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *bu
     if (p->n_filters > 0 && (reserve(&ctx->tmp[0], &ctx->tmp_cap[0], p->chunk_bytes) != 0 ||
                              reserve(&ctx->tmp[1], &ctx->tmp_cap[1], p->chunk_bytes) != 0))
         return -1;
+    size_t n_ranges = 0;
+    rc_direct_range *ranges = p->n_chunks > 1 ? chunk_ranges(p, &n_ranges) : NULL;
+    rc_direct_ahead ahead = {p->fd, ranges, n_ranges, 0, 0};
+    int rc = -1;
     for (uint64_t i = 0; i < p->n_chunks; i++) {
         const struct rc_direct_chunk *c = &p->chunks[i];
+        rc_direct_ahead_to(&ahead, c->offset + c->stored + AHEAD);
         int whole = chunk_box(p, i, start, extent) && extent[0] == p->chunk[0];
         size_t at = 0;
         for (int k = 0; k < p->rank; k++) at = at * p->dims[k] + start[k];
@@ -178,21 +212,24 @@ static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *bu
         const uint8_t *got;
         if (dst && (c->skip & ((1u << p->n_filters) - 1)) == ((1u << p->n_filters) - 1)) {
             /* Nothing to undo: read the chunk where it belongs. */
-            if (c->stored != p->chunk_bytes || read_at(p->fd, dst, p->chunk_bytes, c->offset) != 0) return -1;
+            if (c->stored != p->chunk_bytes || read_at(p->fd, dst, p->chunk_bytes, c->offset) != 0) goto done;
             continue;
         }
-        if (read_at(p->fd, ctx->in, (size_t)c->stored, c->offset) != 0) return -1;
-        if (decode_chunk(ctx, p, c, dst, &got) != 0) return -1;
+        if (read_at(p->fd, ctx->in, (size_t)c->stored, c->offset) != 0) goto done;
+        if (decode_chunk(ctx, p, c, dst, &got) != 0) goto done;
         if (got == dst) continue;
         if (dst) memcpy(dst, got, p->chunk_bytes);
         else scatter(p, got, start, extent, buf);
     }
-    return 0;
+    rc = 0;
+done:
+    rc_free(ranges);
+    return rc;
 }
 
 int rc_direct_exec(rc_direct_ctx *ctx, const rc_direct_plan *p, void *buf)
 {
     if (p->total == 0) return 0;
-    if (!p->chunked) return read_at(p->fd, buf, p->total, p->offset);
+    if (!p->chunked) return read_ahead(p->fd, buf, p->total, p->offset);
     return exec_chunked(ctx, p, buf);
 }

@@ -89,6 +89,39 @@ int rc_direct_exec(rc_direct_ctx *ctx, const rc_direct_plan *plan, void *buf);
  * the outcome and returns H5Dread's convention (negative on failure). */
 herr_t rc_direct_read(hid_t dset, hid_t mem_type, void *buf, size_t buf_bytes);
 
+/* A byte range of the input file. */
+typedef struct rc_direct_range {
+    uint64_t off, len;
+} rc_direct_range;
+
+/* Pure: keeps of r[0..n) only the parts inside [0, file_size) (empty ones dropped, ends clipped),
+ * sorted by offset, overlapping or touching ranges merged into one; returns the count left (<= n,
+ * in place).  Read-ahead uses it on a plan's chunk places, which a file may list in any order. */
+size_t rc_direct_ranges_merge(rc_direct_range *r, size_t n, uint64_t file_size);
+
+/* Read-ahead over sorted, merged ranges: rc_direct_ahead_to asks the kernel
+ * (posix_fadvise WILLNEED) to start reading every byte of the ranges below offset upto not asked
+ * for yet, so the device has a deep queue while the caller copies or decodes what came before. */
+typedef struct rc_direct_ahead {
+    int fd;
+    const rc_direct_range *r;
+    size_t n, i;       /* ranges; the first not wholly asked for */
+    uint64_t asked;    /* bytes of r[i] asked for */
+} rc_direct_ahead;
+
+void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto);
+
+/* Under the HDF5 lock.  The descriptor, user-block size and current size of obj's file:
+ * RC_DIRECT_OK, or RC_DIRECT_DRIVER when it is not open read-only on the sec2 driver. */
+rc_direct_why rc_direct_file(hid_t obj, int *fd, uint64_t *base, uint64_t *size);
+
+/* Under the HDF5 lock.  Asks the kernel to start reading (posix_fadvise WILLNEED) the stored bytes
+ * of the datasets below group g, contiguous ones and chunked ones of at most a few hundred
+ * chunks, their places checked against the file's size and merged, at most max_bytes of them in
+ * file order; returns the bytes asked for.  Advice only: nothing is read or allocated beyond a
+ * bounded list of places, and a failed query only asks for less. */
+uint64_t rc_direct_prefetch_group(hid_t g, uint64_t max_bytes);
+
 /* Process-wide switch of the direct path (on by default); off, every read is an H5Dread. */
 void rc_direct_enable(int on);
 

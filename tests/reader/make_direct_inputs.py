@@ -48,6 +48,14 @@ with h5py.File(os.path.join(out, "plain.h5"), "w") as f:
     add(f, "shuffle_gzip_i64", np.arange(12345, dtype="i8") * 3, "ok", chunks=(1000,), shuffle=True,
         compression="gzip")
     add(f, "shuffle_only", smooth((500, 3), "f8"), "ok", chunks=(64, 3), shuffle=True)
+    # Over the 8 MiB of one pread, not a multiple of it: read in pieces with read-ahead.
+    add(f, "contig_pieces", rng.integers(0, 256, (2 * (8 << 20) + 12345,), dtype="u1"), "ok")
+    # Chunks placed in the file last first: the read-ahead's places out of grid order.
+    d = f.create_dataset("chunk_reversed", shape=(1000, 7), dtype="f4", chunks=(100, 7), compression="gzip")
+    rev = smooth((1000, 7), "f4")
+    for r in range(900, -1, -100):
+        d[r:r + 100] = rev[r:r + 100]
+    cases.append(("plain.h5", "/chunk_reversed", "ok"))
     # A declared chunk of 80 MB for 10 values: never decoded here (HDF5 may).
     add(f, "chunk_huge", smooth((10,), "f4"), "sizes", chunks=(20_000_000,), maxshape=(None,),
         compression="gzip")
