@@ -925,6 +925,40 @@ def section_others(folder, shown):
                    "occupancy 100M Gpts/s", "e2e cuda wall s"], rows))
 
 
+def section_partials(folder):
+    """One line per partial run of bench/results that converted end to end (a later commit's
+    conversions, say, with an earlier run's kernels): its note and its peer-relative figures, which
+    compare across hosts where walls do not."""
+    rows = []
+    for p in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        try:
+            r = benchlib.load(p)
+        except (OSError, ValueError):
+            continue
+        if r.get("format") != "robocache-bench-results" or not r.get("partial"):
+            continue
+        raw, runs = e2e_figures(r)
+        cu, npy = runs.get("robocache-cuda"), runs.get("numpy")
+        c16, p16 = runs.get("robocache-cuda-16"), runs.get("robocache-cpu-16")
+        gz, ngz = runs.get("robocache-cuda-gzip"), runs.get("numpy-gzip")
+        if not (cu or c16 or gz):
+            continue
+        raw16 = ((c16 or {}).get("input") or {}).get("raw_bytes")
+        rows.append([os.path.basename(p), str(r.get("commit", "?"))[:12], r.get("partial_note") or r["partial"],
+                     times(npy["wall_s"] / cu["wall_s"]) if cu and npy else "—",
+                     fmt(raw16 / c16["wall_s"] / 1e9) if c16 and raw16 else "—",
+                     times(p16["wall_s"] / c16["wall_s"]) if c16 and p16 else "—",
+                     fmt(wall_over_slowest(c16)) if c16 and c16.get("slowest_stage") else "—",
+                     times(ngz["wall_s"] / gz["wall_s"]) if gz and ngz else "—"])
+    if not rows:
+        return ""
+    return ("## Partial runs\n\nRuns that measured only a part, so never the source of the tables above; their "
+            "end-to-end figures relative to the peers of the same run:\n\n" +
+            table(["file", "commit", "what it is", "2 episodes: cuda over the numpy script",
+                   "16 episodes: cuda GB/s of raw input", "16 episodes: cuda over cpu", "16 episodes: wall / slowest stage",
+                   "gzip: cuda over the numpy script"], rows))
+
+
 # ---- plot ----
 
 # ---- the CPU backend's profile (issue 18, item 4): bench/results/cpu/*-cpu-profile.json ----
@@ -1113,7 +1147,9 @@ def main():
         path, res = found
     svg = a.svg or os.path.join(os.path.dirname(os.path.abspath(a.out)), "performance.svg")
     rel_src = os.path.relpath(os.path.abspath(path), ROOT) if os.path.abspath(path).startswith(ROOT) else os.path.basename(path)
-    others = "" if a.results else section_others(os.path.join(ROOT, "bench", "results"), path)
+    others = "" if a.results else "\n\n".join(x for x in (
+        section_others(os.path.join(ROOT, "bench", "results"), path),
+        section_partials(os.path.join(ROOT, "bench", "results"))) if x)
     cpu = None if a.results and not a.cpu_profile else (
         (a.cpu_profile, benchlib.load(a.cpu_profile)) if a.cpu_profile
         else newest_cpu_profile(os.path.join(ROOT, "bench", "results", "cpu")))

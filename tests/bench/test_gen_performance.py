@@ -363,6 +363,21 @@ ok("3.00 s per episode" in mdi and "one writer thread (4.50 s of load in a 5.00 
    "the readings: gzip bound by reading per episode, robomimic by its writer")
 ok("## Inputs as users have them" not in md7, "no gzip or robomimic runs: no such section")
 
+# partial runs with conversions: listed with their note and peer-relative figures, never the source
+pf = os.path.join(tmp, "partials")
+os.makedirs(pf)
+pr = copy.deepcopy(res7)
+pr["partial"], pr["partial_note"], pr["commit"] = "e2e", "a later commit's conversions", "abc1234"
+with open(os.path.join(pf, "p-e2e.json"), "w") as f:
+    json.dump(pr, f)
+with open(os.path.join(pf, "full.json"), "w") as f:
+    json.dump(RES, f)
+sp = gen_performance.section_partials(pf)
+r = row(sp, "p-e2e.json")
+ok(r is not None and r[1] == "abc1234" and r[2] == "a later commit's conversions" and num(r[4]) == 2.0
+   and r[5] == "1.50×" and "full.json" not in sp, "a partial run's row: its note, 16-episode GB/s, cuda over cpu", sp)
+ok(gen_performance.section_partials(os.path.join(tmp, "no-such-folder")) == "", "no partial runs: no section")
+
 # the camera reading: a reader-bound conversion against the script's own reading, and the 20× target
 # beside dd's sequential read of the same run
 rcam = copy.deepcopy(res7)
