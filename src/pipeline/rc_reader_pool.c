@@ -34,11 +34,8 @@ typedef struct msg_req {
 
 /* Stored bytes a reader process asks the kernel to read ahead for the episode after (page cache,
  * which the kernel reclaims; not the run's memory): the one a reader takes once those in flight
- * are taken, so its bytes come from storage while the episodes before it are read and computed.
- * Only after an episode of PREFETCH_MIN_BYTES or more: for small ones (thousands of small demos)
- * the walk over the next one's datasets would cost more than the reads it saves. */
+ * are taken, so its bytes come from storage while the episodes before it are read and computed. */
 #define PREFETCH_MAX_BYTES ((uint64_t)1 << 30)
-#define PREFETCH_MIN_BYTES ((uint64_t)64 << 20)
 
 /* reader process -> run, after the read */
 typedef struct msg_reply {
@@ -244,8 +241,7 @@ static void reader_main(rc_run *s, int sock)
             if (g.ok && send_msg(sock, &d, sizeof d, -1) != 0) break;
         }
         rc_episode_free(&ep);
-        if (r && open_file == q.file && q.ahead >= 0 && rp.size >= PREFETCH_MIN_BYTES)
-            rc_reader_prefetch_episode(r, q.ahead, PREFETCH_MAX_BYTES);
+        if (r && open_file == q.file && q.ahead >= 0) rc_reader_prefetch_episode(r, q.ahead, PREFETCH_MAX_BYTES);
     }
     rc_reader_close(r);
 }
