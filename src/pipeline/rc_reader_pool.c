@@ -29,13 +29,7 @@ typedef struct msg_req {
     int64_t item;
     uint64_t file;
     int64_t episode;
-    int64_t ahead;             /* the episode of the same file read next but the readers in flight, or -1 */
 } msg_req;
-
-/* Stored bytes a reader process asks the kernel to read ahead for the episode after (page cache,
- * which the kernel reclaims; not the run's memory): the one a reader takes once those in flight
- * are taken, so its bytes come from storage while the episodes before it are read and computed. */
-#define PREFETCH_MAX_BYTES ((uint64_t)1 << 30)
 
 /* reader process -> run, after the read */
 typedef struct msg_reply {
@@ -241,7 +235,6 @@ static void reader_main(rc_run *s, int sock)
             if (g.ok && send_msg(sock, &d, sizeof d, -1) != 0) break;
         }
         rc_episode_free(&ep);
-        if (r && open_file == q.file && q.ahead >= 0) rc_reader_prefetch_episode(r, q.ahead, PREFETCH_MAX_BYTES);
     }
     rc_reader_close(r);
 }
@@ -486,9 +479,7 @@ static rc_status exchange(rc_reader_pool *p, int k, int64_t i, rc_slot *slot, rc
     reader_proc *pr = &p->procs[k];
     const rc_work_item *w = &s->items[i];
     if (pr->pid <= 0) RC_TRY(spawn(p, pr, err));
-    int64_t next = i + p->n; /* the readers take items in turn */
-    msg_req q = {i, w->file, w->episode,
-                 next < s->n_items && s->items[next].file == w->file ? s->items[next].episode : -1};
+    msg_req q = {i, w->file, w->episode};
     msg_reply rp;
     if (send_msg(pr->sock, &q, sizeof q, -1) != 0) return proc_died(p, pr, k, err);
     if (wait_answer(p, pr) != 0) {

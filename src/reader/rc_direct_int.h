@@ -111,17 +111,6 @@ typedef struct rc_direct_ahead {
 
 void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto);
 
-/* Under the HDF5 lock.  The descriptor, user-block size and current size of obj's file:
- * RC_DIRECT_OK, or RC_DIRECT_DRIVER when it is not open read-only on the sec2 driver. */
-rc_direct_why rc_direct_file(hid_t obj, int *fd, uint64_t *base, uint64_t *size);
-
-/* Under the HDF5 lock.  Asks the kernel to start reading (posix_fadvise WILLNEED) the stored bytes
- * of the datasets below group g, contiguous ones and chunked ones of at most a few hundred
- * chunks, their places checked against the file's size and merged, at most max_bytes of them in
- * file order; returns the bytes asked for.  Advice only: nothing is read or allocated beyond a
- * bounded list of places, and a failed query only asks for less. */
-uint64_t rc_direct_prefetch_group(hid_t g, uint64_t max_bytes);
-
 /* Process-wide switch of the direct path (on by default); off, every read is an H5Dread. */
 void rc_direct_enable(int on);
 

@@ -52,7 +52,7 @@ static rc_direct_why probe_file(hid_t fid, file_info *fi)
     return fi->why;
 }
 
-rc_direct_why rc_direct_file(hid_t dset, int *fd, uint64_t *base, uint64_t *size)
+static rc_direct_why file_of(hid_t dset, int *fd, uint64_t *base, uint64_t *size)
 {
     hid_t fid = H5Iget_file_id(dset);
     if (fid < 0) return RC_DIRECT_DRIVER;
@@ -179,7 +179,7 @@ static rc_direct_why plan(hid_t dset, hid_t mem_type, size_t buf_bytes, rc_direc
     }
     if (total != buf_bytes) return RC_DIRECT_SIZES;
     p->total = total;
-    if ((why = rc_direct_file(dset, &p->fd, &base, &file_size)) != RC_DIRECT_OK) return why;
+    if ((why = file_of(dset, &p->fd, &base, &file_size)) != RC_DIRECT_OK) return why;
     if (total == 0) return RC_DIRECT_OK; /* nothing to read, whatever the layout */
     /* Only a contiguous dataset stored in this file has an offset (compact, chunked, virtual
      * and external ones have none): it needs no look at the creation properties.  The offset

@@ -16,7 +16,6 @@
 #include <hdf5.h>
 
 #include "common/rc_common.h"
-#include "reader/rc_direct_int.h"
 #include "reader/reader_int.h"
 
 struct rc_reader {
@@ -276,21 +275,6 @@ uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i)
         H5Gclose(g);
     }
     return bytes;
-}
-
-uint64_t rc_reader_prefetch_episode(const rc_reader *r, int64_t i, uint64_t max_bytes)
-{
-    char group[512]; /* as rc_episode.group */
-    uint64_t asked = 0;
-    if (i < 0 || i >= r->n) return 0;
-    episode_group(r, i, group, sizeof group);
-    hid_t g;
-    H5E_BEGIN_TRY { g = H5Gopen2(r->fid, group, H5P_DEFAULT); } H5E_END_TRY;
-    if (g >= 0) {
-        asked = rc_direct_prefetch_group(g, max_bytes);
-        H5Gclose(g);
-    }
-    return asked;
 }
 
 static rc_status read_episode(rc_reader *r, int64_t i, const rc_layout *layout, const char *const *names,

@@ -59,10 +59,6 @@ const char *rc_reader_episode_id(const rc_reader *r, int64_t i);
  * episode's group and below): what the partition of a sharded run balances.  0 when the group
  * cannot be opened (reading the episode will say why). */
 uint64_t rc_reader_episode_stored_bytes(const rc_reader *r, int64_t i);
-/* Asks the kernel to start reading episode i's stored bytes into the page cache (at most max_bytes,
- * in file order), so that a read of it soon after finds them there; returns the bytes asked for.
- * Advice only: it changes no result, and a group it cannot open is asked nothing of. */
-uint64_t rc_reader_prefetch_episode(const rc_reader *r, int64_t i, uint64_t max_bytes);
 /* The episodes of input files as rc_reader_open_layout lists them, with their stored bytes when
  * with_bytes (else 0), found in a reader process (rc_common.h, rc_isolate; one for all the files of a lister,
  * replaced after a crash): a crash of the HDF5 library on a file is RC_E_INPUT naming it, as is
