@@ -212,16 +212,6 @@ int main(void)
             }
             rc_episode_free(&ep);
         }
-        if (shard == 0) {
-            /* Read-ahead advice: the episode's stored bytes (its datasets are contiguous and
-             * apart), capped when asked to, nothing for an episode the file lacks. */
-            uint64_t stored = rc_reader_episode_stored_bytes(r, 1);
-            tap_ok(stored > 0 && rc_reader_prefetch_episode(r, 1, UINT64_MAX) == stored &&
-                       rc_reader_prefetch_episode(r, 1, 1000) == 1000 && rc_reader_prefetch_episode(r, 2, 1 << 30) == 0 &&
-                       rc_reader_prefetch_episode(r, -1, 1 << 30) == 0,
-                   "prefetch asks for an episode's stored bytes (%llu), at most the cap, none past the list",
-                   (unsigned long long)stored);
-        }
         if (shard == 1) {
             static const char *const two[] = {"lidar", "imu"};
             rc_episode ep;
