@@ -36,12 +36,16 @@ size_t rc_direct_ranges_merge(rc_direct_range *r, size_t n, uint64_t file_size)
     return k;
 }
 
-void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto)
+void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto, uint64_t most)
 {
-    while (a->i < a->n && a->r[a->i].off < upto) {
+    while (a->i < a->n && a->r[a->i].off < upto && most > 0) {
         const rc_direct_range *g = &a->r[a->i];
         uint64_t from = g->off + a->asked, want = upto - g->off < g->len ? upto - g->off : g->len;
-        if (want > a->asked) posix_fadvise(a->fd, (off_t)from, (off_t)(want - a->asked), POSIX_FADV_WILLNEED);
+        if (want > a->asked && want - a->asked > most) want = a->asked + most;
+        if (want > a->asked) {
+            posix_fadvise(a->fd, (off_t)from, (off_t)(want - a->asked), POSIX_FADV_WILLNEED);
+            most -= want - a->asked;
+        }
         if (want < g->len) {
             if (want > a->asked) a->asked = want;
             return;

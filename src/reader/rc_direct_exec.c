@@ -77,7 +77,7 @@ static int read_ahead(int fd, uint8_t *buf, size_t n, uint64_t off)
     rc_direct_ahead a = {fd, &whole, 1, 0, 0};
     for (size_t at = 0; at < n; at += PIECE) {
         size_t k = n - at < PIECE ? n - at : PIECE;
-        rc_direct_ahead_to(&a, off + at + k + AHEAD);
+        rc_direct_ahead_to(&a, off + at + k + AHEAD, 2 * AHEAD);
         if (read_at(fd, buf + at, k, off + at) != 0) return -1;
     }
     return 0;
@@ -204,7 +204,7 @@ static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *bu
     int rc = -1;
     for (uint64_t i = 0; i < p->n_chunks; i++) {
         const struct rc_direct_chunk *c = &p->chunks[i];
-        rc_direct_ahead_to(&ahead, c->offset + c->stored + AHEAD);
+        rc_direct_ahead_to(&ahead, c->offset + c->stored + AHEAD, 2 * AHEAD);
         int whole = chunk_box(p, i, start, extent) && extent[0] == p->chunk[0];
         size_t at = 0;
         for (int k = 0; k < p->rank; k++) at = at * p->dims[k] + start[k];

@@ -100,8 +100,10 @@ typedef struct rc_direct_range {
 size_t rc_direct_ranges_merge(rc_direct_range *r, size_t n, uint64_t file_size);
 
 /* Read-ahead over sorted, merged ranges: rc_direct_ahead_to asks the kernel
- * (posix_fadvise WILLNEED) to start reading every byte of the ranges below offset upto not asked
- * for yet, so the device has a deep queue while the caller copies or decodes what came before. */
+ * (posix_fadvise WILLNEED) to start reading the bytes of the ranges below offset upto not asked
+ * for yet, at most `most` of them per call (a file whose chunks lie last first would otherwise
+ * have a whole dataset asked for at its first chunk), so the device has a deep queue while the
+ * caller copies or decodes what came before. */
 typedef struct rc_direct_ahead {
     int fd;
     const rc_direct_range *r;
@@ -109,7 +111,7 @@ typedef struct rc_direct_ahead {
     uint64_t asked;    /* bytes of r[i] asked for */
 } rc_direct_ahead;
 
-void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto);
+void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto, uint64_t most);
 
 /* Process-wide switch of the direct path (on by default); off, every read is an H5Dread. */
 void rc_direct_enable(int on);

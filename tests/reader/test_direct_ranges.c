@@ -77,18 +77,23 @@ static void window(void)
 {
     rc_direct_range r[2] = {{0, 100}, {200, 50}};
     rc_direct_ahead a = {-1, r, 2, 0, 0}; /* fd -1: the advice fails, as advice may, and is ignored */
-    rc_direct_ahead_to(&a, 50);
+    rc_direct_ahead_to(&a, 50, UINT64_MAX);
     tap_ok(a.i == 0 && a.asked == 50, "up to 50: the first 50 bytes of the first range asked for");
-    rc_direct_ahead_to(&a, 30);
+    rc_direct_ahead_to(&a, 30, UINT64_MAX);
     tap_ok(a.i == 0 && a.asked == 50, "a lower mark asks for nothing again");
-    rc_direct_ahead_to(&a, 150);
+    rc_direct_ahead_to(&a, 150, UINT64_MAX);
     tap_ok(a.i == 1 && a.asked == 0, "up to 150: the first range done, the second not begun");
-    rc_direct_ahead_to(&a, 210);
+    rc_direct_ahead_to(&a, 210, UINT64_MAX);
     tap_ok(a.i == 1 && a.asked == 10, "up to 210: 10 bytes of the second range");
-    rc_direct_ahead_to(&a, UINT64_MAX);
+    rc_direct_ahead_to(&a, UINT64_MAX, UINT64_MAX);
     tap_ok(a.i == 2, "up to the end: every range asked for");
-    rc_direct_ahead_to(&a, UINT64_MAX);
+    rc_direct_ahead_to(&a, UINT64_MAX, UINT64_MAX);
     tap_ok(a.i == 2, "and nothing more after");
+    rc_direct_ahead b = {-1, r, 2, 0, 0};
+    rc_direct_ahead_to(&b, UINT64_MAX, 60);
+    tap_ok(b.i == 0 && b.asked == 60, "one call asks for at most its bound (60 of the first range)");
+    rc_direct_ahead_to(&b, UINT64_MAX, 60);
+    tap_ok(b.i == 1 && b.asked == 20, "the next goes on where it stopped (40 more, then 20 of the second)");
 }
 
 int main(void)
