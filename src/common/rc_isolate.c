@@ -307,14 +307,16 @@ static void forward(int sig)
     if (g_child > 0) kill(g_child, sig);
 }
 
-/* Copies the held-back output (fd, from its start) to standard output. */
-static void release_output(int fd)
+/* Copies the held-back output (fd, from its start) to standard output; -1 (errno set) when it
+ * could not all be written: the command's own checks of its writes saw only the memfd. */
+static int release_output(int fd)
 {
     char buf[65536];
     ssize_t r;
-    if (lseek(fd, 0, SEEK_SET) != 0) return;
+    if (lseek(fd, 0, SEEK_SET) != 0) return -1;
     while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
-        if (r > 0 && write_all(STDOUT_FILENO, buf, (size_t)r) != 0) return;
+        if (r > 0 && write_all(STDOUT_FILENO, buf, (size_t)r) != 0) return -1;
+    return r < 0 ? -1 : 0;
 }
 
 int rc_isolate_command(int (*body)(int, char **), int argc, char **argv)
@@ -324,6 +326,8 @@ int rc_isolate_command(int (*body)(int, char **), int argc, char **argv)
     int out = memfd_create("robocache-stdout", MFD_CLOEXEC);
     if (note == MAP_FAILED || out < 0) {
         rc_log(RC_LOG_ERROR, "cannot start the reader process of this command: %s", strerror(errno));
+        if (note != MAP_FAILED) munmap(note, 4096);
+        if (out >= 0) close(out);
         return rc_status_exit_code(RC_E_IO);
     }
     note[0] = '\0';
@@ -341,18 +345,26 @@ int rc_isolate_command(int (*body)(int, char **), int argc, char **argv)
     }
     if (pid < 0) {
         rc_log(RC_LOG_ERROR, "cannot start the reader process of this command: %s", strerror(errno));
+        munmap(note, 4096);
+        close(out);
         return rc_status_exit_code(RC_E_IO);
     }
     static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     g_child = pid;
-    for (size_t k = 0; k < sizeof forwarded / sizeof *forwarded; k++) signal(forwarded[k], forward);
+    void (*before[sizeof forwarded / sizeof *forwarded])(int);
+    for (size_t k = 0; k < sizeof forwarded / sizeof *forwarded; k++) before[k] = signal(forwarded[k], forward);
     signal(SIGPIPE, SIG_IGN);
     int status = wait_child(pid);
     g_child = 0;
     int code;
+    for (size_t k = 0; k < sizeof forwarded / sizeof *forwarded; k++) /* this process's own again */
+        if (before[k] != SIG_ERR) signal(forwarded[k], before[k]);
     if (status != -1 && WIFEXITED(status)) {
-        release_output(out);
         code = WEXITSTATUS(status);
+        if (release_output(out) != 0 && code == 0) {
+            rc_log(RC_LOG_ERROR, "writing the output failed: %s", strerror(errno));
+            code = rc_status_exit_code(RC_E_IO);
+        }
     } else if (status != -1 && WIFSIGNALED(status) &&
                (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP ||
                 WTERMSIG(status) == SIGQUIT)) {

@@ -104,7 +104,7 @@ rc_status rc_exact_stats_check(rc_run *s, rc_err *err)
             memcpy(&sum, res, sizeof sum);
             if (sum.episodes < 0) sum.episodes = 0;
             values = sum.values > UINT64_MAX - values ? UINT64_MAX : values + sum.values;
-            episodes += sum.episodes;
+            episodes = sum.episodes > INT64_MAX - episodes ? INT64_MAX : episodes + sum.episodes;
         }
         rc_free(res);
     }

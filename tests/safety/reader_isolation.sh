@@ -107,6 +107,10 @@ code=$?
 [ "$code" -eq 0 ] && grep -q . "$TMP/out"
 tap_result $? "inspect of a shard that opens: its output is written once the command ends (got $code)"
 unset RC_SHIM_CRASH_OPEN
+"$RC_BIN" inspect gold/shard-00000.h5 >/dev/full 2>"$TMP/err"
+code=$?
+[ "$code" -eq 3 ] && grep -q "writing the output failed" "$TMP/err"
+tap_result $? "inspect into a full device (/dev/full): exit 3, not 0 (the held-back output could not be written; got $code)"
 
 [ -z "$(find . -name 'core*' -type f)" ]
 tap_result $? "no core file left by any crash (core dumps allowed: ulimit -c $(ulimit -c))"
