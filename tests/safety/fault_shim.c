@@ -1,5 +1,5 @@
 /* fault_shim.c — an LD_PRELOAD library for the tests in tests/safety/: it makes the file system
- * and the HDF5 library misbehave in three controlled ways, each switched on by an environment
+ * and the HDF5 library misbehave in controlled ways, each switched on by an environment
  * variable.
  *
  *   RC_SHIM_ENOSPC_AFTER=N  write(), pwrite() and pwrite64() to regular files fail with ENOSPC
@@ -9,6 +9,10 @@
  *                           SIGTERM blocked until that wait (so none is lost) after creating the
  *                           empty file named by RC_SHIM_MARK: the test sends its signal once the
  *                           mark exists, at a known point of the run, with no race.
+ *   RC_SHIM_HOLD_ON=1       with RC_SHIM_PAUSE_AT_TMP: the process stays held there after the
+ *                           run's handler has seen a signal, until a signal ends it (the run's
+ *                           second one) or 60 s have passed: however the test's two kills are
+ *                           scheduled, the second arrives before the run has gone on.
  *   RC_SHIM_CRASH_OPEN=S    HDF5's H5Fopen of a file whose path holds S dies by SIGSEGV, as the
  *                           library does on a damaged file it crashes on, whatever command opens
  *                           the file (tests/safety/reader_isolation.sh).
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 static long long g_budget = -2; /* bytes left before ENOSPC; -1 unlimited, -2 not read yet */
@@ -85,6 +90,10 @@ static void maybe_pause(const char *path, int flags)
     sigdelset(&wait_for, SIGTERM);
     sigsuspend(&wait_for); /* returns once the run's handler has seen the signal */
     sigprocmask(SIG_SETMASK, &old, NULL);
+    if (getenv("RC_SHIM_HOLD_ON")) { /* at most 60 s, so a run that ignores the second fails, not hangs */
+        struct timespec tick = {0, 10000000};
+        for (int i = 0; i < 6000; i++) nanosleep(&tick, NULL);
+    }
 }
 
 static int open_common(const char *name, const char *path, int flags, mode_t mode)

@@ -72,6 +72,7 @@ signal_case TERM 15 6 "$TMP/one.yaml" "$TMP/ref1" \
 
 # A second signal stops at once: no manifest, the complete shard stays, --resume finishes.
 out="$TMP/out-twice"
+export RC_SHIM_HOLD_ON=1 # held after the first signal too: the second always finds the run there
 start_held "$TMP/spec.yaml" "$out" 2
 tap_result $? "two signals: the run is held with shard 0 committed"
 kill -s TERM "$pid" 2>/dev/null
@@ -82,6 +83,7 @@ tap_result $([ "$code" -eq 130 ] || [ "$code" -eq 143 ]; echo $?) "two signals: 
 [ "$code" -eq 130 ] || [ "$code" -eq 143 ] || diag "got exit $code: $(cat "$TMP/err")"
 [ -f "$out/shard-00000.h5" ] && [ ! -e "$out/manifest.json" ]
 tap_result $? "two signals: stopped at once (no manifest), complete shard 0 kept"
+unset RC_SHIM_HOLD_ON
 check "two signals: run --resume finishes it" "$RC_BIN" run "$TMP/spec.yaml" --output "$out" --resume --progress never
 check "two signals: verify-equal to the uninterrupted run" "$RC_BIN" verify "$out" "$TMP/ref"
 
