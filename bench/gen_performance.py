@@ -292,6 +292,18 @@ def _verdict(label, value, target, unit, higher=True):
                        "missed (%s%s: %s× short)" % (fmt(value), unit, fmt(miss)) if miss else "missed (0)")
 
 
+def peak_rss_ratio(two, sixteen):
+    """The larger of the two peak-RSS ratios of a 16-episode run over a 2-episode one (the run's
+    process, its largest reader process), and the figures it rests on; (None, why) where a report
+    has no peaks (results from before the report had them)."""
+    keys = ("peak_rss_mb", "readers_peak_rss_mb")
+    if not (two and sixteen and all(two.get(k) and sixteen.get(k) for k in keys)):
+        return None, "not in these results"
+    ratios = [sixteen[k] / two[k] for k in keys]
+    return max(ratios), "run process %s MB vs %s MB, largest reader %s MB vs %s MB" % (
+        fmt(sixteen[keys[0]]), fmt(two[keys[0]]), fmt(sixteen[keys[1]]), fmt(two[keys[1]]))
+
+
 def section_e2e16(res):
     """Issue 18's end to end: 16 episodes of the bench preset, warm cache (cuda, cpu), a cold cuda
     run beside dd's sequential read of the same files, and the peers per byte of the 2-episode runs."""
@@ -321,6 +333,7 @@ def section_e2e16(res):
     # the peers ran the 2-episode set of the same run: compared per byte of raw input
     raw2, runs2 = e2e_figures(res)
     peer = {n: raw2 / runs2[n]["wall_s"] / 1e9 for n in ("numpy", "torch") if n in runs2 and raw2}
+    rss_ratio, rss_text = peak_rss_ratio(runs2.get("robocache-cuda"), cu)
     v = [_verdict("≥ %s GB/s of raw input (warm, cuda)" % fmt(tg["raw_gb_s"]), gbs(cu), tg["raw_gb_s"], " GB/s"),
          _verdict("≥ %s× the h5py + numpy script (per byte)" % fmt(tg["speedup_vs_numpy"]),
                   gbs(cu) / peer["numpy"] if gbs(cu) and peer.get("numpy") else None, tg["speedup_vs_numpy"], "×"),
@@ -331,7 +344,9 @@ def section_e2e16(res):
          _verdict("wall ≤ %s× the slowest stage (warm, cuda)" % fmt(tg["wall_over_slowest_stage"]),
                   wall_over_slowest(cu) if cu else None, tg["wall_over_slowest_stage"], "×", higher=False),
          _verdict("cold cache ≥ %s of dd's sequential read (%s GB/s)" % (pct(tg["cold_of_dd"]), fmt(dd)),
-                  gbs(cold) / dd if gbs(cold) and dd else None, tg["cold_of_dd"], "")]
+                  gbs(cold) / dd if gbs(cold) and dd else None, tg["cold_of_dd"], ""),
+         _verdict("peak RSS on 16 episodes ≤ %s× that of the 2-episode run (cuda; %s)" % (
+             fmt(tg["peak_rss_16_over_2"]), rss_text), rss_ratio, tg["peak_rss_16_over_2"], "×", higher=False)]
     intro = ("Issue 18's targets: `robocache-convert run bench/pipeline.yaml` on 16 episodes of the bench preset "
              "(%s GB of raw HDF5). The warm runs read files already in the page cache; the cold run follows a "
              "drop of the caches%s, beside `dd`'s sequential read of the same files (%s GB/s). The peers were "

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -381,5 +382,8 @@ done:
     rc_task_lock_release(&lock, st != RC_OK && st != RC_E_INTERRUPTED);
     rc_isolate_set_in_process(was_in_process);
     rep->wall_s = rc_now_s() - rep->t0;
+    struct rusage self, children; /* after run_free: the reader processes have been waited for */
+    if (getrusage(RUSAGE_SELF, &self) == 0) rep->peak_rss_kb = self.ru_maxrss;
+    if (getrusage(RUSAGE_CHILDREN, &children) == 0) rep->children_peak_rss_kb = children.ru_maxrss;
     return st;
 }

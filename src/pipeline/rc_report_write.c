@@ -148,6 +148,10 @@ rc_status rc_report_write_json(const rc_report *r, const rc_run_timestamps *ts, 
     rc_json_int(&j, r->slot_pins_refused);
     rc_json_key(&j, "wall_s");
     rc_json_double(&j, r->wall_s);
+    rc_json_key(&j, "peak_rss_mb");
+    rc_json_double(&j, (double)r->peak_rss_kb / 1024.0);
+    rc_json_key(&j, "readers_peak_rss_mb");
+    rc_json_double(&j, (double)r->children_peak_rss_kb / 1024.0);
     rc_json_key(&j, "stream_wall_s");
     rc_json_double(&j, r->stream_wall_s);
     rc_json_key(&j, "overlap_efficiency");

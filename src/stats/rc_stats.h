@@ -238,6 +238,8 @@ typedef struct rc_report {
     uint64_t path_reads[RC_REPORT_MAX_PATHS], path_bytes[RC_REPORT_MAX_PATHS];
     int slot_pins;              /* CUDA: slot shared memories page-locked (once per slot and growth) */
     int slot_pins_refused;      /* ... and the ones the driver refused (copied from pageable memory) */
+    int64_t peak_rss_kb;        /* the run's process at its largest (getrusage), at the run's end */
+    int64_t children_peak_rss_kb; /* its largest ended child process (a reader, as a rule) */
     pthread_mutex_t mu;         /* guards everything above that threads record into */
 } rc_report;
 

@@ -453,6 +453,14 @@ ok("## CPU work per byte" not in md, "a page from --results alone has no CPU pro
 got = gen_performance.newest_cpu_profile(tmp)
 ok(got is not None and got[0] == pp, "the newest *-cpu-profile.json is found", got and got[0])
 
+# issue 18's memory target: the larger of the run-process and reader ratios, 16 episodes over 2
+two = {"peak_rss_mb": 400.0, "readers_peak_rss_mb": 1000.0}
+ratio, why = gen_performance.peak_rss_ratio(two, {"peak_rss_mb": 420.0, "readers_peak_rss_mb": 1200.0})
+ok(abs(ratio - 1.2) < 1e-9 and "largest reader 1200 MB vs 1000 MB" in why,
+   "peak RSS: the reader's 1.2x decides, not the run process's 1.05x", (ratio, why))
+ok(gen_performance.peak_rss_ratio(two, {"wall_s": 3.0}) == (None, "not in these results"),
+   "peak RSS: results without the report's peaks say so")
+
 # the committed page is the generator's output for the committed results
 out_md, out_svg = os.path.join(tmp, "PERFORMANCE.md"), os.path.join(tmp, "performance.svg")
 r = subprocess.run([sys.executable, GEN, "--out", out_md, "--svg", out_svg], capture_output=True, text=True)

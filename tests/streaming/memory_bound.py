@@ -8,6 +8,7 @@
 # that of 8 (about 1.03 here; the same conversion without statistics, measured only to explain a
 # failure, about 1.05).  Peak RSS comes from /usr/bin/time (GNU time, %M: maximum resident set
 # size in KiB).
+import json
 import os
 import subprocess
 import sys
@@ -72,10 +73,18 @@ def peak_rss_kib(raw, out, text=SPEC):
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
     p = subprocess.run(["/usr/bin/time", "-f", "RSS %M", RC_BIN, "run", spec, "--backend", "cpu", "--buffers", "2",
-                        "--threads", "2", "--output", out, "--progress", "never"], capture_output=True, text=True,
-                       env=env)
+                        "--threads", "2", "--output", out, "--progress", "never", "--report", out + ".json"],
+                       capture_output=True, text=True, env=env)
     lines = [ln for ln in p.stderr.splitlines() if ln.startswith("RSS ")]
     return p.returncode, int(lines[-1].split()[1]) if lines else -1, p.stderr
+
+
+def report_peak_kib(out):
+    """The larger of the report's two peaks (the run's process, its largest reader), in KiB: what
+    /usr/bin/time's %M counts, the largest of the process and its waited-for children."""
+    with open(out + ".json") as f:
+        rep = json.load(f)
+    return max(rep["peak_rss_mb"], rep["readers_peak_rss_mb"]) * 1024
 
 
 for n in (1, 16):
@@ -88,6 +97,9 @@ ok(big >= 4 * 2 * ep, "the dataset (%.1f MB) is over 4 times the budget of 2 epi
 c1, rss1, e1 = peak_rss_kib(os.path.join(D, "raw1"), os.path.join(D, "out1"))
 c16, rss16, e16 = peak_rss_kib(os.path.join(D, "raw16"), os.path.join(D, "out16"))
 ok(c1 == 0 and c16 == 0 and rss1 > 0 and rss16 > 0, "both runs finish under /usr/bin/time", e1 + e16)
+rep16 = report_peak_kib(os.path.join(D, "out16")) if c16 == 0 else -1
+ok(0.8 * rss16 <= rep16 <= rss16, "the report's peak RSS (%.1f MB) is /usr/bin/time's (%.1f MB), taken a little "
+   "before the process ends" % (rep16 * 1024 / 1e6, rss16 * 1024 / 1e6))
 extra = (rss16 - rss1) * 1024
 ok(extra < big / 2, "16 episodes need %.1f MB more peak RSS than 1 (%.1f MB): under half the dataset (%.1f MB)"
    % (extra / 1e6, rss1 * 1024 / 1e6, big / 2e6))
