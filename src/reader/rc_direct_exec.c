@@ -1,10 +1,14 @@
 /* rc_direct_exec.c — the HDF5-free half of a direct read: pread of the planned bytes, the chunk
  * filters undone in reverse order of application, and each chunk's part copied to its place in
- * the caller's buffer (straight into it when the chunk's part is one contiguous run). */
+ * the caller's buffer (straight into it when the chunk's part is one contiguous run); a large
+ * filtered dataset's chunks are shared out among threads, each chunk's bytes the same whichever
+ * thread decodes it. */
 #include "config.h"
 #include "reader/rc_direct_int.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +22,11 @@
  * AHEAD bytes past each; chunks are asked for AHEAD bytes past the one being read. */
 #define PIECE ((size_t)8 << 20)
 #define AHEAD ((uint64_t)64 << 20)
+/* A filtered chunked dataset of at least SHARE_MIN decoded bytes is decoded by several threads
+ * (rc_direct_set_threads), their scratch (a stored and two decoded chunks each) at most
+ * SHARE_SCRATCH in all. */
+#define SHARE_MIN ((size_t)4 << 20)
+#define SHARE_SCRATCH ((uint64_t)256 << 20)
 
 struct rc_direct_ctx {
     rd_decoders dec;
@@ -191,40 +200,121 @@ static int decode_chunk(rc_direct_ctx *ctx, const rc_direct_plan *p, const struc
     return 0;
 }
 
-static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *buf)
+/* Chunk i of p read, decoded and placed into buf with ctx's scratch (reserved by the caller). */
+static int do_chunk(rc_direct_ctx *ctx, const rc_direct_plan *p, uint64_t i, uint8_t *buf)
 {
-    uint64_t start[H5S_MAX_RANK], extent[H5S_MAX_RANK];
+    uint64_t start[H5S_MAX_RANK] = {0}, extent[H5S_MAX_RANK] = {0};
+    const struct rc_direct_chunk *c = &p->chunks[i];
+    int whole = chunk_box(p, i, start, extent) && extent[0] == p->chunk[0];
+    size_t at = 0;
+    for (int k = 0; k < p->rank; k++) at = at * p->dims[k] + start[k];
+    uint8_t *dst = whole ? buf + at * p->elem : NULL;
+    const uint8_t *got;
+    if (dst && (c->skip & ((1u << p->n_filters) - 1)) == ((1u << p->n_filters) - 1))
+        /* Nothing to undo: read the chunk where it belongs. */
+        return c->stored != p->chunk_bytes || read_at(p->fd, dst, p->chunk_bytes, c->offset) != 0 ? -1 : 0;
+    if (read_at(p->fd, ctx->in, (size_t)c->stored, c->offset) != 0) return -1;
+    if (decode_chunk(ctx, p, c, dst, &got) != 0) return -1;
+    if (got == dst) return 0;
+    if (dst) memcpy(dst, got, p->chunk_bytes);
+    else scatter(p, got, start, extent, buf);
+    return 0;
+}
+
+/* ctx's scratch for p's chunks. */
+static int reserve_for(rc_direct_ctx *ctx, const rc_direct_plan *p)
+{
     if (reserve(&ctx->in, &ctx->in_cap, p->max_stored) != 0) return -1;
     if (p->n_filters > 0 && (reserve(&ctx->tmp[0], &ctx->tmp_cap[0], p->chunk_bytes) != 0 ||
                              reserve(&ctx->tmp[1], &ctx->tmp_cap[1], p->chunk_bytes) != 0))
         return -1;
+    return 0;
+}
+
+/* The chunks of one dataset shared out among threads: each takes the next chunk not taken. */
+typedef struct chunk_share {
+    const rc_direct_plan *p;
+    uint8_t *buf;
+    _Atomic uint64_t next;
+    atomic_int failed;
+    pthread_mutex_t ahead_mu; /* guards ahead */
+    rc_direct_ahead ahead;
+} chunk_share;
+
+typedef struct chunk_worker {
+    chunk_share *share;
+    rc_direct_ctx *ctx;
+    pthread_t tid;
+    int started;
+} chunk_worker;
+
+static void *chunk_worker_main(void *arg)
+{
+    chunk_worker *w = arg;
+    chunk_share *sh = w->share;
+    const rc_direct_plan *p = sh->p;
+    if (reserve_for(w->ctx, p) != 0) {
+        atomic_store(&sh->failed, 1);
+        return NULL;
+    }
+    for (;;) {
+        uint64_t i = atomic_fetch_add(&sh->next, 1);
+        if (i >= p->n_chunks || atomic_load(&sh->failed)) break;
+        const struct rc_direct_chunk *c = &p->chunks[i];
+        pthread_mutex_lock(&sh->ahead_mu);
+        rc_direct_ahead_to(&sh->ahead, c->offset + c->stored + AHEAD, 2 * AHEAD);
+        pthread_mutex_unlock(&sh->ahead_mu);
+        if (do_chunk(w->ctx, p, i, sh->buf) != 0) atomic_store(&sh->failed, 1);
+    }
+    return NULL;
+}
+
+static atomic_int decode_threads = 1;
+
+void rc_direct_set_threads(int n)
+{
+    atomic_store(&decode_threads, n < 1 ? 1 : n > RC_DIRECT_MAX_THREADS ? RC_DIRECT_MAX_THREADS : n);
+}
+
+/* How many threads decode p: one unless it is filtered and large enough to be worth the threads'
+ * start, and no more than one per chunk or than SHARE_SCRATCH of scratch allows. */
+int rc_direct_threads_for(const rc_direct_plan *p)
+{
+    int n = atomic_load(&decode_threads);
+    if (n <= 1 || p->n_filters == 0 || p->total < SHARE_MIN || p->n_chunks < 2) return 1;
+    uint64_t scratch = (uint64_t)p->max_stored + 2 * (uint64_t)p->chunk_bytes;
+    uint64_t by_mem = scratch ? SHARE_SCRATCH / scratch : (uint64_t)n;
+    if ((uint64_t)n > by_mem) n = by_mem < 1 ? 1 : (int)by_mem;
+    if ((uint64_t)n > p->n_chunks) n = (int)p->n_chunks;
+    return n;
+}
+
+static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *buf)
+{
     size_t n_ranges = 0;
     rc_direct_range *ranges = p->n_chunks > 1 ? chunk_ranges(p, &n_ranges) : NULL;
-    rc_direct_ahead ahead = {p->fd, ranges, n_ranges, 0, 0};
-    int rc = -1;
-    for (uint64_t i = 0; i < p->n_chunks; i++) {
-        const struct rc_direct_chunk *c = &p->chunks[i];
-        rc_direct_ahead_to(&ahead, c->offset + c->stored + AHEAD, 2 * AHEAD);
-        int whole = chunk_box(p, i, start, extent) && extent[0] == p->chunk[0];
-        size_t at = 0;
-        for (int k = 0; k < p->rank; k++) at = at * p->dims[k] + start[k];
-        uint8_t *dst = whole ? buf + at * p->elem : NULL;
-        const uint8_t *got;
-        if (dst && (c->skip & ((1u << p->n_filters) - 1)) == ((1u << p->n_filters) - 1)) {
-            /* Nothing to undo: read the chunk where it belongs. */
-            if (c->stored != p->chunk_bytes || read_at(p->fd, dst, p->chunk_bytes, c->offset) != 0) goto done;
-            continue;
-        }
-        if (read_at(p->fd, ctx->in, (size_t)c->stored, c->offset) != 0) goto done;
-        if (decode_chunk(ctx, p, c, dst, &got) != 0) goto done;
-        if (got == dst) continue;
-        if (dst) memcpy(dst, got, p->chunk_bytes);
-        else scatter(p, got, start, extent, buf);
+    chunk_share sh = {.p = p, .buf = buf, .ahead = {p->fd, ranges, n_ranges, 0, 0}};
+    chunk_worker w[RC_DIRECT_MAX_THREADS] = {{0}};
+    int n = rc_direct_threads_for(p);
+    atomic_init(&sh.next, 0);
+    atomic_init(&sh.failed, 0);
+    pthread_mutex_init(&sh.ahead_mu, NULL);
+    w[0] = (chunk_worker){&sh, ctx, 0, 0};
+    /* the helpers, each with decoding state of its own; one that cannot start leaves its share */
+    for (int k = 1; k < n; k++) {
+        w[k].share = &sh;
+        if (!(w[k].ctx = rc_direct_ctx_new())) break;
+        if (pthread_create(&w[k].tid, NULL, chunk_worker_main, &w[k]) != 0) break;
+        w[k].started = 1;
     }
-    rc = 0;
-done:
+    chunk_worker_main(&w[0]);
+    for (int k = 1; k < n; k++) {
+        if (w[k].started) pthread_join(w[k].tid, NULL);
+        rc_direct_ctx_free(w[k].ctx);
+    }
+    pthread_mutex_destroy(&sh.ahead_mu);
     rc_free(ranges);
-    return rc;
+    return atomic_load(&sh.failed) ? -1 : 0;
 }
 
 int rc_direct_exec(rc_direct_ctx *ctx, const rc_direct_plan *p, void *buf)

@@ -116,6 +116,15 @@ void rc_direct_ahead_to(rc_direct_ahead *a, uint64_t upto, uint64_t most);
 /* Process-wide switch of the direct path (on by default); off, every read is an H5Dread. */
 void rc_direct_enable(int on);
 
+/* Threads that decode one large filtered chunked dataset in rc_direct_exec (1 by default: the
+ * calling thread alone), clamped to [1, RC_DIRECT_MAX_THREADS]. */
+#define RC_DIRECT_MAX_THREADS 16
+void rc_direct_set_threads(int n);
+
+/* How many threads rc_direct_exec gives plan: 1 unless it is filtered, chunked into several
+ * chunks and at least 4 MiB decoded; at most one per chunk, and their scratch at most 256 MiB. */
+int rc_direct_threads_for(const rc_direct_plan *plan);
+
 /* Reads and bytes (in memory) per path since the start or the last reset. */
 typedef struct rc_direct_counts {
     uint64_t reads[RC_DIRECT_N_WHY];

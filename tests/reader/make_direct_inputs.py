@@ -48,6 +48,10 @@ with h5py.File(os.path.join(out, "plain.h5"), "w") as f:
     add(f, "shuffle_gzip_i64", np.arange(12345, dtype="i8") * 3, "ok", chunks=(1000,), shuffle=True,
         compression="gzip")
     add(f, "shuffle_only", smooth((500, 3), "f8"), "ok", chunks=(64, 3), shuffle=True)
+    # large enough (over 4 MiB decoded) for several decode threads: whole and edge chunks
+    add(f, "gzip_big", smooth((300000, 7), "f4"), "ok", chunks=(1000, 7), compression="gzip")
+    add(f, "shuffle_gzip_big_edges", smooth((200001, 9), "f4"), "ok", chunks=(1024, 4), shuffle=True,
+        compression="gzip")
     # Over the 8 MiB of one pread, not a multiple of it: read in pieces with read-ahead.
     add(f, "contig_pieces", rng.integers(0, 256, (2 * (8 << 20) + 12345,), dtype="u1"), "ok")
     # Chunks placed in the file last first: the read-ahead's places out of grid order.

@@ -4,7 +4,8 @@
  * take; each "ok" one is read directly (in this thread and in four threads at once from one
  * plan) and compared with H5Dread.  Chunks this program writes itself with H5Dwrite_chunk cover
  * zstd as other encoders write it (no content size, several frames), HDF5's lz4 framing, and a
- * corrupt chunk.  Every further FILE (shards, real data) has each numeric dataset read through
+ * corrupt chunk, and a damaged chunk of a large dataset decoded by several threads.  Every
+ * further FILE (shards, real data) has each numeric dataset read through
  * rc_direct_read and compared with H5Dread. */
 #include "config.h"
 
@@ -92,6 +93,16 @@ static void check_case(const char *dir, const char *file, const char *path, cons
             same &= jobs[i].rc == 0 && !memcmp(jobs[i].buf, want, n);
         }
         tap_ok(same, "%s %s: %d threads on one plan, each = H5Dread", file, path, N_THREADS - 1);
+        /* the plan's chunks shared out among decode threads (a large filtered dataset) */
+        rc_direct_set_threads(8);
+        int shared = rc_direct_threads_for(&plan), big = plan.n_filters > 0 && n >= ((size_t)4 << 20);
+        tap_ok(big ? shared == 8 : shared == 1, "%s %s: %d decode thread(s) (%s)", file, path, shared,
+               big ? "filtered, 4 MiB or more" : "small or unfiltered: the calling thread alone");
+        memset(jobs[1].buf, 0xAA, n);
+        exec_job(&jobs[1]);
+        rc_direct_set_threads(1);
+        tap_ok(jobs[1].rc == 0 && !memcmp(jobs[1].buf, want, n), "%s %s: with 8 decode threads = H5Dread",
+               file, path);
         for (int i = 0; i < N_THREADS; i++) free(jobs[i].buf);
         rc_direct_plan_free(&plan);
     }
@@ -245,6 +256,59 @@ static void check_written(const char *dir)
     H5Fclose(f);
 }
 
+/* A large gzip dataset with one chunk in the middle overwritten: with 8 decode threads the exec
+ * fails (whichever thread met it), and rc_direct_read falls back and counts it as decode. */
+static void check_corrupt_shared(const char *dir)
+{
+    char fn[4096];
+    snprintf(fn, sizeof fn, "%s/corrupt_big.h5", dir);
+    enum { N = 2000000, CHUNK = 25000 };
+    float *v = malloc(N * sizeof *v), *got = malloc(N * sizeof *got);
+    for (int i = 0; i < N; i++) v[i] = (float)(i % 1013) * 0.5f;
+    hid_t f = H5Fcreate(fn, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t dims[1] = {N}, chunk[1] = {CHUNK}, where[1];
+    hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, chunk);
+    H5Pset_deflate(dcpl, 4);
+    hid_t d = H5Dcreate2(f, "big", H5T_NATIVE_FLOAT, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (d < 0 || H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) TAP_BAIL("cannot write %s", fn);
+    haddr_t at = 0;
+    hsize_t stored = 0;
+    if (H5Dget_chunk_info(d, space, 50, where, NULL, &at, &stored) < 0) TAP_BAIL("no chunk 50 in %s", fn);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(f);
+    FILE *w = fopen(fn, "r+b");
+    uint8_t junk[64];
+    memset(junk, 0x5A, sizeof junk);
+    if (!w || fseek(w, (long)at + (long)stored / 2, SEEK_SET) != 0 || fwrite(junk, 1, sizeof junk, w) != sizeof junk)
+        TAP_BAIL("cannot damage %s", fn);
+    fclose(w);
+    f = H5Fopen(fn, H5F_ACC_RDONLY, H5P_DEFAULT);
+    d = H5Dopen2(f, "big", H5P_DEFAULT);
+    rc_direct_plan plan;
+    tap_ok(rc_direct_plan_make(d, H5T_NATIVE_FLOAT, N * sizeof(float), &plan) == RC_DIRECT_OK,
+           "a damaged chunk in a large gzip dataset: planned direct");
+    rc_direct_set_threads(8);
+    rc_direct_ctx *ctx = rc_direct_ctx_new();
+    tap_ok(rc_direct_exec(ctx, &plan, got) != 0, "8 decode threads: the damaged chunk fails the whole read");
+    rc_direct_ctx_free(ctx);
+    rc_direct_plan_free(&plan);
+    rc_direct_counts before, after;
+    rc_direct_counts_get(&before);
+    herr_t rc;
+    H5E_BEGIN_TRY { rc = rc_direct_read(d, H5T_NATIVE_FLOAT, got, N * sizeof(float)); } H5E_END_TRY;
+    rc_direct_counts_get(&after);
+    rc_direct_set_threads(1);
+    tap_ok(rc < 0 && after.reads[RC_DIRECT_DECODE] == before.reads[RC_DIRECT_DECODE] + 1,
+           "8 decode threads: rc_direct_read falls back to H5Dread, which fails too; counted as decode");
+    H5Dclose(d);
+    H5Fclose(f);
+    free(v);
+    free(got);
+}
+
 typedef struct walk {
     const char *file;
     int n, n_direct, n_bad;
@@ -293,6 +357,7 @@ int main(int argc, char **argv)
     while (fscanf(cases, "%255s %1023s %63s", file, path, expect) == 3) check_case(argv[1], file, path, expect);
     fclose(cases);
     check_written(argv[1]);
+    check_corrupt_shared(argv[1]);
     for (int i = 2; i < argc; i++) {
         walk w = {argv[i], 0, 0, 0};
         hid_t f = H5Fopen(argv[i], H5F_ACC_RDONLY, H5P_DEFAULT);
