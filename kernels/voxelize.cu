@@ -16,11 +16,10 @@
  *       3. vox_head_kernel + CUB inclusive sum number the segments; vox_segment_kernel records
  *          each one's start and first index, and the totals (kept points, voxels);
  *       4. (sparse, points) a second radix sort, of (first index, voxel), gives order[row] =
- *          the voxel of each row in first-appearance order; the sparse layouts sort all the
- *          chunk's entries (those past the voxel count hold a key past every first index), so
- *          its size is known without reading the totals back; frames are in point order, so
- *          each frame's rows are contiguous; points mode (one frame a call) reads the voxel
- *          count back and sorts exactly the voxels;
+ *          the voxel of each row in first-appearance order; it sorts all the chunk's entries
+ *          (those past the voxel count hold a key past every first index), so its size is
+ *          known without reading the totals back; frames are in point order, so each frame's
+ *          rows are contiguous;
  *       5. one thread per voxel (dense) or row (sparse, points: consecutive threads write
  *          consecutive rows) writes the output; a mean sums each column over the voxel's
  *          segment in input order in double.
@@ -484,8 +483,7 @@ done:
 
 /* ---- sort path, per chunk ---- */
 
-/* Steps 1-3 (and 4 over all the chunk's entries when ordered) of a chunk, queued on s; no host
- * synchronisation. */
+/* Steps 1-3 (and 4 when ordered) of a chunk, queued on s; no host synchronisation. */
 template <typename K>
 static rc_status sort_segments(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
                                uint64_t cells, int ordered, cudaStream_t s, rc_err *err)
@@ -636,27 +634,15 @@ done:
     return st;
 }
 
-/* Points mode of one frame (a chunk of one frame) into fr: two synchronisations, one for the
- * voxel count (step 4's size), one after the buffers and the totals (drop counts included)
- * came back. */
+/* Points mode of one frame (a chunk of one frame) into fr: one synchronisation, after the
+ * buffers and the totals (drop counts included) came back. */
 template <typename K>
 static rc_status points_frame(vox_bufs *b, const float *pts, const rc_vox_params *p, const vox_chunk *ch,
                               uint64_t cells, cudaStream_t s, rc_vox_frame *fr, rc_err *err)
 {
     rc_status st = RC_OK;
     vox_totals tot;
-    RC_TRY(sort_segments<K>(b, pts, p, ch, cells, 0, s, err));
-    /* Step 4 over exactly the frame's voxels: one read-back of the totals costs less than a
-     * sort of every point's entry when voxels are far fewer than points (a frame is one call) */
-    RC_CUDA_TRY(cudaMemcpyAsync(&tot, b->tot, sizeof tot, cudaMemcpyDeviceToHost, s), err,
-                "rc_cuda_voxelize: frame totals");
-    RC_CUDA_TRY(cudaStreamSynchronize(s), err, "vox_key/vox_head/vox_segment kernels");
-    if (tot.voxels > 0) { /* idx still holds 0, 1, ...: the voxel numbers */
-        size_t tb = b->cub_bytes;
-        RC_CUDA_TRY(cub::DeviceRadixSort::SortPairs(b->cub_tmp, tb, b->first, b->first_s, b->idx, b->order,
-                                                    tot.voxels, 0, bit_length((uint64_t)ch->n), s),
-                    err, "cub::DeviceRadixSort (first appearance)");
-    }
+    RC_TRY(sort_segments<K>(b, pts, p, ch, cells, 1, s, err));
     RC_CUDA_TRY(cudaMemsetAsync(b->coords, 0, b->coords_bytes, s), err, "rc_cuda_voxelize");
     RC_CUDA_TRY(cudaMemsetAsync(b->voxels, 0, b->voxels_bytes, s), err, "rc_cuda_voxelize");
     RC_CUDA_TRY(cudaMemsetAsync(b->num_points, 0, b->np_bytes, s), err, "rc_cuda_voxelize");
