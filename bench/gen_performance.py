@@ -390,14 +390,19 @@ def section_inputs(res):
     if gz and gz.get("slowest_stage") == "reader":
         b = gz.get("stages_busy_s", {})
         eps = gz.get("episodes") or 0
-        read.append("The gzip run is bound by reading: %s s of reading and inflating in all, from a cold cache, "
-                    "%s s per episode. A reader process takes a whole episode and inflates its chunks one after "
-                    "another with zlib, so with %s episodes no more than %s processes work and the wall is %s× "
-                    "the stage's load spread over all of them. What would close it: an episode's chunks "
-                    "inflated in parallel (threads in the reader process, or chunks spread over the processes), "
-                    "and a faster inflate (libdeflate)."
-                    % (fmt(b.get("read")), fmt(b.get("read", 0) / eps) if eps else "—", eps or "few", eps or "few",
-                       fmt(wall_over_slowest(gz))))
+        head = ("The gzip run is bound by reading: %s s of reading and inflating in all, from a cold cache, %s s "
+                "per episode. " % (fmt(b.get("read")), fmt(b.get("read", 0) / eps) if eps else "—"))
+        if (gz.get("decode_threads") or 1) > 1:
+            read.append(head + "A reader process takes a whole episode and shares each large dataset's chunks "
+                        "among %d threads (libdeflate); the wall is %s× the stage's load spread over the reader "
+                        "processes." % (gz["decode_threads"], fmt(wall_over_slowest(gz))))
+        else:
+            read.append(head + "A reader process takes a whole episode and inflates its chunks one after another "
+                        "(libdeflate), so with %s episodes no more than %s processes work and the wall is %s× the "
+                        "stage's load spread over all of them. What would close it: an episode's chunks inflated in "
+                        "parallel, which the reader processes of later commits do (their reports give "
+                        "`decode_threads`); this run's report predates it." % (
+                            eps or "few", eps or "few", fmt(wall_over_slowest(gz))))
     if rm and rm.get("slowest_stage") == "writer":
         read.append("The robomimic-like run is bound by its one writer thread (%s s of load in a %s s wall): it "
                     "writes each small demo's outputs as datasets of their own, and HDF5's per-dataset cost "

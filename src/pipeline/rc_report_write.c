@@ -78,6 +78,8 @@ static void write_readers(rc_json *j, const rc_report *r)
 {
     rc_json_key(j, "readers");
     rc_json_int(j, r->readers);
+    rc_json_key(j, "decode_threads");
+    rc_json_int(j, r->decode_threads);
     rc_json_key(j, "reader_processes");
     rc_json_array_begin(j);
     for (int k = 0; k < r->readers && k < RC_REPORT_MAX_READERS; k++) {

@@ -232,6 +232,7 @@ typedef struct rc_report {
     rc_track tracks[RC_REPORT_MAX_TRACKS];
     int n_tracks;
     int readers;                /* reader processes (--readers) */
+    int decode_threads;         /* threads a reader process may decode one compressed dataset with */
     rc_reader_figures reader_figures[RC_REPORT_MAX_READERS];
     int n_paths;                /* dataset reads per path, summed over the reader processes */
     const char *path_names[RC_REPORT_MAX_PATHS]; /* [0] the direct path, then H5Dread's reasons */

@@ -461,6 +461,18 @@ ok(abs(ratio - 1.2) < 1e-9 and "largest reader 1200 MB vs 1000 MB" in why,
 ok(gen_performance.peak_rss_ratio(two, {"wall_s": 3.0}) == (None, "not in these results"),
    "peak RSS: results without the report's peaks say so")
 
+# the gzip run's reading, told from its report: decode threads, or chunks one after another
+gz = {"name": "robocache-cuda-gzip", "wall_s": 2.0, "episodes": 2, "slowest_stage": "reader", "slowest_load_s": 1.6,
+      "stream_wall_s": 1.8, "stages_busy_s": {"read": 6.0}, "input": {"raw_bytes": 1.4e9, "storage": "gzip"}}
+res_gz = {"e2e": {"runs": [gz]}}
+text = gen_performance.section_inputs(res_gz)
+ok("inflates its chunks one after another" in text and "predates it" in text,
+   "gzip reading without decode_threads in the report: chunks one after another, the report predates threads", text)
+gz["decode_threads"] = 8
+text = gen_performance.section_inputs(res_gz)
+ok("among 8 threads" in text and "one after another" not in text,
+   "gzip reading with decode_threads 8: the chunks shared among 8 threads", text)
+
 # the committed page is the generator's output for the committed results
 out_md, out_svg = os.path.join(tmp, "PERFORMANCE.md"), os.path.join(tmp, "performance.svg")
 r = subprocess.run([sys.executable, GEN, "--out", out_md, "--svg", out_svg], capture_output=True, text=True)

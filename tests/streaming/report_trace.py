@@ -43,6 +43,8 @@ line = [x for x in err.splitlines() if x.strip().startswith("read: ")]
 ok(len(line) == 1 and line[0].strip() == "read: 2 reader processes, %.3f GB decoded directly, %.3f GB by H5Dread; "
    "raw input %.2f GB/s" % (rep["direct_bytes"] / 1e9, rep["fallback_bytes"] / 1e9, decoded / rep["stream_wall_s"] / 1e9),
    "the end-of-run summary names the reader processes, the bytes by read path and the raw input GB/s", line)
+ok(rep["decode_threads"] == min(16, -(-2 * os.cpu_count() // 2)),
+   "decode threads: twice a reader's share of the cores (2 readers)", rep["decode_threads"])
 ok(rep["slot_pins"] == 0 and rep["slot_pins_refused"] == 0, "the CPU backend page-locks no slot memory",
    (rep["slot_pins"], rep["slot_pins_refused"]))
 W = rep["stream_wall_s"]
