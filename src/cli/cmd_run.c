@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "task/rc_task.h"
 
 static volatile sig_atomic_t g_stop = 0; /* the first stopping signal's number */
+static atomic_flag g_stop_taken = ATOMIC_FLAG_INIT; /* set by the first stopping signal */
 
 /* The first signal asks the run to stop between episodes (docs/RELIABILITY.md); a second one
  * ends the process at once with 128 + its number: committed shards are whole files under their
@@ -27,7 +29,9 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
     if (sig == SIGPIPE && si && si->si_code == SI_USER && si->si_pid == getpid()) return;
-    if (g_stop) _exit(128 + sig);
+    /* Two signals can be handled at once on two threads (the second goes to another thread
+     * while the first is still pending on its own): one test-and-set decides which is first. */
+    if (atomic_flag_test_and_set(&g_stop_taken)) _exit(128 + sig);
     g_stop = sig;
 }
 
