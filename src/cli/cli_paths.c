@@ -115,6 +115,22 @@ int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n)
     return first_with(places, np, RC_PLUGIN_FILE, dir, n, looked, looked_n);
 }
 
+int cli_plugin_dir_in_env(char *dir, size_t n)
+{
+    const char *env = getenv("HDF5_PLUGIN_PATH");
+    char places[MAX_PLACES][PATH_MAX];
+    int np = 0;
+    while (env && *env && np < MAX_PLACES) {
+        size_t len = strcspn(env, ":");
+        if (len > 0 && len < PATH_MAX) {
+            memcpy(places[np], env, len);
+            places[np++][len] = '\0';
+        }
+        env += len + (env[len] == ':');
+    }
+    return np > 0 && first_with(places, np, RC_PLUGIN_FILE, dir, n, NULL, 0);
+}
+
 int cli_is_hdf5_default_plugin_dir(const char *dir)
 {
     char *d = realpath(RC_HDF5_DEFAULT_PLUGIN_DIR, NULL);

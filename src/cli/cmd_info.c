@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend/rc_backend.h"
@@ -32,6 +33,8 @@ typedef struct info_facts {
     char plugin_dir[4096];
     char plugin_looked[4096];
     int plugin_default;       /* plugin_dir is HDF5's default folder */
+    const char *plugin_env;   /* HDF5_PLUGIN_PATH when set (HDF5 then looks only there), else NULL */
+    int plugin_in_env;        /* a folder of it holds the plugin: plugin_dir is that one */
 } info_facts;
 
 static void gather(info_facts *f)
@@ -56,7 +59,11 @@ static void gather(info_facts *f)
         f->auto_name = "none";
         snprintf(f->auto_reason, sizeof f->auto_reason, "%s", err.msg);
     }
-    f->plugin_found = cli_plugin_dir(f->plugin_dir, sizeof f->plugin_dir, f->plugin_looked, sizeof f->plugin_looked);
+    f->plugin_env = getenv("HDF5_PLUGIN_PATH");
+    if (f->plugin_env && !*f->plugin_env) f->plugin_env = NULL;
+    f->plugin_in_env = cli_plugin_dir_in_env(f->plugin_dir, sizeof f->plugin_dir);
+    f->plugin_found = f->plugin_in_env ||
+                      cli_plugin_dir(f->plugin_dir, sizeof f->plugin_dir, f->plugin_looked, sizeof f->plugin_looked);
     f->plugin_default = f->plugin_found && cli_is_hdf5_default_plugin_dir(f->plugin_dir);
 }
 
@@ -89,6 +96,14 @@ static void print_text(const info_facts *f)
     printf("backend auto: %s (%s)\n", f->auto_name, f->auto_reason);
     if (!f->plugin_found) {
         printf("hdf5 plugin: not found (%s); looked in: %s\n", RC_PLUGIN_FILE, f->plugin_looked);
+    } else if (f->plugin_in_env) {
+        printf("hdf5 plugin: %s/%s (in HDF5_PLUGIN_PATH: h5py and other HDF5 programs run from this environment "
+               "read shards as they are)\n", f->plugin_dir, RC_PLUGIN_FILE);
+    } else if (f->plugin_env) {
+        /* HDF5 reads HDF5_PLUGIN_PATH instead of its default folder, never both */
+        printf("hdf5 plugin: %s/%s (HDF5_PLUGIN_PATH is set without it, and HDF5 then looks nowhere else; for "
+               "h5py and other HDF5 programs run:)\n", f->plugin_dir, RC_PLUGIN_FILE);
+        printf("export HDF5_PLUGIN_PATH=%s:$HDF5_PLUGIN_PATH\n", f->plugin_dir);
     } else if (f->plugin_default) {
         printf("hdf5 plugin: %s/%s (HDF5's default folder: h5py and other HDF5 programs read shards as they are)\n",
                f->plugin_dir, RC_PLUGIN_FILE);
@@ -162,6 +177,10 @@ static void print_json(const info_facts *f)
     if (f->plugin_found) json_str(f->plugin_dir);
     else printf("null");
     printf(", \"hdf5_plugin_dir_is_default\": %s", f->plugin_default ? "true" : "false");
+    printf(", \"hdf5_plugin_path_env\": ");
+    if (f->plugin_env) json_str(f->plugin_env);
+    else printf("null");
+    printf(", \"hdf5_plugin_in_env\": %s", f->plugin_in_env ? "true" : "false");
     printf(", \"hdf5_default_plugin_dir\": ");
     json_str(RC_HDF5_DEFAULT_PLUGIN_DIR);
     if (!f->plugin_found) {

@@ -50,5 +50,8 @@ int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n);
 int cli_inspect_dir(const char *dir, int json);
 /* 1 when dir is HDF5's default plugin folder (read with no HDF5_PLUGIN_PATH). */
 int cli_is_hdf5_default_plugin_dir(const char *dir);
+/* The first folder of HDF5_PLUGIN_PATH (':'-separated) that holds the zstd filter plugin: 1 and
+ * the folder in dir, else 0. */
+int cli_plugin_dir_in_env(char *dir, size_t n);
 
 #endif

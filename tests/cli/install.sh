@@ -47,6 +47,23 @@ run_installed "$bin" info --json | "$PYTHON3" -c 'import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if d["hdf5_plugin_dir"] == sys.argv[1] and d["hdf5_plugin_dir_is_default"] is False else 1)' "$P/lib/robocache/plugins"
 tap_result $? "info --json gives the same plugin folder"
+# HDF5_PLUGIN_PATH set: HDF5 looks only there, so info says whether it holds the plugin
+mkdir -p "$TMP/noplugins"
+run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins:$P/lib/robocache/plugins" "$bin" info >"$TMP/info-env" 2>&1
+grep -qF "hdf5 plugin: $P/lib/robocache/plugins/libh5zstd_rc.so (in HDF5_PLUGIN_PATH" "$TMP/info-env" &&
+    ! grep -q '^export HDF5_PLUGIN_PATH' "$TMP/info-env"
+tap_result $? "HDF5_PLUGIN_PATH holds the plugin (second of two folders): info says so, no export line"
+run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins" "$bin" info >"$TMP/info-env" 2>&1
+line=$(grep '^export HDF5_PLUGIN_PATH=' "$TMP/info-env")
+[ "$line" = "export HDF5_PLUGIN_PATH=$P/lib/robocache/plugins:\$HDF5_PLUGIN_PATH" ] &&
+    grep -qF "HDF5_PLUGIN_PATH is set without it" "$TMP/info-env"
+tap_result $? "HDF5_PLUGIN_PATH without the plugin: info's export line keeps the user's folders after ours"
+[ -n "$line" ] || diag "$(cat "$TMP/info-env")"
+run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins" "$bin" info --json | "$PYTHON3" -c 'import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["hdf5_plugin_path_env"] == sys.argv[1] and d["hdf5_plugin_in_env"] is False else 1)' "$TMP/noplugins"
+tap_result $? "info --json names HDF5_PLUGIN_PATH and whether it holds the plugin"
+line=$(grep '^export HDF5_PLUGIN_PATH=' "$TMP/info")
 
 read_shard='import glob, h5py
 f = h5py.File(sorted(glob.glob("train/shard-*.h5"))[0], "r")
