@@ -118,17 +118,17 @@ int cli_plugin_dir(char *dir, size_t n, char *looked, size_t looked_n)
 int cli_plugin_dir_in_env(char *dir, size_t n)
 {
     const char *env = getenv("HDF5_PLUGIN_PATH");
-    char places[MAX_PLACES][PATH_MAX];
-    int np = 0;
-    while (env && *env && np < MAX_PLACES) {
+    char place[1][PATH_MAX];
+    while (env && *env) { /* every folder, in order: the first holding the plugin is HDF5's */
         size_t len = strcspn(env, ":");
         if (len > 0 && len < PATH_MAX) {
-            memcpy(places[np], env, len);
-            places[np++][len] = '\0';
+            memcpy(place[0], env, len);
+            place[0][len] = '\0';
+            if (first_with(place, 1, RC_PLUGIN_FILE, dir, n, NULL, 0)) return 1;
         }
         env += len + (env[len] == ':');
     }
-    return np > 0 && first_with(places, np, RC_PLUGIN_FILE, dir, n, NULL, 0);
+    return 0;
 }
 
 int cli_is_hdf5_default_plugin_dir(const char *dir)

@@ -303,10 +303,12 @@ rc_status rc_pipeline_run(const rc_run_opts *o, rc_report *rep, rc_err *err)
                                                                          : RC_DEFAULT_READERS;
     if (s.n_readers > RC_MAX_READERS) s.n_readers = RC_MAX_READERS;
     /* A reader process decodes a large compressed dataset with threads: twice its share of the
-     * cores, since not every reader decodes at once (the reader processes inherit it). */
-    rep->decode_threads = 1;
-    if (o->readers != 0 && cores > 0)
-        rep->decode_threads = rc_reader_set_decode_threads((int)((2 * cores + s.n_readers - 1) / s.n_readers));
+     * cores, since not every reader decodes at once. */
+    rep->decode_threads = 1; /* each reader process sets it for itself (rc_reader_pool.c) */
+    if (o->readers != 0 && cores > 0) {
+        int share = (int)((2 * cores + s.n_readers - 1) / s.n_readers);
+        rep->decode_threads = share > RC_READER_MAX_DECODE_THREADS ? RC_READER_MAX_DECODE_THREADS : share;
+    }
     /* The spawner forks before any thread, before the backend initialises a device (a CUDA
      * process's fork is what tools such as compute-sanitizer do not follow) and before the lock
      * and the output are opened.  --readers 0: reader threads read in this process. */

@@ -19,10 +19,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/rc_common.h"
 #include "pipeline/rc_episode_wire_int.h"
+
+/* At the end of a run, how long the spawner waits for its readers to end. */
+#define READERS_END_S 2.0
 
 /* run -> reader process */
 typedef struct msg_req {
@@ -186,6 +190,7 @@ static void reader_main(rc_run *s, int sock)
     uint64_t seen_reads[RC_READ_PATHS], seen_bytes[RC_READ_PATHS];
     rc_reader_path_counts(seen_reads, seen_bytes);
     rc_reader_thread_quiet();
+    rc_reader_set_decode_threads(s->rep->decode_threads);
     msg_req q;
     while (recv_msg(sock, &q, sizeof q, NULL) == 0) {
         msg_reply rp;
@@ -291,6 +296,17 @@ static void spawner_main(rc_run *s, int ctl)
         int sent = send_msg(ctl, &pid, sizeof pid, pid > 0 ? sv[0] : -1);
         close(sv[0]);
         if (sent != 0) break;
+    }
+    /* The run has closed the readers' sockets: they end on their own.  Waiting for them makes
+     * their peak memory count in the run's RUSAGE_CHILDREN (the report's readers_peak_rss_mb);
+     * one still busy after READERS_END_S ends with this process (PDEATHSIG). */
+    double end = rc_now_s() + READERS_END_S;
+    for (;;) {
+        pid_t w = waitpid(-1, NULL, WNOHANG);
+        if (w > 0 || (w < 0 && errno == EINTR)) continue;
+        if (w < 0 || rc_now_s() > end) break; /* ECHILD: every reader waited for */
+        struct timespec tick = {0, 5000000};
+        nanosleep(&tick, NULL);
     }
 }
 
@@ -533,7 +549,8 @@ void rc_reader_pool_stop(rc_reader_pool *p)
     for (int k = 0; k < p->n; k++)
         if (p->procs[k].pid > 0) close(p->procs[k].sock); /* the process sees the end and exits */
     if (p->ctl >= 0) close(p->ctl);
-    if (p->spawner > 0) waitpid(p->spawner, NULL, 0);
+    if (p->spawner > 0)
+        while (waitpid(p->spawner, NULL, 0) < 0 && errno == EINTR) continue;
     pthread_mutex_destroy(&p->ctl_mu);
     rc_free(p);
 }

@@ -246,6 +246,7 @@ typedef struct chunk_worker {
     rc_direct_ctx *ctx;
     pthread_t tid;
     int started;
+    int helper; /* not the calling thread: one without scratch just leaves its share to the others */
 } chunk_worker;
 
 static void *chunk_worker_main(void *arg)
@@ -254,16 +255,18 @@ static void *chunk_worker_main(void *arg)
     chunk_share *sh = w->share;
     const rc_direct_plan *p = sh->p;
     if (reserve_for(w->ctx, p) != 0) {
-        atomic_store(&sh->failed, 1);
+        if (!w->helper) atomic_store(&sh->failed, 1); /* errno: ENOMEM, in the calling thread */
         return NULL;
     }
     for (;;) {
         uint64_t i = atomic_fetch_add(&sh->next, 1);
         if (i >= p->n_chunks || atomic_load(&sh->failed)) break;
         const struct rc_direct_chunk *c = &p->chunks[i];
-        pthread_mutex_lock(&sh->ahead_mu);
-        rc_direct_ahead_to(&sh->ahead, c->offset + c->stored + AHEAD, 2 * AHEAD);
-        pthread_mutex_unlock(&sh->ahead_mu);
+        /* read-ahead from whichever thread is free to ask: the window only moves forward */
+        if (pthread_mutex_trylock(&sh->ahead_mu) == 0) {
+            rc_direct_ahead_to(&sh->ahead, c->offset + c->stored + AHEAD, 2 * AHEAD);
+            pthread_mutex_unlock(&sh->ahead_mu);
+        }
         if (do_chunk(w->ctx, p, i, sh->buf) != 0) atomic_store(&sh->failed, 1);
     }
     return NULL;
@@ -301,10 +304,11 @@ static int exec_chunked(rc_direct_ctx *ctx, const rc_direct_plan *p, uint8_t *bu
     atomic_init(&sh.next, 0);
     atomic_init(&sh.failed, 0);
     pthread_mutex_init(&sh.ahead_mu, NULL);
-    w[0] = (chunk_worker){&sh, ctx, 0, 0};
+    w[0] = (chunk_worker){&sh, ctx, 0, 0, 0};
     /* the helpers, each with decoding state of its own; one that cannot start leaves its share */
     for (int k = 1; k < n; k++) {
         w[k].share = &sh;
+        w[k].helper = 1;
         if (!(w[k].ctx = rc_direct_ctx_new())) break;
         if (pthread_create(&w[k].tid, NULL, chunk_worker_main, &w[k]) != 0) break;
         w[k].started = 1;

@@ -23,6 +23,8 @@
 
 #include <hdf5.h>
 
+#include "reader/rc_reader.h"
+
 /* Why a read took the H5Dread path; RC_DIRECT_OK: it did not. */
 typedef enum rc_direct_why {
     RC_DIRECT_OK = 0,
@@ -118,7 +120,7 @@ void rc_direct_enable(int on);
 
 /* Threads that decode one large filtered chunked dataset in rc_direct_exec (1 by default: the
  * calling thread alone), clamped to [1, RC_DIRECT_MAX_THREADS]. */
-#define RC_DIRECT_MAX_THREADS 16
+#define RC_DIRECT_MAX_THREADS RC_READER_MAX_DECODE_THREADS
 int rc_direct_set_threads(int n); /* returns the count set */
 
 /* How many threads rc_direct_exec gives plan: 1 unless it is filtered, chunked into several

@@ -103,6 +103,20 @@ ok(0.8 * rss16 <= rep16 <= rss16, "the report's peak RSS (%.1f MB) is /usr/bin/t
 extra = (rss16 - rss1) * 1024
 ok(extra < big / 2, "16 episodes need %.1f MB more peak RSS than 1 (%.1f MB): under half the dataset (%.1f MB)"
    % (extra / 1e6, rss1 * 1024 / 1e6, big / 2e6))
+# A reader process holds the episode it read (one of 100 s, LiDAR included: ten times the
+# spawner's own few MB): the readers are waited for at the end of the run, so the report's
+# reader peak is theirs, not the spawner's.
+code, _, err = rc("synth", os.path.join(D, "big1"), "--preset", "tiny", "--episodes", "1", "--seconds", "100",
+                  "--seed", "6")
+cb, _, eb = peak_rss_kib(os.path.join(D, "big1"), os.path.join(D, "outbig")) if code == 0 else (code, 0, err)
+rep = {"readers_peak_rss_mb": -1, "reader_processes": []}
+if cb == 0:
+    with open(os.path.join(D, "outbig.json")) as f:
+        rep = json.load(f)
+read = max([p["bytes"] for p in rep["reader_processes"]] + [1])
+ok(cb == 0 and read > 40e6 and rep["readers_peak_rss_mb"] * 2**20 >= read,
+   "the report's largest reader process (%.1f MB) held the episode it read (%.1f MB)"
+   % (rep["readers_peak_rss_mb"] * 2**20 / 1e6, read / 1e6), eb)
 for n in (8, 32):
     code, _, err = rc("synth", os.path.join(D, "long%d" % n), "--preset", "tiny", "--episodes", str(n),
                       "--seconds", "30", "--seed", "5")
