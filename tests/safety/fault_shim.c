@@ -5,10 +5,12 @@
  *   RC_SHIM_ENOSPC_AFTER=N  write(), pwrite() and pwrite64() to regular files fail with ENOSPC
  *                           once the process has written N bytes to regular files (a full disk).
  *   RC_SHIM_PAUSE_AT_TMP=K  the K-th creation (open with O_CREAT) of a file whose name holds
- *                           ".tmp." returns, then the process waits for a signal with SIGINT and
- *                           SIGTERM blocked until that wait (so none is lost) after creating the
- *                           empty file named by RC_SHIM_MARK: the test sends its signal once the
- *                           mark exists, at a known point of the run, with no race.
+ *                           ".tmp." returns, then the creating thread makes the empty file named
+ *                           by RC_SHIM_MARK and waits (at most 120 s) until the run's handler of
+ *                           SIGINT, SIGTERM, SIGHUP or SIGPIPE has run, on whatever thread (the
+ *                           shim wraps the handlers the run installs with sigaction): the test
+ *                           sends its signal once the mark exists, at a known point of the run,
+ *                           with no race.
  *   RC_SHIM_HOLD_ON=1       with RC_SHIM_PAUSE_AT_TMP: the process stays held there after the
  *                           run's handler has seen a signal, until a signal ends it (the run's
  *                           second one) or 60 s have passed: however the test's two kills are
@@ -24,6 +26,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,27 +76,51 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t at)
     return write_fails(fd, n) ? -1 : real(fd, buf, n, at);
 }
 
-/* After the K-th temporary file is created: mark, then wait for one signal. */
+/* The run's handlers of the stopping signals, each wrapped so that a pause knows one has run,
+ * whichever thread the kernel gave the signal to. */
+static void (*g_run_action[NSIG])(int, siginfo_t *, void *);
+static void (*g_run_plain[NSIG])(int);
+static atomic_int g_seen;
+
+static int stopping(int sig) { return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGPIPE; }
+
+static void wrapped(int sig, siginfo_t *si, void *uc)
+{
+    if (g_run_action[sig]) g_run_action[sig](sig, si, uc);
+    else if (g_run_plain[sig]) g_run_plain[sig](sig);
+    atomic_store(&g_seen, 1);
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+    static int (*real)(int, const struct sigaction *, struct sigaction *);
+    if (!real) real = (int (*)(int, const struct sigaction *, struct sigaction *))dlsym(RTLD_NEXT, "sigaction");
+    int plain = act && !(act->sa_flags & SA_SIGINFO);
+    if (!act || !stopping(sig) || (plain && (act->sa_handler == SIG_IGN || act->sa_handler == SIG_DFL)) ||
+        (!plain && act->sa_sigaction == wrapped))
+        return real(sig, act, old);
+    struct sigaction w = *act;
+    g_run_action[sig] = plain ? NULL : act->sa_sigaction;
+    g_run_plain[sig] = plain ? act->sa_handler : NULL;
+    w.sa_sigaction = wrapped;
+    w.sa_flags |= SA_SIGINFO;
+    return real(sig, &w, old);
+}
+
+/* After the K-th temporary file is created: mark, then wait (at most 120 s) until the run's
+ * handler has seen a signal; with RC_SHIM_HOLD_ON, go on waiting (at most 60 s more) so that a
+ * second signal finds the run still here. */
 static void maybe_pause(const char *path, int flags)
 {
     const char *k = getenv("RC_SHIM_PAUSE_AT_TMP"), *mark = getenv("RC_SHIM_MARK");
     if (!k || !mark || !(flags & O_CREAT) || !strstr(path, ".tmp.") || ++g_tmp_creates != atol(k)) return;
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    struct timespec tick = {0, 1000000};
+    atomic_store(&g_seen, 0);
     int fd = creat(mark, 0644);
     if (fd >= 0) close(fd);
-    sigset_t wait_for = old;
-    sigdelset(&wait_for, SIGINT);
-    sigdelset(&wait_for, SIGTERM);
-    sigsuspend(&wait_for); /* returns once the run's handler has seen the signal */
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (getenv("RC_SHIM_HOLD_ON")) { /* at most 60 s, so a run that ignores the second fails, not hangs */
-        struct timespec tick = {0, 10000000};
-        for (int i = 0; i < 6000; i++) nanosleep(&tick, NULL);
-    }
+    for (int i = 0; i < 120000 && !atomic_load(&g_seen); i++) nanosleep(&tick, NULL);
+    if (getenv("RC_SHIM_HOLD_ON"))
+        for (int i = 0; i < 60000; i++) nanosleep(&tick, NULL);
 }
 
 static int open_common(const char *name, const char *path, int flags, mode_t mode)

@@ -87,7 +87,7 @@ AccountingStorageType=accounting_storage/none
 MpiDefault=none
 ReturnToService=2
 MinJobAge=600
-KillWait=5
+KillWait=30
 NodeName=rcnode NodeHostname=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=rctest Nodes=rcnode Default=YES MaxTime=INFINITE State=UP
 EOF
