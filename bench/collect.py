@@ -62,7 +62,7 @@ def device_info(csv_path, versions_path):
 # wall, bytes decoded directly vs by H5Dread, per reader process, the slots page-locked in place,
 # and the peak resident memory of the run's process and of its largest reader process
 REPORT_READ_FIGURES = ("raw_input_gb_s", "direct_bytes", "fallback_bytes", "read_paths", "readers", "reader_processes",
-                       "slot_pins", "slot_pins_refused", "decode_threads", "peak_rss_mb", "readers_peak_rss_mb")
+                       "slot_pins", "slot_pins_refused", "decode_threads", "buffers", "peak_rss_mb", "readers_peak_rss_mb")
 
 
 def e2e_entry(name, path):

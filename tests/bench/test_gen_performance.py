@@ -461,6 +461,20 @@ ok(abs(ratio - 1.2) < 1e-9 and "largest reader 1200 MB vs 1000 MB" in why,
 ok(gen_performance.peak_rss_ratio(two, {"wall_s": 3.0}) == (None, "not in these results"),
    "peak RSS: results without the report's peaks say so")
 
+why = gen_performance.rss_reading({"episodes": 2, "buffers": 4}, 2.05, 1.1)
+ok("fills only 2 of its 4 slots" in why, "peak RSS missed with 2 episodes in 4 slots: the slots explain it", why)
+rec = os.path.join(tmp, "rss.json")
+with open(rec, "w") as f:
+    json.dump({"peak_rss": [{"buffers": 4, "episodes": 4, "peak_rss_mb": 600.0},
+                            {"buffers": 4, "episodes": 16, "peak_rss_mb": 630.0},
+                            {"buffers": 2, "episodes": 16, "peak_rss_mb": 900.0}]}, f)
+ok(abs(gen_performance.rss_plateau(rec, 4, 16, 4) - 1.05) < 1e-9 and
+   gen_performance.rss_plateau(rec, 2, 16, 2) is None and gen_performance.rss_plateau(rec + ".none", 4, 16, 4) is None,
+   "the record's plateau: 16 over 4 episodes at --buffers 4 (1.05); None without the figures or the record")
+ok(gen_performance.rss_reading({"episodes": 4, "buffers": 4}, 2.05, 1.1) == "" and
+   gen_performance.rss_reading({"episodes": 2, "buffers": 4}, 1.05, 1.1) == "",
+   "peak RSS: no slot reading where every slot was used or the target is met")
+
 # the gzip run's reading, told from its report: decode threads, or chunks one after another
 gz = {"name": "robocache-cuda-gzip", "wall_s": 2.0, "episodes": 2, "slowest_stage": "reader", "slowest_load_s": 1.6,
       "stream_wall_s": 1.8, "stages_busy_s": {"read": 6.0}, "input": {"raw_bytes": 1.4e9, "storage": "gzip"}}
