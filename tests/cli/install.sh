@@ -54,11 +54,11 @@ grep -qF "hdf5 plugin: $P/lib/robocache/plugins/libh5zstd_rc.so (in HDF5_PLUGIN_
     ! grep -q '^export HDF5_PLUGIN_PATH' "$TMP/info-env"
 tap_result $? "HDF5_PLUGIN_PATH holds the plugin (second of two folders): info says so, no export line"
 run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins" "$bin" info >"$TMP/info-env" 2>&1
-line=$(grep '^export HDF5_PLUGIN_PATH=' "$TMP/info-env")
-[ "$line" = "export HDF5_PLUGIN_PATH=$P/lib/robocache/plugins:\$HDF5_PLUGIN_PATH" ] &&
+env_line=$(grep '^export HDF5_PLUGIN_PATH=' "$TMP/info-env")
+[ "$env_line" = "export HDF5_PLUGIN_PATH=$P/lib/robocache/plugins:\$HDF5_PLUGIN_PATH" ] &&
     grep -qF "HDF5_PLUGIN_PATH is set without it" "$TMP/info-env"
 tap_result $? "HDF5_PLUGIN_PATH without the plugin: info's export line keeps the user's folders after ours"
-[ -n "$line" ] || diag "$(cat "$TMP/info-env")"
+[ -n "$env_line" ] || diag "$(cat "$TMP/info-env")"
 run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins" "$bin" info --json | "$PYTHON3" -c 'import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if d["hdf5_plugin_path_env"] == sys.argv[1] and d["hdf5_plugin_in_env"] is False else 1)' "$TMP/noplugins"
@@ -79,6 +79,11 @@ run_installed sh -c "$line && exec \"\$0\" -c '$read_shard'" "$PYTHON3" >"$TMP/e
 r=$?
 tap_result $r "h5py reads the shard after the line info printed"
 [ $r -eq 0 ] || diag "$(tail -5 "$TMP/env.out")"
+run_installed env HDF5_PLUGIN_PATH="$TMP/noplugins" sh -c "$env_line && exec \"\$0\" -c '$read_shard'" "$PYTHON3" \
+    >"$TMP/env2.out" 2>&1
+r=$?
+tap_result $r "h5py reads the shard after the line info printed with HDF5_PLUGIN_PATH already set"
+[ $r -eq 0 ] || diag "$(tail -5 "$TMP/env2.out")"
 
 # Missing pieces: every place looked is named.
 mv "$P/share/robocache" "$P/share/robocache.moved"
