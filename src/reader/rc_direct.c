@@ -26,7 +26,7 @@ const char *rc_direct_why_name(rc_direct_why why)
 
 void rc_direct_enable(int on) { atomic_store(&disabled, !on); }
 
-int rc_reader_set_decode_threads(int n) { return rc_direct_set_threads(n); }
+void rc_reader_set_decode_threads(int n) { rc_direct_set_threads(n); }
 
 static void count(rc_direct_why why, size_t bytes)
 {

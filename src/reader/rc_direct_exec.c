@@ -274,11 +274,9 @@ static void *chunk_worker_main(void *arg)
 
 static atomic_int decode_threads = 1;
 
-int rc_direct_set_threads(int n)
+void rc_direct_set_threads(int n)
 {
-    n = n < 1 ? 1 : n > RC_DIRECT_MAX_THREADS ? RC_DIRECT_MAX_THREADS : n;
-    atomic_store(&decode_threads, n);
-    return n;
+    atomic_store(&decode_threads, n < 1 ? 1 : n > RC_DIRECT_MAX_THREADS ? RC_DIRECT_MAX_THREADS : n);
 }
 
 /* How many threads decode p: one unless it is filtered and large enough to be worth the threads'

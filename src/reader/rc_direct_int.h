@@ -121,7 +121,7 @@ void rc_direct_enable(int on);
 /* Threads that decode one large filtered chunked dataset in rc_direct_exec (1 by default: the
  * calling thread alone), clamped to [1, RC_DIRECT_MAX_THREADS]. */
 #define RC_DIRECT_MAX_THREADS RC_READER_MAX_DECODE_THREADS
-int rc_direct_set_threads(int n); /* returns the count set */
+void rc_direct_set_threads(int n);
 
 /* How many threads rc_direct_exec gives plan: 1 unless it is filtered, chunked into several
  * chunks and at least 4 MiB decoded; at most one per chunk, and their scratch at most 256 MiB. */

@@ -108,9 +108,9 @@ void rc_reader_close(rc_reader *r);
 
 /* Threads this process may use to decode one large compressed chunked dataset (1, the default:
  * the reading thread alone; at most RC_READER_MAX_DECODE_THREADS); a reader process gets its
- * share of the machine's cores.  Returns the count set. */
+ * share of the machine's cores. */
 #define RC_READER_MAX_DECODE_THREADS 16
-int rc_reader_set_decode_threads(int n);
+void rc_reader_set_decode_threads(int n);
 
 /* How this process's dataset reads went since it started: reads and bytes (in memory) per path,
  * [0] the direct path (pread and our own filter decoding), the others H5Dread for the reason
